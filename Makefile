@@ -1,0 +1,75 @@
+# Regulars — `make run` and `make test` work on a machine with only rustup/cargo, Node.js/npm
+# and apt. Tools are installed once (cargo's into ~/.cargo/bin, wasm-opt into .tools/) and
+# skipped when present at the right version.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+BINARYEN_VERSION := 132.0.0
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export LEPTOS_SITE_ROOT := target/site
+# One target directory for every build, so the server, its tests and clippy share artifacts.
+export CARGO_TARGET_DIR := $(CURDIR)/target
+
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium clean
+
+help:
+	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
+	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium"
+
+tools: ## install the build tools that are missing
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then \
+	  echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (a long compile, once per machine)"; \
+	  cargo install --locked cargo-leptos@$(CARGO_LEPTOS_VERSION); fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (matches Cargo.lock)"; \
+	  cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if ! wasm-opt --version 2>/dev/null | grep -q "$(firstword $(subst ., ,$(BINARYEN_VERSION)))"; then \
+	  echo "installing wasm-opt (npm binaryen $(BINARYEN_VERSION)) into .tools/"; \
+	  mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); fi
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	@mkdir -p data
+	./target/release/server serve --demo
+
+fmt:
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint:
+	cargo clippy --release -p server --all-targets -- -D warnings
+	cargo clippy --release -p app --features ssr --all-targets -- -D warnings
+	cargo clippy --release -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+rust-test:
+	cargo test --release -p app --features ssr
+	cargo test --release -p server
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Chromium from apt"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+e2e-deps: chromium
+	@cd end2end && { [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund --silent; }
+
+e2e: build e2e-deps
+	cd end2end && npx playwright test
+
+test: tools fmt-check lint build rust-test e2e
+
+clean:
+	cargo clean
+	rm -rf .tools end2end/node_modules data/e2e*

@@ -1,0 +1,214 @@
+//! Account server functions: sign up, sign in, sign out, change password, language. Each is
+//! thin: rate limit → parse → hash/verify → database → session.
+
+use leptos::prelude::*;
+
+use super::types::CurrentUser;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    pub use super::super::{
+        db::{self, InsertUserError, NewUser},
+        session,
+        types::{Email, IntoFieldError, Password, PreferredName, Role},
+    };
+    pub use crate::{
+        error::{AppError, Msg},
+        i18n::LocaleExt as _,
+        i18n::{LANG_COOKIE, parse_locale},
+        server::{caller, client_ip, respond, set_cookie, state},
+    };
+
+    /// Remembers the language in the cookie the i18n layer reads.
+    pub fn set_lang_cookie(code: &str, secure: bool) {
+        let secure = if secure { "; Secure" } else { "" };
+        set_cookie(&format!(
+            "{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
+        ));
+    }
+
+    /// Where an account lands after signing in.
+    pub fn home_of(role: Role) -> &'static str {
+        if role.is_staff() { "/console" } else { "/" }
+    }
+
+    /// The session of this request.
+    pub async fn this_session() -> Result<tower_sessions::Session, AppError> {
+        leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "no session layer");
+                AppError::Internal
+            })
+    }
+}
+
+/// The signed-in account, or `None`.
+#[server(prefix = "/api", endpoint = "accounts/me")]
+pub async fn current_account() -> Result<Option<CurrentUser>, AppError> {
+    Ok(imp::caller())
+}
+
+/// Creates a member account and signs it in. Consents are off unless their box was ticked.
+#[server(prefix = "/api", endpoint = "accounts/sign_up")]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    preferred_name: String,
+    language: String,
+    email_marketing: Option<String>,
+    sms_marketing: Option<String>,
+) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async move {
+            let st = state()?;
+            let ip = client_ip();
+            st.limits.sign_up_ip.check(&ip)?;
+            let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
+            let password =
+                Password::parse(&password).map_err(|e| e.into_field_error("password"))?;
+            let name = PreferredName::parse(&preferred_name)
+                .map_err(|e| e.into_field_error("preferred_name"))?;
+            let locale = parse_locale(&language)
+                .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+            st.limits.sign_up_ip.hit(&ip);
+            // Hash before looking at the email, so a taken address costs the same time.
+            let hash = st.hasher.hash(&password).await?;
+            let mut tx = st.db.begin_write().await?;
+            let new = NewUser {
+                email: &email,
+                password_hash: &hash,
+                role: Role::Member,
+                name: &name,
+                language: locale.as_str(),
+                email_marketing: email_marketing.is_some(),
+                sms_marketing: sms_marketing.is_some(),
+            };
+            let id = match db::insert_user(&mut tx, &new, "sign_up").await {
+                Ok(id) => id,
+                Err(InsertUserError::EmailTaken) => {
+                    return Err(AppError::field("email", Msg::EmailUnavailable));
+                }
+                Err(InsertUserError::Db(e)) => return Err(e.into()),
+            };
+            tx.commit().await?;
+            tracing::info!(user_id = id, "member signed up");
+            session::start(&this_session().await?, id, 0).await?;
+            set_lang_cookie(locale.as_str(), st.secure_cookies);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs in with email and password. The error never says which of the two was wrong.
+#[server(prefix = "/api", endpoint = "accounts/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async move {
+            let st = state()?;
+            let ip = client_ip();
+            let account_key = email.trim().to_lowercase();
+            st.limits.sign_in_ip.check(&ip)?;
+            st.limits.sign_in_account.check(&account_key)?;
+            let row = match Email::parse(&email) {
+                Ok(email) => {
+                    db::find_login_by_email(&mut *st.db.reader.acquire().await?, &email).await?
+                }
+                Err(_) => None,
+            };
+            let stored = row.as_ref().map(|r| r.password_hash.clone());
+            let verified = st.hasher.verify(stored, &password).await?;
+            let row = match row {
+                Some(row) if verified && !row.disabled => row,
+                _ => {
+                    st.limits.sign_in_ip.hit(&ip);
+                    st.limits.sign_in_account.hit(&account_key);
+                    return Err(AppError::InvalidCredentials);
+                }
+            };
+            st.limits.sign_in_account.clear(&account_key);
+            session::start(&this_session().await?, row.id, row.epoch).await?;
+            set_lang_cookie(&row.language, st.secure_cookies);
+            leptos_axum::redirect(home_of(row.role));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out of this browser.
+#[server(prefix = "/api", endpoint = "accounts/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async move {
+            session::end(&this_session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the caller's password. Every other session of the account ends; this one
+/// continues under a new id.
+#[server(prefix = "/api", endpoint = "accounts/change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use imp::*;
+    respond(
+        async move {
+            let st = state()?;
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            let new =
+                Password::parse(&new_password).map_err(|e| e.into_field_error("new_password"))?;
+            st.limits.sign_in_account.check(&me.email)?;
+            let row = db::find_login_by_id(&mut *st.db.reader.acquire().await?, me.id).await?;
+            let stored = row.map(|r| r.password_hash);
+            if !st.hasher.verify(stored, &current_password).await? {
+                st.limits.sign_in_account.hit(&me.email);
+                return Err(AppError::field(
+                    "current_password",
+                    Msg::CurrentPasswordWrong,
+                ));
+            }
+            let hash = st.hasher.hash(&new).await?;
+            let mut tx = st.db.begin_write().await?;
+            let epoch = db::set_password(&mut tx, me.id, &hash).await?;
+            tx.commit().await?;
+            tracing::info!(user_id = me.id, "password changed; other sessions ended");
+            session::start(&this_session().await?, me.id, epoch).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Switches the language: remembered in a cookie, and on the account when signed in.
+/// Returns the language code now in use.
+#[server(prefix = "/api", endpoint = "accounts/set_language")]
+pub async fn set_language(language: String) -> Result<String, AppError> {
+    use imp::*;
+    respond(
+        async move {
+            let st = state()?;
+            let locale = parse_locale(&language)
+                .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+            if let Some(me) = caller() {
+                let mut tx = st.db.begin_write().await?;
+                db::set_language(&mut tx, me.id, locale.as_str()).await?;
+                tx.commit().await?;
+            }
+            set_lang_cookie(locale.as_str(), st.secure_cookies);
+            Ok(locale.as_str().to_owned())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,205 @@
+//! Account queries. Functions take a connection or transaction; the caller owns the
+//! transaction, so a sign-up and its consent records commit together or not at all.
+
+use sqlx::{Row, SqliteConnection};
+
+use super::types::{CurrentUser, Email, PreferredName, Role};
+use crate::db::{is_unique_violation, now_utc};
+
+/// A new account to insert.
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    /// Normalised email.
+    pub email: &'a Email,
+    /// argon2id PHC string.
+    pub password_hash: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Preferred name.
+    pub name: &'a PreferredName,
+    /// Language code.
+    pub language: &'a str,
+    /// Email marketing consent.
+    pub email_marketing: bool,
+    /// SMS marketing consent.
+    pub sms_marketing: bool,
+}
+
+/// Why an insert failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertUserError {
+    /// An account with this email exists.
+    #[error("email already registered")]
+    EmailTaken,
+    /// Anything else.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Inserts an account (and its consent records) and returns its id.
+pub async fn insert_user(
+    conn: &mut SqliteConnection,
+    user: &NewUser<'_>,
+    source: &str,
+) -> Result<i64, InsertUserError> {
+    let now = now_utc();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, preferred_name, language,
+                            email_marketing, sms_marketing, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user.email.as_str())
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.name.as_str())
+    .bind(user.language)
+    .bind(user.email_marketing)
+    .bind(user.sms_marketing)
+    .bind(&now)
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            InsertUserError::EmailTaken
+        } else {
+            e.into()
+        }
+    })?;
+    for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
+        if granted {
+            sqlx::query("INSERT INTO consent_events (user_id, channel, granted, source, created_at) VALUES (?, ?, 1, ?, ?)")
+                .bind(id)
+                .bind(channel)
+                .bind(source)
+                .bind(&now)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(id)
+}
+
+/// What sign-in needs to know about an account.
+#[derive(Debug)]
+pub struct LoginRow {
+    /// Account id.
+    pub id: i64,
+    /// Stored hash.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// Language code.
+    pub language: String,
+    /// Current session epoch.
+    pub epoch: i64,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+fn role_of(row: &sqlx::sqlite::SqliteRow) -> Result<Role, sqlx::Error> {
+    let s: String = row.try_get("role")?;
+    Role::parse(&s).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {s}").into()))
+}
+
+const LOGIN_SELECT: &str = "SELECT id, password_hash, role, language, session_epoch,
+    disabled_at IS NOT NULL AS disabled FROM users";
+
+fn login_row(r: &sqlx::sqlite::SqliteRow) -> Result<LoginRow, sqlx::Error> {
+    Ok(LoginRow {
+        id: r.try_get("id")?,
+        password_hash: r.try_get("password_hash")?,
+        role: role_of(r)?,
+        language: r.try_get("language")?,
+        epoch: r.try_get("session_epoch")?,
+        disabled: r.try_get("disabled")?,
+    })
+}
+
+/// The account with this email.
+pub async fn find_login_by_email(
+    conn: &mut SqliteConnection,
+    email: &Email,
+) -> Result<Option<LoginRow>, sqlx::Error> {
+    let sql = format!("{LOGIN_SELECT} WHERE email = ?");
+    let row = sqlx::query(&sql)
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(login_row).transpose()
+}
+
+/// The account with this id.
+pub async fn find_login_by_id(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<LoginRow>, sqlx::Error> {
+    let sql = format!("{LOGIN_SELECT} WHERE id = ?");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(login_row).transpose()
+}
+
+/// The account a session points at, if it is still enabled and the session's epoch is current.
+pub async fn session_user(
+    conn: &mut SqliteConnection,
+    id: i64,
+    epoch: i64,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, email, preferred_name, role, language FROM users
+         WHERE id = ? AND session_epoch = ? AND disabled_at IS NULL",
+    )
+    .bind(id)
+    .bind(epoch)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(CurrentUser {
+            id: r.try_get("id")?,
+            email: r.try_get("email")?,
+            name: r.try_get("preferred_name")?,
+            role: role_of(&r)?,
+            language: r.try_get("language")?,
+        })
+    })
+    .transpose()
+}
+
+/// Stores a new password hash and ends every session (bumps the epoch); returns the new epoch.
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    id: i64,
+    hash: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1, updated_at = ?
+         WHERE id = ? RETURNING session_epoch",
+    )
+    .bind(hash)
+    .bind(now_utc())
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Stores the account's language.
+pub async fn set_language(
+    conn: &mut SqliteConnection,
+    id: i64,
+    language: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = ?, updated_at = ? WHERE id = ?")
+        .bind(language)
+        .bind(now_utc())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Number of accounts (any role).
+pub async fn count_users(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await
+}

@@ -1,0 +1,152 @@
+//! Sign-up, sign-in and change-password pages. Plain forms that post to server functions, so
+//! they work before (or without) the WASM; once hydrated they submit without a reload.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::components::A;
+
+use super::{
+    api::ChangePassword,
+    components::use_auth,
+    types::{check_email, check_name, check_password},
+};
+use crate::{
+    i18n::LocaleExt as _,
+    i18n::{LANGUAGES, t, use_i18n},
+    ui::{Field, FormError, PageTitle, last_error},
+};
+
+/// `/join`: a visitor becomes a member.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_auth().sign_up;
+    let error = last_error(action);
+    let min_hint = ViewFn::from(move || t!(i18n, account.password_hint));
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, account.join_title)}</PageTitle>
+            <p class="lede">{t!(i18n, account.join_lede)}</p>
+            <ActionForm action=action attr:novalidate=true>
+                <FormError error=error />
+                <Field name="preferred_name" autocomplete="given-name" error=error check=check_name>
+                    {t!(i18n, account.preferred_name)}
+                </Field>
+                <Field name="email" kind="email" autocomplete="email" error=error check=check_email>
+                    {t!(i18n, account.email)}
+                </Field>
+                <Field
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    error=error
+                    check=check_password
+                    hint=min_hint
+                >
+                    {t!(i18n, account.password)}
+                </Field>
+                <div class="field">
+                    <label for="language">{t!(i18n, account.language)}</label>
+                    <select id="language" name="language">
+                        {LANGUAGES
+                            .into_iter()
+                            .map(|(code, label)| {
+                                view! {
+                                    <option value=code lang=code selected=move || i18n.get_locale().as_str() == code>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <fieldset class="consents">
+                    <legend>{t!(i18n, account.consents_legend)}</legend>
+                    <label class="check">
+                        <input type="checkbox" name="email_marketing" value="on" />
+                        {t!(i18n, account.consent_email)}
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="sms_marketing" value="on" />
+                        {t!(i18n, account.consent_sms)}
+                    </label>
+                    <p class="hint">{t!(i18n, account.consents_hint)}</p>
+                </fieldset>
+                <button type="submit" class="button primary">{t!(i18n, account.join_submit)}</button>
+            </ActionForm>
+            <p class="alt">
+                {t!(i18n, account.have_account)} " " <A href="/sign-in">{t!(i18n, nav.sign_in)}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/sign-in`: members and staff sign in here.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_auth().sign_in;
+    let error = last_error(action);
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, account.sign_in_title)}</PageTitle>
+            <ActionForm action=action attr:novalidate=true>
+                <FormError error=error />
+                <Field name="email" kind="email" autocomplete="username" error=error>
+                    {t!(i18n, account.email)}
+                </Field>
+                <Field name="password" kind="password" autocomplete="current-password" error=error>
+                    {t!(i18n, account.password)}
+                </Field>
+                <button type="submit" class="button primary">{t!(i18n, account.sign_in_submit)}</button>
+            </ActionForm>
+            <p class="alt">
+                {t!(i18n, account.no_account)} " " <A href="/join">{t!(i18n, nav.join)}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/account/password`: change your password (ends your other sessions).
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ChangePassword>::new();
+    let error = last_error(action);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, account.password_title)}</PageTitle>
+            <Show when=done>
+                <p class="notice" role="status">{t!(i18n, account.password_changed)}</p>
+            </Show>
+            <ActionForm action=action attr:novalidate=true>
+                <FormError error=error />
+                <Field name="current_password" kind="password" autocomplete="current-password" error=error>
+                    {t!(i18n, account.current_password)}
+                </Field>
+                <Field
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    error=error
+                    check=check_password
+                >
+                    {t!(i18n, account.new_password)}
+                </Field>
+                <button type="submit" class="button primary">{t!(i18n, account.password_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A sign-out button (a form, so it works without WASM).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_auth().sign_out;
+    view! {
+        <ActionForm action=action attr:class="inline">
+            <button type="submit" class="button link">{t!(i18n, nav.sign_out)}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,67 @@
+//! What a session remembers about who signed in, and the checks that end it: the account
+//! disabled, its password changed (epoch bumped), or the absolute lifetime passed. Idle expiry
+//! is the session layer's own (`Expiry::OnInactivity`).
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{db, types::CurrentUser};
+use crate::{db::Db, error::AppError};
+
+const AUTH_KEY: &str = "auth";
+
+/// Stored in the session at sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: i64,
+    epoch: i64,
+    signed_in_at: i64,
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Internal
+}
+
+/// Signs `user_id` in on this session under a new session id (no fixation).
+pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    let auth = SessionAuth {
+        user_id,
+        epoch,
+        signed_in_at: time::OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+/// Ends this session: deletes it from the store and expires the cookie.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The account this session belongs to, if the session is still valid; ends the session when
+/// it is not.
+pub async fn resolve(
+    session: &Session,
+    db: &Db,
+    absolute: time::Duration,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(auth) = session
+        .get::<SessionAuth>(AUTH_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let age = time::OffsetDateTime::now_utc().unix_timestamp() - auth.signed_in_at;
+    let user = if age >= absolute.whole_seconds() {
+        None
+    } else {
+        let mut conn = db.reader.acquire().await?;
+        db::session_user(&mut conn, auth.user_id, auth.epoch).await?
+    };
+    if user.is_none() {
+        end(session).await?;
+    }
+    Ok(user)
+}

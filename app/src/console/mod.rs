@@ -1,0 +1,6 @@
+//! The staff console: its frame (side navigation, role gate) and its sections. Sections that
+//! later issues fill are real routes already, so links and bookmarks stay stable.
+
+pub mod pages;
+
+pub use pages::{ComingSoon, ConsoleHome, ConsoleLayout, Section};

@@ -1,0 +1,174 @@
+//! Console frame and overview. The frame renders only for staff; members see a refusal (and
+//! the server answers 403), visitors a sign-in prompt. The data behind each section is
+//! guarded again by its server functions.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+use crate::{
+    accounts::{CurrentUser, Role, use_auth},
+    i18n::{t, t_string, use_i18n},
+    ui::{Loading, PageTitle},
+};
+
+/// The console's sections, in navigation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Find a member, record purchases, redeem codes.
+    Counter,
+    /// Earning rules, tiers, rewards, offers.
+    Programs,
+    /// Feedback inbox and service cases.
+    Feedback,
+    /// Segments and campaigns.
+    Campaigns,
+    /// Retention analytics.
+    Analytics,
+    /// Staff accounts (owners).
+    Staff,
+}
+
+impl Section {
+    const ALL: [Section; 6] = [
+        Section::Counter,
+        Section::Programs,
+        Section::Feedback,
+        Section::Campaigns,
+        Section::Analytics,
+        Section::Staff,
+    ];
+
+    fn href(self) -> &'static str {
+        match self {
+            Section::Counter => "/console/counter",
+            Section::Programs => "/console/programs",
+            Section::Feedback => "/console/feedback",
+            Section::Campaigns => "/console/campaigns",
+            Section::Analytics => "/console/analytics",
+            Section::Staff => "/console/staff",
+        }
+    }
+
+    fn visible_to(self, role: Role) -> bool {
+        match self {
+            Section::Staff => role == Role::Owner,
+            Section::Programs | Section::Campaigns | Section::Analytics => {
+                role.at_least(Role::Manager)
+            }
+            Section::Counter | Section::Feedback => role.is_staff(),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        let i18n = use_i18n();
+        match self {
+            Section::Counter => t_string!(i18n, console.nav_counter),
+            Section::Programs => t_string!(i18n, console.nav_programs),
+            Section::Feedback => t_string!(i18n, console.nav_feedback),
+            Section::Campaigns => t_string!(i18n, console.nav_campaigns),
+            Section::Analytics => t_string!(i18n, console.nav_analytics),
+            Section::Staff => t_string!(i18n, console.nav_staff),
+        }
+    }
+}
+
+/// `/console/*`: the gate and frame.
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) if user.role.is_staff() => view! { <ConsoleFrame user /> }.into_any(),
+                    Ok(Some(_)) => view! { <Refused /> }.into_any(),
+                    _ => view! { <SignInFirst /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ConsoleFrame(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = user.role;
+    view! {
+        <div class="console">
+            <nav class="side-nav" aria-label=move || t_string!(i18n, console.title)>
+                <A href="/console" exact=true>{t!(i18n, console.nav_overview)}</A>
+                {Section::ALL
+                    .into_iter()
+                    .filter(move |s| s.visible_to(role))
+                    .map(|s| view! { <A href=s.href()>{move || s.label()}</A> })
+                    .collect_view()}
+            </nav>
+            <div class="console-main">
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Refused() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, console.forbidden_title)}</PageTitle>
+            <p>{t!(i18n, console.forbidden_body)}</p>
+            <A href="/">{t!(i18n, nav.home)}</A>
+        </section>
+    }
+}
+
+#[component]
+fn SignInFirst() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, console.title)}</PageTitle>
+            <p>{t!(i18n, console.sign_in_needed)}</p>
+            <A href="/sign-in" attr:class="button primary">{t!(i18n, nav.sign_in)}</A>
+        </section>
+    }
+}
+
+/// `/console`: overview with the sections this role may open.
+#[component]
+pub fn ConsoleHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let user = move || auth.current();
+    view! {
+        <PageTitle>{t!(i18n, console.title)}</PageTitle>
+        {move || {
+            user()
+                .map(|u| {
+                    let name = u.name.clone();
+                    view! {
+                        <p class="lede">{t!(i18n, console.welcome, name = move || name.clone())}</p>
+                        <ul class="tiles">
+                            {Section::ALL
+                                .into_iter()
+                                .filter(|s| s.visible_to(u.role))
+                                .map(|s| view! { <li><A href=s.href() attr:class="tile">{move || s.label()}</A></li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })
+        }}
+    }
+}
+
+/// A section whose features arrive with a later issue.
+#[component]
+pub fn ComingSoon(section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle>{move || section.label()}</PageTitle>
+        <div class="card">
+            <p>{t!(i18n, console.coming_soon)}</p>
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! The SQLite database: one writer connection (every write transaction `BEGIN IMMEDIATE`) and
+//! a pool of read-only connections, both in WAL mode. SQLite allows one writer at a time;
+//! making that explicit means writers queue in the pool instead of failing with
+//! `SQLITE_BUSY` when a deferred transaction tries to upgrade its lock.
+
+use sqlx::{
+    Sqlite, SqlitePool, Transaction,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+use std::{str::FromStr, time::Duration};
+
+/// How hard SQLite works to keep a committed transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit survives power loss (fsync on every commit). Default.
+    Full,
+    /// `synchronous=NORMAL`: a commit survives a crash of the process, not of the machine.
+    Normal,
+}
+
+impl Durability {
+    /// Parses `FULL` / `NORMAL` (any case).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_uppercase().as_str() {
+            "FULL" => Some(Self::Full),
+            "NORMAL" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+
+    /// The pragma value, as printed in logs and benchmarks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+        }
+    }
+}
+
+/// The two pools. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// Exactly one connection: all writes go through it.
+    pub writer: SqlitePool,
+    /// Read-only connections for queries.
+    pub reader: SqlitePool,
+    /// What the database was opened with.
+    pub durability: Durability,
+}
+
+/// Connection options shared by every pool on this database file (also used by the session
+/// store, so its writes wait politely instead of failing).
+pub fn connect_options(
+    url: &str,
+    durability: Durability,
+) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        })
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`
+    /// is not supported: readers need a file).
+    pub async fn connect(
+        url: &str,
+        durability: Durability,
+        readers: u32,
+    ) -> Result<Self, sqlx::Error> {
+        let opts = connect_options(url, durability)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Self {
+            writer,
+            reader,
+            durability,
+        })
+    }
+
+    /// Applies pending migrations from `migrations/`; fails if one fails (never half-started).
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        sqlx::migrate!("../migrations").run(&self.writer).await
+    }
+
+    /// Starts a write transaction holding the write lock from its first statement.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// The current time as an RFC 3339 UTC timestamp, the form every timestamp column holds.
+pub fn now_utc() -> String {
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a time as the database's timestamp form (`2026-11-23T20:06:00Z`).
+pub fn timestamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// True when `err` is a UNIQUE (or PRIMARY KEY) constraint violation.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_with_z_suffix() {
+        let t = time::macros::datetime!(2026-11-23 21:06:05 +01:00);
+        assert_eq!(timestamp(t), "2026-11-23T20:06:05Z");
+    }
+
+    #[test]
+    fn durability_parses_case_insensitively() {
+        assert_eq!(Durability::parse("normal"), Some(Durability::Normal));
+        assert_eq!(Durability::parse("FULL"), Some(Durability::Full));
+        assert_eq!(Durability::parse("off"), None);
+    }
+}

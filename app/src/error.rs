@@ -1,0 +1,183 @@
+//! The one error type the UI sees. Server functions return `Result<T, AppError>`; the server
+//! sets the HTTP status from the variant, and the browser turns `message_key` into text in the
+//! viewer's language. Internal details (SQL, I/O) are logged, never sent.
+
+use leptos::server_fn::{
+    ServerFnError,
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in terms a client can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request could not be read (malformed body, missing argument).
+    #[error("bad request")]
+    BadRequest,
+    /// 401: nobody is signed in, and this needs someone who is.
+    #[error("sign in required")]
+    Unauthorized,
+    /// 401: sign-in failed. Deliberately says nothing about which part was wrong.
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    /// 403: signed in, but this account may not do that (or touch that object).
+    #[error("forbidden")]
+    Forbidden,
+    /// 404: no such object (or not one the caller may know about).
+    #[error("not found")]
+    NotFound,
+    /// 409: the request conflicts with the current state (e.g. a reused idempotency key).
+    #[error("conflict: {message_key:?}")]
+    Conflict {
+        /// What conflicted, as a translation key.
+        message_key: Msg,
+    },
+    /// 422: a field's value breaks a rule; `field` is the form field's name.
+    #[error("invalid {field}: {message_key:?}")]
+    Validation {
+        /// The form field name, as in the HTML form.
+        field: String,
+        /// Why, as a translation key.
+        message_key: Msg,
+    },
+    /// 429: too many attempts; try again after the given number of seconds.
+    #[error("rate limited, retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// 500: something failed on the server; the details are in its log.
+    #[error("internal error")]
+    Internal,
+}
+
+/// Translation keys for messages the server sends. Each has a text in every locale
+/// (`errors.<snake_case name>`), rendered by [`crate::ui::error_text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Msg {
+    /// Not a usable email address.
+    EmailInvalid,
+    /// Sign-up refused for this address (kept vague on purpose: no account enumeration).
+    EmailUnavailable,
+    /// Password shorter than the minimum.
+    PasswordTooShort,
+    /// Password longer than the maximum.
+    PasswordTooLong,
+    /// The current password given when changing it is wrong.
+    CurrentPasswordWrong,
+    /// A name is required.
+    NameRequired,
+    /// The name is too long.
+    NameTooLong,
+    /// Unknown language code.
+    LanguageInvalid,
+    /// Unknown or not-allowed role.
+    RoleInvalid,
+    /// An owner cannot disable their own account.
+    CannotDisableSelf,
+}
+
+impl AppError {
+    /// A field error.
+    pub fn field(field: &str, message_key: Msg) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message_key,
+        }
+    }
+
+    /// The HTTP status this error is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict { .. } => 409,
+            Self::Validation { .. } => 422,
+            Self::RateLimited { .. } => 429,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The message key for an error about `field`, if this is one.
+    pub fn field_message(&self, name: &str) -> Option<Msg> {
+        match self {
+            Self::Validation { field, message_key } if field == name => Some(*message_key),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let err = match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            _ => Self::Internal,
+        };
+        // Argument decoding fails before the function body runs, so the status must be set
+        // here or axum would answer 500 for a client's mistake.
+        #[cfg(feature = "ssr")]
+        crate::server::set_status(&err);
+        err
+    }
+}
+
+impl From<ServerFnError> for AppError {
+    fn from(_: ServerFnError) -> Self {
+        Self::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        Self::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_maps_to_a_client_or_server_status() {
+        let cases = [
+            (AppError::BadRequest, 400),
+            (AppError::InvalidCredentials, 401),
+            (AppError::Forbidden, 403),
+            (AppError::field("email", Msg::EmailInvalid), 422),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+            ),
+            (AppError::Internal, 500),
+        ];
+        for (err, status) in cases {
+            assert_eq!(err.status(), status, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_arguments_become_bad_request_not_internal() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(err, AppError::BadRequest);
+    }
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        let err = AppError::field("password", Msg::PasswordTooShort);
+        let json = serde_json::to_string(&err).expect("serialise");
+        assert!(json.contains("password_too_short"), "{json}");
+        assert_eq!(serde_json::from_str::<AppError>(&json).expect("parse"), err);
+    }
+}

@@ -1,0 +1,219 @@
+//! Locale-aware formatting of numbers, money and dates, following CLDR's conventions for our
+//! five locales. Hand-written tables instead of ICU data keep the browser bundle small; the
+//! tests pin every pattern to what CLDR produces.
+
+/// Separators and currency placement for one locale.
+struct NumberStyle {
+    group: &'static str,
+    decimal: char,
+    /// True when the currency symbol goes before the amount.
+    symbol_first: bool,
+    /// Space between symbol and amount.
+    symbol_space: bool,
+}
+
+const NBSP: &str = "\u{a0}";
+
+fn style(locale: &str) -> NumberStyle {
+    match locale {
+        "sv" => NumberStyle {
+            group: NBSP,
+            decimal: ',',
+            symbol_first: false,
+            symbol_space: true,
+        },
+        "nb" => NumberStyle {
+            group: NBSP,
+            decimal: ',',
+            symbol_first: true,
+            symbol_space: true,
+        },
+        "lv" => NumberStyle {
+            group: NBSP,
+            decimal: ',',
+            symbol_first: false,
+            symbol_space: true,
+        },
+        "pt" => NumberStyle {
+            group: ".",
+            decimal: ',',
+            symbol_first: true,
+            symbol_space: true,
+        },
+        _ => NumberStyle {
+            group: ",",
+            decimal: '.',
+            symbol_first: true,
+            symbol_space: false,
+        },
+    }
+}
+
+fn grouped(mut n: u64, group: &str) -> String {
+    let mut parts = Vec::new();
+    loop {
+        if n < 1000 {
+            parts.push(n.to_string());
+            break;
+        }
+        parts.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    parts.reverse();
+    parts.join(group)
+}
+
+/// An integer with the locale's digit grouping: `1,234` (en), `1 234` (sv, nb, lv), `1.234` (pt).
+pub fn number(locale: &str, n: i64) -> String {
+    let body = grouped(n.unsigned_abs(), style(locale).group);
+    if n < 0 { format!("-{body}") } else { body }
+}
+
+/// The symbol shops write for a currency.
+fn currency_symbol(code: &str) -> &str {
+    match code {
+        "EUR" => "€",
+        "SEK" | "NOK" | "DKK" => "kr",
+        "BRL" => "R$",
+        "USD" => "$",
+        "GBP" => "£",
+        other => other,
+    }
+}
+
+/// An amount in minor units (two decimals) as the locale writes it:
+/// `€1,234.50` (en), `1 234,50 kr` (sv), `kr 1 234,50` (nb), `1 234,50 €` (lv), `R$ 1.234,50` (pt).
+pub fn money(locale: &str, minor: i64, currency: &str) -> String {
+    let st = style(locale);
+    let abs = minor.unsigned_abs();
+    let amount = format!(
+        "{}{}{:02}",
+        grouped(abs / 100, st.group),
+        st.decimal,
+        abs % 100
+    );
+    let sym = currency_symbol(currency);
+    let space = if st.symbol_space { NBSP } else { "" };
+    let sign = if minor < 0 { "-" } else { "" };
+    if st.symbol_first {
+        format!("{sign}{sym}{space}{amount}")
+    } else {
+        format!("{sign}{amount}{space}{sym}")
+    }
+}
+
+const MONTHS: [(&str, [&str; 12]); 5] = [
+    (
+        "en",
+        [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ],
+    ),
+    (
+        "sv",
+        [
+            "jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.",
+            "dec.",
+        ],
+    ),
+    (
+        "nb",
+        [
+            "jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.",
+            "des.",
+        ],
+    ),
+    (
+        "lv",
+        [
+            "janv.", "febr.", "marts", "apr.", "maijs", "jūn.", "jūl.", "aug.", "sept.", "okt.",
+            "nov.", "dec.",
+        ],
+    ),
+    (
+        "pt",
+        [
+            "jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.",
+            "dez.",
+        ],
+    ),
+];
+
+/// A calendar date (from a UTC timestamp `YYYY-MM-DD…`) in the locale's medium style:
+/// `23 Nov 2026` (en), `23 nov. 2026` (sv), `23. nov. 2026` (nb), `2026. gada 23. nov.` (lv),
+/// `23 de nov. de 2026` (pt). Returns the input unchanged if it is not a timestamp.
+pub fn date(locale: &str, timestamp: &str) -> String {
+    let parsed = timestamp.get(..10).and_then(|d| {
+        let mut it = d.split('-');
+        let y: i32 = it.next()?.parse().ok()?;
+        let m: usize = it.next()?.parse().ok()?;
+        let day: u32 = it.next()?.parse().ok()?;
+        (1..=12).contains(&m).then_some((y, m, day))
+    });
+    let Some((y, m, d)) = parsed else {
+        return timestamp.to_owned();
+    };
+    let months = MONTHS
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .unwrap_or(&MONTHS[0])
+        .1;
+    let mon = months[m - 1];
+    match locale {
+        "nb" => format!("{d}. {mon} {y}"),
+        "lv" => format!("{y}. gada {d}. {mon}"),
+        "pt" => format!("{d} de {mon} de {y}"),
+        _ => format!("{d} {mon} {y}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(s: String) -> String {
+        s.replace('\u{a0}', " ")
+    }
+
+    #[test]
+    fn numbers_group_thousands_the_way_each_locale_does() {
+        assert_eq!(number("en", 1234567), "1,234,567");
+        assert_eq!(plain(number("sv", 1234)), "1 234");
+        assert_eq!(number("pt", 1234), "1.234");
+        assert_eq!(number("en", 999), "999");
+        assert_eq!(number("en", -1000), "-1,000");
+        assert_eq!(number("en", 0), "0");
+    }
+
+    #[test]
+    fn money_matches_the_glossary_examples() {
+        assert_eq!(money("en", 123450, "EUR"), "€1,234.50");
+        assert_eq!(plain(money("sv", 123450, "SEK")), "1 234,50 kr");
+        assert_eq!(plain(money("nb", 123450, "NOK")), "kr 1 234,50");
+        assert_eq!(plain(money("lv", 123450, "EUR")), "1 234,50 €");
+        assert_eq!(plain(money("pt", 123450, "BRL")), "R$ 1.234,50");
+    }
+
+    #[test]
+    fn money_keeps_cents_and_sign() {
+        assert_eq!(money("en", 5, "EUR"), "€0.05");
+        assert_eq!(money("en", -250, "EUR"), "-€2.50");
+    }
+
+    #[test]
+    fn dates_match_the_glossary_examples() {
+        let ts = "2026-11-23T20:06:00Z";
+        assert_eq!(date("en", ts), "23 Nov 2026");
+        assert_eq!(date("sv", ts), "23 nov. 2026");
+        assert_eq!(date("nb", ts), "23. nov. 2026");
+        assert_eq!(date("lv", ts), "2026. gada 23. nov.");
+        assert_eq!(date("pt", ts), "23 de nov. de 2026");
+        assert_eq!(date("sv", "2026-03-01"), "1 mars 2026");
+    }
+
+    #[test]
+    fn a_non_date_is_shown_as_is() {
+        assert_eq!(date("en", "soon"), "soon");
+        assert_eq!(date("en", "2026-13-01"), "2026-13-01");
+    }
+}

@@ -1,0 +1,99 @@
+//! Regulars: the Leptos app. This file holds the HTML shell, the root component and the route
+//! table; everything else lives in its domain folder (see DESIGN.md §3).
+
+pub mod accounts;
+pub mod audit;
+pub mod console;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod members;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod staff;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    accounts::{ChangePasswordPage, SignInPage, SignUpPage, provide_auth},
+    console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
+    i18n::{I18nContextProvider, LANG_COOKIE},
+    layout::{NotFound, TopBar},
+    members::HomePage,
+    staff::StaffPage,
+};
+
+/// The HTML document around the app, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: language, auth and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Regulars" />
+        <I18nContextProvider cookie_name=LANG_COOKIE>
+            <AppRoutes />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppRoutes() -> impl IntoView {
+    provide_auth();
+    // Marks <main> once the WASM has taken over (effects run only in the browser), so tests
+    // and scripts can tell a hydrated page from a server-rendered one.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let soon = |section| move || view! { <ComingSoon section /> };
+    view! {
+        <Router>
+            <TopBar />
+            <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/join") view=SignUpPage />
+                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/account/password") view=ChangePasswordPage />
+                    <ParentRoute path=path!("/console") view=ConsoleLayout>
+                        <Route path=path!("") view=ConsoleHome />
+                        <Route path=path!("counter") view=soon(Section::Counter) />
+                        <Route path=path!("programs") view=soon(Section::Programs) />
+                        <Route path=path!("feedback") view=soon(Section::Feedback) />
+                        <Route path=path!("campaigns") view=soon(Section::Campaigns) />
+                        <Route path=path!("analytics") view=soon(Section::Analytics) />
+                        <Route path=path!("staff") view=StaffPage />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

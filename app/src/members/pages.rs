@@ -1,0 +1,70 @@
+//! The home page: a landing page for visitors, a personal greeting for members, and a way on
+//! to the console for staff.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    accounts::{CurrentUser, Role, use_auth},
+    i18n::{t, use_i18n},
+    ui::{Loading, PageTitle},
+};
+
+/// `/`.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) if user.role == Role::Member => view! { <MemberHome user /> }.into_any(),
+                    Ok(Some(user)) => view! { <StaffHome user /> }.into_any(),
+                    _ => view! { <Landing /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MemberHome(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = user.name;
+    view! {
+        <section class="member-home">
+            <PageTitle>{t!(i18n, home.greeting, name = move || name.clone())}</PageTitle>
+            <div class="card">
+                <p>{t!(i18n, home.member_lede)}</p>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn StaffHome(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = user.name;
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, home.greeting, name = move || name.clone())}</PageTitle>
+            <p>{t!(i18n, home.staff_hint)}</p>
+            <A href="/console" attr:class="button primary">{t!(i18n, nav.console)}</A>
+        </section>
+    }
+}
+
+#[component]
+fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="landing">
+            <PageTitle>{t!(i18n, home.landing_title)}</PageTitle>
+            <p class="lede">{t!(i18n, home.landing_lede)}</p>
+            <div class="actions">
+                <A href="/join" attr:class="button primary">{t!(i18n, nav.join)}</A>
+                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,143 @@
+//! Server-side plumbing every `api.rs` uses: the shared state, who is calling, and the HTTP
+//! status of an error. Only compiled with `ssr`.
+
+use axum::{
+    extract::{ConnectInfo, FromRef},
+    http::{HeaderValue, StatusCode, header, request::Parts},
+};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::{net::SocketAddr, sync::Arc};
+
+use crate::{
+    accounts::{CurrentUser, Hasher, Limits, Role},
+    db::Db,
+    error::AppError,
+};
+
+/// Everything a request handler may need. One per running server (tests get their own).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos' own options (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// The database pools.
+    pub db: Db,
+    /// Password hashing with bounded concurrency.
+    pub hasher: Hasher,
+    /// Sign-in and sign-up rate limits.
+    pub limits: Arc<Limits>,
+    /// Sessions older than this are ended, however active.
+    pub session_absolute: time::Duration,
+    /// Whether cookies this server sets carry `Secure`.
+    pub secure_cookies: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, as provided to every server function and page render.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in account making this request (resolved once per request by the server's
+/// auth middleware), if any.
+pub fn caller() -> Option<CurrentUser> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<CurrentUser>().cloned())
+}
+
+/// The caller, if they hold at least `required`; `Unauthorized` when nobody is signed in,
+/// `Forbidden` when the role is too low.
+pub fn require(required: Role) -> Result<CurrentUser, AppError> {
+    let user = caller().ok_or(AppError::Unauthorized)?;
+    if user.role.at_least(required) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The peer address of this request.
+pub fn client_ip() -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// True for a plain HTML form post (no WASM yet): those get a redirect carrying the error,
+/// so the status must stay a redirect.
+fn is_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)?
+                .to_str()
+                .ok()
+                .map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Sets this response's status (and `Retry-After`) from `err`.
+pub fn set_status(err: &AppError) {
+    let Some(res) = use_context::<ResponseOptions>() else {
+        return;
+    };
+    if is_form_post() {
+        return;
+    }
+    res.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    if let AppError::RateLimited { retry_after_secs } = err {
+        res.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
+}
+
+/// Passes `result` through, setting the HTTP status when it is an error. Every server function
+/// ends with this.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        set_status(err);
+    }
+    result
+}
+
+/// Adds a `Set-Cookie` header to this response.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(cookie),
+    ) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Content-Security-Policy for an HTML page: scripts only from this origin or carrying this
+/// response's nonce (Leptos' hydration and streaming scripts get it), WASM compilation allowed,
+/// no framing. The other security headers come from the server's middleware.
+pub fn page_security_headers() {
+    leptos::nonce::provide_nonce();
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&csp),
+    ) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,136 @@
+//! Staff management server functions. Owners only: creating or disabling an account is how
+//! the shop controls who can see member data.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{accounts::Role, error::AppError};
+
+/// A staff account as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// Account id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Preferred name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// When the account was created (UTC).
+    pub created_at: String,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+#[cfg(feature = "ssr")]
+use crate::{
+    accounts::{
+        Email, IntoFieldError, Password, PreferredName,
+        db::{InsertUserError, NewUser, insert_user},
+    },
+    audit,
+    error::Msg,
+    i18n::LocaleExt as _,
+    i18n::parse_locale,
+    server::{require, respond, state},
+};
+
+/// Every staff account.
+#[server(prefix = "/api", endpoint = "staff/list")]
+pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
+    respond(
+        async move {
+            require(Role::Owner)?;
+            let st = state()?;
+            Ok(super::db::list(&mut *st.db.reader.acquire().await?).await?)
+        }
+        .await,
+    )
+}
+
+/// Creates a staff account with a starting password the owner hands over.
+#[server(prefix = "/api", endpoint = "staff/create")]
+pub async fn create_staff(
+    email: String,
+    preferred_name: String,
+    role: String,
+    password: String,
+    language: String,
+) -> Result<i64, AppError> {
+    respond(
+        async move {
+            let me = require(Role::Owner)?;
+            let st = state()?;
+            let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
+            let name = PreferredName::parse(&preferred_name)
+                .map_err(|e| e.into_field_error("preferred_name"))?;
+            let role = Role::parse(&role)
+                .filter(|r| r.is_staff())
+                .ok_or_else(|| AppError::field("role", Msg::RoleInvalid))?;
+            let password =
+                Password::parse(&password).map_err(|e| e.into_field_error("password"))?;
+            let locale = parse_locale(&language)
+                .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+            let hash = st.hasher.hash(&password).await?;
+            let mut tx = st.db.begin_write().await?;
+            let new = NewUser {
+                email: &email,
+                password_hash: &hash,
+                role,
+                name: &name,
+                language: locale.as_str(),
+                email_marketing: false,
+                sms_marketing: false,
+            };
+            let id = match insert_user(&mut tx, &new, "staff_create").await {
+                Ok(id) => id,
+                // Staff see the account list anyway: saying the email is taken leaks nothing.
+                Err(InsertUserError::EmailTaken) => {
+                    return Err(AppError::field("email", Msg::EmailUnavailable));
+                }
+                Err(InsertUserError::Db(e)) => return Err(e.into()),
+            };
+            let detail = format!("role={}", role.as_str());
+            audit::db::record(
+                &mut tx,
+                Some(me.id),
+                "staff.create",
+                &format!("user:{id}"),
+                &detail,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Disables (ends every session at once) or re-enables a staff account. An owner cannot
+/// disable themselves, so a shop never locks out its last owner by accident.
+#[server(prefix = "/api", endpoint = "staff/set_disabled")]
+pub async fn set_staff_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
+    respond(
+        async move {
+            let me = require(Role::Owner)?;
+            if me.id == user_id && disabled {
+                return Err(AppError::field("user_id", Msg::CannotDisableSelf));
+            }
+            let st = state()?;
+            let mut tx = st.db.begin_write().await?;
+            if !super::db::set_disabled(&mut tx, user_id, disabled).await? {
+                return Err(AppError::NotFound);
+            }
+            let action = if disabled {
+                "staff.disable"
+            } else {
+                "staff.enable"
+            };
+            audit::db::record(&mut tx, Some(me.id), action, &format!("user:{user_id}"), "").await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}

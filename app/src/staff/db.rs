@@ -1,0 +1,61 @@
+//! Staff account queries.
+
+use sqlx::{Row, SqliteConnection};
+
+use super::api::StaffMember;
+use crate::{accounts::Role, db::now_utc};
+
+/// Every staff account (owner, manager, staff), newest first.
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, email, preferred_name, role, created_at, disabled_at IS NOT NULL AS disabled
+         FROM users WHERE role IN ('owner', 'manager', 'staff') ORDER BY id DESC",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok(StaffMember {
+                id: r.try_get("id")?,
+                email: r.try_get("email")?,
+                name: r.try_get("preferred_name")?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
+                created_at: r.try_get("created_at")?,
+                disabled: r.try_get("disabled")?,
+            })
+        })
+        .collect()
+}
+
+/// Disables (ending its sessions) or re-enables a staff account. Returns false when `id` is not
+/// a staff account.
+pub async fn set_disabled(
+    conn: &mut SqliteConnection,
+    id: i64,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let now = now_utc();
+    let sql = if disabled {
+        "UPDATE users SET disabled_at = ?1, session_epoch = session_epoch + 1, updated_at = ?1
+         WHERE id = ?2 AND role <> 'member' AND disabled_at IS NULL"
+    } else {
+        "UPDATE users SET disabled_at = NULL, updated_at = ?1 WHERE id = ?2 AND role <> 'member'"
+    };
+    let done = sqlx::query(sql)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() > 0 {
+        return Ok(true);
+    }
+    // Already in the requested state counts as success for a staff account.
+    let is_staff: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? AND role <> 'member'")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(is_staff.is_some())
+}

@@ -1,0 +1,168 @@
+//! Generic widgets every page uses: labelled form fields with their error, form-level error
+//! text, the language switcher. Translation of server error keys lives here too.
+
+mod lang;
+
+pub use lang::LanguageSwitcher;
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::{
+    error::{AppError, Msg},
+    i18n::{t, t_string, use_i18n},
+};
+
+/// The text for a server message key, in the current language.
+pub fn error_text(msg: Msg) -> &'static str {
+    let i18n = use_i18n();
+    match msg {
+        Msg::EmailInvalid => t_string!(i18n, errors.email_invalid),
+        Msg::EmailUnavailable => t_string!(i18n, errors.email_unavailable),
+        Msg::PasswordTooShort => t_string!(i18n, errors.password_too_short),
+        Msg::PasswordTooLong => t_string!(i18n, errors.password_too_long),
+        Msg::CurrentPasswordWrong => t_string!(i18n, errors.current_password_wrong),
+        Msg::NameRequired => t_string!(i18n, errors.name_required),
+        Msg::NameTooLong => t_string!(i18n, errors.name_too_long),
+        Msg::LanguageInvalid => t_string!(i18n, errors.language_invalid),
+        Msg::RoleInvalid => t_string!(i18n, errors.role_invalid),
+        Msg::CannotDisableSelf => t_string!(i18n, errors.cannot_disable_self),
+    }
+}
+
+/// The message for an error, in the current language. Field errors (shown next to their
+/// field by [`Field`]) give `None` unless `include_fields`.
+pub fn error_view(err: &AppError, include_fields: bool) -> Option<AnyView> {
+    let i18n = use_i18n();
+    let view = match err {
+        AppError::Validation { message_key, .. } => {
+            let key = *message_key;
+            return include_fields.then(|| (move || error_text(key)).into_any());
+        }
+        AppError::InvalidCredentials => t!(i18n, errors.invalid_credentials).into_any(),
+        AppError::RateLimited { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60);
+            t!(i18n, errors.rate_limited, minutes = move || minutes).into_any()
+        }
+        AppError::Unauthorized => t!(i18n, errors.unauthorized).into_any(),
+        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
+        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
+        AppError::BadRequest | AppError::Conflict { .. } | AppError::Internal => {
+            t!(i18n, errors.generic).into_any()
+        }
+    };
+    Some(view)
+}
+
+/// The error of an action's last result, if it failed.
+pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    })
+}
+
+/// A form-level error message (announced to screen readers), shown when there is one.
+/// `include_fields` also shows field errors, for forms whose fields are hidden inputs.
+#[component]
+pub fn FormError(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] include_fields: bool,
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| error_view(&e, include_fields))
+            .map(|text| {
+                view! { <p class="form-error" role="alert">{text}</p> }
+            })
+    }
+}
+
+/// A labelled input with its error below it. The label is the children. `check` runs the
+/// same parser the server uses when the field changes, for instant feedback; the server's
+/// answer (`error`) shows when the browser had nothing to say.
+#[component]
+pub fn Field(
+    /// The form field name (also the input's id).
+    name: &'static str,
+    /// The input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The autocomplete hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// The last server error for the form this field is in.
+    error: Signal<Option<AppError>>,
+    /// A browser-side check with the server's rules.
+    #[prop(optional)]
+    check: Option<fn(&str) -> Option<Msg>>,
+    /// A hint shown under the label.
+    #[prop(optional, into)]
+    hint: Option<ViewFn>,
+    /// The label.
+    children: Children,
+) -> impl IntoView {
+    let local = RwSignal::new(None::<Msg>);
+    let shown = Signal::derive(move || {
+        local
+            .get()
+            .or_else(|| error.get().and_then(|e| e.field_message(name)))
+    });
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let has_hint = hint.is_some();
+    let described = {
+        let (e, h) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(h.clone());
+            }
+            if shown.get().is_some() {
+                ids.push(e.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(check) = check {
+            local.set(check(&event_target_value(&ev)));
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=name>{children()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.run()}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                aria-invalid=move || shown.get().is_some().then_some("true")
+                aria-describedby=described
+                on:change=on_change
+            />
+            {move || {
+                shown.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{error_text(m)}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A page heading with the shared layout around a page's content.
+#[component]
+pub fn PageTitle(children: Children) -> impl IntoView {
+    view! { <h1 class="page-title">{children()}</h1> }
+}
+
+/// Shown while a page's data loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" aria-live="polite">{t!(i18n, common.loading)}</p> }
+}

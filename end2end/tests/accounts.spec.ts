@@ -1,0 +1,126 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_PASSWORD, expectAccessible, goto, hydrated, signIn } from "./helpers";
+
+test("a visitor switches to Swedish, joins, is greeted in Swedish, signs out and back in", async ({ page }) => {
+  const email = `marta.${Date.now()}@example.com`;
+  await goto(page, "/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+  await page.getByRole("banner").getByLabel("Language").selectOption("sv");
+  await expect(page.locator("html")).toHaveAttribute("lang", "sv");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ditt stamställe belönar dig");
+
+  await page.getByRole("banner").getByRole("link", { name: "Bli medlem" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bli medlem");
+  await expect(page.getByRole("main").getByLabel("Språk")).toHaveValue("sv");
+  await page.getByLabel("Tilltalsnamn").fill("Märta");
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill("kort");
+  await page.getByRole("main").getByRole("button", { name: "Bli medlem" }).click();
+  await expect(page.getByText("Använd minst 8 tecken.")).toBeVisible();
+
+  await page.getByLabel("Lösenord").fill("ett långt lösenord");
+  await page.getByRole("main").getByRole("button", { name: "Bli medlem" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej, Märta!");
+
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Logga in" })).toBeVisible();
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("html")).toHaveAttribute("lang", "sv", { timeout: 5000 });
+  await signIn(page, email.toUpperCase(), "ett långt lösenord", { email: "E-post", password: "Lösenord", submit: "Logga in" });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej, Märta!");
+});
+
+test("a taken email gets a field error in the chosen language", async ({ page }) => {
+  await goto(page, "/join");
+  await page.getByRole("banner").getByLabel("Language").selectOption("pt");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Torne-se membro");
+  await page.getByLabel("Como prefere ser chamado").fill("Ana");
+  await page.getByLabel("E-mail").fill("ANNA@example.com");
+  await page.getByLabel("Senha").fill("outra senha longa");
+  await page.getByRole("main").getByRole("button", { name: "Cadastre-se" }).click();
+  await expect(page.getByText("Este e-mail não pode ser usado no cadastro.", { exact: false })).toBeVisible();
+  await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-invalid", "true");
+});
+
+test("a wrong password shows one generic message", async ({ page }) => {
+  await signIn(page, "anna@example.com", "not the password");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is wrong.");
+});
+
+test("the owner reaches the console, adds a staff account and disables it", async ({ page, browser }) => {
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Console");
+  await expectAccessible(page);
+
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Staff" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Staff");
+  const email = `nils.${Date.now()}@example.com`;
+  await page.getByLabel("Preferred name").fill("Nils");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role").selectOption("staff");
+  await page.getByLabel("Starting password").fill("nils-start-pw");
+  await page.getByRole("button", { name: "Add account" }).click();
+  await expect(page.getByRole("status")).toContainText("The account was added");
+  const row = page.getByRole("row", { name: new RegExp(email) });
+  await expect(row).toContainText("Active");
+  await expectAccessible(page);
+
+  // Nils signs in elsewhere, then loses access when disabled.
+  const nilsContext = await browser.newContext();
+  const nils = await nilsContext.newPage();
+  await signIn(nils, email, "nils-start-pw");
+  await expect(nils).toHaveURL(/\/console$/);
+
+  await row.getByRole("button", { name: "Disable Nils" }).click();
+  await expect(row).toContainText("Disabled");
+  await nils.reload();
+  await expect(nils.getByRole("heading", { level: 1 })).toHaveText("Sign in");
+  await nilsContext.close();
+});
+
+test("a member cannot open the console", async ({ page }) => {
+  await signIn(page, "sam@example.com");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Sam!");
+  await expect(page.getByRole("link", { name: "Console" })).toHaveCount(0);
+  const res = await page.goto("/console/staff");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Staff only");
+  await expect(page.getByText("owner@example.com")).toHaveCount(0);
+});
+
+test("a member changes their password and stays signed in", async ({ page }) => {
+  await signIn(page, "ola@example.com", DEMO_PASSWORD, { email: "E-post", password: "Passord", submit: "Logg inn" });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hei, Ola!");
+  await page.getByRole("link", { name: "Passord" }).click();
+  await page.getByLabel("Nåværende passord").fill(DEMO_PASSWORD);
+  await page.getByLabel("Nytt passord").fill("nytt-passord-1");
+  await page.getByRole("main").getByRole("button", { name: "Bytt passord" }).click();
+  await expect(page.getByRole("status")).toContainText("Passordet ditt er byttet");
+  await expectAccessible(page);
+});
+
+test("signing in works without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("liga@example.com");
+  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole("main").getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sveiki, Līga!");
+  await expect(page.locator("html")).toHaveAttribute("lang", "lv");
+  await context.close();
+});
+
+test("public pages have no serious accessibility violations", async ({ page }) => {
+  for (const path of ["/", "/join", "/sign-in", "/no-such-page"]) {
+    await goto(page, path);
+    await expectAccessible(page);
+  }
+  await signIn(page, "joao@example.com");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Olá, João!");
+  await expectAccessible(page);
+});

@@ -1,0 +1,29 @@
+import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const DEMO_PASSWORD = "regulars-demo";
+
+/** Waits until the WASM has hydrated the page (the app marks <main>). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("main[data-hydrated]")).toHaveCount(1);
+}
+
+export async function goto(page: Page, path: string) {
+  const res = await page.goto(path);
+  await hydrated(page);
+  return res;
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, labels = { email: "Email", password: "Password", submit: "Sign in" }) {
+  await goto(page, "/sign-in");
+  await page.getByLabel(labels.email).fill(email);
+  await page.getByLabel(labels.password, { exact: true }).fill(password);
+  await page.getByRole("main").getByRole("button", { name: labels.submit }).click();
+}
+
+/** No serious or critical accessibility violations on the current page. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+}

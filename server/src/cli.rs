@@ -1,0 +1,179 @@
+//! Command line: `server [serve] [--demo]`, `server migrate`,
+//! `server create-owner --email E --name N [--language L] --password-stdin`.
+
+use app::{
+    accounts::{
+        Email, Hasher, Password, PreferredName, Role,
+        db::{InsertUserError, NewUser, insert_user},
+    },
+    audit,
+    i18n::{LocaleExt as _, parse_locale},
+};
+use std::io::BufRead;
+
+use crate::{Config, open_database};
+
+/// What to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Serve HTTP; with `demo`, load demo data into an empty database first.
+    Serve {
+        /// Load demo data when the database is empty.
+        demo: bool,
+    },
+    /// Apply migrations and exit.
+    Migrate,
+    /// Create an owner account (password read from standard input).
+    CreateOwner {
+        /// Email.
+        email: String,
+        /// Preferred name.
+        name: String,
+        /// Language code.
+        language: String,
+    },
+    /// Print usage.
+    Help,
+}
+
+/// Usage text.
+pub const USAGE: &str = "usage:
+  server [serve] [--demo]      serve HTTP (--demo: load demo data into an empty database)
+  server migrate               apply database migrations and exit
+  server create-owner --email EMAIL --name NAME [--language en|sv|nb|lv|pt] --password-stdin
+                               create an owner account; the password is read from stdin";
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter().map(String::as_str);
+    let first = it.next();
+    match first {
+        None => Ok(Command::Serve { demo: false }),
+        Some("--help" | "-h" | "help") => Ok(Command::Help),
+        Some("migrate") => Ok(Command::Migrate),
+        Some("serve" | "--demo") => {
+            let mut demo = first == Some("--demo");
+            for a in it {
+                match a {
+                    "--demo" => demo = true,
+                    other => return Err(format!("unknown option {other}")),
+                }
+            }
+            Ok(Command::Serve { demo })
+        }
+        Some("create-owner") => {
+            let (mut email, mut name, mut language, mut stdin) =
+                (None, None, "en".to_owned(), false);
+            while let Some(a) = it.next() {
+                match a {
+                    "--email" => email = it.next().map(str::to_owned),
+                    "--name" => name = it.next().map(str::to_owned),
+                    "--language" => language = it.next().unwrap_or_default().to_owned(),
+                    "--password-stdin" => stdin = true,
+                    other => return Err(format!("unknown option {other}")),
+                }
+            }
+            if !stdin {
+                return Err(
+                    "--password-stdin is required (passwords never go on the command line)".into(),
+                );
+            }
+            Ok(Command::CreateOwner {
+                email: email.ok_or("--email is required")?,
+                name: name.ok_or("--name is required")?,
+                language,
+            })
+        }
+        Some(other) => Err(format!("unknown command {other}")),
+    }
+}
+
+/// Creates an owner account, reading the password's first line from `input`.
+pub async fn create_owner(
+    config: &Config,
+    email: &str,
+    name: &str,
+    language: &str,
+    input: impl BufRead,
+) -> Result<i64, String> {
+    let email = Email::parse(email).map_err(|e| format!("email: {e}"))?;
+    let name = PreferredName::parse(name).map_err(|e| format!("name: {e}"))?;
+    let locale = parse_locale(language).ok_or("language: expected en, sv, nb, lv or pt")?;
+    let line = input
+        .lines()
+        .next()
+        .transpose()
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let password = Password::parse(line.trim_end_matches(['\r', '\n']))
+        .map_err(|e| format!("password: {e}"))?;
+    let db = open_database(config).await.map_err(|e| e.to_string())?;
+    let hash = Hasher::new(1)
+        .hash(&password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+    let new = NewUser {
+        email: &email,
+        password_hash: &hash,
+        role: Role::Owner,
+        name: &name,
+        language: locale.as_str(),
+        email_marketing: false,
+        sms_marketing: false,
+    };
+    let id = insert_user(&mut tx, &new, "cli")
+        .await
+        .map_err(|e| match e {
+            InsertUserError::EmailTaken => format!("an account with {email} exists already"),
+            InsertUserError::Db(e) => e.to_string(),
+        })?;
+    audit::db::record(
+        &mut tx,
+        None,
+        "owner.create",
+        &format!("user:{id}"),
+        "via command line",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn no_arguments_serves_without_demo_data() {
+        assert_eq!(parse(&[]), Ok(Command::Serve { demo: false }));
+        assert_eq!(
+            parse(&args("serve --demo")),
+            Ok(Command::Serve { demo: true })
+        );
+        assert_eq!(parse(&args("--demo")), Ok(Command::Serve { demo: true }));
+    }
+
+    #[test]
+    fn create_owner_needs_email_name_and_password_on_stdin() {
+        assert_eq!(
+            parse(&args(
+                "create-owner --email a@b.se --name A --password-stdin"
+            )),
+            Ok(Command::CreateOwner {
+                email: "a@b.se".into(),
+                name: "A".into(),
+                language: "en".into()
+            })
+        );
+        assert!(parse(&args("create-owner --email a@b.se --name A")).is_err());
+        assert!(parse(&args("create-owner --name A --password-stdin")).is_err());
+        assert!(parse(&args("frobnicate")).is_err());
+    }
+}

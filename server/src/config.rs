@@ -1,0 +1,150 @@
+//! Configuration from environment variables, with defaults that work on a laptop. Every
+//! variable is listed in the README.
+
+use app::db::Durability;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `REGULARS_DATABASE_URL`, default `sqlite://data/regulars.db` (directory created).
+    pub database_url: String,
+    /// `REGULARS_ADDR`, default `127.0.0.1:3000`. Port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// `REGULARS_BASE_URL`, default `http://<addr>`: the address users reach the app at.
+    pub base_url: String,
+    /// `REGULARS_SECURE_COOKIES`, default true when the base URL is https.
+    pub secure_cookies: bool,
+    /// `REGULARS_SYNCHRONOUS`: `FULL` (default) or `NORMAL`.
+    pub durability: Durability,
+    /// `REGULARS_READ_CONNECTIONS`, default 4.
+    pub read_connections: u32,
+    /// `REGULARS_SESSION_IDLE_HOURS`, default 168 (7 days without a visit ends a session).
+    pub session_idle: Duration,
+    /// `REGULARS_SESSION_MAX_DAYS`, default 30 (a session ends this long after sign-in).
+    pub session_absolute: Duration,
+    /// `REGULARS_SIGN_IN_LIMIT_ACCOUNT`, default 5 failed sign-ins per account per 15 minutes.
+    pub sign_in_limit_account: u32,
+    /// `REGULARS_SIGN_IN_LIMIT_IP`, default 30 failed sign-ins per IP per 15 minutes.
+    pub sign_in_limit_ip: u32,
+    /// `REGULARS_SIGN_UP_LIMIT_IP`, default 20 sign-ups per IP per 15 minutes.
+    pub sign_up_limit_ip: u32,
+    /// `LEPTOS_SITE_ROOT`, default `target/site`: where the built CSS, JS and WASM are.
+    pub site_root: PathBuf,
+}
+
+/// A variable that is set but unusable.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}={value:?} is not valid: {why}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    why: &'static str,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(
+    name: &'static str,
+    default: T,
+    why: &'static str,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError { name, value, why }),
+    }
+}
+
+impl Config {
+    /// Reads the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let addr: SocketAddr = parse(
+            "REGULARS_ADDR",
+            SocketAddr::from(([127, 0, 0, 1], 3000)),
+            "expected host:port",
+        )?;
+        let base_url = var("REGULARS_BASE_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError {
+                name: "REGULARS_BASE_URL",
+                value: base_url,
+                why: "expected http(s)://…",
+            });
+        }
+        let secure_default = base_url.starts_with("https://");
+        let durability = match var("REGULARS_SYNCHRONOUS") {
+            None => Durability::Full,
+            Some(v) => Durability::parse(&v).ok_or(ConfigError {
+                name: "REGULARS_SYNCHRONOUS",
+                value: v,
+                why: "expected FULL or NORMAL",
+            })?,
+        };
+        let hours: u64 = parse("REGULARS_SESSION_IDLE_HOURS", 168, "expected hours")?;
+        let days: u64 = parse("REGULARS_SESSION_MAX_DAYS", 30, "expected days")?;
+        Ok(Self {
+            database_url: var("REGULARS_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/regulars.db".to_owned()),
+            addr,
+            base_url,
+            secure_cookies: parse(
+                "REGULARS_SECURE_COOKIES",
+                secure_default,
+                "expected true or false",
+            )?,
+            durability,
+            read_connections: parse("REGULARS_READ_CONNECTIONS", 4, "expected a number")?,
+            session_idle: Duration::from_secs(hours * 3600),
+            session_absolute: Duration::from_secs(days * 86_400),
+            sign_in_limit_account: parse("REGULARS_SIGN_IN_LIMIT_ACCOUNT", 5, "expected a number")?,
+            sign_in_limit_ip: parse("REGULARS_SIGN_IN_LIMIT_IP", 30, "expected a number")?,
+            sign_up_limit_ip: parse("REGULARS_SIGN_UP_LIMIT_IP", 20, "expected a number")?,
+            site_root: var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".to_owned())
+                .into(),
+        })
+    }
+
+    /// The database file's directory, when the URL names a file.
+    pub fn database_dir(&self) -> Option<PathBuf> {
+        let path = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next()?;
+        PathBuf::from(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(PathBuf::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str) -> Config {
+        let mut c = Config::from_env().expect("defaults are valid");
+        c.database_url = url.to_owned();
+        c
+    }
+
+    #[test]
+    fn database_dir_is_the_parent_of_the_file() {
+        assert_eq!(
+            config("sqlite://data/regulars.db").database_dir(),
+            Some(PathBuf::from("data"))
+        );
+        assert_eq!(
+            config("sqlite:/var/lib/r/x.db?mode=rwc").database_dir(),
+            Some(PathBuf::from("/var/lib/r"))
+        );
+        assert_eq!(config("sqlite://x.db").database_dir(), None);
+    }
+}

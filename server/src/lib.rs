@@ -1,0 +1,273 @@
+//! The Regulars server: builds the router (pages, server functions, static files, middleware),
+//! opens the database, and runs until told to stop.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+mod middleware;
+
+use app::{
+    App,
+    accounts::{Hasher, Limits},
+    db::{Db, connect_options},
+    server::AppState,
+    shell,
+};
+use axum::{
+    Router,
+    body::Body,
+    extract::{Request, State},
+    handler::HandlerWithoutStateExt,
+    response::IntoResponse,
+    routing::{get, post},
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::{compression::CompressionLayer, services::ServeDir};
+use tower_sessions::{
+    Expiry, SessionManagerLayer, cookie::SameSite, session_store::ExpiredDeletion,
+};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub use config::Config;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened.
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed; the server does not start on a half-migrated database.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The address could not be bound.
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the database named in `config` (creating its directory) and migrates it.
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    if let Some(dir) = config.database_dir() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let db = Db::connect(
+        &config.database_url,
+        config.durability,
+        config.read_connections,
+    )
+    .await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
+    // cargo-leptos writes the asset hashes next to the binary it builds; other binaries (tests)
+    // have none, and Leptos panics when told to hash without the file.
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+        .unwrap_or(false);
+    LeptosOptions::builder()
+        .output_name("regulars")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .hash_files(hashed)
+        .build()
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db.reader)
+        .await
+    {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        ),
+    }
+}
+
+/// The whole HTTP surface for `state`, with sessions stored in `sessions`.
+pub fn router(
+    state: AppState,
+    sessions: SessionManagerLayer<SqliteStore>,
+    base_url: &str,
+) -> Router {
+    let routes = generate_route_list(App);
+    let render_state = state.clone();
+    let not_found = move |req: Request<Body>| {
+        let state = render_state.clone();
+        async move {
+            let options = state.leptos_options.clone();
+            let render = leptos_axum::render_app_to_stream_with_context(
+                move || provide_context(state.clone()),
+                move || shell(options.clone()),
+            );
+            render(req).await.into_response()
+        }
+    };
+    let files =
+        ServeDir::new(state.leptos_options.site_root.as_ref()).fallback(not_found.into_service());
+    let base: Arc<str> = base_url.into();
+    let context_state = state.clone();
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/health", get(health))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(middleware::console_gate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_user,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            base,
+            middleware::same_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::request_log))
+        .with_state(state)
+}
+
+/// A built server: bound to its port, database open, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+    sessions_pool: sqlx::SqlitePool,
+    sweeper: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Opens the database, migrates it, binds the address and builds the router.
+    pub async fn build(config: &Config) -> Result<Self, StartError> {
+        let db = open_database(config).await?;
+        let sessions_pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(connect_options(&config.database_url, config.durability)?)
+            .await?;
+        let store = SqliteStore::new(sessions_pool.clone());
+        store.migrate().await?;
+        let sweeper = tokio::spawn({
+            let store = store.clone();
+            async move {
+                let mut every = tokio::time::interval(Duration::from_secs(3600));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = store.delete_expired().await {
+                        tracing::warn!(error = %e, "deleting expired sessions failed");
+                    }
+                }
+            }
+        });
+        let idle = time::Duration::seconds(
+            i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX),
+        );
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("regulars_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(idle));
+
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let state = AppState {
+            leptos_options: leptos_options(config, addr),
+            db: db.clone(),
+            hasher: Hasher::new(cores),
+            limits: Arc::new(Limits::new(
+                config.sign_in_limit_account,
+                config.sign_in_limit_ip,
+                config.sign_up_limit_ip,
+            )),
+            session_absolute: time::Duration::seconds(
+                i64::try_from(config.session_absolute.as_secs()).unwrap_or(i64::MAX),
+            ),
+            secure_cookies: config.secure_cookies,
+        };
+        let router = router(state, sessions, &config.base_url);
+        Ok(Self {
+            listener,
+            router,
+            db,
+            sessions_pool,
+            sweeper,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight
+    /// finish, and closes the database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.sweeper.abort();
+        self.sessions_pool.close().await;
+        self.db.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}

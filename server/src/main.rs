@@ -1,0 +1,114 @@
+//! Entry point: read configuration and arguments, then serve or run a command.
+
+use server::{
+    Application, Config,
+    cli::{self, Command},
+    demo, shutdown_signal,
+};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REGULARS_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Help => println!("{}", cli::USAGE),
+        Command::Migrate => {
+            server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?
+                .close()
+                .await;
+            println!("database migrated");
+        }
+        Command::CreateOwner {
+            email,
+            name,
+            language,
+        } => {
+            let id = cli::create_owner(&config, &email, &name, &language, std::io::stdin().lock())
+                .await?;
+            println!("owner account {id} created for {email}");
+        }
+        Command::Serve { demo: with_demo } => {
+            if with_demo {
+                let db = server::open_database(&config)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let hasher = app::accounts::Hasher::new(1);
+                let loaded = demo::load_if_empty(&db, &hasher)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                db.close().await;
+                print_demo_logins(loaded);
+            }
+            let app = Application::build(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(
+                port = app.port(),
+                durability = config.durability.as_str(),
+                "Regulars listening on {}",
+                config.base_url
+            );
+            app.run_until_stopped(shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn print_demo_logins(loaded: bool) {
+    if loaded {
+        println!(
+            "Demo data loaded. Sign in with any of these (password: {}):",
+            demo::DEMO_PASSWORD
+        );
+    } else {
+        println!(
+            "The database already has data; no demo data loaded. Demo logins, if this is the demo database (password: {}):",
+            demo::DEMO_PASSWORD
+        );
+    }
+    for l in demo::DEMO_LOGINS {
+        println!(
+            "  {:<22} {:<8} {} ({})",
+            l.email,
+            l.role.as_str(),
+            l.name,
+            l.language
+        );
+    }
+}

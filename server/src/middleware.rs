@@ -1,0 +1,229 @@
+//! Request middleware: request log with ids, security headers, the cross-site request check,
+//! resolving who is signed in, and the console's role gate.
+
+use app::{accounts::session, i18n::LANG_COOKIE, server::AppState};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Instant,
+};
+use tower_sessions::Session;
+use tracing::Instrument;
+
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// Logs every request once it finishes (id, method, path, status, latency) and returns the
+/// id in `x-request-id`, so a user's report can be matched to the log.
+pub async fn request_log(req: Request, next: Next) -> Response {
+    let id = REQUEST_IDS.fetch_add(1, Ordering::Relaxed);
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let span = tracing::info_span!("request", id, %method, %path);
+    let start = Instant::now();
+    let mut res = next.run(req).instrument(span.clone()).await;
+    let status = res.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, latency_ms = format!("{ms:.1}"), "request failed");
+        } else {
+            tracing::info!(status, latency_ms = format!("{ms:.1}"), "request");
+        }
+    });
+    res.headers_mut()
+        .insert("x-request-id", HeaderValue::from(id));
+    res
+}
+
+/// Headers every response carries. HTML pages set their own CSP (with the script nonce);
+/// everything else gets one that allows nothing.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_pkg = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    if state.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    if is_pkg && res.status().is_success() {
+        // cargo-leptos puts a content hash in these names: a new build means a new URL.
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    res
+}
+
+/// True when the request's `Origin` names this server: the `Host` it was sent to or the
+/// configured base URL.
+fn origin_is_ours(headers: &HeaderMap, origin: &str, base_url: &str) -> bool {
+    if origin == base_url {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
+}
+
+/// Refuses state-changing requests sent by another site's page (CSRF). Browsers say where a
+/// request comes from in `Sec-Fetch-Site` (or at least `Origin`); clients that send neither
+/// are not browsers, and cannot carry a victim's cookies by accident.
+pub async fn same_origin_writes(
+    State(base_url): State<std::sync::Arc<str>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
+    if !safe {
+        let headers = req.headers();
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let allowed = match (fetch_site, origin) {
+            (Some(site), _) => site == "same-origin" || site == "none",
+            (None, Some(origin)) => origin_is_ours(headers, origin, &base_url),
+            (None, None) => true,
+        };
+        if !allowed {
+            tracing::warn!(?fetch_site, ?origin, "cross-site write refused");
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Replaces (or adds) the language cookie in a request's `Cookie` header, so the i18n layer
+/// renders in the signed-in account's language.
+fn with_lang_cookie(headers: &mut HeaderMap, lang: &str) {
+    let prefix = format!("{LANG_COOKIE}=");
+    let mut parts: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect();
+    parts.push(format!("{prefix}{lang}"));
+    if let Ok(value) = HeaderValue::from_str(&parts.join("; ")) {
+        headers.insert(header::COOKIE, value);
+    }
+}
+
+/// Resolves the session to the signed-in account once per request and puts it in the
+/// request's extensions, where server functions and pages read it.
+pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    if let Some(session) = req.extensions().get::<Session>().cloned() {
+        let absolute = time::Duration::seconds(state.session_absolute.whole_seconds());
+        match session::resolve(&session, &state.db, absolute).await {
+            Ok(Some(user)) => {
+                with_lang_cookie(req.headers_mut(), &user.language);
+                req.extensions_mut().insert(user);
+            }
+            Ok(None) => {}
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// The console is for staff: visitors are sent to sign in; members get the page's refusal
+/// with status 403.
+pub async fn console_gate(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    if path != "/console" && !path.starts_with("/console/") {
+        return next.run(req).await;
+    }
+    match req
+        .extensions()
+        .get::<app::accounts::CurrentUser>()
+        .map(|u| u.role.is_staff())
+    {
+        None => Redirect::to("/sign-in").into_response(),
+        Some(true) => next.run(req).await,
+        Some(false) => {
+            let mut res = next.run(req).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_cookie_is_replaced_and_others_kept() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; regulars_lang=en; id=xyz"),
+        );
+        with_lang_cookie(&mut h, "sv");
+        assert_eq!(
+            h.get(header::COOKIE).and_then(|v| v.to_str().ok()),
+            Some("a=1; id=xyz; regulars_lang=sv")
+        );
+    }
+
+    #[test]
+    fn origin_matches_host_or_base_url_only() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:4000"));
+        assert!(origin_is_ours(
+            &h,
+            "http://127.0.0.1:4000",
+            "https://shop.example"
+        ));
+        assert!(origin_is_ours(
+            &h,
+            "https://shop.example",
+            "https://shop.example"
+        ));
+        assert!(!origin_is_ours(
+            &h,
+            "http://evil.example",
+            "https://shop.example"
+        ));
+        assert!(!origin_is_ours(&h, "null", "https://shop.example"));
+    }
+}

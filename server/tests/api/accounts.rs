@@ -1,0 +1,373 @@
+//! Sign-up, sign-in, sign-out, password change and language, over HTTP.
+
+use crate::helpers::{error_json, spawn_app, spawn_with};
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_up_creates_a_signed_in_member_in_the_chosen_language() {
+    let app = spawn_app().await;
+    let res = app
+        .sign_up("  Marta@Example.COM ", "correct horse", "Märta", "sv")
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+    let me = app.me().await;
+    assert_eq!(me["email"], "marta@example.com");
+    assert_eq!(me["name"], "Märta");
+    assert_eq!(me["role"], "member");
+    assert_eq!(me["language"], "sv");
+}
+
+#[tokio::test]
+async fn consents_are_off_unless_ticked_and_a_tick_is_recorded() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com", "password1", "A", "en").await;
+    let res = app
+        .other_client()
+        .call(
+            "accounts/sign_up",
+            &[
+                ("email", "b@example.com"),
+                ("password", "password1"),
+                ("preferred_name", "B"),
+                ("language", "en"),
+                ("sms_marketing", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let db = app.db().await;
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT email, email_marketing, sms_marketing FROM users ORDER BY email")
+            .fetch_all(&db)
+            .await
+            .expect("query");
+    assert_eq!(
+        rows,
+        vec![
+            ("a@example.com".into(), 0, 0),
+            ("b@example.com".into(), 0, 1)
+        ]
+    );
+    let events: Vec<(String, i64)> = sqlx::query_as("SELECT channel, granted FROM consent_events")
+        .fetch_all(&db)
+        .await
+        .expect("query");
+    assert_eq!(events, vec![("sms".into(), 1)]);
+}
+
+#[tokio::test]
+async fn a_taken_email_in_any_case_is_refused_with_a_generic_field_error() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.sign_up("anna@example.com", "password1", "Anna", "sv")
+            .await
+            .status(),
+        200
+    );
+    let other = app.other_client();
+    let res = other
+        .sign_up("ANNA@example.com", "password2", "Someone", "en")
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        json!({"Validation": {"field": "email", "message_key": "email_unavailable"}})
+    );
+    assert_eq!(
+        other.me().await,
+        serde_json::Value::Null,
+        "no session for the refused sign-up"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db().await)
+        .await
+        .expect("count");
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn invalid_fields_get_field_errors_not_server_errors() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            ("not-an-email", "password1", "A", "en"),
+            "email",
+            "email_invalid",
+        ),
+        (
+            ("a@example.com", "short", "A", "en"),
+            "password",
+            "password_too_short",
+        ),
+        (
+            ("a@example.com", "password1", "   ", "en"),
+            "preferred_name",
+            "name_required",
+        ),
+        (
+            ("a@example.com", "password1", "A", "de"),
+            "language",
+            "language_invalid",
+        ),
+    ];
+    for ((email, pw, name, lang), field, key) in cases {
+        let res = app.sign_up(email, pw, name, lang).await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert_eq!(
+            error_json(res).await,
+            json!({"Validation": {"field": field, "message_key": key}})
+        );
+    }
+    let long = "x".repeat(129);
+    let res = app.sign_up("a@example.com", &long, "A", "en").await;
+    assert_eq!(
+        error_json(res).await["Validation"]["message_key"],
+        "password_too_long"
+    );
+    assert_eq!(
+        app.sign_up("a@example.com", &"y".repeat(64), "A", "en")
+            .await
+            .status(),
+        200,
+        "64 chars allowed"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let client = app.other_client();
+    let wrong = client.sign_in("anna@example.com", "password2").await;
+    let unknown = client.sign_in("nobody@example.com", "password1").await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(error_json(wrong).await, json!("InvalidCredentials"));
+    assert_eq!(error_json(unknown).await, json!("InvalidCredentials"));
+    assert_eq!(client.me().await, serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn sign_in_is_case_insensitive_and_sign_out_ends_the_session() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let client = app.other_client();
+    let res = client.sign_in("Anna@Example.com", "password1").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(client.me().await["name"], "Anna");
+    assert_eq!(client.call("accounts/sign_out", &[]).await.status(), 200);
+    assert_eq!(client.me().await, serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn repeated_failures_on_one_account_are_rate_limited_even_with_the_right_password() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let attacker = app.other_client();
+    for _ in 0..5 {
+        assert_eq!(
+            attacker
+                .sign_in("anna@example.com", "guess-guess")
+                .await
+                .status(),
+            401
+        );
+    }
+    let res = attacker.sign_in("anna@example.com", "password1").await;
+    assert_eq!(res.status(), 429);
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert!(
+        matches!(error_json(res).await, serde_json::Value::Object(o) if o.contains_key("RateLimited"))
+    );
+    // Another account is not locked by this one's failures.
+    app.other_client()
+        .sign_up("ola@example.com", "password1", "Ola", "nb")
+        .await;
+    assert_eq!(
+        app.other_client()
+            .sign_in("ola@example.com", "password1")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn failures_from_one_ip_across_accounts_are_rate_limited() {
+    let app = spawn_with(|c| c.sign_in_limit_ip = 3).await;
+    for i in 0..3 {
+        let res = app
+            .sign_in(&format!("user{i}@example.com"), "whatever1")
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    assert_eq!(
+        app.sign_in("user9@example.com", "whatever1").await.status(),
+        429
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let phone = app.other_client();
+    assert_eq!(
+        phone
+            .sign_in("anna@example.com", "password1")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(phone.me().await["name"], "Anna");
+
+    let wrong = app
+        .call(
+            "accounts/change_password",
+            &[
+                ("current_password", "nope-nope"),
+                ("new_password", "password2"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(
+        error_json(wrong).await["Validation"]["field"],
+        "current_password"
+    );
+
+    let ok = app
+        .call(
+            "accounts/change_password",
+            &[
+                ("current_password", "password1"),
+                ("new_password", "password2"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(app.me().await["name"], "Anna", "this session continues");
+    assert_eq!(
+        phone.me().await,
+        serde_json::Value::Null,
+        "the other session ended"
+    );
+    assert_eq!(
+        phone
+            .sign_in("anna@example.com", "password1")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        phone
+            .sign_in("anna@example.com", "password2")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_a_signed_in_account() {
+    let app = spawn_app().await;
+    let res = app
+        .call(
+            "accounts/change_password",
+            &[("current_password", "a"), ("new_password", "password2")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+async fn page_lang(app: &crate::helpers::TestApp, path: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = app.client.get(app.url(path));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let html = req.send().await.expect("page").text().await.expect("body");
+    let start = html.find("<html").expect("html tag");
+    let tag = &html[start..start + html[start..].find('>').expect("end of tag")];
+    let lang = tag.split("lang=\"").nth(1).expect("lang attribute");
+    lang[..lang.find('"').expect("quote")].to_owned()
+}
+
+#[tokio::test]
+async fn language_comes_from_account_then_cookie_then_accept_language_then_english() {
+    let app = spawn_app().await;
+    assert_eq!(page_lang(&app, "/", &[]).await, "en");
+    assert_eq!(
+        page_lang(&app, "/", &[("accept-language", "lv-LV,lv;q=0.9,en;q=0.5")]).await,
+        "lv"
+    );
+    assert_eq!(
+        page_lang(
+            &app,
+            "/",
+            &[("accept-language", "lv"), ("cookie", "regulars_lang=pt")]
+        )
+        .await,
+        "pt"
+    );
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    assert_eq!(
+        page_lang(
+            &app,
+            "/",
+            &[("accept-language", "lv"), ("cookie", "regulars_lang=pt")]
+        )
+        .await,
+        "sv",
+        "the account's language wins"
+    );
+    let res = app
+        .call("accounts/set_language", &[("language", "nb")])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(page_lang(&app, "/", &[]).await, "nb");
+    let stored: String = sqlx::query_scalar("SELECT language FROM users")
+        .fetch_one(&app.db().await)
+        .await
+        .expect("q");
+    assert_eq!(stored, "nb");
+    assert_eq!(
+        app.call("accounts/set_language", &[("language", "xx")])
+            .await
+            .status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn the_member_home_greets_by_preferred_name_in_their_language() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("Hej, <!>Anna") || html.contains("Hej, Anna"),
+        "greeting missing: {html}"
+    );
+}

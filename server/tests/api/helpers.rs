@@ -1,0 +1,186 @@
+//! `spawn_app()`: a running server with its own database, and a cookie-keeping client.
+
+use app::db::Durability;
+use reqwest::{Client, Response, redirect::Policy};
+use server::{Application, Config, demo};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+/// A running test server.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub dir: Arc<tempfile::TempDir>,
+    pub config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+pub fn test_config(dir: &tempfile::TempDir) -> Config {
+    Config {
+        database_url: format!("sqlite://{}/regulars.db", dir.path().display()),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        base_url: "http://127.0.0.1".into(),
+        secure_cookies: false,
+        durability: Durability::Normal,
+        read_connections: 2,
+        session_idle: Duration::from_secs(3600),
+        session_absolute: Duration::from_secs(86_400),
+        sign_in_limit_account: 5,
+        sign_in_limit_ip: 30,
+        sign_up_limit_ip: 20,
+        site_root: PathBuf::from("../target/site"),
+    }
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A server on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// A server on a fresh database, with `tweak` applied to its configuration.
+pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let mut config = test_config(&dir);
+    tweak(&mut config);
+    start(config, dir, client()).await
+}
+
+async fn start(config: Config, dir: Arc<tempfile::TempDir>, client: Client) -> TestApp {
+    let app = Application::build(&config).await.expect("server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (tx, rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        address,
+        client,
+        dir,
+        config,
+        stop: Some(tx),
+        handle: Some(handle),
+    }
+}
+
+impl TestApp {
+    /// Stops this server gracefully and starts a new one on the same database file, keeping the
+    /// client (and its cookies).
+    pub async fn restart(mut self) -> TestApp {
+        self.stop().await;
+        let (config, dir, client) = (self.config.clone(), self.dir.clone(), self.client.clone());
+        start(config, dir, client).await
+    }
+
+    /// Stops the server and waits until it has closed the database.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            h.await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+
+    /// Loads the demo shop into this server's database.
+    pub async fn with_demo(self) -> TestApp {
+        let db = server::open_database(&self.config).await.expect("db");
+        assert!(
+            demo::load_if_empty(&db, &app::accounts::Hasher::new(1))
+                .await
+                .expect("demo")
+        );
+        db.close().await;
+        self
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A second browser: same server, no cookies.
+    pub fn other_client(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: client(),
+            dir: self.dir.clone(),
+            config: self.config.clone(),
+            stop: None,
+            handle: None,
+        }
+    }
+
+    /// Calls a server function with a form body, as an enhanced (WASM) form would.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        name: &str,
+        language: &str,
+    ) -> Response {
+        self.call(
+            "accounts/sign_up",
+            &[
+                ("email", email),
+                ("password", password),
+                ("preferred_name", name),
+                ("language", language),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.call(
+            "accounts/sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// The signed-in account as the server sees it (JSON), or `null`.
+    pub async fn me(&self) -> serde_json::Value {
+        let res = self.call("accounts/me", &[]).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("json")
+    }
+
+    /// A SQL query against this server's database file (read-only use).
+    pub async fn db(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.config.database_url)
+            .await
+            .expect("db")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The JSON error body of a failed server function.
+pub async fn error_json(res: Response) -> serde_json::Value {
+    res.json().await.expect("error body is JSON")
+}

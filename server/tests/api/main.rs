@@ -1,0 +1,8 @@
+//! HTTP tests: the real router on port 0, a fresh SQLite file per test, server functions called
+//! as the plain POSTs they are.
+
+mod accounts;
+mod helpers;
+mod security;
+mod sessions;
+mod staff;

@@ -1,0 +1,80 @@
+//! Sessions: stored in SQLite, so they outlive a restart; cookie flags; expiry.
+
+use crate::helpers::{spawn_app, spawn_with};
+
+#[tokio::test]
+async fn a_session_survives_a_server_restart_on_the_same_database() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    assert_eq!(app.me().await["name"], "Anna");
+    let old_address = app.address.clone();
+    let app = app.restart().await;
+    assert_ne!(app.address, old_address, "a new server on a new port");
+    assert_eq!(
+        app.me().await["name"],
+        "Anna",
+        "still signed in after the restart"
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_lax_and_renewed_at_sign_in() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let cookie_of = |res: &reqwest::Response| {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("regulars_session="))
+            .map(str::to_owned)
+            .expect("session cookie set")
+    };
+    let first = cookie_of(&app.sign_in("anna@example.com", "password1").await);
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Lax"),
+        "{first}"
+    );
+    assert!(!first.contains("Secure"), "not Secure on plain http");
+    assert!(
+        first.contains("Max-Age=") || first.contains("Expires="),
+        "idle expiry: {first}"
+    );
+    let second = cookie_of(&app.sign_in("anna@example.com", "password1").await);
+    let id = |c: &str| c.split(';').next().map(str::to_owned);
+    assert_ne!(id(&first), id(&second), "a new session id at every sign-in");
+}
+
+#[tokio::test]
+async fn secure_cookies_are_marked_secure() {
+    let app = spawn_with(|c| c.secure_cookies = true).await;
+    let res = app
+        .sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("regulars_session=") && c.contains("Secure")),
+        "{cookies:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_past_its_absolute_lifetime_is_ended() {
+    let app = spawn_with(|c| c.session_absolute = std::time::Duration::ZERO).await;
+    assert_eq!(
+        app.sign_up("anna@example.com", "password1", "Anna", "sv")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.me().await, serde_json::Value::Null);
+}
