@@ -18,6 +18,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -66,6 +67,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every route renders completely on the server (`SsrMode::Async`): pages must work before
+/// and without the WASM, and streamed Suspense chunks need a script to be swapped in. The
+/// data behind our pages is a few local SQLite reads, so waiting for it costs little.
 #[component]
 fn AppRoutes() -> impl IntoView {
     provide_auth();
@@ -79,18 +83,18 @@ fn AppRoutes() -> impl IntoView {
             <TopBar />
             <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/join") view=SignUpPage />
-                    <Route path=path!("/sign-in") view=SignInPage />
-                    <Route path=path!("/account/password") view=ChangePasswordPage />
-                    <ParentRoute path=path!("/console") view=ConsoleLayout>
-                        <Route path=path!("") view=ConsoleHome />
-                        <Route path=path!("counter") view=soon(Section::Counter) />
-                        <Route path=path!("programs") view=soon(Section::Programs) />
-                        <Route path=path!("feedback") view=soon(Section::Feedback) />
-                        <Route path=path!("campaigns") view=soon(Section::Campaigns) />
-                        <Route path=path!("analytics") view=soon(Section::Analytics) />
-                        <Route path=path!("staff") view=StaffPage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/join") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
+                        <Route path=path!("counter") view=soon(Section::Counter) ssr=SsrMode::Async />
+                        <Route path=path!("programs") view=soon(Section::Programs) ssr=SsrMode::Async />
+                        <Route path=path!("feedback") view=soon(Section::Feedback) ssr=SsrMode::Async />
+                        <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
+                        <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
+                        <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -16,7 +16,7 @@ export async function goto(page: Page, path: string) {
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, labels = { email: "Email", password: "Password", submit: "Sign in" }) {
   await goto(page, "/sign-in");
-  await page.getByLabel(labels.email).fill(email);
+  await page.getByLabel(labels.email, { exact: true }).fill(email);
   await page.getByLabel(labels.password, { exact: true }).fill(password);
   await page.getByRole("main").getByRole("button", { name: labels.submit }).click();
 }

@@ -83,9 +83,12 @@ pub fn FormError(
     }
 }
 
-/// A labelled input with its error below it. The label is the children. `check` runs the
-/// same parser the server uses when the field changes, for instant feedback; the server's
-/// answer (`error`) shows when the browser had nothing to say.
+/// A labelled input with its error below it. The label is the children.
+///
+/// Errors appear when the form is submitted (the server's verdict, `error`). Once a field shows
+/// one, editing it re-runs `check` — the server's own parser — on every keystroke, so the
+/// message updates or disappears at once. Errors never appear on blur: that would move the
+/// submit button under the pointer and swallow the click.
 #[component]
 pub fn Field(
     /// The form field name (also the input's id).
@@ -108,11 +111,24 @@ pub fn Field(
     children: Children,
 ) -> impl IntoView {
     let local = RwSignal::new(None::<Msg>);
-    let shown = Signal::derive(move || {
-        local
-            .get()
-            .or_else(|| error.get().and_then(|e| e.field_message(name)))
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
     });
+    let shown = Signal::derive(move || {
+        if edited.get() {
+            local.get()
+        } else {
+            error.get().and_then(|e| e.field_message(name))
+        }
+    });
+    let on_input = move |ev: leptos::ev::Event| {
+        if edited.get_untracked() || shown.get_untracked().is_some() {
+            local.set(check.and_then(|c| c(&event_target_value(&ev))));
+            edited.set(true);
+        }
+    };
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
     let has_hint = hint.is_some();
@@ -129,11 +145,6 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(check) = check {
-            local.set(check(&event_target_value(&ev)));
-        }
-    };
     view! {
         <div class="field">
             <label for=name>{children()}</label>
@@ -145,7 +156,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 aria-invalid=move || shown.get().is_some().then_some("true")
                 aria-describedby=described
-                on:change=on_change
+                on:input=on_input
             />
             {move || {
                 shown.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{error_text(m)}</p> })

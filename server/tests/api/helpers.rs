@@ -1,7 +1,7 @@
 //! `spawn_app()`: a running server with its own database, and a cookie-keeping client.
 
 use app::db::Durability;
-use reqwest::{Client, Response, redirect::Policy};
+use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
 use std::{path::PathBuf, sync::Arc, time::Duration};
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -10,6 +10,7 @@ use tokio::{sync::oneshot, task::JoinHandle};
 pub struct TestApp {
     pub address: String,
     pub client: Client,
+    pub jar: Arc<Jar>,
     pub dir: Arc<tempfile::TempDir>,
     pub config: Config,
     stop: Option<oneshot::Sender<()>>,
@@ -33,12 +34,14 @@ pub fn test_config(dir: &tempfile::TempDir) -> Config {
     }
 }
 
-pub fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
+pub fn client() -> (Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let client = Client::builder()
+        .cookie_provider(jar.clone())
         .redirect(Policy::none())
         .build()
-        .expect("client")
+        .expect("client");
+    (client, jar)
 }
 
 /// A server on a fresh database.
@@ -54,7 +57,11 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     start(config, dir, client()).await
 }
 
-async fn start(config: Config, dir: Arc<tempfile::TempDir>, client: Client) -> TestApp {
+async fn start(
+    config: Config,
+    dir: Arc<tempfile::TempDir>,
+    (client, jar): (Client, Arc<Jar>),
+) -> TestApp {
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();
@@ -64,6 +71,7 @@ async fn start(config: Config, dir: Arc<tempfile::TempDir>, client: Client) -> T
     TestApp {
         address,
         client,
+        jar,
         dir,
         config,
         stop: Some(tx),
@@ -76,8 +84,8 @@ impl TestApp {
     /// client (and its cookies).
     pub async fn restart(mut self) -> TestApp {
         self.stop().await;
-        let (config, dir, client) = (self.config.clone(), self.dir.clone(), self.client.clone());
-        start(config, dir, client).await
+        let (config, dir) = (self.config.clone(), self.dir.clone());
+        start(config, dir, (self.client.clone(), self.jar.clone())).await
     }
 
     /// Stops the server and waits until it has closed the database.
@@ -110,9 +118,11 @@ impl TestApp {
 
     /// A second browser: same server, no cookies.
     pub fn other_client(&self) -> TestApp {
+        let (client, jar) = client();
         TestApp {
             address: self.address.clone(),
-            client: client(),
+            client,
+            jar,
             dir: self.dir.clone(),
             config: self.config.clone(),
             stop: None,

@@ -214,7 +214,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
         "{csp}"
     );
     assert!(
-        !csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"),
+        !csp.contains("'unsafe-eval'") && !csp.contains("'unsafe-inline'"),
         "{csp}"
     );
     assert_eq!(h["x-content-type-options"], "nosniff");
