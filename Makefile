@@ -16,11 +16,12 @@ export LEPTOS_SITE_ROOT := target/site
 # One target directory for every build, so the server, its tests and clippy share artifacts.
 export CARGO_TARGET_DIR := $(CURDIR)/target
 
-.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium clean
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium bench clean
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
 	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium"
+	@echo "make bench  the ledger benchmark over HTTP (BENCH_SECONDS, REGULARS_SYNCHRONOUS)"
 
 tools: ## install the build tools that are missing
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -69,6 +70,10 @@ e2e: build e2e-deps
 	cd end2end && npx playwright test
 
 test: tools fmt-check lint build rust-test e2e
+
+# Benchmarks are not tests: they print figures (and ratios to a baseline in the same run).
+bench:
+	cargo bench -p server --bench ledger
 
 clean:
 	cargo clean

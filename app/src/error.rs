@@ -77,6 +77,20 @@ pub enum Msg {
     RoleInvalid,
     /// An owner cannot disable their own account.
     CannotDisableSelf,
+    /// Not a whole number of points in the allowed range.
+    PointsInvalid,
+    /// The member does not have that many points.
+    InsufficientPoints,
+    /// A reason is required for this change.
+    ReasonRequired,
+    /// The reason is too long.
+    ReasonTooLong,
+    /// The idempotency key is malformed.
+    IdempotencyKeyInvalid,
+    /// The idempotency key was used before for a different request.
+    IdempotencyKeyReused,
+    /// Staff must say which member.
+    MemberRequired,
 }
 
 impl AppError {

@@ -8,7 +8,10 @@ pub mod console;
 pub mod db;
 pub mod error;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 pub mod layout;
+pub mod loyalty;
 pub mod members;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -4,7 +4,7 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::api::{CreateStaff, SetStaffDisabled, StaffMember, list_staff};
 use crate::{
-    accounts::{Role, check_email, check_name, check_password},
+    accounts::{Role, check_email, check_name, check_password, use_auth},
     i18n::LocaleExt as _,
     i18n::{LANGUAGES, format, t, t_string, use_i18n},
     ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
@@ -75,7 +75,7 @@ pub fn StaffPage() -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match staff.await {
-                        Ok(rows) => view! { <StaffTable rows toggle /> }.into_any(),
+                        Ok(rows) => view! { <StaffTable rows toggle me=use_auth().current().map(|u| u.id) /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
                     }
                 })}
@@ -85,7 +85,12 @@ pub fn StaffPage() -> impl IntoView {
 }
 
 #[component]
-fn StaffTable(rows: Vec<StaffMember>, toggle: ServerAction<SetStaffDisabled>) -> impl IntoView {
+fn StaffTable(
+    rows: Vec<StaffMember>,
+    toggle: ServerAction<SetStaffDisabled>,
+    /// The signed-in owner: their own row gets no disable button (the server refuses it too).
+    me: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="table-wrap">
@@ -122,6 +127,7 @@ fn StaffTable(rows: Vec<StaffMember>, toggle: ServerAction<SetStaffDisabled>) ->
                                         }}
                                     </td>
                                     <td>
+                                        {(me != Some(m.id)).then(|| view! {
                                         <ActionForm action=toggle attr:class="inline">
                                             <input type="hidden" name="user_id" value=m.id />
                                             <input type="hidden" name="disabled" value=disable.to_string() />
@@ -133,6 +139,7 @@ fn StaffTable(rows: Vec<StaffMember>, toggle: ServerAction<SetStaffDisabled>) ->
                                                 {button_label}
                                             </button>
                                         </ActionForm>
+                                        })}
                                     </td>
                                 </tr>
                             }

@@ -26,6 +26,12 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::LanguageInvalid => t_string!(i18n, errors.language_invalid),
         Msg::RoleInvalid => t_string!(i18n, errors.role_invalid),
         Msg::CannotDisableSelf => t_string!(i18n, errors.cannot_disable_self),
+        Msg::PointsInvalid => t_string!(i18n, errors.points_invalid),
+        Msg::InsufficientPoints => t_string!(i18n, errors.insufficient_points),
+        Msg::ReasonRequired => t_string!(i18n, errors.reason_required),
+        Msg::ReasonTooLong => t_string!(i18n, errors.reason_too_long),
+        Msg::IdempotencyKeyInvalid | Msg::IdempotencyKeyReused => t_string!(i18n, errors.generic),
+        Msg::MemberRequired => t_string!(i18n, errors.member_required),
     }
 }
 

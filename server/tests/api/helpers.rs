@@ -130,6 +130,19 @@ impl TestApp {
         }
     }
 
+    /// Another handle on this client: same cookies (session), usable from another task.
+    pub fn other_client_sharing_session(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: self.client.clone(),
+            jar: self.jar.clone(),
+            dir: self.dir.clone(),
+            config: self.config.clone(),
+            stop: None,
+            handle: None,
+        }
+    }
+
     /// Calls a server function with a form body, as an enhanced (WASM) form would.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
         self.client

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod helpers;
+mod ledger;
 mod security;
 mod sessions;
 mod staff;

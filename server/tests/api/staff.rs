@@ -186,3 +186,21 @@ async fn the_command_line_creates_the_first_owner() {
     .await;
     assert!(short.is_err());
 }
+
+#[tokio::test]
+async fn demo_data_is_never_loaded_over_existing_data() {
+    let app = spawn_app().await;
+    app.sign_up("real@example.com", "password1", "Real", "en")
+        .await;
+    let db = server::open_database(&app.config).await.expect("db");
+    let loaded = server::demo::load_if_empty(&db, &app::accounts::Hasher::new(1))
+        .await
+        .expect("demo");
+    assert!(!loaded);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.reader)
+        .await
+        .expect("count");
+    assert_eq!(n, 1);
+    db.close().await;
+}

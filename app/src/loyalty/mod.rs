@@ -1,0 +1,12 @@
+//! Loyalty: the points ledger (append-only movements, cached balances that never go below
+//! zero, idempotent changes). Purchases, earning rules, expiry and tiers build on it.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod types;
+
+pub use api::{
+    AdjustPoints, MemberPoints, RedeemPoints, adjust_points, member_points, redeem_points,
+};
+pub use types::{Movement, MovementKind, PointsSummary};
