@@ -31,6 +31,7 @@ use crate::{
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
     i18n::{I18nContextProvider, LANG_COOKIE},
     layout::{NotFound, TopBar},
+    loyalty::CounterPage,
     members::HomePage,
     staff::StaffPage,
 };
@@ -92,7 +93,7 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
-                        <Route path=path!("counter") view=soon(Section::Counter) ssr=SsrMode::Async />
+                        <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
                         <Route path=path!("programs") view=soon(Section::Programs) ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=soon(Section::Feedback) ssr=SsrMode::Async />
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />

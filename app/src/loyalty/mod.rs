@@ -2,11 +2,15 @@
 //! zero, idempotent changes). Purchases, earning rules, expiry and tiers build on it.
 
 pub mod api;
+pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod pages;
 pub mod types;
 
 pub use api::{
     AdjustPoints, MemberPoints, RedeemPoints, adjust_points, member_points, redeem_points,
 };
+pub use components::{BalanceCard, MovementTable};
+pub use pages::CounterPage;
 pub use types::{Movement, MovementKind, PointsSummary};

@@ -1,6 +1,8 @@
-//! Members: the customer's side of the app. For now the home page; balance, tier, offers and
-//! history arrive with the loyalty issues.
+//! Members: the customer's side of the app (home with balance and activity) and the look-up
+//! staff use to find a member at the counter.
 
+pub mod api;
 pub mod pages;
 
+pub use api::{FindMember, MemberCard, find_member};
 pub use pages::HomePage;

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use crate::{
     accounts::{CurrentUser, Role, use_auth},
     i18n::{t, use_i18n},
+    loyalty::{BalanceCard, MovementTable, member_points},
     ui::{Loading, PageTitle},
 };
 
@@ -31,12 +32,24 @@ pub fn HomePage() -> impl IntoView {
 fn MemberHome(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let name = user.name;
+    let points = Resource::new(|| (), |_| member_points(None));
     view! {
         <section class="member-home">
             <PageTitle>{t!(i18n, home.greeting, name = move || name.clone())}</PageTitle>
-            <div class="card">
-                <p>{t!(i18n, home.member_lede)}</p>
-            </div>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    points.await.ok().map(|summary| view! {
+                        <div class="card">
+                            <BalanceCard balance=summary.balance />
+                            <p class="hint">{t!(i18n, home.member_lede)}</p>
+                        </div>
+                        <section class="card">
+                            <h2>{t!(i18n, points.activity)}</h2>
+                            <MovementTable movements=summary.recent />
+                        </section>
+                    })
+                })}
+            </Transition>
         </section>
     }
 }

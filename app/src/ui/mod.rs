@@ -97,8 +97,11 @@ pub fn FormError(
 /// submit button under the pointer and swallow the click.
 #[component]
 pub fn Field(
-    /// The form field name (also the input's id).
+    /// The form field name.
     name: &'static str,
+    /// The input's id, when the page has two fields of the same name (default: the name).
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// The input type.
     #[prop(default = "text")]
     kind: &'static str,
@@ -135,8 +138,9 @@ pub fn Field(
             edited.set(true);
         }
     };
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
     let described = {
         let (e, h) = (error_id.clone(), hint_id.clone());
@@ -153,10 +157,10 @@ pub fn Field(
     };
     view! {
         <div class="field">
-            <label for=name>{children()}</label>
+            <label for=id>{children()}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.run()}</p> })}
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 autocomplete=autocomplete

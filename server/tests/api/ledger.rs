@@ -313,3 +313,42 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
         }
     }
 }
+
+#[tokio::test]
+async fn members_are_found_by_email_or_number_by_staff_only() {
+    let (app, owner, ids) = setup().await;
+    let anna = ids["anna@example.com"];
+    let by_email: Value = owner
+        .call("members/find", &[("query", " ANNA@example.com ")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        by_email,
+        json!({"id": anna, "name": "Anna", "email": "anna@example.com"})
+    );
+    let by_number: Value = owner
+        .call("members/find", &[("query", &anna.to_string())])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(by_number["id"], anna);
+    let staff_account: Value = owner
+        .call("members/find", &[("query", "staff@example.com")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(staff_account, Value::Null, "staff accounts are not members");
+    let member = app.other_client();
+    member.sign_in("ola@example.com", DEMO_PASSWORD).await;
+    assert_eq!(
+        member
+            .call("members/find", &[("query", "anna@example.com")])
+            .await
+            .status(),
+        403
+    );
+}
