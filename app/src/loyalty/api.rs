@@ -160,7 +160,11 @@ pub async fn redeem_points(
         async move {
             let me = require(Role::Staff)?;
             let points = Points::parse(&points).map_err(|m| AppError::field("points", m))?;
-            let reason = Reason::parse(&reason).map_err(|m| AppError::field("reason", m))?;
+            // A redemption's kind says what happened; a note is optional.
+            let reason = match reason.trim() {
+                "" => Reason::none(),
+                text => Reason::parse(text).map_err(|m| AppError::field("reason", m))?,
+            };
             let key = IdempotencyKey::parse(&idempotency_key)
                 .map_err(|m| AppError::field("idempotency_key", m))?;
             imp::apply(imp::Change {

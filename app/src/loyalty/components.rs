@@ -49,13 +49,13 @@ pub fn MovementTable(movements: Vec<Movement>) -> impl IntoView {
     }
     view! {
         <div class="table-wrap">
-            <table>
+            <table class="movements">
                 <caption class="visually-hidden">{t!(i18n, points.activity)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, points.col_date)}</th>
                         <th scope="col">{t!(i18n, points.col_what)}</th>
-                        <th scope="col" class="num">{t!(i18n, points.unit)}</th>
+                        <th scope="col" class="num">{t!(i18n, points.col_points)}</th>
                         <th scope="col" class="num">{t!(i18n, points.balance)}</th>
                     </tr>
                 </thead>
@@ -68,7 +68,10 @@ pub fn MovementTable(movements: Vec<Movement>) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>{move || format::date(locale(), &date)}</td>
-                                    <td>{move || kind_label(m.kind)} <span class="reason">{m.reason.clone()}</span></td>
+                                    <td>
+                                        {move || kind_label(m.kind)}
+                                        {(!m.reason.is_empty()).then(|| view! { <span class="reason">{m.reason.clone()}</span> })}
+                                    </td>
                                     <td class="num">{move || signed(locale(), m.amount)}</td>
                                     <td class="num">{move || format::number(locale(), m.balance_after)}</td>
                                 </tr>

@@ -92,7 +92,7 @@ fn MemberPanel(card: MemberCard) -> impl IntoView {
                                         <h3>{t!(i18n, counter.redeem_title)}</h3>
                                         <FormError error=redeem_error />
                                         <input type="hidden" name="member_id" value=member_id />
-                                        <input type="hidden" name="reason" value="counter" />
+                                        <input type="hidden" name="reason" value="" />
                                         <input type="hidden" name="idempotency_key" value=form_key("redeem", member_id, last) />
                                         <Field name="points" id="redeem-points" kind="number" error=redeem_error>
                                             {t!(i18n, counter.points_label)}

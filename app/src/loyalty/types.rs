@@ -62,6 +62,11 @@ impl Reason {
         }
     }
 
+    /// No reason, where one is optional.
+    pub fn none() -> Self {
+        Self(String::new())
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
