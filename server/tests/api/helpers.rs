@@ -112,6 +112,14 @@ impl TestApp {
         self
     }
 
+    /// A new browser on this server, signed in as a demo account.
+    pub async fn signed_in_as(&self, email: &str) -> TestApp {
+        let c = self.other_client();
+        let status = c.sign_in(email, demo::DEMO_PASSWORD).await.status();
+        assert_eq!(status, 200, "sign in as {email}");
+        c
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -8,14 +8,7 @@ use std::collections::HashMap;
 
 async fn setup() -> (TestApp, TestApp, HashMap<String, i64>) {
     let app = spawn_app().await.with_demo().await;
-    let owner = app.other_client();
-    assert_eq!(
-        owner
-            .sign_in("owner@example.com", DEMO_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let owner = app.signed_in_as("owner@example.com").await;
     let ids: Vec<(String, i64)> = sqlx::query_as("SELECT email, id FROM users")
         .fetch_all(&app.db().await)
         .await

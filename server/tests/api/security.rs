@@ -7,13 +7,7 @@ async fn demo() -> TestApp {
 }
 
 async fn signed_in(app: &TestApp, email: &str) -> TestApp {
-    let c = app.other_client();
-    assert_eq!(
-        c.sign_in(email, server::demo::DEMO_PASSWORD).await.status(),
-        200,
-        "{email}"
-    );
-    c
+    app.signed_in_as(email).await
 }
 
 #[tokio::test]

@@ -5,14 +5,7 @@ use server::demo::DEMO_PASSWORD;
 
 async fn owner() -> (TestApp, TestApp) {
     let app = spawn_app().await.with_demo().await;
-    let owner = app.other_client();
-    assert_eq!(
-        owner
-            .sign_in("owner@example.com", DEMO_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let owner = app.signed_in_as("owner@example.com").await;
     (app, owner)
 }
 
