@@ -106,20 +106,11 @@ async fn main() {
         .and_then(|s| Durability::parse(&s))
         .unwrap_or(Durability::Full);
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config {
-        database_url: format!("sqlite://{}/bench.db", dir.path().display()),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        base_url: "http://127.0.0.1".into(),
-        secure_cookies: false,
-        durability,
-        read_connections: 4,
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(86_400),
-        sign_in_limit_account: 5,
-        sign_in_limit_ip: 30,
-        sign_up_limit_ip: 20,
-        site_root: PathBuf::from("target/site"),
-    };
+    let mut config = Config::local(
+        format!("sqlite://{}/bench.db", dir.path().display()),
+        PathBuf::from("target/site"),
+    );
+    config.durability = durability;
     let db = server::open_database(&config).await.expect("db");
     demo::load_if_empty(&db, &app::accounts::Hasher::new(1))
         .await

@@ -111,6 +111,25 @@ impl Config {
         })
     }
 
+    /// A throwaway local server (tests, benchmarks): `database_url`, a free port on loopback,
+    /// the defaults for everything else, no environment read.
+    pub fn local(database_url: String, site_root: PathBuf) -> Self {
+        Self {
+            database_url,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_url: "http://127.0.0.1".into(),
+            secure_cookies: false,
+            durability: Durability::Full,
+            read_connections: 4,
+            session_idle: Duration::from_secs(168 * 3600),
+            session_absolute: Duration::from_secs(30 * 86_400),
+            sign_in_limit_account: 5,
+            sign_in_limit_ip: 30,
+            sign_up_limit_ip: 20,
+            site_root,
+        }
+    }
+
     /// The database file's directory, when the URL names a file.
     pub fn database_dir(&self) -> Option<PathBuf> {
         let path = self

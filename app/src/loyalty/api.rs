@@ -27,17 +27,19 @@ mod imp {
         pub amount: i64,
         pub kind: MovementKind,
         pub reason: Reason,
-        pub key: IdempotencyKey,
-        pub endpoint: &'static str,
+        /// The client's idempotency key, as sent.
+        pub key: &'a str,
     }
 
     /// Applies a change once: replays return the first result; a balance that would go below
     /// zero is refused with a field error on `points`.
     pub async fn apply(c: Change<'_>) -> Result<Movement, AppError> {
+        let key =
+            IdempotencyKey::parse(c.key).map_err(|m| AppError::field("idempotency_key", m))?;
         let st = state()?;
-        let scoped = idempotency::scoped(c.me.id, c.key.as_str());
+        let scoped = idempotency::scoped(c.me.id, key.as_str());
         let request = serde_json::json!({
-            "endpoint": c.endpoint, "member_id": c.member_id, "amount": c.amount, "reason": c.reason.as_str(),
+            "kind": c.kind.as_str(), "member_id": c.member_id, "amount": c.amount, "reason": c.reason.as_str(),
         })
         .to_string();
         let mut tx = st.db.begin_write().await?;
@@ -122,23 +124,20 @@ pub async fn adjust_points(
     reason: String,
     idempotency_key: String,
 ) -> Result<Movement, AppError> {
-    use super::types::{Delta, IdempotencyKey, MovementKind, Reason};
+    use super::types::{Delta, MovementKind, Reason};
     use crate::{accounts::Role, server::*};
     respond(
         async move {
             let me = require(Role::Manager)?;
             let delta = Delta::parse(&points).map_err(|m| AppError::field("points", m))?;
             let reason = Reason::parse(&reason).map_err(|m| AppError::field("reason", m))?;
-            let key = IdempotencyKey::parse(&idempotency_key)
-                .map_err(|m| AppError::field("idempotency_key", m))?;
             imp::apply(imp::Change {
                 me: &me,
                 member_id,
                 amount: delta.get(),
                 kind: MovementKind::Adjustment,
                 reason,
-                key,
-                endpoint: "loyalty/adjust",
+                key: &idempotency_key,
             })
             .await
         }
@@ -154,7 +153,7 @@ pub async fn redeem_points(
     reason: String,
     idempotency_key: String,
 ) -> Result<Movement, AppError> {
-    use super::types::{IdempotencyKey, MovementKind, Points, Reason};
+    use super::types::{MovementKind, Points, Reason};
     use crate::{accounts::Role, server::*};
     respond(
         async move {
@@ -165,16 +164,13 @@ pub async fn redeem_points(
                 "" => Reason::none(),
                 text => Reason::parse(text).map_err(|m| AppError::field("reason", m))?,
             };
-            let key = IdempotencyKey::parse(&idempotency_key)
-                .map_err(|m| AppError::field("idempotency_key", m))?;
             imp::apply(imp::Change {
                 me: &me,
                 member_id,
                 amount: -points.get(),
                 kind: MovementKind::Redeem,
                 reason,
-                key,
-                endpoint: "loyalty/redeem",
+                key: &idempotency_key,
             })
             .await
         }

@@ -3,7 +3,7 @@
 use app::db::Durability;
 use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running test server.
@@ -18,20 +18,12 @@ pub struct TestApp {
 }
 
 pub fn test_config(dir: &tempfile::TempDir) -> Config {
-    Config {
-        database_url: format!("sqlite://{}/regulars.db", dir.path().display()),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        base_url: "http://127.0.0.1".into(),
-        secure_cookies: false,
-        durability: Durability::Normal,
-        read_connections: 2,
-        session_idle: Duration::from_secs(3600),
-        session_absolute: Duration::from_secs(86_400),
-        sign_in_limit_account: 5,
-        sign_in_limit_ip: 30,
-        sign_up_limit_ip: 20,
-        site_root: PathBuf::from("../target/site"),
-    }
+    let url = format!("sqlite://{}/regulars.db", dir.path().display());
+    let mut config = Config::local(url, PathBuf::from("../target/site"));
+    // Tests need not survive power loss; fsync per commit would only slow them.
+    config.durability = Durability::Normal;
+    config.read_connections = 2;
+    config
 }
 
 pub fn client() -> (Client, Arc<Jar>) {

@@ -16,30 +16,29 @@ async fn setup() -> (TestApp, TestApp, HashMap<String, i64>) {
     (app, owner, ids.into_iter().collect())
 }
 
+async fn move_points(
+    c: &TestApp,
+    endpoint: &str,
+    member: i64,
+    points: &str,
+    key: &str,
+) -> reqwest::Response {
+    let member = member.to_string();
+    let form = [
+        ("member_id", member.as_str()),
+        ("points", points),
+        ("reason", "test"),
+        ("idempotency_key", key),
+    ];
+    c.call(endpoint, &form).await
+}
+
 async fn adjust(c: &TestApp, member: i64, points: &str, key: &str) -> reqwest::Response {
-    c.call(
-        "loyalty/adjust",
-        &[
-            ("member_id", &member.to_string()),
-            ("points", points),
-            ("reason", "test"),
-            ("idempotency_key", key),
-        ],
-    )
-    .await
+    move_points(c, "loyalty/adjust", member, points, key).await
 }
 
 async fn redeem(c: &TestApp, member: i64, points: &str, key: &str) -> reqwest::Response {
-    c.call(
-        "loyalty/redeem",
-        &[
-            ("member_id", &member.to_string()),
-            ("points", points),
-            ("reason", "counter"),
-            ("idempotency_key", key),
-        ],
-    )
-    .await
+    move_points(c, "loyalty/redeem", member, points, key).await
 }
 
 #[tokio::test]
