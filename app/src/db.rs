@@ -128,6 +128,54 @@ pub fn timestamp(t: time::OffsetDateTime) -> String {
     )
 }
 
+/// Parses a database timestamp (`2026-11-23T20:06:00Z`).
+pub fn parse_timestamp(s: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// `t` plus whole calendar months, the day clamped to the target month's length
+/// (31 January + 1 month = 28 or 29 February).
+pub fn add_months(t: time::OffsetDateTime, months: u32) -> time::OffsetDateTime {
+    shift_months(t, i64::from(months))
+}
+
+/// `t` minus whole calendar months (see [`add_months`]).
+pub fn sub_months(t: time::OffsetDateTime, months: u32) -> time::OffsetDateTime {
+    shift_months(t, -i64::from(months))
+}
+
+fn shift_months(t: time::OffsetDateTime, delta: i64) -> time::OffsetDateTime {
+    let total = i64::from(t.year()) * 12 + i64::from(u8::from(t.month()) - 1) + delta;
+    let year = i32::try_from(total.div_euclid(12)).unwrap_or(9999);
+    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1))
+        .unwrap_or(time::Month::January);
+    let day = t.day().min(month.length(year));
+    time::Date::from_calendar_date(year, month, day).map_or(t, |d| t.replace_date(d))
+}
+
+/// The time the program runs on: the system clock, or a time a test sets and moves, so that
+/// expiry and tier periods are tested with time passed in as a value, never slept through.
+#[derive(Clone, Debug, Default)]
+pub struct Clock(std::sync::Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>);
+
+impl Clock {
+    /// Now: the set time, if one was set, else the system's.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+
+    /// Fixes the clock at `t` (tests).
+    pub fn set(&self, t: time::OffsetDateTime) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some(t);
+        }
+    }
+}
+
 /// True when `err` is a UNIQUE (or PRIMARY KEY) constraint violation.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
@@ -141,6 +189,23 @@ mod tests {
     fn timestamps_are_utc_with_z_suffix() {
         let t = time::macros::datetime!(2026-11-23 21:06:05 +01:00);
         assert_eq!(timestamp(t), "2026-11-23T20:06:05Z");
+    }
+
+    #[test]
+    fn months_are_added_and_subtracted_on_the_calendar() {
+        use time::macros::datetime;
+        let t = datetime!(2026-01-31 10:00 UTC);
+        assert_eq!(add_months(t, 1), datetime!(2026-02-28 10:00 UTC));
+        assert_eq!(add_months(t, 12), datetime!(2027-01-31 10:00 UTC));
+        assert_eq!(
+            sub_months(datetime!(2026-03-31 10:00 UTC), 1),
+            datetime!(2026-02-28 10:00 UTC)
+        );
+        assert_eq!(sub_months(t, 12), datetime!(2025-01-31 10:00 UTC));
+        assert_eq!(
+            parse_timestamp("2026-11-23T20:06:05Z").map(timestamp),
+            Some("2026-11-23T20:06:05Z".into())
+        );
     }
 
     #[test]

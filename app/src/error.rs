@@ -91,6 +91,28 @@ pub enum Msg {
     IdempotencyKeyReused,
     /// Staff must say which member.
     MemberRequired,
+    /// Not an amount of money in the allowed range.
+    AmountInvalid,
+    /// The purchase is in another currency than the shop's.
+    CurrencyMismatch,
+    /// Not a supported currency.
+    CurrencyInvalid,
+    /// A location must be chosen (or the one chosen does not exist).
+    LocationRequired,
+    /// The receipt reference is too long.
+    ReceiptTooLong,
+    /// More than what is left of the purchase to refund.
+    RefundTooLarge,
+    /// Another item already has this name.
+    NameTaken,
+    /// Not a rate in the allowed range.
+    RateInvalid,
+    /// Not a multiplier from 1 to 10.
+    MultiplierInvalid,
+    /// Not a number of months in the allowed range.
+    MonthsInvalid,
+    /// Not a date (YYYY-MM-DD), or an end before the start.
+    DateInvalid,
 }
 
 impl AppError {

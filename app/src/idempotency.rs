@@ -62,3 +62,56 @@ pub async fn remember<T: Serialize>(
     .await?;
     Ok(())
 }
+
+/// A state change under way, holding the write transaction: finish it with its result, or drop
+/// it to roll back.
+pub struct Once {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    key: String,
+    request: String,
+}
+
+/// What [`begin`] found.
+pub enum Begun<T> {
+    /// The key was used before with this request: here is the first result.
+    Replay(T),
+    /// A new change: do it on [`Once::conn`], then [`Once::finish`].
+    New(Once),
+}
+
+/// Parses `client_key`, opens a write transaction and checks for an earlier call with the
+/// same key (scoped to `user_id`). `request` is the canonical request.
+pub async fn begin<T: DeserializeOwned>(
+    db: &crate::db::Db,
+    user_id: i64,
+    client_key: &str,
+    request: String,
+) -> Result<Begun<T>, AppError> {
+    let client = crate::loyalty::types::IdempotencyKey::parse(client_key)
+        .map_err(|m| AppError::field("idempotency_key", m))?;
+    let key = scoped(user_id, client.as_str());
+    let mut tx = db.begin_write().await?;
+    if let Some(first) = replay::<T>(&mut tx, &key, &request).await? {
+        return Ok(Begun::Replay(first));
+    }
+    Ok(Begun::New(Once { tx, key, request }))
+}
+
+impl Once {
+    /// The transaction's connection.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
+    /// The scoped key (unique: fit for a ledger row).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Stores `result` under the key and commits everything.
+    pub async fn finish<T: Serialize>(mut self, result: &T) -> Result<(), AppError> {
+        remember(&mut self.tx, &self.key, &self.request, result).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

@@ -31,7 +31,7 @@ use crate::{
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
     i18n::{I18nContextProvider, LANG_COOKIE},
     layout::{NotFound, TopBar},
-    loyalty::CounterPage,
+    loyalty::{CounterPage, PointsHistoryPage, ProgramPage},
     members::HomePage,
     staff::StaffPage,
 };
@@ -91,10 +91,11 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/join") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/history") view=PointsHistoryPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
-                        <Route path=path!("programs") view=soon(Section::Programs) ssr=SsrMode::Async />
+                        <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=soon(Section::Feedback) ssr=SsrMode::Async />
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />

@@ -30,6 +30,8 @@ pub struct AppState {
     pub session_absolute: time::Duration,
     /// Whether cookies this server sets carry `Secure`.
     pub secure_cookies: bool,
+    /// The program's time (tests set it).
+    pub clock: crate::db::Clock,
 }
 
 impl FromRef<AppState> for LeptosOptions {

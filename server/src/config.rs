@@ -31,6 +31,10 @@ pub struct Config {
     pub sign_up_limit_ip: u32,
     /// `LEPTOS_SITE_ROOT`, default `target/site`: where the built CSS, JS and WASM are.
     pub site_root: PathBuf,
+    /// How often the sweeper expires points and reviews tiers (`REGULARS_SWEEP_SECONDS`).
+    pub sweep_interval: Duration,
+    /// The program's clock: the system's, unless a test sets it.
+    pub clock: app::db::Clock,
 }
 
 /// A variable that is set but unusable.
@@ -108,6 +112,12 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".to_owned())
                 .into(),
+            sweep_interval: Duration::from_secs(parse(
+                "REGULARS_SWEEP_SECONDS",
+                300,
+                "expected seconds",
+            )?),
+            clock: app::db::Clock::default(),
         })
     }
 
@@ -127,6 +137,8 @@ impl Config {
             sign_in_limit_ip: 30,
             sign_up_limit_ip: 20,
             site_root,
+            sweep_interval: Duration::from_secs(300),
+            clock: app::db::Clock::default(),
         }
     }
 

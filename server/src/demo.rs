@@ -103,6 +103,7 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
     }
     let password = Password::parse(DEMO_PASSWORD).map_err(|e| DemoError::Invalid(e.to_string()))?;
     let hash = hasher.hash(&password).await?;
+    let mut ids = Vec::new();
     for login in DEMO_LOGINS {
         let email = Email::parse(login.email).map_err(|e| DemoError::Invalid(e.to_string()))?;
         let name =
@@ -117,10 +118,102 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
             email_marketing: member,
             sms_marketing: false,
         };
-        insert_user(&mut tx, &new, "demo")
+        let id = insert_user(&mut tx, &new, "demo")
             .await
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
+        ids.push((login.email, id));
     }
+    load_program(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Phones of the demo members (for finding them at the counter).
+pub const DEMO_PHONES: [(&str, &str); 5] = [
+    ("anna@example.com", "+46701234567"),
+    ("ola@example.com", "+4791234567"),
+    ("liga@example.com", "+37120000000"),
+    ("joao@example.com", "+5511987654321"),
+    ("sam@example.com", "+447700900123"),
+];
+
+/// Purchases in the demo: member, amount in cents, location index.
+const DEMO_PURCHASES: [(&str, i64, usize); 6] = [
+    ("anna@example.com", 4_250, 0),
+    ("anna@example.com", 18_000, 1),
+    ("anna@example.com", 36_500, 0),
+    ("ola@example.com", 2_390, 0),
+    ("liga@example.com", 1_200, 1),
+    ("joao@example.com", 7_800, 0),
+];
+
+/// Two locations, three tiers, a bonus rule and a few purchases (through the same code the
+/// counter uses, so balances, lots and tiers are real).
+async fn load_program(
+    conn: &mut sqlx::SqliteConnection,
+    ids: &[(&str, i64)],
+) -> Result<(), DemoError> {
+    use app::loyalty::{
+        db::program,
+        engine::{self, PurchaseInput},
+        rules::{BonusRule, Tier},
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let at = app::db::timestamp(now);
+    let id_of = |email: &str| ids.iter().find(|(e, _)| *e == email).map(|(_, id)| *id);
+    let mut locations = Vec::new();
+    for name in ["Main Street", "Harbour"] {
+        locations.push(program::insert_location(conn, name, &at).await?);
+    }
+    let tiers = [
+        ("Bronze", 0, 100, "Member prices on coffee beans"),
+        ("Silver", 500, 125, "Free refill on filter coffee"),
+        ("Gold", 1_500, 150, "A free pastry every month"),
+    ];
+    for (name, threshold, multiplier_pct, perks) in tiers {
+        let tier = Tier {
+            id: 0,
+            name: name.into(),
+            threshold,
+            multiplier_pct,
+            perks: perks.into(),
+        };
+        program::save_tier(conn, &tier, &at).await?;
+    }
+    let tuesdays = BonusRule {
+        id: 0,
+        name: "Double points on Tuesdays".into(),
+        multiplier_pct: 200,
+        extra_points: 0,
+        weekday: Some(2),
+        location_id: None,
+        starts_on: None,
+        ends_on: None,
+        active: true,
+    };
+    program::insert_bonus_rule(conn, &tuesdays, &at).await?;
+    for (email, phone) in DEMO_PHONES {
+        sqlx::query("UPDATE users SET phone = ? WHERE email = ?")
+            .bind(phone)
+            .bind(email)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let staff = id_of("staff@example.com").ok_or_else(|| DemoError::Invalid("staff".into()))?;
+    for (n, (email, cents, location)) in DEMO_PURCHASES.into_iter().enumerate() {
+        let member = id_of(email).ok_or_else(|| DemoError::Invalid(email.into()))?;
+        let key = format!("demo:purchase:{n}");
+        let input = PurchaseInput {
+            member_id: member,
+            amount_minor: cents,
+            currency: "EUR",
+            receipt: None,
+            location_id: locations[location],
+            full_price: true,
+            staff_id: staff,
+            key: &key,
+        };
+        engine::purchase(conn, &input, now).await?;
+    }
+    Ok(())
 }

@@ -95,6 +95,42 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The signed-in member's card as a QR code (SVG) of their member number, which the counter's
+/// search box reads like typed text when scanned.
+async fn member_card(
+    user: Option<axum::Extension<app::accounts::CurrentUser>>,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    let Some(axum::Extension(user)) = user else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    if user.role != app::accounts::Role::Member {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let number = app::loyalty::rules::member_number(user.id);
+    match qrcode::QrCode::with_error_correction_level(number.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(176, 176)
+                .quiet_zone(true)
+                .build();
+            (
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml"),
+                    (header::CACHE_CONTROL, "private, max-age=86400"),
+                ],
+                svg,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "member card QR");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The whole HTTP surface for `state`, with sessions stored in `sessions`.
 pub fn router(
     state: AppState,
@@ -121,6 +157,7 @@ pub fn router(
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", get(health))
+        .route("/me/card.svg", get(member_card))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -157,6 +194,7 @@ pub struct Application {
     db: Db,
     sessions_pool: sqlx::SqlitePool,
     sweeper: tokio::task::JoinHandle<()>,
+    points_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -177,6 +215,23 @@ impl Application {
                     every.tick().await;
                     if let Err(e) = store.delete_expired().await {
                         tracing::warn!(error = %e, "deleting expired sessions failed");
+                    }
+                }
+            }
+        });
+        // Expiry and tier reviews: at start (catching up on downtime), then at intervals.
+        let points_sweeper = tokio::spawn({
+            let (db, clock, interval) = (db.clone(), config.clock.clone(), config.sweep_interval);
+            async move {
+                let mut every = tokio::time::interval(interval);
+                loop {
+                    every.tick().await;
+                    match app::loyalty::engine::sweep(&db, clock.now()).await {
+                        Ok(done) if done != app::loyalty::engine::Sweep::default() => {
+                            tracing::info!(?done, "points sweep");
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "points sweep failed"),
                     }
                 }
             }
@@ -207,6 +262,7 @@ impl Application {
                 i64::try_from(config.session_absolute.as_secs()).unwrap_or(i64::MAX),
             ),
             secure_cookies: config.secure_cookies,
+            clock: config.clock.clone(),
         };
         let router = router(state, sessions, &config.base_url);
         Ok(Self {
@@ -215,6 +271,7 @@ impl Application {
             db,
             sessions_pool,
             sweeper,
+            points_sweeper,
         })
     }
 
@@ -236,6 +293,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         self.sweeper.abort();
+        self.points_sweeper.abort();
         self.sessions_pool.close().await;
         self.db.close().await;
         tracing::info!("stopped");

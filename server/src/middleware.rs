@@ -169,6 +169,17 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
 /// with status 403.
 pub async fn console_gate(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
+    if path.starts_with("/me/") {
+        // A member's own pages: visitors sign in first.
+        if req
+            .extensions()
+            .get::<app::accounts::CurrentUser>()
+            .is_none()
+        {
+            return Redirect::to("/sign-in").into_response();
+        }
+        return next.run(req).await;
+    }
     if path != "/console" && !path.starts_with("/console/") {
         return next.run(req).await;
     }

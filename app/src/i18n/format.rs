@@ -63,6 +63,30 @@ fn grouped(mut n: u64, group: &str) -> String {
     parts.join(group)
 }
 
+/// A CLDR cardinal plural category, for choosing between a message's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    /// Latvian's "zero" category (0, 10–20, 30, …: "10 punktu").
+    Zero,
+    /// Singular (en/sv/nb: 1; pt: 0 and 1; lv: 1, 21, 31 … but not 11).
+    One,
+    /// Everything else.
+    Other,
+}
+
+/// The plural category of `n` in `locale`.
+pub fn plural(locale: &str, n: i64) -> Plural {
+    let n = n.unsigned_abs();
+    match locale {
+        "lv" if n.is_multiple_of(10) || (11..=19).contains(&(n % 100)) => Plural::Zero,
+        "lv" if n % 10 == 1 => Plural::One,
+        "pt" if n <= 1 => Plural::One,
+        "lv" | "pt" => Plural::Other,
+        _ if n == 1 => Plural::One,
+        _ => Plural::Other,
+    }
+}
+
 /// An integer with the locale's digit grouping: `1,234` (en), `1 234` (sv, nb, lv), `1.234` (pt).
 pub fn number(locale: &str, n: i64) -> String {
     let body = grouped(n.unsigned_abs(), style(locale).group);
@@ -170,6 +194,17 @@ pub fn date(locale: &str, timestamp: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        assert_eq!(plural("en", 1), Plural::One);
+        assert_eq!(plural("en", 0), Plural::Other);
+        assert_eq!(plural("pt", 0), Plural::One);
+        assert_eq!(plural("lv", 21), Plural::One);
+        assert_eq!(plural("lv", 11), Plural::Zero);
+        assert_eq!(plural("lv", 10), Plural::Zero);
+        assert_eq!(plural("lv", 22), Plural::Other);
+    }
 
     fn plain(s: String) -> String {
         s.replace('\u{a0}', " ")

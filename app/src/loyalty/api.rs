@@ -1,24 +1,40 @@
-//! Ledger server functions: a member's points, manual adjustments (managers and owners, with a
-//! reason) and redemptions at the counter (any staff). Every change takes an idempotency key.
+//! Ledger server functions: a member's standing and history, purchases and refunds at the
+//! counter (any staff), redemptions (any staff) and manual adjustments (managers and owners,
+//! with a reason). Every change takes an idempotency key.
 
 use leptos::prelude::*;
 
-use super::types::{Movement, PointsSummary};
+use super::types::{
+    HistorySlice, Movement, PointsSummary, Purchase, PurchaseReceipt, RefundReceipt,
+};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod imp {
     use super::super::{
-        db::{self, Actor, AppendError, NewMovement},
-        types::{IdempotencyKey, Movement, MovementKind, Reason},
+        db::{self, Actor, NewMovement, program as pdb},
+        engine,
+        types::{Movement, MovementKind, Reason},
     };
     use crate::{
-        accounts::CurrentUser,
+        accounts::{CurrentUser, Role},
         audit,
+        db::timestamp,
         error::{AppError, Msg},
-        idempotency,
+        idempotency::{self, Begun},
         server::state,
     };
+
+    /// The member a caller may look at: members only themselves; staff anyone they name.
+    pub fn whose(me: &CurrentUser, member_id: Option<i64>) -> Result<i64, AppError> {
+        match (me.role, member_id) {
+            (Role::Member, None) => Ok(me.id),
+            (Role::Member, Some(id)) if id == me.id => Ok(me.id),
+            (Role::Member, Some(_)) => Err(AppError::Forbidden),
+            (_, Some(id)) => Ok(id),
+            (_, None) => Err(AppError::field("member_id", Msg::MemberRequired)),
+        }
+    }
 
     /// What a points change asks for, before it is applied.
     pub struct Change<'a> {
@@ -34,41 +50,40 @@ mod imp {
     /// Applies a change once: replays return the first result; a balance that would go below
     /// zero is refused with a field error on `points`.
     pub async fn apply(c: Change<'_>) -> Result<Movement, AppError> {
-        let key =
-            IdempotencyKey::parse(c.key).map_err(|m| AppError::field("idempotency_key", m))?;
         let st = state()?;
-        let scoped = idempotency::scoped(c.me.id, key.as_str());
         let request = serde_json::json!({
             "kind": c.kind.as_str(), "member_id": c.member_id, "amount": c.amount, "reason": c.reason.as_str(),
         })
         .to_string();
-        let mut tx = st.db.begin_write().await?;
-        if let Some(first) = idempotency::replay::<Movement>(&mut tx, &scoped, &request).await? {
-            return Ok(first);
-        }
-        if !db::is_member(&mut tx, c.member_id).await? {
+        let mut once = match idempotency::begin(&st.db, c.me.id, c.key, request).await? {
+            Begun::Replay(first) => return Ok(first),
+            Begun::New(once) => once,
+        };
+        let key = once.key().to_owned();
+        let conn = once.conn();
+        if !db::is_member(conn, c.member_id).await? {
             return Err(AppError::NotFound);
         }
+        let now = st.clock.now();
+        let at = timestamp(now);
+        let settings = pdb::settings(conn).await?;
         let new = NewMovement {
-            member_id: c.member_id,
-            amount: c.amount,
-            kind: c.kind,
-            reason: c.reason.as_str(),
-            actor: Actor::Staff(c.me.id),
-            key: &scoped,
+            expires_at: engine::expiry_of(&settings, now),
+            ..NewMovement::plain(
+                c.member_id,
+                c.amount,
+                c.kind,
+                c.reason.as_str(),
+                Actor::Staff(c.me.id),
+                &key,
+                &at,
+            )
         };
-        let movement = match db::append(&mut tx, &new).await {
-            Ok(m) => m,
-            Err(AppendError::Insufficient { .. }) => {
-                return Err(AppError::field("points", Msg::InsufficientPoints));
-            }
-            Err(AppendError::Db(e)) => return Err(e.into()),
-        };
-        idempotency::remember(&mut tx, &scoped, &request, &movement).await?;
+        let movement = db::append(conn, &new).await.map_err(engine::append_error)?;
         if c.kind == MovementKind::Adjustment {
             let detail = format!("{:+} points: {}", c.amount, c.reason.as_str());
             audit::db::record(
-                &mut tx,
+                conn,
                 Some(c.me.id),
                 "points.adjust",
                 &format!("user:{}", c.member_id),
@@ -76,41 +91,182 @@ mod imp {
             )
             .await?;
         }
-        tx.commit().await?;
+        once.finish(&movement).await?;
         Ok(movement)
     }
 }
 
-/// A member's balance and latest movements. Members see only their own (`member_id` empty or
-/// theirs); staff see any member's.
+/// A member's standing: balance, tier and progress, next expiry, latest movements. Members see
+/// only their own (`member_id` empty or theirs); staff see any member's.
 #[server(prefix = "/api", endpoint = "loyalty/points")]
 pub async fn member_points(member_id: Option<i64>) -> Result<PointsSummary, AppError> {
-    use crate::{accounts::Role, server::*};
+    use crate::server::*;
     respond(
         async move {
             let me = caller().ok_or(AppError::Unauthorized)?;
-            let member_id = match (me.role, member_id) {
-                (Role::Member, None) => me.id,
-                (Role::Member, Some(id)) if id == me.id => me.id,
-                (Role::Member, Some(_)) => return Err(AppError::Forbidden),
-                (_, Some(id)) => id,
-                (_, None) => {
-                    return Err(AppError::field(
-                        "member_id",
-                        crate::error::Msg::MemberRequired,
-                    ));
-                }
-            };
+            let member_id = imp::whose(&me, member_id)?;
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
             if !super::db::is_member(&mut conn, member_id).await? {
                 return Err(AppError::NotFound);
             }
-            Ok(PointsSummary {
-                member_id,
-                balance: super::db::balance(&mut conn, member_id).await?,
-                recent: super::db::recent(&mut conn, member_id, 20).await?,
+            Ok(super::engine::standing(&mut conn, member_id, st.clock.now()).await?)
+        }
+        .await,
+    )
+}
+
+/// Movements shown per history page.
+pub const HISTORY_PAGE: i64 = 20;
+
+/// A page of a member's movements, newest first, older than movement `before`. Same access
+/// rule as [`member_points`].
+#[server(prefix = "/api", endpoint = "loyalty/history")]
+pub async fn member_history(
+    member_id: Option<i64>,
+    before: Option<i64>,
+) -> Result<HistorySlice, AppError> {
+    use crate::server::*;
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            let member_id = imp::whose(&me, member_id)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            if !super::db::is_member(&mut conn, member_id).await? {
+                return Err(AppError::NotFound);
+            }
+            let mut movements =
+                super::db::page(&mut conn, member_id, before, HISTORY_PAGE + 1).await?;
+            let more = movements.len() > usize::try_from(HISTORY_PAGE).unwrap_or(20);
+            movements.truncate(usize::try_from(HISTORY_PAGE).unwrap_or(20));
+            let older = more.then(|| movements.last().map(|m| m.id)).flatten();
+            Ok(HistorySlice { movements, older })
+        }
+        .await,
+    )
+}
+
+/// A member's newest purchases with their refunds so far (staff).
+#[server(prefix = "/api", endpoint = "loyalty/purchases")]
+pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            require(Role::Staff)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            Ok(super::db::program::member_purchases(&mut conn, member_id, 10).await?)
+        }
+        .await,
+    )
+}
+
+/// Records a purchase at the counter and credits the points the rules give for it (any staff).
+/// `amount` is in currency units as typed (`12,50`); `currency` must be the shop's.
+#[server(prefix = "/api", endpoint = "loyalty/purchase")]
+pub async fn record_purchase(
+    member_id: i64,
+    amount: String,
+    currency: String,
+    receipt: Option<String>,
+    location_id: Option<i64>,
+    full_price: Option<String>,
+    idempotency_key: String,
+) -> Result<PurchaseReceipt, AppError> {
+    use super::{engine, rules};
+    use crate::{
+        accounts::Role,
+        error::Msg,
+        idempotency::{self, Begun},
+        server::*,
+    };
+    respond(
+        async move {
+            let me = require(Role::Staff)?;
+            let amount_minor =
+                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+            let location_id =
+                location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
+            let receipt = receipt
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty());
+            if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
+                return Err(AppError::field("receipt", Msg::ReceiptTooLong));
+            }
+            let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
+            let st = state()?;
+            let request = serde_json::json!({
+                "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
+                "receipt": receipt, "location": location_id, "full_price": full_price,
             })
+            .to_string();
+            let mut once =
+                match idempotency::begin(&st.db, me.id, &idempotency_key, request).await? {
+                    Begun::Replay(first) => return Ok(first),
+                    Begun::New(once) => once,
+                };
+            let key = once.key().to_owned();
+            if !super::db::is_member(once.conn(), member_id).await? {
+                return Err(AppError::NotFound);
+            }
+            let input = engine::PurchaseInput {
+                member_id,
+                amount_minor,
+                currency: currency.trim(),
+                receipt: receipt.as_deref(),
+                location_id,
+                full_price,
+                staff_id: me.id,
+                key: &key,
+            };
+            let receipt = engine::purchase(once.conn(), &input, st.clock.now()).await?;
+            once.finish(&receipt).await?;
+            Ok(receipt)
+        }
+        .await,
+    )
+}
+
+/// Refunds all or part of a purchase (any staff): takes back the points that part earned, as
+/// far as the member's balance allows; the rest is recorded as a shortfall.
+#[server(prefix = "/api", endpoint = "loyalty/refund")]
+pub async fn refund_purchase(
+    purchase_id: i64,
+    amount: String,
+    idempotency_key: String,
+) -> Result<RefundReceipt, AppError> {
+    use super::{engine, rules};
+    use crate::{
+        accounts::Role,
+        idempotency::{self, Begun},
+        server::*,
+    };
+    respond(
+        async move {
+            let me = require(Role::Staff)?;
+            let amount_minor =
+                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+            let st = state()?;
+            let request =
+                serde_json::json!({ "refund": purchase_id, "amount": amount_minor }).to_string();
+            let mut once =
+                match idempotency::begin(&st.db, me.id, &idempotency_key, request).await? {
+                    Begun::Replay(first) => return Ok(first),
+                    Begun::New(once) => once,
+                };
+            let key = once.key().to_owned();
+            let receipt = engine::refund(
+                once.conn(),
+                purchase_id,
+                amount_minor,
+                me.id,
+                &key,
+                st.clock.now(),
+            )
+            .await?;
+            once.finish(&receipt).await?;
+            Ok(receipt)
         }
         .await,
     )

@@ -1,11 +1,17 @@
 //! Ledger queries. `append` is the only way points move: it reads the cached balance, refuses
-//! to go below zero, and writes the movement and the new balance together. Callers run it
-//! inside a write (`BEGIN IMMEDIATE`) transaction, so no other writer sees a stale balance.
+//! to go below zero, and writes the movement, the new balance and the point lots together.
+//! Callers run it inside a write (`BEGIN IMMEDIATE`) transaction, so no other writer sees a
+//! stale balance.
+//!
+//! Lots: every credit is a lot of points with an optional expiry; every debit takes from open
+//! lots, oldest first (or from one named lot first: a refund takes back its own purchase's
+//! points, an expiry empties its own lot). The sum of open lots always equals the balance.
+
+pub mod program;
 
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use super::types::{Movement, MovementKind};
-use crate::db::now_utc;
 
 /// Who moved the points.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +39,43 @@ pub struct NewMovement<'a> {
     pub actor: Actor,
     /// Unique per movement (the scoped idempotency key).
     pub key: &'a str,
+    /// Where it happened, if at a location.
+    pub location_id: Option<i64>,
+    /// The purchase it belongs to (earning, refund reversal).
+    pub purchase_id: Option<i64>,
+    /// When (database timestamp).
+    pub at: &'a str,
+    /// For a credit: when its points expire (`None`: never).
+    pub expires_at: Option<String>,
+    /// For a debit: the lot (its movement id) to take from before the oldest ones.
+    pub first_from: Option<i64>,
+}
+
+impl<'a> NewMovement<'a> {
+    /// A movement with no location, purchase, expiry or preferred lot.
+    pub fn plain(
+        member_id: i64,
+        amount: i64,
+        kind: MovementKind,
+        reason: &'a str,
+        actor: Actor,
+        key: &'a str,
+        at: &'a str,
+    ) -> Self {
+        Self {
+            member_id,
+            amount,
+            kind,
+            reason,
+            actor,
+            key,
+            location_id: None,
+            purchase_id: None,
+            at,
+            expires_at: None,
+            first_from: None,
+        }
+    }
 }
 
 /// Why a movement was not appended.
@@ -58,10 +101,17 @@ fn movement(r: &SqliteRow) -> Result<Movement, sqlx::Error> {
         kind: MovementKind::parse(&kind)
             .ok_or_else(|| sqlx::Error::Decode(format!("kind {kind}").into()))?,
         reason: r.try_get("reason")?,
+        location: r.try_get("location")?,
+        purchase_id: r.try_get("purchase_id")?,
         balance_after: r.try_get("balance_after")?,
         created_at: r.try_get("created_at")?,
     })
 }
+
+const MOVEMENT_COLUMNS: &str =
+    "SELECT m.id, m.member_id, m.amount, m.kind, m.reason, l.name AS location,
+        m.purchase_id, m.balance_after, m.created_at
+ FROM point_movements m LEFT JOIN locations l ON l.id = m.location_id";
 
 /// The member's cached balance (0 before their first movement).
 pub async fn balance(conn: &mut SqliteConnection, member_id: i64) -> Result<i64, sqlx::Error> {
@@ -83,7 +133,7 @@ pub async fn is_member(conn: &mut SqliteConnection, id: i64) -> Result<bool, sql
     Ok(found.is_some())
 }
 
-/// Appends one movement and updates the cached balance.
+/// Appends one movement, updates the cached balance and the lots.
 pub async fn append(
     conn: &mut SqliteConnection,
     m: &NewMovement<'_>,
@@ -93,17 +143,17 @@ pub async fn append(
         .checked_add(m.amount)
         .filter(|b| *b >= 0)
         .ok_or(AppendError::Insufficient { balance: before })?;
-    let now = now_utc();
     let (actor_kind, actor_id) = match m.actor {
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::Member(id) => ("member", Some(id)),
         Actor::System => ("system", None),
     };
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO point_movements
-           (member_id, amount, kind, reason, actor_kind, actor_id, balance_after, idempotency_key, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING id, member_id, amount, kind, reason, balance_after, created_at",
+           (member_id, amount, kind, reason, actor_kind, actor_id, balance_after, idempotency_key,
+            created_at, location_id, purchase_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING id",
     )
     .bind(m.member_id)
     .bind(m.amount)
@@ -113,7 +163,9 @@ pub async fn append(
     .bind(actor_id)
     .bind(after)
     .bind(m.key)
-    .bind(&now)
+    .bind(m.at)
+    .bind(m.location_id)
+    .bind(m.purchase_id)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
@@ -122,10 +174,133 @@ pub async fn append(
     )
     .bind(m.member_id)
     .bind(after)
-    .bind(&now)
+    .bind(m.at)
     .execute(&mut *conn)
     .await?;
-    Ok(movement(&row)?)
+    if m.amount > 0 {
+        sqlx::query(
+            "INSERT INTO point_lots (movement_id, member_id, remaining, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(m.member_id)
+        .bind(m.amount)
+        .bind(m.expires_at.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        take_from_lots(conn, m.member_id, -m.amount, m.first_from).await?;
+    }
+    Ok(get(conn, id).await?)
+}
+
+/// Takes `points` from the member's open lots: `first` (if given), then oldest first.
+async fn take_from_lots(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    mut points: i64,
+    first: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let mut open: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT movement_id, remaining FROM point_lots
+         WHERE member_id = ? AND remaining > 0 ORDER BY movement_id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if let Some(pos) = first.and_then(|f| open.iter().position(|(id, _)| *id == f)) {
+        let lot = open.remove(pos);
+        open.insert(0, lot);
+    }
+    for (lot, remaining) in open {
+        if points == 0 {
+            break;
+        }
+        let take = remaining.min(points);
+        sqlx::query("UPDATE point_lots SET remaining = remaining - ? WHERE movement_id = ?")
+            .bind(take)
+            .bind(lot)
+            .execute(&mut *conn)
+            .await?;
+        points -= take;
+    }
+    if points > 0 {
+        // The balance said the points were there; the lots disagree. Refuse rather than
+        // let the two drift apart.
+        return Err(sqlx::Error::Protocol(format!(
+            "lots of member {member_id} short by {points} points"
+        )));
+    }
+    Ok(())
+}
+
+/// One movement by id.
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Movement, sqlx::Error> {
+    let row = sqlx::query(&format!("{MOVEMENT_COLUMNS} WHERE m.id = ?"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    movement(&row)
+}
+
+/// Open lots whose expiry has come: `(movement id, member id)`, oldest expiry first.
+pub async fn expired_lots(
+    conn: &mut SqliteConnection,
+    now: &str,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT movement_id, member_id FROM point_lots
+         WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
+         ORDER BY expires_at, movement_id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// What is left of one lot.
+pub async fn lot_remaining(conn: &mut SqliteConnection, lot: i64) -> Result<i64, sqlx::Error> {
+    let r: Option<i64> =
+        sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
+            .bind(lot)
+            .fetch_optional(conn)
+            .await?;
+    Ok(r.unwrap_or(0))
+}
+
+/// The member's next expiry: `(points, expiry timestamp)` of the earliest day on which open
+/// points expire.
+pub async fn next_expiry(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT sum(remaining), min(expires_at) FROM point_lots
+         WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL
+         GROUP BY substr(expires_at, 1, 10) ORDER BY 2 LIMIT 1",
+    )
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A page of the member's movements, newest first, older than movement `before` (if given).
+pub async fn page(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Movement>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{MOVEMENT_COLUMNS} WHERE m.member_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?"
+    ))
+    .bind(member_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(movement).collect()
 }
 
 /// The member's newest movements.
@@ -134,13 +309,5 @@ pub async fn recent(
     member_id: i64,
     limit: i64,
 ) -> Result<Vec<Movement>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, member_id, amount, kind, reason, balance_after, created_at
-         FROM point_movements WHERE member_id = ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(member_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(movement).collect()
+    page(conn, member_id, None, limit).await
 }

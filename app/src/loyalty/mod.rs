@@ -1,16 +1,24 @@
 //! Loyalty: the points ledger (append-only movements, cached balances that never go below
-//! zero, idempotent changes). Purchases, earning rules, expiry and tiers build on it.
+//! zero, idempotent changes), purchases and refunds at the counter, earning rules, expiry and
+//! tiers, and the member's view of all of it.
 
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod engine;
 pub mod pages;
+pub mod program_api;
+pub mod program_page;
+pub mod rules;
 pub mod types;
 
 pub use api::{
-    AdjustPoints, MemberPoints, RedeemPoints, adjust_points, member_points, redeem_points,
+    AdjustPoints, MemberPoints, RedeemPoints, adjust_points, member_history, member_points,
+    redeem_points,
 };
-pub use components::{BalanceCard, MovementTable};
-pub use pages::CounterPage;
+pub use components::{BalanceCard, MovementTable, StandingCard};
+pub use pages::{CounterPage, PointsHistoryPage};
+pub use program_page::ProgramPage;
 pub use types::{Movement, MovementKind, PointsSummary};

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::{Earning, Tier};
 use crate::error::Msg;
 
 /// A positive number of points, as entered for a redemption (1 to 10 million).
@@ -161,21 +162,109 @@ pub struct Movement {
     pub kind: MovementKind,
     /// Why.
     pub reason: String,
+    /// Where, if at a location.
+    pub location: Option<String>,
+    /// The purchase it belongs to, if any.
+    pub purchase_id: Option<i64>,
     /// The member's balance right after this movement.
     pub balance_after: i64,
     /// When (UTC).
     pub created_at: String,
 }
 
-/// A member's balance and latest movements.
+/// A member's standing: balance, tier and progress, next expiry, latest movements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsSummary {
     /// The member.
     pub member_id: i64,
+    /// The number on their card.
+    pub member_number: String,
     /// Current balance.
     pub balance: i64,
+    /// Current tier, if the program has tiers.
+    pub tier: Option<Tier>,
+    /// Points earned within the current qualification period.
+    pub earned: i64,
+    /// Length of the qualification period, months.
+    pub qualification_months: u32,
+    /// The next tier and the points still missing for it.
+    pub next_tier: Option<(Tier, i64)>,
+    /// The next expiry: points and the timestamp they expire at.
+    pub next_expiry: Option<(i64, String)>,
     /// Newest first.
     pub recent: Vec<Movement>,
+}
+
+/// One page of a member's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistorySlice {
+    /// Newest first.
+    pub movements: Vec<Movement>,
+    /// The cursor for the next (older) page, if there is one.
+    pub older: Option<i64>,
+}
+
+/// A purchase recorded at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purchase {
+    /// Id.
+    pub id: i64,
+    /// The member.
+    pub member_id: i64,
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// Currency code.
+    pub currency: String,
+    /// Receipt reference, if given.
+    pub receipt: Option<String>,
+    /// Location id.
+    pub location_id: i64,
+    /// Location name.
+    pub location: String,
+    /// Full-price (not discounted) purchase.
+    pub full_price: bool,
+    /// Points it earned.
+    pub points: i64,
+    /// Refunded so far, minor units.
+    pub refunded_minor: i64,
+    /// Points its refunds owed back so far.
+    pub points_refunded: i64,
+    /// Of those, points that could not be taken back (already spent).
+    pub shortfall: i64,
+    /// When (UTC).
+    pub created_at: String,
+}
+
+/// What recording a purchase did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseReceipt {
+    /// The purchase.
+    pub purchase: Purchase,
+    /// How its points were worked out.
+    pub earning: Earning,
+    /// The member's balance afterwards.
+    pub balance: i64,
+    /// The tier the member moved up to, if this purchase did that.
+    pub new_tier: Option<String>,
+}
+
+/// What a refund did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundReceipt {
+    /// The refund's id.
+    pub refund_id: i64,
+    /// The purchase refunded.
+    pub purchase_id: i64,
+    /// Refunded amount, minor units.
+    pub amount_minor: i64,
+    /// Points the refund owed back.
+    pub points_due: i64,
+    /// Points taken back.
+    pub points_reversed: i64,
+    /// Points that could not be taken back because the member had spent them.
+    pub shortfall: i64,
+    /// The member's balance afterwards.
+    pub balance: i64,
 }
 
 #[cfg(test)]

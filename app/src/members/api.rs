@@ -8,19 +8,23 @@ use crate::error::AppError;
 /// What the counter shows to identify a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberCard {
-    /// Member id (also their member number for now).
+    /// Member id.
     pub id: i64,
+    /// The number on their card.
+    pub member_number: String,
     /// Preferred name.
     pub name: String,
     /// Email.
     pub email: String,
 }
 
-/// Finds a member by email (any case) or member number. Staff only.
+/// Finds a member by email (any case), member number (as typed or scanned from their card)
+/// or phone number. Staff only.
 #[server(prefix = "/api", endpoint = "members/find")]
 pub async fn find_member(query: String) -> Result<Option<MemberCard>, AppError> {
     use crate::{
         accounts::{Email, Role},
+        loyalty::rules::{member_number, parse_member_number, parse_phone},
         server::*,
     };
     respond(
@@ -29,20 +33,30 @@ pub async fn find_member(query: String) -> Result<Option<MemberCard>, AppError> 
             let st = state()?;
             let q = query.trim();
             let mut conn = st.db.reader.acquire().await?;
-            let row: Option<(i64, String, String)> = if let Ok(id) = q.parse::<i64>() {
-                sqlx::query_as("SELECT id, preferred_name, email FROM users WHERE id = ? AND role = 'member'")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            } else if let Ok(email) = Email::parse(q) {
-                sqlx::query_as("SELECT id, preferred_name, email FROM users WHERE email = ? AND role = 'member'")
-                    .bind(email.as_str())
-                    .fetch_optional(&mut *conn)
-                    .await?
+            let (column, value) = if q.contains('@') {
+                match Email::parse(q) {
+                    Ok(email) => ("email", email.as_str().to_owned()),
+                    Err(_) => return Ok(None),
+                }
+            } else if let Some(id) = parse_member_number(q) {
+                ("id", id.to_string())
+            } else if let Some(phone) = parse_phone(q) {
+                ("phone", phone)
             } else {
-                None
+                return Ok(None);
             };
-            Ok(row.map(|(id, name, email)| MemberCard { id, name, email }))
+            let row: Option<(i64, String, String)> = sqlx::query_as(&format!(
+                "SELECT id, preferred_name, email FROM users WHERE {column} = ? AND role = 'member'"
+            ))
+            .bind(value)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Ok(row.map(|(id, name, email)| MemberCard {
+                id,
+                member_number: member_number(id),
+                name,
+                email,
+            }))
         }
         .await,
     )

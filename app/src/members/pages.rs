@@ -7,7 +7,9 @@ use leptos_router::components::A;
 use crate::{
     accounts::{CurrentUser, Role, use_auth},
     i18n::{t, use_i18n},
-    loyalty::{BalanceCard, MovementTable, member_points},
+    loyalty::{
+        BalanceCard, MovementTable, StandingCard, components::MemberCardView, member_points,
+    },
     ui::{Loading, PageTitle},
 };
 
@@ -39,13 +41,17 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     points.await.ok().map(|summary| view! {
-                        <div class="card">
-                            <BalanceCard balance=summary.balance />
-                            <p class="hint">{t!(i18n, home.member_lede)}</p>
+                        <div class="member-grid">
+                            <div class="card">
+                                <BalanceCard balance=summary.balance />
+                                <StandingCard summary=summary.clone() />
+                            </div>
+                            <MemberCardView number=summary.member_number.clone() />
                         </div>
                         <section class="card">
                             <h2>{t!(i18n, points.activity)}</h2>
                             <MovementTable movements=summary.recent />
+                            <p><A href="/me/history">{t!(i18n, points.all_history)}</A></p>
                         </section>
                     })
                 })}

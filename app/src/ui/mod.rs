@@ -32,6 +32,17 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::ReasonTooLong => t_string!(i18n, errors.reason_too_long),
         Msg::IdempotencyKeyInvalid | Msg::IdempotencyKeyReused => t_string!(i18n, errors.generic),
         Msg::MemberRequired => t_string!(i18n, errors.member_required),
+        Msg::AmountInvalid => t_string!(i18n, errors.amount_invalid),
+        Msg::CurrencyMismatch => t_string!(i18n, errors.currency_mismatch),
+        Msg::CurrencyInvalid => t_string!(i18n, errors.currency_invalid),
+        Msg::LocationRequired => t_string!(i18n, errors.location_required),
+        Msg::ReceiptTooLong => t_string!(i18n, errors.receipt_too_long),
+        Msg::RefundTooLarge => t_string!(i18n, errors.refund_too_large),
+        Msg::NameTaken => t_string!(i18n, errors.name_taken),
+        Msg::RateInvalid => t_string!(i18n, errors.rate_invalid),
+        Msg::MultiplierInvalid => t_string!(i18n, errors.multiplier_invalid),
+        Msg::MonthsInvalid => t_string!(i18n, errors.months_invalid),
+        Msg::DateInvalid => t_string!(i18n, errors.date_invalid),
     }
 }
 
@@ -116,6 +127,9 @@ pub fn Field(
     /// A hint shown under the label.
     #[prop(optional, into)]
     hint: Option<ViewFn>,
+    /// The initial value.
+    #[prop(optional, into)]
+    value: Option<String>,
     /// The label.
     children: Children,
 ) -> impl IntoView {
@@ -164,6 +178,7 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
+                value=value
                 aria-invalid=move || shown.get().is_some().then_some("true")
                 aria-describedby=described
                 on:input=on_input
@@ -171,6 +186,46 @@ pub fn Field(
             {move || {
                 shown.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{error_text(m)}</p> })
             }}
+        </div>
+    }
+}
+
+/// A labelled `<select>` with its error below it. `options` are `(value, label)`.
+#[component]
+pub fn SelectField(
+    /// The form field name.
+    name: &'static str,
+    /// The select's id.
+    id: &'static str,
+    /// `(value, label)` pairs.
+    options: Vec<(String, String)>,
+    /// The value selected at first.
+    #[prop(optional, into)]
+    selected: Option<String>,
+    /// The last server error for the form this field is in.
+    error: Signal<Option<AppError>>,
+    /// The label.
+    children: Children,
+) -> impl IntoView {
+    let shown = move || error.get().and_then(|e| e.field_message(name));
+    let error_id = format!("{id}-error");
+    let described = {
+        let e = error_id.clone();
+        move || shown().map(|_| e.clone())
+    };
+    view! {
+        <div class="field">
+            <label for=id>{children()}</label>
+            <select id=id name=name aria-invalid=move || shown().map(|_| "true") aria-describedby=described>
+                {options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let sel = selected.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=sel>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || shown().map(|m| view! { <p class="field-error" id=error_id.clone()>{error_text(m)}</p> })}
         </div>
     }
 }

@@ -104,6 +104,29 @@ impl TestApp {
         self
     }
 
+    /// Removes the demo's purchases and everything that followed from them (movements, lots,
+    /// balances, tiers), keeping accounts and the program: a ledger that starts at zero.
+    pub async fn with_empty_ledger(self) -> TestApp {
+        let db = self.db().await;
+        for table in [
+            "point_lots",
+            "point_movements",
+            "member_balances",
+            "refunds",
+            "purchases",
+            "tier_changes",
+            "member_tiers",
+            "idempotency_keys",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&db)
+                .await
+                .expect("empty ledger");
+        }
+        db.close().await;
+        self
+    }
+
     /// A new browser on this server, signed in as a demo account.
     pub async fn signed_in_as(&self, email: &str) -> TestApp {
         let c = self.other_client();

@@ -6,8 +6,15 @@ use serde_json::{Value, json};
 use server::demo::DEMO_PASSWORD;
 use std::collections::HashMap;
 
+/// The demo shop with its accounts and program, but an empty ledger (the demo's purchases
+/// removed), so balances start at zero.
 async fn setup() -> (TestApp, TestApp, HashMap<String, i64>) {
-    let app = spawn_app().await.with_demo().await;
+    let app = spawn_app()
+        .await
+        .with_demo()
+        .await
+        .with_empty_ledger()
+        .await;
     let owner = app.signed_in_as("owner@example.com").await;
     let ids: Vec<(String, i64)> = sqlx::query_as("SELECT email, id FROM users")
         .fetch_all(&app.db().await)
@@ -195,10 +202,16 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
         .iter()
         .map(|e| ids[*e])
         .collect();
+    let location: i64 = sqlx::query_scalar("SELECT min(id) FROM locations")
+        .fetch_one(&app.db().await)
+        .await
+        .expect("a location");
+    let location = location.to_string();
     let mut tasks = Vec::new();
     for client in 0..32u64 {
         let owner = owner.other_client_sharing_session();
         let members = members.clone();
+        let location = location.clone();
         tasks.push(tokio::spawn(async move {
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (client + 1));
             let mut sent: Vec<(String, &'static str, i64, String, Value)> = Vec::new();
@@ -212,8 +225,9 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
                     let member = members[rng.next(members.len() as u64) as usize];
                     let earn = rng.next(2) == 0;
                     let amount = 1 + rng.next(60);
+                    // Earning is a real purchase (amount in euros, points per the rules).
                     let endpoint = if earn {
-                        "loyalty/adjust"
+                        "loyalty/purchase"
                     } else {
                         "loyalty/redeem"
                     };
@@ -224,17 +238,24 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
                         amount.to_string(),
                     )
                 };
-                let res = owner
-                    .call(
-                        endpoint,
-                        &[
-                            ("member_id", &member.to_string()),
-                            ("points", &points),
-                            ("reason", "load"),
-                            ("idempotency_key", &key),
-                        ],
-                    )
-                    .await;
+                let member_id = member.to_string();
+                let form: Vec<(&str, &str)> = if endpoint == "loyalty/purchase" {
+                    vec![
+                        ("member_id", &member_id),
+                        ("amount", &points),
+                        ("currency", "EUR"),
+                        ("location_id", &location),
+                        ("idempotency_key", &key),
+                    ]
+                } else {
+                    vec![
+                        ("member_id", &member_id),
+                        ("points", &points),
+                        ("reason", "load"),
+                        ("idempotency_key", &key),
+                    ]
+                };
+                let res = owner.call(endpoint, &form).await;
                 let status = res.status().as_u16();
                 let body: Value = res.json().await.unwrap_or(Value::Null);
                 match status {
@@ -275,10 +296,11 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
         "every acknowledged change once, no replay twice"
     );
     for member in members {
-        let (cached, sum, negative): (i64, i64, i64) = sqlx::query_as(
+        let (cached, sum, negative, lots): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = ?1),
                     (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = ?1),
-                    (SELECT COUNT(*) FROM point_movements WHERE member_id = ?1 AND balance_after < 0)",
+                    (SELECT COUNT(*) FROM point_movements WHERE member_id = ?1 AND balance_after < 0),
+                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = ?1)",
         )
         .bind(member)
         .fetch_one(&db)
@@ -290,6 +312,7 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
         );
         assert!(cached >= 0);
         assert_eq!(negative, 0);
+        assert_eq!(lots, cached, "open lots hold exactly the balance");
         // Replaying the ledger in order gives every row's balance_after.
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT amount, balance_after FROM point_movements WHERE member_id = ? ORDER BY id",
@@ -316,17 +339,37 @@ async fn members_are_found_by_email_or_number_by_staff_only() {
         .json()
         .await
         .expect("json");
+    let number = app::loyalty::rules::member_number(anna);
     assert_eq!(
         by_email,
-        json!({"id": anna, "name": "Anna", "email": "anna@example.com"})
+        json!({"id": anna, "member_number": number, "name": "Anna", "email": "anna@example.com"})
     );
-    let by_number: Value = owner
-        .call("members/find", &[("query", &anna.to_string())])
+    for query in [number.clone(), format!("{} {}", &number[..4], &number[4..])] {
+        let found: Value = owner
+            .call("members/find", &[("query", &query)])
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(found["id"], anna, "by member number {query:?}");
+    }
+    let by_phone: Value = owner
+        .call("members/find", &[("query", "+46 70 123 45 67")])
         .await
         .json()
         .await
         .expect("json");
-    assert_eq!(by_number["id"], anna);
+    assert_eq!(by_phone["id"], anna, "by phone, spaces ignored");
+    let mut typo = number.into_bytes();
+    typo[7] = if typo[7] == b'0' { b'1' } else { b'0' };
+    let typo = String::from_utf8(typo).expect("digits");
+    let mistyped: Value = owner
+        .call("members/find", &[("query", &typo)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mistyped, Value::Null, "a wrong check digit finds nobody");
     let staff_account: Value = owner
         .call("members/find", &[("query", "staff@example.com")])
         .await

@@ -4,6 +4,7 @@
 mod accounts;
 mod helpers;
 mod ledger;
+mod program;
 mod security;
 mod sessions;
 mod staff;

@@ -1,0 +1,392 @@
+//! The program at work, on the server: recording a purchase (points per the rules, tier
+//! upgrades), refunding one (proportional reversal, shortfall recorded), a member's standing,
+//! and the sweeper that expires points and reviews tiers. Every function takes the time as a
+//! value, so tests move time instead of waiting for it.
+
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+use super::{
+    db::{
+        self, Actor, AppendError, NewMovement,
+        program::{self as pdb, NewPurchase, NewRefund, TierChange},
+    },
+    rules::{self, Settings, Tier},
+    types::{MovementKind, PointsSummary, PurchaseReceipt, RefundReceipt},
+};
+use crate::{
+    db::{Db, add_months, parse_timestamp, sub_months, timestamp},
+    error::{AppError, Msg},
+};
+
+/// When a credit earned at `now` expires under `settings`.
+pub fn expiry_of(settings: &Settings, now: OffsetDateTime) -> Option<String> {
+    settings
+        .expiry_months
+        .map(|m| timestamp(add_months(now, m)))
+}
+
+/// Points earned by purchases within the qualification period ending at `end`.
+async fn earned_in_period(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    months: u32,
+    end: OffsetDateTime,
+) -> Result<i64, sqlx::Error> {
+    pdb::earned_between(
+        conn,
+        member_id,
+        &timestamp(sub_months(end, months)),
+        &timestamp(end),
+    )
+    .await
+}
+
+/// The member's tier now (a member without a tier record is in the tier their points
+/// support) and the points they earned in the current period.
+async fn current_tier(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    settings: &Settings,
+    tiers: &[Tier],
+    now: OffsetDateTime,
+) -> Result<(Option<i64>, i64), sqlx::Error> {
+    let earned = earned_in_period(conn, member_id, settings.qualification_months, now).await?;
+    let tier = match pdb::member_tier(conn, member_id).await? {
+        Some((tier, _)) => tier,
+        None => rules::supported(tiers, earned).map(|t| t.id),
+    };
+    Ok((tier, earned))
+}
+
+/// After points were earned: moves the member up if they reached a higher tier (recording
+/// why), and starts their tier record on their first purchase. Returns the new tier's name.
+async fn on_earned(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    settings: &Settings,
+    tiers: &[Tier],
+    now: OffsetDateTime,
+) -> Result<Option<String>, sqlx::Error> {
+    let earned = earned_in_period(conn, member_id, settings.qualification_months, now).await?;
+    let at = timestamp(now);
+    let review = timestamp(add_months(now, settings.qualification_months));
+    let (from, to) = match pdb::member_tier(conn, member_id).await? {
+        None => {
+            let base = rules::supported(tiers, 0).map(|t| t.id);
+            let to = rules::after_earning(tiers, base, earned);
+            pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
+            (base, to)
+        }
+        Some((from, _)) => {
+            let to = rules::after_earning(tiers, from, earned);
+            if to != from {
+                pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
+            }
+            (from, to)
+        }
+    };
+    if to == from {
+        return Ok(None);
+    }
+    pdb::insert_tier_change(
+        conn,
+        &TierChange {
+            member_id,
+            from,
+            to,
+            reason: "upgrade",
+            earned,
+            at: &at,
+        },
+    )
+    .await?;
+    Ok(tiers
+        .iter()
+        .find(|t| Some(t.id) == to)
+        .map(|t| t.name.clone()))
+}
+
+/// A purchase as the counter records it.
+#[derive(Debug)]
+pub struct PurchaseInput<'a> {
+    /// The member.
+    pub member_id: i64,
+    /// Minor units.
+    pub amount_minor: i64,
+    /// Currency code as sent; must be the shop's.
+    pub currency: &'a str,
+    /// Receipt reference.
+    pub receipt: Option<&'a str>,
+    /// Location.
+    pub location_id: i64,
+    /// Full price (not discounted).
+    pub full_price: bool,
+    /// Staff member recording it.
+    pub staff_id: i64,
+    /// The movement's unique key.
+    pub key: &'a str,
+}
+
+/// Records a purchase and the points it earns. Run inside a write transaction.
+pub async fn purchase(
+    conn: &mut SqliteConnection,
+    p: &PurchaseInput<'_>,
+    now: OffsetDateTime,
+) -> Result<PurchaseReceipt, AppError> {
+    let settings = pdb::settings(conn).await?;
+    if p.currency != settings.currency {
+        return Err(AppError::field("currency", Msg::CurrencyMismatch));
+    }
+    if !pdb::location_exists(conn, p.location_id).await? {
+        return Err(AppError::field("location_id", Msg::LocationRequired));
+    }
+    let tiers = pdb::tiers(conn).await?;
+    let bonus_rules = pdb::bonus_rules(conn).await?;
+    let (tier, _) = current_tier(conn, p.member_id, &settings, &tiers, now).await?;
+    let tier_pct = tiers
+        .iter()
+        .find(|t| Some(t.id) == tier)
+        .map_or(100, |t| t.multiplier_pct);
+    let at = timestamp(now);
+    let weekday = now.weekday().number_from_monday();
+    let applying: Vec<_> = bonus_rules
+        .iter()
+        .filter(|r| r.applies(&at[..10], weekday, p.location_id))
+        .collect();
+    let earning = rules::earn(&settings, p.amount_minor, tier_pct, &applying);
+    let purchase_id = pdb::insert_purchase(
+        conn,
+        &NewPurchase {
+            member_id: p.member_id,
+            amount_minor: p.amount_minor,
+            currency: p.currency,
+            receipt: p.receipt,
+            location_id: p.location_id,
+            full_price: p.full_price,
+            points: earning.total,
+            staff_id: p.staff_id,
+            at: &at,
+        },
+    )
+    .await?;
+    if earning.total > 0 {
+        let new = NewMovement {
+            location_id: Some(p.location_id),
+            purchase_id: Some(purchase_id),
+            expires_at: expiry_of(&settings, now),
+            ..NewMovement::plain(
+                p.member_id,
+                earning.total,
+                MovementKind::Earn,
+                p.receipt.unwrap_or(""),
+                Actor::Staff(p.staff_id),
+                p.key,
+                &at,
+            )
+        };
+        db::append(conn, &new).await.map_err(append_error)?;
+    }
+    let new_tier = on_earned(conn, p.member_id, &settings, &tiers, now).await?;
+    let purchase = pdb::purchase_by_id(conn, purchase_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(PurchaseReceipt {
+        purchase,
+        earning,
+        balance: db::balance(conn, p.member_id).await?,
+        new_tier,
+    })
+}
+
+/// The HTTP answer for a ledger refusal.
+pub fn append_error(e: AppendError) -> AppError {
+    match e {
+        AppendError::Insufficient { .. } => AppError::field("points", Msg::InsufficientPoints),
+        AppendError::Db(e) => e.into(),
+    }
+}
+
+/// Refunds `amount_minor` of a purchase: takes back the points that share of the purchase
+/// earned, as far as the balance allows, and records what could not be taken back.
+pub async fn refund(
+    conn: &mut SqliteConnection,
+    purchase_id: i64,
+    amount_minor: i64,
+    staff_id: i64,
+    key: &str,
+    now: OffsetDateTime,
+) -> Result<RefundReceipt, AppError> {
+    let p = pdb::purchase_by_id(conn, purchase_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if amount_minor > p.amount_minor - p.refunded_minor {
+        return Err(AppError::field("amount", Msg::RefundTooLarge));
+    }
+    let due = rules::refund_due(p.points, p.amount_minor, p.refunded_minor, amount_minor);
+    let reversed = due.min(db::balance(conn, p.member_id).await?);
+    let at = timestamp(now);
+    if reversed > 0 {
+        let first_from = pdb::earn_movement(conn, purchase_id).await?;
+        let new = NewMovement {
+            location_id: Some(p.location_id),
+            purchase_id: Some(purchase_id),
+            first_from,
+            ..NewMovement::plain(
+                p.member_id,
+                -reversed,
+                MovementKind::RefundReversal,
+                p.receipt.as_deref().unwrap_or(""),
+                Actor::Staff(staff_id),
+                key,
+                &at,
+            )
+        };
+        db::append(conn, &new).await.map_err(append_error)?;
+    }
+    let refund_id = pdb::insert_refund(
+        conn,
+        &NewRefund {
+            purchase_id,
+            amount_minor,
+            points_due: due,
+            points_reversed: reversed,
+            staff_id,
+            at: &at,
+        },
+    )
+    .await?;
+    Ok(RefundReceipt {
+        refund_id,
+        purchase_id,
+        amount_minor,
+        points_due: due,
+        points_reversed: reversed,
+        shortfall: due - reversed,
+        balance: db::balance(conn, p.member_id).await?,
+    })
+}
+
+/// A member's standing at `now`.
+pub async fn standing(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    now: OffsetDateTime,
+) -> Result<PointsSummary, sqlx::Error> {
+    let settings = pdb::settings(conn).await?;
+    let tiers = pdb::tiers(conn).await?;
+    let (tier, earned) = current_tier(conn, member_id, &settings, &tiers, now).await?;
+    Ok(PointsSummary {
+        member_id,
+        member_number: rules::member_number(member_id),
+        balance: db::balance(conn, member_id).await?,
+        tier: tiers.iter().find(|t| Some(t.id) == tier).cloned(),
+        earned,
+        qualification_months: settings.qualification_months,
+        next_tier: rules::next_tier(&tiers, tier, earned).map(|(t, n)| (t.clone(), n)),
+        next_expiry: db::next_expiry(conn, member_id).await?,
+        recent: db::recent(conn, member_id, 10).await?,
+    })
+}
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    /// Lots that expired.
+    pub lots: u64,
+    /// Points that left balances.
+    pub points: i64,
+    /// Members whose tier was reviewed.
+    pub reviews: u64,
+    /// Of those, downgrades.
+    pub downgrades: u64,
+}
+
+const BATCH: i64 = 200;
+
+/// Expires what has expired by `now` and reviews the tiers whose period has ended. Safe to run
+/// twice or concurrently (each expiry has a unique key and re-reads its lot inside the write
+/// transaction; each review moves the review date past `now`), and catches up on everything
+/// due however long the server was down.
+pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
+    let mut done = Sweep::default();
+    let at = timestamp(now);
+    loop {
+        let mut tx = db.begin_write().await?;
+        let lots = db::expired_lots(&mut tx, &at, BATCH).await?;
+        if lots.is_empty() {
+            break;
+        }
+        for (lot, member_id) in lots {
+            let remaining = db::lot_remaining(&mut tx, lot).await?;
+            if remaining == 0 {
+                continue;
+            }
+            let key = format!("system:expiry:{lot}");
+            let new = NewMovement {
+                first_from: Some(lot),
+                ..NewMovement::plain(
+                    member_id,
+                    -remaining,
+                    MovementKind::Expiry,
+                    "",
+                    Actor::System,
+                    &key,
+                    &at,
+                )
+            };
+            db::append(&mut tx, &new).await.map_err(|e| match e {
+                AppendError::Db(e) => e,
+                AppendError::Insufficient { balance } => sqlx::Error::Protocol(format!(
+                    "member {member_id}: lot {lot} holds {remaining} but balance is {balance}"
+                )),
+            })?;
+            done.lots += 1;
+            done.points += remaining;
+        }
+        tx.commit().await?;
+    }
+    loop {
+        let mut tx = db.begin_write().await?;
+        let due = pdb::due_reviews(&mut tx, &at, BATCH).await?;
+        if due.is_empty() {
+            break;
+        }
+        let settings = pdb::settings(&mut tx).await?;
+        let tiers = pdb::tiers(&mut tx).await?;
+        for member_id in due {
+            let Some((mut tier, review)) = pdb::member_tier(&mut tx, member_id).await? else {
+                continue;
+            };
+            let mut review = parse_timestamp(&review)
+                .ok_or_else(|| sqlx::Error::Decode(format!("review_at {review}").into()))?;
+            while review <= now {
+                let earned =
+                    earned_in_period(&mut tx, member_id, settings.qualification_months, review)
+                        .await?;
+                let kept = rules::after_review(&tiers, tier, earned, settings.downgrade);
+                if kept != tier {
+                    pdb::insert_tier_change(
+                        &mut tx,
+                        &TierChange {
+                            member_id,
+                            from: tier,
+                            to: kept,
+                            reason: "downgrade",
+                            earned,
+                            at: &timestamp(review),
+                        },
+                    )
+                    .await?;
+                    done.downgrades += 1;
+                }
+                tier = kept;
+                review = add_months(review, settings.qualification_months);
+            }
+            pdb::set_member_tier(&mut tx, member_id, tier, &timestamp(review), &at).await?;
+            done.reviews += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(done)
+}

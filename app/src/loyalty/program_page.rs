@@ -1,0 +1,344 @@
+//! `/console/programs`: the loyalty program's rules — earning rate and rounding, expiry, tier
+//! qualification and downgrades, tiers, bonus rules, locations — with a preview of what a
+//! purchase earns. Managers and owners change them; other staff read them.
+
+use leptos::{form::ActionForm, prelude::*};
+
+use super::{
+    program_api::{
+        AddBonusRule, AddLocation, PreviewEarning, SaveSettings, SaveTier, SetBonusRuleActive,
+        program_rules,
+    },
+    rules::{CURRENCIES, Downgrade, Program, Rounding, show_hundredths},
+};
+use crate::{
+    accounts::{Role, use_auth},
+    i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
+};
+
+fn weekday_name(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, d: u8) -> &'static str {
+    match d {
+        1 => t_string!(i18n, program.mon),
+        2 => t_string!(i18n, program.tue),
+        3 => t_string!(i18n, program.wed),
+        4 => t_string!(i18n, program.thu),
+        5 => t_string!(i18n, program.fri),
+        6 => t_string!(i18n, program.sat),
+        _ => t_string!(i18n, program.sun),
+    }
+}
+
+/// The program page.
+#[component]
+pub fn ProgramPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let can_edit = use_auth()
+        .current()
+        .is_some_and(|u| u.role.at_least(Role::Manager));
+    let settings = ServerAction::<SaveSettings>::new();
+    let tier = ServerAction::<SaveTier>::new();
+    let bonus = ServerAction::<AddBonusRule>::new();
+    let active = ServerAction::<SetBonusRuleActive>::new();
+    let location = ServerAction::<AddLocation>::new();
+    let program = Resource::new(
+        move || {
+            (
+                settings.version().get(),
+                tier.version().get(),
+                bonus.version().get(),
+                active.version().get(),
+                location.version().get(),
+            )
+        },
+        |_| program_rules(),
+    );
+    view! {
+        <PageTitle>{t!(i18n, program.title)}</PageTitle>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match program.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(p) => view! {
+                        <SettingsCard p=p.clone() action=settings can_edit />
+                        {can_edit.then(|| view! { <PreviewCard p=p.clone() /> })}
+                        <TiersCard p=p.clone() action=tier can_edit />
+                        <BonusCard p=p.clone() action=bonus toggle=active can_edit />
+                        <LocationsCard p action=location can_edit />
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SettingsCard(p: Program, action: ServerAction<SaveSettings>, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(action);
+    let s = p.settings;
+    let currencies: Vec<(String, String)> = CURRENCIES
+        .iter()
+        .map(|c| ((*c).to_owned(), (*c).to_owned()))
+        .collect();
+    let roundings = vec![
+        (
+            Rounding::Down.as_str().to_owned(),
+            t_string!(i18n, program.round_down).to_owned(),
+        ),
+        (
+            Rounding::Nearest.as_str().to_owned(),
+            t_string!(i18n, program.round_nearest).to_owned(),
+        ),
+    ];
+    let downgrades = vec![
+        (
+            Downgrade::OneTier.as_str().to_owned(),
+            t_string!(i18n, program.downgrade_one).to_owned(),
+        ),
+        (
+            Downgrade::ToEarned.as_str().to_owned(),
+            t_string!(i18n, program.downgrade_earned).to_owned(),
+        ),
+    ];
+    view! {
+        <section class="card" aria-labelledby="settings-title">
+            <h2 id="settings-title">{t!(i18n, program.settings_title)}</h2>
+            <ActionForm action attr:novalidate=true>
+                <fieldset disabled=!can_edit>
+                    <FormError error />
+                    <SelectField name="currency" id="currency" options=currencies selected=s.currency.clone() error>
+                        {t!(i18n, program.currency)}
+                    </SelectField>
+                    <Field name="rate" error value=show_hundredths(s.rate_hundredths) hint=ViewFn::from(move || t!(i18n, program.rate_hint))>
+                        {t!(i18n, program.rate)}
+                    </Field>
+                    <SelectField name="rounding" id="rounding" options=roundings selected=s.rounding.as_str() error>
+                        {t!(i18n, program.rounding)}
+                    </SelectField>
+                    <Field name="expiry_months" error value=s.expiry_months.map(|m| m.to_string()).unwrap_or_default() hint=ViewFn::from(move || t!(i18n, program.expiry_hint))>
+                        {t!(i18n, program.expiry_months)}
+                    </Field>
+                    <Field name="qualification_months" error value=s.qualification_months.to_string() hint=ViewFn::from(move || t!(i18n, program.qualification_hint))>
+                        {t!(i18n, program.qualification_months)}
+                    </Field>
+                    <SelectField name="downgrade" id="downgrade" options=downgrades selected=s.downgrade.as_str() error>
+                        {t!(i18n, program.downgrade)}
+                    </SelectField>
+                    {can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
+                </fieldset>
+            </ActionForm>
+            <p class="hint">{t!(i18n, program.stacking_rule)}</p>
+        </section>
+    }
+}
+
+#[component]
+fn PreviewCard(p: Program) -> impl IntoView {
+    let i18n = use_i18n();
+    let preview = ServerAction::<PreviewEarning>::new();
+    let error = last_error(preview);
+    let locale = move || i18n.get_locale().as_str();
+    let mut tiers = vec![(String::new(), t_string!(i18n, program.no_tier).to_owned())];
+    tiers.extend(p.tiers.iter().map(|t| (t.id.to_string(), t.name.clone())));
+    let mut locations = vec![(
+        String::new(),
+        t_string!(i18n, program.any_location).to_owned(),
+    )];
+    locations.extend(
+        p.locations
+            .iter()
+            .map(|l| (l.id.to_string(), l.name.clone())),
+    );
+    view! {
+        <section class="card" aria-labelledby="preview-title">
+            <h2 id="preview-title">{t!(i18n, program.preview_title)}</h2>
+            <ActionForm action=preview attr:novalidate=true>
+                <FormError error />
+                <Field name="amount" id="preview-amount" error>{t!(i18n, counter.amount_label)}</Field>
+                <SelectField name="tier_id" id="preview-tier" options=tiers error>{t!(i18n, points.tier)}</SelectField>
+                <SelectField name="location_id" id="preview-location" options=locations error>{t!(i18n, counter.location_label)}</SelectField>
+                <Field name="date" id="preview-date" kind="date" error>{t!(i18n, program.date)}</Field>
+                <button type="submit" class="button">{t!(i18n, program.preview_submit)}</button>
+            </ActionForm>
+            <div role="status">
+                {move || preview.value().get().and_then(Result::ok).map(|e| {
+                    let total = e.total;
+                    let detail = format!(
+                        "{} × {} × {} + {}",
+                        e.base,
+                        show_hundredths(e.tier_pct),
+                        show_hundredths(e.bonus_pct),
+                        e.extra
+                    );
+                    view! {
+                        <p class="notice">{t!(i18n, program.preview_result, points = move || format::number(locale(), total))}</p>
+                        <p class="hint">{detail} {(!e.bonuses.is_empty()).then(|| format!(" ({})", e.bonuses.join(", ")))}</p>
+                    }
+                })}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(action);
+    let locale = move || i18n.get_locale().as_str();
+    view! {
+        <section class="card" aria-labelledby="tiers-title">
+            <h2 id="tiers-title">{t!(i18n, program.tiers_title)}</h2>
+            <p class="hint">{t!(i18n, program.tiers_hint)}</p>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, program.name)}</th>
+                            <th scope="col" class="num">{t!(i18n, program.threshold)}</th>
+                            <th scope="col" class="num">{t!(i18n, program.multiplier)}</th>
+                            <th scope="col">{t!(i18n, program.perks)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {p.tiers.into_iter().map(|t| view! {
+                            <tr>
+                                <td>{t.name}</td>
+                                <td class="num">{move || format::number(locale(), t.threshold)}</td>
+                                <td class="num">"×" {show_hundredths(t.multiplier_pct)}</td>
+                                <td>{t.perks}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {can_edit.then(|| view! {
+                <details>
+                    <summary>{t!(i18n, program.add_tier)}</summary>
+                    <ActionForm action attr:novalidate=true>
+                        <FormError error />
+                        <Field name="name" id="tier-name" error>{t!(i18n, program.name)}</Field>
+                        <Field name="threshold" id="tier-threshold" kind="number" error>{t!(i18n, program.threshold)}</Field>
+                        <Field name="multiplier" id="tier-multiplier" error value="1">{t!(i18n, program.multiplier)}</Field>
+                        <Field name="perks" id="tier-perks" error>{t!(i18n, program.perks)}</Field>
+                        <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn BonusCard(
+    p: Program,
+    action: ServerAction<AddBonusRule>,
+    toggle: ServerAction<SetBonusRuleActive>,
+    can_edit: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(action);
+    let location_name = {
+        let locations = p.locations.clone();
+        move |id: Option<i64>| {
+            id.and_then(|id| {
+                locations
+                    .iter()
+                    .find(|l| l.id == id)
+                    .map(|l| l.name.clone())
+            })
+        }
+    };
+    let mut days = vec![(String::new(), t_string!(i18n, program.any_day).to_owned())];
+    days.extend((1..=7u8).map(|d| (d.to_string(), weekday_name(i18n, d).to_owned())));
+    let mut locations = vec![(
+        String::new(),
+        t_string!(i18n, program.any_location).to_owned(),
+    )];
+    locations.extend(
+        p.locations
+            .iter()
+            .map(|l| (l.id.to_string(), l.name.clone())),
+    );
+    view! {
+        <section class="card" aria-labelledby="bonus-title">
+            <h2 id="bonus-title">{t!(i18n, program.bonus_title)}</h2>
+            {if p.bonus_rules.is_empty() {
+                view! { <p class="hint">{t!(i18n, program.no_bonus)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rules">
+                        {p.bonus_rules.into_iter().map(|r| {
+                            let when = [
+                                r.weekday.map(|d| weekday_name(i18n, d).to_owned()),
+                                location_name(r.location_id),
+                                r.starts_on.clone().map(|d| format!("≥ {d}")),
+                                r.ends_on.clone().map(|d| format!("≤ {d}")),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                            let (id, on) = (r.id, r.active);
+                            view! {
+                                <li class:inactive=!on>
+                                    <strong>{r.name}</strong>
+                                    " ×" {show_hundredths(r.multiplier_pct)}
+                                    {(r.extra_points > 0).then(|| format!(" +{}", r.extra_points))}
+                                    <span class="hint">" " {when}</span>
+                                    {can_edit.then(|| view! {
+                                        <ActionForm action=toggle attr:class="inline-form">
+                                            <input type="hidden" name="id" value=id />
+                                            <input type="hidden" name="active" value=(!on).to_string() />
+                                            <button type="submit" class="button small">
+                                                {if on { t!(i18n, program.switch_off).into_any() } else { t!(i18n, program.switch_on).into_any() }}
+                                            </button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {can_edit.then(|| view! {
+                <details>
+                    <summary>{t!(i18n, program.add_bonus)}</summary>
+                    <ActionForm action attr:novalidate=true>
+                        <FormError error />
+                        <Field name="name" id="bonus-name" error>{t!(i18n, program.name)}</Field>
+                        <Field name="multiplier" id="bonus-multiplier" error value="2">{t!(i18n, program.multiplier)}</Field>
+                        <Field name="extra_points" id="bonus-extra" kind="number" error value="0">{t!(i18n, program.extra_points)}</Field>
+                        <SelectField name="weekday" id="bonus-weekday" options=days error>{t!(i18n, program.weekday)}</SelectField>
+                        <SelectField name="location_id" id="bonus-location" options=locations error>{t!(i18n, counter.location_label)}</SelectField>
+                        <Field name="starts_on" id="bonus-starts" kind="date" error>{t!(i18n, program.starts_on)}</Field>
+                        <Field name="ends_on" id="bonus-ends" kind="date" error>{t!(i18n, program.ends_on)}</Field>
+                        <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn LocationsCard(p: Program, action: ServerAction<AddLocation>, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(action);
+    view! {
+        <section class="card" aria-labelledby="locations-title">
+            <h2 id="locations-title">{t!(i18n, program.locations_title)}</h2>
+            <ul class="rules">
+                {p.locations.into_iter().map(|l| view! { <li>{l.name}</li> }).collect_view()}
+            </ul>
+            {can_edit.then(|| view! {
+                <ActionForm action attr:novalidate=true attr:class="inline-form">
+                    <FormError error />
+                    <Field name="name" id="location-name" error>{t!(i18n, program.new_location)}</Field>
+                    <button type="submit" class="button">{t!(i18n, program.add_location)}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
