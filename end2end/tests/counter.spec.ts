@@ -4,7 +4,7 @@ import { expectAccessible, goto, signIn } from "./helpers";
 test("points adjusted and redeemed at the counter show up in the member's portal", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Counter" }).click();
-  await page.getByLabel("Member email or number", { exact: true }).fill("LIGA@example.com");
+  await page.getByLabel("Email, phone or member number", { exact: true }).fill("LIGA@example.com");
   await page.getByRole("button", { name: "Find" }).click();
   const panel = page.locator(".member-panel");
   await expect(panel.getByRole("heading", { level: 2 })).toHaveText("Līga");

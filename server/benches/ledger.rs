@@ -1,5 +1,5 @@
 //! Ledger benchmark over HTTP: a real server on a temporary SQLite file, N concurrent clients
-//! alternating earn (+k) and redeem (−k) on a few members, each call with its own idempotency
+//! alternating earning (a purchase, points per the earning rules) and redeeming on a few members, each call with its own idempotency
 //! key. Prints throughput and latency per client count, the ratio to the one-client baseline of
 //! the same run, and one machine-readable line per result. Run with `make bench`.
 //!
@@ -34,6 +34,7 @@ async fn run(
     base: &str,
     client: &reqwest::Client,
     members: &[i64],
+    location: i64,
     clients: usize,
     secs: u64,
     round: usize,
@@ -46,20 +47,32 @@ async fn run(
             let (mut lat, mut errors, mut i) = (Vec::new(), 0usize, 0usize);
             while Instant::now() < deadline {
                 let member = members[(c + i / 2) % members.len()];
-                // Earn then redeem the same amount: balances stay bounded, redemptions succeed.
-                let (endpoint, points) = if i % 2 == 0 {
-                    ("adjust", "7")
-                } else {
-                    ("redeem", "7")
-                };
+                // A 7 € purchase earns at least 7 points, then 7 are redeemed: balances stay
+                // bounded and redemptions succeed.
                 let key = format!("bench-{round}-{clients}-{c}-{i}");
-                let member_id = member.to_string();
-                let form = [
-                    ("member_id", member_id.as_str()),
-                    ("points", points),
-                    ("reason", "bench"),
-                    ("idempotency_key", key.as_str()),
-                ];
+                let (member_id, location_id) = (member.to_string(), location.to_string());
+                let (endpoint, form) = if i % 2 == 0 {
+                    (
+                        "purchase",
+                        vec![
+                            ("member_id", member_id.as_str()),
+                            ("amount", "7"),
+                            ("currency", "EUR"),
+                            ("location_id", location_id.as_str()),
+                            ("idempotency_key", key.as_str()),
+                        ],
+                    )
+                } else {
+                    (
+                        "redeem",
+                        vec![
+                            ("member_id", member_id.as_str()),
+                            ("points", "7"),
+                            ("reason", ""),
+                            ("idempotency_key", key.as_str()),
+                        ],
+                    )
+                };
                 let start = Instant::now();
                 let ok = client
                     .post(format!("{base}/api/loyalty/{endpoint}"))
@@ -119,6 +132,10 @@ async fn main() {
         .fetch_all(&db.reader)
         .await
         .expect("members");
+    let location: i64 = sqlx::query_scalar("SELECT min(id) FROM locations")
+        .fetch_one(&db.reader)
+        .await
+        .expect("a location");
     db.close().await;
 
     let server = Application::build(&config).await.expect("server");
@@ -158,7 +175,7 @@ async fn main() {
     );
     let mut results = Vec::new();
     for (round, clients) in [1usize, 8, 32].into_iter().enumerate() {
-        results.push(run(&base, &client, &members, clients, secs, round).await);
+        results.push(run(&base, &client, &members, location, clients, secs, round).await);
     }
     let baseline = results
         .first()

@@ -77,30 +77,23 @@ fn plain_amount(minor: i64) -> String {
 #[component]
 fn MemberPanel(card: MemberCard) -> impl IntoView {
     let i18n = use_i18n();
-    let can_adjust = use_auth()
-        .current()
-        .is_some_and(|u| u.role.at_least(Role::Manager));
+    let auth = use_auth();
     let redeem = ServerAction::<RedeemPoints>::new();
     let adjust = ServerAction::<AdjustPoints>::new();
     let purchase = ServerAction::<RecordPurchase>::new();
     let refund = ServerAction::<RefundPurchase>::new();
     let member_id = card.id;
-    let panel = Resource::new(
-        move || {
-            (
-                redeem.version().get(),
-                adjust.version().get(),
-                purchase.version().get(),
-                refund.version().get(),
-            )
-        },
-        move |_| async move {
-            let points = member_points(Some(member_id)).await?;
-            let purchases = member_purchases(member_id).await?;
-            let program = program_rules().await?;
-            Ok::<_, AppError>((points, purchases, program))
-        },
-    );
+    let changed = move || {
+        (
+            redeem.version().get(),
+            adjust.version().get(),
+            purchase.version().get(),
+            refund.version().get(),
+        )
+    };
+    let points = Resource::new(changed, move |_| member_points(Some(member_id)));
+    let purchases = Resource::new(changed, move |_| member_purchases(member_id));
+    let program = Resource::new(|| (), |_| program_rules());
     let redeem_error = last_error(redeem);
     let adjust_error = last_error(adjust);
     let purchase_error = last_error(purchase);
@@ -112,6 +105,17 @@ fn MemberPanel(card: MemberCard) -> impl IntoView {
             <p class="hint">{card.email.clone()} " · " {card.member_number.clone()}</p>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
+                    // Awaited, not read: during hydration the account may still be loading,
+                    // and a form rendered on the server but not in the browser breaks hydration.
+                    let can_adjust = auth
+                        .user
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|u| u.role.at_least(Role::Manager));
+                    let panel = async {
+                        Ok::<_, AppError>((points.await?, purchases.await?, program.await?))
+                    };
                     match panel.await {
                         Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
                         Ok((summary, purchases, program)) => {

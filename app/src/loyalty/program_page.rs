@@ -33,9 +33,7 @@ fn weekday_name(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, d: u8) -> &
 #[component]
 pub fn ProgramPage() -> impl IntoView {
     let i18n = use_i18n();
-    let can_edit = use_auth()
-        .current()
-        .is_some_and(|u| u.role.at_least(Role::Manager));
+    let auth = use_auth();
     let settings = ServerAction::<SaveSettings>::new();
     let tier = ServerAction::<SaveTier>::new();
     let bonus = ServerAction::<AddBonusRule>::new();
@@ -57,6 +55,13 @@ pub fn ProgramPage() -> impl IntoView {
         <PageTitle>{t!(i18n, program.title)}</PageTitle>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
+                // Awaited, not read: the account may still be loading while hydrating.
+                let can_edit = auth
+                    .user
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|u| u.role.at_least(Role::Manager));
                 match program.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
                     Ok(p) => view! {
@@ -154,7 +159,7 @@ fn PreviewCard(p: Program) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="preview-title">
             <h2 id="preview-title">{t!(i18n, program.preview_title)}</h2>
-            <ActionForm action=preview attr:novalidate=true>
+            <ActionForm action=preview attr:novalidate=true attr:aria-labelledby="preview-title">
                 <FormError error />
                 <Field name="amount" id="preview-amount" error>{t!(i18n, counter.amount_label)}</Field>
                 <SelectField name="tier_id" id="preview-tier" options=tiers error>{t!(i18n, points.tier)}</SelectField>

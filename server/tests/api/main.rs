@@ -2,6 +2,7 @@
 //! as the plain POSTs they are.
 
 mod accounts;
+mod crash;
 mod helpers;
 mod ledger;
 mod program;

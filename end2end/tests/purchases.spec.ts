@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, goto, signIn } from "./helpers";
+
+// The demo has "double points on Tuesdays" (UTC); the server runs on the real clock.
+const factor = new Date().getUTCDay() === 2 ? 2 : 1;
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+test("a purchase and a refund at the counter show up in the member's balance, history and tier progress", async ({ page, browser }) => {
+  await signIn(page, "owner@example.com");
+  await goto(page, "/console/counter");
+  // Sam is found by phone, typed with spaces.
+  await page.getByLabel("Email, phone or member number", { exact: true }).fill("+44 7700 900123");
+  await page.getByRole("button", { name: "Find" }).click();
+  const panel = page.locator(".member-panel");
+  await expect(panel.getByRole("heading", { level: 2 })).toHaveText("Sam");
+
+  const earned = 600 * factor;
+  const purchase = panel.getByRole("form", { name: "Record a purchase" });
+  await purchase.getByLabel("Amount", { exact: true }).fill("600,00");
+  await purchase.getByLabel("Location", { exact: true }).selectOption({ label: "Harbour" });
+  await purchase.getByLabel("Receipt number (optional)").fill("R-1001");
+  await purchase.getByRole("button", { name: "Record purchase" }).click();
+  await expect(panel.getByText(`Purchase recorded: ${fmt(earned)} points earned.`)).toBeVisible();
+  await expect(panel.getByText("New tier: Silver")).toBeVisible();
+  await expect(panel.locator(".balance-value")).toHaveText(fmt(earned));
+  await expectAccessible(page);
+
+  // Sam, in another browser.
+  const memberContext = await browser.newContext();
+  const member = await memberContext.newPage();
+  await signIn(member, "sam@example.com");
+  await expect(member.locator(".balance-value")).toHaveText(fmt(earned));
+  await expect(member.locator(".tier-name")).toHaveText("Silver");
+  await expect(member.getByText(`${fmt(1500 - earned)} points to Gold`)).toBeVisible();
+  await expect(member.getByText(new RegExp(`${fmt(earned)} points expire on`))).toBeVisible();
+  await expect(member.getByRole("row", { name: new RegExp(`Purchase R-1001 Harbour \\+${fmt(earned)} ${fmt(earned)}`) })).toBeVisible();
+  await expect(member.getByRole("img", { name: "QR code with your member number" })).toBeVisible();
+  await expectAccessible(member);
+  await member.getByRole("link", { name: "See all your points history" }).click();
+  await expect(member.getByRole("heading", { level: 1 })).toHaveText("Points history");
+  await expect(member.getByRole("row", { name: /Purchase R-1001 Harbour/ })).toBeVisible();
+  await expectAccessible(member);
+
+  // Half of it comes back: half of its points leave the balance.
+  await page.getByLabel("Refund amount").fill("300");
+  await page.getByRole("button", { name: "Refund" }).click();
+  const back = earned / 2;
+  await expect(panel.getByText(`Refund recorded: ${fmt(back)} points taken back.`)).toBeVisible();
+  await expect(panel.locator(".balance-value")).toHaveText(fmt(earned - back));
+
+  await goto(member, "/");
+  await expect(member.locator(".balance-value")).toHaveText(fmt(earned - back));
+  await expect(member.getByRole("row", { name: new RegExp(`Refund R-1001 Harbour −${fmt(back)} ${fmt(earned - back)}`) })).toBeVisible();
+  await expect(member.getByText(`${fmt(1500 - (earned - back))} points to Gold`)).toBeVisible();
+  await memberContext.close();
+});
+
+test("the program page shows the rules and previews what a purchase earns", async ({ page }) => {
+  await signIn(page, "owner@example.com");
+  await goto(page, "/console/programs");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Loyalty program");
+  await expect(page.getByRole("row", { name: /Gold 1,500 ×1.5/ })).toBeVisible();
+  await expect(page.getByText("Double points on Tuesdays")).toBeVisible();
+  const preview = page.getByRole("form", { name: "Preview a purchase" });
+  await preview.getByLabel("Amount", { exact: true }).fill("100");
+  await preview.getByLabel("Tier", { exact: true }).selectOption({ label: "Gold" });
+  await preview.getByLabel("Date", { exact: true }).fill("2027-01-05");
+  await preview.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByText("This purchase would earn 300 points.")).toBeVisible();
+  await expectAccessible(page);
+});
