@@ -7,6 +7,7 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 
 test("a purchase and a refund at the counter show up in the member's balance, history and tier progress", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   await goto(page, "/console/counter");
   // Sam is found by phone, typed with spaces.
   await page.getByLabel("Email, phone or member number", { exact: true }).fill("+44 7700 900123");
@@ -20,9 +21,8 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
   await purchase.getByLabel("Location", { exact: true }).selectOption({ label: "Harbour" });
   await purchase.getByLabel("Receipt number (optional)").fill("R-1001");
   await purchase.getByRole("button", { name: "Record purchase" }).click();
-  await expect(panel.getByText(`Purchase recorded: ${fmt(earned)} points earned.`)).toBeVisible();
-  await expect(panel.getByText("New tier: Silver")).toBeVisible();
   await expect(panel.locator(".balance-value")).toHaveText(fmt(earned));
+  await expect(panel.locator(".tier-name")).toHaveText("Silver");
   await expectAccessible(page);
 
   // Sam, in another browser.
@@ -45,7 +45,6 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
   await page.getByLabel("Refund amount").fill("300");
   await page.getByRole("button", { name: "Refund" }).click();
   const back = earned / 2;
-  await expect(panel.getByText(`Refund recorded: ${fmt(back)} points taken back.`)).toBeVisible();
   await expect(panel.locator(".balance-value")).toHaveText(fmt(earned - back));
 
   await goto(member, "/");
@@ -57,6 +56,7 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
 
 test("the program page shows the rules and previews what a purchase earns", async ({ page }) => {
   await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   await goto(page, "/console/programs");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Loyalty program");
   await expect(page.getByRole("row", { name: /Gold 1,500 ×1.5/ })).toBeVisible();
