@@ -91,7 +91,7 @@ async fn acknowledged_movements_survive_sigkill_restarts() {
                 n += 1;
                 let member = members[((w + n) % members.len() as u64) as usize].to_string();
                 let key = format!("crash-{w}-{n}");
-                let (endpoint, points) = if n % 3 == 0 {
+                let (endpoint, points) = if n.is_multiple_of(3) {
                     ("redeem", "5")
                 } else {
                     ("adjust", "+10")
