@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, expectAccessible, goto, hydrated, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { DEMO_PASSWORD, expectAccessible, goto, hydrated, signIn, test } from "./helpers";
 
 test("a visitor switches to Swedish, joins, is greeted in Swedish, signs out and back in", async ({ page }) => {
   const email = `marta.${Date.now()}@example.com`;

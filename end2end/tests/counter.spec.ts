@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, goto, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { expectAccessible, goto, signIn, test } from "./helpers";
 
 test("points adjusted and redeemed at the counter show up in the member's portal", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 export const DEMO_PASSWORD = "regulars-demo";
@@ -9,6 +9,7 @@ export async function hydrated(page: Page) {
 }
 
 export async function goto(page: Page, path: string) {
+  watchErrors(page);
   const res = await page.goto(path);
   await hydrated(page);
   return res;
@@ -27,3 +28,30 @@ export async function expectAccessible(page: Page) {
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
 }
+
+const watched = new WeakMap<Page, string[]>();
+
+/** Collects what breaks a page's script: uncaught errors and Rust panics (a failed hydration
+ * panics). Returns the live list. */
+export function watchErrors(page: Page): string[] {
+  let errors = watched.get(page);
+  if (!errors) {
+    const list: string[] = [];
+    page.on("pageerror", (e) => list.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /panicked|hydration/i.test(m.text())) list.push(m.text().slice(0, 300));
+    });
+    watched.set(page, list);
+    errors = list;
+  }
+  return errors;
+}
+
+/** `test` whose `page` fails the test if its script broke at any point. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors = watchErrors(page);
+    await use(page);
+    expect(errors, "errors in the browser").toEqual([]);
+  },
+});

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, goto, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
 
 // The demo has "double points on Tuesdays" (UTC); the server runs on the real clock.
 const factor = new Date().getUTCDay() === 2 ? 2 : 1;
@@ -21,6 +21,9 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
   await purchase.getByLabel("Location", { exact: true }).selectOption({ label: "Harbour" });
   await purchase.getByLabel("Receipt number (optional)").fill("R-1001");
   await purchase.getByRole("button", { name: "Record purchase" }).click();
+  // Announced in place (only the hydrated page does this; without script the form posts).
+  await expect(panel.getByRole("status")).toContainText(`Purchase recorded: ${fmt(earned)} points earned.`);
+  await expect(panel.getByRole("status")).toContainText("New tier: Silver");
   await expect(panel.locator(".balance-value")).toHaveText(fmt(earned));
   await expect(panel.locator(".tier-name")).toHaveText("Silver");
   await expectAccessible(page);
@@ -28,6 +31,7 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
   // Sam, in another browser.
   const memberContext = await browser.newContext();
   const member = await memberContext.newPage();
+  const memberErrors = watchErrors(member);
   await signIn(member, "sam@example.com");
   await expect(member.locator(".balance-value")).toHaveText(fmt(earned));
   await expect(member.locator(".tier-name")).toHaveText("Silver");
@@ -51,6 +55,7 @@ test("a purchase and a refund at the counter show up in the member's balance, hi
   await expect(member.locator(".balance-value")).toHaveText(fmt(earned - back));
   await expect(member.getByRole("row", { name: new RegExp(`Refund R-1001 Harbour −${fmt(back)} ${fmt(earned - back)}`) })).toBeVisible();
   await expect(member.getByText(`${fmt(1500 - (earned - back))} points to Gold`)).toBeVisible();
+  expect(memberErrors).toEqual([]);
   await memberContext.close();
 });
 

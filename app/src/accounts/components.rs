@@ -20,12 +20,18 @@ pub struct Auth {
     pub sign_out: ServerAction<SignOut>,
     /// The signed-in account.
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    /// The same, for pages that branch on it: `None` while loading, `Some(None)` when nobody
+    /// is signed in. On the server the account is known before rendering starts (the
+    /// resource is ready at once) and the browser hydrates it from the page, so reading this
+    /// needs no `Suspense`: the page under it is built once on both sides, and resources it
+    /// creates get the same identity on both.
+    pub account: Memo<Option<Option<CurrentUser>>>,
 }
 
 impl Auth {
     /// The signed-in account, once loaded (`None` while loading or when signed out).
     pub fn current(&self) -> Option<CurrentUser> {
-        self.user.get().and_then(Result::ok).flatten()
+        self.account.get().flatten()
     }
 }
 
@@ -44,11 +50,13 @@ pub fn provide_auth() -> Auth {
         },
         |_| current_account(),
     );
+    let account = Memo::new(move |_| user.get().map(|r| r.ok().flatten()));
     let auth = Auth {
         sign_in,
         sign_up,
         sign_out,
         user,
+        account,
     };
     provide_context(auth);
     auth

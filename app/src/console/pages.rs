@@ -76,16 +76,13 @@ impl Section {
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let auth = use_auth();
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(user)) if user.role.is_staff() => view! { <ConsoleFrame user /> }.into_any(),
-                    Ok(Some(_)) => view! { <Refused /> }.into_any(),
-                    _ => view! { <SignInFirst /> }.into_any(),
-                }
-            })}
-        </Transition>
+    // No `Suspense` here: a page built inside one is built again on the server when it
+    // resolves, and the browser would hydrate the first build's resources.
+    move || match auth.account.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Some(user)) if user.role.is_staff() => view! { <ConsoleFrame user /> }.into_any(),
+        Some(Some(_)) => view! { <Refused /> }.into_any(),
+        Some(None) => view! { <SignInFirst /> }.into_any(),
     }
 }
 

@@ -17,16 +17,12 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(user)) if user.role == Role::Member => view! { <MemberHome user /> }.into_any(),
-                    Ok(Some(user)) => view! { <StaffHome user /> }.into_any(),
-                    _ => view! { <Landing /> }.into_any(),
-                }
-            })}
-        </Transition>
+    // Read, not awaited in a `Suspense`: see `Auth::account`.
+    move || match auth.account.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Some(user)) if user.role == Role::Member => view! { <MemberHome user /> }.into_any(),
+        Some(Some(user)) => view! { <StaffHome user /> }.into_any(),
+        Some(None) => view! { <Landing /> }.into_any(),
     }
 }
 
