@@ -113,6 +113,12 @@ pub enum Msg {
     MonthsInvalid,
     /// Not a date (YYYY-MM-DD), or an end before the start.
     DateInvalid,
+    /// Not a phone number.
+    PhoneInvalid,
+    /// Another account has this phone number.
+    PhoneUnavailable,
+    /// Text messages were asked for without a phone number.
+    PhoneNeededForSms,
 }
 
 impl AppError {

@@ -23,6 +23,11 @@ test("a visitor switches to Swedish, joins, is greeted in Swedish, signs out and
   // Fixing the field clears its error at once, with the server's rules run in the browser.
   await page.getByLabel("Lösenord", { exact: true }).fill("ett långt lösenord");
   await expect(page.getByText("Använd minst 8 tecken.")).toHaveCount(0);
+  // The mobile number is optional, but checked when given.
+  await page.getByLabel("Mobilnummer (valfritt)", { exact: true }).fill("70 12");
+  await page.getByRole("main").getByRole("button", { name: "Bli medlem" }).click();
+  await expect(page.getByText("Ange ett telefonnummer med minst 6 siffror")).toBeVisible();
+  await page.getByLabel("Mobilnummer (valfritt)", { exact: true }).fill(`+46 70 ${String(Date.now()).slice(-7)}`);
   await page.getByRole("main").getByRole("button", { name: "Bli medlem" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej, Märta!");
 

@@ -121,11 +121,13 @@ pub async fn create_owner(
         language: locale.as_str(),
         email_marketing: false,
         sms_marketing: false,
+        phone: None,
     };
     let id = insert_user(&mut tx, &new, "cli")
         .await
         .map_err(|e| match e {
             InsertUserError::EmailTaken => format!("an account with {email} exists already"),
+            InsertUserError::PhoneTaken => "that phone number is taken".to_owned(),
             InsertUserError::Db(e) => e.to_string(),
         })?;
     audit::db::record(

@@ -117,6 +117,7 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
             language: login.language,
             email_marketing: member,
             sms_marketing: false,
+            phone: None,
         };
         let id = insert_user(&mut tx, &new, "demo")
             .await

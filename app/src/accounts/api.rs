@@ -59,6 +59,7 @@ pub async fn sign_up(
     language: String,
     email_marketing: Option<String>,
     sms_marketing: Option<String>,
+    phone: Option<String>,
 ) -> Result<(), AppError> {
     use imp::*;
     respond(
@@ -73,6 +74,16 @@ pub async fn sign_up(
                 .map_err(|e| e.into_field_error("preferred_name"))?;
             let locale = parse_locale(&language)
                 .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+            let phone = match phone.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(raw) => Some(
+                    crate::loyalty::rules::parse_phone(raw)
+                        .ok_or_else(|| AppError::field("phone", Msg::PhoneInvalid))?,
+                ),
+            };
+            if sms_marketing.is_some() && phone.is_none() {
+                return Err(AppError::field("phone", Msg::PhoneNeededForSms));
+            }
             st.limits.sign_up_ip.hit(&ip);
             // Hash before looking at the email, so a taken address costs the same time.
             let hash = st.hasher.hash(&password).await?;
@@ -85,11 +96,15 @@ pub async fn sign_up(
                 language: locale.as_str(),
                 email_marketing: email_marketing.is_some(),
                 sms_marketing: sms_marketing.is_some(),
+                phone: phone.as_deref(),
             };
             let id = match db::insert_user(&mut tx, &new, "sign_up").await {
                 Ok(id) => id,
                 Err(InsertUserError::EmailTaken) => {
                     return Err(AppError::field("email", Msg::EmailUnavailable));
+                }
+                Err(InsertUserError::PhoneTaken) => {
+                    return Err(AppError::field("phone", Msg::PhoneUnavailable));
                 }
                 Err(InsertUserError::Db(e)) => return Err(e.into()),
             };

@@ -23,6 +23,8 @@ pub struct NewUser<'a> {
     pub email_marketing: bool,
     /// SMS marketing consent.
     pub sms_marketing: bool,
+    /// Normalised phone number (see `loyalty::rules::parse_phone`), if given.
+    pub phone: Option<&'a str>,
 }
 
 /// Why an insert failed.
@@ -31,6 +33,9 @@ pub enum InsertUserError {
     /// An account with this email exists.
     #[error("email already registered")]
     EmailTaken,
+    /// Another account has this phone number.
+    #[error("phone already registered")]
+    PhoneTaken,
     /// Anything else.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
@@ -45,8 +50,8 @@ pub async fn insert_user(
     let now = now_utc();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, role, preferred_name, language,
-                            email_marketing, sms_marketing, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            email_marketing, sms_marketing, phone, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(user.email.as_str())
     .bind(user.password_hash)
@@ -55,12 +60,15 @@ pub async fn insert_user(
     .bind(user.language)
     .bind(user.email_marketing)
     .bind(user.sms_marketing)
+    .bind(user.phone)
     .bind(&now)
     .bind(&now)
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
-        if is_unique_violation(&e) {
+        if is_unique_violation(&e) && e.to_string().contains("users.phone") {
+            InsertUserError::PhoneTaken
+        } else if is_unique_violation(&e) {
             InsertUserError::EmailTaken
         } else {
             e.into()

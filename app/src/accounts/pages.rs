@@ -22,6 +22,7 @@ pub fn SignUpPage() -> impl IntoView {
     let action = use_auth().sign_up;
     let error = last_error(action);
     let min_hint = ViewFn::from(move || t!(i18n, account.password_hint));
+    let phone_hint = ViewFn::from(move || t!(i18n, account.phone_hint));
     view! {
         <section class="card narrow">
             <PageTitle>{t!(i18n, account.join_title)}</PageTitle>
@@ -33,6 +34,9 @@ pub fn SignUpPage() -> impl IntoView {
                 </Field>
                 <Field name="email" kind="email" autocomplete="email" error=error check=check_email>
                     {t!(i18n, account.email)}
+                </Field>
+                <Field name="phone" kind="tel" autocomplete="tel" error=error hint=phone_hint>
+                    {t!(i18n, account.phone)}
                 </Field>
                 <Field
                     name="password"

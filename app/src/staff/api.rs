@@ -82,12 +82,16 @@ pub async fn create_staff(
                 language: locale.as_str(),
                 email_marketing: false,
                 sms_marketing: false,
+                phone: None,
             };
             let id = match insert_user(&mut tx, &new, "staff_create").await {
                 Ok(id) => id,
                 // Staff see the account list anyway: saying the email is taken leaks nothing.
                 Err(InsertUserError::EmailTaken) => {
                     return Err(AppError::field("email", Msg::EmailUnavailable));
+                }
+                Err(InsertUserError::PhoneTaken) => {
+                    return Err(AppError::field("phone", Msg::PhoneUnavailable));
                 }
                 Err(InsertUserError::Db(e)) => return Err(e.into()),
             };

@@ -43,6 +43,9 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::MultiplierInvalid => t_string!(i18n, errors.multiplier_invalid),
         Msg::MonthsInvalid => t_string!(i18n, errors.months_invalid),
         Msg::DateInvalid => t_string!(i18n, errors.date_invalid),
+        Msg::PhoneInvalid => t_string!(i18n, errors.phone_invalid),
+        Msg::PhoneUnavailable => t_string!(i18n, errors.phone_unavailable),
+        Msg::PhoneNeededForSms => t_string!(i18n, errors.phone_needed_for_sms),
     }
 }
 

@@ -369,3 +369,64 @@ async fn the_member_home_greets_by_preferred_name_in_their_language() {
     assert!(text.contains("Hej, Anna!"), "greeting missing: {html}");
     assert!(!html.contains("Laddar…"), "no loading placeholder: {html}");
 }
+
+#[tokio::test]
+async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() {
+    let app = spawn_app().await.with_demo().await;
+    let join = |email: &'static str, phone: &'static str, sms: bool| {
+        let client = app.other_client();
+        async move {
+            let mut form = vec![
+                ("email", email),
+                ("password", "a long password"),
+                ("preferred_name", "Kim"),
+                ("language", "en"),
+                ("phone", phone),
+            ];
+            if sms {
+                form.push(("sms_marketing", "on"));
+            }
+            let res = client.call("accounts/sign_up", &form).await;
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    };
+    let (status, _) = join("kim@example.com", " +46 (70) 555-12 34 ", true).await;
+    assert_eq!(status, 200);
+    let owner = app.signed_in_as("owner@example.com").await;
+    let found: serde_json::Value = owner
+        .call("members/find", &[("query", "+46705551234")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        found["email"], "kim@example.com",
+        "found by the number as stored"
+    );
+    let field_error = |field: &str, key: &str| {
+        json!({"Validation": {"field": field, "message_key": key}}).to_string()
+    };
+    for (email, phone, sms, key) in [
+        (
+            "kim2@example.com",
+            "+46 70 555 12 34",
+            false,
+            "phone_unavailable",
+        ),
+        ("kim3@example.com", "call me", false, "phone_invalid"),
+        ("kim4@example.com", "12", false, "phone_invalid"),
+        ("kim5@example.com", "", true, "phone_needed_for_sms"),
+    ] {
+        let (status, body) = join(email, phone, sms).await;
+        assert_eq!(status, 422, "{phone:?}");
+        assert_eq!(body, field_error("phone", key), "{phone:?}");
+    }
+    let (status, _) = join("kim6@example.com", "  ", false).await;
+    assert_eq!(status, 200, "the number is optional");
+    let phones: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT phone FROM users WHERE email LIKE 'kim%' ORDER BY id")
+            .fetch_all(&app.db().await)
+            .await
+            .expect("phones");
+    assert_eq!(phones, [Some("+46705551234".to_owned()), None]);
+}
