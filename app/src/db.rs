@@ -7,7 +7,39 @@ use sqlx::{
     Sqlite, SqlitePool, Transaction,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::OnceLock, time::Duration};
+
+/// A write transaction waiting for its turn.
+type WriteJob = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The queue of write transactions, run one after another, in arrival order, on a thread of
+/// their own. SQLite runs one write transaction at a time anyway, and every statement in one
+/// is a hop to sqlx's connection thread and back; polled among the HTTP tasks, each hop would
+/// wait its turn behind them, and every queued writer with it. In arrival order, a writer
+/// waits for the ones before it and no longer.
+fn write_queue() -> &'static tokio::sync::mpsc::UnboundedSender<WriteJob> {
+    static QUEUE: OnceLock<tokio::sync::mpsc::UnboundedSender<WriteJob>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WriteJob>();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("the writer's runtime starts");
+        std::thread::Builder::new()
+            .name("regulars-writer".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    while let Some(job) = rx.recv().await {
+                        // A task of its own, so a panic ends that job (its caller gets an
+                        // error) and not the queue.
+                        let _ = tokio::spawn(job).await;
+                    }
+                });
+            })
+            .expect("the writer's thread starts");
+        tx
+    })
+}
 
 /// How hard SQLite works to keep a committed transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +106,14 @@ impl Db {
         readers: u32,
     ) -> Result<Self, sqlx::Error> {
         let opts = connect_options(url, durability)?;
+        // The writer never checkpoints the WAL itself: a checkpoint copies and syncs pages for
+        // tens of milliseconds, and every queued writer would wait for it. The server runs
+        // them in the background instead ([`Db::checkpoint`]).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(readers.max(1))
@@ -100,6 +135,30 @@ impl Db {
     /// Starts a write transaction holding the write lock from its first statement.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Runs `work` (a whole write transaction: begin, statements, commit) in the write queue
+    /// and returns its result. It runs to the end even if the caller goes away, so a
+    /// request cut off mid-way leaves either all of its change or none, never a rollback
+    /// halfway through the caller's await.
+    pub async fn on_writer<T, F>(&self, work: F) -> Result<T, crate::error::AppError>
+    where
+        F: Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: WriteJob = Box::pin(async move {
+            // The caller may have gone; the change stands (or not) all the same.
+            let _ = done.send(work.await);
+        });
+        if write_queue().send(job).is_err() {
+            tracing::error!("the write queue is gone");
+            return Err(crate::error::AppError::Internal);
+        }
+        result.await.map_err(|_| {
+            tracing::error!("a write transaction ended without a result");
+            crate::error::AppError::Internal
+        })?
     }
 
     /// Closes both pools, waiting for connections in use to be returned.

@@ -195,6 +195,7 @@ pub struct Application {
     sessions_pool: sqlx::SqlitePool,
     sweeper: tokio::task::JoinHandle<()>,
     points_sweeper: tokio::task::JoinHandle<()>,
+    checkpointer: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -236,6 +237,22 @@ impl Application {
                 }
             }
         });
+        // WAL checkpoints off the write path (the writer connection does not run them).
+        let checkpointer = tokio::spawn({
+            let pool = sessions_pool.clone();
+            async move {
+                let mut every = tokio::time::interval(Duration::from_millis(500));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                        .execute(&pool)
+                        .await
+                    {
+                        tracing::warn!(error = %e, "WAL checkpoint failed");
+                    }
+                }
+            }
+        });
         let idle = time::Duration::seconds(
             i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX),
         );
@@ -272,6 +289,7 @@ impl Application {
             sessions_pool,
             sweeper,
             points_sweeper,
+            checkpointer,
         })
     }
 
@@ -294,6 +312,7 @@ impl Application {
             .await;
         self.sweeper.abort();
         self.points_sweeper.abort();
+        self.checkpointer.abort();
         self.sessions_pool.close().await;
         self.db.close().await;
         tracing::info!("stopped");

@@ -55,44 +55,61 @@ mod imp {
             "kind": c.kind.as_str(), "member_id": c.member_id, "amount": c.amount, "reason": c.reason.as_str(),
         })
         .to_string();
-        let mut once = match idempotency::begin(&st.db, c.me.id, c.key, request).await? {
-            Begun::Replay(first) => return Ok(first),
-            Begun::New(once) => once,
-        };
-        let key = once.key().to_owned();
-        let conn = once.conn();
-        if !db::is_member(conn, c.member_id).await? {
-            return Err(AppError::NotFound);
-        }
-        let now = st.clock.now();
-        let at = timestamp(now);
-        let settings = pdb::settings(conn).await?;
-        let new = NewMovement {
-            expires_at: engine::expiry_of(&settings, now),
-            ..NewMovement::plain(
-                c.member_id,
-                c.amount,
-                c.kind,
-                c.reason.as_str(),
-                Actor::Staff(c.me.id),
-                &key,
-                &at,
-            )
-        };
-        let movement = db::append(conn, &new).await.map_err(engine::append_error)?;
-        if c.kind == MovementKind::Adjustment {
-            let detail = format!("{:+} points: {}", c.amount, c.reason.as_str());
-            audit::db::record(
-                conn,
-                Some(c.me.id),
-                "points.adjust",
-                &format!("user:{}", c.member_id),
-                &detail,
-            )
-            .await?;
-        }
-        once.finish(&movement).await?;
-        Ok(movement)
+        let (db, now) = (st.db.clone(), st.clock.now());
+        let (me_id, client_key) = (c.me.id, c.key.to_owned());
+        let Change {
+            member_id,
+            amount,
+            kind,
+            reason,
+            ..
+        } = c;
+        st.db
+            .on_writer(async move {
+                let mut once = match idempotency::begin(&db, me_id, &client_key, request).await? {
+                    Begun::Replay(first) => return Ok(first),
+                    Begun::New(once) => once,
+                };
+                let key = once.key().to_owned();
+                let conn = once.conn();
+                if !db::is_member(conn, member_id).await? {
+                    return Err(AppError::NotFound);
+                }
+                let at = timestamp(now);
+                // Only credits become lots that expire.
+                let expires_at = if amount > 0 {
+                    engine::expiry_of(&pdb::settings(conn).await?, now)
+                } else {
+                    None
+                };
+                let new = NewMovement {
+                    expires_at,
+                    ..NewMovement::plain(
+                        member_id,
+                        amount,
+                        kind,
+                        reason.as_str(),
+                        Actor::Staff(me_id),
+                        &key,
+                        &at,
+                    )
+                };
+                let movement = db::append(conn, &new).await.map_err(engine::append_error)?;
+                if kind == MovementKind::Adjustment {
+                    let detail = format!("{amount:+} points: {}", reason.as_str());
+                    audit::db::record(
+                        conn,
+                        Some(me_id),
+                        "points.adjust",
+                        &format!("user:{member_id}"),
+                        &detail,
+                    )
+                    .await?;
+                }
+                once.finish(&movement).await?;
+                Ok(movement)
+            })
+            .await
     }
 }
 
@@ -244,28 +261,33 @@ pub async fn record_purchase(
                 "receipt": receipt, "location": location_id, "full_price": full_price,
             })
             .to_string();
-            let mut once =
-                match idempotency::begin(&st.db, me.id, &idempotency_key, request).await? {
-                    Begun::Replay(first) => return Ok(first),
-                    Begun::New(once) => once,
-                };
-            let key = once.key().to_owned();
-            if !super::db::is_member(once.conn(), member_id).await? {
-                return Err(AppError::NotFound);
-            }
-            let input = engine::PurchaseInput {
-                member_id,
-                amount_minor,
-                currency: currency.trim(),
-                receipt: receipt.as_deref(),
-                location_id,
-                full_price,
-                staff_id: me.id,
-                key: &key,
-            };
-            let receipt = engine::purchase(once.conn(), &input, st.clock.now()).await?;
-            once.finish(&receipt).await?;
-            Ok(receipt)
+            let (db, now) = (st.db.clone(), st.clock.now());
+            st.db
+                .on_writer(async move {
+                    let mut once =
+                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
+                            Begun::Replay(first) => return Ok(first),
+                            Begun::New(once) => once,
+                        };
+                    let key = once.key().to_owned();
+                    if !super::db::is_member(once.conn(), member_id).await? {
+                        return Err(AppError::NotFound);
+                    }
+                    let input = engine::PurchaseInput {
+                        member_id,
+                        amount_minor,
+                        currency: currency.trim(),
+                        receipt: receipt.as_deref(),
+                        location_id,
+                        full_price,
+                        staff_id: me.id,
+                        key: &key,
+                    };
+                    let receipt = engine::purchase(once.conn(), &input, now).await?;
+                    once.finish(&receipt).await?;
+                    Ok(receipt)
+                })
+                .await
         }
         .await,
     )
@@ -293,23 +315,22 @@ pub async fn refund_purchase(
             let st = state()?;
             let request =
                 serde_json::json!({ "refund": purchase_id, "amount": amount_minor }).to_string();
-            let mut once =
-                match idempotency::begin(&st.db, me.id, &idempotency_key, request).await? {
-                    Begun::Replay(first) => return Ok(first),
-                    Begun::New(once) => once,
-                };
-            let key = once.key().to_owned();
-            let receipt = engine::refund(
-                once.conn(),
-                purchase_id,
-                amount_minor,
-                me.id,
-                &key,
-                st.clock.now(),
-            )
-            .await?;
-            once.finish(&receipt).await?;
-            Ok(receipt)
+            let (db, now) = (st.db.clone(), st.clock.now());
+            st.db
+                .on_writer(async move {
+                    let mut once =
+                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
+                            Begun::Replay(first) => return Ok(first),
+                            Begun::New(once) => once,
+                        };
+                    let key = once.key().to_owned();
+                    let receipt =
+                        engine::refund(once.conn(), purchase_id, amount_minor, me.id, &key, now)
+                            .await?;
+                    once.finish(&receipt).await?;
+                    Ok(receipt)
+                })
+                .await
         }
         .await,
     )

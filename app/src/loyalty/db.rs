@@ -133,16 +133,56 @@ pub async fn is_member(conn: &mut SqliteConnection, id: i64) -> Result<bool, sql
     Ok(found.is_some())
 }
 
-/// Appends one movement, updates the cached balance and the lots.
+/// Moves the cached balance by `amount` unless that would take it below zero; returns the
+/// new balance, or the current one as the refusal. One statement in the common case.
+async fn move_balance(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    amount: i64,
+    at: &str,
+) -> Result<i64, AppendError> {
+    let moved: Option<i64> = sqlx::query_scalar(
+        "UPDATE member_balances SET balance = balance + ?1, updated_at = ?2
+         WHERE member_id = ?3 AND balance + ?1 >= 0 RETURNING balance",
+    )
+    .bind(amount)
+    .bind(at)
+    .bind(member_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(after) = moved {
+        return Ok(after);
+    }
+    let before = balance(conn, member_id).await?;
+    if amount < 0 || before != 0 {
+        return Err(AppendError::Insufficient { balance: before });
+    }
+    // The member's first movement.
+    sqlx::query("INSERT INTO member_balances (member_id, balance, updated_at) VALUES (?, ?, ?)")
+        .bind(member_id)
+        .bind(amount)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(amount)
+}
+
+/// Appends one movement and returns it as read back.
 pub async fn append(
     conn: &mut SqliteConnection,
     m: &NewMovement<'_>,
 ) -> Result<Movement, AppendError> {
-    let before = balance(conn, m.member_id).await?;
-    let after = before
-        .checked_add(m.amount)
-        .filter(|b| *b >= 0)
-        .ok_or(AppendError::Insufficient { balance: before })?;
+    let (id, _) = append_only(conn, m).await?;
+    Ok(get(conn, id).await?)
+}
+
+/// Appends one movement, moves the cached balance and the lots; returns the movement's id
+/// and the balance after it.
+pub async fn append_only(
+    conn: &mut SqliteConnection,
+    m: &NewMovement<'_>,
+) -> Result<(i64, i64), AppendError> {
+    let after = move_balance(conn, m.member_id, m.amount, m.at).await?;
     let (actor_kind, actor_id) = match m.actor {
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::Member(id) => ("member", Some(id)),
@@ -168,15 +208,6 @@ pub async fn append(
     .bind(m.purchase_id)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO member_balances (member_id, balance, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (member_id) DO UPDATE SET balance = ?2, updated_at = ?3",
-    )
-    .bind(m.member_id)
-    .bind(after)
-    .bind(m.at)
-    .execute(&mut *conn)
-    .await?;
     if m.amount > 0 {
         sqlx::query(
             "INSERT INTO point_lots (movement_id, member_id, remaining, expires_at) VALUES (?, ?, ?, ?)",
@@ -190,47 +221,70 @@ pub async fn append(
     } else {
         take_from_lots(conn, m.member_id, -m.amount, m.first_from).await?;
     }
-    Ok(get(conn, id).await?)
+    Ok((id, after))
 }
 
-/// Takes `points` from the member's open lots: `first` (if given), then oldest first.
+/// Takes `points` from the member's open lots: `first` (if given), then oldest first. Reads
+/// only as many lots as it needs, so a member with a long history costs the same as a new one.
 async fn take_from_lots(
     conn: &mut SqliteConnection,
     member_id: i64,
     mut points: i64,
     first: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let mut open: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT movement_id, remaining FROM point_lots
-         WHERE member_id = ? AND remaining > 0 ORDER BY movement_id",
-    )
-    .bind(member_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    if let Some(pos) = first.and_then(|f| open.iter().position(|(id, _)| *id == f)) {
-        let lot = open.remove(pos);
-        open.insert(0, lot);
-    }
-    for (lot, remaining) in open {
-        if points == 0 {
-            break;
+    const BATCH: i64 = 16;
+    if let Some(lot) = first {
+        let remaining: Option<i64> = sqlx::query_scalar(
+            "SELECT remaining FROM point_lots
+             WHERE movement_id = ? AND member_id = ? AND remaining > 0",
+        )
+        .bind(lot)
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(remaining) = remaining {
+            points -= take_from_lot(conn, lot, remaining.min(points)).await?;
         }
-        let take = remaining.min(points);
-        sqlx::query("UPDATE point_lots SET remaining = remaining - ? WHERE movement_id = ?")
-            .bind(take)
-            .bind(lot)
-            .execute(&mut *conn)
-            .await?;
-        points -= take;
     }
-    if points > 0 {
-        // The balance said the points were there; the lots disagree. Refuse rather than
-        // let the two drift apart.
-        return Err(sqlx::Error::Protocol(format!(
-            "lots of member {member_id} short by {points} points"
-        )));
+    while points > 0 {
+        // Lots emptied by the previous batch have left the open-lot index.
+        let open: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT movement_id, remaining FROM point_lots
+             WHERE member_id = ? AND remaining > 0 ORDER BY movement_id LIMIT ?",
+        )
+        .bind(member_id)
+        .bind(BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+        if open.is_empty() {
+            // The balance said the points were there; the lots disagree. Refuse rather than
+            // let the two drift apart.
+            return Err(sqlx::Error::Protocol(format!(
+                "lots of member {member_id} short by {points} points"
+            )));
+        }
+        for (lot, remaining) in open {
+            if points == 0 {
+                break;
+            }
+            points -= take_from_lot(conn, lot, remaining.min(points)).await?;
+        }
     }
     Ok(())
+}
+
+/// Takes `take` points from one lot; returns `take`.
+async fn take_from_lot(
+    conn: &mut SqliteConnection,
+    lot: i64,
+    take: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE point_lots SET remaining = remaining - ? WHERE movement_id = ?")
+        .bind(take)
+        .bind(lot)
+        .execute(&mut *conn)
+        .await?;
+    Ok(take)
 }
 
 /// One movement by id.

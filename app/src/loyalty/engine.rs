@@ -12,7 +12,7 @@ use super::{
         program::{self as pdb, NewPurchase, NewRefund, TierChange},
     },
     rules::{self, Settings, Tier},
-    types::{MovementKind, PointsSummary, PurchaseReceipt, RefundReceipt},
+    types::{MovementKind, PointsSummary, Purchase, PurchaseReceipt, RefundReceipt},
 };
 use crate::{
     db::{Db, add_months, parse_timestamp, sub_months, timestamp},
@@ -59,26 +59,28 @@ async fn current_tier(
     Ok((tier, earned))
 }
 
-/// After points were earned: moves the member up if they reached a higher tier (recording
-/// why), and starts their tier record on their first purchase. Returns the new tier's name.
+/// After points were earned (`earned` in the period, these included): moves the member up if
+/// they reached a higher tier (recording why), and starts their tier record on their first
+/// purchase. `record` is their tier record as it was. Returns the new tier's name.
 async fn on_earned(
     conn: &mut SqliteConnection,
     member_id: i64,
+    record: Option<Option<i64>>,
+    earned: i64,
     settings: &Settings,
     tiers: &[Tier],
     now: OffsetDateTime,
 ) -> Result<Option<String>, sqlx::Error> {
-    let earned = earned_in_period(conn, member_id, settings.qualification_months, now).await?;
     let at = timestamp(now);
     let review = timestamp(add_months(now, settings.qualification_months));
-    let (from, to) = match pdb::member_tier(conn, member_id).await? {
+    let (from, to) = match record {
         None => {
             let base = rules::supported(tiers, 0).map(|t| t.id);
             let to = rules::after_earning(tiers, base, earned);
             pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
             (base, to)
         }
-        Some((from, _)) => {
+        Some(from) => {
             let to = rules::after_earning(tiers, from, earned);
             if to != from {
                 pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
@@ -138,12 +140,19 @@ pub async fn purchase(
     if p.currency != settings.currency {
         return Err(AppError::field("currency", Msg::CurrencyMismatch));
     }
-    if !pdb::location_exists(conn, p.location_id).await? {
+    let Some(location) = pdb::location_name(conn, p.location_id).await? else {
         return Err(AppError::field("location_id", Msg::LocationRequired));
-    }
+    };
     let tiers = pdb::tiers(conn).await?;
     let bonus_rules = pdb::bonus_rules(conn).await?;
-    let (tier, _) = current_tier(conn, p.member_id, &settings, &tiers, now).await?;
+    // Read once: the tier record and the points earned in the period before this purchase.
+    let record = pdb::member_tier(conn, p.member_id).await?.map(|(t, _)| t);
+    let earned_before =
+        earned_in_period(conn, p.member_id, settings.qualification_months, now).await?;
+    let tier = match record {
+        Some(tier) => tier,
+        None => rules::supported(&tiers, earned_before).map(|t| t.id),
+    };
     let tier_pct = tiers
         .iter()
         .find(|t| Some(t.id) == tier)
@@ -170,6 +179,7 @@ pub async fn purchase(
         },
     )
     .await?;
+    let mut balance = None;
     if earning.total > 0 {
         let new = NewMovement {
             location_id: Some(p.location_id),
@@ -185,16 +195,33 @@ pub async fn purchase(
                 &at,
             )
         };
-        db::append(conn, &new).await.map_err(append_error)?;
+        let (_, after) = db::append_only(conn, &new).await.map_err(append_error)?;
+        balance = Some(after);
     }
-    let new_tier = on_earned(conn, p.member_id, &settings, &tiers, now).await?;
-    let purchase = pdb::purchase_by_id(conn, purchase_id)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let earned = earned_before + earning.total;
+    let new_tier = on_earned(conn, p.member_id, record, earned, &settings, &tiers, now).await?;
+    let balance = match balance {
+        Some(b) => b,
+        None => db::balance(conn, p.member_id).await?,
+    };
     Ok(PurchaseReceipt {
-        purchase,
+        purchase: Purchase {
+            id: purchase_id,
+            member_id: p.member_id,
+            amount_minor: p.amount_minor,
+            currency: p.currency.to_owned(),
+            receipt: p.receipt.map(str::to_owned),
+            location_id: p.location_id,
+            location,
+            full_price: p.full_price,
+            points: earning.total,
+            refunded_minor: 0,
+            points_refunded: 0,
+            shortfall: 0,
+            created_at: at.clone(),
+        },
         earning,
-        balance: db::balance(conn, p.member_id).await?,
+        balance,
         new_tier,
     })
 }

@@ -35,6 +35,7 @@ async fn consents_are_off_unless_ticked_and_a_tick_is_recorded() {
                 ("preferred_name", "B"),
                 ("language", "en"),
                 ("sms_marketing", "on"),
+                ("phone", "+371 2012 3456"),
             ],
         )
         .await;

@@ -207,6 +207,17 @@ pub async fn location_exists(conn: &mut SqliteConnection, id: i64) -> Result<boo
     Ok(found.is_some())
 }
 
+/// A location's name, if it exists.
+pub async fn location_name(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM locations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Everything about the program.
 pub async fn program(conn: &mut SqliteConnection) -> Result<Program, sqlx::Error> {
     Ok(Program {
