@@ -168,6 +168,27 @@ impl Db {
     }
 }
 
+/// The canonical name of time zone `name` (IANA, like `Europe/Stockholm`, or `UTC`) if this
+/// server knows it.
+pub fn time_zone_name(name: &str) -> Option<String> {
+    let zone = jiff::tz::TimeZone::get(name.trim()).ok()?;
+    Some(zone.iana_name().unwrap_or("UTC").to_owned())
+}
+
+/// The calendar date (`YYYY-MM-DD`) and weekday (1 = Monday) of `now` in time zone `tz` (UTC
+/// if the zone is unknown).
+pub fn local_day(tz: &str, now: time::OffsetDateTime) -> (String, u8) {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let at =
+        jiff::Timestamp::from_second(now.unix_timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let date = at.to_zoned(zone).date();
+    let weekday = u8::try_from(date.weekday().to_monday_one_offset()).unwrap_or(1);
+    (
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
+        weekday,
+    )
+}
+
 /// The current time as an RFC 3339 UTC timestamp, the form every timestamp column holds.
 pub fn now_utc() -> String {
     timestamp(time::OffsetDateTime::now_utc())
@@ -196,6 +217,11 @@ pub fn parse_timestamp(s: &str) -> Option<time::OffsetDateTime> {
 /// (31 January + 1 month = 28 or 29 February).
 pub fn add_months(t: time::OffsetDateTime, months: u32) -> time::OffsetDateTime {
     shift_months(t, i64::from(months))
+}
+
+/// `t` plus whole days.
+pub fn add_days(t: time::OffsetDateTime, days: i64) -> time::OffsetDateTime {
+    t.saturating_add(time::Duration::days(days))
 }
 
 /// `t` minus whole calendar months (see [`add_months`]).

@@ -33,6 +33,14 @@ pub enum AppError {
         /// What conflicted, as a translation key.
         message_key: Msg,
     },
+    /// 409: a single-use code was used already (when, UTC, and where).
+    #[error("code already used at {used_at} in {location}")]
+    CodeUsed {
+        /// When it was used.
+        used_at: String,
+        /// The location's name.
+        location: String,
+    },
     /// 422: a field's value breaks a rule; `field` is the form field's name.
     #[error("invalid {field}: {message_key:?}")]
     Validation {
@@ -119,6 +127,22 @@ pub enum Msg {
     PhoneUnavailable,
     /// Text messages were asked for without a phone number.
     PhoneNeededForSms,
+    /// Not a time zone this server knows.
+    TimeZoneInvalid,
+    /// The reward is not offered now (switched off, or outside its dates).
+    RewardUnavailable,
+    /// The reward needs a higher tier.
+    RewardTierTooLow,
+    /// None of the reward left.
+    RewardOutOfStock,
+    /// No such code.
+    CodeUnknown,
+    /// The code's time ran out.
+    CodeExpired,
+    /// Not a stock number in the allowed range.
+    StockInvalid,
+    /// Not a number of days in the allowed range.
+    DaysInvalid,
 }
 
 impl AppError {
@@ -137,7 +161,7 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Conflict { .. } => 409,
+            Self::Conflict { .. } | Self::CodeUsed { .. } => 409,
             Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod layout;
 pub mod loyalty;
 pub mod members;
+pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod staff;
@@ -33,6 +34,7 @@ use crate::{
     layout::{NotFound, TopBar},
     loyalty::{CounterPage, PointsHistoryPage, ProgramPage},
     members::HomePage,
+    rewards::RewardsPage,
     staff::StaffPage,
 };
 
@@ -92,6 +94,7 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/me/history") view=PointsHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/rewards") view=RewardsPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />

@@ -1,8 +1,10 @@
 import { expect } from "@playwright/test";
 import { expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
 
-// The demo has "double points on Tuesdays" (UTC); the server runs on the real clock.
-const factor = new Date().getUTCDay() === 2 ? 2 : 1;
+// The demo has "double points on Tuesdays" in its time zone (Stockholm); the server runs on
+// the real clock.
+const stockholmDay = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: "Europe/Stockholm" }).format(new Date());
+const factor = stockholmDay === "Tue" ? 2 : 1;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 test("a purchase and a refund at the counter show up in the member's balance, history and tier progress", async ({ page, browser }) => {

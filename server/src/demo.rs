@@ -193,6 +193,10 @@ async fn load_program(
         active: true,
     };
     program::insert_bonus_rule(conn, &tuesdays, &at).await?;
+    // A Swedish shop: its Tuesdays are Stockholm's.
+    let mut settings = program::settings(conn).await?;
+    settings.time_zone = "Europe/Stockholm".into();
+    program::save_settings(conn, &settings, &at).await?;
     for (email, phone) in DEMO_PHONES {
         sqlx::query("UPDATE users SET phone = ? WHERE email = ?")
             .bind(phone)

@@ -95,20 +95,10 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// The signed-in member's card as a QR code (SVG) of their member number, which the counter's
-/// search box reads like typed text when scanned.
-async fn member_card(
-    user: Option<axum::Extension<app::accounts::CurrentUser>>,
-) -> axum::response::Response {
+/// `text` as a QR code (SVG) that may be cached privately for a day.
+fn qr_svg(text: &str) -> axum::response::Response {
     use axum::http::{StatusCode, header};
-    let Some(axum::Extension(user)) = user else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    if user.role != app::accounts::Role::Member {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let number = app::loyalty::rules::member_number(user.id);
-    match qrcode::QrCode::with_error_correction_level(number.as_bytes(), qrcode::EcLevel::M) {
+    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
         Ok(code) => {
             let svg = code
                 .render::<qrcode::render::svg::Color<'_>>()
@@ -125,7 +115,54 @@ async fn member_card(
                 .into_response()
         }
         Err(e) => {
-            tracing::error!(error = %e, "member card QR");
+            tracing::error!(error = %e, "QR code");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The signed-in member's card as a QR code (SVG) of their member number, which the counter's
+/// search box reads like typed text when scanned.
+async fn member_card(
+    user: Option<axum::Extension<app::accounts::CurrentUser>>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    match user {
+        None => StatusCode::UNAUTHORIZED.into_response(),
+        Some(axum::Extension(user)) if user.role == app::accounts::Role::Member => {
+            qr_svg(&app::loyalty::rules::member_number(user.id))
+        }
+        Some(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// One of the signed-in member's reward codes as a QR code (`/me/rewards/<CODE>.svg`); other
+/// members' codes are not found.
+async fn reward_code_qr(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<app::accounts::CurrentUser>>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let Some(axum::Extension(user)) = user else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let Some(code) = file
+        .strip_suffix(".svg")
+        .and_then(app::rewards::types::parse_code)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let owner: Result<Option<i64>, _> =
+        sqlx::query_scalar("SELECT member_id FROM reward_codes WHERE code = ?")
+            .bind(&code)
+            .fetch_optional(&state.db.reader)
+            .await;
+    match owner {
+        Ok(Some(id)) if id == user.id => qr_svg(&code),
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reward code look-up");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
@@ -158,6 +195,7 @@ pub fn router(
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", get(health))
         .route("/me/card.svg", get(member_card))
+        .route("/me/rewards/{file}", get(reward_code_qr))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -19,6 +19,7 @@ fn kind_label(kind: MovementKind) -> &'static str {
         MovementKind::Adjustment => t_string!(i18n, kinds.adjustment),
         MovementKind::Bonus => t_string!(i18n, kinds.bonus),
         MovementKind::Goodwill => t_string!(i18n, kinds.goodwill),
+        MovementKind::RewardReturn => t_string!(i18n, kinds.reward_return),
     }
 }
 

@@ -15,7 +15,7 @@ use super::{
     types::{MovementKind, PointsSummary, Purchase, PurchaseReceipt, RefundReceipt},
 };
 use crate::{
-    db::{Db, add_months, parse_timestamp, sub_months, timestamp},
+    db::{Db, add_months, local_day, parse_timestamp, sub_months, timestamp},
     error::{AppError, Msg},
 };
 
@@ -44,7 +44,7 @@ async fn earned_in_period(
 
 /// The member's tier now (a member without a tier record is in the tier their points
 /// support) and the points they earned in the current period.
-async fn current_tier(
+pub async fn current_tier(
     conn: &mut SqliteConnection,
     member_id: i64,
     settings: &Settings,
@@ -158,10 +158,11 @@ pub async fn purchase(
         .find(|t| Some(t.id) == tier)
         .map_or(100, |t| t.multiplier_pct);
     let at = timestamp(now);
-    let weekday = now.weekday().number_from_monday();
+    // Bonus days follow the shop's calendar.
+    let (day, weekday) = local_day(&settings.time_zone, now);
     let applying: Vec<_> = bonus_rules
         .iter()
-        .filter(|r| r.applies(&at[..10], weekday, p.location_id))
+        .filter(|r| r.applies(&day, weekday, p.location_id))
         .collect();
     let earning = rules::earn(&settings, p.amount_minor, tier_pct, &applying);
     let purchase_id = pdb::insert_purchase(
@@ -327,14 +328,18 @@ pub struct Sweep {
     pub reviews: u64,
     /// Of those, downgrades.
     pub downgrades: u64,
+    /// Reward codes that expired unused.
+    pub codes: u64,
+    /// Points given back for them.
+    pub returned: i64,
 }
 
 const BATCH: i64 = 200;
 
-/// Expires what has expired by `now` and reviews the tiers whose period has ended. Safe to run
-/// twice or concurrently (each expiry has a unique key and re-reads its lot inside the write
-/// transaction; each review moves the review date past `now`), and catches up on everything
-/// due however long the server was down.
+/// Expires what has expired by `now` (points and unused reward codes) and reviews the tiers
+/// whose period has ended. Safe to run twice or concurrently (each expiry has a unique key and
+/// re-reads its lot or code inside the write transaction; each review moves the review date
+/// past `now`), and catches up on everything due however long the server was down.
 pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
     let mut done = Sweep::default();
     let at = timestamp(now);
@@ -415,5 +420,6 @@ pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
         }
         tx.commit().await?;
     }
+    (done.codes, done.returned) = crate::rewards::engine::expire_codes(db, now).await?;
     Ok(done)
 }

@@ -7,7 +7,7 @@ use super::rules::{BonusRule, Earning, Location, Program, Settings, Tier};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod imp {
+pub(crate) mod imp {
     use crate::{
         accounts::{CurrentUser, Role},
         audit,
@@ -103,6 +103,7 @@ pub async fn save_settings(
     expiry_months: String,
     qualification_months: String,
     downgrade: String,
+    time_zone: Option<String>,
 ) -> Result<Settings, AppError> {
     use super::rules::{self, CURRENCIES, Downgrade, Rounding};
     use crate::{db::timestamp, error::Msg, server::*};
@@ -125,8 +126,18 @@ pub async fn save_settings(
                 )?
                 .ok_or_else(|| AppError::field("qualification_months", Msg::MonthsInvalid))?,
                 downgrade: Downgrade::parse(&downgrade).ok_or(AppError::BadRequest)?,
+                time_zone: match time_zone.as_deref().map(str::trim) {
+                    // Left out: unchanged (filled in below).
+                    None | Some("") => String::new(),
+                    Some(name) => crate::db::time_zone_name(name)
+                        .ok_or_else(|| AppError::field("time_zone", Msg::TimeZoneInvalid))?,
+                },
             };
             let (me, st, mut tx) = imp::manager_write().await?;
+            let mut settings = settings;
+            if settings.time_zone.is_empty() {
+                settings.time_zone = super::db::program::settings(&mut tx).await?.time_zone;
+            }
             let at = timestamp(st.clock.now());
             super::db::program::save_settings(&mut tx, &settings, &at).await?;
             let detail = serde_json::to_string(&settings).unwrap_or_default();
@@ -347,8 +358,12 @@ pub async fn preview_earning(
             let amount_minor =
                 rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
             let st = state()?;
-            let date = imp::date("date", &date)?
-                .unwrap_or_else(|| crate::db::timestamp(st.clock.now())[..10].to_owned());
+            let mut conn = st.db.reader.acquire().await?;
+            let program = super::db::program::program(&mut conn).await?;
+            // Today in the shop's calendar.
+            let date = imp::date("date", &date)?.unwrap_or_else(|| {
+                crate::db::local_day(&program.settings.time_zone, st.clock.now()).0
+            });
             let format = time::macros::format_description!("[year]-[month]-[day]");
             let weekday = time::Date::parse(&date, &format)
                 .map_err(|_| AppError::field("date", Msg::DateInvalid))?
@@ -356,8 +371,6 @@ pub async fn preview_earning(
                 .number_from_monday();
             let id = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
             let (tier_id, location_id) = (id(tier_id), id(location_id));
-            let mut conn = st.db.reader.acquire().await?;
-            let program = super::db::program::program(&mut conn).await?;
             let tier_pct = program
                 .tiers
                 .iter()

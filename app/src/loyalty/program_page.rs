@@ -131,6 +131,9 @@ fn SettingsCard(p: Program, action: ServerAction<SaveSettings>, can_edit: bool) 
                     <SelectField name="downgrade" id="downgrade" options=downgrades selected=s.downgrade.as_str() error>
                         {t!(i18n, program.downgrade)}
                     </SelectField>
+                    <Field name="time_zone" error value=s.time_zone.clone() hint=ViewFn::from(move || t!(i18n, program.time_zone_hint))>
+                        {t!(i18n, program.time_zone)}
+                    </Field>
                     {can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
                 </fieldset>
             </ActionForm>

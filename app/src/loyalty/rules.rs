@@ -83,6 +83,8 @@ pub struct Settings {
     pub qualification_months: u32,
     /// Downgrade policy at a period's end.
     pub downgrade: Downgrade,
+    /// The shop's time zone (IANA name): bonus weekdays and dates follow its calendar.
+    pub time_zone: String,
 }
 
 /// A tier.
@@ -385,6 +387,7 @@ mod tests {
 
     fn settings(rate: i64, rounding: Rounding) -> Settings {
         Settings {
+            time_zone: "UTC".into(),
             currency: "EUR".into(),
             rate_hundredths: rate,
             rounding,

@@ -117,10 +117,12 @@ pub enum MovementKind {
     Bonus,
     /// Given to make up for a problem.
     Goodwill,
+    /// Given back for a reward code that expired unused (where the reward says so).
+    RewardReturn,
 }
 
 impl MovementKind {
-    const ALL: [MovementKind; 7] = [
+    const ALL: [MovementKind; 8] = [
         Self::Earn,
         Self::Redeem,
         Self::RefundReversal,
@@ -128,6 +130,7 @@ impl MovementKind {
         Self::Adjustment,
         Self::Bonus,
         Self::Goodwill,
+        Self::RewardReturn,
     ];
 
     /// The database name.
@@ -140,6 +143,7 @@ impl MovementKind {
             Self::Adjustment => "adjustment",
             Self::Bonus => "bonus",
             Self::Goodwill => "goodwill",
+            Self::RewardReturn => "reward_return",
         }
     }
 

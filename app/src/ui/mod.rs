@@ -46,6 +46,14 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::PhoneInvalid => t_string!(i18n, errors.phone_invalid),
         Msg::PhoneUnavailable => t_string!(i18n, errors.phone_unavailable),
         Msg::PhoneNeededForSms => t_string!(i18n, errors.phone_needed_for_sms),
+        Msg::TimeZoneInvalid => t_string!(i18n, errors.time_zone_invalid),
+        Msg::RewardUnavailable => t_string!(i18n, errors.reward_unavailable),
+        Msg::RewardTierTooLow => t_string!(i18n, errors.reward_tier_too_low),
+        Msg::RewardOutOfStock => t_string!(i18n, errors.reward_out_of_stock),
+        Msg::CodeUnknown => t_string!(i18n, errors.code_unknown),
+        Msg::CodeExpired => t_string!(i18n, errors.code_expired),
+        Msg::StockInvalid => t_string!(i18n, errors.stock_invalid),
+        Msg::DaysInvalid => t_string!(i18n, errors.days_invalid),
     }
 }
 
@@ -66,6 +74,17 @@ pub fn error_view(err: &AppError, include_fields: bool) -> Option<AnyView> {
         AppError::Unauthorized => t!(i18n, errors.unauthorized).into_any(),
         AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
         AppError::NotFound => t!(i18n, errors.not_found).into_any(),
+        AppError::CodeUsed { used_at, location } => {
+            let (used_at, location) = (used_at.clone(), location.clone());
+            let locale = move || crate::i18n::LocaleExt::as_str(i18n.get_locale());
+            t!(
+                i18n,
+                errors.code_used,
+                date = move || crate::i18n::format::date(locale(), &used_at),
+                location = move || location.clone()
+            )
+            .into_any()
+        }
         AppError::BadRequest | AppError::Conflict { .. } | AppError::Internal => {
             t!(i18n, errors.generic).into_any()
         }

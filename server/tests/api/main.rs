@@ -6,6 +6,7 @@ mod crash;
 mod helpers;
 mod ledger;
 mod program;
+mod rewards;
 mod security;
 mod sessions;
 mod staff;

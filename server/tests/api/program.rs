@@ -243,6 +243,73 @@ async fn purchases_earn_by_rate_rounding_bonus_rules_and_tier_multiplier() {
 }
 
 #[tokio::test]
+async fn bonus_days_follow_the_shops_time_zone() {
+    let s = shop().await;
+    let set_zone = |zone: Option<&'static str>| {
+        let manager = &s.manager;
+        async move {
+            let mut form = vec![
+                ("currency", "EUR"),
+                ("rate", "1"),
+                ("rounding", "down"),
+                ("expiry_months", "12"),
+                ("qualification_months", "12"),
+                ("downgrade", "one_tier"),
+            ];
+            if let Some(zone) = zone {
+                form.push(("time_zone", zone));
+            }
+            manager.call("program/settings", &form).await
+        }
+    };
+    // Monday 23:30 in UTC is already Tuesday (the demo's double-points day) in Stockholm.
+    s.app.config.clock.set(datetime!(2027-01-04 23:30 UTC));
+    assert_eq!(set_zone(Some("UTC")).await.status(), 200);
+    assert_eq!(s.buy("10", "utc").await["purchase"]["points"], 10);
+    let saved: Value = set_zone(Some(" europe/stockholm "))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        saved["time_zone"], "Europe/Stockholm",
+        "stored by its canonical name"
+    );
+    assert_eq!(s.buy("10", "stockholm").await["purchase"]["points"], 20);
+    let preview: Value = s
+        .manager
+        .call(
+            "program/preview",
+            &[
+                ("amount", "10"),
+                ("tier_id", ""),
+                ("location_id", ""),
+                ("date", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        preview["total"], 20,
+        "the preview's today is the shop's today"
+    );
+    // Left out, the zone stays; a zone nobody knows is refused.
+    let kept: Value = set_zone(None).await.json().await.expect("json");
+    assert_eq!(kept["time_zone"], "Europe/Stockholm");
+    let res = set_zone(Some("Mars/Olympus_Mons")).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        json!({"Validation": {"field": "time_zone", "message_key": "time_zone_invalid"}})
+    );
+    // In Stockholm the Tuesday ends at 23:00 UTC.
+    s.app.config.clock.set(datetime!(2027-01-05 23:30 UTC));
+    assert_eq!(s.buy("10", "wednesday").await["purchase"]["points"], 10);
+}
+
+#[tokio::test]
 async fn purchases_refuse_bad_input_with_field_errors() {
     let s = shop().await;
     let member = s.member_id.to_string();

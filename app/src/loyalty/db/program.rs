@@ -15,7 +15,8 @@ fn decode(what: &str) -> sqlx::Error {
 /// The program settings.
 pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Error> {
     let r = sqlx::query(
-        "SELECT currency, rate_hundredths, rounding, expiry_months, qualification_months, downgrade
+        "SELECT currency, rate_hundredths, rounding, expiry_months, qualification_months, downgrade,
+                time_zone
          FROM program_settings WHERE id = 1",
     )
     .fetch_one(conn)
@@ -31,6 +32,7 @@ pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Err
         expiry_months: expiry.and_then(|m| u32::try_from(m).ok()),
         qualification_months: u32::try_from(qualification).map_err(|_| decode("period"))?,
         downgrade: Downgrade::parse(&downgrade).ok_or_else(|| decode("downgrade"))?,
+        time_zone: r.try_get("time_zone")?,
     })
 }
 
@@ -42,7 +44,8 @@ pub async fn save_settings(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE program_settings SET currency = ?, rate_hundredths = ?, rounding = ?,
-           expiry_months = ?, qualification_months = ?, downgrade = ?, updated_at = ? WHERE id = 1",
+           expiry_months = ?, qualification_months = ?, downgrade = ?, time_zone = ?, updated_at = ?
+         WHERE id = 1",
     )
     .bind(&s.currency)
     .bind(s.rate_hundredths)
@@ -50,6 +53,7 @@ pub async fn save_settings(
     .bind(s.expiry_months)
     .bind(s.qualification_months)
     .bind(s.downgrade.as_str())
+    .bind(&s.time_zone)
     .bind(at)
     .execute(conn)
     .await?;

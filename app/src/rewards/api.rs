@@ -1,0 +1,229 @@
+//! Reward server functions: the catalog (members see what they may take and why not), taking a
+//! reward for points (members, idempotent), a member's codes, using a code at the counter
+//! (staff, idempotent) and keeping the catalog (managers and owners, audited).
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+
+use leptos::prelude::*;
+
+use super::types::{Offered, RewardCode};
+use crate::error::AppError;
+
+/// The catalog: for a member, the active rewards with why they may not take each; for staff,
+/// every reward (`blocked` empty).
+#[server(prefix = "/api", endpoint = "rewards/catalog")]
+pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            if me.role == Role::Member {
+                return Ok(super::engine::offered(&mut conn, me.id, st.clock.now()).await?);
+            }
+            Ok(super::engine::list(&mut conn, false)
+                .await?
+                .into_iter()
+                .map(|(reward, _)| Offered {
+                    reward,
+                    blocked: None,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Takes a reward for the signed-in member's points and returns its single-use code.
+#[server(prefix = "/api", endpoint = "rewards/redeem")]
+pub async fn redeem_reward(
+    reward_id: i64,
+    idempotency_key: String,
+) -> Result<RewardCode, AppError> {
+    use crate::{
+        accounts::Role,
+        idempotency::{self, Begun},
+        server::*,
+    };
+    respond(
+        async move {
+            let me = require(Role::Member)?;
+            if me.role != Role::Member {
+                return Err(AppError::Forbidden);
+            }
+            let st = state()?;
+            let (db, now) = (st.db.clone(), st.clock.now());
+            let request = serde_json::json!({ "reward": reward_id }).to_string();
+            st.db
+                .on_writer(async move {
+                    let mut once =
+                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
+                            Begun::Replay(first) => return Ok(first),
+                            Begun::New(once) => once,
+                        };
+                    let key = once.key().to_owned();
+                    let code =
+                        super::engine::redeem(once.conn(), me.id, reward_id, &key, now).await?;
+                    once.finish(&code).await?;
+                    Ok(code)
+                })
+                .await
+        }
+        .await,
+    )
+}
+
+/// The signed-in member's codes, newest first.
+#[server(prefix = "/api", endpoint = "rewards/mine")]
+pub async fn my_rewards() -> Result<Vec<RewardCode>, AppError> {
+    use crate::server::*;
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            Ok(super::engine::codes_of(&mut conn, me.id, st.clock.now()).await?)
+        }
+        .await,
+    )
+}
+
+/// Uses a member's code at the counter (any staff). `code` as typed or scanned.
+#[server(prefix = "/api", endpoint = "rewards/use")]
+pub async fn use_code(
+    code: String,
+    location_id: Option<i64>,
+    idempotency_key: String,
+) -> Result<RewardCode, AppError> {
+    use crate::{
+        accounts::Role,
+        error::Msg,
+        idempotency::{self, Begun},
+        server::*,
+    };
+    respond(
+        async move {
+            let me = require(Role::Staff)?;
+            let code = super::types::parse_code(&code)
+                .ok_or_else(|| AppError::field("code", Msg::CodeUnknown))?;
+            let location_id =
+                location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
+            let st = state()?;
+            let (db, now) = (st.db.clone(), st.clock.now());
+            let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
+            st.db
+                .on_writer(async move {
+                    let mut once =
+                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
+                            Begun::Replay(first) => return Ok(first),
+                            Begun::New(once) => once,
+                        };
+                    let used =
+                        super::engine::consume(once.conn(), &code, location_id, me.id, now).await?;
+                    once.finish(&used).await?;
+                    Ok(used)
+                })
+                .await
+        }
+        .await,
+    )
+}
+
+/// Adds (`id` empty) or changes a reward (managers and owners). `stock` empty: no limit;
+/// dates `YYYY-MM-DD` or empty; `min_tier_id` empty: any tier.
+#[server(prefix = "/api", endpoint = "rewards/save")]
+pub async fn save_reward(
+    id: Option<i64>,
+    name: String,
+    description: String,
+    cost: String,
+    stock: String,
+    starts_on: String,
+    ends_on: String,
+    min_tier_id: Option<String>,
+    icon: String,
+    valid_days: String,
+    refund_if_unused: Option<String>,
+    active: Option<String>,
+) -> Result<super::types::Reward, AppError> {
+    use super::types::{ICONS, Reward};
+    use crate::{
+        db::timestamp,
+        error::Msg,
+        loyalty::program_api::imp::{audit, date, manager_write, name as valid_name},
+    };
+    crate::server::respond(
+        async move {
+            let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>, msg| {
+                raw.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| AppError::field(field, msg))
+            };
+            let description = description.trim().to_owned();
+            if description.chars().count() > 300 {
+                return Err(AppError::field("description", Msg::ReasonTooLong));
+            }
+            let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
+            if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+                && e < s
+            {
+                return Err(AppError::field("ends_on", Msg::DateInvalid));
+            }
+            let icon = icon.trim().to_owned();
+            if !ICONS.iter().any(|(k, _)| *k == icon) {
+                return Err(AppError::BadRequest);
+            }
+            let tier = min_tier_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| t.parse::<i64>().map_err(|_| AppError::BadRequest))
+                .transpose()?;
+            let mut reward = Reward {
+                id: id.unwrap_or(0),
+                name: valid_name(&name)?,
+                description,
+                cost: number("cost", &cost, 1..=10_000_000, Msg::PointsInvalid)?,
+                stock: match stock.trim() {
+                    "" => None,
+                    s => Some(number("stock", s, 0..=1_000_000, Msg::StockInvalid)?),
+                },
+                starts_on,
+                ends_on,
+                min_tier: None,
+                icon,
+                valid_days: number("valid_days", &valid_days, 1..=365, Msg::DaysInvalid)?,
+                refund_if_unused: refund_if_unused.is_some_and(|v| v == "true" || v == "on"),
+                active: active.is_none_or(|v| v == "true" || v == "on"),
+            };
+            let (me, st, mut tx) = manager_write().await?;
+            if let Some(tier) = tier {
+                let name: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM tiers WHERE id = ?")
+                        .bind(tier)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
+            }
+            let at = timestamp(st.clock.now());
+            reward.id = super::engine::save(&mut tx, &reward, &at).await?;
+            let detail = serde_json::to_string(&reward).unwrap_or_default();
+            audit(
+                &mut tx,
+                &me,
+                "rewards.save",
+                &format!("reward:{}", reward.id),
+                &detail,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(reward)
+        }
+        .await,
+    )
+}

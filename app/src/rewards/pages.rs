@@ -1,0 +1,216 @@
+//! `/me/rewards`: what a member can take for their points and the codes they hold; the
+//! counter's "use a reward code" form. Plain forms, so both work before the WASM loads.
+
+use leptos::{form::ActionForm, prelude::*};
+
+use super::{
+    api::{RedeemReward, UseCode, my_rewards, reward_catalog},
+    types::{CodeStatus, Offered, RewardCode, icon, show_code},
+};
+use crate::{
+    error::AppError,
+    i18n::{
+        LocaleExt as _,
+        format::{self, Plural, plural},
+        t, use_i18n,
+    },
+    ui::{Field, FormError, Loading, PageTitle, SelectField, error_text, error_view, last_error},
+};
+
+/// The member's rewards page.
+#[component]
+pub fn RewardsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let redeem = ServerAction::<RedeemReward>::new();
+    let data = Resource::new(
+        move || redeem.version().get(),
+        |_| async { Ok::<_, AppError>((reward_catalog().await?, my_rewards().await?)) },
+    );
+    let error = last_error(redeem);
+    view! {
+        <section class="rewards">
+            <PageTitle>{t!(i18n, rewards.title)}</PageTitle>
+            <FormError error include_fields=true />
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                        Ok((catalog, codes)) => {
+                            // A double tap replays the first redemption; a new one gets a new key.
+                            let latest = codes.first().map_or(0, |c| c.id);
+                            view! {
+                                <section class="card" aria-labelledby="my-rewards">
+                                    <h2 id="my-rewards">{t!(i18n, rewards.mine_title)}</h2>
+                                    <CodeList codes />
+                                </section>
+                                <section class="card" aria-labelledby="catalog">
+                                    <h2 id="catalog">{t!(i18n, rewards.catalog_title)}</h2>
+                                    <Catalog catalog redeem latest />
+                                </section>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Catalog(
+    catalog: Vec<Offered>,
+    redeem: ServerAction<RedeemReward>,
+    latest: i64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    if catalog.is_empty() {
+        return view! { <p class="hint">{t!(i18n, rewards.none_offered)}</p> }.into_any();
+    }
+    view! {
+        <ul class="reward-list">
+            {catalog.into_iter().map(|Offered { reward, blocked }| {
+                let cost = reward.cost;
+                let label = format!("reward-title-{}", reward.id);
+                let key = format!("reward-{}-{latest}", reward.id);
+                let stock = reward.stock;
+                let tier = reward.min_tier.clone().map(|(_, name)| name);
+                let ends = reward.ends_on.clone();
+                let days = reward.valid_days;
+                view! {
+                    <li class="reward">
+                        <span class="reward-icon" aria-hidden="true">{icon(&reward.icon)}</span>
+                        <div class="reward-body">
+                            <h3 id=label.clone()>{reward.name.clone()}</h3>
+                            {(!reward.description.is_empty()).then(|| view! { <p>{reward.description.clone()}</p> })}
+                            <p class="reward-cost">
+                                {move || {
+                                    let n = format::number(locale(), cost);
+                                    match plural(locale(), cost) {
+                                        Plural::One => t!(i18n, rewards.cost_sg, points = move || n.clone()).into_any(),
+                                        Plural::Zero => t!(i18n, rewards.cost_pl0, points = move || n.clone()).into_any(),
+                                        Plural::Other => t!(i18n, rewards.cost_pl, points = move || n.clone()).into_any(),
+                                    }
+                                }}
+                            </p>
+                            <p class="hint">
+                                {t!(i18n, rewards.valid_days, days = move || days)}
+                                {stock.map(|n| view! { " " {t!(i18n, rewards.stock_left, count = move || format::number(locale(), n))} })}
+                                {tier.map(|name| view! { " " {t!(i18n, rewards.min_tier, tier = move || name.clone())} })}
+                                {ends.map(|d| view! { " " {t!(i18n, rewards.until, date = move || format::date(locale(), &d))} })}
+                            </p>
+                            <p class="hint">
+                                {if reward.refund_if_unused {
+                                    t!(i18n, rewards.rule_returns).into_any()
+                                } else {
+                                    t!(i18n, rewards.rule_no_return).into_any()
+                                }}
+                            </p>
+                            {match blocked {
+                                Some(why) => view! { <p class="notice-plain">{move || error_text(why)}</p> }.into_any(),
+                                None => view! {
+                                    <ActionForm action=redeem attr:class="inline-form" attr:aria-labelledby=label>
+                                        <input type="hidden" name="reward_id" value=reward.id />
+                                        <input type="hidden" name="idempotency_key" value=key />
+                                        <button type="submit" class="button primary">{t!(i18n, rewards.redeem_submit)}</button>
+                                    </ActionForm>
+                                }.into_any(),
+                            }}
+                        </div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The member's codes: active ones with the code as text and QR, then used and expired ones.
+#[component]
+fn CodeList(codes: Vec<RewardCode>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    if codes.is_empty() {
+        return view! { <p class="hint">{t!(i18n, rewards.none_yet)}</p> }.into_any();
+    }
+    view! {
+        <ul class="code-list">
+            {codes.into_iter().map(|c| {
+                let shown = show_code(&c.code);
+                let qr = format!("/me/rewards/{}.svg", c.code);
+                let (expires, used_at) = (c.expires_at.clone(), c.used_at.clone().unwrap_or_default());
+                let location = c.used_location.clone().unwrap_or_default();
+                let status = c.status;
+                let class = match status {
+                    CodeStatus::Active => "code active",
+                    CodeStatus::Used => "code used",
+                    CodeStatus::Expired => "code expired",
+                };
+                view! {
+                    <li class=class>
+                        <p class="code-reward"><span aria-hidden="true">{icon(&c.icon)}</span> " " {c.reward.clone()}</p>
+                        {match status {
+                            CodeStatus::Active => view! {
+                                <img src=qr width="148" height="148" alt=move || crate::i18n::t_string!(i18n, rewards.qr_alt) />
+                                <p class="code-text">{shown}</p>
+                                <p class="hint">
+                                    {t!(i18n, rewards.show_at_counter)} " "
+                                    {t!(i18n, rewards.valid_until, date = move || format::date(locale(), &expires))}
+                                </p>
+                                <p class="hint">
+                                    {if c.refund_if_unused {
+                                        t!(i18n, rewards.rule_returns).into_any()
+                                    } else {
+                                        t!(i18n, rewards.rule_no_return).into_any()
+                                    }}
+                                </p>
+                            }.into_any(),
+                            CodeStatus::Used => view! {
+                                <p class="code-text">{shown}</p>
+                                <p class="status">{t!(i18n, rewards.used_on, date = move || format::date(locale(), &used_at), location = move || location.clone())}</p>
+                            }.into_any(),
+                            CodeStatus::Expired => view! {
+                                <p class="code-text">{shown}</p>
+                                <p class="status">{t!(i18n, rewards.expired_on, date = move || format::date(locale(), &expires))}</p>
+                            }.into_any(),
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The counter's form for a member's reward code (typed or scanned).
+#[component]
+pub fn UseCodeForm(locations: Vec<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<UseCode>::new();
+    let error = last_error(action);
+    // One key per form shown: a double submit replays; the next code gets a fresh form.
+    let key = move || format!("use-code-{}", action.version().get());
+    view! {
+        <section class="card" aria-labelledby="use-code-title">
+            <h2 id="use-code-title">{t!(i18n, rewards.use_title)}</h2>
+            <ActionForm action attr:novalidate=true attr:class="use-code">
+                <FormError error />
+                <input type="hidden" name="idempotency_key" value=key />
+                <Field name="code" id="use-code" error hint=ViewFn::from(move || t!(i18n, rewards.code_hint))>
+                    {t!(i18n, rewards.code_label)}
+                </Field>
+                <SelectField name="location_id" id="use-code-location" options=locations error>
+                    {t!(i18n, counter.location_label)}
+                </SelectField>
+                <button type="submit" class="button primary">{t!(i18n, rewards.use_submit)}</button>
+            </ActionForm>
+            <div role="status">
+                {move || action.value().get().and_then(Result::ok).map(|c| {
+                    let name = c.reward.clone();
+                    view! { <p class="notice">{t!(i18n, rewards.used_ok, reward = move || name.clone())}</p> }
+                })}
+            </div>
+        </section>
+    }
+}

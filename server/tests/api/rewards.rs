@@ -1,0 +1,451 @@
+//! Rewards over HTTP: taking a reward for points gives a single-use code; the code is used
+//! once however many tills try at the same moment; stock holds under concurrent takers; the
+//! catalog's rules (tier, dates, points) are enforced; unused codes expire through the sweeper
+//! and give their points back once where the reward says so.
+
+use crate::helpers::{TestApp, error_json, spawn_app};
+use serde_json::{Value, json};
+use time::{OffsetDateTime, macros::datetime};
+
+/// A Wednesday (no demo bonus).
+const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
+
+struct Shop {
+    app: TestApp,
+    manager: TestApp,
+    staff: TestApp,
+    member: TestApp,
+    member_id: i64,
+    main_street: i64,
+}
+
+async fn shop() -> Shop {
+    let app = spawn_app()
+        .await
+        .with_demo()
+        .await
+        .with_empty_ledger()
+        .await;
+    app.config.clock.set(WED);
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    let member = app.other_client();
+    let res = member
+        .sign_up("new@example.com", "a long password", "Nora", "en")
+        .await;
+    assert_eq!(res.status(), 200);
+    let member_id = member.me().await["id"].as_i64().expect("member id");
+    let main_street: i64 =
+        sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
+            .fetch_one(&app.db().await)
+            .await
+            .expect("location");
+    Shop {
+        app,
+        manager,
+        staff,
+        member,
+        member_id,
+        main_street,
+    }
+}
+
+impl Shop {
+    /// Adds a reward; `extra` overrides the defaults (cost 150, no stock limit, 30 days).
+    async fn reward(&self, name: &str, extra: &[(&str, &str)]) -> i64 {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("name", name),
+            ("description", ""),
+            ("cost", "150"),
+            ("stock", ""),
+            ("starts_on", ""),
+            ("ends_on", ""),
+            ("min_tier_id", ""),
+            ("icon", "coffee"),
+            ("valid_days", "30"),
+        ];
+        for (k, v) in extra {
+            form.retain(|(f, _)| f != k);
+            form.push((k, v));
+        }
+        let res = self.manager.call("rewards/save", &form).await;
+        assert_eq!(res.status(), 200, "save reward {name}");
+        res.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id")
+    }
+
+    /// Gives the member `euros` points through a purchase.
+    async fn earn(&self, euros: &str) {
+        let (member, location) = (self.member_id.to_string(), self.main_street.to_string());
+        let res = self
+            .staff
+            .call(
+                "loyalty/purchase",
+                &[
+                    ("member_id", member.as_str()),
+                    ("amount", euros),
+                    ("currency", "EUR"),
+                    ("location_id", location.as_str()),
+                    ("idempotency_key", &format!("earn-{euros}-{}", rand_key())),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+
+    async fn redeem(&self, reward: i64, key: &str) -> reqwest::Response {
+        self.member
+            .call(
+                "rewards/redeem",
+                &[
+                    ("reward_id", &reward.to_string()),
+                    ("idempotency_key", &format!("redeem-{key}")),
+                ],
+            )
+            .await
+    }
+
+    async fn balance(&self) -> i64 {
+        let v: Value = self
+            .member
+            .call("loyalty/points", &[])
+            .await
+            .json()
+            .await
+            .expect("json");
+        v["balance"].as_i64().expect("balance")
+    }
+
+    async fn use_code(&self, staff: &TestApp, code: &str, key: &str) -> reqwest::Response {
+        staff
+            .call(
+                "rewards/use",
+                &[
+                    ("code", code),
+                    ("location_id", &self.main_street.to_string()),
+                    ("idempotency_key", &format!("use-{key}")),
+                ],
+            )
+            .await
+    }
+
+    async fn my_codes(&self) -> Vec<Value> {
+        let v: Value = self
+            .member
+            .call("rewards/mine", &[])
+            .await
+            .json()
+            .await
+            .expect("json");
+        v.as_array().expect("codes").clone()
+    }
+
+    async fn sweep(&self, at: OffsetDateTime) -> app::loyalty::engine::Sweep {
+        let db = server::open_database(&self.app.config).await.expect("db");
+        let done = app::loyalty::engine::sweep(&db, at).await.expect("sweep");
+        db.close().await;
+        done
+    }
+}
+
+fn rand_key() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+#[tokio::test]
+async fn a_code_is_used_once_even_when_a_hundred_tills_try_at_once() {
+    let s = shop().await;
+    let coffee = s.reward("Free coffee", &[]).await;
+    s.earn("200").await;
+    let res = s.redeem(coffee, "one").await;
+    assert_eq!(res.status(), 200);
+    let code: Value = res.json().await.expect("json");
+    assert_eq!(s.balance().await, 50, "150 of 200 points left the balance");
+    let text = code["code"].as_str().expect("code").to_owned();
+    assert_eq!(text.len(), 10);
+    assert_eq!(code["status"], "active");
+    // The same request again (a double tap) is the same code, not a second one.
+    let again: Value = s.redeem(coffee, "one").await.json().await.expect("json");
+    assert_eq!(again["code"], text.as_str());
+    assert_eq!(s.balance().await, 50);
+
+    // As typed from a phone screen: grouped, lower case.
+    let typed = format!("{}-{}-{}", &text[..4], &text[4..7], &text[7..]).to_lowercase();
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let staff = s.staff.other_client_sharing_session();
+            let (typed, location) = (typed.clone(), s.main_street.to_string());
+            tokio::spawn(async move {
+                let res = staff
+                    .call(
+                        "rewards/use",
+                        &[
+                            ("code", typed.as_str()),
+                            ("location_id", location.as_str()),
+                            ("idempotency_key", &format!("till-key-{i}")),
+                        ],
+                    )
+                    .await;
+                let status = res.status().as_u16();
+                (status, res.json::<Value>().await.expect("json"))
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match status {
+            200 => ok += 1,
+            409 => {
+                assert_eq!(body["CodeUsed"]["location"], "Main Street");
+                assert_eq!(body["CodeUsed"]["used_at"], "2027-01-06T12:00:00Z");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(ok, 1, "exactly one till used the code");
+    let codes = s.my_codes().await;
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0]["status"], "used");
+    assert_eq!(codes[0]["used_location"], "Main Street");
+    assert_eq!(s.balance().await, 50, "using a code moves no points");
+}
+
+#[tokio::test]
+async fn stock_holds_under_twenty_concurrent_takers_and_refused_ones_keep_their_points() {
+    let s = shop().await;
+    let voucher = s
+        .reward("10 € voucher", &[("cost", "10"), ("stock", "5")])
+        .await;
+    s.earn("200").await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let member = s.member.other_client_sharing_session();
+            tokio::spawn(async move {
+                member
+                    .call(
+                        "rewards/redeem",
+                        &[
+                            ("reward_id", &voucher.to_string()),
+                            ("idempotency_key", &format!("take-key-{i}")),
+                        ],
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let (mut ok, mut refused) = (0, 0);
+    for t in tasks {
+        let res = t.await.expect("task");
+        match res.status().as_u16() {
+            200 => ok += 1,
+            422 => {
+                assert_eq!(
+                    error_json(res).await,
+                    json!({"Validation": {"field": "reward_id", "message_key": "reward_out_of_stock"}})
+                );
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((ok, refused), (5, 15));
+    assert_eq!(
+        s.balance().await,
+        200 - 5 * 10,
+        "only the five taken cost points"
+    );
+    assert_eq!(s.my_codes().await.len(), 5);
+    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = ?")
+        .bind(voucher)
+        .fetch_one(&s.app.db().await)
+        .await
+        .expect("stock");
+    assert_eq!(stock, Some(0));
+    let catalog: Value = s
+        .member
+        .call("rewards/catalog", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(catalog[0]["blocked"], "reward_out_of_stock");
+}
+
+#[tokio::test]
+async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_rewards() {
+    let s = shop().await;
+    let gold: i64 = sqlx::query_scalar("SELECT id FROM tiers WHERE name = 'Gold'")
+        .fetch_one(&s.app.db().await)
+        .await
+        .expect("gold");
+    let gold = gold.to_string();
+    let for_gold = s
+        .reward("Gold gift", &[("cost", "10"), ("min_tier_id", &gold)])
+        .await;
+    let later = s
+        .reward(
+            "January treat",
+            &[("cost", "10"), ("starts_on", "2027-01-07")],
+        )
+        .await;
+    let dear = s.reward("Big hamper", &[("cost", "5000")]).await;
+    s.earn("100").await;
+    let field = |key: &str| json!({"Validation": {"field": "reward_id", "message_key": key}});
+    for (reward, key) in [
+        (for_gold, "reward_tier_too_low"),
+        (later, "reward_unavailable"),
+        (dear, "insufficient_points"),
+    ] {
+        let res = s.redeem(reward, &format!("r{reward}")).await;
+        assert_eq!(res.status(), 422, "{key}");
+        assert_eq!(error_json(res).await, field(key));
+    }
+    assert_eq!(s.balance().await, 100, "refusals cost nothing");
+    // The catalog says the same before anyone tries.
+    let catalog: Value = s
+        .member
+        .call("rewards/catalog", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let blocked: Vec<(String, Value)> = catalog
+        .as_array()
+        .expect("catalog")
+        .iter()
+        .map(|o| {
+            (
+                o["reward"]["name"].as_str().expect("name").to_owned(),
+                o["blocked"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            ("Gold gift".to_owned(), json!("reward_tier_too_low")),
+            ("January treat".to_owned(), json!("reward_unavailable")),
+            ("Big hamper".to_owned(), json!("insufficient_points")),
+        ]
+    );
+    // The next day the treat is offered.
+    s.app.config.clock.set(datetime!(2027-01-07 09:00 UTC));
+    assert_eq!(s.redeem(later, "next-day").await.status(), 200);
+    assert_eq!(s.balance().await, 90);
+
+    // Staff use codes; they do not take rewards. Members take rewards; they do not use codes.
+    let res = s
+        .staff
+        .call(
+            "rewards/redeem",
+            &[
+                ("reward_id", &later.to_string()),
+                ("idempotency_key", "staff-take"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let code = s.my_codes().await[0]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    assert_eq!(s.use_code(&s.member, &code, "self").await.status(), 403);
+    // Nobody else sees the member's code.
+    let other = s.app.other_client();
+    other
+        .sign_up("other@example.com", "a long password", "Olle", "en")
+        .await;
+    let qr = |client: &TestApp| {
+        client
+            .client
+            .get(client.url(&format!("/me/rewards/{code}.svg")))
+            .send()
+    };
+    assert_eq!(qr(&s.member).await.expect("qr").status(), 200);
+    assert_eq!(qr(&other).await.expect("qr").status(), 404);
+    // Unknown and mistyped codes get a field error.
+    let res = s.use_code(&s.staff, "AAAA-BBB-CCC", "unknown").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        json!({"Validation": {"field": "code", "message_key": "code_unknown"}})
+    );
+    // Only managers keep the catalog.
+    let res = s
+        .staff
+        .call("rewards/save", &[("name", "Sneaky"), ("cost", "1")])
+        .await;
+    assert!(
+        matches!(res.status().as_u16(), 400 | 403),
+        "{}",
+        res.status()
+    );
+}
+
+#[tokio::test]
+async fn unused_codes_expire_and_give_points_back_once_where_the_reward_says_so() {
+    let s = shop().await;
+    let keeps = s
+        .reward("Muffin", &[("cost", "40"), ("valid_days", "7")])
+        .await;
+    let returns = s
+        .reward(
+            "Cake",
+            &[
+                ("cost", "50"),
+                ("valid_days", "7"),
+                ("refund_if_unused", "on"),
+            ],
+        )
+        .await;
+    s.earn("100").await;
+    assert_eq!(s.redeem(keeps, "muffin").await.status(), 200);
+    assert_eq!(s.redeem(returns, "cake").await.status(), 200);
+    assert_eq!(s.balance().await, 10);
+    let cake = s
+        .my_codes()
+        .await
+        .iter()
+        .find(|c| c["reward"] == "Cake")
+        .map(|c| c["code"].as_str().expect("code").to_owned())
+        .expect("cake code");
+
+    let week_later = datetime!(2027-01-13 12:00 UTC);
+    s.app.config.clock.set(week_later);
+    let res = s.use_code(&s.staff, &cake, "late").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        json!({"Validation": {"field": "code", "message_key": "code_expired"}})
+    );
+    let first = s.sweep(week_later).await;
+    assert_eq!((first.codes, first.returned), (2, 50));
+    let second = s.sweep(week_later).await;
+    assert_eq!((second.codes, second.returned), (0, 0), "safe to run twice");
+    assert_eq!(
+        s.balance().await,
+        60,
+        "the cake's 50 points came back, the muffin's did not"
+    );
+    let statuses: Vec<Value> = s
+        .my_codes()
+        .await
+        .iter()
+        .map(|c| c["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("expired"), json!("expired")]);
+    let history: Value = s
+        .member
+        .call("loyalty/history", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(history["movements"][0]["kind"], "reward_return");
+    assert_eq!(history["movements"][0]["amount"], 50);
+    assert_eq!(history["movements"][0]["reason"], "Cake");
+}
