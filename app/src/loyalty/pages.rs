@@ -19,6 +19,7 @@ use super::{
 };
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    rewards::UseCodeForm,
     ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
 };
 
@@ -53,6 +54,7 @@ pub fn CounterPage() -> impl IntoView {
             actions.refund.version().get(),
         )
     };
+    let places = Resource::new(|| (), |_| super::program_api::program_rules());
     let found = Resource::new(source, |(q, ..)| async move {
         if q.trim().is_empty() {
             Ok(None)
@@ -71,6 +73,14 @@ pub fn CounterPage() -> impl IntoView {
                 <button type="submit" class="button primary">{t!(i18n, counter.find_submit)}</button>
             </Form>
         </section>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                places.await.ok().map(|p| {
+                    let locations = p.locations.into_iter().map(|l| (l.id.to_string(), l.name)).collect();
+                    view! { <UseCodeForm locations /> }
+                })
+            })}
+        </Transition>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match found.await {

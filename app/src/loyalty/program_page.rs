@@ -13,7 +13,12 @@ use super::{
 };
 use crate::{
     accounts::{Role, use_auth},
+    error::AppError,
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    rewards::{
+        admin::RewardsCard,
+        api::{SaveReward, reward_catalog},
+    },
     ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
 };
 
@@ -39,6 +44,8 @@ pub fn ProgramPage() -> impl IntoView {
     let bonus = ServerAction::<AddBonusRule>::new();
     let active = ServerAction::<SetBonusRuleActive>::new();
     let location = ServerAction::<AddLocation>::new();
+    let reward = ServerAction::<SaveReward>::new();
+    let rewards = Resource::new(move || reward.version().get(), |_| reward_catalog());
     let program = Resource::new(
         move || {
             (
@@ -62,13 +69,15 @@ pub fn ProgramPage() -> impl IntoView {
                     .ok()
                     .flatten()
                     .is_some_and(|u| u.role.at_least(Role::Manager));
-                match program.await {
+                let loaded = async { Ok::<_, AppError>((program.await?, rewards.await?)) };
+                match loaded.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(p) => view! {
+                    Ok((p, catalog)) => view! {
                         <SettingsCard p=p.clone() action=settings can_edit />
                         {can_edit.then(|| view! { <PreviewCard p=p.clone() /> })}
                         <TiersCard p=p.clone() action=tier can_edit />
                         <BonusCard p=p.clone() action=bonus toggle=active can_edit />
+                        <RewardsCard p=p.clone() rewards=catalog action=reward can_edit />
                         <LocationsCard p action=location can_edit />
                     }
                     .into_any(),

@@ -48,6 +48,7 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
                             <h2>{t!(i18n, points.activity)}</h2>
                             <MovementTable movements=summary.recent />
                             <p><A href="/me/history">{t!(i18n, points.all_history)}</A></p>
+                            <p><A href="/me/rewards">{t!(i18n, rewards.see_all)}</A></p>
                         </section>
                     })
                 })}

@@ -175,7 +175,7 @@ pub async fn save_reward(
                 return Err(AppError::field("ends_on", Msg::DateInvalid));
             }
             let icon = icon.trim().to_owned();
-            if !ICONS.iter().any(|(k, _)| *k == icon) {
+            if !ICONS.contains(&icon.as_str()) {
                 return Err(AppError::BadRequest);
             }
             let tier = min_tier_id

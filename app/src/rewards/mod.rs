@@ -1,6 +1,7 @@
 //! Rewards: a catalog of things members take for points, each giving a single-use code that
 //! staff use at the counter (once: a second use is refused with when and where it was used).
 
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;

@@ -5,7 +5,7 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::{
     api::{RedeemReward, UseCode, my_rewards, reward_catalog},
-    types::{CodeStatus, Offered, RewardCode, icon, show_code},
+    types::{CodeStatus, Offered, RewardCode, icon_svg, show_code},
 };
 use crate::{
     error::AppError,
@@ -16,6 +16,19 @@ use crate::{
     },
     ui::{Field, FormError, Loading, PageTitle, SelectField, error_text, error_view, last_error},
 };
+
+/// A reward's icon, decorative (the reward's name is always written next to it).
+#[component]
+pub fn RewardIcon(key: String, #[prop(optional)] big: bool) -> impl IntoView {
+    view! {
+        <svg
+            class=if big { "reward-icon big" } else { "reward-icon" }
+            viewBox="0 0 24 24"
+            aria-hidden="true"
+            inner_html=icon_svg(&key)
+        ></svg>
+    }
+}
 
 /// The member's rewards page.
 #[component]
@@ -64,64 +77,74 @@ fn Catalog(
     latest: i64,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = move || i18n.get_locale().as_str();
     if catalog.is_empty() {
         return view! { <p class="hint">{t!(i18n, rewards.none_offered)}</p> }.into_any();
     }
     view! {
         <ul class="reward-list">
-            {catalog.into_iter().map(|Offered { reward, blocked }| {
-                let cost = reward.cost;
-                let label = format!("reward-title-{}", reward.id);
-                let key = format!("reward-{}-{latest}", reward.id);
-                let stock = reward.stock;
-                let tier = reward.min_tier.clone().map(|(_, name)| name);
-                let ends = reward.ends_on.clone();
-                let days = reward.valid_days;
-                view! {
-                    <li class="reward">
-                        <span class="reward-icon" aria-hidden="true">{icon(&reward.icon)}</span>
-                        <div class="reward-body">
-                            <h3 id=label.clone()>{reward.name.clone()}</h3>
-                            {(!reward.description.is_empty()).then(|| view! { <p>{reward.description.clone()}</p> })}
-                            <p class="reward-cost">
-                                {move || {
-                                    let n = format::number(locale(), cost);
-                                    match plural(locale(), cost) {
-                                        Plural::One => t!(i18n, rewards.cost_sg, points = move || n.clone()).into_any(),
-                                        Plural::Zero => t!(i18n, rewards.cost_pl0, points = move || n.clone()).into_any(),
-                                        Plural::Other => t!(i18n, rewards.cost_pl, points = move || n.clone()).into_any(),
-                                    }
-                                }}
-                            </p>
-                            <p class="hint">
-                                {t!(i18n, rewards.valid_days, days = move || days)}
-                                {stock.map(|n| view! { " " {t!(i18n, rewards.stock_left, count = move || format::number(locale(), n))} })}
-                                {tier.map(|name| view! { " " {t!(i18n, rewards.min_tier, tier = move || name.clone())} })}
-                                {ends.map(|d| view! { " " {t!(i18n, rewards.until, date = move || format::date(locale(), &d))} })}
-                            </p>
-                            <p class="hint">
-                                {if reward.refund_if_unused {
-                                    t!(i18n, rewards.rule_returns).into_any()
-                                } else {
-                                    t!(i18n, rewards.rule_no_return).into_any()
-                                }}
-                            </p>
-                            {match blocked {
-                                Some(why) => view! { <p class="notice-plain">{move || error_text(why)}</p> }.into_any(),
-                                None => view! {
-                                    <ActionForm action=redeem attr:class="inline-form" attr:aria-labelledby=label>
-                                        <input type="hidden" name="reward_id" value=reward.id />
-                                        <input type="hidden" name="idempotency_key" value=key />
-                                        <button type="submit" class="button primary">{t!(i18n, rewards.redeem_submit)}</button>
-                                    </ActionForm>
-                                }.into_any(),
-                            }}
-                        </div>
-                    </li>
-                }
-            }).collect_view()}
+            {catalog.into_iter().map(|Offered { reward, blocked }| view! { <RewardItem reward blocked redeem latest /> }).collect_view()}
         </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn RewardItem(
+    reward: super::types::Reward,
+    blocked: Option<crate::error::Msg>,
+    redeem: ServerAction<RedeemReward>,
+    latest: i64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let cost = reward.cost;
+    let label = format!("reward-title-{}", reward.id);
+    let key = format!("reward-{}-{latest}", reward.id);
+    let stock = reward.stock;
+    let tier = reward.min_tier.clone().map(|(_, name)| name);
+    let ends = reward.ends_on.clone();
+    let days = reward.valid_days;
+    view! {
+        <li class="reward">
+            <RewardIcon key=reward.icon.clone() big=true />
+            <div class="reward-body">
+                <h3 id=label.clone()>{reward.name.clone()}</h3>
+                {(!reward.description.is_empty()).then(|| view! { <p>{reward.description.clone()}</p> })}
+                <p class="reward-cost">
+                    {move || {
+                        let n = format::number(locale(), cost);
+                        match plural(locale(), cost) {
+                            Plural::One => t!(i18n, rewards.cost_sg, points = move || n.clone()).into_any(),
+                            Plural::Zero => t!(i18n, rewards.cost_pl0, points = move || n.clone()).into_any(),
+                            Plural::Other => t!(i18n, rewards.cost_pl, points = move || n.clone()).into_any(),
+                        }
+                    }}
+                </p>
+                <p class="hint">
+                    {t!(i18n, rewards.valid_days, days = move || days)}
+                    {stock.map(|n| view! { " " {t!(i18n, rewards.stock_left, count = move || format::number(locale(), n))} })}
+                    {tier.map(|name| view! { " " {t!(i18n, rewards.min_tier, tier = move || name.clone())} })}
+                    {ends.map(|d| view! { " " {t!(i18n, rewards.until, date = move || format::date(locale(), &d))} })}
+                </p>
+                <p class="hint">
+                    {if reward.refund_if_unused {
+                        t!(i18n, rewards.rule_returns).into_any()
+                    } else {
+                        t!(i18n, rewards.rule_no_return).into_any()
+                    }}
+                </p>
+                {match blocked {
+                    Some(why) => view! { <p class="notice-plain">{move || error_text(why)}</p> }.into_any(),
+                    None => view! {
+                        <ActionForm action=redeem attr:class="inline-form" attr:aria-labelledby=label>
+                            <input type="hidden" name="reward_id" value=reward.id />
+                            <input type="hidden" name="idempotency_key" value=key />
+                            <button type="submit" class="button primary">{t!(i18n, rewards.redeem_submit)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </div>
+        </li>
     }
     .into_any()
 }
@@ -130,55 +153,60 @@ fn Catalog(
 #[component]
 fn CodeList(codes: Vec<RewardCode>) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = move || i18n.get_locale().as_str();
     if codes.is_empty() {
         return view! { <p class="hint">{t!(i18n, rewards.none_yet)}</p> }.into_any();
     }
     view! {
         <ul class="code-list">
-            {codes.into_iter().map(|c| {
-                let shown = show_code(&c.code);
-                let qr = format!("/me/rewards/{}.svg", c.code);
-                let (expires, used_at) = (c.expires_at.clone(), c.used_at.clone().unwrap_or_default());
-                let location = c.used_location.clone().unwrap_or_default();
-                let status = c.status;
-                let class = match status {
-                    CodeStatus::Active => "code active",
-                    CodeStatus::Used => "code used",
-                    CodeStatus::Expired => "code expired",
-                };
-                view! {
-                    <li class=class>
-                        <p class="code-reward"><span aria-hidden="true">{icon(&c.icon)}</span> " " {c.reward.clone()}</p>
-                        {match status {
-                            CodeStatus::Active => view! {
-                                <img src=qr width="148" height="148" alt=move || crate::i18n::t_string!(i18n, rewards.qr_alt) />
-                                <p class="code-text">{shown}</p>
-                                <p class="hint">
-                                    {t!(i18n, rewards.show_at_counter)} " "
-                                    {t!(i18n, rewards.valid_until, date = move || format::date(locale(), &expires))}
-                                </p>
-                                <p class="hint">
-                                    {if c.refund_if_unused {
-                                        t!(i18n, rewards.rule_returns).into_any()
-                                    } else {
-                                        t!(i18n, rewards.rule_no_return).into_any()
-                                    }}
-                                </p>
-                            }.into_any(),
-                            CodeStatus::Used => view! {
-                                <p class="code-text">{shown}</p>
-                                <p class="status">{t!(i18n, rewards.used_on, date = move || format::date(locale(), &used_at), location = move || location.clone())}</p>
-                            }.into_any(),
-                            CodeStatus::Expired => view! {
-                                <p class="code-text">{shown}</p>
-                                <p class="status">{t!(i18n, rewards.expired_on, date = move || format::date(locale(), &expires))}</p>
-                            }.into_any(),
-                        }}
-                    </li>
-                }
-            }).collect_view()}
+            {codes.into_iter().map(|c| view! { <CodeItem c /> }).collect_view()}
         </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn CodeItem(c: RewardCode) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let shown = show_code(&c.code);
+    let qr = format!("/me/rewards/{}.svg", c.code);
+    let (expires, used_at) = (c.expires_at.clone(), c.used_at.clone().unwrap_or_default());
+    let location = c.used_location.clone().unwrap_or_default();
+    let status = c.status;
+    let class = match status {
+        CodeStatus::Active => "code active",
+        CodeStatus::Used => "code used",
+        CodeStatus::Expired => "code expired",
+    };
+    view! {
+        <li class=class>
+            <p class="code-reward"><RewardIcon key=c.icon.clone() /> " " {c.reward.clone()}</p>
+            {match status {
+                CodeStatus::Active => view! {
+                    <img src=qr width="148" height="148" alt=move || crate::i18n::t_string!(i18n, rewards.qr_alt) />
+                    <p class="code-text">{shown}</p>
+                    <p class="hint">
+                        {t!(i18n, rewards.show_at_counter)} " "
+                        {t!(i18n, rewards.valid_until, date = move || format::date(locale(), &expires))}
+                    </p>
+                    <p class="hint">
+                        {if c.refund_if_unused {
+                            t!(i18n, rewards.rule_returns).into_any()
+                        } else {
+                            t!(i18n, rewards.rule_no_return).into_any()
+                        }}
+                    </p>
+                }.into_any(),
+                CodeStatus::Used => view! {
+                    <p class="code-text">{shown}</p>
+                    <p class="status">{t!(i18n, rewards.used_on, date = move || format::date(locale(), &used_at), location = move || location.clone())}</p>
+                }.into_any(),
+                CodeStatus::Expired => view! {
+                    <p class="code-text">{shown}</p>
+                    <p class="status">{t!(i18n, rewards.expired_on, date = move || format::date(locale(), &expires))}</p>
+                }.into_any(),
+            }}
+        </li>
     }
     .into_any()
 }

@@ -34,22 +34,30 @@ pub struct Reward {
     pub active: bool,
 }
 
-/// Icons a reward can show (rendered as emoji, with the reward's name as the text).
-pub const ICONS: [(&str, &str); 6] = [
-    ("gift", "🎁"),
-    ("coffee", "☕"),
-    ("pastry", "🥐"),
-    ("voucher", "🎟️"),
-    ("bag", "🛍️"),
-    ("star", "⭐"),
-];
+/// Icons a reward can show, each drawn as a small line picture (see [`icon_svg`]).
+pub const ICONS: [&str; 6] = ["gift", "coffee", "pastry", "voucher", "bag", "star"];
 
-/// The emoji for an icon key.
-pub fn icon(key: &str) -> &'static str {
-    ICONS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(ICONS[0].1, |(_, e)| e)
+/// The SVG shapes (24×24, stroked) of an icon key; unknown keys draw the gift.
+/// Drawn by hand rather than as emoji so they look the same on every device.
+pub fn icon_svg(key: &str) -> &'static str {
+    match key {
+        "coffee" => {
+            r#"<path d="M4 9h12v5a5 5 0 0 1-5 5H9a5 5 0 0 1-5-5z"/><path d="M16 10h2a2.5 2.5 0 0 1 0 5h-2"/><path d="M8 3v3M12 3v3"/>"#
+        }
+        "pastry" => {
+            r#"<path d="M3 15c2-7 16-7 18 0-3 3.5-15 3.5-18 0z"/><path d="M8.5 10.5l1 6M12 10v7M15.5 10.5l-1 6"/>"#
+        }
+        "voucher" => {
+            r#"<path d="M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4z"/><path d="M15 7v2M15 11v2M15 15v2"/>"#
+        }
+        "bag" => r#"<path d="M5 8h14l-1 13H6z"/><path d="M9 8V6a3 3 0 0 1 6 0v2"/>"#,
+        "star" => {
+            r#"<path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2-5.5-2.9-5.5 2.9 1-6.2L3 9.6l6.2-.9z"/>"#
+        }
+        _ => {
+            r#"<rect x="3" y="8" width="18" height="4"/><path d="M5 12v9h14v-9M12 8v13"/><path d="M12 8C10 4 6 4 6 6.5S10 8 12 8zM12 8c2-4 6-4 6-1.5S14 8 12 8z"/>"#
+        }
+    }
 }
 
 /// A reward as one member sees it: may they take it now, and if not, why.
