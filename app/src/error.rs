@@ -143,6 +143,42 @@ pub enum Msg {
     StockInvalid,
     /// Not a number of days in the allowed range.
     DaysInvalid,
+    /// The offer is not open to this member now (switched off, outside its dates, or for others).
+    OfferUnavailable,
+    /// The member used the offer as often as it allows.
+    OfferLimitReached,
+    /// The offer's total uses are gone.
+    OfferUsedUp,
+    /// The discount would leave nothing to pay.
+    DiscountTooLarge,
+    /// The next-visit discount was used already.
+    CouponUsed,
+    /// The next-visit discount starts on a later day.
+    CouponNotYet,
+    /// The next-visit discount's last day has passed.
+    CouponExpired,
+    /// The purchase is below the coupon's minimum.
+    CouponMinPurchase,
+    /// The coupon applies to full-price purchases only.
+    CouponFullPriceOnly,
+    /// Not a percentage in the allowed range.
+    PercentInvalid,
+    /// Not a value that fits the offer's kind.
+    ValueInvalid,
+    /// Not a usage limit in the allowed range.
+    LimitInvalid,
+    /// Not a number of stamps in the allowed range.
+    StampsInvalid,
+    /// Not a number of items in the allowed range.
+    ItemsInvalid,
+    /// No member has this referral code.
+    ReferralUnknown,
+    /// A member cannot refer themselves.
+    ReferralSelf,
+    /// The member already has a referrer or has bought already.
+    ReferralTaken,
+    /// No member with this email or member number.
+    MemberUnknown,
 }
 
 impl AppError {

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod layout;
 pub mod loyalty;
 pub mod members;
+pub mod perks;
 pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -215,6 +215,8 @@ async fn load_program(
             receipt: None,
             location_id: locations[location],
             full_price: true,
+            apply: app::perks::engine::Apply::Nothing,
+            items: 0,
             staff_id: staff,
             key: &key,
         };

@@ -1,5 +1,9 @@
 //! Account server functions: sign up, sign in, sign out, change password, language. Each is
 //! thin: rate limit → parse → hash/verify → database → session.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 
 use leptos::prelude::*;
 
@@ -60,6 +64,8 @@ pub async fn sign_up(
     email_marketing: Option<String>,
     sms_marketing: Option<String>,
     phone: Option<String>,
+    /// A referrer's code, from a `/join?ref=CODE` link.
+    referral: Option<String>,
 ) -> Result<(), AppError> {
     use imp::*;
     respond(
@@ -108,6 +114,11 @@ pub async fn sign_up(
                 }
                 Err(InsertUserError::Db(e)) => return Err(e.into()),
             };
+            if let Some(code) = referral.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                crate::perks::engine::set_referrer(&mut tx, id, code)
+                    .await
+                    .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
+            }
             tx.commit().await?;
             tracing::info!(user_id = id, "member signed up");
             session::start(&this_session().await?, id, 0).await?;

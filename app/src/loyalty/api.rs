@@ -1,6 +1,10 @@
 //! Ledger server functions: a member's standing and history, purchases and refunds at the
 //! counter (any staff), redemptions (any staff) and manual adjustments (managers and owners,
 //! with a reason). Every change takes an idempotency key.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 
 use leptos::prelude::*;
 
@@ -148,6 +152,8 @@ pub struct CounterData {
     pub locations: Vec<(i64, String)>,
     /// Whether the caller may adjust points (managers and owners).
     pub can_adjust: bool,
+    /// Offers, next-visit discounts and per-item punch cards for this member.
+    pub perks: crate::perks::types::CounterPerks,
 }
 
 /// The counter's view of the member `query` finds (email, phone, member number), in one
@@ -162,7 +168,9 @@ pub async fn counter_panel(query: String) -> Result<Option<CounterData>, AppErro
     let summary = member_points(Some(card.id)).await?;
     let purchases = member_purchases(card.id).await?;
     let program = super::program_api::program_rules().await?;
+    let perks = crate::perks::api::counter_choices(card.id).await?;
     Ok(Some(CounterData {
+        perks,
         card,
         summary,
         purchases,
@@ -232,6 +240,10 @@ pub async fn record_purchase(
     receipt: Option<String>,
     location_id: Option<i64>,
     full_price: Option<String>,
+    /// `offer:ID`, `coupon:ID` or empty.
+    apply: Option<String>,
+    /// Items bought, for punch cards that stamp per item; empty: none.
+    items: Option<String>,
     idempotency_key: String,
 ) -> Result<PurchaseReceipt, AppError> {
     use super::{engine, rules};
@@ -255,10 +267,20 @@ pub async fn record_purchase(
                 return Err(AppError::field("receipt", Msg::ReceiptTooLong));
             }
             let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
+            let apply = crate::perks::engine::Apply::parse(apply.as_deref())?;
+            let items = match items.as_deref().map(str::trim).unwrap_or_default() {
+                "" => 0,
+                n => n
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=100).contains(n))
+                    .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
+            };
             let st = state()?;
             let request = serde_json::json!({
                 "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
                 "receipt": receipt, "location": location_id, "full_price": full_price,
+                "apply": format!("{apply:?}"), "items": items,
             })
             .to_string();
             let (db, now) = (st.db.clone(), st.clock.now());
@@ -280,6 +302,8 @@ pub async fn record_purchase(
                         receipt: receipt.as_deref(),
                         location_id,
                         full_price,
+                        apply,
+                        items,
                         staff_id: me.id,
                         key: &key,
                     };

@@ -20,6 +20,7 @@ fn kind_label(kind: MovementKind) -> &'static str {
         MovementKind::Bonus => t_string!(i18n, kinds.bonus),
         MovementKind::Goodwill => t_string!(i18n, kinds.goodwill),
         MovementKind::RewardReturn => t_string!(i18n, kinds.reward_return),
+        MovementKind::Referral => t_string!(i18n, kinds.referral),
     }
 }
 

@@ -17,6 +17,7 @@ use super::{
 use crate::{
     db::{Db, add_months, local_day, parse_timestamp, sub_months, timestamp},
     error::{AppError, Msg},
+    perks::{engine as perks, types::OfferKind},
 };
 
 /// When a credit earned at `now` expires under `settings`.
@@ -124,6 +125,10 @@ pub struct PurchaseInput<'a> {
     pub location_id: i64,
     /// Full price (not discounted).
     pub full_price: bool,
+    /// An offer or next-visit discount to apply.
+    pub apply: crate::perks::engine::Apply,
+    /// Items bought, for punch cards that stamp per item.
+    pub items: i64,
     /// Staff member recording it.
     pub staff_id: i64,
     /// The movement's unique key.
@@ -164,12 +169,45 @@ pub async fn purchase(
         .iter()
         .filter(|r| r.applies(&day, weekday, p.location_id))
         .collect();
-    let earning = rules::earn(&settings, p.amount_minor, tier_pct, &applying);
+    let mut applying: Vec<&rules::BonusRule> = applying;
+    // An offer or next-visit discount: the member pays less and earns on what they pay; a
+    // points offer counts as one more bonus multiplier (the highest applies).
+    let before = perks::before_purchase(
+        conn,
+        p.apply,
+        p.member_id,
+        tier,
+        &day,
+        p.amount_minor,
+        p.full_price,
+    )
+    .await?;
+    let paid = p.amount_minor - before.discount_minor;
+    let offer_rule = before
+        .offer
+        .as_ref()
+        .filter(|o| o.kind == OfferKind::Points)
+        .map(|o| rules::BonusRule {
+            id: 0,
+            name: o.title.clone(),
+            multiplier_pct: o.value,
+            extra_points: 0,
+            weekday: None,
+            location_id: None,
+            starts_on: None,
+            ends_on: None,
+            active: true,
+        });
+    applying.extend(offer_rule.as_ref());
+    let earning = rules::earn(&settings, paid, tier_pct, &applying);
     let purchase_id = pdb::insert_purchase(
         conn,
         &NewPurchase {
             member_id: p.member_id,
-            amount_minor: p.amount_minor,
+            amount_minor: paid,
+            discount_minor: before.discount_minor,
+            offer_id: before.offer.as_ref().map(|o| o.id),
+            coupon_id: before.coupon.as_ref().map(|c| c.id),
             currency: p.currency,
             receipt: p.receipt,
             location_id: p.location_id,
@@ -199,17 +237,29 @@ pub async fn purchase(
         let (_, after) = db::append_only(conn, &new).await.map_err(append_error)?;
         balance = Some(after);
     }
+    let perks = perks::after_purchase(
+        conn,
+        &before,
+        p.member_id,
+        purchase_id,
+        paid,
+        p.items,
+        p.key,
+        now,
+    )
+    .await?;
     let earned = earned_before + earning.total;
     let new_tier = on_earned(conn, p.member_id, record, earned, &settings, &tiers, now).await?;
     let balance = match balance {
-        Some(b) => b,
-        None => db::balance(conn, p.member_id).await?,
+        Some(b) if perks.referral_bonus == 0 => b,
+        _ => db::balance(conn, p.member_id).await?,
     };
     Ok(PurchaseReceipt {
         purchase: Purchase {
             id: purchase_id,
             member_id: p.member_id,
-            amount_minor: p.amount_minor,
+            amount_minor: paid,
+            discount_minor: before.discount_minor,
             currency: p.currency.to_owned(),
             receipt: p.receipt.map(str::to_owned),
             location_id: p.location_id,
@@ -224,6 +274,7 @@ pub async fn purchase(
         earning,
         balance,
         new_tier,
+        perks,
     })
 }
 

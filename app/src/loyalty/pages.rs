@@ -116,6 +116,7 @@ fn MemberPanel(panel: CounterData, actions: CounterActions) -> impl IntoView {
         currency,
         locations,
         can_adjust,
+        perks: _,
     } = panel;
     let member_id = card.id;
     let state = (

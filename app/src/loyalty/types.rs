@@ -119,10 +119,12 @@ pub enum MovementKind {
     Goodwill,
     /// Given back for a reward code that expired unused (where the reward says so).
     RewardReturn,
+    /// Given to a new member and their referrer on the new member's first qualifying purchase.
+    Referral,
 }
 
 impl MovementKind {
-    const ALL: [MovementKind; 8] = [
+    const ALL: [MovementKind; 9] = [
         Self::Earn,
         Self::Redeem,
         Self::RefundReversal,
@@ -131,6 +133,7 @@ impl MovementKind {
         Self::Bonus,
         Self::Goodwill,
         Self::RewardReturn,
+        Self::Referral,
     ];
 
     /// The database name.
@@ -144,6 +147,7 @@ impl MovementKind {
             Self::Bonus => "bonus",
             Self::Goodwill => "goodwill",
             Self::RewardReturn => "reward_return",
+            Self::Referral => "referral",
         }
     }
 
@@ -215,8 +219,10 @@ pub struct Purchase {
     pub id: i64,
     /// The member.
     pub member_id: i64,
-    /// Amount in minor units.
+    /// Amount paid in minor units (after any discount).
     pub amount_minor: i64,
+    /// Discount given by an offer or next-visit discount, minor units.
+    pub discount_minor: i64,
     /// Currency code.
     pub currency: String,
     /// Receipt reference, if given.
@@ -250,6 +256,8 @@ pub struct PurchaseReceipt {
     pub balance: i64,
     /// The tier the member moved up to, if this purchase did that.
     pub new_tier: Option<String>,
+    /// What offers, discounts, punch cards and referrals did.
+    pub perks: crate::perks::types::Applied,
 }
 
 /// What a refund did.

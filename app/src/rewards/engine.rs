@@ -268,6 +268,28 @@ pub async fn redeem(
         AppendError::Insufficient { .. } => AppError::field("reward_id", Msg::InsufficientPoints),
         e => append_error(e),
     })?;
+    issue_code(
+        conn,
+        &reward,
+        member_id,
+        reward.cost,
+        Some(movement_id),
+        now,
+    )
+    .await
+}
+
+/// Issues a code for `reward` to `member_id`, paid with `points` (0 for a gift such as a full
+/// punch card) through `movement_id`. Run in a write transaction.
+pub async fn issue_code(
+    conn: &mut SqliteConnection,
+    reward: &Reward,
+    member_id: i64,
+    points: i64,
+    movement_id: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<RewardCode, AppError> {
+    let at = timestamp(now);
     let expires = timestamp(add_days(now, reward.valid_days));
     let mut tries = 0;
     let code = loop {
@@ -281,9 +303,9 @@ pub async fn redeem(
                expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&code)
-        .bind(reward_id)
+        .bind(reward.id)
         .bind(member_id)
-        .bind(reward.cost)
+        .bind(points)
         .bind(movement_id)
         .bind(&at)
         .bind(&expires)

@@ -5,6 +5,7 @@ mod accounts;
 mod crash;
 mod helpers;
 mod ledger;
+mod perks;
 mod program;
 mod rewards;
 mod security;

@@ -237,8 +237,14 @@ pub async fn program(conn: &mut SqliteConnection) -> Result<Program, sqlx::Error
 pub struct NewPurchase<'a> {
     /// The member.
     pub member_id: i64,
-    /// Minor units.
+    /// Minor units paid.
     pub amount_minor: i64,
+    /// Discount given, minor units.
+    pub discount_minor: i64,
+    /// The offer used.
+    pub offer_id: Option<i64>,
+    /// The next-visit discount used.
+    pub coupon_id: Option<i64>,
     /// Currency.
     pub currency: &'a str,
     /// Receipt reference.
@@ -262,8 +268,9 @@ pub async fn insert_purchase(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO purchases
-           (member_id, amount_minor, currency, receipt, location_id, full_price, points, staff_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           (member_id, amount_minor, currency, receipt, location_id, full_price, points, staff_id,
+            created_at, discount_minor, offer_id, coupon_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(p.member_id)
     .bind(p.amount_minor)
@@ -274,11 +281,14 @@ pub async fn insert_purchase(
     .bind(p.points)
     .bind(p.staff_id)
     .bind(p.at)
+    .bind(p.discount_minor)
+    .bind(p.offer_id)
+    .bind(p.coupon_id)
     .fetch_one(conn)
     .await
 }
 
-const PURCHASE_COLUMNS: &str = "SELECT p.id, p.member_id, p.amount_minor, p.currency, p.receipt,
+const PURCHASE_COLUMNS: &str = "SELECT p.id, p.member_id, p.amount_minor, p.discount_minor, p.currency, p.receipt,
         p.location_id, l.name AS location, p.full_price, p.points, p.refunded_minor, p.points_refunded,
         (SELECT coalesce(sum(r.shortfall), 0) FROM refunds r WHERE r.purchase_id = p.id) AS shortfall,
         p.created_at
@@ -290,6 +300,7 @@ fn purchase(r: &SqliteRow) -> Result<Purchase, sqlx::Error> {
         id: r.try_get("id")?,
         member_id: r.try_get("member_id")?,
         amount_minor: r.try_get("amount_minor")?,
+        discount_minor: r.try_get("discount_minor")?,
         currency: r.try_get("currency")?,
         receipt: r.try_get("receipt")?,
         location_id: r.try_get("location_id")?,

@@ -1,0 +1,411 @@
+//! Perk server functions: a member's perks (offers, next-visit discounts, punch cards, referral
+//! code), entering who referred you, the counter's choices for a member, and the console's
+//! settings (managers and owners, audited). Offers and coupons are used through
+//! `loyalty/purchase` (`apply`), in the same transaction as the purchase.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::types::{CounterPerks, MemberPerks, Offer, PerkSettings, PunchCard};
+use crate::error::AppError;
+
+/// The console's view of every perk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerksAdmin {
+    /// Offers, newest first.
+    pub offers: Vec<Offer>,
+    /// The next-visit discount rule and referral bonus.
+    pub settings: PerkSettings,
+    /// Punch cards.
+    pub cards: Vec<PunchCard>,
+    /// Referrals per member: name, email, joined with their code, of whom rewarded.
+    pub referrals: Vec<(String, String, i64, i64)>,
+    /// Tiers as (id, name), lowest first.
+    pub tiers: Vec<(i64, String)>,
+    /// Rewards as (id, name), for punch cards.
+    pub rewards: Vec<(i64, String)>,
+    /// The shop's currency.
+    pub currency: String,
+    /// The caller may change them.
+    pub can_edit: bool,
+}
+
+/// The signed-in member's perks.
+#[server(prefix = "/api", endpoint = "perks/mine")]
+pub async fn my_perks() -> Result<MemberPerks, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            if me.role != Role::Member {
+                return Err(AppError::Forbidden);
+            }
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            super::engine::member_perks(&mut conn, me.id, st.clock.now()).await
+        }
+        .await,
+    )
+}
+
+/// What the counter may apply to `member_id`'s purchase (staff).
+#[server(prefix = "/api", endpoint = "perks/counter")]
+pub async fn counter_choices(member_id: i64) -> Result<CounterPerks, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            require(Role::Staff)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            if !crate::loyalty::db::is_member(&mut conn, member_id).await? {
+                return Err(AppError::NotFound);
+            }
+            super::engine::counter_perks(&mut conn, member_id, st.clock.now()).await
+        }
+        .await,
+    )
+}
+
+/// The signed-in member says who referred them (their code): once, before a first purchase,
+/// and never themselves. Returns the referrer's name.
+#[server(prefix = "/api", endpoint = "perks/refer")]
+pub async fn enter_referral(code: String) -> Result<String, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            if me.role != Role::Member {
+                return Err(AppError::Forbidden);
+            }
+            let st = state()?;
+            let mut tx = st.db.begin_write().await?;
+            let name = super::engine::set_referrer(&mut tx, me.id, &code).await?;
+            tx.commit().await?;
+            Ok(name)
+        }
+        .await,
+    )
+}
+
+/// Everything the console's offers page shows (any staff; `can_edit` for managers and owners).
+#[server(prefix = "/api", endpoint = "perks/admin")]
+pub async fn perks_console() -> Result<PerksAdmin, AppError> {
+    use crate::{accounts::Role, loyalty::db::program as pdb, server::*};
+    respond(
+        async move {
+            let me = require(Role::Staff)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            let e = super::engine::offers(&mut conn).await?;
+            let rewards = crate::rewards::engine::list(&mut conn, false).await?;
+            Ok(PerksAdmin {
+                offers: e,
+                settings: super::engine::settings(&mut conn).await?,
+                cards: super::engine::cards(&mut conn, false).await?,
+                referrals: super::engine::referral_counts(&mut conn).await?,
+                tiers: pdb::tiers(&mut conn)
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.id, t.name))
+                    .collect(),
+                rewards: rewards.into_iter().map(|(r, _)| (r.id, r.name)).collect(),
+                currency: pdb::settings(&mut conn).await?.currency,
+                can_edit: me.role.at_least(Role::Manager),
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::{
+        error::{AppError, Msg},
+        loyalty::rules::parse_amount,
+    };
+
+    /// An amount in the shop's currency; empty is zero.
+    pub fn amount(field: &str, raw: &str) -> Result<i64, AppError> {
+        if raw.trim().is_empty() {
+            return Ok(0);
+        }
+        parse_amount(raw).map_err(|m| AppError::field(field, m))
+    }
+
+    /// A whole number in `range`, or the field's error.
+    pub fn number(
+        field: &str,
+        raw: &str,
+        range: std::ops::RangeInclusive<i64>,
+        msg: Msg,
+    ) -> Result<i64, AppError> {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| AppError::field(field, msg))
+    }
+
+    /// An optional limit: empty is none.
+    pub fn limit(field: &str, raw: &str) -> Result<Option<i64>, AppError> {
+        match raw.trim() {
+            "" => Ok(None),
+            s => number(field, s, 1..=10_000_000, Msg::LimitInvalid).map(Some),
+        }
+    }
+
+    /// A checkbox.
+    pub fn checked(v: Option<&str>) -> bool {
+        v.is_some_and(|v| v == "true" || v == "on")
+    }
+}
+
+/// Adds (`id` empty) or changes an offer (managers and owners). `audience`: `all`, `picked`
+/// (then `members` lists emails or member numbers) or `tier:ID` (that tier and every higher
+/// one). `value`: percent (1–90), an amount, or a points multiplier (e.g. 2 = double).
+#[server(prefix = "/api", endpoint = "perks/save_offer")]
+pub async fn save_offer(
+    id: Option<i64>,
+    title: String,
+    description: String,
+    starts_on: String,
+    ends_on: String,
+    audience: String,
+    members: Option<String>,
+    kind: String,
+    value: String,
+    per_member_limit: String,
+    total_limit: String,
+    active: Option<String>,
+) -> Result<Offer, AppError> {
+    use super::types::{Audience, OfferKind};
+    use crate::{
+        db::timestamp,
+        error::Msg,
+        loyalty::{
+            program_api::imp::{audit, date, manager_write, name as valid_name},
+            rules::{parse_hundredths, parse_member_number},
+        },
+    };
+    crate::server::respond(
+        async move {
+            let title = valid_name(&title).map_err(|_| AppError::field("title", Msg::NameRequired))?;
+            let description = description.trim().to_owned();
+            if description.chars().count() > 300 {
+                return Err(AppError::field("description", Msg::ReasonTooLong));
+            }
+            let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
+            if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+                && e < s
+            {
+                return Err(AppError::field("ends_on", Msg::DateInvalid));
+            }
+            let kind = OfferKind::parse(kind.trim()).ok_or(AppError::BadRequest)?;
+            let value = match kind {
+                OfferKind::Percent => imp::number("value", &value, 1..=90, Msg::PercentInvalid)?,
+                OfferKind::Fixed => Some(imp::amount("value", &value)?)
+                    .filter(|v| *v > 0)
+                    .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
+                OfferKind::Points => parse_hundredths(&value, 101, 1000)
+                    .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
+                OfferKind::Item => 0,
+            };
+            let mut offer = Offer {
+                id: id.unwrap_or(0),
+                title,
+                description,
+                starts_on,
+                ends_on,
+                audience: Audience::All,
+                tiers: Vec::new(),
+                members: Vec::new(),
+                kind,
+                value,
+                per_member_limit: imp::limit("per_member_limit", &per_member_limit)?,
+                total_limit: imp::limit("total_limit", &total_limit)?,
+                uses: 0,
+                active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
+            };
+            let (me, st, mut tx) = manager_write().await?;
+            let audience = audience.trim();
+            if audience == "picked" {
+                offer.audience = Audience::Picked;
+                for word in members
+                    .unwrap_or_default()
+                    .split([',', '\n', ';'])
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                {
+                    let found: Option<i64> = if word.contains('@') {
+                        sqlx::query_scalar(
+                            "SELECT id FROM users WHERE email = lower(?) AND role = 'member'",
+                        )
+                        .bind(word)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    } else {
+                        match parse_member_number(word) {
+                            Some(id) => sqlx::query_scalar(
+                                "SELECT id FROM users WHERE id = ? AND role = 'member'",
+                            )
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?,
+                            None => None,
+                        }
+                    };
+                    let id = found.ok_or_else(|| AppError::field("members", Msg::MemberUnknown))?;
+                    if !offer.members.contains(&id) {
+                        offer.members.push(id);
+                    }
+                }
+                if offer.members.is_empty() {
+                    return Err(AppError::field("members", Msg::MemberUnknown));
+                }
+            } else if let Some(tier) = audience.strip_prefix("tier:") {
+                offer.audience = Audience::Tiers;
+                let tier: i64 = tier.parse().map_err(|_| AppError::BadRequest)?;
+                offer.tiers = sqlx::query_scalar(
+                    "SELECT id FROM tiers WHERE threshold >= (SELECT threshold FROM tiers WHERE id = ?)
+                     ORDER BY threshold",
+                )
+                .bind(tier)
+                .fetch_all(&mut *tx)
+                .await?;
+                if offer.tiers.is_empty() {
+                    return Err(AppError::BadRequest);
+                }
+            } else if audience != "all" {
+                return Err(AppError::BadRequest);
+            }
+            let at = timestamp(st.clock.now());
+            offer.id = super::engine::save_offer(&mut tx, &offer, &at).await?;
+            let detail = serde_json::to_string(&offer).unwrap_or_default();
+            audit(&mut tx, &me, "perks.save_offer", &format!("offer:{}", offer.id), &detail)
+                .await?;
+            tx.commit().await?;
+            Ok(offer)
+        }
+        .await,
+    )
+}
+
+/// Sets the next-visit discount rule and the referral bonus (managers and owners).
+/// `return_percent` empty switches the discount off; `referral_points` 0 the bonus.
+#[server(prefix = "/api", endpoint = "perks/save_settings")]
+pub async fn save_perk_settings(
+    return_percent: String,
+    return_min_purchase: String,
+    return_days: String,
+    return_min_next: String,
+    referral_points: String,
+    referral_min_purchase: String,
+) -> Result<PerkSettings, AppError> {
+    use crate::{
+        db::timestamp,
+        error::Msg,
+        loyalty::program_api::imp::{audit, manager_write},
+    };
+    crate::server::respond(
+        async move {
+            let settings = PerkSettings {
+                return_percent: match return_percent.trim() {
+                    "" => None,
+                    p => Some(imp::number(
+                        "return_percent",
+                        p,
+                        1..=90,
+                        Msg::PercentInvalid,
+                    )?),
+                },
+                return_min_purchase: imp::amount("return_min_purchase", &return_min_purchase)?,
+                return_days: imp::number("return_days", &return_days, 1..=365, Msg::DaysInvalid)?,
+                return_min_next: imp::amount("return_min_next", &return_min_next)?,
+                referral_points: match referral_points.trim() {
+                    "" => 0,
+                    p => imp::number("referral_points", p, 0..=1_000_000, Msg::PointsInvalid)?,
+                },
+                referral_min_purchase: imp::amount(
+                    "referral_min_purchase",
+                    &referral_min_purchase,
+                )?,
+            };
+            let (me, st, mut tx) = manager_write().await?;
+            let at = timestamp(st.clock.now());
+            super::engine::save_settings(&mut tx, &settings, &at).await?;
+            let detail = serde_json::to_string(&settings).unwrap_or_default();
+            audit(
+                &mut tx,
+                &me,
+                "perks.save_settings",
+                "perk_settings",
+                &detail,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(settings)
+        }
+        .await,
+    )
+}
+
+/// Adds (`id` empty) or changes a punch card (managers and owners).
+#[server(prefix = "/api", endpoint = "perks/save_card")]
+pub async fn save_punch_card(
+    id: Option<i64>,
+    name: String,
+    stamps_needed: String,
+    reward_id: Option<i64>,
+    per_item: Option<String>,
+    min_amount: String,
+    active: Option<String>,
+) -> Result<PunchCard, AppError> {
+    use crate::{
+        db::timestamp,
+        error::Msg,
+        loyalty::program_api::imp::{audit, manager_write, name as valid_name},
+    };
+    crate::server::respond(
+        async move {
+            let mut card = PunchCard {
+                id: id.unwrap_or(0),
+                name: valid_name(&name)?,
+                stamps_needed: imp::number(
+                    "stamps_needed",
+                    &stamps_needed,
+                    2..=50,
+                    Msg::StampsInvalid,
+                )?,
+                reward_id: reward_id
+                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?,
+                reward: String::new(),
+                per_item: imp::checked(per_item.as_deref()),
+                min_amount: imp::amount("min_amount", &min_amount)?,
+                active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
+            };
+            let (me, st, mut tx) = manager_write().await?;
+            let (reward, _) = crate::rewards::engine::get(&mut tx, card.reward_id)
+                .await?
+                .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
+            card.reward = reward.name;
+            let at = timestamp(st.clock.now());
+            card.id = super::engine::save_card(&mut tx, &card, &at).await?;
+            let detail = serde_json::to_string(&card).unwrap_or_default();
+            audit(
+                &mut tx,
+                &me,
+                "perks.save_card",
+                &format!("punch_card:{}", card.id),
+                &detail,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(card)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,9 @@
+//! Perks: members-only offers (with per-member and total limits), next-visit discounts issued
+//! after a qualifying purchase, punch cards that issue a reward code when full, and referrals
+//! that pay both members once on the new member's first qualifying purchase. Offers and
+//! coupons are applied at the counter as part of recording a purchase.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod engine;
+pub mod types;
