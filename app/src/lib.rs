@@ -35,6 +35,7 @@ use crate::{
     layout::{NotFound, TopBar},
     loyalty::{CounterPage, PointsHistoryPage, ProgramPage},
     members::HomePage,
+    perks::OffersPage,
     rewards::RewardsPage,
     staff::StaffPage,
 };
@@ -100,6 +101,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
                         <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
+                        <Route path=path!("offers") view=OffersPage ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=soon(Section::Feedback) ssr=SsrMode::Async />
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />

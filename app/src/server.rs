@@ -32,6 +32,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The program's time (tests set it).
     pub clock: crate::db::Clock,
+    /// The public address users reach (links in pages and messages).
+    pub base_url: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

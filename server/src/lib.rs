@@ -317,6 +317,12 @@ impl Application {
                 i64::try_from(config.session_absolute.as_secs()).unwrap_or(i64::MAX),
             ),
             secure_cookies: config.secure_cookies,
+            // A throwaway server asked for port 0: its address is the one it got.
+            base_url: if config.base_url.ends_with(":0") {
+                format!("http://{addr}").into()
+            } else {
+                config.base_url.as_str().into()
+            },
             clock: config.clock.clone(),
         };
         let router = router(state, sessions, &config.base_url);

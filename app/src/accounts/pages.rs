@@ -23,6 +23,10 @@ pub fn SignUpPage() -> impl IntoView {
     let error = last_error(action);
     let min_hint = ViewFn::from(move || t!(i18n, account.password_hint));
     let phone_hint = ViewFn::from(move || t!(i18n, account.phone_hint));
+    // A friend's link: `/join?ref=CODE` fills in their code.
+    let referral = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("ref"))
+        .unwrap_or_default();
     view! {
         <section class="card narrow">
             <PageTitle>{t!(i18n, account.join_title)}</PageTitle>
@@ -37,6 +41,9 @@ pub fn SignUpPage() -> impl IntoView {
                 </Field>
                 <Field name="phone" kind="tel" autocomplete="tel" error=error hint=phone_hint>
                     {t!(i18n, account.phone)}
+                </Field>
+                <Field name="referral" error=error value=referral>
+                    {t!(i18n, account.referral)}
                 </Field>
                 <Field
                     name="password"

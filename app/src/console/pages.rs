@@ -16,8 +16,10 @@ use crate::{
 pub enum Section {
     /// Find a member, record purchases, redeem codes.
     Counter,
-    /// Earning rules, tiers, rewards, offers.
+    /// Earning rules, tiers, rewards.
     Programs,
+    /// Members-only offers, punch cards, next-visit discounts, referrals.
+    Offers,
     /// Feedback inbox and service cases.
     Feedback,
     /// Segments and campaigns.
@@ -29,9 +31,10 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Counter,
         Section::Programs,
+        Section::Offers,
         Section::Feedback,
         Section::Campaigns,
         Section::Analytics,
@@ -42,6 +45,7 @@ impl Section {
         match self {
             Section::Counter => "/console/counter",
             Section::Programs => "/console/programs",
+            Section::Offers => "/console/offers",
             Section::Feedback => "/console/feedback",
             Section::Campaigns => "/console/campaigns",
             Section::Analytics => "/console/analytics",
@@ -52,7 +56,7 @@ impl Section {
     fn visible_to(self, role: Role) -> bool {
         match self {
             Section::Staff => role == Role::Owner,
-            Section::Programs | Section::Campaigns | Section::Analytics => {
+            Section::Programs | Section::Offers | Section::Campaigns | Section::Analytics => {
                 role.at_least(Role::Manager)
             }
             Section::Counter | Section::Feedback => role.is_staff(),
@@ -64,6 +68,7 @@ impl Section {
         match self {
             Section::Counter => t_string!(i18n, console.nav_counter),
             Section::Programs => t_string!(i18n, console.nav_programs),
+            Section::Offers => t_string!(i18n, console.nav_offers),
             Section::Feedback => t_string!(i18n, console.nav_feedback),
             Section::Campaigns => t_string!(i18n, console.nav_campaigns),
             Section::Analytics => t_string!(i18n, console.nav_analytics),

@@ -116,7 +116,7 @@ fn MemberPanel(panel: CounterData, actions: CounterActions) -> impl IntoView {
         currency,
         locations,
         can_adjust,
-        perks: _,
+        perks,
     } = panel;
     let member_id = card.id;
     let state = (
@@ -134,7 +134,7 @@ fn MemberPanel(panel: CounterData, actions: CounterActions) -> impl IntoView {
             <BalanceCard balance=summary.balance />
             <StandingCard summary=summary.clone() />
             <PurchaseOutcome purchase=actions.purchase refund=actions.refund />
-            <CounterForms member_id currency locations can_adjust state actions />
+            <CounterForms member_id currency locations can_adjust state actions perks />
             <h3>{t!(i18n, counter.purchases_title)}</h3>
             <PurchaseList purchases refund=actions.refund />
             <h3>{t!(i18n, points.activity)}</h3>
@@ -153,6 +153,7 @@ fn CounterForms(
     can_adjust: bool,
     state: (i64, i64),
     actions: CounterActions,
+    perks: crate::perks::types::CounterPerks,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let CounterActions {
@@ -186,6 +187,7 @@ fn CounterForms(
                     <input type="checkbox" id="purchase-full-price" name="full_price" value="true" checked=true />
                     <label for="purchase-full-price">{t!(i18n, counter.full_price_label)}</label>
                 </div>
+                <crate::perks::pages::CounterApply perks currency=currency.clone() error=purchase_error />
                 <button type="submit" class="button primary">{t!(i18n, counter.purchase_submit)}</button>
             </ActionForm>
             <ActionForm action=redeem attr:novalidate=true attr:aria-labelledby="redeem-title">
@@ -283,9 +285,11 @@ fn PurchaseOutcome(
             {move || purchase.value().get().and_then(Result::ok).map(|r| {
                 let points = r.purchase.points;
                 let tier = r.new_tier.clone();
+                let (paid, currency) = (r.purchase.amount_minor, r.purchase.currency.clone());
                 view! {
                     <p class="notice">{t!(i18n, counter.earned, points = move || format::number(locale(), points))}</p>
                     {tier.map(|name| view! { <p class="notice">{t!(i18n, counter.new_tier, tier = move || name.clone())}</p> })}
+                    <crate::perks::pages::AppliedNotice applied=r.perks paid currency />
                 }
             })}
             {move || refund.value().get().and_then(Result::ok).map(|r| {

@@ -50,6 +50,7 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
                             <p><A href="/me/history">{t!(i18n, points.all_history)}</A></p>
                             <p><A href="/me/rewards">{t!(i18n, rewards.see_all)}</A></p>
                         </section>
+                        <crate::perks::pages::MemberPerksView />
                     })
                 })}
             </Transition>

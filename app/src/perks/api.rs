@@ -46,7 +46,7 @@ pub async fn my_perks() -> Result<MemberPerks, AppError> {
             }
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
-            super::engine::member_perks(&mut conn, me.id, st.clock.now()).await
+            super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await
         }
         .await,
     )

@@ -597,6 +597,7 @@ pub async fn referral_of(
     conn: &mut SqliteConnection,
     member_id: i64,
     bonus: i64,
+    base_url: &str,
 ) -> Result<Referral, AppError> {
     let (code, referrer): (Option<String>, Option<String>) = sqlx::query_as(
         "SELECT u.referral_code, r.preferred_name FROM users u LEFT JOIN users r ON r.id = u.referred_by
@@ -616,8 +617,10 @@ pub async fn referral_of(
             .bind(member_id)
             .fetch_one(&mut *conn)
             .await?;
+    let code = code.ok_or(AppError::Internal)?;
     Ok(Referral {
-        code: code.ok_or(AppError::Internal)?,
+        link: format!("{base_url}/join?ref={code}"),
+        code,
         referred,
         rewarded,
         can_enter: referrer.is_none() && !bought,
@@ -866,6 +869,7 @@ pub async fn member_perks(
     conn: &mut SqliteConnection,
     member_id: i64,
     now: OffsetDateTime,
+    base_url: &str,
 ) -> Result<MemberPerks, AppError> {
     let program = pdb::settings(conn).await?;
     let today = local_day(&program.time_zone, now).0;
@@ -877,7 +881,7 @@ pub async fn member_perks(
         offers: offers_for(conn, member_id, tier, &today).await?,
         coupons: coupons_of(conn, member_id, &today).await?,
         cards: progress_of(conn, member_id).await?,
-        referral: referral_of(conn, member_id, rule.referral_points).await?,
+        referral: referral_of(conn, member_id, rule.referral_points, base_url).await?,
         currency: program.currency,
     })
 }

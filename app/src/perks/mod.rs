@@ -3,7 +3,11 @@
 //! that pay both members once on the new member's first qualifying purchase. Offers and
 //! coupons are applied at the counter as part of recording a purchase.
 
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;
+pub mod pages;
 pub mod types;
+
+pub use admin::OffersPage;

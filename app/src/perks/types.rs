@@ -242,6 +242,8 @@ pub fn stamp(stamps: i64, adding: i64, needed: i64) -> (i64, i64) {
 pub struct Referral {
     /// Their code to share.
     pub code: String,
+    /// The sign-up link with their code.
+    pub link: String,
     /// Members who joined with it.
     pub referred: i64,
     /// Of those, members whose first qualifying purchase paid the bonus.

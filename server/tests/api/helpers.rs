@@ -105,10 +105,19 @@ impl TestApp {
     }
 
     /// Removes the demo's purchases and everything that followed from them (movements, lots,
-    /// balances, tiers), keeping accounts and the program: a ledger that starts at zero.
+    /// balances, tiers) and its rewards and perks, keeping accounts, locations, tiers and the
+    /// bonus rule: a ledger that starts at zero.
     pub async fn with_empty_ledger(self) -> TestApp {
         let db = self.db().await;
         for table in [
+            "coupons",
+            "punch_progress",
+            "punch_cards",
+            "reward_codes",
+            "rewards",
+            "offer_tiers",
+            "offer_members",
+            "offers",
             "point_lots",
             "point_movements",
             "member_balances",
@@ -123,6 +132,13 @@ impl TestApp {
                 .await
                 .expect("empty ledger");
         }
+        sqlx::query(
+            "UPDATE perk_settings SET return_percent = NULL, referral_points = 0,
+               return_min_purchase = 0, return_min_next = 0, referral_min_purchase = 0",
+        )
+        .execute(&db)
+        .await
+        .expect("perks off");
         db.close().await;
         self
     }
