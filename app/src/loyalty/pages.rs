@@ -247,6 +247,10 @@ fn PurchaseList(purchases: Vec<Purchase>, refund: ServerAction<RefundPurchase>) 
                                     " · " {move || format::date(locale(), &date)} " · " {p.location.clone()}
                                     " · " {move || signed(locale(), p.points)} " " {t!(i18n, points.unit)}
                                 </p>
+                                {(p.discount_minor > 0).then(|| {
+                                    let (off, cur) = (p.discount_minor, p.currency.clone());
+                                    view! { <p class="hint">{move || t_string!(i18n, perks.discounted).replace("{amount}", &format::money(locale(), off, &cur))}</p> }
+                                })}
                                 {(refunded > 0).then(|| view! {
                                     <p class="hint">{t!(i18n, counter.refunded_so_far, amount = move || format::money(locale(), refunded, &cur2))}</p>
                                 })}

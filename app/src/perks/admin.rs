@@ -29,7 +29,13 @@ pub fn OffersPage() -> impl IntoView {
     let settings = ServerAction::<SavePerkSettings>::new();
     let card = ServerAction::<SavePunchCard>::new();
     let data = Resource::new(
-        move || (offer.version().get(), settings.version().get(), card.version().get()),
+        move || {
+            (
+                offer.version().get(),
+                settings.version().get(),
+                card.version().get(),
+            )
+        },
         |_| perks_console(),
     );
     view! {
@@ -58,8 +64,9 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
     let tiers = d.tiers.clone();
     let audience = move |o: &Offer| match o.audience {
         Audience::All => t_string!(i18n, perks.audience_all).to_owned(),
-        Audience::Picked => t_string!(i18n, perks.audience_picked)
-            .replace("{n}", &o.members.len().to_string()),
+        Audience::Picked => {
+            t_string!(i18n, perks.audience_picked).replace("{n}", &o.members.len().to_string())
+        }
         Audience::Tiers => o
             .tiers
             .iter()
@@ -91,11 +98,20 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
             }
         })
         .collect();
-    let mut audiences = vec![("all".to_owned(), t_string!(i18n, perks.audience_all).to_owned())];
+    let mut audiences = vec![(
+        "all".to_owned(),
+        t_string!(i18n, perks.audience_all).to_owned(),
+    )];
     audiences.extend(d.tiers.iter().map(|(id, name)| {
-        (format!("tier:{id}"), t_string!(i18n, perks.audience_tier).replace("{tier}", name))
+        (
+            format!("tier:{id}"),
+            t_string!(i18n, perks.audience_tier).replace("{tier}", name),
+        )
     }));
-    audiences.push(("picked".to_owned(), t_string!(i18n, perks.audience_pick).to_owned()));
+    audiences.push((
+        "picked".to_owned(),
+        t_string!(i18n, perks.audience_pick).to_owned(),
+    ));
     let kinds: Vec<(String, String)> = OfferKind::ALL
         .iter()
         .map(|k| {
@@ -165,7 +181,10 @@ fn ReturnCard(d: PerksAdmin, action: ServerAction<SavePerkSettings>) -> impl Int
         referral_min_purchase,
     } = d.settings;
     let currency = d.currency.clone();
-    let hint_pct = move || t_string!(i18n, perks.return_percent_hint).replace("{p}", &SUGGESTED_RETURN_PERCENT.to_string());
+    let hint_pct = move || {
+        t_string!(i18n, perks.return_percent_hint)
+            .replace("{p}", &SUGGESTED_RETURN_PERCENT.to_string())
+    };
     view! {
         <section class="card" aria-labelledby="return-title">
             <h2 id="return-title">{t!(i18n, perks.return_title)}</h2>
@@ -302,4 +321,3 @@ fn ReferralsCard(d: PerksAdmin) -> impl IntoView {
     }
     .into_any()
 }
-

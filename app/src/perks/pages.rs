@@ -5,7 +5,10 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::{
     api::{EnterReferral, my_perks},
-    types::{Applied, Coupon, CouponStatus, CounterPerks, MemberOffer, OfferKind, PunchProgress, Referral},
+    types::{
+        Applied, CounterPerks, Coupon, CouponStatus, MemberOffer, OfferKind, PunchProgress,
+        Referral,
+    },
 };
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
@@ -16,7 +19,9 @@ use crate::{
 pub fn gives(locale: &str, kind: OfferKind, value: i64, currency: &str) -> String {
     let i18n = use_i18n();
     match kind {
-        OfferKind::Percent => t_string!(i18n, perks.gives_percent).replace("{p}", &value.to_string()),
+        OfferKind::Percent => {
+            t_string!(i18n, perks.gives_percent).replace("{p}", &value.to_string())
+        }
         OfferKind::Fixed => t_string!(i18n, perks.gives_fixed)
             .replace("{a}", &format::money(locale, value, currency)),
         OfferKind::Points => t_string!(i18n, perks.gives_points)
@@ -38,10 +43,17 @@ pub fn CounterApply(
     for MemberOffer { offer, blocked, .. } in &perks.offers {
         if blocked.is_none() {
             let what = gives(locale, offer.kind, offer.value, &currency);
-            options.push((format!("offer:{}", offer.id), format!("{} — {what}", offer.title)));
+            options.push((
+                format!("offer:{}", offer.id),
+                format!("{} — {what}", offer.title),
+            ));
         }
     }
-    for c in perks.coupons.iter().filter(|c| c.status == CouponStatus::Usable) {
+    for c in perks
+        .coupons
+        .iter()
+        .filter(|c| c.status == CouponStatus::Usable)
+    {
         let label = t_string!(i18n, perks.apply_coupon)
             .replace("{p}", &c.percent.to_string())
             .replace("{a}", &format::money(locale, c.min_purchase, &currency));
@@ -80,12 +92,19 @@ pub fn AppliedNotice(applied: Applied, currency: String, paid: i64) -> impl Into
         let what = applied
             .offer
             .clone()
-            .or_else(|| applied.coupon_percent.map(|p| t_string!(i18n, perks.coupon_short).replace("{p}", &p.to_string())))
+            .or_else(|| {
+                applied
+                    .coupon_percent
+                    .map(|p| t_string!(i18n, perks.coupon_short).replace("{p}", &p.to_string()))
+            })
             .unwrap_or_default();
         lines.push(
             t_string!(i18n, perks.applied)
                 .replace("{what}", &what)
-                .replace("{off}", &format::money(locale, applied.discount_minor, &currency))
+                .replace(
+                    "{off}",
+                    &format::money(locale, applied.discount_minor, &currency),
+                )
                 .replace("{paid}", &format::money(locale, paid, &currency)),
         );
     }
