@@ -2,13 +2,13 @@ import { expect } from "@playwright/test";
 import { expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
 
 test("a friend's link, a punch card that fills up and issues its reward, and a next-visit discount after a purchase", async ({ page, browser }) => {
-  // Ola shares his link.
-  const olaContext = await browser.newContext();
-  const ola = await olaContext.newPage();
-  await signIn(ola, "ola@example.com");
-  const link = (await ola.locator(".referral-link code").innerText()).trim();
+  // Anna shares her link.
+  const annaContext = await browser.newContext();
+  const anna = await annaContext.newPage();
+  await signIn(anna, "anna@example.com");
+  const link = (await anna.locator(".referral-link code").innerText()).trim();
   expect(link).toMatch(/\/join\?ref=[0-9A-F]{10}$/);
-  await olaContext.close();
+  await annaContext.close();
 
   // Pia joins through it, on her phone.
   const piaContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -22,7 +22,7 @@ test("a friend's link, a punch card that fills up and issues its reward, and a n
   await pia.getByLabel("Password", { exact: true }).fill("a long password");
   await pia.getByRole("button", { name: "Join" }).click();
   await expect(pia.getByRole("heading", { level: 1 })).toHaveText("Hi, Pia!");
-  await expect(pia.getByText("You were referred by Ola.")).toBeVisible();
+  await expect(pia.getByText("You were referred by Anna.")).toBeVisible();
   await expect(pia.getByRole("img", { name: "0 of 10 stamps" })).toBeVisible();
 
   // First visit: four coffees, 25 €.
@@ -63,9 +63,9 @@ test("a friend's link, a punch card that fills up and issues its reward, and a n
   expect(piaErrors).toEqual([]);
   await piaContext.close();
 
-  // The console counts Ola's referral.
+  // The console counts Anna's referral.
   await goto(page, "/console/offers");
-  await expect(page.getByRole("row", { name: /Ola ola@example.com 1 1/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Anna anna@example.com 1 1/ })).toBeVisible();
   await expectAccessible(page);
 });
 
