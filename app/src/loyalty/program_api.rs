@@ -42,6 +42,20 @@ pub(crate) mod imp {
         Ok(())
     }
 
+    /// Records `value` as the audit detail of `action` on `target`, commits, and returns it.
+    pub async fn audited<T: serde::Serialize>(
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        me: &CurrentUser,
+        action: &str,
+        target: &str,
+        value: T,
+    ) -> Result<T, AppError> {
+        let detail = serde_json::to_string(&value).unwrap_or_default();
+        audit(&mut tx, me, action, target, &detail).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
     /// A name (tier, rule, location): 1–60 characters.
     pub fn name(raw: &str) -> Result<String, AppError> {
         let s = raw.trim();

@@ -187,7 +187,7 @@ pub async fn save_offer(
         db::timestamp,
         error::Msg,
         loyalty::{
-            program_api::imp::{audit, date, manager_write, name as valid_name},
+            program_api::imp::{audited, date, manager_write, name as valid_name},
             rules::{parse_hundredths, parse_member_number},
         },
     };
@@ -284,11 +284,8 @@ pub async fn save_offer(
             }
             let at = timestamp(st.clock.now());
             offer.id = super::engine::save_offer(&mut tx, &offer, &at).await?;
-            let detail = serde_json::to_string(&offer).unwrap_or_default();
-            audit(&mut tx, &me, "perks.save_offer", &format!("offer:{}", offer.id), &detail)
-                .await?;
-            tx.commit().await?;
-            Ok(offer)
+            let target = format!("offer:{}", offer.id);
+            audited(tx, &me, "perks.save_offer", &target, offer).await
         }
         .await,
     )
@@ -308,7 +305,7 @@ pub async fn save_perk_settings(
     use crate::{
         db::timestamp,
         error::Msg,
-        loyalty::program_api::imp::{audit, manager_write},
+        loyalty::program_api::imp::{audited, manager_write},
     };
     crate::server::respond(
         async move {
@@ -337,17 +334,7 @@ pub async fn save_perk_settings(
             let (me, st, mut tx) = manager_write().await?;
             let at = timestamp(st.clock.now());
             super::engine::save_settings(&mut tx, &settings, &at).await?;
-            let detail = serde_json::to_string(&settings).unwrap_or_default();
-            audit(
-                &mut tx,
-                &me,
-                "perks.save_settings",
-                "perk_settings",
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(settings)
+            audited(tx, &me, "perks.save_settings", "perk_settings", settings).await
         }
         .await,
     )
@@ -367,7 +354,7 @@ pub async fn save_punch_card(
     use crate::{
         db::timestamp,
         error::Msg,
-        loyalty::program_api::imp::{audit, manager_write, name as valid_name},
+        loyalty::program_api::imp::{audited, manager_write, name as valid_name},
     };
     crate::server::respond(
         async move {
@@ -394,17 +381,8 @@ pub async fn save_punch_card(
             card.reward = reward.name;
             let at = timestamp(st.clock.now());
             card.id = super::engine::save_card(&mut tx, &card, &at).await?;
-            let detail = serde_json::to_string(&card).unwrap_or_default();
-            audit(
-                &mut tx,
-                &me,
-                "perks.save_card",
-                &format!("punch_card:{}", card.id),
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(card)
+            let target = format!("punch_card:{}", card.id);
+            audited(tx, &me, "perks.save_card", &target, card).await
         }
         .await,
     )

@@ -153,7 +153,7 @@ pub async fn save_reward(
     use crate::{
         db::timestamp,
         error::Msg,
-        loyalty::program_api::imp::{audit, date, manager_write, name as valid_name},
+        loyalty::program_api::imp::{audited, date, manager_write, name as valid_name},
     };
     crate::server::respond(
         async move {
@@ -212,17 +212,8 @@ pub async fn save_reward(
             }
             let at = timestamp(st.clock.now());
             reward.id = super::engine::save(&mut tx, &reward, &at).await?;
-            let detail = serde_json::to_string(&reward).unwrap_or_default();
-            audit(
-                &mut tx,
-                &me,
-                "rewards.save",
-                &format!("reward:{}", reward.id),
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(reward)
+            let target = format!("reward:{}", reward.id);
+            audited(tx, &me, "rewards.save", &target, reward).await
         }
         .await,
     )

@@ -246,3 +246,47 @@ impl Drop for TestApp {
 pub async fn error_json(res: Response) -> serde_json::Value {
     res.json().await.expect("error body is JSON")
 }
+
+/// The demo shop with an empty ledger (and no rewards or perks), its clock fixed at `at`, its
+/// manager and staff signed in, and a new member ("Nora", English) with no history.
+pub struct DemoShop {
+    pub app: TestApp,
+    pub manager: TestApp,
+    pub staff: TestApp,
+    pub member: TestApp,
+    pub member_id: i64,
+    pub main_street: i64,
+    pub harbour: i64,
+}
+
+pub async fn demo_shop(at: time::OffsetDateTime) -> DemoShop {
+    let app = spawn_app()
+        .await
+        .with_demo()
+        .await
+        .with_empty_ledger()
+        .await;
+    app.config.clock.set(at);
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    let member = app.other_client();
+    let res = member
+        .sign_up("new@example.com", "a long password", "Nora", "en")
+        .await;
+    assert_eq!(res.status(), 200);
+    let member_id = member.me().await["id"].as_i64().expect("member id");
+    let locations: Vec<(String, i64)> = sqlx::query_as("SELECT name, id FROM locations")
+        .fetch_all(&app.db().await)
+        .await
+        .expect("locations");
+    let id = |n: &str| locations.iter().find(|l| l.0 == n).map(|l| l.1).expect(n);
+    DemoShop {
+        main_street: id("Main Street"),
+        harbour: id("Harbour"),
+        app,
+        manager,
+        staff,
+        member,
+        member_id,
+    }
+}

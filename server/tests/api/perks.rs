@@ -4,41 +4,25 @@
 //! a reward code and starts again) and referrals (paid once on the first qualifying purchase;
 //! self-referral and reuse refused).
 
-use crate::helpers::{TestApp, error_json, spawn_app};
+use crate::helpers::{TestApp, error_json};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, macros::datetime};
 
 /// A Wednesday, 12:00 in Stockholm (the demo shop's zone; no demo bonus on Wednesdays).
 const WED: OffsetDateTime = datetime!(2027-01-06 11:00 UTC);
 
-struct Shop {
-    app: TestApp,
-    manager: TestApp,
-    staff: TestApp,
-    main_street: i64,
+/// The demo shop, the clock on `WED`, and a new member with no history.
+struct Shop(crate::helpers::DemoShop);
+
+impl std::ops::Deref for Shop {
+    type Target = crate::helpers::DemoShop;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 async fn shop() -> Shop {
-    let app = spawn_app()
-        .await
-        .with_demo()
-        .await
-        .with_empty_ledger()
-        .await;
-    app.config.clock.set(WED);
-    let manager = app.signed_in_as("manager@example.com").await;
-    let staff = app.signed_in_as("staff@example.com").await;
-    let main_street: i64 =
-        sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
-            .fetch_one(&app.db().await)
-            .await
-            .expect("location");
-    Shop {
-        app,
-        manager,
-        staff,
-        main_street,
-    }
+    Shop(crate::helpers::demo_shop(WED).await)
 }
 
 fn field(name: &str, key: &str) -> Value {

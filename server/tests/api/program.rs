@@ -3,54 +3,25 @@
 //! be taken back, points expire first-in-first-out through an idempotent sweeper, and tiers go
 //! up on earning and down at period ends. Time is set on the server's clock, never slept.
 
-use crate::helpers::{TestApp, error_json, spawn_app};
+use crate::helpers::error_json;
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
 /// A Wednesday (the demo's double-points day is Tuesday).
 const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
 
-struct Shop {
-    app: TestApp,
-    manager: TestApp,
-    staff: TestApp,
-    member: TestApp,
-    member_id: i64,
-    main_street: i64,
-    harbour: i64,
+/// The demo shop, the clock on [`WED`], and a new member with no history.
+struct Shop(crate::helpers::DemoShop);
+
+impl std::ops::Deref for Shop {
+    type Target = crate::helpers::DemoShop;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
-/// The demo shop, the clock on [`WED`], and a new member with no history.
 async fn shop() -> Shop {
-    let app = spawn_app()
-        .await
-        .with_demo()
-        .await
-        .with_empty_ledger()
-        .await;
-    app.config.clock.set(WED);
-    let manager = app.signed_in_as("manager@example.com").await;
-    let staff = app.signed_in_as("staff@example.com").await;
-    let member = app.other_client();
-    let res = member
-        .sign_up("new@example.com", "a long password", "Nora", "en")
-        .await;
-    assert_eq!(res.status(), 200);
-    let member_id = member.me().await["id"].as_i64().expect("member id");
-    let locations: Vec<(String, i64)> = sqlx::query_as("SELECT name, id FROM locations")
-        .fetch_all(&app.db().await)
-        .await
-        .expect("locations");
-    let id = |n: &str| locations.iter().find(|l| l.0 == n).map(|l| l.1).expect(n);
-    Shop {
-        main_street: id("Main Street"),
-        harbour: id("Harbour"),
-        app,
-        manager,
-        staff,
-        member,
-        member_id,
-    }
+    Shop(crate::helpers::demo_shop(WED).await)
 }
 
 impl Shop {

@@ -3,51 +3,25 @@
 //! catalog's rules (tier, dates, points) are enforced; unused codes expire through the sweeper
 //! and give their points back once where the reward says so.
 
-use crate::helpers::{TestApp, error_json, spawn_app};
+use crate::helpers::{TestApp, error_json};
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
 /// A Wednesday (no demo bonus).
 const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
 
-struct Shop {
-    app: TestApp,
-    manager: TestApp,
-    staff: TestApp,
-    member: TestApp,
-    member_id: i64,
-    main_street: i64,
+/// The demo shop, the clock on `WED`, and a new member with no history.
+struct Shop(crate::helpers::DemoShop);
+
+impl std::ops::Deref for Shop {
+    type Target = crate::helpers::DemoShop;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 async fn shop() -> Shop {
-    let app = spawn_app()
-        .await
-        .with_demo()
-        .await
-        .with_empty_ledger()
-        .await;
-    app.config.clock.set(WED);
-    let manager = app.signed_in_as("manager@example.com").await;
-    let staff = app.signed_in_as("staff@example.com").await;
-    let member = app.other_client();
-    let res = member
-        .sign_up("new@example.com", "a long password", "Nora", "en")
-        .await;
-    assert_eq!(res.status(), 200);
-    let member_id = member.me().await["id"].as_i64().expect("member id");
-    let main_street: i64 =
-        sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
-            .fetch_one(&app.db().await)
-            .await
-            .expect("location");
-    Shop {
-        app,
-        manager,
-        staff,
-        member,
-        member_id,
-        main_street,
-    }
+    Shop(crate::helpers::demo_shop(WED).await)
 }
 
 impl Shop {
