@@ -179,6 +179,28 @@ pub enum Msg {
     ReferralTaken,
     /// No member with this email or member number.
     MemberUnknown,
+    /// A score the form asks for is missing.
+    ScoreRequired,
+    /// A score outside its scale.
+    ScoreInvalid,
+    /// Not one of the categories.
+    CategoryInvalid,
+    /// Not one of the options.
+    ChoiceInvalid,
+    /// Text longer than allowed.
+    TextTooLong,
+    /// A text that is required is empty.
+    TextRequired,
+    /// Nothing was answered.
+    FeedbackEmpty,
+    /// This purchase was rated already.
+    AlreadyRated,
+    /// Goodwill points need a member.
+    GoodwillNeedsMember,
+    /// The case is resolved: its status no longer changes.
+    CaseResolved,
+    /// Not a number of hours in the allowed range.
+    HoursInvalid,
 }
 
 impl AppError {

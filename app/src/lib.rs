@@ -7,6 +7,7 @@ pub mod console;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod feedback;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;

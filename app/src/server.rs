@@ -78,6 +78,32 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The caller's language: their account's, else the language cookie's, else English.
+pub fn current_language() -> String {
+    if let Some(user) = caller() {
+        return user.language;
+    }
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .find_map(|c| {
+                    c.trim()
+                        .strip_prefix(crate::i18n::LANG_COOKIE)?
+                        .strip_prefix('=')
+                        .map(str::to_owned)
+                })
+        })
+        .and_then(|code| {
+            use crate::i18n::LocaleExt as _;
+            crate::i18n::parse_locale(&code).map(|l| l.as_str().to_owned())
+        })
+        .unwrap_or_else(|| "en".to_owned())
+}
+
 /// True for a plain HTML form post (no WASM yet): those get a redirect carrying the error,
 /// so the status must stay a redirect.
 fn is_form_post() -> bool {

@@ -86,7 +86,12 @@ pub struct Limits {
     pub sign_in_ip: RateLimiter,
     /// Sign-ups per client IP.
     pub sign_up_ip: RateLimiter,
+    /// Feedback from visitors (not signed in) per client IP.
+    pub feedback_ip: RateLimiter,
 }
+
+/// Feedback submissions a visitor's IP may make per 15 minutes (members are not limited).
+pub const FEEDBACK_PER_IP: u32 = 10;
 
 impl Limits {
     /// Limits with the given per-window maxima over a 15-minute window.
@@ -96,6 +101,7 @@ impl Limits {
             sign_in_account: RateLimiter::new(per_account, window),
             sign_in_ip: RateLimiter::new(per_ip, window),
             sign_up_ip: RateLimiter::new(sign_ups_per_ip, window),
+            feedback_ip: RateLimiter::new(FEEDBACK_PER_IP, window),
         }
     }
 }

@@ -72,6 +72,17 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::ReferralSelf => t_string!(i18n, errors.referral_self),
         Msg::ReferralTaken => t_string!(i18n, errors.referral_taken),
         Msg::MemberUnknown => t_string!(i18n, errors.member_unknown),
+        Msg::ScoreRequired => t_string!(i18n, errors.score_required),
+        Msg::ScoreInvalid => t_string!(i18n, errors.score_invalid),
+        Msg::CategoryInvalid => t_string!(i18n, errors.category_invalid),
+        Msg::ChoiceInvalid => t_string!(i18n, errors.choice_invalid),
+        Msg::TextTooLong => t_string!(i18n, errors.text_too_long),
+        Msg::TextRequired => t_string!(i18n, errors.text_required),
+        Msg::FeedbackEmpty => t_string!(i18n, errors.feedback_empty),
+        Msg::AlreadyRated => t_string!(i18n, errors.already_rated),
+        Msg::GoodwillNeedsMember => t_string!(i18n, errors.goodwill_needs_member),
+        Msg::CaseResolved => t_string!(i18n, errors.case_resolved),
+        Msg::HoursInvalid => t_string!(i18n, errors.hours_invalid),
     }
 }
 

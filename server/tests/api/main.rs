@@ -3,6 +3,7 @@
 
 mod accounts;
 mod crash;
+mod feedback;
 mod helpers;
 mod ledger;
 mod perks;

@@ -1,0 +1,9 @@
+//! Feedback and service recovery: forms translated per language, submissions from members and
+//! visitors, cases opened by low scores with deadlines, an inbox with a timeline per case,
+//! goodwill points through the ledger, the member's view of their own cases, and quality
+//! numbers.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod engine;
+pub mod types;
