@@ -32,6 +32,7 @@ use leptos_router::{
 use crate::{
     accounts::{ChangePasswordPage, SignInPage, SignUpPage, provide_auth},
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
+    feedback::pages::{CasePage, InboxPage, MemberFeedbackPage, PublicFeedbackPage},
     i18n::{I18nContextProvider, LANG_COOKIE},
     layout::{NotFound, TopBar},
     loyalty::{CounterPage, PointsHistoryPage, ProgramPage},
@@ -98,12 +99,15 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/me/history") view=PointsHistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/me/rewards") view=RewardsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/feedback") view=MemberFeedbackPage ssr=SsrMode::Async />
+                    <Route path=path!("/feedback/:slug") view=PublicFeedbackPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
                         <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
                         <Route path=path!("offers") view=OffersPage ssr=SsrMode::Async />
-                        <Route path=path!("feedback") view=soon(Section::Feedback) ssr=SsrMode::Async />
+                        <Route path=path!("feedback") view=InboxPage ssr=SsrMode::Async />
+                        <Route path=path!("feedback/:id") view=CasePage ssr=SsrMode::Async />
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />

@@ -205,6 +205,7 @@ async fn load_program(
             .await?;
     }
     load_perks(conn, &at).await?;
+    load_feedback(conn, &at).await?;
     // Yesterday's purchases: the next-visit discounts they earned can be used today.
     let yesterday = now - time::Duration::days(1);
     let staff = id_of("staff@example.com").ok_or_else(|| DemoError::Invalid("staff".into()))?;
@@ -316,5 +317,62 @@ async fn load_perks(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<(), D
         referral_min_purchase: 1_000,
     };
     perks::save_settings(conn, &settings, at).await?;
+    Ok(())
+}
+
+/// The shop's feedback form, in all five languages.
+async fn load_feedback(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<(), DemoError> {
+    use app::feedback::{api::FormTexts, engine, types::Asks};
+    let texts = [
+        (
+            "en",
+            "How was your visit?",
+            "Two taps: a score, then Send. Words are welcome too.",
+        ),
+        (
+            "sv",
+            "Hur var ditt besök?",
+            "Två tryck: ett betyg och sedan Skicka. Ord är också välkomna.",
+        ),
+        (
+            "nb",
+            "Hvordan var besøket ditt?",
+            "To trykk: en poengsum og så Send. Ord er også velkomne.",
+        ),
+        (
+            "lv",
+            "Kā jums patika apmeklējums?",
+            "Divi pieskārieni: vērtējums un Nosūtīt. Vārdi arī ir gaidīti.",
+        ),
+        (
+            "pt",
+            "Como foi sua visita?",
+            "Dois toques: uma nota e depois Enviar. Palavras também são bem-vindas.",
+        ),
+    ]
+    .map(|(language, title, intro)| FormTexts {
+        language: language.into(),
+        title: title.into(),
+        intro: intro.into(),
+        choice_question: String::new(),
+        choice_options: Vec::new(),
+    });
+    let asks = Asks {
+        nps: true,
+        csat: false,
+        text: true,
+        category: true,
+        choices: 0,
+    };
+    engine::insert_form(
+        conn,
+        "After a visit",
+        "after-a-visit",
+        asks,
+        None,
+        &texts,
+        at,
+    )
+    .await?;
     Ok(())
 }

@@ -681,3 +681,22 @@ pub async fn save_feedback_settings(
         .await,
     )
 }
+
+/// The signed-in member's latest purchase of the last week they have not rated yet:
+/// `(purchase id, location, when)`.
+#[server(prefix = "/api", endpoint = "feedback/visit")]
+pub async fn visit_to_rate() -> Result<Option<(i64, String, String)>, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            let me = caller().ok_or(AppError::Unauthorized)?;
+            if me.role != Role::Member {
+                return Ok(None);
+            }
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            Ok(super::engine::purchase_to_rate(&mut conn, me.id, st.clock.now()).await?)
+        }
+        .await,
+    )
+}

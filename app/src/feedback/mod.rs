@@ -6,4 +6,5 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;
+pub mod pages;
 pub mod types;

@@ -49,7 +49,9 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
                             <MovementTable movements=summary.recent />
                             <p><A href="/me/history">{t!(i18n, points.all_history)}</A></p>
                             <p><A href="/me/rewards">{t!(i18n, rewards.see_all)}</A></p>
+                            <p><A href="/me/feedback">{t!(i18n, feedback.home_link)}</A></p>
                         </section>
+                        <crate::feedback::pages::VisitInvite />
                         <crate::perks::pages::MemberPerksView />
                     })
                 })}

@@ -105,11 +105,16 @@ impl TestApp {
     }
 
     /// Removes the demo's purchases and everything that followed from them (movements, lots,
-    /// balances, tiers) and its rewards and perks, keeping accounts, locations, tiers and the
+    /// balances, tiers) and its rewards, perks and feedback, keeping accounts, locations, tiers and the
     /// bonus rule: a ledger that starts at zero.
     pub async fn with_empty_ledger(self) -> TestApp {
         let db = self.db().await;
         for table in [
+            "case_events",
+            "cases",
+            "feedback",
+            "feedback_form_texts",
+            "feedback_forms",
             "coupons",
             "punch_progress",
             "punch_cards",
