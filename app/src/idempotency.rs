@@ -11,6 +11,46 @@ use crate::{
     error::{AppError, Msg},
 };
 
+/// What [`once_on_writer`] runs: the change, on the transaction's connection, with the scoped
+/// key (unique: fit for a ledger row).
+pub type Change<T> = Box<
+    dyn for<'c> FnOnce(
+            &'c mut SqliteConnection,
+            &'c str,
+        )
+            -> std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>
+        + Send,
+>;
+
+/// A change made once per key, on the write queue: a replay returns the first result, a
+/// conflicting one is refused, and a new key runs `change` and stores its result in the same
+/// transaction.
+pub async fn once_on_writer<T>(
+    db: &crate::db::Db,
+    user_id: i64,
+    client_key: String,
+    request: String,
+    change: Change<T>,
+) -> Result<T, AppError>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    let queue = db.clone();
+    let db = db.clone();
+    queue
+        .on_writer(async move {
+            let mut once = match begin(&db, user_id, &client_key, request).await? {
+                Begun::Replay(first) => return Ok(first),
+                Begun::New(once) => once,
+            };
+            let key = once.key().to_owned();
+            let result = change(once.conn(), &key).await?;
+            once.finish(&result).await?;
+            Ok(result)
+        })
+        .await
+}
+
 /// The stored key for `client_key` used by account `user_id`.
 pub fn scoped(user_id: i64, client_key: &str) -> String {
     format!("user:{user_id}:{client_key}")

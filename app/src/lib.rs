@@ -32,7 +32,10 @@ use leptos_router::{
 use crate::{
     accounts::{ChangePasswordPage, SignInPage, SignUpPage, provide_auth},
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
-    feedback::pages::{CasePage, InboxPage, MemberFeedbackPage, PublicFeedbackPage},
+    feedback::{
+        inbox::{CasePage, InboxPage},
+        pages::{MemberFeedbackPage, PublicFeedbackPage},
+    },
     i18n::{I18nContextProvider, LANG_COOKIE},
     layout::{NotFound, TopBar},
     loyalty::{CounterPage, PointsHistoryPage, ProgramPage},

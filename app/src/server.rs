@@ -67,6 +67,17 @@ pub fn require(required: Role) -> Result<CurrentUser, AppError> {
     }
 }
 
+/// The signed-in member: `Unauthorized` without an account, `Forbidden` for staff (the
+/// member-only functions act on the caller's own points, codes and cases).
+pub fn require_member() -> Result<CurrentUser, AppError> {
+    let user = caller().ok_or(AppError::Unauthorized)?;
+    if user.role == crate::accounts::Role::Member {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// The peer address of this request.
 pub fn client_ip() -> String {
     use_context::<Parts>()

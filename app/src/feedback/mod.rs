@@ -6,5 +6,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;
+pub mod inbox;
 pub mod pages;
 pub mod types;

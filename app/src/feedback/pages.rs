@@ -1,6 +1,6 @@
-//! Feedback pages: the member's `/me/feedback` (the form, their feedback and cases, replies),
-//! the public `/feedback/<slug>`, and the console's inbox `/console/feedback` and case page
-//! `/console/feedback/<id>`. Plain forms posting to server functions.
+//! Feedback pages for customers: the member's `/me/feedback` (the form, their feedback and
+//! cases, replies), the invitation to rate a visit, and the public `/feedback/<slug>`. Plain
+//! forms posting to server functions. The console's side is in `inbox.rs`.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{
@@ -10,8 +10,8 @@ use leptos_router::{
 
 use super::{
     api::{
-        ActOnCase, CaseDetail, CaseEvent, CaseRow, FormView, MyFeedback, ReplyOnCase,
-        SubmitFeedback, case_inbox, feedback_form, feedback_of_mine, get_case,
+        CaseDetail, CaseEvent, FormView, MyFeedback, ReplyOnCase, SubmitFeedback, feedback_form,
+        feedback_of_mine,
     },
     types::{CaseStatus, Category},
 };
@@ -21,7 +21,8 @@ use crate::{
     ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
 };
 
-fn status_label(status: CaseStatus) -> &'static str {
+/// A case status in the viewer's language.
+pub(super) fn status_label(status: CaseStatus) -> &'static str {
     let i18n = use_i18n();
     match status {
         CaseStatus::New => t_string!(i18n, feedback.status_new),
@@ -31,7 +32,8 @@ fn status_label(status: CaseStatus) -> &'static str {
     }
 }
 
-fn category_label(c: Category) -> &'static str {
+/// A category in the viewer's language.
+pub(super) fn category_label(c: Category) -> &'static str {
     let i18n = use_i18n();
     match c {
         Category::Product => t_string!(i18n, feedback.cat_product),
@@ -245,8 +247,9 @@ fn MemberCase(detail: CaseDetail, reply: ServerAction<ReplyOnCase>) -> impl Into
     .into_any()
 }
 
+/// A case's timeline, oldest first.
 #[component]
-fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
+pub(super) fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     view! {
@@ -293,193 +296,6 @@ pub fn PublicFeedbackPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// `/console/feedback`: cases, overdue first, filtered by status (`?status=`).
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let status = move || query.with(|q| q.get("status"));
-    let cases = Resource::new(status, |s| case_inbox(s, None, None));
-    view! {
-        <PageTitle>{t!(i18n, feedback.inbox_title)}</PageTitle>
-        <nav class="filters" aria-label=move || t_string!(i18n, feedback.filter_label)>
-            <A href="/console/feedback">{t!(i18n, feedback.filter_open)}</A>
-            {CaseStatus::ALL.into_iter().map(|s| view! {
-                <A href=format!("/console/feedback?status={}", s.as_str())>{status_label(s)}</A>
-            }).collect_view()}
-        </nav>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match cases.await {
-                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(rows) => {
-                        let rows: Vec<CaseRow> = if status().is_none() {
-                            rows.into_iter().filter(|r| r.status != CaseStatus::Resolved).collect()
-                        } else {
-                            rows
-                        };
-                        view! { <CaseTable rows /> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn CaseTable(rows: Vec<CaseRow>) -> impl IntoView {
-    let i18n = use_i18n();
-    if rows.is_empty() {
-        return view! { <section class="card"><p class="hint">{t!(i18n, feedback.no_cases)}</p></section> }.into_any();
-    }
-    view! {
-        <section class="card">
-            <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, feedback.inbox_title)>
-                <table>
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, feedback.col_case)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_status)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_customer)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_scores)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_due)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| view! { <CaseTr r /> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn CaseTr(r: CaseRow) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = move || i18n.get_locale().as_str();
-    let due = r.due_at.clone();
-    let scores = [
-        r.nps.map(|n| format!("NPS {n}")),
-        r.csat.map(|c| format!("CSAT {c}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
-    let link = view! {
-        <A href=format!("/console/feedback/{}", r.id)>{format!("#{}", r.id)}</A>
-        {r.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
-    }
-    .into_any();
-    let due_cell = view! {
-        {move || format::date(locale(), &due)}
-        {r.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
-    }
-    .into_any();
-    view! {
-        <tr class:overdue=r.overdue>
-            <td>{link}</td>
-            <td>{status_label(r.status)}</td>
-            <td class="wrap">{r.customer.clone().unwrap_or_default()} " " <span class="reason">{r.location.clone().unwrap_or_default()}</span></td>
-            <td>{scores}</td>
-            <td>{due_cell}</td>
-        </tr>
-    }
-    .into_any()
-}
-
-/// `/console/feedback/<id>`: a case, its timeline, and what staff can do.
-#[component]
-pub fn CasePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
-    let act = ServerAction::<ActOnCase>::new();
-    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| get_case(id));
-    view! {
-        <PageTitle>{move || t_string!(i18n, feedback.case_title).replace("{id}", &id().to_string())}</PageTitle>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(d) => view! { <CaseView detail=d act /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = move || i18n.get_locale().as_str();
-    let error = last_error(act);
-    let c = detail.case;
-    let id = c.id;
-    let due = c.due_at.clone();
-    let resolved = c.status == CaseStatus::Resolved;
-    let scores = [
-        c.nps.map(|n| format!("NPS {n}/10")),
-        c.csat.map(|s| format!("CSAT {s}/5")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
-    view! {
-        <section class="card case">
-            <p>
-                <strong class=format!("status-{}", c.status.as_str())>{status_label(c.status)}</strong>
-                {c.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
-                {c.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
-            </p>
-            <p>{move || t_string!(i18n, feedback.due).replace("{date}", &format::date(locale(), &due))}</p>
-            <p>{c.customer.clone().unwrap_or_default()} " " <span class="reason">{c.email.clone().unwrap_or_default()}</span></p>
-            <p>{scores} {c.category.map(|cat| format!(" · {}", category_label(cat)))} {c.location.clone().map(|l| format!(" · {l}"))}</p>
-            {(!c.body.is_empty()).then(|| view! { <blockquote>{c.body.clone()}</blockquote> })}
-            {c.resolution.clone().map(|r| view! { <p><strong>{t!(i18n, feedback.resolution_label)}</strong> " " {r}</p> })}
-            <h2>{t!(i18n, feedback.timeline)}</h2>
-            <Timeline events=detail.timeline />
-        </section>
-        {(!resolved).then(|| view! {
-            <section class="card">
-                <FormError error include_fields=true />
-                <div class="counter-forms">
-                    <ActionForm action=act attr:novalidate=true attr:aria-labelledby="reply-title">
-                        <h3 id="reply-title">{t!(i18n, feedback.reply_title)}</h3>
-                        <input type="hidden" name="case_id" value=id />
-                        <input type="hidden" name="action" value="reply" />
-                        <label for="case-reply">{t!(i18n, feedback.reply_hint)}</label>
-                        <textarea id="case-reply" name="body" rows="3"></textarea>
-                        <button type="submit" class="button primary">{t!(i18n, feedback.send_reply)}</button>
-                    </ActionForm>
-                    <ActionForm action=act attr:novalidate=true attr:aria-labelledby="note-title">
-                        <h3 id="note-title">{t!(i18n, feedback.note_title)}</h3>
-                        <input type="hidden" name="case_id" value=id />
-                        <input type="hidden" name="action" value="note" />
-                        <label for="case-note">{t!(i18n, feedback.note_hint)}</label>
-                        <textarea id="case-note" name="body" rows="3"></textarea>
-                        <button type="submit" class="button">{t!(i18n, feedback.add_note)}</button>
-                    </ActionForm>
-                    <ActionForm action=act attr:novalidate=true attr:aria-labelledby="resolve-title">
-                        <h3 id="resolve-title">{t!(i18n, feedback.resolve_title)}</h3>
-                        <input type="hidden" name="case_id" value=id />
-                        <input type="hidden" name="action" value="resolve" />
-                        <label for="case-resolution">{t!(i18n, feedback.resolution_label)}</label>
-                        <textarea id="case-resolution" name="body" rows="3"></textarea>
-                        {c.member_id.is_some().then(|| view! {
-                            <Field name="goodwill" id="case-goodwill" kind="number" error
-                                hint=ViewFn::from(move || t!(i18n, feedback.goodwill_hint))>{t!(i18n, feedback.goodwill_label)}</Field>
-                        })}
-                        <button type="submit" class="button primary">{t!(i18n, feedback.resolve_submit)}</button>
-                    </ActionForm>
-                </div>
-            </section>
-        })}
-    }
-    .into_any()
 }
 
 /// On the member's home: an invitation to rate their latest visit.

@@ -37,13 +37,10 @@ pub struct PerksAdmin {
 /// The signed-in member's perks.
 #[server(prefix = "/api", endpoint = "perks/mine")]
 pub async fn my_perks() -> Result<MemberPerks, AppError> {
-    use crate::{accounts::Role, server::*};
+    use crate::server::*;
     respond(
         async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            if me.role != Role::Member {
-                return Err(AppError::Forbidden);
-            }
+            let me = require_member()?;
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
             super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await
@@ -74,13 +71,10 @@ pub async fn counter_choices(member_id: i64) -> Result<CounterPerks, AppError> {
 /// and never themselves. Returns the referrer's name.
 #[server(prefix = "/api", endpoint = "perks/refer")]
 pub async fn enter_referral(code: String) -> Result<String, AppError> {
-    use crate::{accounts::Role, server::*};
+    use crate::server::*;
     respond(
         async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            if me.role != Role::Member {
-                return Err(AppError::Forbidden);
-            }
+            let me = require_member()?;
             let st = state()?;
             let mut tx = st.db.begin_write().await?;
             let name = super::engine::set_referrer(&mut tx, me.id, &code).await?;

@@ -43,34 +43,17 @@ pub async fn redeem_reward(
     reward_id: i64,
     idempotency_key: String,
 ) -> Result<RewardCode, AppError> {
-    use crate::{
-        accounts::Role,
-        idempotency::{self, Begun},
-        server::*,
-    };
+    use crate::{idempotency, server::*};
     respond(
         async move {
-            let me = require(Role::Member)?;
-            if me.role != Role::Member {
-                return Err(AppError::Forbidden);
-            }
+            let me = require_member()?;
             let st = state()?;
-            let (db, now) = (st.db.clone(), st.clock.now());
+            let now = st.clock.now();
             let request = serde_json::json!({ "reward": reward_id }).to_string();
-            st.db
-                .on_writer(async move {
-                    let mut once =
-                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
-                            Begun::Replay(first) => return Ok(first),
-                            Begun::New(once) => once,
-                        };
-                    let key = once.key().to_owned();
-                    let code =
-                        super::engine::redeem(once.conn(), me.id, reward_id, &key, now).await?;
-                    once.finish(&code).await?;
-                    Ok(code)
-                })
-                .await
+            let change: idempotency::Change<RewardCode> = Box::new(move |conn, key| {
+                Box::pin(super::engine::redeem(conn, me.id, reward_id, key, now))
+            });
+            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
         }
         .await,
     )
@@ -98,12 +81,7 @@ pub async fn use_code(
     location_id: Option<i64>,
     idempotency_key: String,
 ) -> Result<RewardCode, AppError> {
-    use crate::{
-        accounts::Role,
-        error::Msg,
-        idempotency::{self, Begun},
-        server::*,
-    };
+    use crate::{accounts::Role, error::Msg, idempotency, server::*};
     respond(
         async move {
             let me = require(Role::Staff)?;
@@ -112,21 +90,14 @@ pub async fn use_code(
             let location_id =
                 location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
             let st = state()?;
-            let (db, now) = (st.db.clone(), st.clock.now());
+            let now = st.clock.now();
             let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
-            st.db
-                .on_writer(async move {
-                    let mut once =
-                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
-                            Begun::Replay(first) => return Ok(first),
-                            Begun::New(once) => once,
-                        };
-                    let used =
-                        super::engine::consume(once.conn(), &code, location_id, me.id, now).await?;
-                    once.finish(&used).await?;
-                    Ok(used)
+            let change: idempotency::Change<RewardCode> = Box::new(move |conn, _key| {
+                Box::pin(async move {
+                    super::engine::consume(conn, &code, location_id, me.id, now).await
                 })
-                .await
+            });
+            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
         }
         .await,
     )

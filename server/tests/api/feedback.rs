@@ -3,23 +3,16 @@
 //! members seeing and answering only their own cases, the public form's honeypot and rate
 //! limit, and field errors for malformed answers.
 
-use crate::helpers::{TestApp, error_json};
+use crate::helpers::{TestApp, error_json, field_error as field, json_of};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, macros::datetime};
 
 const MON: OffsetDateTime = datetime!(2027-01-04 09:00 UTC);
 
-struct Shop(crate::helpers::DemoShop);
-
-impl std::ops::Deref for Shop {
-    type Target = crate::helpers::DemoShop;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
+crate::helpers::local_demo_shop!(MON);
 
 async fn shop() -> (Shop, i64) {
-    let s = Shop(crate::helpers::demo_shop(MON).await);
+    let s = demo().await;
     let res = s
         .manager
         .call(
@@ -43,10 +36,6 @@ async fn shop() -> (Shop, i64) {
     (s, id)
 }
 
-fn field(name: &str, key: &str) -> Value {
-    json!({"Validation": {"field": name, "message_key": key}})
-}
-
 async fn submit(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> reqwest::Response {
     let form = form.to_string();
     let mut body = vec![("form_id", form.as_str())];
@@ -57,12 +46,6 @@ async fn submit(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> reqwest::Re
 async fn submitted(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> Value {
     let res = submit(c, form, answers).await;
     assert_eq!(res.status(), 200, "{answers:?}");
-    res.json().await.expect("json")
-}
-
-async fn json_of(c: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> Value {
-    let res = c.call(endpoint, form).await;
-    assert_eq!(res.status(), 200, "{endpoint}");
     res.json().await.expect("json")
 }
 

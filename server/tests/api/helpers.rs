@@ -295,3 +295,42 @@ pub async fn demo_shop(at: time::OffsetDateTime) -> DemoShop {
         member_id,
     }
 }
+
+/// Declares `struct Shop`, the demo shop of [`demo_shop`] under a name the test file can add
+/// methods to, and `async fn demo()`, with the clock at `$at`.
+macro_rules! local_demo_shop {
+    ($at:expr) => {
+        struct Shop(crate::helpers::DemoShop);
+
+        impl std::ops::Deref for Shop {
+            type Target = crate::helpers::DemoShop;
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
+        async fn demo() -> Shop {
+            Shop(crate::helpers::demo_shop($at).await)
+        }
+    };
+}
+pub(crate) use local_demo_shop;
+
+/// The JSON body of a field error.
+pub fn field_error(field: &str, key: &str) -> serde_json::Value {
+    serde_json::json!({"Validation": {"field": field, "message_key": key}})
+}
+
+/// Calls a server function that must succeed and returns its JSON.
+pub async fn json_of(c: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let res = c.call(endpoint, form).await;
+    assert_eq!(res.status(), 200, "{endpoint}");
+    res.json().await.expect("json")
+}
+
+/// A number never handed out before in this test run (for idempotency keys).
+pub fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}

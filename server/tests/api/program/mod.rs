@@ -10,19 +10,7 @@ use time::{OffsetDateTime, macros::datetime};
 /// A Wednesday (the demo's double-points day is Tuesday).
 const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
 
-/// The demo shop, the clock on [`WED`], and a new member with no history.
-struct Shop(crate::helpers::DemoShop);
-
-impl std::ops::Deref for Shop {
-    type Target = crate::helpers::DemoShop;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-async fn shop() -> Shop {
-    Shop(crate::helpers::demo_shop(WED).await)
-}
+crate::helpers::local_demo_shop!(WED);
 
 impl Shop {
     async fn buy_at(&self, amount: &str, location: i64, key: &str) -> reqwest::Response {
@@ -133,7 +121,7 @@ impl Shop {
 
 #[tokio::test]
 async fn purchases_earn_by_rate_rounding_bonus_rules_and_tier_multiplier() {
-    let s = shop().await;
+    let s = demo().await;
     s.settings("12", "one_tier").await;
     // 99.99 € at 1 point per euro, rounded down, Bronze ×1.
     let r = s.buy("99,99", "p-1").await;
@@ -215,7 +203,7 @@ async fn purchases_earn_by_rate_rounding_bonus_rules_and_tier_multiplier() {
 
 #[tokio::test]
 async fn bonus_days_follow_the_shops_time_zone() {
-    let s = shop().await;
+    let s = demo().await;
     let set_zone = |zone: Option<&'static str>| {
         let manager = &s.manager;
         async move {
@@ -282,7 +270,7 @@ async fn bonus_days_follow_the_shops_time_zone() {
 
 #[tokio::test]
 async fn purchases_refuse_bad_input_with_field_errors() {
-    let s = shop().await;
+    let s = demo().await;
     let member = s.member_id.to_string();
     let main = s.main_street.to_string();
     let cases: [(&str, &str, &str, &str); 4] = [
@@ -329,296 +317,5 @@ async fn purchases_refuse_bad_input_with_field_errors() {
     assert_eq!(s.invariants().await, 0);
 }
 
-#[tokio::test]
-async fn a_refund_after_spending_reverses_what_it_can_and_records_the_rest() {
-    let s = shop().await;
-    let p = s.buy("100", "buy-1").await;
-    let purchase = p["purchase"]["id"].as_i64().expect("id");
-    assert_eq!(s.redeem("80", "spend-1").await["balance_after"], 20);
-    let res = s.refund(purchase, "100", "refund-1").await;
-    assert_eq!(res.status(), 200);
-    let first: Value = res.json().await.expect("json");
-    assert_eq!(
-        (
-            &first["points_due"],
-            &first["points_reversed"],
-            &first["shortfall"],
-            &first["balance"]
-        ),
-        (&json!(100), &json!(20), &json!(80), &json!(0)),
-        "no negative balance, no free points: the shortfall is recorded"
-    );
-    // A replay answers the same; the same key for another amount is a conflict.
-    let again: Value = s
-        .refund(purchase, "100", "refund-1")
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(again, first);
-    assert_eq!(s.refund(purchase, "50", "refund-1").await.status(), 409);
-    // Nothing is left of it to refund.
-    let res = s.refund(purchase, "1", "refund-2").await;
-    assert_eq!(res.status(), 422);
-    assert_eq!(error_json(res).await["Validation"]["field"], "amount");
-    // Staff see the shortfall on the purchase.
-    let list: Value = s
-        .staff
-        .call(
-            "loyalty/purchases",
-            &[("member_id", &s.member_id.to_string())],
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(list[0]["shortfall"], 80);
-    assert_eq!(list[0]["refunded_minor"], 10_000);
-    // A partial refund takes back its share, in parts that add up exactly.
-    let p = s.buy("30", "buy-2").await;
-    let purchase = p["purchase"]["id"].as_i64().expect("id");
-    let mut back = 0;
-    for (n, amount) in ["10", "10", "10"].iter().enumerate() {
-        let r: Value = s
-            .refund(purchase, amount, &format!("part-{n}"))
-            .await
-            .json()
-            .await
-            .expect("json");
-        back += r["points_reversed"].as_i64().expect("n");
-    }
-    assert_eq!(back, 30);
-    assert_eq!(s.invariants().await, 0);
-    // The refunded purchases no longer count towards tiers.
-    assert_eq!(s.standing().await["earned"], 0);
-}
-
-#[tokio::test]
-async fn points_expire_oldest_first_through_an_idempotent_sweeper() {
-    let s = shop().await;
-    s.settings("12", "one_tier").await;
-    s.buy("100", "lot-a").await; // expires 2028-01-06
-    s.app.config.clock.set(datetime!(2027-03-03 12:00 UTC));
-    s.buy("50", "lot-b").await; // expires 2028-03-03
-    let standing = s.standing().await;
-    assert_eq!(standing["next_expiry"][0], 100);
-    assert!(
-        standing["next_expiry"][1]
-            .as_str()
-            .is_some_and(|d| d.starts_with("2028-01-06"))
-    );
-    // Spending takes the oldest points first: all of lot A, 20 of lot B.
-    s.redeem("120", "spend").await;
-    let standing = s.standing().await;
-    assert_eq!(standing["next_expiry"][0], 30);
-    assert!(
-        standing["next_expiry"][1]
-            .as_str()
-            .is_some_and(|d| d.starts_with("2028-03-03"))
-    );
-    // Lot A's date passes: nothing of it is left to expire.
-    assert_eq!(s.sweep(datetime!(2028-01-07 00:00 UTC)).await.points, 0);
-    // Long after lot B's date (the server was down): it catches up, once.
-    let late = datetime!(2028-06-01 00:00 UTC);
-    s.app.config.clock.set(late);
-    assert_eq!(s.sweep(late).await.points, 30);
-    assert_eq!(s.sweep(late).await.points, 0, "safe to run twice");
-    let standing = s.standing().await;
-    assert_eq!(standing["balance"], 0);
-    assert_eq!(standing["next_expiry"], Value::Null);
-    assert_eq!(standing["recent"][0]["kind"], "expiry");
-    assert_eq!(standing["recent"][0]["amount"], -30);
-    assert_eq!(s.invariants().await, 0);
-}
-
-#[tokio::test]
-async fn tiers_go_up_when_earned_and_down_at_the_end_of_a_period() {
-    let s = shop().await;
-    s.settings("", "one_tier").await;
-    let r = s.buy("1600", "big").await;
-    assert_eq!(r["new_tier"], "Gold");
-    // Halfway through the period they earn enough to keep Gold.
-    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
-    s.buy("1500", "keep").await;
-    // The review is due at 2028-01-06 12:00: one second before, nothing happens.
-    let done = s.sweep(datetime!(2028-01-06 11:59:59 UTC)).await;
-    assert_eq!(done.reviews, 0);
-    let done = s.sweep(datetime!(2028-01-06 12:00 UTC)).await;
-    assert_eq!(
-        (done.reviews, done.downgrades),
-        (1, 0),
-        "1,500 in the period keeps Gold"
-    );
-    // No purchases in the next period: down one tier at its end, and one more a year later
-    // (caught up in one sweep after a long downtime), then Bronze stays.
-    let later = datetime!(2031-02-01 00:00 UTC);
-    s.app.config.clock.set(later);
-    let done = s.sweep(later).await;
-    assert_eq!(done.downgrades, 2);
-    assert_eq!(s.standing().await["tier"]["name"], "Bronze");
-    let changes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
-         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
-         WHERE c.member_id = ? ORDER BY c.id",
-    )
-    .bind(s.member_id)
-    .fetch_all(&s.app.db().await)
-    .await
-    .expect("changes");
-    let changes: Vec<(&str, &str, &str)> = changes
-        .iter()
-        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-        .collect();
-    assert_eq!(
-        changes,
-        [
-            ("upgrade", "Bronze", "Gold"),
-            ("downgrade", "Gold", "Silver"),
-            ("downgrade", "Silver", "Bronze"),
-        ]
-    );
-}
-
-#[tokio::test]
-async fn the_downgrade_policy_can_drop_straight_to_what_was_earned() {
-    let s = shop().await;
-    s.settings("", "to_earned").await;
-    s.buy("1600", "big").await;
-    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
-    s.buy("600", "some").await; // 900 points at Gold: Silver-worth
-    let at = datetime!(2028-01-06 12:00 UTC);
-    s.app.config.clock.set(at);
-    let done = s.sweep(at).await;
-    assert_eq!(done.downgrades, 1);
-    assert_eq!(s.standing().await["tier"]["name"], "Silver");
-}
-
-#[tokio::test]
-async fn only_managers_change_the_program_and_every_change_is_audited() {
-    let s = shop().await;
-    let form = [
-        ("currency", "EUR"),
-        ("rate", "0.5"),
-        ("rounding", "nearest"),
-        ("expiry_months", "24"),
-        ("qualification_months", "12"),
-        ("downgrade", "one_tier"),
-    ];
-    assert_eq!(s.staff.call("program/settings", &form).await.status(), 403);
-    assert_eq!(s.member.call("program/settings", &form).await.status(), 403);
-    assert_eq!(
-        s.manager.call("program/settings", &form).await.status(),
-        200
-    );
-    let bad = [
-        ("rate", "-1", "rate"),
-        ("expiry_months", "500", "expiry_months"),
-    ];
-    for (field, value, expected) in bad {
-        let mut f = form.to_vec();
-        f.retain(|(k, _)| *k != field);
-        f.push((field, value));
-        let res = s.manager.call("program/settings", &f).await;
-        assert_eq!(res.status(), 422);
-        assert_eq!(error_json(res).await["Validation"]["field"], expected);
-    }
-    // 0.5 points per euro, rounded to nearest: 15 € earns 8 (7.5 rounds up).
-    assert_eq!(s.buy("15", "half").await["purchase"]["points"], 8);
-    let dup = s
-        .manager
-        .call(
-            "program/tier",
-            &[
-                ("name", "Gold"),
-                ("threshold", "9000"),
-                ("multiplier", "2"),
-                ("perks", ""),
-            ],
-        )
-        .await;
-    assert_eq!(dup.status(), 422);
-    assert_eq!(error_json(dup).await["Validation"]["field"], "name");
-    let loc = s
-        .manager
-        .call("program/location", &[("name", "Airport")])
-        .await;
-    assert_eq!(loc.status(), 200);
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action IN ('program.settings', 'program.location')",
-    )
-    .fetch_one(&s.app.db().await)
-    .await
-    .expect("audit");
-    assert_eq!(audited, 2);
-}
-
-#[tokio::test]
-async fn the_history_pages_through_every_movement_of_the_member_only() {
-    let s = shop().await;
-    for n in 0..45 {
-        s.buy("1", &format!("h-{n}")).await;
-    }
-    let mut seen = Vec::new();
-    let mut before: Option<i64> = None;
-    loop {
-        let cursor = before.map(|b| b.to_string()).unwrap_or_default();
-        let form: Vec<(&str, &str)> = if before.is_some() {
-            vec![("before", cursor.as_str())]
-        } else {
-            vec![]
-        };
-        let page: Value = s
-            .member
-            .call("loyalty/history", &form)
-            .await
-            .json()
-            .await
-            .expect("json");
-        let rows = page["movements"].as_array().expect("rows").clone();
-        assert!(rows.len() <= 20);
-        seen.extend(rows.iter().map(|m| m["id"].as_i64().expect("id")));
-        assert!(rows.iter().all(|m| m["location"] == "Main Street"));
-        match page["older"].as_i64() {
-            Some(id) => before = Some(id),
-            None => break,
-        }
-    }
-    assert_eq!(seen.len(), 45);
-    assert!(
-        seen.windows(2).all(|w| w[0] > w[1]),
-        "newest first, no repeats"
-    );
-    let anna: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'anna@example.com'")
-        .fetch_one(&s.app.db().await)
-        .await
-        .expect("anna");
-    assert_eq!(
-        s.member
-            .call("loyalty/history", &[("member_id", &anna.to_string())])
-            .await
-            .status(),
-        403
-    );
-    // The member's card: a QR code for members, nothing for visitors.
-    let card = s
-        .member
-        .client
-        .get(s.member.url("/me/card.svg"))
-        .send()
-        .await
-        .expect("card");
-    assert_eq!(card.status(), 200);
-    assert_eq!(card.headers()["content-type"], "image/svg+xml");
-    assert!(card.text().await.expect("svg").contains("<svg"));
-    let visitor = s.app.other_client();
-    let res = visitor
-        .client
-        .get(visitor.url("/me/card.svg"))
-        .send()
-        .await
-        .expect("card");
-    assert!(
-        res.status().is_redirection(),
-        "visitors are sent to sign in"
-    );
-}
+mod admin;
+mod periods;

@@ -25,7 +25,7 @@ mod imp {
         audit,
         db::timestamp,
         error::{AppError, Msg},
-        idempotency::{self, Begun},
+        idempotency,
         server::state,
     };
 
@@ -59,7 +59,7 @@ mod imp {
             "kind": c.kind.as_str(), "member_id": c.member_id, "amount": c.amount, "reason": c.reason.as_str(),
         })
         .to_string();
-        let (db, now) = (st.db.clone(), st.clock.now());
+        let now = st.clock.now();
         let (me_id, client_key) = (c.me.id, c.key.to_owned());
         let Change {
             member_id,
@@ -68,14 +68,8 @@ mod imp {
             reason,
             ..
         } = c;
-        st.db
-            .on_writer(async move {
-                let mut once = match idempotency::begin(&db, me_id, &client_key, request).await? {
-                    Begun::Replay(first) => return Ok(first),
-                    Begun::New(once) => once,
-                };
-                let key = once.key().to_owned();
-                let conn = once.conn();
+        let change: idempotency::Change<Movement> = Box::new(move |conn, key| {
+            Box::pin(async move {
                 if !db::is_member(conn, member_id).await? {
                     return Err(AppError::NotFound);
                 }
@@ -94,7 +88,7 @@ mod imp {
                         kind,
                         reason.as_str(),
                         Actor::Staff(me_id),
-                        &key,
+                        key,
                         &at,
                     )
                 };
@@ -110,10 +104,10 @@ mod imp {
                     )
                     .await?;
                 }
-                once.finish(&movement).await?;
                 Ok(movement)
             })
-            .await
+        });
+        idempotency::once_on_writer(&st.db, me_id, client_key, request, change).await
     }
 }
 
@@ -230,194 +224,6 @@ pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError>
     )
 }
 
-/// Records a purchase at the counter and credits the points the rules give for it (any staff).
-/// `amount` is in currency units as typed (`12,50`); `currency` must be the shop's.
-#[server(prefix = "/api", endpoint = "loyalty/purchase")]
-pub async fn record_purchase(
-    member_id: i64,
-    amount: String,
-    currency: String,
-    receipt: Option<String>,
-    location_id: Option<i64>,
-    full_price: Option<String>,
-    /// `offer:ID`, `coupon:ID` or empty.
-    apply: Option<String>,
-    /// Items bought, for punch cards that stamp per item; empty: none.
-    items: Option<String>,
-    idempotency_key: String,
-) -> Result<PurchaseReceipt, AppError> {
-    use super::{engine, rules};
-    use crate::{
-        accounts::Role,
-        error::Msg,
-        idempotency::{self, Begun},
-        server::*,
-    };
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let amount_minor =
-                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let location_id =
-                location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
-            let receipt = receipt
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty());
-            if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
-                return Err(AppError::field("receipt", Msg::ReceiptTooLong));
-            }
-            let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
-            let apply = crate::perks::engine::Apply::parse(apply.as_deref())?;
-            let items = match items.as_deref().map(str::trim).unwrap_or_default() {
-                "" => 0,
-                n => n
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (0..=100).contains(n))
-                    .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
-            };
-            let st = state()?;
-            let request = serde_json::json!({
-                "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
-                "receipt": receipt, "location": location_id, "full_price": full_price,
-                "apply": format!("{apply:?}"), "items": items,
-            })
-            .to_string();
-            let (db, now) = (st.db.clone(), st.clock.now());
-            st.db
-                .on_writer(async move {
-                    let mut once =
-                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
-                            Begun::Replay(first) => return Ok(first),
-                            Begun::New(once) => once,
-                        };
-                    let key = once.key().to_owned();
-                    if !super::db::is_member(once.conn(), member_id).await? {
-                        return Err(AppError::NotFound);
-                    }
-                    let input = engine::PurchaseInput {
-                        member_id,
-                        amount_minor,
-                        currency: currency.trim(),
-                        receipt: receipt.as_deref(),
-                        location_id,
-                        full_price,
-                        apply,
-                        items,
-                        staff_id: me.id,
-                        key: &key,
-                    };
-                    let receipt = engine::purchase(once.conn(), &input, now).await?;
-                    once.finish(&receipt).await?;
-                    Ok(receipt)
-                })
-                .await
-        }
-        .await,
-    )
-}
+mod changes;
 
-/// Refunds all or part of a purchase (any staff): takes back the points that part earned, as
-/// far as the member's balance allows; the rest is recorded as a shortfall.
-#[server(prefix = "/api", endpoint = "loyalty/refund")]
-pub async fn refund_purchase(
-    purchase_id: i64,
-    amount: String,
-    idempotency_key: String,
-) -> Result<RefundReceipt, AppError> {
-    use super::{engine, rules};
-    use crate::{
-        accounts::Role,
-        idempotency::{self, Begun},
-        server::*,
-    };
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let amount_minor =
-                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let st = state()?;
-            let request =
-                serde_json::json!({ "refund": purchase_id, "amount": amount_minor }).to_string();
-            let (db, now) = (st.db.clone(), st.clock.now());
-            st.db
-                .on_writer(async move {
-                    let mut once =
-                        match idempotency::begin(&db, me.id, &idempotency_key, request).await? {
-                            Begun::Replay(first) => return Ok(first),
-                            Begun::New(once) => once,
-                        };
-                    let key = once.key().to_owned();
-                    let receipt =
-                        engine::refund(once.conn(), purchase_id, amount_minor, me.id, &key, now)
-                            .await?;
-                    once.finish(&receipt).await?;
-                    Ok(receipt)
-                })
-                .await
-        }
-        .await,
-    )
-}
-
-/// Adds or removes points by hand, with a mandatory reason (managers and owners).
-#[server(prefix = "/api", endpoint = "loyalty/adjust")]
-pub async fn adjust_points(
-    member_id: i64,
-    points: String,
-    reason: String,
-    idempotency_key: String,
-) -> Result<Movement, AppError> {
-    use super::types::{Delta, MovementKind, Reason};
-    use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = require(Role::Manager)?;
-            let delta = Delta::parse(&points).map_err(|m| AppError::field("points", m))?;
-            let reason = Reason::parse(&reason).map_err(|m| AppError::field("reason", m))?;
-            imp::apply(imp::Change {
-                me: &me,
-                member_id,
-                amount: delta.get(),
-                kind: MovementKind::Adjustment,
-                reason,
-                key: &idempotency_key,
-            })
-            .await
-        }
-        .await,
-    )
-}
-
-/// Spends a member's points at the counter (any staff). Refused if the balance is too low.
-#[server(prefix = "/api", endpoint = "loyalty/redeem")]
-pub async fn redeem_points(
-    member_id: i64,
-    points: String,
-    reason: String,
-    idempotency_key: String,
-) -> Result<Movement, AppError> {
-    use super::types::{MovementKind, Points, Reason};
-    use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let points = Points::parse(&points).map_err(|m| AppError::field("points", m))?;
-            // A redemption's kind says what happened; a note is optional.
-            let reason = match reason.trim() {
-                "" => Reason::none(),
-                text => Reason::parse(text).map_err(|m| AppError::field("reason", m))?,
-            };
-            imp::apply(imp::Change {
-                me: &me,
-                member_id,
-                amount: -points.get(),
-                kind: MovementKind::Redeem,
-                reason,
-                key: &idempotency_key,
-            })
-            .await
-        }
-        .await,
-    )
-}
+pub use changes::*;

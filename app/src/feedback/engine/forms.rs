@@ -1,0 +1,260 @@
+//! Forms with their texts per language, and submissions (a case opened in the same transaction when the rule says so).
+
+use super::*;
+
+pub(super) fn asks(r: &SqliteRow, choices: usize) -> Result<Asks, sqlx::Error> {
+    Ok(Asks {
+        nps: r.try_get("ask_nps")?,
+        csat: r.try_get("ask_csat")?,
+        text: r.try_get("ask_text")?,
+        category: r.try_get("ask_category")?,
+        choices,
+    })
+}
+
+/// Every language's texts of a form.
+pub(super) async fn texts(
+    conn: &mut SqliteConnection,
+    form_id: i64,
+) -> Result<Vec<FormTexts>, sqlx::Error> {
+    sqlx::query_as::<_, (String, String, String, String, String)>(
+        "SELECT language, title, intro, choice_question, choice_options
+         FROM feedback_form_texts WHERE form_id = ? ORDER BY language",
+    )
+    .bind(form_id)
+    .fetch_all(conn)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(
+                |(language, title, intro, choice_question, options)| FormTexts {
+                    language,
+                    title,
+                    intro,
+                    choice_question,
+                    choice_options: options
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                },
+            )
+            .collect()
+    })
+}
+
+/// A form as shown in `language` (its own texts, else the default language's, flagged).
+/// `by` is `id` or `slug`.
+pub async fn form_view(
+    conn: &mut SqliteConnection,
+    by: (&str, &str),
+    language: &str,
+) -> Result<Option<FormView>, AppError> {
+    let column = if by.0 == "slug" { "slug" } else { "id" };
+    let Some(r) = sqlx::query(&format!(
+        "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
+         FROM feedback_forms WHERE {column} = ?"
+    ))
+    .bind(by.1)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let id: i64 = r.try_get("id")?;
+    let default = settings(conn).await?.default_language;
+    let all = texts(conn, id).await?;
+    let chosen = all
+        .iter()
+        .find(|t| t.language == language)
+        .or_else(|| all.iter().find(|t| t.language == default))
+        .or_else(|| all.first())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let fallback = chosen.language != language;
+    Ok(Some(FormView {
+        id,
+        name: r.try_get("name")?,
+        slug: r.try_get("slug")?,
+        asks: asks(&r, chosen.choice_options.len())?,
+        location_id: r.try_get("location_id")?,
+        active: r.try_get("active")?,
+        texts: chosen,
+        fallback,
+        missing: ["en", "sv", "nb", "lv", "pt"]
+            .into_iter()
+            .filter(|l| !all.iter().any(|t| t.language == *l))
+            .map(str::to_owned)
+            .collect(),
+    }))
+}
+
+/// Every form, in `language` (staff).
+pub async fn forms(conn: &mut SqliteConnection, language: &str) -> Result<Vec<FormView>, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM feedback_forms ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(f) = form_view(conn, ("id", &id.to_string()), language).await? {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// A new form with its texts. Returns its id.
+pub async fn insert_form(
+    conn: &mut SqliteConnection,
+    name: &str,
+    slug: &str,
+    asks: Asks,
+    location_id: Option<i64>,
+    texts: &[FormTexts],
+    at: &str,
+) -> Result<i64, AppError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO feedback_forms (name, slug, ask_nps, ask_csat, ask_text, ask_category,
+           location_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(slug)
+    .bind(asks.nps)
+    .bind(asks.csat)
+    .bind(asks.text)
+    .bind(asks.category)
+    .bind(location_id)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            AppError::field("name", Msg::NameTaken)
+        } else {
+            e.into()
+        }
+    })?;
+    for t in texts {
+        sqlx::query(
+            "INSERT INTO feedback_form_texts (form_id, language, title, intro, choice_question,
+               choice_options) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&t.language)
+        .bind(&t.title)
+        .bind(&t.intro)
+        .bind(&t.choice_question)
+        .bind(t.choice_options.join("\n"))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Who submits and about what.
+#[derive(Debug, Clone, Default)]
+pub struct Submitter {
+    /// The member, if signed in.
+    pub member_id: Option<i64>,
+    /// The purchase being rated, if any (must be the member's).
+    pub purchase_id: Option<i64>,
+    /// Contact details a visitor left.
+    pub contact_name: Option<String>,
+    /// Contact email a visitor left.
+    pub contact_email: Option<String>,
+    /// The language they used.
+    pub language: String,
+}
+
+/// Stores a submission and, when the rule says so, opens its case (same transaction).
+/// Returns the feedback id and the case id.
+pub async fn submit(
+    conn: &mut SqliteConnection,
+    form: &FormView,
+    who: &Submitter,
+    answers: &Answers,
+    now: OffsetDateTime,
+) -> Result<(i64, Option<i64>), AppError> {
+    let at = timestamp(now);
+    let mut location = form.location_id;
+    if let (Some(purchase), Some(member)) = (who.purchase_id, who.member_id) {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT location_id FROM purchases WHERE id = ? AND member_id = ?")
+                .bind(purchase)
+                .bind(member)
+                .fetch_optional(&mut *conn)
+                .await?;
+        location = Some(found.ok_or(AppError::NotFound)?);
+    } else if who.purchase_id.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO feedback (form_id, member_id, purchase_id, location_id, nps, csat, category,
+           choice, body, contact_name, contact_email, language, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(form.id)
+    .bind(who.member_id)
+    .bind(who.purchase_id)
+    .bind(location)
+    .bind(answers.nps)
+    .bind(answers.csat)
+    .bind(answers.category.map(Category::as_str))
+    .bind(answers.choice)
+    .bind(&answers.body)
+    .bind(&who.contact_name)
+    .bind(&who.contact_email)
+    .bind(&who.language)
+    .bind(&at)
+    .fetch_one(&mut *conn)
+    .await;
+    let feedback_id = match inserted {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Err(AppError::field("purchase_id", Msg::AlreadyRated));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let rule = settings(conn).await?;
+    if !opens_case(&rule, answers) {
+        return Ok((feedback_id, None));
+    }
+    let due = timestamp(now + time::Duration::hours(rule.sla_hours));
+    let case_id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (feedback_id, member_id, status, priority, assignee_id, location_id,
+           due_at, created_at) VALUES (?, ?, 'new', ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(feedback_id)
+    .bind(who.member_id)
+    .bind(if is_urgent(answers) { "high" } else { "normal" })
+    .bind(rule.assign_to)
+    .bind(location)
+    .bind(&due)
+    .bind(&at)
+    .fetch_one(&mut *conn)
+    .await?;
+    event(conn, case_id, None, "opened", "", &at).await?;
+    Ok((feedback_id, Some(case_id)))
+}
+
+pub(super) async fn event(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    body: &str,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, actor_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(actor)
+    .bind(kind)
+    .bind(body)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Feedback in the database: forms and their texts, submissions (opening a case in the same
+//! transaction when the rule says so), the case inbox and each case's timeline, resolution
+//! with goodwill points through the ledger (once), and the quality numbers.
+#![expect(
+    clippy::type_complexity,
+    reason = "report rows are read as plain tuples"
+)]
+
+use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
+use time::OffsetDateTime;
+
+use super::types::{
+    Answers, Asks, CaseStatus, Category, FeedbackSettings, csat, is_urgent, median, nps, opens_case,
+};
+use crate::{
+    db::{parse_timestamp, timestamp},
+    error::{AppError, Msg},
+    loyalty::{
+        db::{self as ldb, Actor, NewMovement},
+        engine::{append_error, expiry_of},
+        types::MovementKind,
+    },
+};
+
+use super::api::{
+    CaseDetail, CaseEvent, CaseRow, FormTexts, FormView, MyFeedback, Quality, WeekRow,
+};
+
+fn decode(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what}").into())
+}
+
+/// The case rule and the default language.
+pub async fn settings(conn: &mut SqliteConnection) -> Result<FeedbackSettings, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT nps_max, csat_max, case_categories, sla_hours, assign_to, default_language
+         FROM feedback_settings WHERE id = 1",
+    )
+    .fetch_one(conn)
+    .await?;
+    let categories: String = r.try_get("case_categories")?;
+    Ok(FeedbackSettings {
+        nps_max: r.try_get("nps_max")?,
+        csat_max: r.try_get("csat_max")?,
+        case_categories: categories
+            .split(',')
+            .filter_map(|c| Category::parse(c.trim()))
+            .collect(),
+        sla_hours: r.try_get("sla_hours")?,
+        assign_to: r.try_get("assign_to")?,
+        default_language: r.try_get("default_language")?,
+    })
+}
+
+/// Replaces the rule.
+pub async fn save_settings(
+    conn: &mut SqliteConnection,
+    s: &FeedbackSettings,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    let categories: Vec<&str> = s.case_categories.iter().map(|c| c.as_str()).collect();
+    sqlx::query(
+        "UPDATE feedback_settings SET nps_max = ?, csat_max = ?, case_categories = ?,
+           sla_hours = ?, assign_to = ?, default_language = ?, updated_at = ? WHERE id = 1",
+    )
+    .bind(s.nps_max)
+    .bind(s.csat_max)
+    .bind(categories.join(","))
+    .bind(s.sla_hours)
+    .bind(s.assign_to)
+    .bind(&s.default_language)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+mod cases;
+mod forms;
+mod quality;
+
+pub use cases::*;
+pub use forms::*;
+pub use quality::*;

@@ -1,0 +1,220 @@
+//! The console's feedback pages: the inbox `/console/feedback` (open cases, overdue first, or
+//! one status) and a case `/console/feedback/<id>` with its timeline and what staff can do.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
+
+use super::{
+    api::{ActOnCase, CaseDetail, CaseRow, case_inbox, get_case},
+    pages::{Timeline, category_label, status_label},
+    types::CaseStatus,
+};
+use crate::{
+    i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
+};
+
+/// `/console/feedback`: cases, overdue first, filtered by status (`?status=`).
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let status = move || query.with(|q| q.get("status"));
+    let cases = Resource::new(status, |s| case_inbox(s, None, None));
+    view! {
+        <PageTitle>{t!(i18n, feedback.inbox_title)}</PageTitle>
+        <nav class="filters" aria-label=move || t_string!(i18n, feedback.filter_label)>
+            <A href="/console/feedback">{t!(i18n, feedback.filter_open)}</A>
+            {CaseStatus::ALL.into_iter().map(|s| view! {
+                <A href=format!("/console/feedback?status={}", s.as_str())>{status_label(s)}</A>
+            }).collect_view()}
+        </nav>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(rows) => {
+                        let rows: Vec<CaseRow> = if status().is_none() {
+                            rows.into_iter().filter(|r| r.status != CaseStatus::Resolved).collect()
+                        } else {
+                            rows
+                        };
+                        view! { <CaseTable rows /> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseTable(rows: Vec<CaseRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    if rows.is_empty() {
+        return view! { <section class="card"><p class="hint">{t!(i18n, feedback.no_cases)}</p></section> }.into_any();
+    }
+    view! {
+        <section class="card">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, feedback.inbox_title)>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, feedback.col_case)}</th>
+                        <th scope="col">{t!(i18n, feedback.col_status)}</th>
+                        <th scope="col">{t!(i18n, feedback.col_customer)}</th>
+                        <th scope="col">{t!(i18n, feedback.col_scores)}</th>
+                        <th scope="col">{t!(i18n, feedback.col_due)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! { <CaseTr r /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CaseTr(r: CaseRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let due = r.due_at.clone();
+    let scores = [
+        r.nps.map(|n| format!("NPS {n}")),
+        r.csat.map(|c| format!("CSAT {c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let link = view! {
+        <A href=format!("/console/feedback/{}", r.id)>{format!("#{}", r.id)}</A>
+        {r.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
+    }
+    .into_any();
+    let due_cell = view! {
+        {move || format::date(locale(), &due)}
+        {r.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
+    }
+    .into_any();
+    view! {
+        <tr class:overdue=r.overdue>
+            <td>{link}</td>
+            <td>{status_label(r.status)}</td>
+            <td class="wrap">{r.customer.clone().unwrap_or_default()} " " <span class="reason">{r.location.clone().unwrap_or_default()}</span></td>
+            <td>{scores}</td>
+            <td>{due_cell}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// `/console/feedback/<id>`: a case, its timeline, and what staff can do.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let act = ServerAction::<ActOnCase>::new();
+    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| get_case(id));
+    view! {
+        <PageTitle>{move || t_string!(i18n, feedback.case_title).replace("{id}", &id().to_string())}</PageTitle>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(d) => view! { <CaseView detail=d act /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let error = last_error(act);
+    let c = detail.case;
+    let id = c.id;
+    let due = c.due_at.clone();
+    let resolved = c.status == CaseStatus::Resolved;
+    let scores = [
+        c.nps.map(|n| format!("NPS {n}/10")),
+        c.csat.map(|s| format!("CSAT {s}/5")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <section class="card case">
+            <p>
+                <strong class=format!("status-{}", c.status.as_str())>{status_label(c.status)}</strong>
+                {c.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
+                {c.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
+            </p>
+            <p>{move || t_string!(i18n, feedback.due).replace("{date}", &format::date(locale(), &due))}</p>
+            <p>{c.customer.clone().unwrap_or_default()} " " <span class="reason">{c.email.clone().unwrap_or_default()}</span></p>
+            <p>{scores} {c.category.map(|cat| format!(" · {}", category_label(cat)))} {c.location.clone().map(|l| format!(" · {l}"))}</p>
+            {(!c.body.is_empty()).then(|| view! { <blockquote>{c.body.clone()}</blockquote> })}
+            {c.resolution.clone().map(|r| view! { <p><strong>{t!(i18n, feedback.resolution_label)}</strong> " " {r}</p> })}
+            <h2>{t!(i18n, feedback.timeline)}</h2>
+            <Timeline events=detail.timeline />
+        </section>
+        {(!resolved).then(|| view! {
+            <section class="card">
+                <FormError error include_fields=true />
+                <div class="counter-forms">
+                    <CaseForm act id kind="reply" primary=true
+                        title=t_string!(i18n, feedback.reply_title) label=t_string!(i18n, feedback.reply_hint)
+                        submit=t_string!(i18n, feedback.send_reply) />
+                    <CaseForm act id kind="note"
+                        title=t_string!(i18n, feedback.note_title) label=t_string!(i18n, feedback.note_hint)
+                        submit=t_string!(i18n, feedback.add_note) />
+                    <CaseForm act id kind="resolve" primary=true
+                        title=t_string!(i18n, feedback.resolve_title) label=t_string!(i18n, feedback.resolution_label)
+                        submit=t_string!(i18n, feedback.resolve_submit)>
+                        {c.member_id.is_some().then(|| view! {
+                            <Field name="goodwill" id="case-goodwill" kind="number" error
+                                hint=ViewFn::from(move || t!(i18n, feedback.goodwill_hint))>{t!(i18n, feedback.goodwill_label)}</Field>
+                        })}
+                    </CaseForm>
+                </div>
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+/// One thing staff do to a case (`kind`: reply, note, resolve): a text and a button, and any
+/// extra fields as children.
+#[component]
+fn CaseForm(
+    act: ServerAction<ActOnCase>,
+    id: i64,
+    kind: &'static str,
+    title: &'static str,
+    label: &'static str,
+    submit: &'static str,
+    #[prop(optional)] primary: bool,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let (title_id, text_id) = (format!("{kind}-title"), format!("case-{kind}"));
+    let (labelled_by, text_for) = (title_id.clone(), text_id.clone());
+    view! {
+        <ActionForm action=act attr:novalidate=true attr:aria-labelledby=labelled_by>
+            <h3 id=title_id>{title}</h3>
+            <input type="hidden" name="case_id" value=id />
+            <input type="hidden" name="action" value=kind />
+            <label for=text_for>{label}</label>
+            <textarea id=text_id name="body" rows="3"></textarea>
+            {children.map(|c| c())}
+            <button type="submit" class=if primary { "button primary" } else { "button" }>{submit}</button>
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,239 @@
+//! Program queries: settings, locations, tiers, bonus rules, purchases, refunds and members'
+//! tiers. Writers run inside the caller's `BEGIN IMMEDIATE` transaction.
+
+use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+
+use crate::loyalty::{
+    rules::{BonusRule, Downgrade, Location, Program, Rounding, Settings, Tier},
+    types::Purchase,
+};
+
+fn decode(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what}").into())
+}
+
+/// The program settings.
+pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT currency, rate_hundredths, rounding, expiry_months, qualification_months, downgrade,
+                time_zone
+         FROM program_settings WHERE id = 1",
+    )
+    .fetch_one(conn)
+    .await?;
+    let rounding: String = r.try_get("rounding")?;
+    let downgrade: String = r.try_get("downgrade")?;
+    let expiry: Option<i64> = r.try_get("expiry_months")?;
+    let qualification: i64 = r.try_get("qualification_months")?;
+    Ok(Settings {
+        currency: r.try_get("currency")?,
+        rate_hundredths: r.try_get("rate_hundredths")?,
+        rounding: Rounding::parse(&rounding).ok_or_else(|| decode("rounding"))?,
+        expiry_months: expiry.and_then(|m| u32::try_from(m).ok()),
+        qualification_months: u32::try_from(qualification).map_err(|_| decode("period"))?,
+        downgrade: Downgrade::parse(&downgrade).ok_or_else(|| decode("downgrade"))?,
+        time_zone: r.try_get("time_zone")?,
+    })
+}
+
+/// Replaces the settings.
+pub async fn save_settings(
+    conn: &mut SqliteConnection,
+    s: &Settings,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE program_settings SET currency = ?, rate_hundredths = ?, rounding = ?,
+           expiry_months = ?, qualification_months = ?, downgrade = ?, time_zone = ?, updated_at = ?
+         WHERE id = 1",
+    )
+    .bind(&s.currency)
+    .bind(s.rate_hundredths)
+    .bind(s.rounding.as_str())
+    .bind(s.expiry_months)
+    .bind(s.qualification_months)
+    .bind(s.downgrade.as_str())
+    .bind(&s.time_zone)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn tier(r: &SqliteRow) -> Result<Tier, sqlx::Error> {
+    Ok(Tier {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        threshold: r.try_get("threshold")?,
+        multiplier_pct: r.try_get("multiplier_pct")?,
+        perks: r.try_get("perks")?,
+    })
+}
+
+/// Tiers, lowest threshold first.
+pub async fn tiers(conn: &mut SqliteConnection) -> Result<Vec<Tier>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, threshold, multiplier_pct, perks FROM tiers ORDER BY threshold",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(tier).collect()
+}
+
+/// Adds (`id` = `None`) or changes a tier. Returns its id.
+pub async fn save_tier(
+    conn: &mut SqliteConnection,
+    t: &Tier,
+    at: &str,
+) -> Result<i64, sqlx::Error> {
+    if t.id > 0 {
+        sqlx::query(
+            "UPDATE tiers SET name = ?, threshold = ?, multiplier_pct = ?, perks = ? WHERE id = ?",
+        )
+        .bind(&t.name)
+        .bind(t.threshold)
+        .bind(t.multiplier_pct)
+        .bind(&t.perks)
+        .bind(t.id)
+        .execute(conn)
+        .await?;
+        Ok(t.id)
+    } else {
+        sqlx::query_scalar(
+            "INSERT INTO tiers (name, threshold, multiplier_pct, perks, created_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&t.name)
+        .bind(t.threshold)
+        .bind(t.multiplier_pct)
+        .bind(&t.perks)
+        .bind(at)
+        .fetch_one(conn)
+        .await
+    }
+}
+
+fn bonus_rule(r: &SqliteRow) -> Result<BonusRule, sqlx::Error> {
+    let weekday: Option<i64> = r.try_get("weekday")?;
+    let active: i64 = r.try_get("active")?;
+    Ok(BonusRule {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        multiplier_pct: r.try_get("multiplier_pct")?,
+        extra_points: r.try_get("extra_points")?,
+        weekday: weekday.and_then(|d| u8::try_from(d).ok()),
+        location_id: r.try_get("location_id")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        active: active == 1,
+    })
+}
+
+/// Bonus rules, newest first.
+pub async fn bonus_rules(conn: &mut SqliteConnection) -> Result<Vec<BonusRule>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, multiplier_pct, extra_points, weekday, location_id, starts_on, ends_on, active
+         FROM bonus_rules ORDER BY id DESC",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(bonus_rule).collect()
+}
+
+/// Adds a bonus rule. Returns its id.
+pub async fn insert_bonus_rule(
+    conn: &mut SqliteConnection,
+    r: &BonusRule,
+    at: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO bonus_rules
+           (name, multiplier_pct, extra_points, weekday, location_id, starts_on, ends_on, active, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&r.name)
+    .bind(r.multiplier_pct)
+    .bind(r.extra_points)
+    .bind(r.weekday)
+    .bind(r.location_id)
+    .bind(r.starts_on.as_deref())
+    .bind(r.ends_on.as_deref())
+    .bind(r.active)
+    .bind(at)
+    .fetch_one(conn)
+    .await
+}
+
+/// Switches a bonus rule on or off. False if there is no such rule.
+pub async fn set_bonus_active(
+    conn: &mut SqliteConnection,
+    id: i64,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE bonus_rules SET active = ? WHERE id = ?")
+        .bind(active)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Locations by name.
+pub async fn locations(conn: &mut SqliteConnection) -> Result<Vec<Location>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM locations ORDER BY name")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Location { id, name })
+        .collect())
+}
+
+/// Adds a location. Returns its id.
+pub async fn insert_location(
+    conn: &mut SqliteConnection,
+    name: &str,
+    at: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO locations (name, created_at) VALUES (?, ?) RETURNING id")
+        .bind(name)
+        .bind(at)
+        .fetch_one(conn)
+        .await
+}
+
+/// True when the location exists.
+pub async fn location_exists(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM locations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// A location's name, if it exists.
+pub async fn location_name(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM locations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Everything about the program.
+pub async fn program(conn: &mut SqliteConnection) -> Result<Program, sqlx::Error> {
+    Ok(Program {
+        settings: settings(conn).await?,
+        tiers: tiers(conn).await?,
+        bonus_rules: bonus_rules(conn).await?,
+        locations: locations(conn).await?,
+    })
+}
+
+mod purchases;
+mod standing;
+
+pub use purchases::*;
+pub use standing::*;

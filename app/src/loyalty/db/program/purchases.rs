@@ -1,0 +1,193 @@
+//! Purchases and refunds, and the points purchases earned in a period.
+
+use super::*;
+
+/// A purchase to record.
+#[derive(Debug)]
+pub struct NewPurchase<'a> {
+    /// The member.
+    pub member_id: i64,
+    /// Minor units paid.
+    pub amount_minor: i64,
+    /// Discount given, minor units.
+    pub discount_minor: i64,
+    /// The offer used.
+    pub offer_id: Option<i64>,
+    /// The next-visit discount used.
+    pub coupon_id: Option<i64>,
+    /// Currency.
+    pub currency: &'a str,
+    /// Receipt reference.
+    pub receipt: Option<&'a str>,
+    /// Location.
+    pub location_id: i64,
+    /// Full price.
+    pub full_price: bool,
+    /// Points earned.
+    pub points: i64,
+    /// Staff member.
+    pub staff_id: i64,
+    /// When.
+    pub at: &'a str,
+}
+
+/// Records a purchase. Returns its id.
+pub async fn insert_purchase(
+    conn: &mut SqliteConnection,
+    p: &NewPurchase<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO purchases
+           (member_id, amount_minor, currency, receipt, location_id, full_price, points, staff_id,
+            created_at, discount_minor, offer_id, coupon_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(p.member_id)
+    .bind(p.amount_minor)
+    .bind(p.currency)
+    .bind(p.receipt)
+    .bind(p.location_id)
+    .bind(p.full_price)
+    .bind(p.points)
+    .bind(p.staff_id)
+    .bind(p.at)
+    .bind(p.discount_minor)
+    .bind(p.offer_id)
+    .bind(p.coupon_id)
+    .fetch_one(conn)
+    .await
+}
+
+pub(super) const PURCHASE_COLUMNS: &str = "SELECT p.id, p.member_id, p.amount_minor, p.discount_minor, p.currency, p.receipt,
+        p.location_id, l.name AS location, p.full_price, p.points, p.refunded_minor, p.points_refunded,
+        (SELECT coalesce(sum(r.shortfall), 0) FROM refunds r WHERE r.purchase_id = p.id) AS shortfall,
+        p.created_at
+ FROM purchases p JOIN locations l ON l.id = p.location_id";
+
+pub(super) fn purchase(r: &SqliteRow) -> Result<Purchase, sqlx::Error> {
+    let full: i64 = r.try_get("full_price")?;
+    Ok(Purchase {
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        amount_minor: r.try_get("amount_minor")?,
+        discount_minor: r.try_get("discount_minor")?,
+        currency: r.try_get("currency")?,
+        receipt: r.try_get("receipt")?,
+        location_id: r.try_get("location_id")?,
+        location: r.try_get("location")?,
+        full_price: full == 1,
+        points: r.try_get("points")?,
+        refunded_minor: r.try_get("refunded_minor")?,
+        points_refunded: r.try_get("points_refunded")?,
+        shortfall: r.try_get("shortfall")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// One purchase.
+pub async fn purchase_by_id(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<Purchase>, sqlx::Error> {
+    let row = sqlx::query(&format!("{PURCHASE_COLUMNS} WHERE p.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(purchase).transpose()
+}
+
+/// The member's newest purchases.
+pub async fn member_purchases(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    limit: i64,
+) -> Result<Vec<Purchase>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{PURCHASE_COLUMNS} WHERE p.member_id = ? ORDER BY p.id DESC LIMIT ?"
+    ))
+    .bind(member_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(purchase).collect()
+}
+
+/// The earn movement of a purchase (its lot), if it earned points.
+pub async fn earn_movement(
+    conn: &mut SqliteConnection,
+    purchase_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM point_movements WHERE purchase_id = ? AND kind = 'earn' ORDER BY id LIMIT 1",
+    )
+    .bind(purchase_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A refund to record.
+#[derive(Debug)]
+pub struct NewRefund<'a> {
+    /// The purchase.
+    pub purchase_id: i64,
+    /// Minor units.
+    pub amount_minor: i64,
+    /// Points owed back.
+    pub points_due: i64,
+    /// Points taken back.
+    pub points_reversed: i64,
+    /// Staff member.
+    pub staff_id: i64,
+    /// When.
+    pub at: &'a str,
+}
+
+/// Records a refund and updates its purchase's refunded totals. Returns the refund's id.
+pub async fn insert_refund(
+    conn: &mut SqliteConnection,
+    r: &NewRefund<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO refunds
+           (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(r.purchase_id)
+    .bind(r.amount_minor)
+    .bind(r.points_due)
+    .bind(r.points_reversed)
+    .bind(r.points_due - r.points_reversed)
+    .bind(r.staff_id)
+    .bind(r.at)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE purchases SET refunded_minor = refunded_minor + ?, points_refunded = points_refunded + ?
+         WHERE id = ?",
+    )
+    .bind(r.amount_minor)
+    .bind(r.points_due)
+    .bind(r.purchase_id)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Points the member earned by purchases made after `from` and up to `to` (timestamps), net
+/// of what refunds took back: what tiers qualify on.
+pub async fn earned_between(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(points - points_refunded), 0) FROM purchases
+         WHERE member_id = ? AND created_at > ? AND created_at <= ?",
+    )
+    .bind(member_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,110 @@
+//! The sweeper: expired point lots leave balances, ended qualification periods are reviewed, expired reward codes are closed. Idempotent; catches up after downtime.
+
+use super::*;
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    /// Lots that expired.
+    pub lots: u64,
+    /// Points that left balances.
+    pub points: i64,
+    /// Members whose tier was reviewed.
+    pub reviews: u64,
+    /// Of those, downgrades.
+    pub downgrades: u64,
+    /// Reward codes that expired unused.
+    pub codes: u64,
+    /// Points given back for them.
+    pub returned: i64,
+}
+
+const BATCH: i64 = 200;
+
+/// Expires what has expired by `now` (points and unused reward codes) and reviews the tiers
+/// whose period has ended. Safe to run twice or concurrently (each expiry has a unique key and
+/// re-reads its lot or code inside the write transaction; each review moves the review date
+/// past `now`), and catches up on everything due however long the server was down.
+pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
+    let mut done = Sweep::default();
+    let at = timestamp(now);
+    loop {
+        let mut tx = db.begin_write().await?;
+        let lots = db::expired_lots(&mut tx, &at, BATCH).await?;
+        if lots.is_empty() {
+            break;
+        }
+        for (lot, member_id) in lots {
+            let remaining = db::lot_remaining(&mut tx, lot).await?;
+            if remaining == 0 {
+                continue;
+            }
+            let key = format!("system:expiry:{lot}");
+            let new = NewMovement {
+                first_from: Some(lot),
+                ..NewMovement::plain(
+                    member_id,
+                    -remaining,
+                    MovementKind::Expiry,
+                    "",
+                    Actor::System,
+                    &key,
+                    &at,
+                )
+            };
+            db::append(&mut tx, &new).await.map_err(|e| match e {
+                AppendError::Db(e) => e,
+                AppendError::Insufficient { balance } => sqlx::Error::Protocol(format!(
+                    "member {member_id}: lot {lot} holds {remaining} but balance is {balance}"
+                )),
+            })?;
+            done.lots += 1;
+            done.points += remaining;
+        }
+        tx.commit().await?;
+    }
+    loop {
+        let mut tx = db.begin_write().await?;
+        let due = pdb::due_reviews(&mut tx, &at, BATCH).await?;
+        if due.is_empty() {
+            break;
+        }
+        let settings = pdb::settings(&mut tx).await?;
+        let tiers = pdb::tiers(&mut tx).await?;
+        for member_id in due {
+            let Some((mut tier, review)) = pdb::member_tier(&mut tx, member_id).await? else {
+                continue;
+            };
+            let mut review = parse_timestamp(&review)
+                .ok_or_else(|| sqlx::Error::Decode(format!("review_at {review}").into()))?;
+            while review <= now {
+                let earned =
+                    earned_in_period(&mut tx, member_id, settings.qualification_months, review)
+                        .await?;
+                let kept = rules::after_review(&tiers, tier, earned, settings.downgrade);
+                if kept != tier {
+                    pdb::insert_tier_change(
+                        &mut tx,
+                        &TierChange {
+                            member_id,
+                            from: tier,
+                            to: kept,
+                            reason: "downgrade",
+                            earned,
+                            at: &timestamp(review),
+                        },
+                    )
+                    .await?;
+                    done.downgrades += 1;
+                }
+                tier = kept;
+                review = add_months(review, settings.qualification_months);
+            }
+            pdb::set_member_tier(&mut tx, member_id, tier, &timestamp(review), &at).await?;
+            done.reviews += 1;
+        }
+        tx.commit().await?;
+    }
+    (done.codes, done.returned) = crate::rewards::engine::expire_codes(db, now).await?;
+    Ok(done)
+}

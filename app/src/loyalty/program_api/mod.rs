@@ -1,0 +1,163 @@
+//! Program server functions: read the rules (any staff, the counter needs them), change them
+//! (managers and owners, audited), and preview what a purchase would earn.
+
+use leptos::prelude::*;
+
+use super::rules::{BonusRule, Earning, Location, Program, Settings, Tier};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use crate::{
+        accounts::{CurrentUser, Role},
+        audit,
+        error::{AppError, Msg},
+        server::{require, state},
+    };
+
+    /// A manager, with the write transaction open.
+    pub async fn manager_write() -> Result<
+        (
+            CurrentUser,
+            crate::server::AppState,
+            sqlx::Transaction<'static, sqlx::Sqlite>,
+        ),
+        AppError,
+    > {
+        let me = require(Role::Manager)?;
+        let st = state()?;
+        let tx = st.db.begin_write().await?;
+        Ok((me, st, tx))
+    }
+
+    /// Records a program change in the audit log.
+    pub async fn audit(
+        conn: &mut sqlx::SqliteConnection,
+        me: &CurrentUser,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        audit::db::record(conn, Some(me.id), action, target, detail).await?;
+        Ok(())
+    }
+
+    /// Records `value` as the audit detail of `action` on `target`, commits, and returns it.
+    pub async fn audited<T: serde::Serialize>(
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        me: &CurrentUser,
+        action: &str,
+        target: &str,
+        value: T,
+    ) -> Result<T, AppError> {
+        let detail = serde_json::to_string(&value).unwrap_or_default();
+        audit(&mut tx, me, action, target, &detail).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    /// A name (tier, rule, location): 1–60 characters.
+    pub fn name(raw: &str) -> Result<String, AppError> {
+        let s = raw.trim();
+        match s.chars().count() {
+            0 => Err(AppError::field("name", Msg::NameRequired)),
+            n if n > 60 => Err(AppError::field("name", Msg::NameTooLong)),
+            _ => Ok(s.to_owned()),
+        }
+    }
+
+    /// Months: empty or `0` means none (for expiry), else 1..=max.
+    pub fn months(field: &str, raw: &str, max: u32) -> Result<Option<u32>, AppError> {
+        match raw.trim() {
+            "" | "0" => Ok(None),
+            s => s
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=max).contains(m))
+                .map(Some)
+                .ok_or_else(|| AppError::field(field, Msg::MonthsInvalid)),
+        }
+    }
+
+    /// A `YYYY-MM-DD` date, or none when empty.
+    pub fn date(field: &str, raw: &str) -> Result<Option<String>, AppError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(s, &format)
+            .map(|_| Some(s.to_owned()))
+            .map_err(|_| AppError::field(field, Msg::DateInvalid))
+    }
+}
+
+/// The whole program: settings, tiers, bonus rules, locations (any staff).
+#[server(prefix = "/api", endpoint = "program/get")]
+pub async fn program_rules() -> Result<Program, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            require(Role::Staff)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            Ok(super::db::program::program(&mut conn).await?)
+        }
+        .await,
+    )
+}
+
+/// What a purchase of `amount` would earn for a member in `tier_id` at `location_id` on `date`
+/// (`YYYY-MM-DD`, default today) under the saved rules (managers and owners).
+#[server(prefix = "/api", endpoint = "program/preview")]
+pub async fn preview_earning(
+    amount: String,
+    tier_id: Option<String>,
+    location_id: Option<String>,
+    date: String,
+) -> Result<Earning, AppError> {
+    use super::rules;
+    use crate::{accounts::Role, error::Msg, server::*};
+    respond(
+        async move {
+            require(Role::Manager)?;
+            let amount_minor =
+                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            let program = super::db::program::program(&mut conn).await?;
+            // Today in the shop's calendar.
+            let date = imp::date("date", &date)?.unwrap_or_else(|| {
+                crate::db::local_day(&program.settings.time_zone, st.clock.now()).0
+            });
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let weekday = time::Date::parse(&date, &format)
+                .map_err(|_| AppError::field("date", Msg::DateInvalid))?
+                .weekday()
+                .number_from_monday();
+            let id = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
+            let (tier_id, location_id) = (id(tier_id), id(location_id));
+            let tier_pct = program
+                .tiers
+                .iter()
+                .find(|t| Some(t.id) == tier_id)
+                .map_or(100, |t| t.multiplier_pct);
+            let applying: Vec<_> = program
+                .bonus_rules
+                .iter()
+                .filter(|r| r.applies(&date, weekday, location_id.unwrap_or(0)))
+                .collect();
+            Ok(rules::earn(
+                &program.settings,
+                amount_minor,
+                tier_pct,
+                &applying,
+            ))
+        }
+        .await,
+    )
+}
+
+mod edit;
+
+pub use edit::*;

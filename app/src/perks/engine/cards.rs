@@ -1,0 +1,145 @@
+//! Punch cards: the programs, a member's stamps, and stamping a purchase (a full card issues its reward's code).
+
+use super::*;
+
+pub(super) const CARD_COLUMNS: &str =
+    "SELECT c.id, c.name, c.stamps_needed, c.reward_id, r.name AS reward,
+    c.per_item, c.min_amount, c.active FROM punch_cards c JOIN rewards r ON r.id = c.reward_id";
+
+pub(super) fn card(r: &SqliteRow) -> Result<PunchCard, sqlx::Error> {
+    Ok(PunchCard {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        stamps_needed: r.try_get("stamps_needed")?,
+        reward_id: r.try_get("reward_id")?,
+        reward: r.try_get("reward")?,
+        per_item: r.try_get("per_item")?,
+        min_amount: r.try_get("min_amount")?,
+        active: r.try_get("active")?,
+    })
+}
+
+/// Every punch card (`active_only`: those stamping).
+pub async fn cards(
+    conn: &mut SqliteConnection,
+    active_only: bool,
+) -> Result<Vec<PunchCard>, sqlx::Error> {
+    let filter = if active_only {
+        " WHERE c.active = 1"
+    } else {
+        ""
+    };
+    sqlx::query(&format!("{CARD_COLUMNS}{filter} ORDER BY c.id"))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(card)
+        .collect()
+}
+
+/// Adds (`id` 0) or replaces a punch card. Returns its id.
+pub async fn save_card(
+    conn: &mut SqliteConnection,
+    c: &PunchCard,
+    at: &str,
+) -> Result<i64, AppError> {
+    // The same values either way; an insert adds `created_at`, an update names the row.
+    let sql = if c.id == 0 {
+        "INSERT INTO punch_cards (name, stamps_needed, reward_id, per_item, min_amount, active,
+           created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    } else {
+        "UPDATE punch_cards SET name = ?, stamps_needed = ?, reward_id = ?, per_item = ?,
+           min_amount = ?, active = ? WHERE id = ? RETURNING id"
+    };
+    let query = sqlx::query_scalar::<_, i64>(sql)
+        .bind(&c.name)
+        .bind(c.stamps_needed)
+        .bind(c.reward_id)
+        .bind(c.per_item)
+        .bind(c.min_amount)
+        .bind(c.active);
+    let query = if c.id == 0 {
+        query.bind(at)
+    } else {
+        query.bind(c.id)
+    };
+    let result = query.fetch_one(&mut *conn).await;
+    result.map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            AppError::field("name", Msg::NameTaken)
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// A member's place on every active card.
+pub async fn progress_of(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+) -> Result<Vec<PunchProgress>, sqlx::Error> {
+    let mut out = Vec::new();
+    for c in cards(conn, true).await? {
+        let (stamps, completed): (i64, i64) = sqlx::query_as(
+            "SELECT stamps, completed FROM punch_progress WHERE card_id = ? AND member_id = ?",
+        )
+        .bind(c.id)
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or((0, 0));
+        out.push(PunchProgress {
+            card: c,
+            stamps,
+            completed,
+        });
+    }
+    Ok(out)
+}
+
+/// Stamps every active card this purchase qualifies for; a full card issues its reward's code
+/// (no points taken) and the stamps left over start the next card.
+pub(super) async fn stamp_cards(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    paid_minor: i64,
+    items: i64,
+    now: OffsetDateTime,
+    applied: &mut Applied,
+) -> Result<(), AppError> {
+    for p in progress_of(conn, member_id).await? {
+        let adding = if p.card.per_item {
+            items
+        } else {
+            i64::from(paid_minor >= p.card.min_amount)
+        };
+        if adding <= 0 {
+            continue;
+        }
+        let (stamps, filled) = stamp(p.stamps, adding, p.card.stamps_needed);
+        sqlx::query(
+            "INSERT INTO punch_progress (card_id, member_id, stamps, completed) VALUES (?, ?, ?, ?)
+             ON CONFLICT (card_id, member_id) DO UPDATE SET stamps = excluded.stamps,
+               completed = excluded.completed",
+        )
+        .bind(p.card.id)
+        .bind(member_id)
+        .bind(stamps)
+        .bind(p.completed + filled)
+        .execute(&mut *conn)
+        .await?;
+        if filled > 0 {
+            let (reward, _) = rewards::get(conn, p.card.reward_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            for _ in 0..filled {
+                rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
+                applied.codes.push(reward.name.clone());
+            }
+        }
+        applied
+            .stamps
+            .push((p.card.name.clone(), stamps, p.card.stamps_needed));
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Members-only offers: stored with their audience, who sees which, and taking one use (both limits).
+
+use super::*;
+
+pub(super) const OFFER_COLUMNS: &str =
+    "SELECT id, title, description, starts_on, ends_on, audience, kind,
+    value, per_member_limit, total_limit, uses, active FROM offers";
+
+pub(super) fn offer(r: &SqliteRow) -> Result<Offer, sqlx::Error> {
+    let audience: String = r.try_get("audience")?;
+    let kind: String = r.try_get("kind")?;
+    Ok(Offer {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        audience: Audience::parse(&audience).ok_or_else(|| decode("audience"))?,
+        tiers: Vec::new(),
+        members: Vec::new(),
+        kind: OfferKind::parse(&kind).ok_or_else(|| decode("offer kind"))?,
+        value: r.try_get("value")?,
+        per_member_limit: r.try_get("per_member_limit")?,
+        total_limit: r.try_get("total_limit")?,
+        uses: r.try_get("uses")?,
+        active: r.try_get("active")?,
+    })
+}
+
+pub(super) async fn fill_audience(
+    conn: &mut SqliteConnection,
+    o: &mut Offer,
+) -> Result<(), sqlx::Error> {
+    o.tiers = sqlx::query_scalar("SELECT tier_id FROM offer_tiers WHERE offer_id = ? ORDER BY 1")
+        .bind(o.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    o.members =
+        sqlx::query_scalar("SELECT member_id FROM offer_members WHERE offer_id = ? ORDER BY 1")
+            .bind(o.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(())
+}
+
+/// Every offer, newest first, with its audience (staff).
+pub async fn offers(conn: &mut SqliteConnection) -> Result<Vec<Offer>, sqlx::Error> {
+    let rows = sqlx::query(&format!("{OFFER_COLUMNS} ORDER BY id DESC"))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut all = rows.iter().map(offer).collect::<Result<Vec<_>, _>>()?;
+    for o in &mut all {
+        fill_audience(conn, o).await?;
+    }
+    Ok(all)
+}
+
+pub(super) async fn offer_by_id(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<Offer>, sqlx::Error> {
+    let Some(row) = sqlx::query(&format!("{OFFER_COLUMNS} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut o = offer(&row)?;
+    fill_audience(conn, &mut o).await?;
+    Ok(Some(o))
+}
+
+/// Adds (`id` 0) or replaces an offer with its audience. Returns its id.
+pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Result<i64, AppError> {
+    let id: i64 = if o.id == 0 {
+        sqlx::query_scalar(
+            "INSERT INTO offers (title, description, starts_on, ends_on, audience, kind, value,
+               per_member_limit, total_limit, active, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&o.title)
+        .bind(&o.description)
+        .bind(&o.starts_on)
+        .bind(&o.ends_on)
+        .bind(o.audience.as_str())
+        .bind(o.kind.as_str())
+        .bind(o.value)
+        .bind(o.per_member_limit)
+        .bind(o.total_limit)
+        .bind(o.active)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        let done = sqlx::query(
+            "UPDATE offers SET title = ?, description = ?, starts_on = ?, ends_on = ?,
+               audience = ?, kind = ?, value = ?, per_member_limit = ?, total_limit = ?,
+               active = ?
+             WHERE id = ? AND (? IS NULL OR uses <= ?)",
+        )
+        .bind(&o.title)
+        .bind(&o.description)
+        .bind(&o.starts_on)
+        .bind(&o.ends_on)
+        .bind(o.audience.as_str())
+        .bind(o.kind.as_str())
+        .bind(o.value)
+        .bind(o.per_member_limit)
+        .bind(o.total_limit)
+        .bind(o.active)
+        .bind(o.id)
+        .bind(o.total_limit)
+        .bind(o.total_limit)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::field("total_limit", Msg::LimitInvalid));
+        }
+        o.id
+    };
+    sqlx::query("DELETE FROM offer_tiers WHERE offer_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM offer_members WHERE offer_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for tier in &o.tiers {
+        sqlx::query("INSERT INTO offer_tiers (offer_id, tier_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(tier)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for member in &o.members {
+        sqlx::query("INSERT INTO offer_members (offer_id, member_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(member)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Times `member_id` used `offer_id`.
+pub(super) async fn uses_by(
+    conn: &mut SqliteConnection,
+    offer_id: i64,
+    member_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM purchases WHERE offer_id = ? AND member_id = ?")
+        .bind(offer_id)
+        .bind(member_id)
+        .fetch_one(conn)
+        .await
+}
+
+pub(super) fn sees(o: &Offer, member_id: i64, tier: Option<i64>) -> bool {
+    match o.audience {
+        Audience::All => true,
+        Audience::Tiers => tier.is_some_and(|t| o.tiers.contains(&t)),
+        Audience::Picked => o.members.contains(&member_id),
+    }
+}
+
+pub(super) fn in_window(o: &Offer, today: &str) -> bool {
+    o.active
+        && o.starts_on.as_deref().is_none_or(|s| s <= today)
+        && o.ends_on.as_deref().is_none_or(|e| today <= e)
+}
+
+/// The offers `member_id` (in `tier`) can see today, with why one cannot be used. The list of
+/// picked members is not sent to members.
+pub async fn offers_for(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    tier: Option<i64>,
+    today: &str,
+) -> Result<Vec<MemberOffer>, sqlx::Error> {
+    let mut out = Vec::new();
+    for mut o in offers(conn).await? {
+        if !in_window(&o, today) || !sees(&o, member_id, tier) {
+            continue;
+        }
+        let used = uses_by(conn, o.id, member_id).await?;
+        let blocked = if o.total_limit.is_some_and(|l| o.uses >= l) {
+            Some(Msg::OfferUsedUp)
+        } else if o.per_member_limit.is_some_and(|l| used >= l) {
+            Some(Msg::OfferLimitReached)
+        } else {
+            None
+        };
+        o.members.clear();
+        out.push(MemberOffer {
+            offer: o,
+            used,
+            blocked,
+        });
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Takes one use of `offer_id` for `member_id` on a purchase of `amount_minor`: checks who may
+/// use it, its dates and both limits, counts the use, and returns the offer and its discount.
+pub async fn use_offer(
+    conn: &mut SqliteConnection,
+    offer_id: i64,
+    member_id: i64,
+    tier: Option<i64>,
+    today: &str,
+    amount_minor: i64,
+) -> Result<(Offer, i64), AppError> {
+    let refuse = |m| AppError::field("apply", m);
+    let o = offer_by_id(conn, offer_id)
+        .await?
+        .ok_or_else(|| refuse(Msg::OfferUnavailable))?;
+    if !in_window(&o, today) || !sees(&o, member_id, tier) {
+        return Err(refuse(Msg::OfferUnavailable));
+    }
+    if let Some(limit) = o.per_member_limit
+        && uses_by(conn, o.id, member_id).await? >= limit
+    {
+        return Err(refuse(Msg::OfferLimitReached));
+    }
+    let off =
+        discount(o.kind, o.value, amount_minor).ok_or_else(|| refuse(Msg::DiscountTooLarge))?;
+    let counted = sqlx::query(
+        "UPDATE offers SET uses = uses + 1 WHERE id = ? AND (total_limit IS NULL OR uses < total_limit)",
+    )
+    .bind(o.id)
+    .execute(&mut *conn)
+    .await?;
+    if counted.rows_affected() != 1 {
+        return Err(refuse(Msg::OfferUsedUp));
+    }
+    Ok((o, off))
+}

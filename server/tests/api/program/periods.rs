@@ -1,0 +1,167 @@
+//! Refunds after spending, expiry through the sweeper, tiers up and down at period ends.
+
+use super::*;
+
+#[tokio::test]
+async fn a_refund_after_spending_reverses_what_it_can_and_records_the_rest() {
+    let s = demo().await;
+    let p = s.buy("100", "buy-1").await;
+    let purchase = p["purchase"]["id"].as_i64().expect("id");
+    assert_eq!(s.redeem("80", "spend-1").await["balance_after"], 20);
+    let res = s.refund(purchase, "100", "refund-1").await;
+    assert_eq!(res.status(), 200);
+    let first: Value = res.json().await.expect("json");
+    assert_eq!(
+        (
+            &first["points_due"],
+            &first["points_reversed"],
+            &first["shortfall"],
+            &first["balance"]
+        ),
+        (&json!(100), &json!(20), &json!(80), &json!(0)),
+        "no negative balance, no free points: the shortfall is recorded"
+    );
+    // A replay answers the same; the same key for another amount is a conflict.
+    let again: Value = s
+        .refund(purchase, "100", "refund-1")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(again, first);
+    assert_eq!(s.refund(purchase, "50", "refund-1").await.status(), 409);
+    // Nothing is left of it to refund.
+    let res = s.refund(purchase, "1", "refund-2").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(error_json(res).await["Validation"]["field"], "amount");
+    // Staff see the shortfall on the purchase.
+    let list: Value = s
+        .staff
+        .call(
+            "loyalty/purchases",
+            &[("member_id", &s.member_id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list[0]["shortfall"], 80);
+    assert_eq!(list[0]["refunded_minor"], 10_000);
+    // A partial refund takes back its share, in parts that add up exactly.
+    let p = s.buy("30", "buy-2").await;
+    let purchase = p["purchase"]["id"].as_i64().expect("id");
+    let mut back = 0;
+    for (n, amount) in ["10", "10", "10"].iter().enumerate() {
+        let r: Value = s
+            .refund(purchase, amount, &format!("part-{n}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        back += r["points_reversed"].as_i64().expect("n");
+    }
+    assert_eq!(back, 30);
+    assert_eq!(s.invariants().await, 0);
+    // The refunded purchases no longer count towards tiers.
+    assert_eq!(s.standing().await["earned"], 0);
+}
+
+#[tokio::test]
+async fn points_expire_oldest_first_through_an_idempotent_sweeper() {
+    let s = demo().await;
+    s.settings("12", "one_tier").await;
+    s.buy("100", "lot-a").await; // expires 2028-01-06
+    s.app.config.clock.set(datetime!(2027-03-03 12:00 UTC));
+    s.buy("50", "lot-b").await; // expires 2028-03-03
+    let standing = s.standing().await;
+    assert_eq!(standing["next_expiry"][0], 100);
+    assert!(
+        standing["next_expiry"][1]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2028-01-06"))
+    );
+    // Spending takes the oldest points first: all of lot A, 20 of lot B.
+    s.redeem("120", "spend").await;
+    let standing = s.standing().await;
+    assert_eq!(standing["next_expiry"][0], 30);
+    assert!(
+        standing["next_expiry"][1]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2028-03-03"))
+    );
+    // Lot A's date passes: nothing of it is left to expire.
+    assert_eq!(s.sweep(datetime!(2028-01-07 00:00 UTC)).await.points, 0);
+    // Long after lot B's date (the server was down): it catches up, once.
+    let late = datetime!(2028-06-01 00:00 UTC);
+    s.app.config.clock.set(late);
+    assert_eq!(s.sweep(late).await.points, 30);
+    assert_eq!(s.sweep(late).await.points, 0, "safe to run twice");
+    let standing = s.standing().await;
+    assert_eq!(standing["balance"], 0);
+    assert_eq!(standing["next_expiry"], Value::Null);
+    assert_eq!(standing["recent"][0]["kind"], "expiry");
+    assert_eq!(standing["recent"][0]["amount"], -30);
+    assert_eq!(s.invariants().await, 0);
+}
+
+#[tokio::test]
+async fn tiers_go_up_when_earned_and_down_at_the_end_of_a_period() {
+    let s = demo().await;
+    s.settings("", "one_tier").await;
+    let r = s.buy("1600", "big").await;
+    assert_eq!(r["new_tier"], "Gold");
+    // Halfway through the period they earn enough to keep Gold.
+    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
+    s.buy("1500", "keep").await;
+    // The review is due at 2028-01-06 12:00: one second before, nothing happens.
+    let done = s.sweep(datetime!(2028-01-06 11:59:59 UTC)).await;
+    assert_eq!(done.reviews, 0);
+    let done = s.sweep(datetime!(2028-01-06 12:00 UTC)).await;
+    assert_eq!(
+        (done.reviews, done.downgrades),
+        (1, 0),
+        "1,500 in the period keeps Gold"
+    );
+    // No purchases in the next period: down one tier at its end, and one more a year later
+    // (caught up in one sweep after a long downtime), then Bronze stays.
+    let later = datetime!(2031-02-01 00:00 UTC);
+    s.app.config.clock.set(later);
+    let done = s.sweep(later).await;
+    assert_eq!(done.downgrades, 2);
+    assert_eq!(s.standing().await["tier"]["name"], "Bronze");
+    let changes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
+         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
+         WHERE c.member_id = ? ORDER BY c.id",
+    )
+    .bind(s.member_id)
+    .fetch_all(&s.app.db().await)
+    .await
+    .expect("changes");
+    let changes: Vec<(&str, &str, &str)> = changes
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("upgrade", "Bronze", "Gold"),
+            ("downgrade", "Gold", "Silver"),
+            ("downgrade", "Silver", "Bronze"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_downgrade_policy_can_drop_straight_to_what_was_earned() {
+    let s = demo().await;
+    s.settings("", "to_earned").await;
+    s.buy("1600", "big").await;
+    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
+    s.buy("600", "some").await; // 900 points at Gold: Silver-worth
+    let at = datetime!(2028-01-06 12:00 UTC);
+    s.app.config.clock.set(at);
+    let done = s.sweep(at).await;
+    assert_eq!(done.downgrades, 1);
+    assert_eq!(s.standing().await["tier"]["name"], "Silver");
+}
