@@ -189,6 +189,26 @@ pub fn local_day(tz: &str, now: time::OffsetDateTime) -> (String, u8) {
     )
 }
 
+/// A UTC timestamp as wall-clock time in time zone `tz` (`YYYY-MM-DD HH:MM`; UTC if the zone
+/// is unknown; the input unchanged if it is not a timestamp).
+pub fn local_time(tz: &str, timestamp: &str) -> String {
+    let Some(t) = parse_timestamp(timestamp) else {
+        return timestamp.to_owned();
+    };
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let at =
+        jiff::Timestamp::from_second(t.unix_timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let z = at.to_zoned(zone);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        z.year(),
+        z.month(),
+        z.day(),
+        z.hour(),
+        z.minute()
+    )
+}
+
 /// The current time as an RFC 3339 UTC timestamp, the form every timestamp column holds.
 pub fn now_utc() -> String {
     timestamp(time::OffsetDateTime::now_utc())

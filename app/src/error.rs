@@ -201,6 +201,8 @@ pub enum Msg {
     CaseResolved,
     /// Not a number of hours in the allowed range.
     HoursInvalid,
+    /// A choice question needs 2–10 options, the same number in every language.
+    ChoicesInvalid,
 }
 
 impl AppError {

@@ -364,15 +364,13 @@ async fn load_feedback(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<()
         category: true,
         choices: 0,
     };
-    engine::insert_form(
-        conn,
-        "After a visit",
-        "after-a-visit",
+    let head = engine::FormHead {
+        name: "After a visit",
+        slug: "after-a-visit",
         asks,
-        None,
-        &texts,
-        at,
-    )
-    .await?;
+        location_id: None,
+        active: true,
+    };
+    engine::save_form(conn, None, &head, &texts, at).await?;
     Ok(())
 }

@@ -76,6 +76,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::ScoreInvalid => t_string!(i18n, errors.score_invalid),
         Msg::CategoryInvalid => t_string!(i18n, errors.category_invalid),
         Msg::ChoiceInvalid => t_string!(i18n, errors.choice_invalid),
+        Msg::ChoicesInvalid => t_string!(i18n, errors.choices_invalid),
         Msg::TextTooLong => t_string!(i18n, errors.text_too_long),
         Msg::TextRequired => t_string!(i18n, errors.text_required),
         Msg::FeedbackEmpty => t_string!(i18n, errors.feedback_empty),

@@ -57,8 +57,9 @@ pub async fn get_case(case_id: i64) -> Result<CaseDetail, AppError> {
 }
 
 /// Staff act on a case: `action` is `note`, `reply`, `status` (with `status`), `assign` (with
-/// `assignee_id`, empty to unassign) or `resolve` (with `body` as the resolution and optional
-/// `goodwill` points, paid once however often resolve is sent).
+/// `assignee_id`, empty to unassign) or `resolve` (with `body` as the resolution, optional
+/// `goodwill` points and an optional `reward_id` whose code the member gets; both given once
+/// however often resolve is sent).
 #[server(prefix = "/api", endpoint = "feedback/act")]
 pub async fn act_on_case(
     case_id: i64,
@@ -67,6 +68,7 @@ pub async fn act_on_case(
     status: Option<String>,
     assignee_id: Option<i64>,
     goodwill: Option<String>,
+    reward_id: Option<i64>,
 ) -> Result<CaseDetail, AppError> {
     use crate::feedback::engine::Act;
     use crate::{accounts::Role, error::Msg, server::*};
@@ -107,6 +109,7 @@ pub async fn act_on_case(
                             .filter(|g| (0..=100_000).contains(g))
                             .ok_or_else(|| AppError::field("goodwill", Msg::PointsInvalid))?,
                     },
+                    reward_id,
                 },
                 _ => return Err(AppError::BadRequest),
             };
@@ -137,6 +140,43 @@ pub async fn act_on_case(
                     Ok(detail)
                 })
                 .await
+        }
+        .await,
+    )
+}
+
+/// Staff, locations and rewards to pick from in the inbox and on a case (any staff).
+#[server(prefix = "/api", endpoint = "feedback/directory")]
+pub async fn feedback_directory() -> Result<Directory, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            require(Role::Staff)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            let named = |rows: Vec<(i64, String)>| {
+                rows.into_iter()
+                    .map(|(id, name)| Named { id, name })
+                    .collect()
+            };
+            let staff = sqlx::query_as(
+                "SELECT id, preferred_name FROM users
+                 WHERE role != 'member' AND disabled_at IS NULL ORDER BY preferred_name, id",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            let locations = sqlx::query_as("SELECT id, name FROM locations ORDER BY name")
+                .fetch_all(&mut *conn)
+                .await?;
+            let rewards =
+                sqlx::query_as("SELECT id, name FROM rewards WHERE active = 1 ORDER BY name")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            Ok(Directory {
+                staff: named(staff),
+                locations: named(locations),
+                rewards: named(rewards),
+            })
         }
         .await,
     )

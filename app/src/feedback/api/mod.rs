@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::types::{Asks, CaseStatus, Category};
+use super::types::{Asks, CaseStatus, Category, FeedbackSettings};
 use crate::error::AppError;
 
 /// A form's words in one language.
@@ -50,6 +50,58 @@ pub struct FormView {
     pub missing: Vec<String>,
 }
 
+/// A form with every language's texts, for the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormEdit {
+    /// Id.
+    pub id: i64,
+    /// Internal name.
+    pub name: String,
+    /// Public link part.
+    pub slug: String,
+    /// What it asks.
+    pub asks: Asks,
+    /// Its location, if any.
+    pub location_id: Option<i64>,
+    /// Open for answers.
+    pub active: bool,
+    /// The texts of each language that has them.
+    pub texts: Vec<FormTexts>,
+    /// Languages with no texts (they see the default language's).
+    pub missing: Vec<String>,
+}
+
+/// The feedback setup page: the case rule and every form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackSetup {
+    /// When a case opens, its deadline, its assignee, the default language.
+    pub settings: FeedbackSettings,
+    /// Every form.
+    pub forms: Vec<FormEdit>,
+    /// Where the public links point (`REGULARS_BASE_URL`).
+    pub base_url: String,
+}
+
+/// Something to pick by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// Who and where cases can go, and what can be given: for the inbox filters and case controls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Directory {
+    /// Active staff accounts.
+    pub staff: Vec<Named>,
+    /// Locations.
+    pub locations: Vec<Named>,
+    /// Active rewards (a reward code can be given on resolving a case).
+    pub rewards: Vec<Named>,
+}
+
 /// A case in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseRow {
@@ -63,6 +115,8 @@ pub struct CaseRow {
     pub high: bool,
     /// Deadline (UTC).
     pub due_at: String,
+    /// Deadline in the shop's time zone (`YYYY-MM-DD HH:MM`).
+    pub due_local: String,
     /// Opened (UTC).
     pub created_at: String,
     /// First reply or resolution (UTC).

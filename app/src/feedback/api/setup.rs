@@ -4,15 +4,84 @@ use leptos::prelude::*;
 
 use super::*;
 
-/// Adds a form (managers and owners): which questions it asks, and its words per language
-/// (`title_xx` empty: no texts in that language; the form needs at least one).
+/// The case rule and every form with all its texts (managers and owners).
+#[server(prefix = "/api", endpoint = "feedback/setup")]
+pub async fn load_feedback_setup() -> Result<FeedbackSetup, AppError> {
+    use crate::{accounts::Role, server::*};
+    respond(
+        async move {
+            require(Role::Manager)?;
+            let st = state()?;
+            let mut conn = st.db.reader.acquire().await?;
+            Ok(FeedbackSetup {
+                settings: crate::feedback::engine::settings(&mut conn).await?,
+                forms: crate::feedback::engine::form_edits(&mut conn).await?,
+                base_url: st.base_url.to_string(),
+            })
+        }
+        .await,
+    )
+}
+
+/// One language's words of a form as posted: title (empty: none in this language), intro,
+/// choice question and its options, one per line.
+type PostedTexts = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Checks one language's posted words; `None` when the language has no title.
+fn posted_texts(
+    language: &str,
+    (title, intro, question, options): PostedTexts,
+) -> Result<Option<FormTexts>, AppError> {
+    use crate::error::Msg;
+    let clean = |v: Option<String>, max: usize| -> String {
+        v.unwrap_or_default().trim().chars().take(max).collect()
+    };
+    let title = clean(title, 120);
+    let question = clean(question, 200);
+    let options: Vec<String> = options
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().chars().take(80).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if title.is_empty() {
+        return Ok(None);
+    }
+    if !question.is_empty() && !(2..=10).contains(&options.len())
+        || question.is_empty() && !options.is_empty()
+    {
+        return Err(AppError::field(
+            &format!("choice_options_{language}"),
+            Msg::ChoicesInvalid,
+        ));
+    }
+    Ok(Some(FormTexts {
+        language: language.to_owned(),
+        title,
+        intro: clean(intro, 500),
+        choice_question: question,
+        choice_options: options,
+    }))
+}
+
+/// Adds a form, or changes form `form_id` (managers and owners): which questions it asks, and
+/// its words per language (`title_xx` empty: no texts in that language, which then shows the
+/// default language's; a form needs at least one). A choice question has 2–10 options, one per
+/// line, and the same number in every language that has texts. A changed form keeps its link.
 #[server(prefix = "/api", endpoint = "feedback/save_form")]
 pub async fn save_form(
+    form_id: Option<i64>,
     name: String,
     ask_nps: Option<String>,
     ask_csat: Option<String>,
     ask_text: Option<String>,
     ask_category: Option<String>,
+    active: Option<String>,
     location_id: Option<i64>,
     title_en: Option<String>,
     title_sv: Option<String>,
@@ -24,48 +93,58 @@ pub async fn save_form(
     intro_nb: Option<String>,
     intro_lv: Option<String>,
     intro_pt: Option<String>,
-) -> Result<FormView, AppError> {
+    choice_question_en: Option<String>,
+    choice_question_sv: Option<String>,
+    choice_question_nb: Option<String>,
+    choice_question_lv: Option<String>,
+    choice_question_pt: Option<String>,
+    choice_options_en: Option<String>,
+    choice_options_sv: Option<String>,
+    choice_options_nb: Option<String>,
+    choice_options_lv: Option<String>,
+    choice_options_pt: Option<String>,
+) -> Result<FormEdit, AppError> {
     use crate::{
         db::timestamp,
         error::Msg,
+        feedback::engine::{FormHead, LANGUAGES},
         loyalty::program_api::imp::{audited, manager_write, name as valid_name},
     };
     crate::server::respond(
         async move {
             let name = valid_name(&name)?;
             let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
+            let mut texts = Vec::new();
+            let posted = [
+                (title_en, intro_en, choice_question_en, choice_options_en),
+                (title_sv, intro_sv, choice_question_sv, choice_options_sv),
+                (title_nb, intro_nb, choice_question_nb, choice_options_nb),
+                (title_lv, intro_lv, choice_question_lv, choice_options_lv),
+                (title_pt, intro_pt, choice_question_pt, choice_options_pt),
+            ];
+            for (language, p) in LANGUAGES.into_iter().zip(posted) {
+                texts.extend(posted_texts(language, p)?);
+            }
+            let Some(first) = texts.first() else {
+                return Err(AppError::field("title_en", Msg::NameRequired));
+            };
+            // Answers store the option's number: every language must offer as many.
+            let choices = first.choice_options.len();
+            if let Some(odd) = texts.iter().find(|t| t.choice_options.len() != choices) {
+                return Err(AppError::field(
+                    &format!("choice_options_{}", odd.language),
+                    Msg::ChoicesInvalid,
+                ));
+            }
             let asks = Asks {
                 nps: on(&ask_nps),
                 csat: on(&ask_csat),
                 text: on(&ask_text),
                 category: on(&ask_category),
-                choices: 0,
+                choices,
             };
             if !asks.nps && !asks.csat && !asks.text {
                 return Err(AppError::field("ask_nps", Msg::FeedbackEmpty));
-            }
-            let mut texts = Vec::new();
-            for (language, title, intro) in [
-                ("en", title_en, intro_en),
-                ("sv", title_sv, intro_sv),
-                ("nb", title_nb, intro_nb),
-                ("lv", title_lv, intro_lv),
-                ("pt", title_pt, intro_pt),
-            ] {
-                let title = title.unwrap_or_default().trim().to_owned();
-                if title.is_empty() {
-                    continue;
-                }
-                texts.push(FormTexts {
-                    language: language.to_owned(),
-                    title: title.chars().take(120).collect(),
-                    intro: intro.unwrap_or_default().trim().chars().take(500).collect(),
-                    choice_question: String::new(),
-                    choice_options: Vec::new(),
-                });
-            }
-            if texts.is_empty() {
-                return Err(AppError::field("title_en", Msg::NameRequired));
             }
             let slug: String = name
                 .to_lowercase()
@@ -81,22 +160,29 @@ pub async fn save_form(
             } else {
                 slug
             };
-            let (me, st, mut tx) = manager_write().await?;
-            let now = st.clock.now();
-            let id = crate::feedback::engine::insert_form(
-                &mut tx,
-                &name,
-                &slug,
+            let head = FormHead {
+                name: &name,
+                slug: &slug,
                 asks,
                 location_id,
-                &texts,
-                &timestamp(now),
-            )
-            .await?;
-            let view = crate::feedback::engine::form_view(&mut tx, ("id", &id.to_string()), "en")
+                // A new form is open for answers unless unticked; a changed one says so itself.
+                active: form_id.is_none() && active.is_none() || on(&active),
+            };
+            let (me, st, mut tx) = manager_write().await?;
+            let at = timestamp(st.clock.now());
+            if let Some(l) = location_id {
+                if !crate::loyalty::db::program::location_exists(&mut tx, l).await? {
+                    return Err(AppError::field("location_id", Msg::LocationRequired));
+                }
+            }
+            let id =
+                crate::feedback::engine::save_form(&mut tx, form_id, &head, &texts, &at).await?;
+            let edit = crate::feedback::engine::form_edits(&mut tx)
                 .await?
+                .into_iter()
+                .find(|f| f.id == id)
                 .ok_or(AppError::Internal)?;
-            audited(tx, &me, "feedback.save_form", &format!("form:{id}"), view).await
+            audited(tx, &me, "feedback.save_form", &format!("form:{id}"), edit).await
         }
         .await,
     )

@@ -23,7 +23,15 @@ pub(super) const CASE_COLUMNS: &str = "SELECT c.id, c.status, c.priority, c.due_
     LEFT JOIN users a ON a.id = c.assignee_id
     LEFT JOIN users m ON m.id = c.member_id";
 
-pub(super) fn case_row(r: &SqliteRow, now: &str) -> Result<CaseRow, sqlx::Error> {
+/// The shop's time zone, for deadlines shown as local time.
+pub(super) async fn shop_zone(conn: &mut SqliteConnection) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT time_zone FROM program_settings WHERE id = 1")
+        .fetch_optional(conn)
+        .await
+        .map(|z| z.unwrap_or_else(|| "UTC".to_owned()))
+}
+
+pub(super) fn case_row(r: &SqliteRow, now: &str, zone: &str) -> Result<CaseRow, sqlx::Error> {
     let status: String = r.try_get("status")?;
     let status = CaseStatus::parse(&status).ok_or_else(|| decode("case status"))?;
     let due_at: String = r.try_get("due_at")?;
@@ -34,6 +42,7 @@ pub(super) fn case_row(r: &SqliteRow, now: &str) -> Result<CaseRow, sqlx::Error>
         overdue: status != CaseStatus::Resolved && due_at.as_str() < now,
         status,
         high: priority == "high",
+        due_local: crate::db::local_time(zone, &due_at),
         due_at,
         created_at: r.try_get("created_at")?,
         first_response_at: r.try_get("first_response_at")?,
@@ -60,6 +69,7 @@ pub async fn inbox(
     now: OffsetDateTime,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     let now = timestamp(now);
+    let zone = shop_zone(conn).await?;
     let rows = sqlx::query(&format!(
         "{CASE_COLUMNS}
          WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.location_id = ?2)
@@ -71,9 +81,9 @@ pub async fn inbox(
     .bind(f.location_id)
     .bind(f.assignee_id)
     .bind(&now)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| case_row(r, &now)).collect()
+    rows.iter().map(|r| case_row(r, &now, &zone)).collect()
 }
 
 /// One case with its timeline; `for_member` hides internal notes and staff names.
@@ -84,6 +94,7 @@ pub async fn case(
     for_member: bool,
 ) -> Result<Option<CaseDetail>, sqlx::Error> {
     let now_s = timestamp(now);
+    let zone = shop_zone(conn).await?;
     let Some(r) = sqlx::query(&format!("{CASE_COLUMNS} WHERE c.id = ?"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -91,7 +102,7 @@ pub async fn case(
     else {
         return Ok(None);
     };
-    let row = case_row(&r, &now_s)?;
+    let row = case_row(&r, &now_s, &zone)?;
     let events: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
         "SELECT e.kind, u.preferred_name, e.body, e.created_at
          FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
@@ -106,7 +117,7 @@ pub async fn case(
             !for_member
                 || matches!(
                     kind.as_str(),
-                    "opened" | "reply" | "member_reply" | "resolved" | "goodwill"
+                    "opened" | "reply" | "member_reply" | "resolved" | "goodwill" | "reward"
                 )
         })
         .map(|(kind, who, body, at)| CaseEvent {
@@ -152,6 +163,8 @@ pub enum Act {
         resolution: String,
         /// Points to give.
         goodwill: i64,
+        /// A reward whose code to give (free; it does not count against stock).
+        reward_id: Option<i64>,
     },
 }
 
@@ -224,6 +237,7 @@ pub async fn act(
         Act::Resolve {
             resolution,
             goodwill,
+            reward_id,
         } => {
             let done = sqlx::query(
                 "UPDATE cases SET status = 'resolved', resolved_at = ?, resolution = ?,
@@ -274,6 +288,22 @@ pub async fn act(
                     &at,
                 )
                 .await?;
+            }
+            if let Some(reward_id) = reward_id {
+                let member =
+                    member.ok_or_else(|| AppError::field("reward_id", Msg::GoodwillNeedsMember))?;
+                let (reward, _) = crate::rewards::engine::get(conn, reward_id)
+                    .await?
+                    .filter(|(r, _)| r.active)
+                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
+                let code =
+                    crate::rewards::engine::issue_code(conn, &reward, member, 0, None, now).await?;
+                sqlx::query("UPDATE cases SET reward_code_id = ? WHERE id = ?")
+                    .bind(code.id)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                event(conn, id, Some(staff_id), "reward", &reward.name, &at).await?;
             }
         }
     }

@@ -82,7 +82,7 @@ pub async fn form_view(
         active: r.try_get("active")?,
         texts: chosen,
         fallback,
-        missing: ["en", "sv", "nb", "lv", "pt"]
+        missing: LANGUAGES
             .into_iter()
             .filter(|l| !all.iter().any(|t| t.language == *l))
             .map(str::to_owned)
@@ -104,37 +104,112 @@ pub async fn forms(conn: &mut SqliteConnection, language: &str) -> Result<Vec<Fo
     Ok(out)
 }
 
-/// A new form with its texts. Returns its id.
-pub async fn insert_form(
+/// Every form with all its texts (the editor), missing languages listed.
+pub async fn form_edits(conn: &mut SqliteConnection) -> Result<Vec<FormEdit>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
+         FROM feedback_forms ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let all = texts(conn, id).await?;
+        let choices = all
+            .iter()
+            .map(|t| t.choice_options.len())
+            .max()
+            .unwrap_or(0);
+        out.push(FormEdit {
+            id,
+            name: r.try_get("name")?,
+            slug: r.try_get("slug")?,
+            asks: asks(&r, choices)?,
+            location_id: r.try_get("location_id")?,
+            active: r.try_get("active")?,
+            missing: LANGUAGES
+                .into_iter()
+                .filter(|l| !all.iter().any(|t| t.language == *l))
+                .map(str::to_owned)
+                .collect(),
+            texts: all,
+        });
+    }
+    Ok(out)
+}
+
+/// The languages a form can have texts in, in editor order.
+pub const LANGUAGES: [&str; 5] = ["en", "sv", "nb", "lv", "pt"];
+
+/// What a form is, apart from its texts.
+#[derive(Debug, Clone)]
+pub struct FormHead<'a> {
+    /// Internal name (unique).
+    pub name: &'a str,
+    /// Public link part; kept when a form is changed, so printed links keep working.
+    pub slug: &'a str,
+    /// Questions asked.
+    pub asks: Asks,
+    /// Its location, if any.
+    pub location_id: Option<i64>,
+    /// Open for answers.
+    pub active: bool,
+}
+
+/// Adds a form (`id` `None`) or replaces an existing one's questions and texts; returns its id.
+pub async fn save_form(
     conn: &mut SqliteConnection,
-    name: &str,
-    slug: &str,
-    asks: Asks,
-    location_id: Option<i64>,
+    id: Option<i64>,
+    head: &FormHead<'_>,
     texts: &[FormTexts],
     at: &str,
 ) -> Result<i64, AppError> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO feedback_forms (name, slug, ask_nps, ask_csat, ask_text, ask_category,
-           location_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(name)
-    .bind(slug)
-    .bind(asks.nps)
-    .bind(asks.csat)
-    .bind(asks.text)
-    .bind(asks.category)
-    .bind(location_id)
-    .bind(at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| {
+    let named = |e: sqlx::Error| {
         if crate::db::is_unique_violation(&e) {
             AppError::field("name", Msg::NameTaken)
         } else {
             e.into()
         }
-    })?;
+    };
+    let id: i64 = match id {
+        None => sqlx::query_scalar(
+            "INSERT INTO feedback_forms (name, slug, ask_nps, ask_csat, ask_text, ask_category,
+               location_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(head.name)
+        .bind(head.slug)
+        .bind(head.asks.nps)
+        .bind(head.asks.csat)
+        .bind(head.asks.text)
+        .bind(head.asks.category)
+        .bind(head.location_id)
+        .bind(head.active)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(named)?,
+        Some(id) => sqlx::query_scalar(
+            "UPDATE feedback_forms SET name = ?, ask_nps = ?, ask_csat = ?, ask_text = ?,
+               ask_category = ?, location_id = ?, active = ? WHERE id = ? RETURNING id",
+        )
+        .bind(head.name)
+        .bind(head.asks.nps)
+        .bind(head.asks.csat)
+        .bind(head.asks.text)
+        .bind(head.asks.category)
+        .bind(head.location_id)
+        .bind(head.active)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(named)?
+        .ok_or(AppError::NotFound)?,
+    };
+    sqlx::query("DELETE FROM feedback_form_texts WHERE form_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     for t in texts {
         sqlx::query(
             "INSERT INTO feedback_form_texts (form_id, language, title, intro, choice_question,

@@ -23,7 +23,7 @@ use crate::{
 };
 
 use super::api::{
-    CaseDetail, CaseEvent, CaseRow, FormTexts, FormView, MyFeedback, Quality, WeekRow,
+    CaseDetail, CaseEvent, CaseRow, FormEdit, FormTexts, FormView, MyFeedback, Quality, WeekRow,
 };
 
 fn decode(what: &str) -> sqlx::Error {

@@ -45,9 +45,13 @@ async fn submit(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> reqwest::Re
 
 async fn submitted(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> Value {
     let res = submit(c, form, answers).await;
-    assert_eq!(res.status(), 200, "{answers:?}");
-    res.json().await.expect("json")
+    let status = res.status();
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(status, 200, "{answers:?}: {body}");
+    body
 }
+
+mod setup;
 
 #[tokio::test]
 async fn low_scores_open_cases_at_the_thresholds_and_not_above() {
