@@ -35,6 +35,8 @@ use crate::{
     feedback::{
         inbox::{CasePage, InboxPage},
         pages::{MemberFeedbackPage, PublicFeedbackPage},
+        quality_page::QualityPage,
+        setup_page::FeedbackSetupPage,
     },
     i18n::{I18nContextProvider, LANG_COOKIE},
     layout::{NotFound, TopBar},
@@ -110,6 +112,8 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
                         <Route path=path!("offers") view=OffersPage ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=InboxPage ssr=SsrMode::Async />
+                        <Route path=path!("feedback/setup") view=FeedbackSetupPage ssr=SsrMode::Async />
+                        <Route path=path!("feedback/quality") view=QualityPage ssr=SsrMode::Async />
                         <Route path=path!("feedback/:id") view=CasePage ssr=SsrMode::Async />
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />

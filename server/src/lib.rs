@@ -168,6 +168,31 @@ async fn reward_code_qr(
     }
 }
 
+/// The public link of an active feedback form as a QR code (`/qr/feedback/<slug>.svg`), to
+/// print on receipts and table cards; unknown or closed forms are not found.
+async fn feedback_qr(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let Some(slug) = file.strip_suffix(".svg") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let active: Result<Option<String>, _> =
+        sqlx::query_scalar("SELECT slug FROM feedback_forms WHERE slug = ? AND active = 1")
+            .bind(slug)
+            .fetch_optional(&state.db.reader)
+            .await;
+    match active {
+        Ok(Some(slug)) => qr_svg(&format!("{}/feedback/{slug}", state.base_url)),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "feedback form look-up");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The whole HTTP surface for `state`, with sessions stored in `sessions`.
 pub fn router(
     state: AppState,
@@ -196,6 +221,7 @@ pub fn router(
         .route("/health", get(health))
         .route("/me/card.svg", get(member_card))
         .route("/me/rewards/{file}", get(reward_code_qr))
+        .route("/qr/feedback/{file}", get(feedback_qr))
         .leptos_routes_with_context(
             &state,
             routes,

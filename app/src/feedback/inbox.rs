@@ -3,51 +3,126 @@
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{
-    components::A,
+    components::{A, Form},
     hooks::{use_params_map, use_query_map},
 };
 
 use super::{
-    api::{ActOnCase, CaseDetail, CaseRow, case_inbox, get_case},
+    api::{
+        ActOnCase, CaseDetail, CaseRow, Directory, Named, case_inbox, feedback_directory, get_case,
+    },
     pages::{Timeline, category_label, status_label},
+    setup_page::options,
     types::CaseStatus,
 };
 use crate::{
+    accounts::{Role, use_auth},
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
-    ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
+    ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
 };
 
-/// `/console/feedback`: cases, overdue first, filtered by status (`?status=`).
+/// A numeric query parameter, if there is one.
+fn query_id(value: Option<String>) -> Option<i64> {
+    value.and_then(|v| v.parse().ok())
+}
+
+/// `/console/feedback`: cases, overdue first, filtered by status, location and assignee
+/// (`?status=&location=&assignee=`; no status: the open ones).
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let status = move || query.with(|q| q.get("status"));
-    let cases = Resource::new(status, |s| case_inbox(s, None, None));
+    let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
+    let filter = move || {
+        (
+            get("status"),
+            query_id(get("location")),
+            query_id(get("assignee")),
+        )
+    };
+    let cases = Resource::new(filter, |(s, l, a)| case_inbox(s, l, a));
+    let directory = Resource::new(|| (), |_| feedback_directory());
+    let manager = move || {
+        use_auth()
+            .account
+            .get()
+            .flatten()
+            .is_some_and(|u| u.role.at_least(Role::Manager))
+    };
     view! {
         <PageTitle>{t!(i18n, feedback.inbox_title)}</PageTitle>
-        <nav class="filters" aria-label=move || t_string!(i18n, feedback.filter_label)>
-            <A href="/console/feedback">{t!(i18n, feedback.filter_open)}</A>
-            {CaseStatus::ALL.into_iter().map(|s| view! {
-                <A href=format!("/console/feedback?status={}", s.as_str())>{status_label(s)}</A>
-            }).collect_view()}
-        </nav>
+        {move || manager().then(|| view! {
+            <nav class="filters" aria-label=move || t_string!(i18n, feedback.more_label)>
+                <A href="/console/feedback/quality">{t!(i18n, feedback.quality_title)}</A>
+                <A href="/console/feedback/setup">{t!(i18n, feedback.setup_title)}</A>
+            </nav>
+        })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                match cases.await {
-                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(rows) => {
-                        let rows: Vec<CaseRow> = if status().is_none() {
-                            rows.into_iter().filter(|r| r.status != CaseStatus::Resolved).collect()
-                        } else {
-                            rows
-                        };
-                        view! { <CaseTable rows /> }.into_any()
-                    }
+                let (status, location, assignee) = filter();
+                let d = directory.await.unwrap_or_default();
+                let rows = cases.await;
+                view! {
+                    <InboxFilter d status=status.clone() location assignee />
+                    {match rows {
+                        Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                        Ok(rows) => {
+                            let rows: Vec<CaseRow> = if status.is_none() {
+                                rows.into_iter().filter(|r| r.status != CaseStatus::Resolved).collect()
+                            } else {
+                                rows
+                            };
+                            view! { <CaseTable rows /> }.into_any()
+                        }
+                    }}
                 }
+                .into_any()
             })}
         </Transition>
     }
+}
+
+/// The inbox's filter: a plain GET form, so a filtered inbox is a link staff can keep.
+#[component]
+fn InboxFilter(
+    d: Directory,
+    status: Option<String>,
+    location: Option<i64>,
+    assignee: Option<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let no_error = Signal::derive(|| None);
+    let statuses: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        t_string!(i18n, feedback.filter_open).to_owned(),
+    ))
+    .chain(
+        CaseStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str().to_owned(), status_label(s).to_owned())),
+    )
+    .collect();
+    let locations = options(t_string!(i18n, feedback.any_location), &d.locations);
+    let staff = options(t_string!(i18n, feedback.anyone), &d.staff);
+    view! {
+        <section class="card">
+            <Form method="GET" action="/console/feedback" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, feedback.filter_label)>
+                <SelectField name="status" id="filter-status" options=statuses selected=status.unwrap_or_default() error=no_error>
+                    {t!(i18n, feedback.col_status)}
+                </SelectField>
+                <SelectField name="location" id="filter-location" options=locations
+                    selected=location.map(|l| l.to_string()).unwrap_or_default() error=no_error>
+                    {t!(i18n, feedback.location_label)}
+                </SelectField>
+                <SelectField name="assignee" id="filter-assignee" options=staff
+                    selected=assignee.map(|a| a.to_string()).unwrap_or_default() error=no_error>
+                    {t!(i18n, feedback.assignee_label)}
+                </SelectField>
+                <button type="submit" class="button">{t!(i18n, feedback.filter_submit)}</button>
+            </Form>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]
@@ -66,6 +141,7 @@ fn CaseTable(rows: Vec<CaseRow>) -> impl IntoView {
                         <th scope="col">{t!(i18n, feedback.col_customer)}</th>
                         <th scope="col">{t!(i18n, feedback.col_scores)}</th>
                         <th scope="col">{t!(i18n, feedback.col_due)}</th>
+                        <th scope="col">{t!(i18n, feedback.assignee_label)}</th>
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| view! { <CaseTr r /> }).collect_view()}
@@ -81,7 +157,7 @@ fn CaseTable(rows: Vec<CaseRow>) -> impl IntoView {
 fn CaseTr(r: CaseRow) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
-    let due = r.due_at.clone();
+    let due = r.due_local.clone();
     let scores = [
         r.nps.map(|n| format!("NPS {n}")),
         r.csat.map(|c| format!("CSAT {c}")),
@@ -96,7 +172,7 @@ fn CaseTr(r: CaseRow) -> impl IntoView {
     }
     .into_any();
     let due_cell = view! {
-        {move || format::date(locale(), &due)}
+        {move || format::date_time(locale(), &due)}
         {r.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
     }
     .into_any();
@@ -107,6 +183,7 @@ fn CaseTr(r: CaseRow) -> impl IntoView {
             <td class="wrap">{r.customer.clone().unwrap_or_default()} " " <span class="reason">{r.location.clone().unwrap_or_default()}</span></td>
             <td>{scores}</td>
             <td>{due_cell}</td>
+            <td>{r.assignee.clone().unwrap_or_default()}</td>
         </tr>
     }
     .into_any()
@@ -120,13 +197,15 @@ pub fn CasePage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
     let act = ServerAction::<ActOnCase>::new();
     let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| get_case(id));
+    let directory = Resource::new(|| (), |_| feedback_directory());
     view! {
         <PageTitle>{move || t_string!(i18n, feedback.case_title).replace("{id}", &id().to_string())}</PageTitle>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
+                let directory = directory.await.unwrap_or_default();
                 match detail.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(d) => view! { <CaseView detail=d act /> }.into_any(),
+                    Ok(d) => view! { <CaseView detail=d directory act /> }.into_any(),
                 }
             })}
         </Transition>
@@ -134,13 +213,17 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
+fn CaseView(
+    detail: CaseDetail,
+    directory: Directory,
+    act: ServerAction<ActOnCase>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     let error = last_error(act);
     let c = detail.case;
     let id = c.id;
-    let due = c.due_at.clone();
+    let due = c.due_local.clone();
     let resolved = c.status == CaseStatus::Resolved;
     let scores = [
         c.nps.map(|n| format!("NPS {n}/10")),
@@ -157,8 +240,9 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
                 {c.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
                 {c.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
             </p>
-            <p>{move || t_string!(i18n, feedback.due).replace("{date}", &format::date(locale(), &due))}</p>
+            <p>{move || t_string!(i18n, feedback.due).replace("{date}", &format::date_time(locale(), &due))}</p>
             <p>{c.customer.clone().unwrap_or_default()} " " <span class="reason">{c.email.clone().unwrap_or_default()}</span></p>
+            {c.assignee.clone().map(|a| view! { <p>{t!(i18n, feedback.assignee_label)} ": " {a}</p> })}
             <p>{scores} {c.category.map(|cat| format!(" · {}", category_label(cat)))} {c.location.clone().map(|l| format!(" · {l}"))}</p>
             {(!c.body.is_empty()).then(|| view! { <blockquote>{c.body.clone()}</blockquote> })}
             {c.resolution.clone().map(|r| view! { <p><strong>{t!(i18n, feedback.resolution_label)}</strong> " " {r}</p> })}
@@ -168,6 +252,7 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
         {(!resolved).then(|| view! {
             <section class="card">
                 <FormError error include_fields=true />
+                <CaseControls act id status=c.status assignee=c.assignee_id staff=directory.staff.clone() />
                 <div class="counter-forms">
                     <CaseForm act id kind="reply" primary=true
                         title=t_string!(i18n, feedback.reply_title) label=t_string!(i18n, feedback.reply_hint)
@@ -181,11 +266,57 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
                         {c.member_id.is_some().then(|| view! {
                             <Field name="goodwill" id="case-goodwill" kind="number" error
                                 hint=ViewFn::from(move || t!(i18n, feedback.goodwill_hint))>{t!(i18n, feedback.goodwill_label)}</Field>
+                            <SelectField name="reward_id" id="case-reward" error
+                                options=options(t_string!(i18n, feedback.no_reward), &directory.rewards)>
+                                {t!(i18n, feedback.reward_label)}
+                            </SelectField>
                         })}
                     </CaseForm>
                 </div>
             </section>
         })}
+    }
+    .into_any()
+}
+
+/// Who has the case and where it stands: two small forms with a select each.
+#[component]
+fn CaseControls(
+    act: ServerAction<ActOnCase>,
+    id: i64,
+    status: CaseStatus,
+    assignee: Option<i64>,
+    staff: Vec<Named>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let no_error = Signal::derive(|| None);
+    let staff = options(t_string!(i18n, feedback.nobody), &staff);
+    let statuses: Vec<(String, String)> = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s != CaseStatus::Resolved)
+        .map(|s| (s.as_str().to_owned(), status_label(s).to_owned()))
+        .collect();
+    view! {
+        <div class="case-controls">
+            <ActionForm action=act attr:class="inline-form">
+                <input type="hidden" name="case_id" value=id />
+                <input type="hidden" name="action" value="assign" />
+                <SelectField name="assignee_id" id="case-assignee" options=staff
+                    selected=assignee.map(|a| a.to_string()).unwrap_or_default() error=no_error>
+                    {t!(i18n, feedback.assignee_label)}
+                </SelectField>
+                <button type="submit" class="button">{t!(i18n, feedback.assign_submit)}</button>
+            </ActionForm>
+            <ActionForm action=act attr:class="inline-form">
+                <input type="hidden" name="case_id" value=id />
+                <input type="hidden" name="action" value="status" />
+                <SelectField name="status" id="case-status" options=statuses
+                    selected=status.as_str().to_owned() error=no_error>
+                    {t!(i18n, feedback.col_status)}
+                </SelectField>
+                <button type="submit" class="button">{t!(i18n, feedback.status_submit)}</button>
+            </ActionForm>
+        </div>
     }
     .into_any()
 }

@@ -8,4 +8,6 @@ pub mod api;
 pub mod engine;
 pub mod inbox;
 pub mod pages;
+pub mod quality_page;
+pub mod setup_page;
 pub mod types;

@@ -54,6 +54,7 @@ fn event_label(kind: &str) -> &'static str {
         "status" => t_string!(i18n, feedback.ev_status),
         "assigned" => t_string!(i18n, feedback.ev_assigned),
         "resolved" => t_string!(i18n, feedback.ev_resolved),
+        "reward" => t_string!(i18n, feedback.ev_reward),
         _ => t_string!(i18n, feedback.ev_goodwill),
     }
 }
@@ -90,6 +91,37 @@ fn ScoreField(
                 }).collect_view()}
             </div>
             <p class="field-error" id=error_id>{shown}</p>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// The form's own choice question: one radio button per option, answered by its number.
+#[component]
+fn ChoiceField(
+    question: String,
+    options: Vec<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let shown = move || {
+        error
+            .get()
+            .and_then(|e| e.field_message("choice"))
+            .map(crate::ui::error_text)
+    };
+    view! {
+        <fieldset class="choice" aria-describedby="choice-error">
+            <legend>{question}</legend>
+            {options.into_iter().enumerate().map(|(i, option)| {
+                let (id, label_for) = (format!("choice-{i}"), format!("choice-{i}"));
+                view! {
+                    <label class="check" for=label_for>
+                        <input type="radio" id=id name="choice" value=i.to_string() />
+                        {option}
+                    </label>
+                }
+            }).collect_view()}
+            <p class="field-error" id="choice-error">{shown}</p>
         </fieldset>
     }
     .into_any()
@@ -134,6 +166,9 @@ pub fn FeedbackForm(
                 {asks.csat.then(|| view! {
                     <ScoreField name="csat" legend=t_string!(i18n, feedback.csat_question).to_owned() low=1 high=5
                         hint=t_string!(i18n, feedback.csat_scale).to_owned() error />
+                })}
+                {(!form.texts.choice_options.is_empty()).then(|| view! {
+                    <ChoiceField question=form.texts.choice_question.clone() options=form.texts.choice_options.clone() error />
                 })}
                 {asks.category.then(|| view! {
                     <crate::ui::SelectField name="category" id="feedback-category" options=categories error>

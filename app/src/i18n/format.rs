@@ -191,6 +191,20 @@ pub fn date(locale: &str, timestamp: &str) -> String {
     }
 }
 
+/// A date and a 24-hour time (from `YYYY-MM-DD HH:MM`, already in the shop's time zone):
+/// `23 Nov 2026, 14:30` (en), `23 nov. 2026 14:30` (sv), `23. nov. 2026, 14:30` (nb),
+/// `2026. gada 23. nov. 14:30` (lv), `23 de nov. de 2026 14:30` (pt).
+pub fn date_time(locale: &str, local: &str) -> String {
+    let day = date(locale, local);
+    match local.get(11..16) {
+        Some(time) if time.as_bytes().get(2) == Some(&b':') => match locale {
+            "en" | "nb" => format!("{day}, {time}"),
+            _ => format!("{day} {time}"),
+        },
+        _ => day,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +232,22 @@ mod tests {
         assert_eq!(number("en", 999), "999");
         assert_eq!(number("en", -1000), "-1,000");
         assert_eq!(number("en", 0), "0");
+    }
+
+    #[test]
+    fn date_times_read_naturally_in_each_locale() {
+        assert_eq!(date_time("en", "2026-11-23 14:30"), "23 Nov 2026, 14:30");
+        assert_eq!(date_time("sv", "2026-11-23 09:05"), "23 nov. 2026 09:05");
+        assert_eq!(date_time("nb", "2026-11-23 14:30"), "23. nov. 2026, 14:30");
+        assert_eq!(
+            date_time("lv", "2026-11-23 14:30"),
+            "2026. gada 23. nov. 14:30"
+        );
+        assert_eq!(
+            date_time("pt", "2026-11-23 14:30"),
+            "23 de nov. de 2026 14:30"
+        );
+        assert_eq!(date_time("en", "2026-11-23"), "23 Nov 2026");
     }
 
     #[test]

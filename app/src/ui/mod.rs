@@ -242,6 +242,52 @@ pub fn Field(
     }
 }
 
+/// A labelled `<textarea>` with its hint and error below it. The label is the children.
+#[component]
+pub fn TextAreaField(
+    /// The form field name.
+    name: &'static str,
+    /// The textarea's id.
+    id: &'static str,
+    /// The initial text.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// A hint shown under the label.
+    #[prop(optional, into)]
+    hint: Option<ViewFn>,
+    /// Visible lines.
+    #[prop(default = 3)]
+    rows: u32,
+    /// The last server error for the form this field is in.
+    error: Signal<Option<AppError>>,
+    /// The label.
+    children: Children,
+) -> impl IntoView {
+    let shown = move || error.get().and_then(|e| e.field_message(name));
+    let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
+    let has_hint = hint.is_some();
+    let described = {
+        let (e, h) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [has_hint.then_some(h.as_str()), shown().map(|_| e.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{children()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.run()}</p> })}
+            <textarea id=id name=name rows=rows aria-invalid=move || shown().map(|_| "true") aria-describedby=described>
+                {value.unwrap_or_default()}
+            </textarea>
+            {move || shown().map(|m| view! { <p class="field-error" id=error_id.clone()>{error_text(m)}</p> })}
+        </div>
+    }
+}
+
 /// A labelled `<select>` with its error below it. `options` are `(value, label)`.
 #[component]
 pub fn SelectField(

@@ -101,6 +101,17 @@ async fn forms_are_edited_per_language_with_choices_and_keep_their_link() {
         .await
         .expect("feedback");
     assert_eq!(stored, [Some(2)]);
+    // The public link as a QR code, for receipts: anyone can fetch it while the form is open.
+    let qr = |c: &crate::helpers::TestApp, file: &str| {
+        let url = c.url(&format!("/qr/feedback/{file}"));
+        let client = c.client.clone();
+        async move { client.get(url).send().await.expect("qr") }
+    };
+    let res = qr(&visitor, "after-a-visit.svg").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    assert!(res.text().await.expect("svg").contains("<svg"));
+    assert_eq!(qr(&visitor, "no-such-form.svg").await.status(), 404);
     // Closed forms take no answers; the editor still lists them.
     let closed = json_of(
         &s.manager,
@@ -113,6 +124,7 @@ async fn forms_are_edited_per_language_with_choices_and_keep_their_link() {
         .call("feedback/form", &[("slug", "after-a-visit")])
         .await;
     assert_eq!(res.status(), 404);
+    assert_eq!(qr(&visitor, "after-a-visit.svg").await.status(), 404);
     let setup = json_of(&s.manager, "feedback/setup", &[]).await;
     assert_eq!(setup["forms"].as_array().map(Vec::len), Some(1));
     assert_eq!(setup["settings"]["nps_max"], 6);
@@ -186,6 +198,17 @@ async fn the_inbox_filters_by_assignee_and_location() {
         error_json(res).await,
         field("assignee_id", "member_unknown")
     );
+    // The select's "nobody" sends an empty value: the case is unassigned again.
+    let res = act(
+        cases[2].clone(),
+        vec![("action", "assign".into()), ("assignee_id", String::new())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["case"]["assignee"],
+        Value::Null
+    );
     let ids = |v: Value| -> Vec<String> {
         v.as_array()
             .expect("cases")
@@ -207,6 +230,13 @@ async fn the_inbox_filters_by_assignee_and_location() {
     .await;
     assert_eq!(moved["location_id"], s.harbour);
     let opened = submitted(&s.member, form, &[("nps", "0")]).await;
+    let anywhere = json_of(
+        &s.manager,
+        "feedback/save_form",
+        &edit(&form.to_string(), &[("location_id", "")]),
+    )
+    .await;
+    assert_eq!(anywhere["location_id"], Value::Null, "any location");
     let there = json_of(&s.staff, "feedback/inbox", &[("location_id", &harbour)]).await;
     assert_eq!(ids(there), [opened["case_id"].to_string()]);
     // Status changes are in the timeline; a resolved case's status no longer changes.

@@ -1,0 +1,254 @@
+//! `/console/feedback/quality` (managers and owners): NPS and satisfaction over the last weeks,
+//! by week (charts, with the numbers in a table), by location and by category; volume; how fast
+//! cases are answered and resolved; overdue cases.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_query_map};
+
+use super::{
+    api::{Quality, WeekRow, feedback_quality},
+    pages::category_label,
+    types::Category,
+};
+use crate::i18n::{LocaleExt as _, format, t, t_string, use_i18n};
+use crate::ui::{Loading, PageTitle, error_view};
+
+/// Periods to choose from, in weeks.
+const PERIODS: [i64; 4] = [4, 12, 26, 52];
+
+/// A duration in minutes, short: `45 min`, `3 h 20 min`, `2 d 4 h`.
+fn duration(minutes: i64) -> String {
+    let i18n = use_i18n();
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let text = if d > 0 {
+        t_string!(i18n, feedback.days_hours)
+    } else if h > 0 {
+        t_string!(i18n, feedback.hours_minutes)
+    } else {
+        t_string!(i18n, feedback.minutes)
+    };
+    text.replace("{d}", &d.to_string())
+        .replace("{h}", &h.to_string())
+        .replace("{m}", &m.to_string())
+}
+
+/// A score or `—` when nobody answered.
+fn or_dash(v: Option<i64>, suffix: &str) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v}{suffix}"))
+}
+
+/// The quality page (`?weeks=N`, default 12).
+#[component]
+pub fn QualityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let weeks = move || {
+        query
+            .with(|q| q.get("weeks").and_then(|w| w.parse::<i64>().ok()))
+            .unwrap_or(12)
+    };
+    let quality = Resource::new(weeks, |w| feedback_quality(Some(w)));
+    view! {
+        <PageTitle>{t!(i18n, feedback.quality_title)}</PageTitle>
+        <nav class="filters" aria-label=move || t_string!(i18n, feedback.period_label)>
+            {PERIODS.into_iter().map(|w| view! {
+                <A href=format!("/console/feedback/quality?weeks={w}")>
+                    {move || t_string!(i18n, feedback.weeks).replace("{n}", &w.to_string())}
+                </A>
+            }).collect_view()}
+            <A href="/console/feedback">{t!(i18n, feedback.inbox_title)}</A>
+        </nav>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match quality.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(q) => view! { <QualityView q /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QualityView(q: Quality) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let count = q.count;
+    let overdue = q.open_overdue > 0;
+    let stats = [
+        (t_string!(i18n, feedback.q_nps), or_dash(q.nps, "")),
+        (t_string!(i18n, feedback.q_csat), or_dash(q.csat, " %")),
+        (
+            t_string!(i18n, feedback.q_first_response),
+            q.median_first_response_min
+                .map_or_else(|| "—".to_owned(), duration),
+        ),
+        (
+            t_string!(i18n, feedback.q_resolution),
+            q.median_resolution_min
+                .map_or_else(|| "—".to_owned(), duration),
+        ),
+        (
+            t_string!(i18n, feedback.q_in_time),
+            or_dash(q.resolved_in_time_pct, " %"),
+        ),
+    ];
+    let by_location: Vec<WeekRow> = q
+        .by_location
+        .into_iter()
+        .map(|r| WeekRow {
+            key: if r.key.is_empty() {
+                t_string!(i18n, feedback.no_location).to_owned()
+            } else {
+                r.key
+            },
+            ..r
+        })
+        .collect();
+    let by_category: Vec<WeekRow> = q
+        .by_category
+        .into_iter()
+        .map(|r| WeekRow {
+            key: Category::parse(&r.key).map_or_else(
+                || t_string!(i18n, feedback.cat_none).to_owned(),
+                |c| category_label(c).to_owned(),
+            ),
+            ..r
+        })
+        .collect();
+    let weeks: Vec<WeekRow> = q
+        .by_week
+        .into_iter()
+        .map(|r| WeekRow {
+            key: format::date(locale(), &r.key),
+            ..r
+        })
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="summary-title">
+            <h2 id="summary-title" class="visually-hidden">{t!(i18n, feedback.q_summary)}</h2>
+            <dl class="stats">
+                <div>
+                    <dt>{t!(i18n, feedback.q_count)}</dt>
+                    <dd>{move || format::number(locale(), count)}</dd>
+                </div>
+                {stats.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
+                <div class:alert=overdue>
+                    <dt>{t!(i18n, feedback.q_overdue)}</dt>
+                    <dd><A href="/console/feedback">{q.open_overdue}</A></dd>
+                </div>
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="weeks-title">
+            <h2 id="weeks-title">{t!(i18n, feedback.by_week)}</h2>
+            {if weeks.is_empty() {
+                view! { <p class="hint">{t!(i18n, feedback.no_answers)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="charts">
+                        <Chart title=t_string!(i18n, feedback.q_nps) rows=weeks.clone() low=-100 high=100 pick=|r| r.nps />
+                        <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat />
+                        <Chart title=t_string!(i18n, feedback.q_count) rows=weeks.clone() low=0
+                            high=weeks.iter().map(|r| r.count).max().unwrap_or(1).max(1) pick=|r| Some(r.count) />
+                    </div>
+                    <Table title=t_string!(i18n, feedback.col_week) rows=weeks />
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="locations-title">
+            <h2 id="locations-title">{t!(i18n, feedback.by_location)}</h2>
+            <Table title=t_string!(i18n, feedback.location_label) rows=by_location />
+        </section>
+        <section class="card" aria-labelledby="categories-title">
+            <h2 id="categories-title">{t!(i18n, feedback.by_category)}</h2>
+            <Table title=t_string!(i18n, feedback.category_label) rows=by_category />
+        </section>
+    }
+    .into_any()
+}
+
+/// A bar chart of one number by week, from a zero line; `low`..`high` is the scale. The same
+/// numbers are in the table below it, so the chart is one image with a summary for readers.
+#[component]
+fn Chart(
+    title: &'static str,
+    rows: Vec<WeekRow>,
+    low: i64,
+    high: i64,
+    pick: fn(&WeekRow) -> Option<i64>,
+) -> impl IntoView {
+    const H: i64 = 100;
+    const W: i64 = 24;
+    let span = (high - low).max(1);
+    let y = move |v: i64| H - (v - low) * H / span;
+    let zero = y(0.clamp(low, high));
+    let width = i64::try_from(rows.len()).unwrap_or(0) * (W + 8);
+    let summary = rows
+        .iter()
+        .map(|r| format!("{}: {}", r.key, or_dash(pick(r), "")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let bars = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let v = pick(r)?;
+            let x = i64::try_from(i).unwrap_or(0) * (W + 8) + 4;
+            let (top, bottom) = (y(v).min(zero), y(v).max(zero));
+            let class = if v < 0 { "bar negative" } else { "bar" };
+            Some(view! {
+                <rect class=class x=x y=top width=W height=(bottom - top).max(1)>
+                    <title>{format!("{}: {v}", r.key)}</title>
+                </rect>
+            })
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <svg viewBox=format!("0 0 {} {}", width.max(1), H) preserveAspectRatio="none" role="img"
+                aria-label=format!("{title}: {summary}")>
+                <line class="axis" x1="0" x2=width y1=zero y2=zero />
+                {bars}
+            </svg>
+        </figure>
+    }
+    .into_any()
+}
+
+/// Answers, NPS and satisfaction per `title` (a week, a location, a category).
+#[component]
+fn Table(title: &'static str, rows: Vec<WeekRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    if rows.is_empty() {
+        return view! { <p class="hint">{t!(i18n, feedback.no_answers)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=title>
+            <table>
+                <thead><tr>
+                    <th scope="col">{title}</th>
+                    <th scope="col" class="num">{t!(i18n, feedback.q_count)}</th>
+                    <th scope="col" class="num">{t!(i18n, feedback.q_nps)}</th>
+                    <th scope="col" class="num">{t!(i18n, feedback.q_csat)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let count = r.count;
+                        view! {
+                            <tr>
+                                <th scope="row" class="wrap">{r.key}</th>
+                                <td class="num">{move || format::number(locale(), count)}</td>
+                                <td class="num">{or_dash(r.nps, "")}</td>
+                                <td class="num">{or_dash(r.csat, " %")}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
