@@ -52,9 +52,9 @@ pub fn QualityPage() -> impl IntoView {
         <PageTitle>{t!(i18n, feedback.quality_title)}</PageTitle>
         <nav class="filters" aria-label=move || t_string!(i18n, feedback.period_label)>
             {PERIODS.into_iter().map(|w| view! {
-                <A href=format!("/console/feedback/quality?weeks={w}")>
+                <a href=format!("/console/feedback/quality?weeks={w}") aria-current=move || (weeks() == w).then_some("page")>
                     {move || t_string!(i18n, feedback.weeks).replace("{n}", &w.to_string())}
-                </A>
+                </a>
             }).collect_view()}
             <A href="/console/feedback">{t!(i18n, feedback.inbox_title)}</A>
         </nav>
@@ -93,6 +93,11 @@ fn QualityView(q: Quality) -> impl IntoView {
             or_dash(q.resolved_in_time_pct, " %"),
         ),
     ];
+    let stats = stats
+        .into_iter()
+        .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
+        .collect_view()
+        .into_any();
     let by_location: Vec<WeekRow> = q
         .by_location
         .into_iter()
@@ -132,7 +137,7 @@ fn QualityView(q: Quality) -> impl IntoView {
                     <dt>{t!(i18n, feedback.q_count)}</dt>
                     <dd>{move || format::number(locale(), count)}</dd>
                 </div>
-                {stats.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
+                {stats}
                 <div class:alert=overdue>
                     <dt>{t!(i18n, feedback.q_overdue)}</dt>
                     <dd><A href="/console/feedback">{q.open_overdue}</A></dd>
@@ -141,20 +146,7 @@ fn QualityView(q: Quality) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="weeks-title">
             <h2 id="weeks-title">{t!(i18n, feedback.by_week)}</h2>
-            {if weeks.is_empty() {
-                view! { <p class="hint">{t!(i18n, feedback.no_answers)}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="charts">
-                        <Chart title=t_string!(i18n, feedback.q_nps) rows=weeks.clone() low=-100 high=100 pick=|r| r.nps />
-                        <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat />
-                        <Chart title=t_string!(i18n, feedback.q_count) rows=weeks.clone() low=0
-                            high=weeks.iter().map(|r| r.count).max().unwrap_or(1).max(1) pick=|r| Some(r.count) />
-                    </div>
-                    <Table title=t_string!(i18n, feedback.col_week) rows=weeks />
-                }
-                .into_any()
-            }}
+            <WeekCharts weeks />
         </section>
         <section class="card" aria-labelledby="locations-title">
             <h2 id="locations-title">{t!(i18n, feedback.by_location)}</h2>
@@ -164,6 +156,26 @@ fn QualityView(q: Quality) -> impl IntoView {
             <h2 id="categories-title">{t!(i18n, feedback.by_category)}</h2>
             <Table title=t_string!(i18n, feedback.category_label) rows=by_category />
         </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn WeekCharts(weeks: Vec<WeekRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    if weeks.is_empty() {
+        return view! { <p class="hint">{t!(i18n, feedback.no_answers)}</p> }.into_any();
+    }
+    let most = weeks.iter().map(|r| r.count).max().unwrap_or(1).max(1);
+    let charts = view! {
+        <Chart title=t_string!(i18n, feedback.q_nps) rows=weeks.clone() low=-100 high=100 pick=|r| r.nps />
+        <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat />
+        <Chart title=t_string!(i18n, feedback.q_count) rows=weeks.clone() low=0 high=most pick=|r| Some(r.count) />
+    }
+    .into_any();
+    view! {
+        <div class="charts">{charts}</div>
+        <Table title=t_string!(i18n, feedback.col_week) rows=weeks />
     }
     .into_any()
 }

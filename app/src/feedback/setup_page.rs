@@ -151,40 +151,64 @@ fn FormsCard(forms: Vec<FormEdit>, base: String) -> impl IntoView {
     let i18n = use_i18n();
     let rows = forms
         .into_iter()
-        .map(|f| {
-            let link = format!("{base}/feedback/{}", f.slug);
-            let missing = f.missing.iter().map(|l| language_name(l)).collect::<Vec<_>>().join(", ");
-            view! {
-                <tr>
-                    <td class="wrap">
-                        {f.name.clone()}
-                        {(!f.active).then(|| view! { " " <span class="reason">{t!(i18n, feedback.form_closed)}</span> })}
-                    </td>
-                    <td class="wrap"><a href=link.clone()>{link.clone()}</a></td>
-                    <td class="wrap">
-                        {if missing.is_empty() { t_string!(i18n, feedback.all_languages).to_owned() } else { missing }}
-                    </td>
-                    <td><A href=format!("/console/feedback/setup?form={}", f.id)>{t!(i18n, feedback.edit_form)}</A></td>
-                </tr>
-            }
-        })
-        .collect_view();
+        .map(|f| view! { <FormRow f base=base.clone() /> })
+        .collect_view()
+        .into_any();
+    let head = view! {
+        <tr>
+            <th scope="col">{t!(i18n, feedback.form_name)}</th>
+            <th scope="col">{t!(i18n, feedback.public_link)}</th>
+            <th scope="col">{t!(i18n, feedback.missing_languages)}</th>
+            <th scope="col"><span class="visually-hidden">{t!(i18n, feedback.edit_form)}</span></th>
+        </tr>
+    }
+    .into_any();
+    let new_link =
+        view! { <A href="/console/feedback/setup?form=new">{t!(i18n, feedback.new_form)}</A> }
+            .into_any();
     view! {
         <section class="card" aria-labelledby="forms-title">
             <h2 id="forms-title">{t!(i18n, feedback.forms_title)}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="forms-title">
                 <table>
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, feedback.form_name)}</th>
-                        <th scope="col">{t!(i18n, feedback.public_link)}</th>
-                        <th scope="col">{t!(i18n, feedback.missing_languages)}</th>
-                        <th scope="col"><span class="visually-hidden">{t!(i18n, feedback.edit_form)}</span></th>
-                    </tr></thead>
+                    <thead>{head}</thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <p><A href="/console/feedback/setup?form=new">{t!(i18n, feedback.new_form)}</A></p>
+            <p>{new_link}</p>
         </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn FormRow(f: FormEdit, base: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = format!("{base}/feedback/{}", f.slug);
+    let missing = f
+        .missing
+        .iter()
+        .map(|l| language_name(l))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let missing = if missing.is_empty() {
+        t_string!(i18n, feedback.all_languages).to_owned()
+    } else {
+        missing
+    };
+    let name = view! {
+        {f.name.clone()}
+        {(!f.active).then(|| view! { " " <span class="reason">{t!(i18n, feedback.form_closed)}</span> })}
+    }
+    .into_any();
+    let edit = view! { <A href=format!("/console/feedback/setup?form={}", f.id)>{t!(i18n, feedback.edit_form)}</A> }.into_any();
+    view! {
+        <tr>
+            <td class="wrap">{name}</td>
+            <td class="wrap"><a href=link.clone()>{link.clone()}</a></td>
+            <td class="wrap">{missing}</td>
+            <td>{edit}</td>
+        </tr>
     }
     .into_any()
 }
@@ -224,6 +248,16 @@ fn FormEditor(
         "off"
     };
     let heading = form.as_ref().map(|f| f.name.clone());
+    let asks_fields = view! {
+        <fieldset>
+            <legend>{t!(i18n, feedback.asks_legend)}</legend>
+            <Ask name="ask_nps" checked=asked(|a| a.nps, true)>{t!(i18n, feedback.ask_nps)}</Ask>
+            <Ask name="ask_csat" checked=asked(|a| a.csat, false)>{t!(i18n, feedback.ask_csat)}</Ask>
+            <Ask name="ask_text" checked=asked(|a| a.text, true)>{t!(i18n, feedback.ask_text)}</Ask>
+            <Ask name="ask_category" checked=asked(|a| a.category, true)>{t!(i18n, feedback.ask_category)}</Ask>
+        </fieldset>
+    }
+    .into_any();
     let qr = form.as_ref().filter(|f| f.active).map(|f| {
         let link = format!("{base}/feedback/{}", f.slug);
         let image = format!("/qr/feedback/{}.svg", f.slug);
@@ -237,6 +271,7 @@ fn FormEditor(
                 </p>
             </div>
         }
+        .into_any()
     });
     let languages = FIELDS
         .into_iter()
@@ -249,7 +284,8 @@ fn FormEditor(
                 .is_some_and(|f| f.missing.iter().any(|m| m == lang));
             view! { <LanguageFields lang names texts missing fallback=fallback.clone() error /> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     view! {
         <section class="card" aria-labelledby="form-editor-title">
             <h2 id="form-editor-title">
@@ -264,13 +300,7 @@ fn FormEditor(
                 {form.as_ref().map(|f| view! { <input type="hidden" name="form_id" value=f.id /> })}
                 <Field name="name" id="form-name" value=form.as_ref().map(|f| f.name.clone()).unwrap_or_default() error
                     hint=ViewFn::from(move || t!(i18n, feedback.form_name_hint))>{t!(i18n, feedback.form_name)}</Field>
-                <fieldset>
-                    <legend>{t!(i18n, feedback.asks_legend)}</legend>
-                    <Ask name="ask_nps" checked=asked(|a| a.nps, true)>{t!(i18n, feedback.ask_nps)}</Ask>
-                    <Ask name="ask_csat" checked=asked(|a| a.csat, false)>{t!(i18n, feedback.ask_csat)}</Ask>
-                    <Ask name="ask_text" checked=asked(|a| a.text, true)>{t!(i18n, feedback.ask_text)}</Ask>
-                    <Ask name="ask_category" checked=asked(|a| a.category, true)>{t!(i18n, feedback.ask_category)}</Ask>
-                </fieldset>
+                {asks_fields}
                 <SelectField name="location_id" id="form-location" options=places selected=place.unwrap_or_default() error>
                     {t!(i18n, feedback.location_label)}
                 </SelectField>
@@ -320,7 +350,7 @@ fn LanguageFields(
     view! {
         <fieldset class="language" class:missing=missing>
             <legend>{language_name(lang)}</legend>
-            {missing.then(|| view! { <p class="badge overdue">{notice}</p> })}
+            {missing.then(|| view! { <p class="missing-note">{notice}</p> })}
             <Field name=names[0] id=names[0] value=t.title error>{t!(i18n, feedback.form_title)}</Field>
             <TextAreaField name=names[1] id=names[1] value=t.intro rows=2 error>{t!(i18n, feedback.form_intro)}</TextAreaField>
             <Field name=names[2] id=names[2] value=t.choice_question error>{t!(i18n, feedback.choice_question)}</Field>

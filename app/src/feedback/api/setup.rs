@@ -25,6 +25,7 @@ pub async fn load_feedback_setup() -> Result<FeedbackSetup, AppError> {
 
 /// One language's words of a form as posted: title (empty: none in this language), intro,
 /// choice question and its options, one per line.
+#[cfg(feature = "ssr")]
 type PostedTexts = (
     Option<String>,
     Option<String>,
@@ -33,6 +34,7 @@ type PostedTexts = (
 );
 
 /// Checks one language's posted words; `None` when the language has no title.
+#[cfg(feature = "ssr")]
 fn posted_texts(
     language: &str,
     (title, intro, question, options): PostedTexts,
