@@ -172,10 +172,10 @@ pub async fn save_form(
             };
             let (me, st, mut tx) = manager_write().await?;
             let at = timestamp(st.clock.now());
-            if let Some(l) = location_id {
-                if !crate::loyalty::db::program::location_exists(&mut tx, l).await? {
-                    return Err(AppError::field("location_id", Msg::LocationRequired));
-                }
+            if let Some(l) = location_id
+                && !crate::loyalty::db::program::location_exists(&mut tx, l).await?
+            {
+                return Err(AppError::field("location_id", Msg::LocationRequired));
             }
             let id =
                 crate::feedback::engine::save_form(&mut tx, form_id, &head, &texts, &at).await?;
