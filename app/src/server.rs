@@ -89,12 +89,25 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// The caller's language: their account's, else the language cookie's, else English.
+/// The caller's language: their account's, else the language cookie's, else the browser's
+/// (`Accept-Language`, as the page itself picks it), else English.
 pub fn current_language() -> String {
     if let Some(user) = caller() {
         return user.language;
     }
-    use_context::<Parts>()
+    let parts = use_context::<Parts>();
+    let browser = || {
+        parts
+            .as_ref()?
+            .headers
+            .get(header::ACCEPT_LANGUAGE)?
+            .to_str()
+            .ok()
+            .and_then(crate::i18n::from_accept_language)
+            .map(str::to_owned)
+    };
+    parts
+        .as_ref()
         .and_then(|p| {
             p.headers
                 .get_all(header::COOKIE)
@@ -112,6 +125,7 @@ pub fn current_language() -> String {
             use crate::i18n::LocaleExt as _;
             crate::i18n::parse_locale(&code).map(|l| l.as_str().to_owned())
         })
+        .or_else(browser)
         .unwrap_or_else(|| "en".to_owned())
 }
 

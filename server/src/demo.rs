@@ -379,7 +379,14 @@ async fn load_feedback(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<()
 /// Six weeks of answers to the demo form: days ago, member, NPS, category, words, location
 /// index. Low scores open cases; the older ones were answered and resolved, one recent one is
 /// past its deadline and the newest is waiting in the inbox.
-type DemoAnswer = (i64, &'static str, i64, Option<&'static str>, &'static str, usize);
+type DemoAnswer = (
+    i64,
+    &'static str,
+    i64,
+    Option<&'static str>,
+    &'static str,
+    usize,
+);
 const DEMO_FEEDBACK: [DemoAnswer; 12] = [
     (
         40,

@@ -154,7 +154,7 @@ fn QualityView(q: Quality) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="categories-title">
             <h2 id="categories-title">{t!(i18n, feedback.by_category)}</h2>
-            <Table title=t_string!(i18n, feedback.category_label) rows=by_category />
+            <Table title=t_string!(i18n, feedback.col_category) rows=by_category />
         </section>
     }
     .into_any()

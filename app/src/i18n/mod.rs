@@ -39,9 +39,58 @@ pub fn parse_locale(code: &str) -> Option<Locale> {
         .find(|l| l.as_str() == code)
 }
 
+/// The first language of an `Accept-Language` header we speak, by preference weight
+/// (`sv-SE,sv;q=0.9,en;q=0.8` → `sv`); regions are ignored, `q=0` means "not this one".
+pub fn from_accept_language(header: &str) -> Option<&'static str> {
+    let mut best: Option<(u16, &'static str)> = None;
+    for part in header.split(',') {
+        let mut bits = part.split(';');
+        let tag = bits.next().unwrap_or("").trim();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let weight = bits
+            .find_map(|b| b.trim().strip_prefix("q="))
+            .map_or(Some(1000), |q| {
+                q.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+                    // A weight has at most three decimals, so this is exact.
+                    .map(|q| (q * 1000.0).round() as u16)
+            });
+        let Some(weight) = weight.filter(|w| *w > 0) else {
+            continue;
+        };
+        let Some((code, _)) = LANGUAGES.iter().find(|(c, _)| *c == primary) else {
+            continue;
+        };
+        if best.is_none_or(|(w, _)| weight > w) {
+            best = Some((weight, code));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_spoken_language() {
+        assert_eq!(from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Some("sv"));
+        assert_eq!(
+            from_accept_language("de-DE, lv;q=0.5, en;q=0.4"),
+            Some("lv")
+        );
+        assert_eq!(from_accept_language("en;q=0.2, pt-BR;q=0.7"), Some("pt"));
+        assert_eq!(from_accept_language("nb;q=0, en"), Some("en"));
+        assert_eq!(from_accept_language("de, fr;q=0.9"), None);
+        assert_eq!(from_accept_language(""), None);
+        assert_eq!(from_accept_language("sv;q=banana"), None);
+    }
 
     #[test]
     fn every_listed_language_has_translations() {

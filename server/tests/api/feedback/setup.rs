@@ -92,6 +92,21 @@ async fn forms_are_edited_per_language_with_choices_and_keep_their_link() {
         assert_eq!(seen["texts"]["choice_options"], options, "{language}");
         assert_eq!(seen["fallback"], fallback, "{language}");
     }
+    // A first-time visitor without a language cookie gets the browser's language, as the page.
+    let browser = s.app.other_client();
+    let seen: Value = browser
+        .client
+        .post(browser.url("/api/feedback/form"))
+        .header("accept-language", "de-DE,nb-NO;q=0.8,en;q=0.5")
+        .form(&[("slug", "after-a-visit")])
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(seen["texts"]["title"], "Hvordan var besøket?");
+    assert_eq!(seen["fallback"], false);
     // The answer is the option's number, checked against the options.
     submitted(&s.member, form, &[("nps", "9"), ("choice", "2")]).await;
     let res = submit(&s.member, form, &[("nps", "9"), ("choice", "3")]).await;
