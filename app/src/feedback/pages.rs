@@ -300,7 +300,7 @@ pub(super) fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
                 view! {
                     <li class=format!("event event-{}", e.kind)>
                         <p class="hint">
-                            {move || format::date(locale(), &at)} " · " {label}
+                            {move || format::date_time(locale(), &at)} " · " {label}
                             {e.who.map(|w| format!(" · {w}"))}
                         </p>
                         {(!body.is_empty()).then(|| view! { <p>{body}</p> })}

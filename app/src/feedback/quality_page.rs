@@ -16,19 +16,16 @@ use crate::ui::{Loading, PageTitle, error_view};
 /// Periods to choose from, in weeks.
 const PERIODS: [i64; 4] = [4, 12, 26, 52];
 
-/// A duration in minutes, short: `45 min`, `3 h 20 min`, `2 d 4 h`.
+/// A duration in minutes, in hours like the deadline setting: `45 min`, `3 h`, `26 h 20 min`.
 fn duration(minutes: i64) -> String {
     let i18n = use_i18n();
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let text = if d > 0 {
-        t_string!(i18n, feedback.days_hours)
-    } else if h > 0 {
-        t_string!(i18n, feedback.hours_minutes)
-    } else {
-        t_string!(i18n, feedback.minutes)
+    let (h, m) = (minutes / 60, minutes % 60);
+    let text = match (h, m) {
+        (0, _) => t_string!(i18n, feedback.minutes),
+        (_, 0) => t_string!(i18n, feedback.hours),
+        _ => t_string!(i18n, feedback.hours_minutes),
     };
-    text.replace("{d}", &d.to_string())
-        .replace("{h}", &h.to_string())
+    text.replace("{h}", &h.to_string())
         .replace("{m}", &m.to_string())
 }
 
@@ -56,7 +53,7 @@ pub fn QualityPage() -> impl IntoView {
                     {move || t_string!(i18n, feedback.weeks).replace("{n}", &w.to_string())}
                 </a>
             }).collect_view()}
-            <A href="/console/feedback">{t!(i18n, feedback.inbox_title)}</A>
+            <A href="/console/feedback" exact=true>{t!(i18n, feedback.inbox_title)}</A>
         </nav>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -140,7 +137,7 @@ fn QualityView(q: Quality) -> impl IntoView {
                 {stats}
                 <div class:alert=overdue>
                     <dt>{t!(i18n, feedback.q_overdue)}</dt>
-                    <dd><A href="/console/feedback">{q.open_overdue}</A></dd>
+                    <dd><A href="/console/feedback" exact=true>{q.open_overdue}</A></dd>
                 </div>
             </dl>
         </section>
@@ -175,7 +172,7 @@ fn WeekCharts(weeks: Vec<WeekRow>) -> impl IntoView {
     .into_any();
     view! {
         <div class="charts">{charts}</div>
-        <Table title=t_string!(i18n, feedback.col_week) rows=weeks />
+        <Table title=t_string!(i18n, feedback.col_week) rows=weeks dates=true />
     }
     .into_any()
 }
@@ -192,6 +189,10 @@ fn Chart(
 ) -> impl IntoView {
     const H: i64 = 100;
     const W: i64 = 24;
+    // A question the forms do not ask has no chart (its column in the table says "—").
+    if rows.iter().all(|r| pick(r).is_none()) {
+        return ().into_any();
+    }
     let span = (high - low).max(1);
     let y = move |v: i64| H - (v - low) * H / span;
     let zero = y(0.clamp(low, high));
@@ -229,9 +230,10 @@ fn Chart(
     .into_any()
 }
 
-/// Answers, NPS and satisfaction per `title` (a week, a location, a category).
+/// Answers, NPS and satisfaction per `title` (a week, a location, a category); dates keep to
+/// one line (`dates`), names wrap.
 #[component]
-fn Table(title: &'static str, rows: Vec<WeekRow>) -> impl IntoView {
+fn Table(title: &'static str, rows: Vec<WeekRow>, #[prop(optional)] dates: bool) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     if rows.is_empty() {
@@ -251,7 +253,7 @@ fn Table(title: &'static str, rows: Vec<WeekRow>) -> impl IntoView {
                         let count = r.count;
                         view! {
                             <tr>
-                                <th scope="row" class="wrap">{r.key}</th>
+                                <th scope="row" class:nowrap=dates>{r.key}</th>
                                 <td class="num">{move || format::number(locale(), count)}</td>
                                 <td class="num">{or_dash(r.nps, "")}</td>
                                 <td class="num">{or_dash(r.csat, " %")}</td>

@@ -117,7 +117,7 @@ pub fn FeedbackSetupPage() -> impl IntoView {
     view! {
         <PageTitle>{t!(i18n, feedback.setup_title)}</PageTitle>
         <nav class="filters" aria-label=move || t_string!(i18n, feedback.more_label)>
-            <A href="/console/feedback">{t!(i18n, feedback.inbox_title)}</A>
+            <A href="/console/feedback" exact=true>{t!(i18n, feedback.inbox_title)}</A>
             <A href="/console/feedback/quality">{t!(i18n, feedback.quality_title)}</A>
         </nav>
         <Transition fallback=Loading>
@@ -307,7 +307,7 @@ fn FormEditor(
                 <SelectField name="active" id="form-active" options=open.to_vec() selected=active.to_owned() error>
                     {t!(i18n, feedback.form_state)}
                 </SelectField>
-                {languages}
+                <div class="languages">{languages}</div>
                 <button type="submit" class="button primary">{t!(i18n, feedback.save_form)}</button>
             </ActionForm>
         </section>

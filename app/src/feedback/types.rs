@@ -229,13 +229,20 @@ pub fn csat(scores: &[i64]) -> Option<i64> {
     Some((satisfied * 200 + n) / (2 * n))
 }
 
-/// The median of `values` (the lower middle for an even count); `None` when empty.
+/// The median of `values` (for an even count the mean of the middle two, rounded down);
+/// `None` when empty.
 pub fn median(values: &mut [i64]) -> Option<i64> {
     if values.is_empty() {
         return None;
     }
     values.sort_unstable();
-    Some(values[(values.len() - 1) / 2])
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        // The mean of the middle two, rounded down to whole minutes.
+        (values[mid - 1] + values[mid]).div_euclid(2)
+    } else {
+        values[mid]
+    })
 }
 
 #[cfg(test)]
@@ -353,6 +360,8 @@ mod tests {
         assert_eq!(csat(&[5, 4, 3]), Some(67));
         assert_eq!(median(&mut [5, 1, 3]), Some(3));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut [180, 360]), Some(270));
+        assert_eq!(median(&mut [7, 1, 3, 2]), Some(2));
         assert_eq!(median(&mut []), None);
     }
 }

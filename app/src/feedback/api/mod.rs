@@ -158,7 +158,7 @@ pub struct CaseEvent {
     pub who: Option<String>,
     /// Text, status name, assignee or points.
     pub body: String,
-    /// When (UTC).
+    /// When, in the shop's time zone (`YYYY-MM-DD HH:MM`).
     pub at: String,
 }
 

@@ -124,7 +124,7 @@ pub async fn case(
             kind,
             who: if for_member { None } else { who },
             body,
-            at,
+            at: crate::db::local_time(&zone, &at),
         })
         .collect();
     Ok(Some(CaseDetail {
