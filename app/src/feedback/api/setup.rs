@@ -127,11 +127,8 @@ pub async fn save_form(
             for (language, p) in LANGUAGES.into_iter().zip(posted) {
                 texts.extend(posted_texts(language, p)?);
             }
-            let Some(first) = texts.first() else {
-                return Err(AppError::field("title_en", Msg::NameRequired));
-            };
             // Answers store the option's number: every language must offer as many.
-            let choices = first.choice_options.len();
+            let choices = texts.first().map_or(0, |t| t.choice_options.len());
             if let Some(odd) = texts.iter().find(|t| t.choice_options.len() != choices) {
                 return Err(AppError::field(
                     &format!("choice_options_{}", odd.language),
@@ -172,6 +169,16 @@ pub async fn save_form(
             };
             let (me, st, mut tx) = manager_write().await?;
             let at = timestamp(st.clock.now());
+            // Missing languages fall back to the shop's default one, so that one must be there.
+            let default = crate::feedback::engine::settings(&mut tx)
+                .await?
+                .default_language;
+            if !texts.iter().any(|t| t.language == default) {
+                return Err(AppError::field(
+                    &format!("title_{default}"),
+                    Msg::TextRequired,
+                ));
+            }
             if let Some(l) = location_id
                 && !crate::loyalty::db::program::location_exists(&mut tx, l).await?
             {

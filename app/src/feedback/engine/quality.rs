@@ -22,11 +22,14 @@ pub async fn quality(
     .bind(since)
     .fetch_all(&mut *conn)
     .await?;
+    // Weeks run Monday to Sunday on the shop's calendar, not UTC's.
+    let zone = cases::shop_zone(conn).await?;
     let week_of = |at: &str| {
         parse_timestamp(at).map_or_else(String::new, |t| {
-            let monday =
-                t.date() - time::Duration::days(i64::from(t.weekday().number_days_from_monday()));
-            monday.to_string()
+            let (day, weekday) = crate::db::local_day(&zone, t);
+            let back = time::Duration::days(i64::from(weekday) - 1);
+            parse_timestamp(&format!("{day}T12:00:00Z"))
+                .map_or(day, |noon| timestamp(noon - back)[..10].to_owned())
         })
     };
     let mut groups: Vec<(String, String, Vec<i64>, Vec<i64>, i64)> = Vec::new();

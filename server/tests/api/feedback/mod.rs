@@ -51,6 +51,7 @@ async fn submitted(c: &TestApp, form: i64, answers: &[(&str, &str)]) -> Value {
     body
 }
 
+mod quality;
 mod setup;
 
 #[tokio::test]

@@ -143,6 +143,21 @@ async fn forms_are_edited_per_language_with_choices_and_keep_their_link() {
     let setup = json_of(&s.manager, "feedback/setup", &[]).await;
     assert_eq!(setup["forms"].as_array().map(Vec::len), Some(1));
     assert_eq!(setup["settings"]["nps_max"], 6);
+    // Missing languages fall back to the default one, so a form must have it: without an
+    // English title it is refused at that field until Swedish becomes the default.
+    let swedish_only = edit(&id, &[("title_en", "")]);
+    let res = s.manager.call("feedback/save_form", &swedish_only).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(error_json(res).await, field("title_en", "text_required"));
+    let rules = [
+        ("nps_max", "6"),
+        ("csat_max", "2"),
+        ("sla_hours", "48"),
+        ("default_language", "sv"),
+    ];
+    json_of(&s.manager, "feedback/save_settings", &rules).await;
+    let saved = json_of(&s.manager, "feedback/save_form", &swedish_only).await;
+    assert_eq!(saved["missing"], json!(["en", "nb", "lv", "pt"]));
     // Staff without manager rights cannot edit or see the setup; unknown forms are 404.
     assert_eq!(s.staff.call("feedback/setup", &[]).await.status(), 403);
     let res = s.staff.call("feedback/save_form", &edit(&id, &[])).await;
