@@ -237,7 +237,7 @@ pub fn median(values: &mut [i64]) -> Option<i64> {
     }
     values.sort_unstable();
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         // The mean of the middle two, rounded down to whole minutes.
         (values[mid - 1] + values[mid]).div_euclid(2)
     } else {
