@@ -96,6 +96,14 @@ test("a manager builds a form in two languages; visitors answer its choice quest
     expect(errors).toEqual([]);
     await context.close();
   }
+  // Switching the language on the page switches the form's texts too, without a reload.
+  await goto(page, path);
+  await expect(page.getByRole("heading", { name: "How was lunch?" })).toBeVisible();
+  await page.getByRole("banner").getByLabel("Language", { exact: true }).selectOption("sv");
+  await expect(page.getByRole("heading", { name: "Hur var lunchen?" })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Vad åt du?" })).toBeVisible();
+  await page.getByRole("banner").getByLabel("Språk", { exact: true }).selectOption("en");
+  await expect(page.getByRole("heading", { name: "How was lunch?" })).toBeVisible();
 });
 
 test("staff assign a case and filter the inbox by assignee and location", async ({ page }) => {

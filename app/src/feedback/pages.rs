@@ -208,7 +208,8 @@ pub fn MemberFeedbackPage() -> impl IntoView {
         use_query_map().with_untracked(|q| q.get("purchase").and_then(|p| p.parse::<i64>().ok()));
     let submit = ServerAction::<SubmitFeedback>::new();
     let reply = ServerAction::<ReplyOnCase>::new();
-    let form = Resource::new(|| (), |_| feedback_form(None));
+    // The form's texts follow the language switcher (which has saved the choice by then).
+    let form = Resource::new(move || i18n.get_locale(), |_| feedback_form(None));
     let mine = Resource::new(
         move || (submit.version().get(), reply.version().get()),
         |_| feedback_of_mine(),
@@ -319,7 +320,10 @@ pub fn PublicFeedbackPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let submit = ServerAction::<SubmitFeedback>::new();
-    let form = Resource::new(slug, |s| feedback_form(Some(s)));
+    let form = Resource::new(
+        move || (slug(), i18n.get_locale()),
+        |(s, _)| feedback_form(Some(s)),
+    );
     view! {
         <PageTitle>{t!(i18n, feedback.public_title)}</PageTitle>
         <Transition fallback=Loading>

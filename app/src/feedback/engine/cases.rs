@@ -296,6 +296,7 @@ pub async fn act(
                     .await?
                     .filter(|(r, _)| r.active)
                     .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
+                crate::rewards::engine::take_stock(conn, &reward).await?;
                 let code =
                     crate::rewards::engine::issue_code(conn, &reward, member, 0, None, now).await?;
                 sqlx::query("UPDATE cases SET reward_code_id = ? WHERE id = ?")

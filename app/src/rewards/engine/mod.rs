@@ -153,6 +153,21 @@ pub async fn offered(
         .collect())
 }
 
+/// Takes one of `reward`'s stock when it has one (a code taken or given away); refused at
+/// `reward_id` when none is left.
+pub async fn take_stock(conn: &mut SqliteConnection, reward: &Reward) -> Result<(), AppError> {
+    if reward.stock.is_some() {
+        let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
+            .bind(reward.id)
+            .execute(&mut *conn)
+            .await?;
+        if taken.rows_affected() != 1 {
+            return Err(AppError::field("reward_id", Msg::RewardOutOfStock));
+        }
+    }
+    Ok(())
+}
+
 /// Takes a reward for `member_id`: checks window, tier, stock and balance, takes one from the
 /// stock and the points from the balance, and issues a code. Run in a write transaction;
 /// `key` is the movement's unique key.
@@ -171,15 +186,7 @@ pub async fn redeem(
     if let Some(why) = blocked(&reward, needed, &today, balance, tier) {
         return Err(AppError::field("reward_id", why));
     }
-    if reward.stock.is_some() {
-        let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
-            .bind(reward_id)
-            .execute(&mut *conn)
-            .await?;
-        if taken.rows_affected() != 1 {
-            return Err(AppError::field("reward_id", Msg::RewardOutOfStock));
-        }
-    }
+    take_stock(conn, &reward).await?;
     let at = timestamp(now);
     let new = NewMovement::plain(
         member_id,

@@ -302,7 +302,7 @@ async fn resolving_gives_a_reward_code_once_and_only_to_a_member() {
             ("name", "Free coffee"),
             ("description", ""),
             ("cost", "150"),
-            ("stock", ""),
+            ("stock", "1"),
             ("starts_on", ""),
             ("ends_on", ""),
             ("icon", "coffee"),
@@ -330,7 +330,14 @@ async fn resolving_gives_a_reward_code_once_and_only_to_a_member() {
     let mine = json_of(&s.member, "feedback/mine", &[]).await;
     assert_eq!(mine[0]["case"]["timeline"][2]["kind"], "reward");
     assert_eq!(mine[0]["case"]["timeline"][2]["body"], "Free coffee");
-    // A visitor's case has nobody to give it to; an unknown reward is refused. Nothing changes.
+    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = ?")
+        .bind(reward.parse::<i64>().expect("reward id"))
+        .fetch_one(&s.app.db().await)
+        .await
+        .expect("stock");
+    assert_eq!(stock, Some(0), "a gift takes one from the stock, once");
+    // A visitor's case has nobody to give it to; an unknown reward or one out of stock is
+    // refused. Nothing changes.
     let visitor = s.app.other_client();
     for (who, reward, error) in [
         (
@@ -339,6 +346,11 @@ async fn resolving_gives_a_reward_code_once_and_only_to_a_member() {
             field("reward_id", "goodwill_needs_member"),
         ),
         (&s.member, "999", field("reward_id", "reward_unavailable")),
+        (
+            &s.member,
+            reward.as_str(),
+            field("reward_id", "reward_out_of_stock"),
+        ),
     ] {
         let opened = submitted(who, form, &[("nps", "1"), ("csat", "1")]).await;
         let id = opened["case_id"].to_string();
