@@ -178,15 +178,28 @@ pub fn time_zone_name(name: &str) -> Option<String> {
 /// The calendar date (`YYYY-MM-DD`) and weekday (1 = Monday) of `now` in time zone `tz` (UTC
 /// if the zone is unknown).
 pub fn local_day(tz: &str, now: time::OffsetDateTime) -> (String, u8) {
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let at =
-        jiff::Timestamp::from_second(now.unix_timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let date = at.to_zoned(zone).date();
+    let date = zoned(tz, now).date();
     let weekday = u8::try_from(date.weekday().to_monday_one_offset()).unwrap_or(1);
-    (
-        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
-        weekday,
-    )
+    (ymd(date), weekday)
+}
+
+/// The Monday (`YYYY-MM-DD`) of the week holding `t` in time zone `tz` (UTC if unknown).
+pub fn local_week_start(tz: &str, t: time::OffsetDateTime) -> String {
+    let date = zoned(tz, t).date();
+    let back = jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset()));
+    ymd(date.checked_sub(back).unwrap_or(date))
+}
+
+/// `t` on the wall clock of time zone `tz` (UTC if the zone is unknown).
+fn zoned(tz: &str, t: time::OffsetDateTime) -> jiff::Zoned {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_second(t.unix_timestamp())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(zone)
+}
+
+fn ymd(date: jiff::civil::Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 /// A UTC timestamp as wall-clock time in time zone `tz` (`YYYY-MM-DD HH:MM`; UTC if the zone
@@ -195,18 +208,8 @@ pub fn local_time(tz: &str, timestamp: &str) -> String {
     let Some(t) = parse_timestamp(timestamp) else {
         return timestamp.to_owned();
     };
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let at =
-        jiff::Timestamp::from_second(t.unix_timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let z = at.to_zoned(zone);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        z.year(),
-        z.month(),
-        z.day(),
-        z.hour(),
-        z.minute()
-    )
+    let z = zoned(tz, t);
+    format!("{} {:02}:{:02}", ymd(z.date()), z.hour(), z.minute())
 }
 
 /// The current time as an RFC 3339 UTC timestamp, the form every timestamp column holds.

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 mod middleware;
+mod qr;
 
 use app::{
     App,
@@ -95,104 +96,6 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// `text` as a QR code (SVG) that may be cached privately for a day.
-fn qr_svg(text: &str) -> axum::response::Response {
-    use axum::http::{StatusCode, header};
-    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
-        Ok(code) => {
-            let svg = code
-                .render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(176, 176)
-                .quiet_zone(true)
-                .build();
-            (
-                [
-                    (header::CONTENT_TYPE, "image/svg+xml"),
-                    (header::CACHE_CONTROL, "private, max-age=86400"),
-                ],
-                svg,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "QR code");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// The signed-in member's card as a QR code (SVG) of their member number, which the counter's
-/// search box reads like typed text when scanned.
-async fn member_card(
-    user: Option<axum::Extension<app::accounts::CurrentUser>>,
-) -> axum::response::Response {
-    use axum::http::StatusCode;
-    match user {
-        None => StatusCode::UNAUTHORIZED.into_response(),
-        Some(axum::Extension(user)) if user.role == app::accounts::Role::Member => {
-            qr_svg(&app::loyalty::rules::member_number(user.id))
-        }
-        Some(_) => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-/// One of the signed-in member's reward codes as a QR code (`/me/rewards/<CODE>.svg`); other
-/// members' codes are not found.
-async fn reward_code_qr(
-    State(state): State<AppState>,
-    user: Option<axum::Extension<app::accounts::CurrentUser>>,
-    axum::extract::Path(file): axum::extract::Path<String>,
-) -> axum::response::Response {
-    use axum::http::StatusCode;
-    let Some(axum::Extension(user)) = user else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let Some(code) = file
-        .strip_suffix(".svg")
-        .and_then(app::rewards::types::parse_code)
-    else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let owner: Result<Option<i64>, _> =
-        sqlx::query_scalar("SELECT member_id FROM reward_codes WHERE code = ?")
-            .bind(&code)
-            .fetch_optional(&state.db.reader)
-            .await;
-    match owner {
-        Ok(Some(id)) if id == user.id => qr_svg(&code),
-        Ok(_) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "reward code look-up");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// The public link of an active feedback form as a QR code (`/qr/feedback/<slug>.svg`), to
-/// print on receipts and table cards; unknown or closed forms are not found.
-async fn feedback_qr(
-    State(state): State<AppState>,
-    axum::extract::Path(file): axum::extract::Path<String>,
-) -> axum::response::Response {
-    use axum::http::StatusCode;
-    let Some(slug) = file.strip_suffix(".svg") else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let active: Result<Option<String>, _> =
-        sqlx::query_scalar("SELECT slug FROM feedback_forms WHERE slug = ? AND active = 1")
-            .bind(slug)
-            .fetch_optional(&state.db.reader)
-            .await;
-    match active {
-        Ok(Some(slug)) => qr_svg(&format!("{}/feedback/{slug}", state.base_url)),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "feedback form look-up");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
 /// The whole HTTP surface for `state`, with sessions stored in `sessions`.
 pub fn router(
     state: AppState,
@@ -219,9 +122,9 @@ pub fn router(
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", get(health))
-        .route("/me/card.svg", get(member_card))
-        .route("/me/rewards/{file}", get(reward_code_qr))
-        .route("/qr/feedback/{file}", get(feedback_qr))
+        .route("/me/card.svg", get(qr::member_card))
+        .route("/me/rewards/{file}", get(qr::reward_code_qr))
+        .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -9,5 +9,6 @@ pub mod engine;
 pub mod inbox;
 pub mod pages;
 pub mod quality_page;
+mod rules_card;
 pub mod setup_page;
 pub mod types;

@@ -25,12 +25,7 @@ pub async fn quality(
     // Weeks run Monday to Sunday on the shop's calendar, not UTC's.
     let zone = cases::shop_zone(conn).await?;
     let week_of = |at: &str| {
-        parse_timestamp(at).map_or_else(String::new, |t| {
-            let (day, weekday) = crate::db::local_day(&zone, t);
-            let back = time::Duration::days(i64::from(weekday) - 1);
-            parse_timestamp(&format!("{day}T12:00:00Z"))
-                .map_or(day, |noon| timestamp(noon - back)[..10].to_owned())
-        })
+        parse_timestamp(at).map_or_else(String::new, |t| crate::db::local_week_start(&zone, t))
     };
     let mut groups: Vec<(String, String, Vec<i64>, Vec<i64>, i64)> = Vec::new();
     let mut add = |dim: &str, key: String, nps_v: Option<i64>, csat_v: Option<i64>| {
