@@ -8,6 +8,9 @@ SHELL := /bin/bash
 
 CARGO_LEPTOS_VERSION := 0.3.10
 BINARYEN_VERSION := 132.0.0
+# The QR decoder the counter's camera scanning falls back to where the browser has no
+# BarcodeDetector (served as public/vendor/jsQR.js; not committed).
+JSQR_VERSION := 1.4.0
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -34,6 +37,10 @@ tools: ## install the build tools that are missing
 	@if ! wasm-opt --version 2>/dev/null | grep -q "$(firstword $(subst ., ,$(BINARYEN_VERSION)))"; then \
 	  echo "installing wasm-opt (npm binaryen $(BINARYEN_VERSION)) into .tools/"; \
 	  mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); fi
+	@if ! grep -qs '"version": "$(JSQR_VERSION)"' $(TOOLS)/node_modules/jsqr/package.json; then \
+	  echo "installing jsQR $(JSQR_VERSION) (npm) for camera scanning"; \
+	  mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund --silent jsqr@$(JSQR_VERSION); fi
+	@mkdir -p public/vendor && cp -u $(TOOLS)/node_modules/jsqr/dist/jsQR.js public/vendor/jsQR.js
 
 build: tools
 	cargo leptos build --release

@@ -34,7 +34,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: "../target/release/server serve --demo",
+    // E2E_SERVER / E2E_SITE: a copy of the build, for runs beside another build in progress.
+    command: `${process.env.E2E_SERVER ?? "../target/release/server"} serve --demo`,
     url: `${baseURL}/health`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -43,7 +44,7 @@ export default defineConfig({
     env: {
       REGULARS_ADDR: `127.0.0.1:${port}`,
       REGULARS_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
-      LEPTOS_SITE_ROOT: "../target/site",
+      LEPTOS_SITE_ROOT: process.env.E2E_SITE ?? "../target/site",
       REGULARS_LOG: "warn",
     },
   },

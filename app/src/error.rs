@@ -41,6 +41,10 @@ pub enum AppError {
         /// The location's name.
         location: String,
     },
+    /// 409: the change needs a second look before it is made (a refund, a purchase that looks
+    /// like one just recorded): send it again with `confirm=true`.
+    #[error("confirmation needed: {0:?}")]
+    NeedsConfirmation(Confirm),
     /// 422: a field's value breaks a rule; `field` is the form field's name.
     #[error("invalid {field}: {message_key:?}")]
     Validation {
@@ -48,6 +52,19 @@ pub enum AppError {
         field: String,
         /// Why, as a translation key.
         message_key: Msg,
+    },
+    /// 422: several fields break rules at once (a form checked as a whole, so every field
+    /// shows its message after one submit); pairs of form field name and why.
+    #[error("invalid fields: {errors:?}")]
+    Fields {
+        /// `(field, message_key)` pairs, in the form's order.
+        errors: Vec<(String, Msg)>,
+    },
+    /// 422: the member lacks `missing` points for what they asked for (a reward).
+    #[error("{missing} points short")]
+    PointsShort {
+        /// Points still needed.
+        missing: i64,
     },
     /// 429: too many attempts; try again after the given number of seconds.
     #[error("rate limited, retry after {retry_after_secs} s")]
@@ -58,6 +75,32 @@ pub enum AppError {
     /// 500: something failed on the server; the details are in its log.
     #[error("internal error")]
     Internal,
+}
+
+/// What a change that needs confirming would do, for the question staff answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirm {
+    /// Refunding `amount_minor` of purchase `purchase_id` takes back `points`.
+    Refund {
+        /// The purchase.
+        purchase_id: i64,
+        /// The amount to refund, in minor units.
+        amount_minor: i64,
+        /// The shop's currency.
+        currency: String,
+        /// Points the refund takes back (as far as the balance allows).
+        points: i64,
+    },
+    /// The same amount was recorded for the same member `seconds_ago`.
+    RepeatPurchase {
+        /// The amount, in minor units.
+        amount_minor: i64,
+        /// The shop's currency.
+        currency: String,
+        /// How long ago the earlier purchase was recorded.
+        seconds_ago: i64,
+    },
 }
 
 /// Translation keys for messages the server sends. Each has a text in every locale
@@ -203,6 +246,30 @@ pub enum Msg {
     HoursInvalid,
     /// A choice question needs 2–10 options, the same number in every language.
     ChoicesInvalid,
+    /// The member sent the same answers a few minutes ago.
+    FeedbackRepeated,
+    /// An offer needs a title.
+    OfferTitleRequired,
+    /// A tier needs a name.
+    TierNameRequired,
+    /// A bonus rule needs a name.
+    BonusNameRequired,
+    /// A location needs a name.
+    LocationNameRequired,
+    /// A reward needs a name.
+    RewardNameRequired,
+    /// A punch card needs a name.
+    CardNameRequired,
+    /// A feedback form needs a name.
+    FormNameRequired,
+    /// A description (or a tier's perks) is longer than 300 characters.
+    DescriptionTooLong,
+    /// A punch card needs the reward it gives, chosen from the list.
+    RewardRequired,
+    /// A feedback form must ask at least one question (a score, satisfaction or a comment).
+    FormAsksNothing,
+    /// A feedback form needs a title in the shop's default language.
+    FormTitleRequired,
 }
 
 impl AppError {
@@ -221,8 +288,8 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Conflict { .. } | Self::CodeUsed { .. } => 409,
-            Self::Validation { .. } => 422,
+            Self::Conflict { .. } | Self::CodeUsed { .. } | Self::NeedsConfirmation(_) => 409,
+            Self::Validation { .. } | Self::Fields { .. } | Self::PointsShort { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
         }
@@ -232,7 +299,20 @@ impl AppError {
     pub fn field_message(&self, name: &str) -> Option<Msg> {
         match self {
             Self::Validation { field, message_key } if field == name => Some(*message_key),
+            Self::Fields { errors } => errors.iter().find(|(f, _)| f == name).map(|(_, m)| *m),
             _ => None,
+        }
+    }
+
+    /// The error for a form's field errors: `None` when there are none, a single
+    /// [`Validation`](Self::Validation) for one, [`Fields`](Self::Fields) for several.
+    pub fn from_fields(errors: Vec<(&str, Msg)>) -> Option<Self> {
+        match errors.as_slice() {
+            [] => None,
+            [(field, message_key)] => Some(Self::field(field, *message_key)),
+            _ => Some(Self::Fields {
+                errors: errors.into_iter().map(|(f, m)| (f.to_owned(), m)).collect(),
+            }),
         }
     }
 }
@@ -291,6 +371,24 @@ mod tests {
         for (err, status) in cases {
             assert_eq!(err.status(), status, "{err:?}");
         }
+    }
+
+    #[test]
+    fn several_field_errors_give_each_field_its_own_message() {
+        assert_eq!(AppError::from_fields(Vec::new()), None);
+        assert_eq!(
+            AppError::from_fields(vec![("email", Msg::EmailInvalid)]),
+            Some(AppError::field("email", Msg::EmailInvalid))
+        );
+        let err = AppError::from_fields(vec![
+            ("email", Msg::EmailInvalid),
+            ("password", Msg::PasswordTooShort),
+        ])
+        .expect("errors");
+        assert_eq!(err.status(), 422);
+        assert_eq!(err.field_message("email"), Some(Msg::EmailInvalid));
+        assert_eq!(err.field_message("password"), Some(Msg::PasswordTooShort));
+        assert_eq!(err.field_message("phone"), None);
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub fn TopBar() -> impl IntoView {
                         match auth.user.await {
                             Ok(Some(user)) => view! {
                                 {user.role.is_staff().then(|| view! { <A href="/console">{t!(i18n, nav.console)}</A> })}
-                                {(!user.role.is_staff()).then(|| view! { <A href="/me/rewards">{t!(i18n, rewards.nav)}</A> })}
+                                {(!user.role.is_staff()).then(|| view! {
+                                    <A href="/me/rewards">{t!(i18n, rewards.nav)}</A>
+                                    <A href="/me/history">{t!(i18n, nav.history)}</A>
+                                })}
                                 <A href="/account/password">{t!(i18n, nav.password)}</A>
                                 <SignOutButton />
                             }.into_any(),

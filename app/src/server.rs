@@ -131,7 +131,7 @@ pub fn current_language() -> String {
 
 /// True for a plain HTML form post (no WASM yet): those get a redirect carrying the error,
 /// so the status must stay a redirect.
-fn is_form_post() -> bool {
+pub fn is_form_post() -> bool {
     use_context::<Parts>()
         .and_then(|p| {
             p.headers

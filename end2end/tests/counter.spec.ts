@@ -4,7 +4,7 @@ import { expectAccessible, goto, signIn, test } from "./helpers";
 test("points adjusted and redeemed at the counter show up in the member's portal", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Counter" }).click();
-  await page.getByLabel("Email, phone or member number", { exact: true }).fill("LIGA@example.com");
+  await page.getByLabel("Member number, phone, email or name", { exact: true }).fill("LIGA@example.com");
   await page.getByRole("button", { name: "Find" }).click();
   const panel = page.locator(".member-panel");
   await expect(panel.getByRole("heading", { level: 2 })).toHaveText("Līga");
@@ -39,7 +39,7 @@ test("points adjusted and redeemed at the counter show up in the member's portal
 
 test("an unknown member is reported, and staff without manager rights cannot adjust", async ({ page }) => {
   await signIn(page, "staff@example.com");
-  await expect(page).toHaveURL(/\/console$/);
+  await expect(page).toHaveURL(/\/console\/counter$/);
   await goto(page, "/console/counter?q=nobody%40example.com");
   await expect(page.getByText("Ingen medlem hittades.")).toBeVisible();
   await goto(page, "/console/counter?q=anna%40example.com");

@@ -16,7 +16,7 @@ test("the quality page shows NPS, deadlines and volume by week, location and cat
   // The two resolved cases: first replies after 3 h and 6 h, resolved after 23 h and 26 h.
   await expect(stat("Median time to first reply")).toHaveText("4 h 30 min");
   await expect(stat("Median time to resolve")).toHaveText("24 h 30 min");
-  await expect(stat("Cases resolved before the deadline")).toHaveText("100 %");
+  await expect(stat("Cases resolved before the deadline")).toHaveText("100%");
   await expect(stat("Open cases past the deadline")).toHaveText("1");
   const byLocation = page.getByRole("region", { name: "Location" });
   await expect(byLocation.getByRole("row", { name: /Main Street/ })).toContainText("-14");

@@ -26,7 +26,8 @@ test("a member takes a reward for points, staff use its code once at the counter
   await expect(member.getByRole("heading", { level: 1 })).toHaveText("Belöningar");
   const offer = member.getByRole("listitem").filter({ has: member.getByRole("heading", { name }) });
   await expect(offer.getByText("Om koden inte används i tid går den ut och poängen kommer inte tillbaka.")).toBeVisible();
-  await offer.getByRole("button", { name: "Lös in" }).click();
+  await offer.getByRole("link", { name: "Lös in" }).click();
+  await offer.getByRole("button", { name: "Ja, lös in" }).click();
   const held = member.locator(".code.active").filter({ hasText: name });
   await expect(held.getByRole("img", { name: "QR-kod för belöningskoden" })).toBeVisible();
   const code = (await held.locator(".code-text").innerText()).trim();
@@ -38,9 +39,10 @@ test("a member takes a reward for points, staff use its code once at the counter
 
   // At the counter: the code, typed in lower case, works once.
   await goto(page, "/console/counter");
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "Main Street" });
+  await Promise.all([page.waitForResponse(/set_counter_place/), page.getByRole("button", { name: "Set location" }).click()]);
   const use = page.getByRole("region", { name: "Use a reward code" });
   await use.getByLabel("Reward code", { exact: true }).fill(code.toLowerCase());
-  await use.getByLabel("Location", { exact: true }).selectOption({ label: "Main Street" });
   await use.getByRole("button", { name: "Use code" }).click();
   await expect(use.getByRole("status")).toHaveText(`Code used: give the member “${name}”.`);
   await use.getByLabel("Reward code", { exact: true }).fill(code);

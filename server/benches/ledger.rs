@@ -58,6 +58,7 @@ async fn run(
                             ("member_id", member_id.as_str()),
                             ("amount", "7"),
                             ("currency", "EUR"),
+                            ("confirm", "true"),
                             ("location_id", location_id.as_str()),
                             ("idempotency_key", key.as_str()),
                         ],

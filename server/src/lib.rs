@@ -60,6 +60,13 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     )
     .await?;
     db.migrate().await?;
+    // Phone numbers kept from before they were stored in one form (E.164).
+    let mut tx = db.begin_write().await?;
+    let changed = app::members::db::normalise_phones(&mut tx).await?;
+    tx.commit().await?;
+    if changed > 0 {
+        tracing::info!(changed, "phone numbers rewritten in E.164 form");
+    }
     Ok(db)
 }
 

@@ -32,9 +32,23 @@ mod imp {
         ));
     }
 
+    /// The value, or `None` with `field`'s error noted in `errors`.
+    pub fn noted<T, E: Into<Msg>>(
+        errors: &mut Vec<(&'static str, Msg)>,
+        field: &'static str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result.map_err(|e| errors.push((field, e.into()))).ok()
+    }
+
     /// Where an account lands after signing in.
     pub fn home_of(role: Role) -> &'static str {
-        if role.is_staff() { "/console" } else { "/" }
+        match role {
+            // Counter staff work the till: that is their home.
+            Role::Staff => "/console/counter",
+            Role::Manager | Role::Owner => "/console",
+            Role::Member => "/",
+        }
     }
 
     /// The session of this request.
@@ -73,23 +87,39 @@ pub async fn sign_up(
             let st = state()?;
             let ip = client_ip();
             st.limits.sign_up_ip.check(&ip)?;
-            let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
-            let password =
-                Password::parse(&password).map_err(|e| e.into_field_error("password"))?;
-            let name = PreferredName::parse(&preferred_name)
-                .map_err(|e| e.into_field_error("preferred_name"))?;
-            let locale = parse_locale(&language)
-                .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+            let country = {
+                let mut conn = st.db.reader.acquire().await?;
+                crate::members::db::shop_country(&mut conn).await?
+            };
+            // Every field is checked before answering, so the form shows all its errors at once.
+            let mut errors = Vec::new();
+            let e = &mut errors;
+            let name = noted(e, "preferred_name", PreferredName::parse(&preferred_name));
+            let email = noted(e, "email", Email::parse(&email));
             let phone = match phone.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(raw) => Some(
-                    crate::loyalty::rules::parse_phone(raw)
-                        .ok_or_else(|| AppError::field("phone", Msg::PhoneInvalid))?,
+                None | Some("") if sms_marketing.is_some() => {
+                    noted(e, "phone", Err(Msg::PhoneNeededForSms))
+                }
+                None | Some("") => Some(None),
+                // Stored in E.164; a national number takes the shop's country.
+                Some(raw) => noted(
+                    e,
+                    "phone",
+                    crate::members::phone::Phone::parse(raw, country.as_deref())
+                        .map(|p| Some(p.as_str().to_owned())),
                 ),
             };
-            if sms_marketing.is_some() && phone.is_none() {
-                return Err(AppError::field("phone", Msg::PhoneNeededForSms));
-            }
+            let password = noted(e, "password", Password::parse(&password));
+            let locale = noted(
+                e,
+                "language",
+                parse_locale(&language).ok_or(Msg::LanguageInvalid),
+            );
+            let (Some(name), Some(email), Some(phone), Some(password), Some(locale)) =
+                (name, email, phone, password, locale)
+            else {
+                return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
+            };
             st.limits.sign_up_ip.hit(&ip);
             // Hash before looking at the email, so a taken address costs the same time.
             let hash = st.hasher.hash(&password).await?;

@@ -23,7 +23,7 @@ pub struct NewUser<'a> {
     pub email_marketing: bool,
     /// SMS marketing consent.
     pub sms_marketing: bool,
-    /// Normalised phone number (see `loyalty::rules::parse_phone`), if given.
+    /// Phone number in E.164 form (see `members::phone::Phone`), if given.
     pub phone: Option<&'a str>,
 }
 

@@ -3,7 +3,10 @@
 //! guarded again by its server functions.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
+use leptos_router::{
+    components::{A, Outlet},
+    hooks::use_location,
+};
 
 use crate::{
     accounts::{CurrentUser, Role, use_auth},
@@ -91,19 +94,43 @@ pub fn ConsoleLayout() -> impl IntoView {
     }
 }
 
+/// The section a console path belongs to (`None`: the overview).
+fn current_section(path: &str) -> Option<Section> {
+    Section::ALL
+        .into_iter()
+        .find(|s| path == s.href() || path.starts_with(&format!("{}/", s.href())))
+}
+
+/// The frame: the sections, and the page. On a phone the sections fold into a "Menu"
+/// disclosure (a `<details>`, so it opens without scripts too) that names the open section;
+/// from 50rem on they stand in a column beside the page.
 #[component]
 fn ConsoleFrame(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let role = user.role;
+    let path = use_location().pathname;
+    let here = move || {
+        path.with(|p| current_section(p))
+            .map_or_else(|| t_string!(i18n, console.nav_overview), |s| s.label())
+    };
     view! {
         <div class="console">
             <nav class="side-nav" aria-label=move || t_string!(i18n, console.title)>
-                <A href="/console" exact=true>{t!(i18n, console.nav_overview)}</A>
-                {Section::ALL
-                    .into_iter()
-                    .filter(move |s| s.visible_to(role))
-                    .map(|s| view! { <A href=s.href()>{move || s.label()}</A> })
-                    .collect_view()}
+                // Closed again after each move to another page.
+                <details class="console-menu" prop:open=move || { path.track(); false }>
+                    <summary>
+                        <span>{t!(i18n, console.menu)}</span>
+                        <span class="here" aria-hidden="true">{here}</span>
+                    </summary>
+                    <div class="nav-links">
+                        <A href="/console" exact=true>{t!(i18n, console.nav_overview)}</A>
+                        {Section::ALL
+                            .into_iter()
+                            .filter(move |s| s.visible_to(role))
+                            .map(|s| view! { <A href=s.href()>{move || s.label()}</A> })
+                            .collect_view()}
+                    </div>
+                </details>
             </nav>
             <div class="console-main">
                 <Outlet />
@@ -172,5 +199,24 @@ pub fn ComingSoon(section: Section) -> impl IntoView {
         <div class="card">
             <p>{t!(i18n, console.coming_soon)}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_belongs_to_its_section_and_the_overview_to_none() {
+        assert_eq!(
+            current_section("/console/feedback/12"),
+            Some(Section::Feedback)
+        );
+        assert_eq!(
+            current_section("/console/programs"),
+            Some(Section::Programs)
+        );
+        assert_eq!(current_section("/console"), None);
+        assert_eq!(current_section("/console/offersx"), None);
     }
 }

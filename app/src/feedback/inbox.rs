@@ -131,19 +131,21 @@ fn CaseTable(rows: Vec<CaseRow>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <section class="card"><p class="hint">{t!(i18n, feedback.no_cases)}</p></section> }.into_any();
     }
+    // On a phone the rows become cards (style.css: .case-table), each cell labelled by
+    // `data-label`; the roles keep it a table for screen readers whatever its display.
     view! {
         <section class="card">
             <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, feedback.inbox_title)>
-                <table>
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, feedback.col_case)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_status)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_customer)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_scores)}</th>
-                        <th scope="col">{t!(i18n, feedback.col_due)}</th>
-                        <th scope="col">{t!(i18n, feedback.assignee_label)}</th>
+                <table class="case-table" role="table">
+                    <thead role="rowgroup"><tr role="row">
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.col_case)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.col_status)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.col_customer)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.col_scores)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.col_due)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, feedback.assignee_label)}</th>
                     </tr></thead>
-                    <tbody>
+                    <tbody role="rowgroup">
                         {rows.into_iter().map(|r| view! { <CaseTr r /> }).collect_view()}
                     </tbody>
                 </table>
@@ -177,13 +179,15 @@ fn CaseTr(r: CaseRow) -> impl IntoView {
     }
     .into_any();
     view! {
-        <tr class:overdue=r.overdue>
-            <td>{link}</td>
-            <td>{status_label(r.status)}</td>
-            <td class="wrap">{r.customer.clone().unwrap_or_default()} " " <span class="reason">{r.location.clone().unwrap_or_default()}</span></td>
-            <td>{scores}</td>
-            <td>{due_cell}</td>
-            <td>{r.assignee.clone().unwrap_or_default()}</td>
+        <tr class:overdue=r.overdue role="row">
+            <td role="cell" data-label=move || t_string!(i18n, feedback.col_case)>{link}</td>
+            <td role="cell" data-label=move || t_string!(i18n, feedback.col_status)>{status_label(r.status)}</td>
+            <td role="cell" class="wrap" data-label=move || t_string!(i18n, feedback.col_customer)>
+                {r.customer.clone().unwrap_or_default()} " " <span class="reason">{r.location.clone().unwrap_or_default()}</span>
+            </td>
+            <td role="cell" data-label=move || t_string!(i18n, feedback.col_scores)>{scores}</td>
+            <td role="cell" data-label=move || t_string!(i18n, feedback.col_due)>{due_cell}</td>
+            <td role="cell" data-label=move || t_string!(i18n, feedback.assignee_label)>{r.assignee.clone().unwrap_or_default()}</td>
         </tr>
     }
     .into_any()

@@ -145,6 +145,15 @@ pub fn FeedbackForm(
             .map(|c| (c.as_str().to_owned(), category_label(*c).to_owned())),
     );
     let sent = move || action.value().get().and_then(Result::ok);
+    // Sent: empty the form, so the next answer starts fresh (and is not the last one again).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_)))
+            && let Some(form) = form_ref.get_untracked()
+        {
+            form.reset();
+        }
+    });
     view! {
         <section class="card" aria-labelledby="feedback-form-title">
             <h2 id="feedback-form-title">{form.texts.title.clone()}</h2>
@@ -155,7 +164,7 @@ pub fn FeedbackForm(
                     {s.case_id.map(|_| view! { <p>{t!(i18n, feedback.thanks_case)}</p> })}
                 </div>
             })}
-            <ActionForm action attr:novalidate=true attr:class="stack feedback-form">
+            <ActionForm action node_ref=form_ref attr:novalidate=true attr:class="stack feedback-form">
                 <FormError error />
                 <input type="hidden" name="form_id" value=form.id />
                 {purchase_id.map(|p| view! { <input type="hidden" name="purchase_id" value=p /> })}
@@ -266,12 +275,13 @@ fn MemberCase(detail: CaseDetail, reply: ServerAction<ReplyOnCase>) -> impl Into
     let status = detail.case.status;
     let id = detail.case.id;
     let field_id = format!("reply-{id}");
+    let answerable = may_answer(status, &detail.timeline);
     view! {
         <p class="case-status">
             {t!(i18n, feedback.case_label)} " " <strong class=format!("status-{}", status.as_str())>{status_label(status)}</strong>
         </p>
         <Timeline events=detail.timeline />
-        {(status != CaseStatus::Resolved).then(|| view! {
+        {answerable.then(|| view! {
             <ActionForm action=reply attr:class="stack" attr:novalidate=true>
                 <input type="hidden" name="case_id" value=id />
                 <label for=field_id.clone()>{t!(i18n, feedback.reply_label)}</label>
@@ -281,6 +291,12 @@ fn MemberCase(detail: CaseDetail, reply: ServerAction<ReplyOnCase>) -> impl Into
         })}
     }
     .into_any()
+}
+
+/// Whether the member gets a box to answer on their case: once the shop has replied (before
+/// that there is nothing to answer), and until the case is resolved.
+fn may_answer(status: CaseStatus, timeline: &[CaseEvent]) -> bool {
+    status != CaseStatus::Resolved && timeline.iter().any(|e| e.kind == "reply")
 }
 
 /// A case's timeline, oldest first.
@@ -295,7 +311,10 @@ pub(super) fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
                 let label = event_label(&e.kind);
                 let body = match e.kind.as_str() {
                     "status" => CaseStatus::parse(&e.body).map_or(e.body.clone(), |s| status_label(s).to_owned()),
-                    "goodwill" => t_string!(i18n, feedback.goodwill_points).replace("{points}", &e.body),
+                    "goodwill" => t_string!(i18n, feedback.goodwill_points).replace(
+                        "{points}",
+                        &e.body.parse().map_or_else(|_| e.body.clone(), |n| format::number(locale(), n)),
+                    ),
                     _ => e.body.clone(),
                 };
                 view! {
@@ -356,5 +375,29 @@ pub fn VisitInvite() -> impl IntoView {
                 }.into_any())
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str) -> CaseEvent {
+        CaseEvent {
+            kind: kind.to_owned(),
+            who: None,
+            body: String::new(),
+            at: "2027-01-06 12:00".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_member_answers_only_once_the_shop_has_replied_and_until_the_case_is_resolved() {
+        let opened = [event("opened")];
+        let replied = [event("opened"), event("reply")];
+        assert!(!may_answer(CaseStatus::New, &opened));
+        assert!(!may_answer(CaseStatus::InProgress, &opened));
+        assert!(may_answer(CaseStatus::Waiting, &replied));
+        assert!(!may_answer(CaseStatus::Resolved, &replied));
     }
 }

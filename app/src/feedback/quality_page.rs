@@ -29,9 +29,14 @@ fn duration(minutes: i64) -> String {
         .replace("{m}", &m.to_string())
 }
 
-/// A score or `—` when nobody answered.
-fn or_dash(v: Option<i64>, suffix: &str) -> String {
-    v.map_or_else(|| "—".to_owned(), |v| format!("{v}{suffix}"))
+/// A number as the locale writes it, or `—` when nobody answered.
+fn or_dash(locale: &str, v: Option<i64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format::number(locale, v))
+}
+
+/// A percentage as the locale writes it, or `—` when there is none.
+fn pct_or_dash(locale: &str, v: Option<i64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format::percent(locale, v))
 }
 
 /// The quality page (`?weeks=N`, default 12).
@@ -70,28 +75,31 @@ pub fn QualityPage() -> impl IntoView {
 fn QualityView(q: Quality) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
+    let l = i18n.get_locale_untracked().as_str();
     let count = q.count;
     let overdue = q.open_overdue > 0;
+    let csat = q.asks_csat;
     let stats = [
-        (t_string!(i18n, feedback.q_nps), or_dash(q.nps, "")),
-        (t_string!(i18n, feedback.q_csat), or_dash(q.csat, " %")),
-        (
+        Some((t_string!(i18n, feedback.q_nps), or_dash(l, q.nps))),
+        csat.then(|| (t_string!(i18n, feedback.q_csat), pct_or_dash(l, q.csat))),
+        Some((
             t_string!(i18n, feedback.q_first_response),
             q.median_first_response_min
                 .map_or_else(|| "—".to_owned(), duration),
-        ),
-        (
+        )),
+        Some((
             t_string!(i18n, feedback.q_resolution),
             q.median_resolution_min
                 .map_or_else(|| "—".to_owned(), duration),
-        ),
-        (
+        )),
+        Some((
             t_string!(i18n, feedback.q_in_time),
-            or_dash(q.resolved_in_time_pct, " %"),
-        ),
+            pct_or_dash(l, q.resolved_in_time_pct),
+        )),
     ];
     let stats = stats
         .into_iter()
+        .flatten()
         .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
         .collect_view()
         .into_any();
@@ -137,28 +145,28 @@ fn QualityView(q: Quality) -> impl IntoView {
                 {stats}
                 <div class:alert=overdue>
                     <dt>{t!(i18n, feedback.q_overdue)}</dt>
-                    <dd><A href="/console/feedback" exact=true>{q.open_overdue}</A></dd>
+                    <dd><A href="/console/feedback" exact=true>{format::number(l, q.open_overdue)}</A></dd>
                 </div>
             </dl>
         </section>
         <section class="card" aria-labelledby="weeks-title">
             <h2 id="weeks-title">{t!(i18n, feedback.by_week)}</h2>
-            <WeekCharts weeks />
+            <WeekCharts weeks csat />
         </section>
         <section class="card" aria-labelledby="locations-title">
             <h2 id="locations-title">{t!(i18n, feedback.by_location)}</h2>
-            <Table title=t_string!(i18n, feedback.location_label) rows=by_location />
+            <Table title=t_string!(i18n, feedback.location_label) rows=by_location csat />
         </section>
         <section class="card" aria-labelledby="categories-title">
             <h2 id="categories-title">{t!(i18n, feedback.by_category)}</h2>
-            <Table title=t_string!(i18n, feedback.col_category) rows=by_category />
+            <Table title=t_string!(i18n, feedback.col_category) rows=by_category csat />
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn WeekCharts(weeks: Vec<WeekRow>) -> impl IntoView {
+fn WeekCharts(weeks: Vec<WeekRow>, csat: bool) -> impl IntoView {
     let i18n = use_i18n();
     if weeks.is_empty() {
         return view! { <p class="hint">{t!(i18n, feedback.no_answers)}</p> }.into_any();
@@ -166,13 +174,13 @@ fn WeekCharts(weeks: Vec<WeekRow>) -> impl IntoView {
     let most = weeks.iter().map(|r| r.count).max().unwrap_or(1).max(1);
     let charts = view! {
         <Chart title=t_string!(i18n, feedback.q_nps) rows=weeks.clone() low=-100 high=100 pick=|r| r.nps />
-        <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat />
+        {csat.then(|| view! { <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat /> })}
         <Chart title=t_string!(i18n, feedback.q_count) rows=weeks.clone() low=0 high=most pick=|r| Some(r.count) />
     }
     .into_any();
     view! {
         <div class="charts">{charts}</div>
-        <Table title=t_string!(i18n, feedback.col_week) rows=weeks dates=true />
+        <Table title=t_string!(i18n, feedback.col_week) rows=weeks dates=true csat />
     }
     .into_any()
 }
@@ -189,17 +197,18 @@ fn Chart(
 ) -> impl IntoView {
     const H: i64 = 100;
     const W: i64 = 24;
-    // A question the forms do not ask has no chart (its column in the table says "—").
+    // A question nobody answered in the period has no chart (its column in the table says "—").
     if rows.iter().all(|r| pick(r).is_none()) {
         return ().into_any();
     }
+    let locale = use_i18n().get_locale_untracked().as_str();
     let span = (high - low).max(1);
     let y = move |v: i64| H - (v - low) * H / span;
     let zero = y(0.clamp(low, high));
     let width = i64::try_from(rows.len()).unwrap_or(0) * (W + 8);
     let summary = rows
         .iter()
-        .map(|r| format!("{}: {}", r.key, or_dash(pick(r), "")))
+        .map(|r| format!("{}: {}", r.key, or_dash(locale, pick(r))))
         .collect::<Vec<_>>()
         .join(", ");
     let bars = rows
@@ -230,10 +239,15 @@ fn Chart(
     .into_any()
 }
 
-/// Answers, NPS and satisfaction per `title` (a week, a location, a category); dates keep to
-/// one line (`dates`), names wrap.
+/// Answers, NPS and (when a form asks it, `csat`) satisfaction per `title` (a week, a location,
+/// a category); dates keep to one line (`dates`), names wrap.
 #[component]
-fn Table(title: &'static str, rows: Vec<WeekRow>, #[prop(optional)] dates: bool) -> impl IntoView {
+fn Table(
+    title: &'static str,
+    rows: Vec<WeekRow>,
+    #[prop(optional)] dates: bool,
+    csat: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     if rows.is_empty() {
@@ -246,17 +260,17 @@ fn Table(title: &'static str, rows: Vec<WeekRow>, #[prop(optional)] dates: bool)
                     <th scope="col">{title}</th>
                     <th scope="col" class="num">{t!(i18n, feedback.q_count)}</th>
                     <th scope="col" class="num">{t!(i18n, feedback.q_nps)}</th>
-                    <th scope="col" class="num">{t!(i18n, feedback.q_csat)}</th>
+                    {csat.then(|| view! { <th scope="col" class="num">{t!(i18n, feedback.q_csat)}</th> })}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
-                        let count = r.count;
+                        let (count, nps, sat) = (r.count, r.nps, r.csat);
                         view! {
                             <tr>
                                 <th scope="row" class:nowrap=dates>{r.key}</th>
                                 <td class="num">{move || format::number(locale(), count)}</td>
-                                <td class="num">{or_dash(r.nps, "")}</td>
-                                <td class="num">{or_dash(r.csat, " %")}</td>
+                                <td class="num">{move || or_dash(locale(), nps)}</td>
+                                {csat.then(|| view! { <td class="num">{move || pct_or_dash(locale(), sat)}</td> })}
                             </tr>
                         }
                     }).collect_view()}

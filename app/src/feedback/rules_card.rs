@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     i18n::{LANGUAGES, t, t_string, use_i18n},
-    ui::{Field, FormError, SelectField, last_error},
+    ui::{Field, FormError, SavedNotice, SelectField, last_error},
 };
 
 /// The rule that opens cases, the deadline, who gets new cases, the forms' fallback language.
@@ -79,6 +79,7 @@ pub(super) fn RulesCard(
                     {t!(i18n, feedback.rule_language)}
                 </SelectField>
                 <button type="submit" class="button primary">{t!(i18n, feedback.save_rules)}</button>
+                <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>
             </ActionForm>
         </section>
     }

@@ -17,7 +17,8 @@ use crate::{
     error::AppError,
     i18n::{LANGUAGES, t, t_string, use_i18n},
     ui::{
-        Field, FormError, Loading, PageTitle, SelectField, TextAreaField, error_view, last_error,
+        Field, FormError, Loading, PageTitle, SavedNotice, SelectField, TextAreaField, error_text,
+        error_view, last_error,
     },
 };
 
@@ -165,7 +166,7 @@ fn FormsCard(forms: Vec<FormEdit>, base: String) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="forms-title">
             <h2 id="forms-title">{t!(i18n, feedback.forms_title)}</h2>
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="forms-title">
+            <div class="table-wrap" tabindex="0" role="group" aria-labelledby="forms-title">
                 <table>
                     <thead>{head}</thead>
                     <tbody>{rows}</tbody>
@@ -251,6 +252,7 @@ fn FormEditor(
             <Ask name="ask_csat" checked=asked(|a| a.csat, false)>{t!(i18n, feedback.ask_csat)}</Ask>
             <Ask name="ask_text" checked=asked(|a| a.text, true)>{t!(i18n, feedback.ask_text)}</Ask>
             <Ask name="ask_category" checked=asked(|a| a.category, true)>{t!(i18n, feedback.ask_category)}</Ask>
+            {move || error.get().and_then(|e| e.field_message("ask_nps")).map(|m| view! { <p class="field-error">{error_text(m)}</p> })}
         </fieldset>
     }
     .into_any();
@@ -305,6 +307,7 @@ fn FormEditor(
                 </SelectField>
                 <div class="languages">{languages}</div>
                 <button type="submit" class="button primary">{t!(i18n, feedback.save_form)}</button>
+                <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>
             </ActionForm>
         </section>
     }

@@ -93,6 +93,64 @@ pub fn number(locale: &str, n: i64) -> String {
     if n < 0 { format!("-{body}") } else { body }
 }
 
+/// Hundredths as the shortest decimal with `group` between thousands and `mark` before the
+/// fraction.
+fn hundredths(n: i64, group: &str, mark: char) -> String {
+    let abs = n.unsigned_abs();
+    let whole = grouped(abs / 100, group);
+    let sign = if n < 0 { "-" } else { "" };
+    match abs % 100 {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}{mark}{}", f / 10),
+        f => format!("{sign}{whole}{mark}{f:02}"),
+    }
+}
+
+/// A decimal given in hundredths, as short as it goes, with the locale's separators:
+/// `1.25`, `1.5`, `2` (en); `1,25` (sv, nb, lv, pt); `1,234.5` (en), `1.234,5` (pt).
+pub fn decimal(locale: &str, n: i64) -> String {
+    let st = style(locale);
+    hundredths(n, st.group, st.decimal)
+}
+
+/// Hundredths for a form field (`125` → `1.25` in en, `1,25` in sv): no grouping, so that
+/// [`crate::loyalty::rules::parse_hundredths`] takes it back.
+pub fn decimal_input(locale: &str, n: i64) -> String {
+    hundredths(n, "", style(locale).decimal)
+}
+
+/// A multiplier given in percent (`125` → `×1.25` in en, `×1,25` in sv).
+pub fn multiplier(locale: &str, pct: i64) -> String {
+    format!("×{}", decimal(locale, pct))
+}
+
+/// A percentage as the locale writes it: `45%` (en, lv, pt), `45 %` (sv, nb; no-break space).
+pub fn percent(locale: &str, n: i64) -> String {
+    let space = if matches!(locale, "sv" | "nb") {
+        NBSP
+    } else {
+        ""
+    };
+    format!("{}{space}%", number(locale, n))
+}
+
+/// An amount in minor units for a form field: the locale's decimal mark, no grouping and no
+/// symbol, so that it reads naturally and [`crate::loyalty::rules::parse_amount`] takes it back
+/// (`2500` → `25.00` in en, `25,00` in sv); 0 gives an empty field.
+pub fn amount_input(locale: &str, minor: i64) -> String {
+    if minor == 0 {
+        return String::new();
+    }
+    let abs = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}{}{:02}",
+        abs / 100,
+        style(locale).decimal,
+        abs % 100
+    )
+}
+
 /// The symbol shops write for a currency.
 fn currency_symbol(code: &str) -> &str {
     match code {
@@ -205,6 +263,16 @@ pub fn date_time(locale: &str, local: &str) -> String {
     }
 }
 
+/// A period's first and last day in the locale's words (`1 Nov 2026 – 30 Nov 2026`; an open
+/// end is left blank), or `None` when it has neither.
+pub fn date_range(locale: &str, starts: Option<&str>, ends: Option<&str>) -> Option<String> {
+    if starts.is_none() && ends.is_none() {
+        return None;
+    }
+    let day = |d: Option<&str>| d.map(|d| date(locale, d)).unwrap_or_default();
+    Some(format!("{} – {}", day(starts), day(ends)).trim().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +300,56 @@ mod tests {
         assert_eq!(number("en", 999), "999");
         assert_eq!(number("en", -1000), "-1,000");
         assert_eq!(number("en", 0), "0");
+    }
+
+    #[test]
+    fn decimals_and_multipliers_use_the_locales_decimal_mark() {
+        assert_eq!(decimal("en", 125), "1.25");
+        assert_eq!(decimal("sv", 125), "1,25");
+        assert_eq!(decimal("pt", 150), "1,5");
+        assert_eq!(decimal("nb", 200), "2");
+        assert_eq!(decimal("en", 123_450), "1,234.5");
+        assert_eq!(decimal("pt", 123_405), "1.234,05");
+        assert_eq!(plain(decimal("lv", 123_400)), "1 234");
+        assert_eq!(multiplier("en", 125), "×1.25");
+        assert_eq!(multiplier("sv", 125), "×1,25");
+        assert_eq!(multiplier("pt", 200), "×2");
+    }
+
+    #[test]
+    fn percentages_follow_cldr_spacing() {
+        assert_eq!(percent("en", 45), "45%");
+        assert_eq!(plain(percent("sv", 45)), "45 %");
+        assert_eq!(plain(percent("nb", 45)), "45 %");
+        assert_eq!(percent("pt", 45), "45%");
+        assert_eq!(percent("lv", -5), "-5%");
+    }
+
+    #[test]
+    fn form_values_use_the_locales_mark_and_parse_back() {
+        use crate::loyalty::rules::{parse_amount, parse_hundredths};
+        assert_eq!(amount_input("en", 2_500), "25.00");
+        assert_eq!(amount_input("sv", 2_500), "25,00");
+        assert_eq!(amount_input("pt", 123_456), "1234,56");
+        assert_eq!(amount_input("sv", 0), "");
+        assert_eq!(decimal_input("sv", 125), "1,25");
+        assert_eq!(decimal_input("pt", 123_400), "1234");
+        for locale in ["en", "sv", "nb", "lv", "pt"] {
+            for minor in [1, 99, 2_500, 123_456] {
+                assert_eq!(
+                    parse_amount(&amount_input(locale, minor)),
+                    Ok(minor),
+                    "{locale}"
+                );
+            }
+            for h in [10, 125, 150, 123_400] {
+                assert_eq!(
+                    parse_hundredths(&decimal_input(locale, h), 0, 1_000_000),
+                    Some(h),
+                    "{locale}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -274,6 +392,19 @@ mod tests {
         assert_eq!(date("lv", ts), "2026. gada 23. nov.");
         assert_eq!(date("pt", ts), "23 de nov. de 2026");
         assert_eq!(date("sv", "2026-03-01"), "1 mars 2026");
+    }
+
+    #[test]
+    fn date_ranges_write_both_ends_in_the_locale() {
+        assert_eq!(
+            date_range("sv", Some("2026-11-01"), Some("2026-12-24")).as_deref(),
+            Some("1 nov. 2026 – 24 dec. 2026")
+        );
+        assert_eq!(
+            date_range("en", None, Some("2026-12-24")).as_deref(),
+            Some("– 24 Dec 2026")
+        );
+        assert_eq!(date_range("en", None, None), None);
     }
 
     #[test]

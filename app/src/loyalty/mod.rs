@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod components;
+pub mod counter_page;
+mod counter_parts;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -11,6 +13,7 @@ pub mod engine;
 pub mod pages;
 pub mod program_api;
 pub mod program_page;
+mod program_preview;
 pub mod rules;
 pub mod types;
 
@@ -19,6 +22,7 @@ pub use api::{
     redeem_points,
 };
 pub use components::{BalanceCard, MovementTable, StandingCard};
-pub use pages::{CounterPage, PointsHistoryPage};
+pub use counter_page::CounterPage;
+pub use pages::PointsHistoryPage;
 pub use program_page::ProgramPage;
 pub use types::{Movement, MovementKind, PointsSummary};

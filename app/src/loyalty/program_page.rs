@@ -6,10 +6,10 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::{
     program_api::{
-        AddBonusRule, AddLocation, PreviewEarning, SaveSettings, SaveTier, SetBonusRuleActive,
-        program_rules,
+        AddBonusRule, AddLocation, SaveSettings, SaveTier, SetBonusRuleActive, program_rules,
     },
-    rules::{CURRENCIES, Downgrade, Program, Rounding, show_hundredths},
+    program_preview::{Draft, PreviewCard},
+    rules::{CURRENCIES, Downgrade, Program, Rounding},
 };
 use crate::{
     accounts::{Role, use_auth},
@@ -19,7 +19,7 @@ use crate::{
         admin::RewardsCard,
         api::{SaveReward, reward_catalog},
     },
-    ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
+    ui::{Field, FormError, Loading, PageTitle, SavedNotice, SelectField, error_view, last_error},
 };
 
 fn weekday_name(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, d: u8) -> &'static str {
@@ -72,15 +72,18 @@ pub fn ProgramPage() -> impl IntoView {
                 let loaded = async { Ok::<_, AppError>((program.await?, rewards.await?)) };
                 match loaded.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok((p, catalog)) => view! {
-                        <SettingsCard p=p.clone() action=settings can_edit />
-                        {can_edit.then(|| view! { <PreviewCard p=p.clone() /> })}
+                    Ok((p, catalog)) => {
+                        let draft = Draft::new(&p.settings, i18n.get_locale_untracked().as_str());
+                        view! {
+                        <SettingsCard p=p.clone() action=settings can_edit draft />
+                        {can_edit.then(|| view! { <PreviewCard p=p.clone() draft /> })}
                         <TiersCard p=p.clone() action=tier can_edit />
                         <BonusCard p=p.clone() action=bonus toggle=active can_edit />
                         <RewardsCard p=p.clone() rewards=catalog action=reward can_edit />
                         <LocationsCard p action=location can_edit />
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 }
             })}
         </Transition>
@@ -88,8 +91,14 @@ pub fn ProgramPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsCard(p: Program, action: ServerAction<SaveSettings>, can_edit: bool) -> impl IntoView {
+fn SettingsCard(
+    p: Program,
+    action: ServerAction<SaveSettings>,
+    can_edit: bool,
+    draft: Draft,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked().as_str();
     let error = last_error(action);
     let s = p.settings;
     let currencies: Vec<(String, String)> = CURRENCIES
@@ -120,12 +129,13 @@ fn SettingsCard(p: Program, action: ServerAction<SaveSettings>, can_edit: bool) 
         <section class="card" aria-labelledby="settings-title">
             <h2 id="settings-title">{t!(i18n, program.settings_title)}</h2>
             <ActionForm action attr:novalidate=true>
-                <fieldset disabled=!can_edit>
+                // The preview follows the rate and rounding as they are typed.
+                <fieldset disabled=!can_edit on:input=move |ev| draft.follow(&ev)>
                     <FormError error />
                     <SelectField name="currency" id="currency" options=currencies selected=s.currency.clone() error>
                         {t!(i18n, program.currency)}
                     </SelectField>
-                    <Field name="rate" error value=show_hundredths(s.rate_hundredths) hint=ViewFn::from(move || t!(i18n, program.rate_hint))>
+                    <Field name="rate" error value=format::decimal_input(locale, s.rate_hundredths) hint=ViewFn::from(move || t!(i18n, program.rate_hint))>
                         {t!(i18n, program.rate)}
                     </Field>
                     <SelectField name="rounding" id="rounding" options=roundings selected=s.rounding.as_str() error>
@@ -145,56 +155,9 @@ fn SettingsCard(p: Program, action: ServerAction<SaveSettings>, can_edit: bool) 
                     </Field>
                     {can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
                 </fieldset>
+                <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>
             </ActionForm>
             <p class="hint">{t!(i18n, program.stacking_rule)}</p>
-        </section>
-    }
-}
-
-#[component]
-fn PreviewCard(p: Program) -> impl IntoView {
-    let i18n = use_i18n();
-    let preview = ServerAction::<PreviewEarning>::new();
-    let error = last_error(preview);
-    let locale = move || i18n.get_locale().as_str();
-    let mut tiers = vec![(String::new(), t_string!(i18n, program.no_tier).to_owned())];
-    tiers.extend(p.tiers.iter().map(|t| (t.id.to_string(), t.name.clone())));
-    let mut locations = vec![(
-        String::new(),
-        t_string!(i18n, program.any_location).to_owned(),
-    )];
-    locations.extend(
-        p.locations
-            .iter()
-            .map(|l| (l.id.to_string(), l.name.clone())),
-    );
-    view! {
-        <section class="card" aria-labelledby="preview-title">
-            <h2 id="preview-title">{t!(i18n, program.preview_title)}</h2>
-            <ActionForm action=preview attr:novalidate=true attr:aria-labelledby="preview-title">
-                <FormError error />
-                <Field name="amount" id="preview-amount" error>{t!(i18n, counter.amount_label)}</Field>
-                <SelectField name="tier_id" id="preview-tier" options=tiers error>{t!(i18n, points.tier)}</SelectField>
-                <SelectField name="location_id" id="preview-location" options=locations error>{t!(i18n, counter.location_label)}</SelectField>
-                <Field name="date" id="preview-date" kind="date" error>{t!(i18n, program.date)}</Field>
-                <button type="submit" class="button">{t!(i18n, program.preview_submit)}</button>
-            </ActionForm>
-            <div role="status">
-                {move || preview.value().get().and_then(Result::ok).map(|e| {
-                    let total = e.total;
-                    let detail = format!(
-                        "{} × {} × {} + {}",
-                        e.base,
-                        show_hundredths(e.tier_pct),
-                        show_hundredths(e.bonus_pct),
-                        e.extra
-                    );
-                    view! {
-                        <p class="notice">{t!(i18n, program.preview_result, points = move || format::number(locale(), total))}</p>
-                        <p class="hint">{detail} {(!e.bonuses.is_empty()).then(|| format!(" ({})", e.bonuses.join(", ")))}</p>
-                    }
-                })}
-            </div>
         </section>
     }
 }
@@ -208,7 +171,7 @@ fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl
         <section class="card" aria-labelledby="tiers-title">
             <h2 id="tiers-title">{t!(i18n, program.tiers_title)}</h2>
             <p class="hint">{t!(i18n, program.tiers_hint)}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="group" aria-labelledby="tiers-title">
                 <table>
                     <thead>
                         <tr>
@@ -223,7 +186,7 @@ fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl
                             <tr>
                                 <td>{t.name}</td>
                                 <td class="num">{move || format::number(locale(), t.threshold)}</td>
-                                <td class="num">"×" {show_hundredths(t.multiplier_pct)}</td>
+                                <td class="num">{move || format::multiplier(locale(), t.multiplier_pct)}</td>
                                 <td>{t.perks}</td>
                             </tr>
                         }).collect_view()}
@@ -240,6 +203,7 @@ fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl
                         <Field name="multiplier" id="tier-multiplier" error value="1">{t!(i18n, program.multiplier)}</Field>
                         <Field name="perks" id="tier-perks" error>{t!(i18n, program.perks)}</Field>
                         <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+                        <SavedNotice action>{t!(i18n, program.tier_added)}</SavedNotice>
                     </ActionForm>
                 </details>
             })}
@@ -256,6 +220,7 @@ fn BonusCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = last_error(action);
+    let locale = move || i18n.get_locale().as_str();
     let location_name = {
         let locations = p.locations.clone();
         move |id: Option<i64>| {
@@ -290,19 +255,18 @@ fn BonusCard(
                             let when = [
                                 r.weekday.map(|d| weekday_name(i18n, d).to_owned()),
                                 location_name(r.location_id),
-                                r.starts_on.clone().map(|d| format!("≥ {d}")),
-                                r.ends_on.clone().map(|d| format!("≤ {d}")),
+                                format::date_range(locale(), r.starts_on.as_deref(), r.ends_on.as_deref()),
                             ]
                             .into_iter()
                             .flatten()
                             .collect::<Vec<_>>()
                             .join(" · ");
-                            let (id, on) = (r.id, r.active);
+                            let (id, on, pct, extra) = (r.id, r.active, r.multiplier_pct, r.extra_points);
                             view! {
                                 <li class:inactive=!on>
                                     <strong>{r.name}</strong>
-                                    " ×" {show_hundredths(r.multiplier_pct)}
-                                    {(r.extra_points > 0).then(|| format!(" +{}", r.extra_points))}
+                                    " " {move || format::multiplier(locale(), pct)}
+                                    {(extra > 0).then_some(move || format!(" +{}", format::number(locale(), extra)))}
                                     <span class="hint">" " {when}</span>
                                     {can_edit.then(|| view! {
                                         <ActionForm action=toggle attr:class="inline-form">
@@ -332,6 +296,7 @@ fn BonusCard(
                         <Field name="starts_on" id="bonus-starts" kind="date" error>{t!(i18n, program.starts_on)}</Field>
                         <Field name="ends_on" id="bonus-ends" kind="date" error>{t!(i18n, program.ends_on)}</Field>
                         <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+                        <SavedNotice action>{t!(i18n, program.bonus_added)}</SavedNotice>
                     </ActionForm>
                 </details>
             })}
@@ -354,6 +319,7 @@ fn LocationsCard(p: Program, action: ServerAction<AddLocation>, can_edit: bool) 
                     <FormError error />
                     <Field name="name" id="location-name" error>{t!(i18n, program.new_location)}</Field>
                     <button type="submit" class="button">{t!(i18n, program.add_location)}</button>
+                    <SavedNotice action>{t!(i18n, program.location_added)}</SavedNotice>
                 </ActionForm>
             })}
         </section>

@@ -18,13 +18,16 @@ pub struct MemberCard {
     pub email: String,
 }
 
-/// Finds a member by email (any case), member number (as typed or scanned from their card)
-/// or phone number. Staff only.
+/// Finds members: exactly by email (any case), member number (as typed, scanned from their
+/// card, or without its leading zeros) or phone number (however it is written; national
+/// numbers take the shop's country); failing that, by part of a name or an email (two
+/// characters or more). At most [`MAX_MATCHES`](super::db::MAX_MATCHES), names first. Staff only.
 #[server(prefix = "/api", endpoint = "members/find")]
-pub async fn find_member(query: String) -> Result<Option<MemberCard>, AppError> {
+pub async fn find_members(query: String) -> Result<Vec<MemberCard>, AppError> {
     use crate::{
         accounts::{Email, Role},
-        loyalty::rules::{member_number, parse_member_number, parse_phone},
+        loyalty::rules::parse_member_number,
+        members::{db, phone::Phone},
         server::*,
     };
     respond(
@@ -33,30 +36,29 @@ pub async fn find_member(query: String) -> Result<Option<MemberCard>, AppError> 
             let st = state()?;
             let q = query.trim();
             let mut conn = st.db.reader.acquire().await?;
-            let (column, value) = if q.contains('@') {
-                match Email::parse(q) {
-                    Ok(email) => ("email", email.as_str().to_owned()),
-                    Err(_) => return Ok(None),
-                }
-            } else if let Some(id) = parse_member_number(q) {
-                ("id", id.to_string())
-            } else if let Some(phone) = parse_phone(q) {
-                ("phone", phone)
-            } else {
-                return Ok(None);
+            let email = Email::parse(q).ok();
+            let id = parse_member_number(q);
+            let phone = match q.chars().any(|c| c.is_ascii_digit()) {
+                true => Phone::parse(q, db::shop_country(&mut conn).await?.as_deref()).ok(),
+                false => None,
             };
-            let row: Option<(i64, String, String)> = sqlx::query_as(&format!(
-                "SELECT id, preferred_name, email FROM users WHERE {column} = ? AND role = 'member'"
-            ))
-            .bind(value)
-            .fetch_optional(&mut *conn)
-            .await?;
-            Ok(row.map(|(id, name, email)| MemberCard {
-                id,
-                member_number: member_number(id),
-                name,
-                email,
-            }))
+            if email.is_some() || id.is_some() || phone.is_some() {
+                let found = db::exact(
+                    &mut conn,
+                    email.as_ref().map(Email::as_str),
+                    id,
+                    phone.as_ref().map(Phone::as_str),
+                )
+                .await?;
+                if !found.is_empty() {
+                    return Ok(found);
+                }
+            }
+            // Numbers that found nobody are not searched as text: "0701" in an email is noise.
+            if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c)) {
+                return Ok(Vec::new());
+            }
+            Ok(db::partial(&mut conn, q).await?)
         }
         .await,
     )

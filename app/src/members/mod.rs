@@ -2,7 +2,10 @@
 //! staff use to find a member at the counter.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod pages;
+pub mod phone;
 
-pub use api::{FindMember, MemberCard, find_member};
+pub use api::{FindMembers, MemberCard, find_members};
 pub use pages::HomePage;

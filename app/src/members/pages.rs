@@ -6,10 +6,15 @@ use leptos_router::components::A;
 
 use crate::{
     accounts::{CurrentUser, Role, use_auth},
-    i18n::{t, use_i18n},
+    i18n::{
+        LocaleExt as _,
+        format::{self, Plural, plural},
+        t, use_i18n,
+    },
     loyalty::{
         BalanceCard, MovementTable, StandingCard, components::MemberCardView, member_points,
     },
+    rewards::types::{CodeStatus, RewardCode},
     ui::{Loading, PageTitle},
 };
 
@@ -31,12 +36,15 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let name = user.name;
     let points = Resource::new(|| (), |_| member_points(None));
+    let codes = Resource::new(|| (), |_| crate::rewards::api::my_rewards());
     view! {
         <section class="member-home">
             <PageTitle>{t!(i18n, home.greeting, name = move || name.clone())}</PageTitle>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
+                    let to_use = codes.await.map_or(0, |c| codes_to_use(&c));
                     points.await.ok().map(|summary| view! {
+                        <CodesToUse count=to_use />
                         <div class="member-grid">
                             <div class="card">
                                 <BalanceCard balance=summary.balance />
@@ -58,6 +66,38 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// How many of `codes` the member can still use.
+fn codes_to_use(codes: &[RewardCode]) -> i64 {
+    let n = codes
+        .iter()
+        .filter(|c| c.status == CodeStatus::Active)
+        .count();
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// "You have 2 reward codes to use", linking to them; nothing when there are none.
+#[component]
+fn CodesToUse(count: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    (count > 0).then(|| {
+        let text = move || {
+            let locale = i18n.get_locale().as_str();
+            let n = format::number(locale, count);
+            let shown = move || n.clone();
+            match plural(locale, count) {
+                Plural::One => t!(i18n, rewards.waiting_sg, count = shown).into_any(),
+                Plural::Zero => t!(i18n, rewards.waiting_pl0, count = shown).into_any(),
+                Plural::Other => t!(i18n, rewards.waiting_pl, count = shown).into_any(),
+            }
+        };
+        view! {
+            <p class="notice codes-to-use">
+                <A href="/me/rewards">{text}</A>
+            </p>
+        }
+    })
 }
 
 #[component]

@@ -9,17 +9,8 @@ use super::{
 };
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
-    ui::{Field, FormError, Loading, PageTitle, SelectField, error_view, last_error},
+    ui::{Field, FormError, Loading, PageTitle, SavedNotice, SelectField, error_view, last_error},
 };
-
-/// Minor units as a plain decimal for an input (`1500` → `15.00`; 0 → empty).
-fn plain(minor: i64) -> String {
-    if minor == 0 {
-        String::new()
-    } else {
-        format!("{}.{:02}", minor / 100, minor % 100)
-    }
-}
 
 /// The offers page.
 #[component]
@@ -80,20 +71,20 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
         .map(|o| {
             let currency = d.currency.clone();
             let (kind, value) = (o.kind, o.value);
-            let uses = match o.total_limit {
-                Some(l) => format!("{} / {l}", o.uses),
-                None => o.uses.to_string(),
+            let (used, limit) = (o.uses, o.total_limit);
+            let uses = move || match limit {
+                Some(l) => format!("{} / {}", format::number(locale(), used), format::number(locale(), l)),
+                None => format::number(locale(), used),
             };
-            let dates = [o.starts_on.clone(), o.ends_on.clone()]
-                .map(|d| d.unwrap_or_default())
-                .join(" – ");
+            let (starts, ends) = (o.starts_on.clone(), o.ends_on.clone());
+            let dates = move || format::date_range(locale(), starts.as_deref(), ends.as_deref());
             view! {
                 <tr>
                     <td>{o.title.clone()} {(!o.active).then(|| view! { " " <span class="reason">{t!(i18n, rewards.inactive)}</span> })}</td>
                     <td class="wrap">{move || super::pages::gives(locale(), kind, value, &currency)}</td>
                     <td class="wrap">{audience(o)}</td>
                     <td class="num">{uses}</td>
-                    <td>{if dates == " – " { String::new() } else { dates }}</td>
+                    <td>{dates}</td>
                 </tr>
             }
         })
@@ -132,7 +123,7 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
                 view! { <p class="hint">{t!(i18n, perks.no_offers)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="offers-admin-title">
+                    <div class="table-wrap" tabindex="0" role="group" aria-labelledby="offers-admin-title">
                         <table>
                             <thead><tr>
                                 <th scope="col">{t!(i18n, perks.col_offer)}</th>
@@ -161,6 +152,7 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
                     <Field name="per_member_limit" id="offer-per-member" kind="number" error hint=ViewFn::from(move || t!(i18n, rewards.stock_hint))>{t!(i18n, perks.per_member_label)}</Field>
                     <Field name="total_limit" id="offer-total" kind="number" error hint=ViewFn::from(move || t!(i18n, rewards.stock_hint))>{t!(i18n, perks.total_label)}</Field>
                     <button type="submit" class="button primary">{t!(i18n, perks.add_offer_submit)}</button>
+                    <SavedNotice action>{t!(i18n, perks.offer_added)}</SavedNotice>
                 </ActionForm>
             })}
         </section>
@@ -181,6 +173,9 @@ fn ReturnCard(d: PerksAdmin, action: ServerAction<SavePerkSettings>) -> impl Int
         referral_min_purchase,
     } = d.settings;
     let currency = d.currency.clone();
+    // Amounts in the fields as the viewer writes them; the server reads "25,00" and "25.00".
+    let locale = i18n.get_locale_untracked().as_str();
+    let plain = move |minor| format::amount_input(locale, minor);
     let hint_pct = move || {
         t_string!(i18n, perks.return_percent_hint)
             .replace("{p}", &SUGGESTED_RETURN_PERCENT.to_string())
@@ -207,6 +202,7 @@ fn ReturnCard(d: PerksAdmin, action: ServerAction<SavePerkSettings>) -> impl Int
                         hint=ViewFn::from(move || currency.clone())>{t!(i18n, perks.referral_min_label)}</Field>
                     {d.can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
                 </fieldset>
+                <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>
             </ActionForm>
         </section>
     }
@@ -248,7 +244,7 @@ fn CardsCard(d: PerksAdmin, action: ServerAction<SavePunchCard>) -> impl IntoVie
                 view! { <p class="hint">{t!(i18n, perks.no_cards)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="cards-admin-title">
+                    <div class="table-wrap" tabindex="0" role="group" aria-labelledby="cards-admin-title">
                         <table>
                             <thead><tr>
                                 <th scope="col">{t!(i18n, perks.col_card)}</th>
@@ -274,6 +270,7 @@ fn CardsCard(d: PerksAdmin, action: ServerAction<SavePunchCard>) -> impl IntoVie
                     </div>
                     <Field name="min_amount" id="card-min" error hint=ViewFn::from(move || t!(i18n, perks.card_min_hint))>{t!(i18n, perks.card_min_label)}</Field>
                     <button type="submit" class="button primary">{t!(i18n, perks.add_card_submit)}</button>
+                    <SavedNotice action>{t!(i18n, perks.card_added)}</SavedNotice>
                 </ActionForm>
             })}
         </section>
@@ -305,7 +302,7 @@ fn ReferralsCard(d: PerksAdmin) -> impl IntoView {
                 view! { <p class="hint">{t!(i18n, perks.no_referrals)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="referrals-title">
+                    <div class="table-wrap" tabindex="0" role="group" aria-labelledby="referrals-title">
                         <table>
                             <thead><tr>
                                 <th scope="col">{t!(i18n, perks.col_member)}</th>

@@ -187,10 +187,10 @@ pub async fn save_offer(
     };
     crate::server::respond(
         async move {
-            let title = valid_name(&title).map_err(|_| AppError::field("title", Msg::NameRequired))?;
+            let title = valid_name("title", &title, Msg::OfferTitleRequired)?;
             let description = description.trim().to_owned();
             if description.chars().count() > 300 {
-                return Err(AppError::field("description", Msg::ReasonTooLong));
+                return Err(AppError::field("description", Msg::DescriptionTooLong));
             }
             let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
             if let (Some(s), Some(e)) = (&starts_on, &ends_on)
@@ -354,7 +354,7 @@ pub async fn save_punch_card(
         async move {
             let mut card = PunchCard {
                 id: id.unwrap_or(0),
-                name: valid_name(&name)?,
+                name: valid_name("name", &name, Msg::CardNameRequired)?,
                 stamps_needed: imp::number(
                     "stamps_needed",
                     &stamps_needed,
@@ -362,7 +362,7 @@ pub async fn save_punch_card(
                     Msg::StampsInvalid,
                 )?,
                 reward_id: reward_id
-                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?,
+                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardRequired))?,
                 reward: String::new(),
                 per_item: imp::checked(per_item.as_deref()),
                 min_amount: imp::amount("min_amount", &min_amount)?,

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     loyalty::rules::Program,
-    ui::{Field, FormError, SelectField, last_error},
+    ui::{Field, FormError, SavedNotice, SelectField, last_error},
 };
 
 /// An icon's name in the viewer's language, for the icon picker.
@@ -57,7 +57,7 @@ fn RewardTable(rewards: Vec<Offered>) -> impl IntoView {
         view! { <p class="hint">{t!(i18n, rewards.none_offered)}</p> }.into_any()
     } else {
         view! {
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="rewards-title">
+            <div class="table-wrap" tabindex="0" role="group" aria-labelledby="rewards-title">
                 <table>
                     <thead>
                         <tr>
@@ -82,10 +82,8 @@ fn RewardRow(r: super::types::Reward) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     let (cost, stock, days) = (r.cost, r.stock, r.valid_days);
-    let dates = match (r.starts_on.clone(), r.ends_on.clone()) {
-        (None, None) => String::new(),
-        (s, e) => format!("{} – {}", s.unwrap_or_default(), e.unwrap_or_default()),
-    };
+    let (starts, ends) = (r.starts_on.clone(), r.ends_on.clone());
+    let dates = move || format::date_range(locale(), starts.as_deref(), ends.as_deref());
     let tier = r.min_tier.clone().map(|(_, n)| n);
     let rule = if r.refund_if_unused {
         t!(i18n, rewards.rule_returns).into_any()
@@ -97,7 +95,7 @@ fn RewardRow(r: super::types::Reward) -> impl IntoView {
         " "
         {rule}
         {tier.map(|name| view! { " " {t!(i18n, rewards.min_tier, tier = move || name.clone())} })}
-        {(!dates.is_empty()).then(|| view! { " " <span class="reason">{dates}</span> })}
+        {move || dates().map(|d| view! { " " <span class="reason">{d}</span> })}
     }
     .into_any();
     view! {
@@ -148,6 +146,7 @@ fn AddRewardForm(
                 <label for="reward-refund">{t!(i18n, rewards.refund_label)}</label>
             </div>
             <button type="submit" class="button primary">{t!(i18n, rewards.add_submit)}</button>
+            <SavedNotice action>{t!(i18n, rewards.reward_added)}</SavedNotice>
         </ActionForm>
     }
     .into_any()

@@ -30,6 +30,7 @@ pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
                 .map(|(reward, _)| Offered {
                     reward,
                     blocked: None,
+                    missing: 0,
                 })
                 .collect())
         }
@@ -37,7 +38,8 @@ pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
     )
 }
 
-/// Takes a reward for the signed-in member's points and returns its single-use code.
+/// Takes a reward for the signed-in member's points and returns its single-use code; a member
+/// short of points gets [`AppError::PointsShort`] with how many they lack.
 #[server(prefix = "/api", endpoint = "rewards/redeem")]
 pub async fn redeem_reward(
     reward_id: i64,
@@ -53,7 +55,12 @@ pub async fn redeem_reward(
             let change: idempotency::Change<RewardCode> = Box::new(move |conn, key| {
                 Box::pin(super::engine::redeem(conn, me.id, reward_id, key, now))
             });
-            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
+            let code = idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change)
+                .await?;
+            // Back to the page without the confirm step (`?take=`): a plain form post would
+            // otherwise return to the question it just answered.
+            leptos_axum::redirect("/me/rewards");
+            Ok(code)
         }
         .await,
     )
@@ -87,9 +94,14 @@ pub async fn use_code(
             let me = require(Role::Staff)?;
             let code = super::types::parse_code(&code)
                 .ok_or_else(|| AppError::field("code", Msg::CodeUnknown))?;
-            let location_id =
-                location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
             let st = state()?;
+            // Empty: where the caller works the counter.
+            let location_id = match location_id {
+                Some(id) => id,
+                None => crate::loyalty::api::remembered_location(&st, me.id)
+                    .await?
+                    .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
+            };
             let now = st.clock.now();
             let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
             let change: idempotency::Change<RewardCode> = Box::new(move |conn, _key| {
@@ -137,7 +149,7 @@ pub async fn save_reward(
             };
             let description = description.trim().to_owned();
             if description.chars().count() > 300 {
-                return Err(AppError::field("description", Msg::ReasonTooLong));
+                return Err(AppError::field("description", Msg::DescriptionTooLong));
             }
             let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
             if let (Some(s), Some(e)) = (&starts_on, &ends_on)
@@ -157,7 +169,7 @@ pub async fn save_reward(
                 .transpose()?;
             let mut reward = Reward {
                 id: id.unwrap_or(0),
-                name: valid_name(&name)?,
+                name: valid_name("name", &name, Msg::RewardNameRequired)?,
                 description,
                 cost: number("cost", &cost, 1..=10_000_000, Msg::PointsInvalid)?,
                 stock: match stock.trim() {

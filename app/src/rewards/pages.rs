@@ -2,19 +2,20 @@
 //! counter's "use a reward code" form. Plain forms, so both work before the WASM loads.
 
 use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{RedeemReward, UseCode, my_rewards, reward_catalog},
     types::{CodeStatus, Offered, RewardCode, icon_svg, show_code},
 };
 use crate::{
-    error::AppError,
+    error::{AppError, Msg},
     i18n::{
         LocaleExt as _,
         format::{self, Plural, plural},
         t, use_i18n,
     },
-    ui::{Field, FormError, Loading, PageTitle, SelectField, error_text, error_view, last_error},
+    ui::{Field, FormError, Loading, PageTitle, error_text, error_view, last_error},
 };
 
 /// A reward's icon, decorative (the reward's name is always written next to it).
@@ -39,11 +40,9 @@ pub fn RewardsPage() -> impl IntoView {
         move || redeem.version().get(),
         |_| async { Ok::<_, AppError>((reward_catalog().await?, my_rewards().await?)) },
     );
-    let error = last_error(redeem);
     view! {
         <section class="rewards">
             <PageTitle>{t!(i18n, rewards.title)}</PageTitle>
-            <FormError error include_fields=true />
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -82,7 +81,7 @@ fn Catalog(
     }
     view! {
         <ul class="reward-list">
-            {catalog.into_iter().map(|Offered { reward, blocked }| view! { <RewardItem reward blocked redeem latest /> }).collect_view()}
+            {catalog.into_iter().map(|Offered { reward, blocked, missing }| view! { <RewardItem reward blocked missing redeem latest /> }).collect_view()}
         </ul>
     }
     .into_any()
@@ -91,7 +90,8 @@ fn Catalog(
 #[component]
 fn RewardItem(
     reward: super::types::Reward,
-    blocked: Option<crate::error::Msg>,
+    blocked: Option<Msg>,
+    missing: i64,
     redeem: ServerAction<RedeemReward>,
     latest: i64,
 ) -> impl IntoView {
@@ -105,7 +105,7 @@ fn RewardItem(
     let ends = reward.ends_on.clone();
     let days = reward.valid_days;
     view! {
-        <li class="reward">
+        <li class="reward" id=format!("reward-{}", reward.id)>
             <RewardIcon key=reward.icon.clone() big=true />
             <div class="reward-body">
                 <h3 id=label.clone()>{reward.name.clone()}</h3>
@@ -134,19 +134,84 @@ fn RewardItem(
                     }}
                 </p>
                 {match blocked {
+                    // Said to the member, with the number the server counted.
+                    Some(Msg::InsufficientPoints) if missing > 0 => view! {
+                        <p class="notice-plain">{error_view(&AppError::PointsShort { missing }, true)}</p>
+                    }.into_any(),
                     Some(why) => view! { <p class="notice-plain">{move || error_text(why)}</p> }.into_any(),
                     None => view! {
-                        <ActionForm action=redeem attr:class="inline-form" attr:aria-labelledby=label>
-                            <input type="hidden" name="reward_id" value=reward.id />
-                            <input type="hidden" name="idempotency_key" value=key />
-                            <button type="submit" class="button primary">{t!(i18n, rewards.redeem_submit)}</button>
-                        </ActionForm>
+                        <TakeReward id=reward.id name=reward.name.clone() cost days redeem key label />
                     }.into_any(),
                 }}
             </div>
         </li>
     }
     .into_any()
+}
+
+/// Taking a reward spends points, so it asks first: "Take it" is a link (it works before the
+/// WASM loads, and changes nothing) to this page with `?take=ID`, which shows what it costs,
+/// how long the code lasts, and the button that takes it (or cancel).
+#[component]
+fn TakeReward(
+    id: i64,
+    name: String,
+    cost: i64,
+    days: i64,
+    redeem: ServerAction<RedeemReward>,
+    key: String,
+    label: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let asking = move || query.with(|q| q.get_str("take") == Some(id.to_string().as_str()));
+    let error = last_error(redeem);
+    let title_id = format!("take-title-{id}");
+    let heading = NodeRef::<leptos::html::P>::new();
+    // Moves focus to the question when it appears, so keyboards and screen readers follow.
+    Effect::new(move |_| {
+        if let Some(el) = heading.get() {
+            _ = el.focus();
+        }
+    });
+    move || {
+        if !asking() {
+            return view! {
+                <A href=format!("/me/rewards?take={id}#reward-{id}") attr:class="button primary">
+                    {t!(i18n, rewards.redeem_submit)}
+                </A>
+            }
+            .into_any();
+        }
+        let (name, title_id, labelled_by) = (name.clone(), title_id.clone(), title_id.clone());
+        let (key, label) = (key.clone(), label.clone());
+        let cost_text = move || {
+            let locale = i18n.get_locale().as_str();
+            let n = format::number(locale, cost);
+            let points = move || n.clone();
+            match plural(locale, cost) {
+                Plural::One => t!(i18n, rewards.cost_sg, points = points).into_any(),
+                Plural::Zero => t!(i18n, rewards.cost_pl0, points = points).into_any(),
+                Plural::Other => t!(i18n, rewards.cost_pl, points = points).into_any(),
+            }
+        };
+        view! {
+            <div class="take-confirm" role="group" aria-labelledby=labelled_by>
+                <p class="take-title" id=title_id tabindex="-1" node_ref=heading>
+                    <strong>{t!(i18n, rewards.confirm_title)}</strong>
+                </p>
+                <p>{t!(i18n, rewards.confirm_text, cost = cost_text, reward = move || name.clone(), days = move || days)}</p>
+                <FormError error include_fields=true />
+                <ActionForm action=redeem attr:class="inline-form" attr:aria-labelledby=label>
+                    <input type="hidden" name="reward_id" value=id />
+                    <input type="hidden" name="idempotency_key" value=key />
+                    <button type="submit" class="button primary">{t!(i18n, rewards.confirm_submit)}</button>
+                    <A href=format!("/me/rewards#reward-{id}") attr:class="button">{t!(i18n, rewards.confirm_cancel)}</A>
+                </ActionForm>
+            </div>
+        }
+        .into_any()
+    }
 }
 
 /// The member's codes: active ones with the code as text and QR, then used and expired ones.
@@ -211,14 +276,19 @@ fn CodeItem(c: RewardCode) -> impl IntoView {
     .into_any()
 }
 
-/// The counter's form for a member's reward code (typed or scanned).
+/// The counter's form for a member's reward code (typed or scanned), used where the staff
+/// member works the counter (the counter's one location choice, remembered by the server).
 #[component]
-pub fn UseCodeForm(locations: Vec<(String, String)>) -> impl IntoView {
+pub fn UseCodeForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<UseCode>::new();
     let error = last_error(action);
-    // One key per form shown: a double submit replays; the next code gets a fresh form.
-    let key = move || format!("use-code-{}", action.version().get());
+    // A key per form shown, renewed after each success: a double submit replays, the next
+    // code gets its own.
+    let key = Memo::new(move |_| {
+        action.version().track();
+        crate::ui::fresh_key()
+    });
     view! {
         <section class="card" aria-labelledby="use-code-title">
             <h2 id="use-code-title">{t!(i18n, rewards.use_title)}</h2>
@@ -228,10 +298,8 @@ pub fn UseCodeForm(locations: Vec<(String, String)>) -> impl IntoView {
                 <Field name="code" id="use-code" error hint=ViewFn::from(move || t!(i18n, rewards.code_hint))>
                     {t!(i18n, rewards.code_label)}
                 </Field>
-                <SelectField name="location_id" id="use-code-location" options=locations error>
-                    {t!(i18n, counter.location_label)}
-                </SelectField>
                 <button type="submit" class="button primary">{t!(i18n, rewards.use_submit)}</button>
+                <crate::loyalty::counter_page::ScanButton target="use-code" />
             </ActionForm>
             <div role="status">
                 {move || action.value().get().and_then(Result::ok).map(|c| {

@@ -67,6 +67,9 @@ pub struct Offered {
     pub reward: Reward,
     /// `None`: they may; otherwise the reason they may not.
     pub blocked: Option<Msg>,
+    /// Points the member still needs for it (0 when their balance covers it).
+    #[serde(default)]
+    pub missing: i64,
 }
 
 /// Where a code stands.

@@ -1,11 +1,15 @@
 //! Generic widgets every page uses: labelled form fields with their error, form-level error
 //! text, the language switcher. Translation of server error keys lives here too.
 
+mod errors;
 mod lang;
+mod notice;
 
+pub use errors::last_error;
 pub use lang::LanguageSwitcher;
+pub use notice::SavedNotice;
 
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::prelude::*;
 
 use crate::{
     error::{AppError, Msg},
@@ -30,7 +34,8 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::InsufficientPoints => t_string!(i18n, errors.insufficient_points),
         Msg::ReasonRequired => t_string!(i18n, errors.reason_required),
         Msg::ReasonTooLong => t_string!(i18n, errors.reason_too_long),
-        Msg::IdempotencyKeyInvalid | Msg::IdempotencyKeyReused => t_string!(i18n, errors.generic),
+        Msg::IdempotencyKeyInvalid => t_string!(i18n, errors.generic),
+        Msg::IdempotencyKeyReused => t_string!(i18n, errors.idempotency_key_reused),
         Msg::MemberRequired => t_string!(i18n, errors.member_required),
         Msg::AmountInvalid => t_string!(i18n, errors.amount_invalid),
         Msg::CurrencyMismatch => t_string!(i18n, errors.currency_mismatch),
@@ -84,6 +89,18 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::GoodwillNeedsMember => t_string!(i18n, errors.goodwill_needs_member),
         Msg::CaseResolved => t_string!(i18n, errors.case_resolved),
         Msg::HoursInvalid => t_string!(i18n, errors.hours_invalid),
+        Msg::FeedbackRepeated => t_string!(i18n, errors.feedback_repeated),
+        Msg::OfferTitleRequired => t_string!(i18n, errors.offer_title_required),
+        Msg::TierNameRequired => t_string!(i18n, errors.tier_name_required),
+        Msg::BonusNameRequired => t_string!(i18n, errors.bonus_name_required),
+        Msg::LocationNameRequired => t_string!(i18n, errors.location_name_required),
+        Msg::RewardNameRequired => t_string!(i18n, errors.reward_name_required),
+        Msg::CardNameRequired => t_string!(i18n, errors.card_name_required),
+        Msg::FormNameRequired => t_string!(i18n, errors.form_name_required),
+        Msg::DescriptionTooLong => t_string!(i18n, errors.description_too_long),
+        Msg::RewardRequired => t_string!(i18n, errors.reward_required),
+        Msg::FormAsksNothing => t_string!(i18n, errors.form_asks_nothing),
+        Msg::FormTitleRequired => t_string!(i18n, errors.form_title_required),
     }
 }
 
@@ -96,6 +113,17 @@ pub fn error_view(err: &AppError, include_fields: bool) -> Option<AnyView> {
             let key = *message_key;
             return include_fields.then(|| (move || error_text(key)).into_any());
         }
+        AppError::Fields { errors } => {
+            let keys: Vec<Msg> = errors.iter().map(|(_, m)| *m).collect();
+            let text = move || {
+                keys.iter()
+                    .map(|k| error_text(*k))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            return include_fields.then(|| text.into_any());
+        }
+        AppError::PointsShort { missing } => errors::points_short(*missing),
         AppError::InvalidCredentials => t!(i18n, errors.invalid_credentials).into_any(),
         AppError::RateLimited { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60);
@@ -115,24 +143,68 @@ pub fn error_view(err: &AppError, include_fields: bool) -> Option<AnyView> {
             )
             .into_any()
         }
-        AppError::BadRequest | AppError::Conflict { .. } | AppError::Internal => {
-            t!(i18n, errors.generic).into_any()
+        // A conflict says what it is: "something went wrong" would hide a real state.
+        AppError::Conflict { message_key } => {
+            let key = *message_key;
+            (move || error_text(key)).into_any()
         }
+        AppError::NeedsConfirmation(what) => confirm_text(what.clone()),
+        AppError::BadRequest | AppError::Internal => t!(i18n, errors.generic).into_any(),
     };
     Some(view)
 }
 
-/// The error of an action's last result, if it failed.
-pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        action
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
-    })
+/// The question a change that needs confirming asks, in the current language.
+fn confirm_text(what: crate::error::Confirm) -> AnyView {
+    use crate::{error::Confirm, i18n::format};
+    let i18n = use_i18n();
+    let locale = move || crate::i18n::LocaleExt::as_str(i18n.get_locale());
+    match what {
+        Confirm::Refund {
+            amount_minor,
+            currency,
+            points,
+            ..
+        } => t!(
+            i18n,
+            counter.confirm_refund,
+            amount = move || format::money(locale(), amount_minor, &currency),
+            points = move || format::number(locale(), points)
+        )
+        .into_any(),
+        Confirm::RepeatPurchase {
+            amount_minor,
+            currency,
+            seconds_ago,
+        } => {
+            let minutes = (seconds_ago / 60).max(1);
+            t!(
+                i18n,
+                counter.confirm_repeat,
+                amount = move || format::money(locale(), amount_minor, &currency),
+                minutes = move || format::number(locale(), minutes)
+            )
+            .into_any()
+        }
+    }
+}
+
+/// A new idempotency key for a form, made when the form is shown: random, so no two attempts
+/// share one (another page load, another device, the next change after a success), while a
+/// double submit of the same form repeats its key and gets the first result back.
+pub fn fresh_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use rand::Rng as _;
+        format!("k-{:032x}", rand::thread_rng().r#gen::<u128>())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use leptos::web_sys::js_sys::{Date, Math};
+        // 2 × 52 random bits and the time: unique enough for keys scoped to one account.
+        let bits = || (Math::random() * 4_503_599_627_370_496.0) as u64;
+        format!("k-{:013x}{:013x}{:x}", bits(), bits(), Date::now() as u64)
+    }
 }
 
 /// A form-level error message (announced to screen readers), shown when there is one.
@@ -182,6 +254,9 @@ pub fn Field(
     /// The initial value.
     #[prop(optional, into)]
     value: Option<String>,
+    /// Focus this field when the page loads (the browser does it, with or without WASM).
+    #[prop(optional)]
+    autofocus: bool,
     /// The label.
     children: Children,
 ) -> impl IntoView {
@@ -231,6 +306,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 value=value
+                autofocus=autofocus
                 aria-invalid=move || shown.get().is_some().then_some("true")
                 aria-describedby=described
                 on:input=on_input

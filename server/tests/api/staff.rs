@@ -29,7 +29,11 @@ async fn an_owner_creates_a_staff_account_that_can_sign_in_to_the_console() {
     let nils = app.other_client();
     let res = nils.sign_in("nils@example.com", "starting-pw").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["location"], "/console");
+    assert_eq!(
+        res.headers()["location"],
+        "/console/counter",
+        "counter staff land on the counter"
+    );
     assert_eq!(nils.me().await["role"], "staff");
     let audit: Vec<(String, String)> = sqlx::query_as("SELECT action, detail FROM audit_log")
         .fetch_all(&app.db().await)

@@ -208,6 +208,9 @@ pub struct Quality {
     pub nps: Option<i64>,
     /// CSAT percent over the period.
     pub csat: Option<i64>,
+    /// True when a form asks for satisfaction (or an answer in the period gave it): without,
+    /// the page leaves CSAT out instead of showing a column of dashes.
+    pub asks_csat: bool,
     /// Answers.
     pub count: i64,
     /// By week.

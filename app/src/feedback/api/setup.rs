@@ -114,7 +114,7 @@ pub async fn save_form(
     };
     crate::server::respond(
         async move {
-            let name = valid_name(&name)?;
+            let name = valid_name("name", &name, Msg::FormNameRequired)?;
             let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
             let mut texts = Vec::new();
             let posted = [
@@ -143,7 +143,7 @@ pub async fn save_form(
                 choices,
             };
             if !asks.nps && !asks.csat && !asks.text {
-                return Err(AppError::field("ask_nps", Msg::FeedbackEmpty));
+                return Err(AppError::field("ask_nps", Msg::FormAsksNothing));
             }
             let slug: String = name
                 .to_lowercase()
@@ -176,7 +176,7 @@ pub async fn save_form(
             if !texts.iter().any(|t| t.language == default) {
                 return Err(AppError::field(
                     &format!("title_{default}"),
-                    Msg::TextRequired,
+                    Msg::FormTitleRequired,
                 ));
             }
             if let Some(l) = location_id

@@ -242,6 +242,41 @@ pub struct Submitter {
     pub language: String,
 }
 
+/// How long the same answers from the same member count as sent twice (a double tap, a form
+/// left filled in and sent again) rather than said again.
+pub const REPEAT_WINDOW: time::Duration = time::Duration::minutes(10);
+
+/// Whether `member` sent these same answers to `form_id` (about the same purchase, if any)
+/// within [`REPEAT_WINDOW`] before `now`.
+async fn repeated(
+    conn: &mut SqliteConnection,
+    form_id: i64,
+    member: i64,
+    purchase_id: Option<i64>,
+    a: &Answers,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM feedback
+         WHERE member_id = ? AND form_id = ? AND created_at >= ?
+           AND purchase_id IS NOT DISTINCT FROM ? AND nps IS NOT DISTINCT FROM ?
+           AND csat IS NOT DISTINCT FROM ? AND category IS NOT DISTINCT FROM ?
+           AND choice IS NOT DISTINCT FROM ? AND body = ?",
+    )
+    .bind(member)
+    .bind(form_id)
+    .bind(timestamp(now - REPEAT_WINDOW))
+    .bind(purchase_id)
+    .bind(a.nps)
+    .bind(a.csat)
+    .bind(a.category.map(Category::as_str))
+    .bind(a.choice)
+    .bind(&a.body)
+    .fetch_one(conn)
+    .await
+    .map(|n| n > 0)
+}
+
 /// Stores a submission and, when the rule says so, opens its case (same transaction).
 /// Returns the feedback id and the case id.
 pub async fn submit(
@@ -263,6 +298,13 @@ pub async fn submit(
         location = Some(found.ok_or(AppError::NotFound)?);
     } else if who.purchase_id.is_some() {
         return Err(AppError::Forbidden);
+    }
+    if let Some(member) = who.member_id
+        && repeated(conn, form.id, member, who.purchase_id, answers, now).await?
+    {
+        return Err(AppError::Conflict {
+            message_key: Msg::FeedbackRepeated,
+        });
     }
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO feedback (form_id, member_id, purchase_id, location_id, nps, csat, category,

@@ -83,7 +83,12 @@ pub async fn quality(
             .await?;
     let all_nps: Vec<i64> = rows.iter().filter_map(|r| r.1).collect();
     let all_csat: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let form_asks_csat: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feedback_forms WHERE ask_csat = 1)")
+            .fetch_one(&mut *conn)
+            .await?;
     Ok(Quality {
+        asks_csat: form_asks_csat || !all_csat.is_empty(),
         nps: nps(&all_nps),
         csat: csat(&all_csat),
         count: i64::try_from(rows.len()).unwrap_or(0),

@@ -18,6 +18,8 @@ pub async fn record_purchase(
     apply: Option<String>,
     /// Items bought, for punch cards that stamp per item; empty: none.
     items: Option<String>,
+    /// `true`: record it even though the same amount was just recorded for this member.
+    confirm: Option<String>,
     idempotency_key: String,
 ) -> Result<PurchaseReceipt, AppError> {
     use crate::loyalty::{engine, rules};
@@ -27,8 +29,14 @@ pub async fn record_purchase(
             let me = require(Role::Staff)?;
             let amount_minor =
                 rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let location_id =
-                location_id.ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?;
+            let st = state()?;
+            let location_id = match location_id {
+                Some(id) => id,
+                None => super::counter::remembered_location(&st, me.id)
+                    .await?
+                    .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
+            };
+            let confirmed = is_confirmed(confirm.as_deref());
             let receipt = receipt
                 .map(|r| r.trim().to_owned())
                 .filter(|r| !r.is_empty());
@@ -45,7 +53,6 @@ pub async fn record_purchase(
                     .filter(|n| (0..=100).contains(n))
                     .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
             };
-            let st = state()?;
             let request = serde_json::json!({
                 "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
                 "receipt": receipt, "location": location_id, "full_price": full_price,
@@ -57,6 +64,9 @@ pub async fn record_purchase(
                 Box::pin(async move {
                     if !crate::loyalty::db::is_member(conn, member_id).await? {
                         return Err(AppError::NotFound);
+                    }
+                    if !confirmed {
+                        repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
                     }
                     let input = engine::PurchaseInput {
                         member_id,
@@ -73,10 +83,57 @@ pub async fn record_purchase(
                     engine::purchase(conn, &input, now).await
                 })
             });
-            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
+            let receipt =
+                idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change)
+                    .await?;
+            // A plain form post (no WASM) comes back to the same member, with what was done.
+            if is_form_post() {
+                leptos_axum::redirect(&format!(
+                    "/console/counter?q={}&done={}",
+                    crate::loyalty::rules::member_number(member_id),
+                    receipt.purchase.id
+                ));
+            }
+            Ok(receipt)
         }
         .await,
     )
+}
+
+/// How long after a purchase the same amount for the same member asks "record again?".
+#[cfg(feature = "ssr")]
+const REPEAT_WINDOW_SECS: i64 = 300;
+
+#[cfg(feature = "ssr")]
+fn is_confirmed(confirm: Option<&str>) -> bool {
+    matches!(confirm, Some("true" | "on"))
+}
+
+/// Refuses, as a question, a purchase of the same amount recorded for the member within
+/// [`REPEAT_WINDOW_SECS`]: most likely the same sale entered twice.
+#[cfg(feature = "ssr")]
+async fn repeat_check(
+    conn: &mut sqlx::SqliteConnection,
+    member_id: i64,
+    amount_minor: i64,
+    currency: &str,
+    now: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    use crate::db::{parse_timestamp, timestamp};
+    let since = timestamp(now - time::Duration::seconds(REPEAT_WINDOW_SECS));
+    let earlier =
+        crate::loyalty::db::program::same_purchase_since(conn, member_id, amount_minor, &since)
+            .await?;
+    match earlier.as_deref().and_then(parse_timestamp) {
+        Some(at) => Err(AppError::NeedsConfirmation(
+            crate::error::Confirm::RepeatPurchase {
+                amount_minor,
+                currency: currency.to_owned(),
+                seconds_ago: (now - at).whole_seconds().max(0),
+            },
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refunds all or part of a purchase (any staff): takes back the points that part earned, as
@@ -85,6 +142,11 @@ pub async fn record_purchase(
 pub async fn refund_purchase(
     purchase_id: i64,
     amount: String,
+    /// `true` once staff have seen what the refund takes back; without it the answer is the
+    /// question (409 `NeedsConfirmation`) and nothing changes.
+    confirm: Option<String>,
+    /// Where; empty: the caller's counter location.
+    location_id: Option<i64>,
     idempotency_key: String,
 ) -> Result<RefundReceipt, AppError> {
     use crate::loyalty::{engine, rules};
@@ -95,18 +157,28 @@ pub async fn refund_purchase(
             let amount_minor =
                 rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
             let st = state()?;
-            let request =
-                serde_json::json!({ "refund": purchase_id, "amount": amount_minor }).to_string();
+            let location_id = match location_id {
+                Some(id) => Some(id),
+                None => super::counter::remembered_location(&st, me.id).await?,
+            };
+            let confirmed = is_confirmed(confirm.as_deref());
+            let request = serde_json::json!({
+                "refund": purchase_id, "amount": amount_minor, "location": location_id,
+            })
+            .to_string();
             let now = st.clock.now();
             let change: idempotency::Change<RefundReceipt> = Box::new(move |conn, key| {
-                Box::pin(engine::refund(
-                    conn,
-                    purchase_id,
-                    amount_minor,
-                    me.id,
-                    key,
-                    now,
-                ))
+                Box::pin(async move {
+                    let input = engine::RefundInput {
+                        purchase_id,
+                        amount_minor,
+                        staff_id: me.id,
+                        location_id,
+                        confirmed,
+                        key,
+                    };
+                    engine::refund(conn, &input, now).await
+                })
             });
             idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
         }

@@ -131,53 +131,6 @@ pub async fn member_points(member_id: Option<i64>) -> Result<PointsSummary, AppE
     )
 }
 
-/// Everything the counter shows for the member a search finds.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CounterData {
-    /// Who was found.
-    pub card: crate::members::MemberCard,
-    /// Their standing.
-    pub summary: PointsSummary,
-    /// Their latest purchases, newest first.
-    pub purchases: Vec<Purchase>,
-    /// The shop's currency.
-    pub currency: String,
-    /// Locations as (id, name).
-    pub locations: Vec<(i64, String)>,
-    /// Whether the caller may adjust points (managers and owners).
-    pub can_adjust: bool,
-    /// Offers, next-visit discounts and per-item punch cards for this member.
-    pub perks: crate::perks::types::CounterPerks,
-}
-
-/// The counter's view of the member `query` finds (email, phone, member number), in one
-/// request so the page renders from a single resource. Staff only.
-#[server(prefix = "/api", endpoint = "loyalty/counter")]
-pub async fn counter_panel(query: String) -> Result<Option<CounterData>, AppError> {
-    use crate::{accounts::Role, server::*};
-    let Some(card) = crate::members::find_member(query).await? else {
-        return Ok(None);
-    };
-    let me = require(Role::Staff)?;
-    let summary = member_points(Some(card.id)).await?;
-    let purchases = member_purchases(card.id).await?;
-    let program = super::program_api::program_rules().await?;
-    let perks = crate::perks::api::counter_choices(card.id).await?;
-    Ok(Some(CounterData {
-        perks,
-        card,
-        summary,
-        purchases,
-        currency: program.settings.currency,
-        locations: program
-            .locations
-            .into_iter()
-            .map(|l| (l.id, l.name))
-            .collect(),
-        can_adjust: me.role.at_least(Role::Manager),
-    }))
-}
-
 /// Movements shown per history page.
 pub const HISTORY_PAGE: i64 = 20;
 
@@ -225,5 +178,7 @@ pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError>
 }
 
 mod changes;
+mod counter;
 
 pub use changes::*;
+pub use counter::*;

@@ -290,12 +290,17 @@ pub fn append_error(e: AppendError) -> AppError {
 /// earned, as far as the balance allows, and records what could not be taken back.
 pub async fn refund(
     conn: &mut SqliteConnection,
-    purchase_id: i64,
-    amount_minor: i64,
-    staff_id: i64,
-    key: &str,
+    r: &RefundInput<'_>,
     now: OffsetDateTime,
 ) -> Result<RefundReceipt, AppError> {
+    let RefundInput {
+        purchase_id,
+        amount_minor,
+        staff_id,
+        location_id,
+        confirmed,
+        key,
+    } = *r;
     let p = pdb::purchase_by_id(conn, purchase_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -304,6 +309,14 @@ pub async fn refund(
     }
     let due = rules::refund_due(p.points, p.amount_minor, p.refunded_minor, amount_minor);
     let reversed = due.min(db::balance(conn, p.member_id).await?);
+    if !confirmed {
+        return Err(AppError::NeedsConfirmation(crate::error::Confirm::Refund {
+            purchase_id,
+            amount_minor,
+            currency: p.currency.clone(),
+            points: reversed,
+        }));
+    }
     let at = timestamp(now);
     if reversed > 0 {
         let first_from = pdb::earn_movement(conn, purchase_id).await?;
@@ -331,6 +344,7 @@ pub async fn refund(
             points_due: due,
             points_reversed: reversed,
             staff_id,
+            location_id,
             at: &at,
         },
     )
@@ -344,6 +358,24 @@ pub async fn refund(
         shortfall: due - reversed,
         balance: db::balance(conn, p.member_id).await?,
     })
+}
+
+/// A refund staff ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct RefundInput<'a> {
+    /// The purchase.
+    pub purchase_id: i64,
+    /// How much of it, in minor units.
+    pub amount_minor: i64,
+    /// Who refunds.
+    pub staff_id: i64,
+    /// Where.
+    pub location_id: Option<i64>,
+    /// Whether staff saw what the refund takes back; without it nothing changes and the
+    /// answer is the question ([`AppError::NeedsConfirmation`]).
+    pub confirmed: bool,
+    /// The scoped idempotency key.
+    pub key: &'a str,
 }
 
 /// A member's standing at `now`.

@@ -82,11 +82,11 @@ pub async fn save_tier(
         async move {
             let perks = perks.trim().to_owned();
             if perks.chars().count() > 300 {
-                return Err(AppError::field("perks", Msg::ReasonTooLong));
+                return Err(AppError::field("perks", Msg::DescriptionTooLong));
             }
             let tier = Tier {
                 id: id.unwrap_or(0),
-                name: imp::name(&name)?,
+                name: imp::name("name", &name, Msg::TierNameRequired)?,
                 threshold: threshold
                     .trim()
                     .parse::<i64>()
@@ -143,7 +143,7 @@ pub async fn add_bonus_rule(
             let any = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
             let mut rule = BonusRule {
                 id: 0,
-                name: imp::name(&name)?,
+                name: imp::name("name", &name, Msg::BonusNameRequired)?,
                 multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
                     .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
                 extra_points: match extra_points.trim() {
@@ -230,7 +230,7 @@ pub async fn add_location(name: String) -> Result<Location, AppError> {
     };
     respond(
         async move {
-            let name = imp::name(&name)?;
+            let name = imp::name("name", &name, Msg::LocationNameRequired)?;
             let (me, st, mut tx) = imp::manager_write().await?;
             let at = timestamp(st.clock.now());
             let id = match crate::loyalty::db::program::insert_location(&mut tx, &name, &at).await {

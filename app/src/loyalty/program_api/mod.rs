@@ -56,12 +56,13 @@ pub(crate) mod imp {
         Ok(value)
     }
 
-    /// A name (tier, rule, location): 1–60 characters.
-    pub fn name(raw: &str) -> Result<String, AppError> {
+    /// A name or title (tier, rule, location, offer …) in form field `field`: 1–60
+    /// characters; `required` says what an empty one lacks, in the thing's own words.
+    pub fn name(field: &str, raw: &str, required: Msg) -> Result<String, AppError> {
         let s = raw.trim();
         match s.chars().count() {
-            0 => Err(AppError::field("name", Msg::NameRequired)),
-            n if n > 60 => Err(AppError::field("name", Msg::NameTooLong)),
+            0 => Err(AppError::field(field, required)),
+            n if n > 60 => Err(AppError::field(field, Msg::NameTooLong)),
             _ => Ok(s.to_owned()),
         }
     }
@@ -108,13 +109,16 @@ pub async fn program_rules() -> Result<Program, AppError> {
 }
 
 /// What a purchase of `amount` would earn for a member in `tier_id` at `location_id` on `date`
-/// (`YYYY-MM-DD`, default today) under the saved rules (managers and owners).
+/// (`YYYY-MM-DD`, default today) under the saved rules (managers and owners) — or, when given,
+/// under the `rate` and `rounding` a manager has typed and not saved yet.
 #[server(prefix = "/api", endpoint = "program/preview")]
 pub async fn preview_earning(
     amount: String,
     tier_id: Option<String>,
     location_id: Option<String>,
     date: String,
+    rate: Option<String>,
+    rounding: Option<String>,
 ) -> Result<Earning, AppError> {
     use super::rules;
     use crate::{accounts::Role, error::Msg, server::*};
@@ -123,9 +127,21 @@ pub async fn preview_earning(
             require(Role::Manager)?;
             let amount_minor =
                 rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+            let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+            let rate = given(rate)
+                .map(|r| {
+                    rules::parse_hundredths(&r, 0, 100_000)
+                        .ok_or_else(|| AppError::field("rate", Msg::RateInvalid))
+                })
+                .transpose()?;
+            let rounding = given(rounding)
+                .map(|r| rules::Rounding::parse(r.trim()).ok_or(AppError::BadRequest))
+                .transpose()?;
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
-            let program = super::db::program::program(&mut conn).await?;
+            let mut program = super::db::program::program(&mut conn).await?;
+            program.settings.rate_hundredths = rate.unwrap_or(program.settings.rate_hundredths);
+            program.settings.rounding = rounding.unwrap_or(program.settings.rounding);
             // Today in the shop's calendar.
             let date = imp::date("date", &date)?.unwrap_or_else(|| {
                 crate::db::local_day(&program.settings.time_zone, st.clock.now()).0

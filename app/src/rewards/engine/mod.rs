@@ -148,6 +148,7 @@ pub async fn offered(
         .into_iter()
         .map(|(reward, needed)| super::types::Offered {
             blocked: blocked(&reward, needed, &today, balance, tier),
+            missing: (reward.cost - balance).max(0),
             reward,
         })
         .collect())
@@ -183,8 +184,10 @@ pub async fn redeem(
     let today = local_day(&settings.time_zone, now).0;
     let balance = ldb::balance(conn, member_id).await?;
     let tier = tier_threshold(conn, member_id, now).await?;
-    if let Some(why) = blocked(&reward, needed, &today, balance, tier) {
-        return Err(AppError::field("reward_id", why));
+    match blocked(&reward, needed, &today, balance, tier) {
+        None => {}
+        Some(Msg::InsufficientPoints) => return Err(points_short(reward.cost, balance)),
+        Some(why) => return Err(AppError::field("reward_id", why)),
     }
     take_stock(conn, &reward).await?;
     let at = timestamp(now);
@@ -198,7 +201,7 @@ pub async fn redeem(
         &at,
     );
     let (movement_id, _) = ldb::append_only(conn, &new).await.map_err(|e| match e {
-        AppendError::Insufficient { .. } => AppError::field("reward_id", Msg::InsufficientPoints),
+        AppendError::Insufficient { balance } => points_short(reward.cost, balance),
         e => append_error(e),
     })?;
     issue_code(
@@ -210,6 +213,13 @@ pub async fn redeem(
         now,
     )
     .await
+}
+
+/// A member's refusal for a reward costing `cost` with `balance` points: how many they lack.
+fn points_short(cost: i64, balance: i64) -> AppError {
+    AppError::PointsShort {
+        missing: (cost - balance).max(1),
+    }
 }
 
 mod codes;

@@ -91,6 +91,21 @@ async fn a_taken_email_in_any_case_is_refused_with_a_generic_field_error() {
 }
 
 #[tokio::test]
+async fn a_sign_up_with_several_bad_fields_gets_each_fields_error_at_once() {
+    let app = spawn_app().await;
+    let res = app.sign_up("not-an-email", "short", "   ", "en").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        json!({"Fields": {"errors": [
+            ["preferred_name", "name_required"],
+            ["email", "email_invalid"],
+            ["password", "password_too_short"],
+        ]}})
+    );
+}
+
+#[tokio::test]
 async fn invalid_fields_get_field_errors_not_server_errors() {
     let app = spawn_app().await;
     let cases = [

@@ -34,3 +34,27 @@ async fn quality_weeks_follow_the_shop_calendar() {
         [("2026-12-28".to_owned(), 1), ("2027-01-04".to_owned(), 1)]
     );
 }
+
+#[tokio::test]
+async fn satisfaction_is_left_out_until_a_form_asks_it() {
+    let s = super::demo().await;
+    let asks = |q: &serde_json::Value| q["asks_csat"].as_bool();
+    let q = json_of(&s.manager, "feedback/quality", &[("weeks", "4")]).await;
+    assert_eq!(asks(&q), Some(false), "no form, no CSAT column");
+    let form = [
+        ("name", "Scores only"),
+        ("ask_nps", "on"),
+        ("title_en", "How did we do?"),
+    ];
+    json_of(&s.manager, "feedback/save_form", &form).await;
+    let q = json_of(&s.manager, "feedback/quality", &[("weeks", "4")]).await;
+    assert_eq!(asks(&q), Some(false), "a form without CSAT");
+    let form = [
+        ("name", "With satisfaction"),
+        ("ask_csat", "on"),
+        ("title_en", "Were you happy?"),
+    ];
+    json_of(&s.manager, "feedback/save_form", &form).await;
+    let q = json_of(&s.manager, "feedback/quality", &[("weeks", "4")]).await;
+    assert_eq!(asks(&q), Some(true), "a form that asks it");
+}

@@ -62,6 +62,7 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
                         ("member_id", &member_id),
                         ("amount", &points),
                         ("currency", "EUR"),
+                        ("confirm", "true"),
                         ("location_id", &location),
                         ("idempotency_key", &key),
                     ]

@@ -186,3 +186,4 @@ async fn adjustments_need_a_reason_and_are_audited() {
 
 mod concurrency;
 mod counter;
+mod till;

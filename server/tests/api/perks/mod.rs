@@ -62,6 +62,7 @@ impl Shop {
             ("member_id", member.as_str()),
             ("amount", euros),
             ("currency", "EUR"),
+            ("confirm", "true"),
             ("location_id", location.as_str()),
             ("idempotency_key", key.as_str()),
         ];
@@ -108,6 +109,7 @@ async fn an_offer_limited_to_100_uses_holds_under_150_concurrent_purchases() {
                             ("member_id", member.as_str()),
                             ("amount", "20"),
                             ("currency", "EUR"),
+                            ("confirm", "true"),
                             ("location_id", location.as_str()),
                             ("apply", apply.as_str()),
                             ("idempotency_key", &format!("rush-key-{i}")),

@@ -22,6 +22,7 @@ impl Shop {
                     ("member_id", member.as_str()),
                     ("amount", amount),
                     ("currency", "EUR"),
+                    ("confirm", "true"),
                     ("location_id", location.as_str()),
                     ("full_price", "true"),
                     ("idempotency_key", &format!("purchase-{key}")),
@@ -45,6 +46,7 @@ impl Shop {
                 &[
                     ("purchase_id", purchase.as_str()),
                     ("amount", amount),
+                    ("confirm", "true"),
                     ("idempotency_key", &format!("refund-{key}")),
                 ],
             )
@@ -305,6 +307,7 @@ async fn purchases_refuse_bad_input_with_field_errors() {
                     ("member_id", member.as_str()),
                     ("amount", "10"),
                     ("currency", "EUR"),
+                    ("confirm", "true"),
                     ("location_id", main.as_str()),
                     ("idempotency_key", "self-purchase"),
                 ],
@@ -318,4 +321,5 @@ async fn purchases_refuse_bad_input_with_field_errors() {
 }
 
 mod admin;
+mod forms;
 mod periods;

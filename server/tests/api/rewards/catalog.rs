@@ -22,14 +22,15 @@ async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_reward
     let dear = s.reward("Big hamper", &[("cost", "5000")]).await;
     s.earn("100").await;
     let field = |key: &str| json!({"Validation": {"field": "reward_id", "message_key": key}});
-    for (reward, key) in [
-        (for_gold, "reward_tier_too_low"),
-        (later, "reward_unavailable"),
-        (dear, "insufficient_points"),
+    for (reward, error) in [
+        (for_gold, field("reward_tier_too_low")),
+        (later, field("reward_unavailable")),
+        // Said to the member with how many points they lack.
+        (dear, json!({"PointsShort": {"missing": 4900}})),
     ] {
         let res = s.redeem(reward, &format!("r{reward}")).await;
-        assert_eq!(res.status(), 422, "{key}");
-        assert_eq!(error_json(res).await, field(key));
+        assert_eq!(res.status(), 422, "{error}");
+        assert_eq!(error_json(res).await, error);
     }
     assert_eq!(s.balance().await, 100, "refusals cost nothing");
     // The catalog says the same before anyone tries.
@@ -40,7 +41,7 @@ async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_reward
         .json()
         .await
         .expect("json");
-    let blocked: Vec<(String, Value)> = catalog
+    let blocked: Vec<(String, Value, Value)> = catalog
         .as_array()
         .expect("catalog")
         .iter()
@@ -48,15 +49,28 @@ async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_reward
             (
                 o["reward"]["name"].as_str().expect("name").to_owned(),
                 o["blocked"].clone(),
+                o["missing"].clone(),
             )
         })
         .collect();
     assert_eq!(
         blocked,
         [
-            ("Gold gift".to_owned(), json!("reward_tier_too_low")),
-            ("January treat".to_owned(), json!("reward_unavailable")),
-            ("Big hamper".to_owned(), json!("insufficient_points")),
+            (
+                "Gold gift".to_owned(),
+                json!("reward_tier_too_low"),
+                json!(0)
+            ),
+            (
+                "January treat".to_owned(),
+                json!("reward_unavailable"),
+                json!(0)
+            ),
+            (
+                "Big hamper".to_owned(),
+                json!("insufficient_points"),
+                json!(4900)
+            ),
         ]
     );
     // The next day the treat is offered.

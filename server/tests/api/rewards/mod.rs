@@ -48,6 +48,7 @@ impl Shop {
                     ("member_id", member.as_str()),
                     ("amount", euros),
                     ("currency", "EUR"),
+                    ("confirm", "true"),
                     ("location_id", location.as_str()),
                     (
                         "idempotency_key",

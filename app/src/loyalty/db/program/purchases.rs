@@ -138,6 +138,8 @@ pub struct NewRefund<'a> {
     pub points_reversed: i64,
     /// Staff member.
     pub staff_id: i64,
+    /// Where the refund was given, if known.
+    pub location_id: Option<i64>,
     /// When.
     pub at: &'a str,
 }
@@ -149,8 +151,9 @@ pub async fn insert_refund(
 ) -> Result<i64, sqlx::Error> {
     let id = sqlx::query_scalar(
         "INSERT INTO refunds
-           (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at,
+            location_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(r.purchase_id)
     .bind(r.amount_minor)
@@ -159,6 +162,7 @@ pub async fn insert_refund(
     .bind(r.points_due - r.points_reversed)
     .bind(r.staff_id)
     .bind(r.at)
+    .bind(r.location_id)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
@@ -171,6 +175,55 @@ pub async fn insert_refund(
     .execute(conn)
     .await?;
     Ok(id)
+}
+
+/// When the member's latest purchase of `gross_minor` (before any discount) recorded at or
+/// after `since` was made: a second one so soon is probably the same purchase again.
+pub async fn same_purchase_since(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    gross_minor: i64,
+    since: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT max(created_at) FROM purchases
+         WHERE member_id = ? AND amount_minor + discount_minor = ? AND created_at >= ?",
+    )
+    .bind(member_id)
+    .bind(gross_minor)
+    .bind(since)
+    .fetch_one(conn)
+    .await
+}
+
+/// The location staff member `staff_id` last chose at the counter, if it still exists.
+pub async fn counter_location(
+    conn: &mut SqliteConnection,
+    staff_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT l.id FROM users u JOIN locations l ON l.id = u.counter_location_id WHERE u.id = ?",
+    )
+    .bind(staff_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Remembers where staff member `staff_id` works the counter. False if no such location.
+pub async fn set_counter_location(
+    conn: &mut SqliteConnection,
+    staff_id: i64,
+    location_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET counter_location_id = ?1
+         WHERE id = ?2 AND EXISTS (SELECT 1 FROM locations WHERE id = ?1)",
+    )
+    .bind(location_id)
+    .bind(staff_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Points the member earned by purchases made after `from` and up to `to` (timestamps), net

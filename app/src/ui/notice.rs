@@ -1,0 +1,27 @@
+//! The confirmation a form shows once it has saved ("Saved.", "Offer added."), so that staff
+//! at a busy till see their change went through without scanning the page for it.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::error::AppError;
+
+/// The children, shown after `action` last succeeded and hidden while it runs again. The
+/// status region is there from the start, so screen readers announce the text when it appears.
+#[component]
+pub fn SavedNotice<S>(
+    /// The form's action.
+    action: ServerAction<S>,
+    /// The confirmation text.
+    children: ChildrenFn,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let done = move || !action.pending().get() && action.value().with(|v| matches!(v, Some(Ok(_))));
+    view! {
+        <div role="status" class="saved">
+            {move || done().then(|| view! { <p class="notice">{children()}</p> })}
+        </div>
+    }
+}

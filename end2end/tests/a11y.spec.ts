@@ -1,0 +1,67 @@
+import { expect, type Page } from "@playwright/test";
+import { accessibilityProblems, goto, signIn, test } from "./helpers";
+
+// Every page, on a phone and on a desktop, as the account that sees it, through axe.
+const viewports = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+};
+
+/** The newest case's page, found through the inbox. */
+async function casePath(page: Page) {
+  await goto(page, "/console/feedback?status=");
+  const href = await page.getByRole("link", { name: /^#\d+$/ }).first().getAttribute("href");
+  expect(href).toMatch(/^\/console\/feedback\/\d+$/);
+  return href as string;
+}
+
+const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }[] = [
+  {
+    who: null,
+    paths: async () => ["/", "/join", "/sign-in", "/feedback/after-a-visit", "/no-such-page"],
+  },
+  {
+    who: "anna@example.com",
+    paths: async () => ["/", "/me/history", "/me/rewards", "/me/feedback", "/account/password"],
+  },
+  {
+    who: "staff@example.com",
+    paths: async (page) => ["/console", "/console/counter", "/console/feedback", await casePath(page)],
+  },
+  {
+    who: "owner@example.com",
+    paths: async (page) => [
+      "/console",
+      "/console/programs",
+      "/console/offers",
+      "/console/feedback",
+      "/console/feedback/setup",
+      "/console/feedback/quality",
+      await casePath(page),
+      "/console/campaigns",
+      "/console/analytics",
+      "/console/staff",
+    ],
+  },
+];
+
+for (const [device, viewport] of Object.entries(viewports)) {
+  test.describe(`on a ${device}`, () => {
+    test.use({ viewport });
+    for (const { who, paths } of accounts) {
+      test(`every page ${who ? `${who} opens` : "a visitor opens"} passes axe`, async ({ page }) => {
+        if (who) {
+          await signIn(page, who);
+          await expect(page).not.toHaveURL(/\/sign-in/);
+        }
+        // All pages' problems at once, each under its path.
+        const problems: string[] = [];
+        for (const path of await paths(page)) {
+          await goto(page, path);
+          problems.push(...(await accessibilityProblems(page)).map((p) => `${path}: ${p}`));
+        }
+        expect(problems).toEqual([]);
+      });
+    }
+  });
+}
