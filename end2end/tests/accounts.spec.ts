@@ -81,7 +81,7 @@ test("the owner reaches the console, adds a staff account and disables it", asyn
   const nilsContext = await browser.newContext();
   const nils = await nilsContext.newPage();
   await signIn(nils, email, "nils-start-pw");
-  await expect(nils).toHaveURL(/\/console$/);
+  await expect(nils).toHaveURL(/\/console\/counter$/);
 
   await row.getByRole("button", { name: "Disable Nils" }).click();
   await expect(row).toContainText("Disabled");

@@ -128,7 +128,10 @@ pub fn CounterForms(
 /// is asked first: the server answers with the amount and the points it would take back,
 /// and only the confirmation refunds.
 #[component]
-pub fn PurchaseList(purchases: Vec<Purchase>, refund: ServerAction<RefundPurchase>) -> impl IntoView {
+pub fn PurchaseList(
+    purchases: Vec<Purchase>,
+    refund: ServerAction<RefundPurchase>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let refund_error = last_error(refund);
     let locale = move || i18n.get_locale().as_str();

@@ -55,7 +55,8 @@ pub async fn find_members(query: String) -> Result<Vec<MemberCard>, AppError> {
                 }
             }
             // Numbers that found nobody are not searched as text: "0701" in an email is noise.
-            if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c)) {
+            if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c))
+            {
                 return Ok(Vec::new());
             }
             Ok(db::partial(&mut conn, q).await?)

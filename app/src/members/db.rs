@@ -73,14 +73,18 @@ pub async fn shop_country(conn: &mut SqliteConnection) -> Result<Option<String>,
 /// another account already has, is left as it is and logged. Safe to run at every start.
 pub async fn normalise_phones(conn: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
     let country = shop_country(conn).await?;
-    let old: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, phone FROM users WHERE phone IS NOT NULL AND phone NOT LIKE '+%'")
-            .fetch_all(&mut *conn)
-            .await?;
+    let old: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, phone FROM users WHERE phone IS NOT NULL AND phone NOT LIKE '+%'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let mut changed = 0;
     for (id, phone) in old {
         let Ok(normal) = super::phone::Phone::parse(&phone, country.as_deref()) else {
-            tracing::warn!(user = id, "stored phone number is not readable; left as it is");
+            tracing::warn!(
+                user = id,
+                "stored phone number is not readable; left as it is"
+            );
             continue;
         };
         match sqlx::query("UPDATE users SET phone = ? WHERE id = ?")
@@ -91,7 +95,10 @@ pub async fn normalise_phones(conn: &mut SqliteConnection) -> Result<u64, sqlx::
         {
             Ok(_) => changed += 1,
             Err(e) if crate::db::is_unique_violation(&e) => {
-                tracing::warn!(user = id, "phone number belongs to another account too; left as it is");
+                tracing::warn!(
+                    user = id,
+                    "phone number belongs to another account too; left as it is"
+                );
             }
             Err(e) => return Err(e),
         }

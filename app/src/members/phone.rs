@@ -81,7 +81,11 @@ impl Phone {
     pub fn parse(raw: &str, country: Option<&str>) -> Result<Self, Msg> {
         let t = raw.trim();
         // "+46 (0)70…": the bracketed trunk prefix is not dialled from abroad.
-        let t = if t.starts_with('+') { t.replacen("(0)", "", 1) } else { t.to_owned() };
+        let t = if t.starts_with('+') {
+            t.replacen("(0)", "", 1)
+        } else {
+            t.to_owned()
+        };
         let t = t.as_str();
         if t.is_empty()
             || !t
@@ -145,19 +149,27 @@ mod tests {
     #[test]
     fn countries_without_a_trunk_prefix_keep_every_digit() {
         assert_eq!(
-            Phone::parse("912 34 567", Some("NO")).unwrap().as_str(),
+            Phone::parse("912 34 567", Some("NO"))
+                .expect("parses")
+                .as_str(),
             "+4791234567"
         );
         assert_eq!(
-            Phone::parse("20 000 000", Some("LV")).unwrap().as_str(),
+            Phone::parse("20 000 000", Some("LV"))
+                .expect("parses")
+                .as_str(),
             "+37120000000"
         );
         assert_eq!(
-            Phone::parse("(11) 98765-4321", Some("BR")).unwrap().as_str(),
+            Phone::parse("(11) 98765-4321", Some("BR"))
+                .expect("parses")
+                .as_str(),
             "+5511987654321"
         );
         assert_eq!(
-            Phone::parse("07700 900123", Some("GB")).unwrap().as_str(),
+            Phone::parse("07700 900123", Some("GB"))
+                .expect("parses")
+                .as_str(),
             "+447700900123"
         );
     }
@@ -165,11 +177,15 @@ mod tests {
     #[test]
     fn international_numbers_ignore_the_shops_country() {
         assert_eq!(
-            Phone::parse("+44 7700 900123", Some("SE")).unwrap().as_str(),
+            Phone::parse("+44 7700 900123", Some("SE"))
+                .expect("parses")
+                .as_str(),
             "+447700900123"
         );
         assert_eq!(
-            Phone::parse("+44 7700 900123", None).unwrap().as_str(),
+            Phone::parse("+44 7700 900123", None)
+                .expect("parses")
+                .as_str(),
             "+447700900123"
         );
     }
@@ -186,7 +202,11 @@ mod tests {
             "+1234567890123456",
             "07-ABC",
         ] {
-            assert_eq!(Phone::parse(bad, Some("SE")), Err(Msg::PhoneInvalid), "{bad:?}");
+            assert_eq!(
+                Phone::parse(bad, Some("SE")),
+                Err(Msg::PhoneInvalid),
+                "{bad:?}"
+            );
         }
         assert_eq!(
             Phone::parse("0701234567", None),
@@ -198,7 +218,7 @@ mod tests {
     #[test]
     fn every_zone_maps_to_a_known_country() {
         for zone in ["Europe/Stockholm", "Europe/Riga", "America/Sao_Paulo"] {
-            let c = country_of_zone(zone).unwrap();
+            let c = country_of_zone(zone).expect("known zone");
             assert!(countries().any(|k| k == c));
         }
         assert_eq!(country_of_zone("UTC"), None);

@@ -24,8 +24,9 @@ pub fn gives(locale: &str, kind: OfferKind, value: i64, currency: &str) -> Strin
         }
         OfferKind::Fixed => t_string!(i18n, perks.gives_fixed)
             .replace("{a}", &format::money(locale, value, currency)),
-        OfferKind::Points => t_string!(i18n, perks.gives_points)
-            .replace("{m}", &format::decimal(locale, value)),
+        OfferKind::Points => {
+            t_string!(i18n, perks.gives_points).replace("{m}", &format::decimal(locale, value))
+        }
         OfferKind::Item => t_string!(i18n, perks.gives_item).to_owned(),
     }
 }

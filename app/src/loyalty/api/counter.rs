@@ -40,10 +40,7 @@ pub struct CounterLookup {
 /// request so the page renders from a single resource. `done` names a purchase just recorded
 /// for the member, shown as its confirmation. Staff only.
 #[server(prefix = "/api", endpoint = "loyalty/counter")]
-pub async fn counter_panel(
-    query: String,
-    done: Option<i64>,
-) -> Result<CounterLookup, AppError> {
+pub async fn counter_panel(query: String, done: Option<i64>) -> Result<CounterLookup, AppError> {
     use crate::{accounts::Role, server::*};
     let me = respond(require(Role::Staff))?;
     let matches = crate::members::find_members(query).await?;
@@ -115,8 +112,7 @@ pub async fn set_counter_place(location_id: i64) -> Result<(), AppError> {
             let me = require(Role::Staff)?;
             let st = state()?;
             let mut tx = st.db.begin_write().await?;
-            if !super::super::db::program::set_counter_location(&mut tx, me.id, location_id)
-                .await?
+            if !super::super::db::program::set_counter_location(&mut tx, me.id, location_id).await?
             {
                 return Err(AppError::field("location_id", Msg::LocationRequired));
             }

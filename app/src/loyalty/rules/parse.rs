@@ -111,9 +111,17 @@ mod tests {
             parse_member_number(&typo.into_iter().collect::<String>()),
             None
         );
-        assert_eq!(parse_member_number("42"), Some(4), "leading zeros may be left out");
-        assert_eq!(parse_member_number(&n.trim_start_matches('0')), Some(42));
-        assert_eq!(parse_member_number("4"), None, "a check digit alone is no number");
+        assert_eq!(
+            parse_member_number("42"),
+            Some(4),
+            "leading zeros may be left out"
+        );
+        assert_eq!(parse_member_number(n.trim_start_matches('0')), Some(42));
+        assert_eq!(
+            parse_member_number("4"),
+            None,
+            "a check digit alone is no number"
+        );
     }
 
     #[test]

@@ -183,9 +183,25 @@ async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() 
         .await
         .expect("json");
     assert_eq!(
-        found["email"], "kim@example.com",
+        found[0]["email"], "kim@example.com",
         "found by the number as stored"
     );
+    let national: serde_json::Value = owner
+        .call("members/find", &[("query", "070-555 12 34")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        national[0]["email"], "kim@example.com",
+        "a Swedish shop finds a national number too"
+    );
+    let stored: String =
+        sqlx::query_scalar("SELECT phone FROM users WHERE email = 'kim@example.com'")
+            .fetch_one(&app.db().await)
+            .await
+            .expect("phone");
+    assert_eq!(stored, "+46705551234", "stored in E.164");
     let field_error = |field: &str, key: &str| {
         json!({"Validation": {"field": field, "message_key": key}}).to_string()
     };

@@ -148,7 +148,10 @@ async fn forms_are_edited_per_language_with_choices_and_keep_their_link() {
     let swedish_only = edit(&id, &[("title_en", "")]);
     let res = s.manager.call("feedback/save_form", &swedish_only).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(error_json(res).await, field("title_en", "form_title_required"));
+    assert_eq!(
+        error_json(res).await,
+        field("title_en", "form_title_required")
+    );
     let rules = [
         ("nps_max", "6"),
         ("csat_max", "2"),

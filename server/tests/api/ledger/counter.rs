@@ -44,7 +44,10 @@ async fn members_are_found_however_staff_type_them_by_staff_only() {
     assert_eq!(by_name.len(), 1, "part of a name, any case: {by_name:?}");
     assert_eq!(by_name[0]["id"], anna);
     let several = find(&owner, "example.com").await;
-    let names: Vec<&str> = several.iter().map(|m| m["name"].as_str().expect("name")).collect();
+    let names: Vec<&str> = several
+        .iter()
+        .map(|m| m["name"].as_str().expect("name"))
+        .collect();
     assert_eq!(
         names,
         ["Anna", "João", "Līga", "Ola", "Sam"],
@@ -154,7 +157,10 @@ async fn the_counter_panel_holds_the_members_standing_purchases_and_what_the_cal
         .json()
         .await
         .expect("json");
-    assert_eq!(found["panel"]["can_adjust"], false, "plain staff may not adjust");
+    assert_eq!(
+        found["panel"]["can_adjust"], false,
+        "plain staff may not adjust"
+    );
 
     let member = app.other_client();
     member.sign_in("ola@example.com", DEMO_PASSWORD).await;

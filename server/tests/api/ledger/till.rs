@@ -24,11 +24,13 @@ async fn buy(s: &DemoShop, amount: &str, key: &str, extra: &[(&str, &str)]) -> r
 }
 
 async fn purchases(s: &DemoShop) -> Vec<(i64, i64, i64)> {
-    sqlx::query_as("SELECT id, amount_minor, location_id FROM purchases WHERE member_id = ? ORDER BY id")
-        .bind(s.member_id)
-        .fetch_all(&s.app.db().await)
-        .await
-        .expect("purchases")
+    sqlx::query_as(
+        "SELECT id, amount_minor, location_id FROM purchases WHERE member_id = ? ORDER BY id",
+    )
+    .bind(s.member_id)
+    .fetch_all(&s.app.db().await)
+    .await
+    .expect("purchases")
 }
 
 #[tokio::test]
@@ -45,18 +47,23 @@ async fn the_same_amount_for_the_same_member_within_minutes_is_asked_first() {
             "amount_minor": 1250, "currency": "EUR", "seconds_ago": 0
         }}})
     );
-    assert_eq!(purchases(&s).await.len(), 1, "nothing recorded by the question");
+    assert_eq!(
+        purchases(&s).await.len(),
+        1,
+        "nothing recorded by the question"
+    );
     assert_eq!(
         buy(&s, "13", "till-a-3", &[]).await.status(),
         200,
         "another amount is another sale"
     );
     let confirmed = buy(&s, "12.50", "till-a-2", &[("confirm", "true")]).await;
-    assert_eq!(confirmed.status(), 200, "confirmed with the same form's key");
-    s.app
-        .config
-        .clock
-        .set(datetime!(2027-01-06 12:06 UTC));
+    assert_eq!(
+        confirmed.status(),
+        200,
+        "confirmed with the same form's key"
+    );
+    s.app.config.clock.set(datetime!(2027-01-06 12:06 UTC));
     assert_eq!(
         buy(&s, "12.50", "till-a-4", &[]).await.status(),
         200,
@@ -68,7 +75,11 @@ async fn the_same_amount_for_the_same_member_within_minutes_is_asked_first() {
 #[tokio::test]
 async fn a_refund_is_asked_first_with_the_points_it_takes_back_then_done_once() {
     let s = shop().await;
-    let receipt: Value = buy(&s, "40", "till-r-1", &[]).await.json().await.expect("json");
+    let receipt: Value = buy(&s, "40", "till-r-1", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     let (purchase, earned) = (
         receipt["purchase"]["id"].to_string(),
         receipt["purchase"]["points"].as_i64().expect("points"),
@@ -104,8 +115,15 @@ async fn a_refund_is_asked_first_with_the_points_it_takes_back_then_done_once() 
     assert_eq!(balance().await, 40, "asking takes nothing back");
     let done = refund("true", "till-refund-1").await;
     assert_eq!(done.status(), 200);
-    assert_eq!(done.json::<Value>().await.expect("json")["points_reversed"], 10);
-    assert_eq!(refund("true", "till-refund-1").await.status(), 200, "replayed");
+    assert_eq!(
+        done.json::<Value>().await.expect("json")["points_reversed"],
+        10
+    );
+    assert_eq!(
+        refund("true", "till-refund-1").await.status(),
+        200,
+        "replayed"
+    );
     assert_eq!(balance().await, 30, "taken back once");
 }
 
@@ -138,8 +156,16 @@ async fn the_counter_location_is_remembered_per_staff_account_and_used_by_defaul
         s.harbour,
         "each staff member has their own"
     );
-    let receipt: Value = buy(&s, "20", "till-l-1", &[]).await.json().await.expect("json");
-    assert_eq!(purchases(&s).await[0].2, s.main_street, "purchase at the remembered place");
+    let receipt: Value = buy(&s, "20", "till-l-1", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        purchases(&s).await[0].2,
+        s.main_street,
+        "purchase at the remembered place"
+    );
     let purchase = receipt["purchase"]["id"].to_string();
     let res = s
         .staff
@@ -158,7 +184,11 @@ async fn the_counter_location_is_remembered_per_staff_account_and_used_by_defaul
         .fetch_one(&s.app.db().await)
         .await
         .expect("refund");
-    assert_eq!(refund_place, Some(s.main_street), "refund at the remembered place");
+    assert_eq!(
+        refund_place,
+        Some(s.main_street),
+        "refund at the remembered place"
+    );
     let res = s
         .staff
         .call("loyalty/set_counter_place", &[("location_id", "999999")])
@@ -193,11 +223,17 @@ async fn a_purchase_without_javascript_comes_back_to_the_member_with_its_confirm
         .await
         .expect("post");
     assert_eq!(res.status(), 302);
-    let location = res.headers()["location"].to_str().expect("location").to_owned();
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
     let purchase = purchases(&s).await.first().map(|p| p.0);
     let purchase = purchase.unwrap_or_else(|| panic!("nothing recorded; sent to {location}"));
     let number = app::loyalty::rules::member_number(s.member_id);
-    assert_eq!(location, format!("/console/counter?q={number}&done={purchase}"));
+    assert_eq!(
+        location,
+        format!("/console/counter?q={number}&done={purchase}")
+    );
     let page = owner
         .client
         .get(s.app.url(&location))

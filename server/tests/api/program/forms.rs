@@ -36,11 +36,14 @@ async fn the_preview_takes_the_rate_and_rounding_typed_but_not_saved() {
     assert_eq!(s.buy("100", "saved-rate").await["purchase"]["points"], 100);
 }
 
+/// An endpoint, the form sent to it, and the error expected back.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Value);
+
 #[tokio::test]
 async fn every_catalog_form_names_what_its_empty_field_lacks() {
     let s = demo().await;
     let long = "x".repeat(301);
-    let cases: Vec<(&str, Vec<(&str, &str)>, Value)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "program/tier",
             vec![
