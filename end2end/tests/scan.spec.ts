@@ -47,15 +47,11 @@ test("staff scan a member card's QR code with the device camera and the member o
   writeFileSync(video, y4m(pixels));
 
   // A tablet at the counter whose camera sees that card.
+  const launch = test.info().project.use.launchOptions ?? {};
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    ...launch,
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
+      ...(launch.args ?? []),
       "--use-fake-ui-for-media-stream",
       "--use-fake-device-for-media-stream",
       `--use-file-for-fake-video-capture=${video}`,
