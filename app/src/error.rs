@@ -172,6 +172,8 @@ pub enum Msg {
     PhoneNeededForSms,
     /// Not a time zone this server knows.
     TimeZoneInvalid,
+    /// Not a country this app reads phone numbers for.
+    CountryInvalid,
     /// The reward is not offered now (switched off, or outside its dates).
     RewardUnavailable,
     /// The reward needs a higher tier.

@@ -31,6 +31,16 @@ test("saving settings and adding an offer say that they did", async ({ page }) =
   await owner(page);
   await goto(page, "/console/programs");
   const settings = page.locator("section", { has: page.getByRole("heading", { name: "Earning, expiry and tiers" }) });
+  // The shop's country: unset, it follows the time zone (Sweden, the same rules for phone
+  // numbers, so other tests are not disturbed).
+  const country = settings.getByLabel("Country", { exact: true });
+  await expect(country.locator("option:checked")).toHaveText("From the time zone (Sweden)");
+  await country.selectOption({ label: "Sweden" });
+  await settings.getByRole("button", { name: "Save" }).click();
+  await expect(settings.getByRole("status")).toHaveText("Saved.");
+  await page.reload();
+  await expect(settings.getByLabel("Country", { exact: true })).toHaveValue("SE");
+  await settings.getByLabel("Country", { exact: true }).selectOption("");
   await settings.getByRole("button", { name: "Save" }).click();
   await expect(settings.getByRole("status")).toHaveText("Saved.");
 

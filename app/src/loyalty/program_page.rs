@@ -14,6 +14,7 @@ use super::{
 use crate::{
     accounts::{Role, use_auth},
     error::AppError,
+    members::countries,
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     rewards::{
         admin::RewardsCard,
@@ -125,6 +126,20 @@ fn SettingsCard(
             t_string!(i18n, program.downgrade_earned).to_owned(),
         ),
     ];
+    // Unset, the country follows the time zone (or there is none, as for UTC).
+    let unset = match crate::members::phone::country_of_zone(&s.time_zone) {
+        Some(code) => {
+            let name = countries::name(locale, code);
+            format!("{} ({name})", t_string!(i18n, program.country_from_zone))
+        }
+        None => t_string!(i18n, program.country_none).to_owned(),
+    };
+    let country_options: Vec<(String, String)> = std::iter::once((String::new(), unset))
+        .chain(crate::members::phone::countries().map(|code| {
+            let name = countries::name(locale, code);
+            (code.to_owned(), name.to_owned())
+        }))
+        .collect();
     view! {
         <section class="card" aria-labelledby="settings-title">
             <h2 id="settings-title">{t!(i18n, program.settings_title)}</h2>
@@ -153,6 +168,9 @@ fn SettingsCard(
                     <Field name="time_zone" error value=s.time_zone.clone() hint=ViewFn::from(move || t!(i18n, program.time_zone_hint))>
                         {t!(i18n, program.time_zone)}
                     </Field>
+                    <SelectField name="country" id="country" options=country_options selected=s.country.clone().unwrap_or_default() error hint=ViewFn::from(move || t!(i18n, program.country_hint))>
+                        {t!(i18n, program.country)}
+                    </SelectField>
                     {can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
                 </fieldset>
                 <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>

@@ -5,6 +5,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
+pub mod countries;
 pub mod phone;
 
 pub use api::{FindMembers, MemberCard, find_members};

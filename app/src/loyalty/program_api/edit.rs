@@ -15,6 +15,7 @@ pub async fn save_settings(
     qualification_months: String,
     downgrade: String,
     time_zone: Option<String>,
+    country: Option<String>,
 ) -> Result<Settings, AppError> {
     use crate::loyalty::rules::{self, CURRENCIES, Downgrade, Rounding};
     use crate::{db::timestamp, error::Msg, server::*};
@@ -43,16 +44,32 @@ pub async fn save_settings(
                     Some(name) => crate::db::time_zone_name(name)
                         .ok_or_else(|| AppError::field("time_zone", Msg::TimeZoneInvalid))?,
                 },
+                country: match country.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(code) => {
+                        let code = code.to_ascii_uppercase();
+                        crate::members::phone::countries()
+                            .find(|c| *c == code)
+                            .map(str::to_owned)
+                            .ok_or_else(|| AppError::field("country", Msg::CountryInvalid))
+                            .map(Some)?
+                    }
+                },
             };
             let (me, st, mut tx) = imp::manager_write().await?;
             let mut settings = settings;
+            // Left out (time zone) or not sent at all (country): unchanged.
+            let old = crate::loyalty::db::program::settings(&mut tx).await?;
             if settings.time_zone.is_empty() {
-                settings.time_zone = crate::loyalty::db::program::settings(&mut tx)
-                    .await?
-                    .time_zone;
+                settings.time_zone = old.time_zone;
+            }
+            if country.is_none() {
+                settings.country = old.country;
             }
             let at = timestamp(st.clock.now());
             crate::loyalty::db::program::save_settings(&mut tx, &settings, &at).await?;
+            // Numbers kept national because the country was not known can be read now.
+            crate::members::db::normalise_phones(&mut tx).await?;
             let detail = serde_json::to_string(&settings).unwrap_or_default();
             imp::audit(&mut tx, &me, "program.settings", "program", &detail).await?;
             tx.commit().await?;

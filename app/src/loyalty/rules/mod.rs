@@ -85,6 +85,10 @@ pub struct Settings {
     pub downgrade: Downgrade,
     /// The shop's time zone (IANA name): bonus weekdays and dates follow its calendar.
     pub time_zone: String,
+    /// The shop's country (ISO 3166 alpha-2) for reading national phone numbers; `None`:
+    /// the one its time zone says.
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 /// A tier.

@@ -11,6 +11,7 @@ fn settings(rate: i64, rounding: Rounding) -> Settings {
         expiry_months: Some(12),
         qualification_months: 12,
         downgrade: Downgrade::OneTier,
+        country: None,
     }
 }
 

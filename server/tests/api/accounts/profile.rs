@@ -229,3 +229,77 @@ async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() 
             .expect("phones");
     assert_eq!(phones, [Some("+46705551234".to_owned()), None]);
 }
+
+#[tokio::test]
+async fn the_shops_country_set_by_a_manager_reads_national_numbers() {
+    use crate::helpers::{error_json, field_error, json_of};
+    let app = spawn_app().await.with_demo().await;
+    let owner = app.signed_in_as("owner@example.com").await;
+    let settings = |zone: &'static str, country: Option<&'static str>| {
+        let mut form = vec![
+            ("currency", "EUR"),
+            ("rate", "1"),
+            ("rounding", "down"),
+            ("expiry_months", "12"),
+            ("qualification_months", "12"),
+            ("downgrade", "one_tier"),
+            ("time_zone", zone),
+        ];
+        form.extend(country.map(|c| ("country", c)));
+        form
+    };
+    let join = |email: &'static str, phone: &'static str| {
+        let client = app.other_client();
+        async move {
+            let form = [
+                ("email", email),
+                ("password", "a long password"),
+                ("preferred_name", "Ola"),
+                ("language", "nb"),
+                ("phone", phone),
+            ];
+            let res = client.call("accounts/sign_up", &form).await;
+            (res.status().as_u16(), res.text().await.expect("body"))
+        }
+    };
+    // A number kept from before numbers were normalised, when no country was known.
+    let db = app.db().await;
+    sqlx::query("UPDATE users SET phone = '41 23 45 67' WHERE email = 'ola@example.com'")
+        .execute(&db)
+        .await
+        .expect("old number");
+    // In UTC with no country, a national number cannot be read.
+    let utc = json_of(&owner, "program/settings", &settings("UTC", Some(""))).await;
+    assert_eq!(utc["country"], serde_json::Value::Null);
+    let (status, body) = join("per@example.com", "98 76 54 32").await;
+    assert_eq!(status, 422);
+    assert_eq!(body, field_error("phone", "phone_invalid").to_string());
+    // Norway, typed in lower case: stored by its code; the old number is read at once.
+    let norway = json_of(&owner, "program/settings", &settings("UTC", Some(" no "))).await;
+    assert_eq!(norway["country"], "NO");
+    let old: String = sqlx::query_scalar("SELECT phone FROM users WHERE email = 'ola@example.com'")
+        .fetch_one(&db)
+        .await
+        .expect("phone");
+    assert_eq!(old, "+4741234567", "normalised when the country became known");
+    let (status, _) = join("per@example.com", "98 76 54 32").await;
+    assert_eq!(status, 200);
+    let found = json_of(&owner, "members/find", &[("query", "987 65 432")]).await;
+    assert_eq!(found[0]["email"], "per@example.com", "found by the national number");
+    // Left out, the country stays; one the app does not know is refused.
+    let kept = json_of(&owner, "program/settings", &settings("UTC", None)).await;
+    assert_eq!(kept["country"], "NO");
+    let res = owner
+        .call("program/settings", &settings("UTC", Some("XX")))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(error_json(res).await, field_error("country", "country_invalid"));
+    // Staff cannot change it.
+    let staff = app.signed_in_as("staff@example.com").await;
+    let res = staff
+        .call("program/settings", &settings("UTC", Some("SE")))
+        .await;
+    assert_eq!(res.status(), 403);
+    let program = json_of(&owner, "program/get", &[]).await;
+    assert_eq!(program["settings"]["country"], "NO");
+}

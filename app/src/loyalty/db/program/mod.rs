@@ -16,7 +16,7 @@ fn decode(what: &str) -> sqlx::Error {
 pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Error> {
     let r = sqlx::query(
         "SELECT currency, rate_hundredths, rounding, expiry_months, qualification_months, downgrade,
-                time_zone
+                time_zone, country
          FROM program_settings WHERE id = 1",
     )
     .fetch_one(conn)
@@ -33,6 +33,7 @@ pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Err
         qualification_months: u32::try_from(qualification).map_err(|_| decode("period"))?,
         downgrade: Downgrade::parse(&downgrade).ok_or_else(|| decode("downgrade"))?,
         time_zone: r.try_get("time_zone")?,
+        country: r.try_get("country")?,
     })
 }
 
@@ -44,7 +45,8 @@ pub async fn save_settings(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE program_settings SET currency = ?, rate_hundredths = ?, rounding = ?,
-           expiry_months = ?, qualification_months = ?, downgrade = ?, time_zone = ?, updated_at = ?
+           expiry_months = ?, qualification_months = ?, downgrade = ?, time_zone = ?, country = ?,
+           updated_at = ?
          WHERE id = 1",
     )
     .bind(&s.currency)
@@ -54,6 +56,7 @@ pub async fn save_settings(
     .bind(s.qualification_months)
     .bind(s.downgrade.as_str())
     .bind(&s.time_zone)
+    .bind(&s.country)
     .bind(at)
     .execute(conn)
     .await?;
