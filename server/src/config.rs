@@ -46,33 +46,80 @@ pub struct ConfigError {
     why: &'static str,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
+/// The variables, read through `get` (the environment, or a test's table). Blank is unset.
+struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
-fn parse<T: std::str::FromStr>(
-    name: &'static str,
-    default: T,
-    why: &'static str,
-) -> Result<T, ConfigError> {
-    match var(name) {
-        None => Ok(default),
-        Some(value) => value
-            .trim()
-            .parse()
-            .map_err(|_| ConfigError { name, value, why }),
+impl Vars<'_> {
+    fn var(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        why: &'static str,
+    ) -> Result<T, ConfigError> {
+        match self.var(name) {
+            None => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError { name, value, why }),
+        }
+    }
+
+    /// A whole number in `range` (zero, negative and absurd values stop the server).
+    fn number(
+        &self,
+        name: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+        why: &'static str,
+    ) -> Result<u64, ConfigError> {
+        let n = self.parse(name, default, why)?;
+        if range.contains(&n) {
+            Ok(n)
+        } else {
+            Err(ConfigError {
+                name,
+                value: n.to_string(),
+                why,
+            })
+        }
+    }
+
+    /// Like [`Vars::number`], for counts kept as `u32`.
+    fn count(
+        &self,
+        name: &'static str,
+        default: u32,
+        max: u32,
+        why: &'static str,
+    ) -> Result<u32, ConfigError> {
+        let n = self.number(name, default.into(), 1..=max.into(), why)?;
+        Ok(u32::try_from(n).unwrap_or(max))
     }
 }
 
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let addr: SocketAddr = parse(
+        Self::from_vars(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables `get` gives; every value is checked, and the first unusable one
+    /// is named in the error.
+    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let v = Vars(get);
+        let addr: SocketAddr = v.parse(
             "REGULARS_ADDR",
             SocketAddr::from(([127, 0, 0, 1], 3000)),
             "expected host:port",
         )?;
-        let base_url = var("REGULARS_BASE_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let base_url = v
+            .var("REGULARS_BASE_URL")
+            .unwrap_or_else(|| format!("http://{addr}"));
         let base_url = base_url.trim_end_matches('/').to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(ConfigError {
@@ -82,40 +129,64 @@ impl Config {
             });
         }
         let secure_default = base_url.starts_with("https://");
-        let durability = match var("REGULARS_SYNCHRONOUS") {
+        let durability = match v.var("REGULARS_SYNCHRONOUS") {
             None => Durability::Full,
-            Some(v) => Durability::parse(&v).ok_or(ConfigError {
+            Some(value) => Durability::parse(&value).ok_or(ConfigError {
                 name: "REGULARS_SYNCHRONOUS",
-                value: v,
+                value,
                 why: "expected FULL or NORMAL",
             })?,
         };
-        let hours: u64 = parse("REGULARS_SESSION_IDLE_HOURS", 168, "expected hours")?;
-        let days: u64 = parse("REGULARS_SESSION_MAX_DAYS", 30, "expected days")?;
+        let hours = v.number(
+            "REGULARS_SESSION_IDLE_HOURS",
+            168,
+            1..=24 * 366,
+            "expected hours, 1 to 8784 (a year)",
+        )?;
+        let days = v.number(
+            "REGULARS_SESSION_MAX_DAYS",
+            30,
+            1..=3660,
+            "expected days, 1 to 3660",
+        )?;
+        let per_limit = "expected a number, 1 to 100000";
         Ok(Self {
-            database_url: var("REGULARS_DATABASE_URL")
+            database_url: v
+                .var("REGULARS_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/regulars.db".to_owned()),
             addr,
             base_url,
-            secure_cookies: parse(
+            secure_cookies: v.parse(
                 "REGULARS_SECURE_COOKIES",
                 secure_default,
                 "expected true or false",
             )?,
             durability,
-            read_connections: parse("REGULARS_READ_CONNECTIONS", 4, "expected a number")?,
+            read_connections: v.count(
+                "REGULARS_READ_CONNECTIONS",
+                4,
+                64,
+                "expected a number of connections, 1 to 64",
+            )?,
             session_idle: Duration::from_secs(hours * 3600),
             session_absolute: Duration::from_secs(days * 86_400),
-            sign_in_limit_account: parse("REGULARS_SIGN_IN_LIMIT_ACCOUNT", 5, "expected a number")?,
-            sign_in_limit_ip: parse("REGULARS_SIGN_IN_LIMIT_IP", 30, "expected a number")?,
-            sign_up_limit_ip: parse("REGULARS_SIGN_UP_LIMIT_IP", 20, "expected a number")?,
-            site_root: var("LEPTOS_SITE_ROOT")
+            sign_in_limit_account: v.count(
+                "REGULARS_SIGN_IN_LIMIT_ACCOUNT",
+                5,
+                100_000,
+                per_limit,
+            )?,
+            sign_in_limit_ip: v.count("REGULARS_SIGN_IN_LIMIT_IP", 30, 100_000, per_limit)?,
+            sign_up_limit_ip: v.count("REGULARS_SIGN_UP_LIMIT_IP", 20, 100_000, per_limit)?,
+            site_root: v
+                .var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".to_owned())
                 .into(),
-            sweep_interval: Duration::from_secs(parse(
+            sweep_interval: Duration::from_secs(v.number(
                 "REGULARS_SWEEP_SECONDS",
                 300,
-                "expected seconds",
+                1..=86_400,
+                "expected seconds, 1 to 86400 (a day)",
             )?),
             clock: app::db::Clock::default(),
         })
@@ -164,6 +235,53 @@ mod tests {
         let mut c = Config::from_env().expect("defaults are valid");
         c.database_url = url.to_owned();
         c
+    }
+
+    fn with(vars: &[(&str, &str)]) -> Result<Config, String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_vars(&move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn zero_negative_and_absurd_values_stop_the_server_naming_the_variable() {
+        let ok = with(&[
+            ("REGULARS_SWEEP_SECONDS", " 60 "),
+            ("REGULARS_READ_CONNECTIONS", "8"),
+            ("REGULARS_SESSION_IDLE_HOURS", ""),
+        ])
+        .expect("valid");
+        assert_eq!(ok.sweep_interval, Duration::from_secs(60));
+        assert_eq!(ok.read_connections, 8);
+        assert_eq!(
+            ok.session_idle,
+            Duration::from_secs(168 * 3600),
+            "blank is unset"
+        );
+        for (name, value) in [
+            ("REGULARS_SWEEP_SECONDS", "0"),
+            ("REGULARS_SWEEP_SECONDS", "-5"),
+            ("REGULARS_SWEEP_SECONDS", "1e9"),
+            ("REGULARS_READ_CONNECTIONS", "0"),
+            ("REGULARS_READ_CONNECTIONS", "100000"),
+            ("REGULARS_SESSION_IDLE_HOURS", "0"),
+            ("REGULARS_SESSION_IDLE_HOURS", "18446744073709551615"),
+            ("REGULARS_SESSION_MAX_DAYS", "99999999999"),
+            ("REGULARS_SIGN_IN_LIMIT_ACCOUNT", "0"),
+            ("REGULARS_SIGN_IN_LIMIT_IP", "4294967296"),
+            ("REGULARS_SIGN_UP_LIMIT_IP", "many"),
+            ("REGULARS_SYNCHRONOUS", "OFF"),
+            ("REGULARS_ADDR", "localhost"),
+            ("REGULARS_BASE_URL", "ftp://shop"),
+            ("REGULARS_SECURE_COOKIES", "yes please"),
+        ] {
+            let e = with(&[(name, value)]).expect_err(value);
+            assert!(e.starts_with(&format!("{name}=")), "{e}");
+            assert!(e.contains("is not valid: expected"), "{e}");
+        }
     }
 
     #[test]

@@ -86,7 +86,9 @@ pub async fn sign_up(
         async move {
             let st = state()?;
             let ip = client_ip();
-            st.limits.sign_up_ip.check(&ip)?;
+            // Taken at once (concurrent sign-ups cannot all pass), given back if the form is
+            // refused: only accounts made, or hashes spent, count.
+            st.limits.sign_up_ip.take(&ip)?;
             let country = {
                 let mut conn = st.db.reader.acquire().await?;
                 crate::members::db::shop_country(&mut conn).await?
@@ -118,9 +120,9 @@ pub async fn sign_up(
             let (Some(name), Some(email), Some(phone), Some(password), Some(locale)) =
                 (name, email, phone, password, locale)
             else {
+                st.limits.sign_up_ip.release(&ip);
                 return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
             };
-            st.limits.sign_up_ip.hit(&ip);
             // Hash before looking at the email, so a taken address costs the same time.
             let hash = st.hasher.hash(&password).await?;
             let mut tx = st.db.begin_write().await?;
@@ -168,26 +170,19 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         async move {
             let st = state()?;
             let ip = client_ip();
-            let account_key = email.trim().to_lowercase();
-            st.limits.sign_in_ip.check(&ip)?;
-            st.limits.sign_in_account.check(&account_key)?;
-            let row = match Email::parse(&email) {
-                Ok(email) => {
-                    db::find_login_by_email(&mut *st.db.reader.acquire().await?, &email).await?
-                }
-                Err(_) => None,
-            };
+            // An address that cannot be one is refused before any hashing and never becomes
+            // a limiter key.
+            let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
+            // Taken before hashing, so concurrent guesses cannot all pass the check.
+            st.limits.take_sign_in(email.as_str(), &ip)?;
+            let row = db::find_login_by_email(&mut *st.db.reader.acquire().await?, &email).await?;
             let stored = row.as_ref().map(|r| r.password_hash.clone());
             let verified = st.hasher.verify(stored, &password).await?;
             let row = match row {
                 Some(row) if verified && !row.disabled => row,
-                _ => {
-                    st.limits.sign_in_ip.hit(&ip);
-                    st.limits.sign_in_account.hit(&account_key);
-                    return Err(AppError::InvalidCredentials);
-                }
+                _ => return Err(AppError::InvalidCredentials),
             };
-            st.limits.sign_in_account.clear(&account_key);
+            st.limits.signed_in(email.as_str(), &ip);
             session::start(&this_session().await?, row.id, row.epoch).await?;
             set_lang_cookie(&row.language, st.secure_cookies);
             leptos_axum::redirect(home_of(row.role));
@@ -225,16 +220,18 @@ pub async fn change_password(
             let me = caller().ok_or(AppError::Unauthorized)?;
             let new =
                 Password::parse(&new_password).map_err(|e| e.into_field_error("new_password"))?;
-            st.limits.sign_in_account.check(&me.email)?;
+            // Counted per user, apart from sign-in failures: nobody else's guesses block it.
+            let key = me.id.to_string();
+            st.limits.password_change.take(&key)?;
             let row = db::find_login_by_id(&mut *st.db.reader.acquire().await?, me.id).await?;
             let stored = row.map(|r| r.password_hash);
             if !st.hasher.verify(stored, &current_password).await? {
-                st.limits.sign_in_account.hit(&me.email);
                 return Err(AppError::field(
                     "current_password",
                     Msg::CurrentPasswordWrong,
                 ));
             }
+            st.limits.password_change.release(&key);
             let hash = st.hasher.hash(&new).await?;
             let mut tx = st.db.begin_write().await?;
             let epoch = db::set_password(&mut tx, me.id, &hash).await?;

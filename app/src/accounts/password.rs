@@ -1,10 +1,14 @@
 //! Password hashing with argon2id at OWASP's parameters (19 MiB, 2 passes, 1 lane). Hashing is
 //! deliberately slow, so it runs on the blocking pool behind a semaphore: a burst of sign-ins
-//! queues instead of starving the async workers or exhausting memory.
+//! queues instead of starving the async workers or exhausting memory. The permit lives in the
+//! blocking task, so a client that hangs up mid-hash frees its slot only when the hash ends.
 
 use argon2::password_hash::SaltString;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
 use tokio::sync::Semaphore;
 
 use super::types::Password;
@@ -30,6 +34,8 @@ pub struct Hasher {
     /// A real hash of a random secret: verifying against it when an account does not exist
     /// costs the same time as a real check, so timing does not reveal which emails exist.
     decoy: Arc<str>,
+    /// Hashes running now, and the most that ever ran at once.
+    running: Arc<(AtomicUsize, AtomicUsize)>,
 }
 
 impl std::fmt::Debug for Hasher {
@@ -47,6 +53,7 @@ impl Hasher {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             decoy: decoy.into(),
+            running: Arc::default(),
         }
     }
 
@@ -54,12 +61,23 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
+        // Waiting for a permit may be abandoned; a running hash may not: the permit moves into
+        // the blocking task and is released when the hash is done, whoever still waits for it.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|_| AppError::Internal)?;
-        tokio::task::spawn_blocking(f).await.map_err(|e| {
+        let running = Arc::clone(&self.running);
+        tokio::task::spawn_blocking(move || {
+            let now = running.0.fetch_add(1, Ordering::SeqCst) + 1;
+            running.1.fetch_max(now, Ordering::SeqCst);
+            let out = f();
+            running.0.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| {
             tracing::error!(error = %e, "hashing task failed");
             AppError::Internal
         })
@@ -93,6 +111,36 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn hashes_abandoned_by_their_callers_still_hold_their_slot() {
+        let h = Hasher::new(2);
+        // Twenty callers give up after a millisecond; their hashes run on regardless.
+        for _ in 0..20 {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(1),
+                h.verify(None, "a wrong password"),
+            )
+            .await;
+        }
+        let waiting: Vec<_> = (0..4)
+            .map(|_| {
+                let h = h.clone();
+                tokio::spawn(async move { h.verify(None, "another wrong password").await })
+            })
+            .collect();
+        for w in waiting {
+            assert!(!w.await.expect("task").expect("verify"));
+        }
+        while h.running.0.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(
+            h.running.1.load(Ordering::SeqCst) <= 2,
+            "{} hashes ran at once",
+            h.running.1.load(Ordering::SeqCst)
+        );
+    }
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_no_other() {

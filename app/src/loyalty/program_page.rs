@@ -14,8 +14,8 @@ use super::{
 use crate::{
     accounts::{Role, use_auth},
     error::AppError,
-    members::countries,
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    members::countries,
     rewards::{
         admin::RewardsCard,
         api::{SaveReward, reward_catalog},

@@ -3,31 +3,103 @@
 
 /// `(code, [en, sv, nb, lv, pt])`, in the order of [`super::phone::countries`].
 const NAMES: &[(&str, [&str; 5])] = &[
-    ("SE", ["Sweden", "Sverige", "Sverige", "Zviedrija", "Suécia"]),
+    (
+        "SE",
+        ["Sweden", "Sverige", "Sverige", "Zviedrija", "Suécia"],
+    ),
     ("NO", ["Norway", "Norge", "Norge", "Norvēģija", "Noruega"]),
-    ("DK", ["Denmark", "Danmark", "Danmark", "Dānija", "Dinamarca"]),
-    ("FI", ["Finland", "Finland", "Finland", "Somija", "Finlândia"]),
+    (
+        "DK",
+        ["Denmark", "Danmark", "Danmark", "Dānija", "Dinamarca"],
+    ),
+    (
+        "FI",
+        ["Finland", "Finland", "Finland", "Somija", "Finlândia"],
+    ),
     ("IS", ["Iceland", "Island", "Island", "Islande", "Islândia"]),
-    ("EE", ["Estonia", "Estland", "Estland", "Igaunija", "Estônia"]),
+    (
+        "EE",
+        ["Estonia", "Estland", "Estland", "Igaunija", "Estônia"],
+    ),
     ("LV", ["Latvia", "Lettland", "Latvia", "Latvija", "Letônia"]),
-    ("LT", ["Lithuania", "Litauen", "Litauen", "Lietuva", "Lituânia"]),
+    (
+        "LT",
+        ["Lithuania", "Litauen", "Litauen", "Lietuva", "Lituânia"],
+    ),
     ("PL", ["Poland", "Polen", "Polen", "Polija", "Polônia"]),
-    ("DE", ["Germany", "Tyskland", "Tyskland", "Vācija", "Alemanha"]),
-    ("AT", ["Austria", "Österrike", "Østerrike", "Austrija", "Áustria"]),
-    ("CH", ["Switzerland", "Schweiz", "Sveits", "Šveice", "Suíça"]),
-    ("NL", ["Netherlands", "Nederländerna", "Nederland", "Nīderlande", "Países Baixos"]),
+    (
+        "DE",
+        ["Germany", "Tyskland", "Tyskland", "Vācija", "Alemanha"],
+    ),
+    (
+        "AT",
+        ["Austria", "Österrike", "Østerrike", "Austrija", "Áustria"],
+    ),
+    (
+        "CH",
+        ["Switzerland", "Schweiz", "Sveits", "Šveice", "Suíça"],
+    ),
+    (
+        "NL",
+        [
+            "Netherlands",
+            "Nederländerna",
+            "Nederland",
+            "Nīderlande",
+            "Países Baixos",
+        ],
+    ),
     ("BE", ["Belgium", "Belgien", "Belgia", "Beļģija", "Bélgica"]),
-    ("FR", ["France", "Frankrike", "Frankrike", "Francija", "França"]),
+    (
+        "FR",
+        ["France", "Frankrike", "Frankrike", "Francija", "França"],
+    ),
     ("ES", ["Spain", "Spanien", "Spania", "Spānija", "Espanha"]),
     ("IT", ["Italy", "Italien", "Italia", "Itālija", "Itália"]),
-    ("PT", ["Portugal", "Portugal", "Portugal", "Portugāle", "Portugal"]),
+    (
+        "PT",
+        ["Portugal", "Portugal", "Portugal", "Portugāle", "Portugal"],
+    ),
     ("IE", ["Ireland", "Irland", "Irland", "Īrija", "Irlanda"]),
-    ("GB", ["United Kingdom", "Storbritannien", "Storbritannia", "Apvienotā Karaliste", "Reino Unido"]),
-    ("BR", ["Brazil", "Brasilien", "Brasil", "Brazīlija", "Brasil"]),
-    ("US", ["United States", "USA", "USA", "ASV", "Estados Unidos"]),
+    (
+        "GB",
+        [
+            "United Kingdom",
+            "Storbritannien",
+            "Storbritannia",
+            "Apvienotā Karaliste",
+            "Reino Unido",
+        ],
+    ),
+    (
+        "BR",
+        ["Brazil", "Brasilien", "Brasil", "Brazīlija", "Brasil"],
+    ),
+    (
+        "US",
+        ["United States", "USA", "USA", "ASV", "Estados Unidos"],
+    ),
     ("CA", ["Canada", "Kanada", "Canada", "Kanāda", "Canadá"]),
-    ("AU", ["Australia", "Australien", "Australia", "Austrālija", "Austrália"]),
-    ("NZ", ["New Zealand", "Nya Zeeland", "New Zealand", "Jaunzēlande", "Nova Zelândia"]),
+    (
+        "AU",
+        [
+            "Australia",
+            "Australien",
+            "Australia",
+            "Austrālija",
+            "Austrália",
+        ],
+    ),
+    (
+        "NZ",
+        [
+            "New Zealand",
+            "Nya Zeeland",
+            "New Zealand",
+            "Jaunzēlande",
+            "Nova Zelândia",
+        ],
+    ),
 ];
 
 /// The country's name in `locale` (`en`, `sv`, `nb`, `lv`, `pt`; others get English), or

@@ -2,10 +2,10 @@
 //! staff use to find a member at the counter.
 
 pub mod api;
+pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
-pub mod countries;
 pub mod phone;
 
 pub use api::{FindMembers, MemberCard, find_members};

@@ -27,8 +27,15 @@ pub fn test_config(dir: &tempfile::TempDir) -> Config {
 }
 
 pub fn client() -> (Client, Arc<Jar>) {
+    client_at(None)
+}
+
+/// A client whose connections come from `local` (any 127.x.y.z address reaches the server,
+/// so tests can play clients at different addresses).
+fn client_at(local: Option<std::net::IpAddr>) -> (Client, Arc<Jar>) {
     let jar = Arc::new(Jar::default());
     let client = Client::builder()
+        .local_address(local)
         .cookie_provider(jar.clone())
         .redirect(Policy::none())
         .build()
@@ -162,7 +169,16 @@ impl TestApp {
 
     /// A second browser: same server, no cookies.
     pub fn other_client(&self) -> TestApp {
-        let (client, jar) = client();
+        self.client_from(None)
+    }
+
+    /// Another browser at the loopback address `local` (`127.0.0.2`, …).
+    pub fn other_client_at(&self, local: &str) -> TestApp {
+        self.client_from(Some(local.parse().expect("address")))
+    }
+
+    fn client_from(&self, local: Option<std::net::IpAddr>) -> TestApp {
+        let (client, jar) = client_at(local);
         TestApp {
             address: self.address.clone(),
             client,

@@ -58,64 +58,71 @@ pub async fn submit_feedback(
             let st = state()?;
             let me = caller().filter(|u| u.role == Role::Member);
             let ip = client_ip();
-            if me.is_none() {
-                st.limits.feedback_ip.check(&ip)?;
+            // A visitor's submission is counted at once (concurrent ones cannot all pass) and
+            // given back if it is refused.
+            let visitor = me.is_none();
+            if visitor {
+                st.limits.feedback_ip.take(&ip)?;
             }
-            let language = current_language();
-            let mut conn = st.db.reader.acquire().await?;
-            let form = crate::feedback::engine::form_view(
-                &mut conn,
-                ("id", &form_id.to_string()),
-                &language,
-            )
-            .await?
-            .filter(|f| f.active)
-            .ok_or(AppError::NotFound)?;
-            drop(conn);
-            let answers = crate::feedback::types::parse_answers(
-                form.asks,
-                nps.as_deref(),
-                csat.as_deref(),
-                category.as_deref(),
-                choice.as_deref(),
-                body.as_deref(),
-            )
-            .map_err(|(field, msg)| AppError::field(field, msg))?;
-            let clean = |v: Option<String>, max: usize| {
-                v.map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-                    .map(|v| v.chars().take(max).collect::<String>())
-            };
-            let contact_email = match clean(contact_email, 254) {
-                Some(e) => Some(
-                    crate::accounts::Email::parse(&e)
-                        .map_err(|_| {
-                            AppError::field("contact_email", crate::error::Msg::EmailInvalid)
-                        })?
-                        .as_str()
-                        .to_owned(),
-                ),
-                None => None,
-            };
-            let who = crate::feedback::engine::Submitter {
-                member_id: me.as_ref().map(|m| m.id),
-                purchase_id,
-                contact_name: clean(contact_name, 100),
-                contact_email,
-                language,
-            };
-            if me.is_none() {
-                st.limits.feedback_ip.hit(&ip);
+            let stored = async {
+                let language = current_language();
+                let mut conn = st.db.reader.acquire().await?;
+                let form = crate::feedback::engine::form_view(
+                    &mut conn,
+                    ("id", &form_id.to_string()),
+                    &language,
+                )
+                .await?
+                .filter(|f| f.active)
+                .ok_or(AppError::NotFound)?;
+                drop(conn);
+                let answers = crate::feedback::types::parse_answers(
+                    form.asks,
+                    nps.as_deref(),
+                    csat.as_deref(),
+                    category.as_deref(),
+                    choice.as_deref(),
+                    body.as_deref(),
+                )
+                .map_err(|(field, msg)| AppError::field(field, msg))?;
+                let clean = |v: Option<String>, max: usize| {
+                    v.map(|v| v.trim().to_owned())
+                        .filter(|v| !v.is_empty())
+                        .map(|v| v.chars().take(max).collect::<String>())
+                };
+                let contact_email = match clean(contact_email, 254) {
+                    Some(e) => Some(
+                        crate::accounts::Email::parse(&e)
+                            .map_err(|_| {
+                                AppError::field("contact_email", crate::error::Msg::EmailInvalid)
+                            })?
+                            .as_str()
+                            .to_owned(),
+                    ),
+                    None => None,
+                };
+                let who = crate::feedback::engine::Submitter {
+                    member_id: me.as_ref().map(|m| m.id),
+                    purchase_id,
+                    contact_name: clean(contact_name, 100),
+                    contact_email,
+                    language,
+                };
+                let now = st.clock.now();
+                let mut tx = st.db.begin_write().await?;
+                let (feedback_id, case_id) =
+                    crate::feedback::engine::submit(&mut tx, &form, &who, &answers, now).await?;
+                tx.commit().await?;
+                Ok::<_, AppError>(Submitted {
+                    feedback_id,
+                    case_id,
+                })
             }
-            let now = st.clock.now();
-            let mut tx = st.db.begin_write().await?;
-            let (feedback_id, case_id) =
-                crate::feedback::engine::submit(&mut tx, &form, &who, &answers, now).await?;
-            tx.commit().await?;
-            Ok(Submitted {
-                feedback_id,
-                case_id,
-            })
+            .await;
+            if visitor && stored.is_err() {
+                st.limits.feedback_ip.release(&ip);
+            }
+            stored
         }
         .await,
     )

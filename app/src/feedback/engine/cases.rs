@@ -102,7 +102,12 @@ pub async fn case(
     else {
         return Ok(None);
     };
-    let row = case_row(&r, &now_s, &zone)?;
+    let mut row = case_row(&r, &now_s, &zone)?;
+    if for_member {
+        // Who on the staff handles the case is theirs to know, not the member's.
+        row.assignee_id = None;
+        row.assignee = None;
+    }
     let events: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
         "SELECT e.kind, u.preferred_name, e.body, e.created_at
          FROM case_events e LEFT JOIN users u ON u.id = e.actor_id

@@ -1,4 +1,8 @@
 //! Server functions that change the program (managers and owners, audited): settings, tiers, bonus rules, locations.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 
 use leptos::prelude::*;
 

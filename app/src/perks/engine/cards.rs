@@ -116,7 +116,28 @@ pub(super) async fn stamp_cards(
         if adding <= 0 {
             continue;
         }
-        let (stamps, filled) = stamp(p.stamps, adding, p.card.stamps_needed);
+        let (mut stamps, filled) = stamp(p.stamps, adding, p.card.stamps_needed);
+        // A full card gives its reward like a redemption would: only while the reward is
+        // offered and in stock. Otherwise the card is held full, and the next qualifying
+        // purchase tries again.
+        let mut given = 0;
+        if filled > 0 {
+            let (reward, _) = rewards::get(conn, p.card.reward_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let today = local_day(&pdb::settings(conn).await?.time_zone, now).0;
+            while given < filled
+                && crate::rewards::types::blocked(&reward, None, &today, i64::MAX, None).is_none()
+                && rewards::try_take_stock(conn, &reward).await?
+            {
+                rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
+                applied.codes.push(reward.name.clone());
+                given += 1;
+            }
+            if given < filled {
+                stamps = p.card.stamps_needed;
+            }
+        }
         sqlx::query(
             "INSERT INTO punch_progress (card_id, member_id, stamps, completed) VALUES (?, ?, ?, ?)
              ON CONFLICT (card_id, member_id) DO UPDATE SET stamps = excluded.stamps,
@@ -125,18 +146,9 @@ pub(super) async fn stamp_cards(
         .bind(p.card.id)
         .bind(member_id)
         .bind(stamps)
-        .bind(p.completed + filled)
+        .bind(p.completed + given)
         .execute(&mut *conn)
         .await?;
-        if filled > 0 {
-            let (reward, _) = rewards::get(conn, p.card.reward_id)
-                .await?
-                .ok_or(AppError::Internal)?;
-            for _ in 0..filled {
-                rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
-                applied.codes.push(reward.name.clone());
-            }
-        }
         applied
             .stamps
             .push((p.card.name.clone(), stamps, p.card.stamps_needed));

@@ -157,16 +157,26 @@ pub async fn offered(
 /// Takes one of `reward`'s stock when it has one (a code taken or given away); refused at
 /// `reward_id` when none is left.
 pub async fn take_stock(conn: &mut SqliteConnection, reward: &Reward) -> Result<(), AppError> {
-    if reward.stock.is_some() {
-        let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
-            .bind(reward.id)
-            .execute(&mut *conn)
-            .await?;
-        if taken.rows_affected() != 1 {
-            return Err(AppError::field("reward_id", Msg::RewardOutOfStock));
-        }
+    if try_take_stock(conn, reward).await? {
+        Ok(())
+    } else {
+        Err(AppError::field("reward_id", Msg::RewardOutOfStock))
     }
-    Ok(())
+}
+
+/// Takes one of `reward`'s stock when it has one: false when none is left.
+pub async fn try_take_stock(
+    conn: &mut SqliteConnection,
+    reward: &Reward,
+) -> Result<bool, sqlx::Error> {
+    if reward.stock.is_none() {
+        return Ok(true);
+    }
+    let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
+        .bind(reward.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(taken.rows_affected() == 1)
 }
 
 /// Takes a reward for `member_id`: checks window, tier, stock and balance, takes one from the

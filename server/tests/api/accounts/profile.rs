@@ -281,11 +281,17 @@ async fn the_shops_country_set_by_a_manager_reads_national_numbers() {
         .fetch_one(&db)
         .await
         .expect("phone");
-    assert_eq!(old, "+4741234567", "normalised when the country became known");
+    assert_eq!(
+        old, "+4741234567",
+        "normalised when the country became known"
+    );
     let (status, _) = join("per@example.com", "98 76 54 32").await;
     assert_eq!(status, 200);
     let found = json_of(&owner, "members/find", &[("query", "987 65 432")]).await;
-    assert_eq!(found[0]["email"], "per@example.com", "found by the national number");
+    assert_eq!(
+        found[0]["email"], "per@example.com",
+        "found by the national number"
+    );
     // Left out, the country stays; one the app does not know is refused.
     let kept = json_of(&owner, "program/settings", &settings("UTC", None)).await;
     assert_eq!(kept["country"], "NO");
@@ -293,7 +299,10 @@ async fn the_shops_country_set_by_a_manager_reads_national_numbers() {
         .call("program/settings", &settings("UTC", Some("XX")))
         .await;
     assert_eq!(res.status(), 422);
-    assert_eq!(error_json(res).await, field_error("country", "country_invalid"));
+    assert_eq!(
+        error_json(res).await,
+        field_error("country", "country_invalid")
+    );
     // Staff cannot change it.
     let staff = app.signed_in_as("staff@example.com").await;
     let res = staff

@@ -220,6 +220,18 @@ async fn the_inbox_filters_by_assignee_and_location() {
     let assigned: Value = res.json().await.expect("json");
     assert_eq!(assigned["case"]["assignee"], "Sanna");
     assert_eq!(assigned["timeline"][1]["kind"], "assigned");
+    // The member's own view of the case names nobody on the staff.
+    let mine = json_of(&s.member, "feedback/mine", &[]).await;
+    let first: i64 = cases[0].parse().expect("case id");
+    let case = mine
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["case"]["case"]["id"] == first)
+        .expect("the assigned case");
+    assert_eq!(case["case"]["case"]["assignee"], Value::Null);
+    assert_eq!(case["case"]["case"]["assignee_id"], Value::Null);
+    assert!(!mine.to_string().contains("Sanna"), "{mine}");
     // A member cannot be given a case.
     let res = act(
         cases[1].clone(),

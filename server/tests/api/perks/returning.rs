@@ -248,3 +248,74 @@ async fn a_referral_pays_both_once_on_the_first_qualifying_purchase() {
         json!([["Nora", "anna2@example.com", 1, 1]])
     );
 }
+
+#[tokio::test]
+async fn a_full_card_waits_while_its_reward_is_out_of_stock_or_switched_off() {
+    let s = demo().await;
+    fn reward_form<'a>(id: &'a str, stock: &'a str, active: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("id", id),
+            ("name", "Free cake"),
+            ("description", ""),
+            ("cost", "150"),
+            ("stock", stock),
+            ("starts_on", ""),
+            ("ends_on", ""),
+            ("icon", "gift"),
+            ("valid_days", "30"),
+            ("active", active),
+        ]
+    }
+    let reward = json_of(&s.manager, "rewards/save", &reward_form("", "1", "true")).await;
+    let reward_id = reward["id"].to_string();
+    let card = [
+        ("name", "Cake card"),
+        ("stamps_needed", "2"),
+        ("reward_id", reward_id.as_str()),
+        ("min_amount", "3"),
+    ];
+    assert_eq!(s.manager.call("perks/save_card", &card).await.status(), 200);
+    let (nora, id) = s.member("nora@example.com", None).await;
+    s.bought(id, "4", &[]).await;
+    let r = s.bought(id, "4", &[]).await;
+    assert_eq!(
+        r["perks"]["codes"],
+        json!(["Free cake"]),
+        "the one in stock"
+    );
+    s.bought(id, "4", &[]).await;
+    let r = s.bought(id, "4", &[]).await;
+    assert_eq!(r["perks"]["codes"], json!([]), "none left: no code");
+    assert_eq!(
+        r["perks"]["stamps"],
+        json!([["Cake card", 2, 2]]),
+        "held full"
+    );
+    // Back in stock but switched off: still held.
+    json_of(
+        &s.manager,
+        "rewards/save",
+        &reward_form(&reward_id, "5", "false"),
+    )
+    .await;
+    let r = s.bought(id, "4", &[]).await;
+    assert_eq!(r["perks"]["codes"], json!([]));
+    assert_eq!(r["perks"]["stamps"], json!([["Cake card", 2, 2]]));
+    // Offered again: the next visit gives the held reward and starts the next card.
+    json_of(
+        &s.manager,
+        "rewards/save",
+        &reward_form(&reward_id, "5", "true"),
+    )
+    .await;
+    let r = s.bought(id, "4", &[]).await;
+    assert_eq!(r["perks"]["codes"], json!(["Free cake"]));
+    assert_eq!(r["perks"]["stamps"], json!([["Cake card", 1, 2]]));
+    let codes = json_of(&nora, "rewards/mine", &[]).await;
+    assert_eq!(codes.as_array().expect("codes").len(), 2);
+    let stock: i64 = sqlx::query_scalar("SELECT stock FROM rewards WHERE name = 'Free cake'")
+        .fetch_one(&s.app.db().await)
+        .await
+        .expect("stock");
+    assert_eq!(stock, 4, "the stock counts the card's code");
+}
