@@ -11,8 +11,8 @@ use super::{
     api::{
         ActOnCase, CaseDetail, CaseRow, Directory, Named, case_inbox, feedback_directory, get_case,
     },
-    pages::{Timeline, category_label, status_label},
     setup_page::options,
+    timeline::{Timeline, category_label, status_label},
     types::CaseStatus,
 };
 use crate::{

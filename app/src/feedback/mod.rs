@@ -11,4 +11,5 @@ pub mod pages;
 pub mod quality_page;
 mod rules_card;
 pub mod setup_page;
+mod timeline;
 pub mod types;

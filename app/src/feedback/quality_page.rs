@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{Quality, WeekRow, feedback_quality},
-    pages::category_label,
+    timeline::category_label,
     types::Category,
 };
 use crate::i18n::{LocaleExt as _, format, t, t_string, use_i18n};

@@ -5,8 +5,8 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::{
     api::{Named, SaveFeedbackSettings},
-    pages::category_label,
     setup_page::options,
+    timeline::category_label,
     types::{Category, FeedbackSettings},
 };
 use crate::{
