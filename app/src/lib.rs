@@ -15,6 +15,8 @@ pub mod layout;
 pub mod loyalty;
 pub mod members;
 pub mod perks;
+#[cfg(feature = "ssr")]
+pub mod proxies;
 pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod server;

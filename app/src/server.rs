@@ -34,6 +34,8 @@ pub struct AppState {
     pub clock: crate::db::Clock,
     /// The public address users reach (links in pages and messages).
     pub base_url: Arc<str>,
+    /// Reverse proxies whose word on the client's address is taken.
+    pub proxies: Arc<crate::proxies::Proxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,15 +80,36 @@ pub fn require_member() -> Result<CurrentUser, AppError> {
     }
 }
 
-/// The peer address of this request.
+/// The client's address: the peer's, or, from a trusted proxy, the one it forwards.
 pub fn client_ip() -> String {
-    use_context::<Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+    let Some(parts) = use_context::<Parts>() else {
+        return "unknown".to_owned();
+    };
+    let Some(peer) = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".to_owned();
+    };
+    let Some(st) = use_context::<AppState>() else {
+        return peer.to_string();
+    };
+    let values = |name: header::HeaderName| -> Vec<&str> {
+        parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    st.proxies
+        .client(
+            peer,
+            &values(header::FORWARDED),
+            &values(header::HeaderName::from_static("x-forwarded-for")),
+        )
+        .to_string()
 }
 
 /// The caller's language: their account's, else the language cookie's, else the browser's

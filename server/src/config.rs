@@ -33,6 +33,9 @@ pub struct Config {
     pub site_root: PathBuf,
     /// How often the sweeper expires points and reviews tiers (`REGULARS_SWEEP_SECONDS`).
     pub sweep_interval: Duration,
+    /// `REGULARS_TRUSTED_PROXIES`: reverse proxies (addresses, CIDR ranges) whose
+    /// `Forwarded`/`X-Forwarded-For` names the client; default none.
+    pub trusted_proxies: app::proxies::Proxies,
     /// The program's clock: the system's, unless a test sets it.
     pub clock: app::db::Clock,
 }
@@ -150,6 +153,14 @@ impl Config {
             "expected days, 1 to 3660",
         )?;
         let per_limit = "expected a number, 1 to 100000";
+        let trusted_proxies = match v.var("REGULARS_TRUSTED_PROXIES") {
+            None => app::proxies::Proxies::default(),
+            Some(list) => app::proxies::Proxies::parse(&list).map_err(|_| ConfigError {
+                name: "REGULARS_TRUSTED_PROXIES",
+                value: list,
+                why: "expected addresses or CIDR ranges, comma-separated",
+            })?,
+        };
         Ok(Self {
             database_url: v
                 .var("REGULARS_DATABASE_URL")
@@ -188,6 +199,7 @@ impl Config {
                 1..=86_400,
                 "expected seconds, 1 to 86400 (a day)",
             )?),
+            trusted_proxies,
             clock: app::db::Clock::default(),
         })
     }
@@ -209,6 +221,7 @@ impl Config {
             sign_up_limit_ip: 20,
             site_root,
             sweep_interval: Duration::from_secs(300),
+            trusted_proxies: app::proxies::Proxies::default(),
             clock: app::db::Clock::default(),
         }
     }
@@ -277,6 +290,7 @@ mod tests {
             ("REGULARS_ADDR", "localhost"),
             ("REGULARS_BASE_URL", "ftp://shop"),
             ("REGULARS_SECURE_COOKIES", "yes please"),
+            ("REGULARS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
         ] {
             let e = with(&[(name, value)]).expect_err(value);
             assert!(e.starts_with(&format!("{name}=")), "{e}");

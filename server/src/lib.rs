@@ -260,6 +260,7 @@ impl Application {
                 config.base_url.as_str().into()
             },
             clock: config.clock.clone(),
+            proxies: Arc::new(config.trusted_proxies.clone()),
         };
         let router = router(state, sessions, &config.base_url);
         Ok(Self {

@@ -23,7 +23,7 @@ static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
 pub async fn request_log(req: Request, next: Next) -> Response {
     let id = REQUEST_IDS.fetch_add(1, Ordering::Relaxed);
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = loggable_path(req.uri().path()).into_owned();
     let span = tracing::info_span!("request", id, %method, %path);
     let start = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
@@ -39,6 +39,23 @@ pub async fn request_log(req: Request, next: Next) -> Response {
     res.headers_mut()
         .insert("x-request-id", HeaderValue::from(id));
     res
+}
+
+/// The path as the log shows it: a bearer secret in it (the reward code in
+/// `/me/rewards/<code>.svg`) is replaced by `[code]`. Query strings and bodies (passwords,
+/// emails, tokens) are never logged.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/me/rewards/") {
+        Some(file) if !file.is_empty() => {
+            let ext = file
+                .rfind('.')
+                .map(|i| &file[i..])
+                .filter(|e| matches!(*e, ".svg" | ".png"))
+                .unwrap_or("");
+            format!("/me/rewards/[code]{ext}").into()
+        }
+        _ => path.into(),
+    }
 }
 
 /// Headers every response carries. HTML pages set their own CSP (with the script nonce);

@@ -350,3 +350,36 @@ pub fn unique() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
+
+/// What the servers in this test binary log at `info` and above, from the first call on (the
+/// same global subscriber the server binary installs, writing into memory).
+pub fn captured_log() -> String {
+    use std::sync::{Mutex, OnceLock};
+    #[derive(Clone)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    static LOG: OnceLock<Buffer> = OnceLock::new();
+    let log = LOG.get_or_init(|| {
+        let buffer = Buffer(Arc::default());
+        let writer = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init()
+            .expect("the only subscriber in this test binary");
+        buffer
+    });
+    String::from_utf8_lossy(&log.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+}

@@ -237,3 +237,40 @@ async fn unknown_pages_answer_404() {
         .expect("page");
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn only_a_trusted_proxy_names_the_client_and_a_spoofed_hop_is_skipped() {
+    let app = crate::helpers::spawn_with(|c| {
+        c.trusted_proxies = app::proxies::Proxies::parse("127.0.0.2").expect("valid");
+        c.sign_in_limit_ip = 2;
+    })
+    .await;
+    let guess = |from: &TestApp, forwarded_for: &str, n: usize| {
+        let req = from
+            .client
+            .post(from.url("/api/accounts/sign_in"))
+            .header("x-forwarded-for", forwarded_for)
+            .form(&[
+                ("email", format!("user{n}@example.com")),
+                ("password", "whatever1".to_owned()),
+            ]);
+        async move { req.send().await.expect("request").status().as_u16() }
+    };
+    // From a stranger, a made-up header changes nothing: every guess counts on its address.
+    let stranger = app.other_client();
+    assert_eq!(guess(&stranger, "198.51.100.1", 1).await, 401);
+    assert_eq!(guess(&stranger, "198.51.100.2", 2).await, 401);
+    assert_eq!(guess(&stranger, "198.51.100.3", 3).await, 429);
+    // Through the proxy each client counts on its own…
+    let proxy = app.other_client_at("127.0.0.2");
+    assert_eq!(guess(&proxy, "198.51.100.1", 4).await, 401);
+    assert_eq!(guess(&proxy, "198.51.100.1", 5).await, 401);
+    assert_eq!(guess(&proxy, "198.51.100.1", 6).await, 429);
+    assert_eq!(
+        guess(&proxy, "198.51.100.2", 7).await,
+        401,
+        "another client"
+    );
+    // …and an address the client put in front of its own is not believed.
+    assert_eq!(guess(&proxy, "203.0.113.99, 198.51.100.1", 8).await, 429);
+}

@@ -106,8 +106,13 @@ async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_reward
             .get(client.url(&format!("/me/rewards/{code}.svg")))
             .send()
     };
+    crate::helpers::captured_log();
     assert_eq!(qr(&s.member).await.expect("qr").status(), 200);
     assert_eq!(qr(&other).await.expect("qr").status(), 404);
+    // The code is a bearer secret: the request log leaves it out.
+    let log = crate::helpers::captured_log();
+    assert!(log.contains("/me/rewards/[code].svg"), "{log}");
+    assert!(!log.contains(&code), "the code is in the log");
     // Unknown and mistyped codes get a field error.
     let res = s.use_code(&s.staff, "AAAA-BBB-CCC", "unknown").await;
     assert_eq!(res.status(), 422);
