@@ -28,6 +28,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Sessions older than this are ended, however active.
     pub session_absolute: time::Duration,
+    /// An active session is saved again (its idle deadline moved) at most this often.
+    pub session_touch: time::Duration,
     /// Whether cookies this server sets carry `Secure`.
     pub secure_cookies: bool,
     /// The program's time (tests set it).

@@ -252,6 +252,10 @@ impl Application {
             session_absolute: time::Duration::seconds(
                 i64::try_from(config.session_absolute.as_secs()).unwrap_or(i64::MAX),
             ),
+            // Once a minute, or twice per idle period when that is shorter.
+            session_touch: time::Duration::seconds(
+                i64::try_from((config.session_idle / 2).as_secs().min(60)).unwrap_or(60),
+            ),
             secure_cookies: config.secure_cookies,
             // A throwaway server asked for port 0: its address is the one it got.
             base_url: if config.base_url.ends_with(":0") {

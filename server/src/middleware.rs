@@ -170,7 +170,7 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
     }
     if let Some(session) = req.extensions().get::<Session>().cloned() {
         let absolute = time::Duration::seconds(state.session_absolute.whole_seconds());
-        match session::resolve(&session, &state.db, absolute).await {
+        match session::resolve(&session, &state.db, absolute, state.session_touch).await {
             Ok(Some(user)) => {
                 with_lang_cookie(req.headers_mut(), &user.language);
                 req.extensions_mut().insert(user);

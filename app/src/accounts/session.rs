@@ -1,6 +1,8 @@
 //! What a session remembers about who signed in, and the checks that end it: the account
 //! disabled, its password changed (epoch bumped), or the absolute lifetime passed. Idle expiry
-//! is the session layer's own (`Expiry::OnInactivity`).
+//! is the session layer's own (`Expiry::OnInactivity`): it counts from the session's last
+//! save, so an active session is touched (saved again) at most once per `touch` interval,
+//! which slides the idle deadline without a write per request.
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -9,6 +11,7 @@ use super::{db, types::CurrentUser};
 use crate::{db::Db, error::AppError};
 
 const AUTH_KEY: &str = "auth";
+const TOUCHED_KEY: &str = "touched";
 
 /// Stored in the session at sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +48,7 @@ pub async fn resolve(
     session: &Session,
     db: &Db,
     absolute: time::Duration,
+    touch: time::Duration,
 ) -> Result<Option<CurrentUser>, AppError> {
     let Some(auth) = session
         .get::<SessionAuth>(AUTH_KEY)
@@ -53,7 +57,8 @@ pub async fn resolve(
     else {
         return Ok(None);
     };
-    let age = time::OffsetDateTime::now_utc().unix_timestamp() - auth.signed_in_at;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let age = now - auth.signed_in_at;
     let user = if age >= absolute.whole_seconds() {
         None
     } else {
@@ -62,6 +67,19 @@ pub async fn resolve(
     };
     if user.is_none() {
         end(session).await?;
+        return Ok(None);
+    }
+    let touched = session
+        .get::<i64>(TOUCHED_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(auth.signed_in_at);
+    if now - touched >= touch.whole_seconds() {
+        // Modified, so the layer saves it with a new idle deadline and renews the cookie.
+        session
+            .insert(TOUCHED_KEY, now)
+            .await
+            .map_err(session_error)?;
     }
     Ok(user)
 }

@@ -78,3 +78,27 @@ async fn a_session_past_its_absolute_lifetime_is_ended() {
     );
     assert_eq!(app.me().await, serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn an_active_session_outlives_the_idle_timeout_and_an_idle_one_ends() {
+    use std::time::Duration;
+    // Idle after 4 s; an active session is saved again at most every 2 s.
+    let app = spawn_with(|c| c.session_idle = Duration::from_secs(4)).await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert_eq!(
+            app.me().await["name"],
+            "Anna",
+            "still signed in while active"
+        );
+    }
+    // Six seconds after signing in, well past 4 s: the deadline slid. Now idle for 4.5 s.
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
+    assert_eq!(
+        app.me().await,
+        serde_json::Value::Null,
+        "ended after 4 s idle"
+    );
+}
