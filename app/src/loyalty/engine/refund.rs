@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Refunds `amount_minor` of a purchase: takes back the points that share of the purchase
-/// earned, as far as the balance allows, and records what could not be taken back.
+/// earned, as far as what is left of them allows, and records what could not be taken back.
 pub async fn refund(
     conn: &mut SqliteConnection,
     r: &RefundInput<'_>,
@@ -40,7 +40,21 @@ pub async fn refund(
         return Err(AppError::field("amount", Msg::RefundTooLarge));
     }
     let due = rules::refund_due(p.points, p.amount_minor, p.refunded_minor, amount_minor);
-    let reversed = due.min(db::balance(conn, p.member_id).await?);
+    // Only what is left of this purchase's own points is taken back: points of it that were
+    // spent or expired are the shortfall, and other purchases' points are never touched. A
+    // purchase from before points had lots is bounded by the balance alone.
+    let first_from = pdb::earn_movement(conn, purchase_id).await?;
+    let left: Option<i64> = match first_from {
+        Some(lot) => {
+            sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
+                .bind(lot)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        None => Some(0),
+    };
+    let balance = db::balance(conn, p.member_id).await?;
+    let reversed = due.min(balance).min(left.unwrap_or(balance));
     if !confirmed {
         return Err(AppError::NeedsConfirmation(crate::error::Confirm::Refund {
             purchase_id,
@@ -51,7 +65,6 @@ pub async fn refund(
     }
     let at = timestamp(now);
     if reversed > 0 {
-        let first_from = pdb::earn_movement(conn, purchase_id).await?;
         let new = NewMovement {
             location_id: Some(p.location_id),
             purchase_id: Some(purchase_id),
@@ -81,6 +94,7 @@ pub async fn refund(
         },
     )
     .await?;
+    retier(conn, p.member_id, &p.created_at, now).await?;
     Ok(RefundReceipt {
         refund_id,
         purchase_id,
@@ -108,4 +122,51 @@ pub struct RefundInput<'a> {
     pub confirmed: bool,
     /// The scoped idempotency key.
     pub key: &'a str,
+}
+
+/// After a refund of a purchase made at `bought_at`: if the member went up a tier since then,
+/// the tier is decided again from the tier they had before, on the points they have now
+/// earned net of refunds (a big purchase refunded does not keep its tier). A move down is
+/// recorded as a downgrade; the review date stays.
+async fn retier(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    bought_at: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    let before: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT from_tier_id FROM tier_changes
+         WHERE member_id = ? AND reason = 'upgrade' AND created_at >= ? ORDER BY id LIMIT 1",
+    )
+    .bind(member_id)
+    .bind(bought_at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(before) = before else {
+        return Ok(());
+    };
+    let Some((current, review_at)) = pdb::member_tier(conn, member_id).await? else {
+        return Ok(());
+    };
+    let settings = pdb::settings(conn).await?;
+    let tiers = pdb::tiers(conn).await?;
+    let (_, earned) = super::current_tier(conn, member_id, &settings, &tiers, now).await?;
+    let decided = rules::after_earning(&tiers, before, earned);
+    if rules::rank(&tiers, decided) >= rules::rank(&tiers, current) {
+        return Ok(());
+    }
+    let at = timestamp(now);
+    pdb::set_member_tier(conn, member_id, decided, &review_at, &at).await?;
+    pdb::insert_tier_change(
+        conn,
+        &pdb::TierChange {
+            member_id,
+            from: current,
+            to: decided,
+            reason: "downgrade",
+            earned,
+            at: &at,
+        },
+    )
+    .await
 }

@@ -238,7 +238,8 @@ pub fn supported(tiers: &[Tier], earned: i64) -> Option<&Tier> {
     tiers.iter().rev().find(|t| t.threshold <= earned)
 }
 
-fn rank(tiers: &[Tier], id: Option<i64>) -> Option<usize> {
+/// A tier's place among `tiers` (sorted by threshold); `None` for no tier, below all.
+pub fn rank(tiers: &[Tier], id: Option<i64>) -> Option<usize> {
     id.and_then(|id| tiers.iter().position(|t| t.id == id))
 }
 

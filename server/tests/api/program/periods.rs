@@ -165,3 +165,76 @@ async fn the_downgrade_policy_can_drop_straight_to_what_was_earned() {
     assert_eq!(done.downgrades, 1);
     assert_eq!(s.standing().await["tier"]["name"], "Silver");
 }
+
+#[tokio::test]
+async fn a_refunded_purchase_takes_back_the_tier_it_bought_and_only_that() {
+    let s = demo().await;
+    assert_eq!(s.standing().await["tier"]["name"], "Bronze");
+    let big = s.buy("1600", "big").await;
+    assert_eq!(big["new_tier"], "Gold");
+    let big = big["purchase"]["id"].as_i64().expect("id");
+    // Refunded in part: what is left earns Silver; in full: back to Bronze.
+    assert_eq!(s.refund(big, "1000", "part").await.status(), 200);
+    assert_eq!(s.standing().await["tier"]["name"], "Silver");
+    assert_eq!(s.refund(big, "600", "rest").await.status(), 200);
+    assert_eq!(s.standing().await["tier"]["name"], "Bronze");
+    let changes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
+         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
+         ORDER BY c.id",
+    )
+    .fetch_all(&s.app.db().await)
+    .await
+    .expect("changes");
+    let changes: Vec<(&str, &str, &str)> = changes
+        .iter()
+        .map(|(r, f, t)| (r.as_str(), f.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("upgrade", "Bronze", "Gold"),
+            ("downgrade", "Gold", "Silver"),
+            ("downgrade", "Silver", "Bronze")
+        ]
+    );
+    // A tier earned before a purchase is not touched by refunding that purchase.
+    assert_eq!(s.buy("1600", "again").await["new_tier"], "Gold");
+    let small = s.buy("100", "small").await["purchase"]["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(s.refund(small, "100", "small").await.status(), 200);
+    assert_eq!(s.standing().await["tier"]["name"], "Gold");
+}
+
+#[tokio::test]
+async fn a_refund_after_the_purchases_points_expired_takes_no_other_points() {
+    let s = demo().await;
+    s.settings("12", "one_tier").await;
+    let old = s.buy("100", "old").await["purchase"]["id"]
+        .as_i64()
+        .expect("id");
+    s.app.config.clock.set(datetime!(2027-12-01 12:00 UTC));
+    s.buy("50", "newer").await;
+    let late = datetime!(2028-02-01 12:00 UTC);
+    s.app.config.clock.set(late);
+    assert_eq!(
+        s.sweep(late).await.points,
+        100,
+        "the old purchase's points expired"
+    );
+    let res = s.refund(old, "100", "old").await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.expect("json");
+    assert_eq!(
+        (
+            &r["points_due"],
+            &r["points_reversed"],
+            &r["shortfall"],
+            &r["balance"]
+        ),
+        (&json!(100), &json!(0), &json!(100), &json!(50)),
+        "the newer purchase's 50 points stay"
+    );
+    assert_eq!(s.invariants().await, 50);
+}
