@@ -313,14 +313,16 @@ pub async fn expired_lots(
     .await
 }
 
-/// What is left of one lot.
-pub async fn lot_remaining(conn: &mut SqliteConnection, lot: i64) -> Result<i64, sqlx::Error> {
-    let r: Option<i64> =
-        sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
-            .bind(lot)
-            .fetch_optional(conn)
-            .await?;
-    Ok(r.unwrap_or(0))
+/// What is left of the lot credited by movement `lot`; `None` when it has no lot (points
+/// from before lots existed).
+pub async fn lot_remaining(
+    conn: &mut SqliteConnection,
+    lot: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
+        .bind(lot)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The member's next expiry: `(points, expiry timestamp)` of the earliest day on which open

@@ -44,13 +44,8 @@ pub async fn refund(
     // spent or expired are the shortfall, and other purchases' points are never touched. A
     // purchase from before points had lots is bounded by the balance alone.
     let first_from = pdb::earn_movement(conn, purchase_id).await?;
-    let left: Option<i64> = match first_from {
-        Some(lot) => {
-            sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
-                .bind(lot)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
+    let left = match first_from {
+        Some(lot) => db::lot_remaining(conn, lot).await?,
         None => Some(0),
     };
     let balance = db::balance(conn, p.member_id).await?;

@@ -35,7 +35,7 @@ pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
             break;
         }
         for (lot, member_id) in lots {
-            let remaining = db::lot_remaining(&mut tx, lot).await?;
+            let remaining = db::lot_remaining(&mut tx, lot).await?.unwrap_or(0);
             if remaining == 0 {
                 continue;
             }

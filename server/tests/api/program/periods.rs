@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// The member's tier changes, oldest first: `(reason, from, to)` by tier name.
+async fn tier_changes(s: &Shop) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
+         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
+         WHERE c.member_id = ? ORDER BY c.id",
+    )
+    .bind(s.member_id)
+    .fetch_all(&s.app.db().await)
+    .await
+    .expect("changes")
+}
+
 #[tokio::test]
 async fn a_refund_after_spending_reverses_what_it_can_and_records_the_rest() {
     let s = demo().await;
@@ -129,18 +142,10 @@ async fn tiers_go_up_when_earned_and_down_at_the_end_of_a_period() {
     let done = s.sweep(later).await;
     assert_eq!(done.downgrades, 2);
     assert_eq!(s.standing().await["tier"]["name"], "Bronze");
-    let changes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
-         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
-         WHERE c.member_id = ? ORDER BY c.id",
-    )
-    .bind(s.member_id)
-    .fetch_all(&s.app.db().await)
-    .await
-    .expect("changes");
+    let changes = tier_changes(&s).await;
     let changes: Vec<(&str, &str, &str)> = changes
         .iter()
-        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .map(|(r, f, t)| (r.as_str(), f.as_str(), t.as_str()))
         .collect();
     assert_eq!(
         changes,
@@ -178,14 +183,7 @@ async fn a_refunded_purchase_takes_back_the_tier_it_bought_and_only_that() {
     assert_eq!(s.standing().await["tier"]["name"], "Silver");
     assert_eq!(s.refund(big, "600", "rest").await.status(), 200);
     assert_eq!(s.standing().await["tier"]["name"], "Bronze");
-    let changes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
-         LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
-         ORDER BY c.id",
-    )
-    .fetch_all(&s.app.db().await)
-    .await
-    .expect("changes");
+    let changes = tier_changes(&s).await;
     let changes: Vec<(&str, &str, &str)> = changes
         .iter()
         .map(|(r, f, t)| (r.as_str(), f.as_str(), t.as_str()))
