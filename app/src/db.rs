@@ -190,6 +190,52 @@ pub fn local_week_start(tz: &str, t: time::OffsetDateTime) -> String {
     ymd(date.checked_sub(back).unwrap_or(date))
 }
 
+/// The weeks (Monday to Sunday on the wall clock of `tz`) from the one holding `from` to the
+/// one holding `to`: each week's Monday (`YYYY-MM-DD`) and the UTC timestamps of its first
+/// moment and of the next week's.
+pub fn local_weeks(
+    tz: &str,
+    from: time::OffsetDateTime,
+    to: time::OffsetDateTime,
+) -> Vec<(String, String, String)> {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start_of = |date: jiff::civil::Date| start_of_day(&zone, date);
+    let first = zoned(tz, from).date();
+    let back = jiff::Span::new().days(i64::from(first.weekday().to_monday_zero_offset()));
+    let mut monday = first.checked_sub(back).unwrap_or(first);
+    let last = zoned(tz, to).date();
+    let mut out = Vec::new();
+    while monday <= last {
+        let Ok(next) = monday.checked_add(jiff::Span::new().days(7)) else {
+            break;
+        };
+        if let (Some(starts), Some(ends)) = (start_of(monday), start_of(next)) {
+            out.push((ymd(monday), starts, ends));
+        }
+        monday = next;
+    }
+    out
+}
+
+/// The UTC timestamp of the first moment of `date` in `zone`.
+fn start_of_day(zone: &jiff::tz::TimeZone, date: jiff::civil::Date) -> Option<String> {
+    date.to_zoned(zone.clone())
+        .ok()
+        .and_then(|z| time::OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
+        .map(timestamp)
+}
+
+/// The UTC timestamp of the first moment of the day `days` after `date` (`YYYY-MM-DD`) in time
+/// zone `tz`; `None` if `date` is not a date.
+pub fn local_day_start(tz: &str, date: &str, days: i64) -> Option<String> {
+    if date.len() != 10 {
+        return None;
+    }
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let date: jiff::civil::Date = date.parse().ok()?;
+    start_of_day(&zone, date.checked_add(jiff::Span::new().days(days)).ok()?)
+}
+
 /// `t` on the wall clock of time zone `tz` (UTC if the zone is unknown).
 fn zoned(tz: &str, t: time::OffsetDateTime) -> jiff::Zoned {
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);

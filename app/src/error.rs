@@ -15,6 +15,9 @@ pub enum AppError {
     /// 400: the request could not be read (malformed body, missing argument).
     #[error("bad request")]
     BadRequest,
+    /// 413: the request body is larger than the server reads.
+    #[error("request too large")]
+    TooLarge,
     /// 401: nobody is signed in, and this needs someone who is.
     #[error("sign in required")]
     Unauthorized,
@@ -242,6 +245,8 @@ pub enum Msg {
     AlreadyRated,
     /// Goodwill points need a member.
     GoodwillNeedsMember,
+    /// Goodwill above the shop's per-case cap needs a manager.
+    GoodwillOverCap,
     /// The case is resolved: its status no longer changes.
     CaseResolved,
     /// Not a number of hours in the allowed range.
@@ -291,6 +296,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Conflict { .. } | Self::CodeUsed { .. } | Self::NeedsConfirmation(_) => 409,
+            Self::TooLarge => 413,
             Self::Validation { .. } | Self::Fields { .. } | Self::PointsShort { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
@@ -324,8 +330,11 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let err = match value {
+            // `Deserialization` on the server is a request body that could not be read as text
+            // (bytes that are not UTF-8): the client's mistake too.
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
             _ => Self::Internal,
         };

@@ -120,6 +120,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -41,6 +41,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/campaigns",
       "/console/analytics",
       "/console/staff",
+      "/console/audit",
     ],
   },
 ];

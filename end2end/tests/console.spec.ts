@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
 import { goto, signIn, test } from "./helpers";
 
@@ -132,4 +133,35 @@ test.describe("on a phone", () => {
     await expect(overdue.getByText("Overdue", { exact: true })).toBeInViewport({ ratio: 1 });
     await expect(overdue.getByRole("cell").nth(4)).toBeInViewport({ ratio: 1 });
   });
+});
+
+test("the audit log names who changed what, filters by kind and downloads as CSV", async ({ page }) => {
+  await owner(page);
+  // A change to find: the program's settings saved as they are.
+  await goto(page, "/console/programs");
+  const settings = page.locator("section", { has: page.getByRole("heading", { name: "Earning, expiry and tiers" }) });
+  await settings.getByRole("button", { name: "Save" }).click();
+  await expect(settings.getByRole("status")).toHaveText("Saved.");
+  await page.getByRole("link", { name: "Audit log" }).first().click();
+  await expect(page).toHaveURL(/\/console\/audit$/);
+  const newest = page.getByRole("row").nth(1);
+  await expect(newest).toContainText("program.settings");
+  await expect(newest).toContainText("Olivia");
+  // Filtered by kind: a link that keeps the filter, and the same filter as CSV.
+  const filter = page.getByRole("form", { name: "Filter the audit log" });
+  await filter.getByLabel("Kind of change", { exact: true }).selectOption("program");
+  await filter.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/kind=program/);
+  await expect(page.getByRole("row").nth(1)).toContainText("program.settings");
+  const kinds = await page.locator("tbody tr td:nth-child(3)").allInnerTexts();
+  expect(kinds.length).toBeGreaterThan(0);
+  expect(kinds.every((k) => k.trim().startsWith("program."))).toBe(true);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download as CSV" }).click();
+  const csv = await (await download).path();
+  const text = readFileSync(csv, "utf8");
+  const lines = text.trim().split("\r\n");
+  expect(lines[0]).toBe("id,at_utc,who,email,action,subject,detail");
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.slice(1).every((l) => l.includes(",program."))).toBe(true);
 });

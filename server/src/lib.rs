@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod exports;
 mod middleware;
 mod qr;
 
@@ -17,7 +18,7 @@ use app::{
 use axum::{
     Router,
     body::Body,
-    extract::{Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     handler::HandlerWithoutStateExt,
     response::IntoResponse,
     routing::{get, post},
@@ -86,6 +87,10 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The largest request body a server function reads (axum's default, which Leptos applied
+/// implicitly before, answering 500 when it was exceeded; now 413).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
@@ -130,6 +135,7 @@ pub fn router(
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", get(health))
         .route("/me/card.svg", get(qr::member_card))
+        .route("/console/audit.csv", get(exports::audit_csv))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(
@@ -142,6 +148,9 @@ pub fn router(
             },
         )
         .fallback_service(files)
+        .layer(axum::middleware::from_fn(middleware::server_fn_body))
+        // Read by `server_fn_body` (the extractors' limit, so an oversized body is told apart).
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::console_gate))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

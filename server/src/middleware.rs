@@ -1,10 +1,10 @@
 //! Request middleware: request log with ids, security headers, the cross-site request check,
 //! resolving who is signed in, and the console's role gate.
 
-use app::{accounts::session, i18n::LANG_COOKIE, server::AppState};
+use app::{accounts::session, error::AppError, i18n::LANG_COOKIE, server::AppState};
 use axum::{
-    body::Body,
-    extract::{Request, State},
+    body::{Body, Bytes},
+    extract::{FromRequest, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
@@ -143,6 +143,65 @@ pub async fn same_origin_writes(
     next.run(req).await
 }
 
+/// Reads a server function's body before the function does, so that a body over the limit
+/// (`DefaultBodyLimit`) is a 413 and a form that is not well-formed (a broken `%` escape, bytes
+/// that are not UTF-8) a 400. Leptos would answer the first with a 500 and read the second's bad
+/// bytes as U+FFFD, storing them. Both answers carry an `AppError`, like the functions' own.
+pub async fn server_fn_body(req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    // Through the extractor, whose rejection tells an oversized body from a broken one.
+    let bytes = match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(bytes) => bytes,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refusal(AppError::TooLarge);
+        }
+        Err(_) => return refusal(AppError::BadRequest),
+    };
+    // Server functions read their arguments as a URL-encoded form (Leptos' default encoding).
+    let form = parts.headers.get(header::CONTENT_TYPE).is_none_or(|ct| {
+        ct.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    if form && !well_formed_form(&bytes) {
+        return refusal(AppError::BadRequest);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// An error answer as a server function gives it: the error's status, the error as JSON.
+fn refusal(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, axum::Json(err)).into_response()
+}
+
+/// True when `body` is URL-encoded text: every `%` starts a two-digit hex escape, and the
+/// decoded bytes are UTF-8.
+fn well_formed_form(body: &[u8]) -> bool {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut decoded = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'%' {
+            let (Some(hi), Some(lo)) = (
+                body.get(i + 1).copied().and_then(hex),
+                body.get(i + 2).copied().and_then(hex),
+            ) else {
+                return false;
+            };
+            decoded.push(u8::try_from(hi * 16 + lo).unwrap_or(0));
+            i += 3;
+        } else {
+            decoded.push(body[i]);
+            i += 1;
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
 /// Replaces (or adds) the language cookie in a request's `Cookie` header, so the i18n layer
 /// renders in the signed-in account's language.
 fn with_lang_cookie(headers: &mut HeaderMap, lang: &str) {
@@ -231,6 +290,29 @@ mod tests {
             h.get(header::COOKIE).and_then(|v| v.to_str().ok()),
             Some("a=1; id=xyz; regulars_lang=sv")
         );
+    }
+
+    #[test]
+    fn a_form_must_escape_percent_signs_and_decode_to_utf8() {
+        for ok in [
+            &b""[..],
+            b"a=1&b=x+y",
+            b"name=%C3%A9t%C3%A9",
+            b"q=50%25",
+            "n=\u{e9}".as_bytes(),
+        ] {
+            assert!(well_formed_form(ok), "{ok:?}");
+        }
+        for bad in [
+            &b"a=%"[..],
+            b"a=%4",
+            b"a=%ZZ",
+            b"a=%FF%FE",
+            b"a=\xFF",
+            b"a=%C3&b=%A9",
+        ] {
+            assert!(!well_formed_form(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -31,10 +31,12 @@ pub enum Section {
     Analytics,
     /// Staff accounts (owners).
     Staff,
+    /// Who changed what (owners and managers).
+    Audit,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Counter,
         Section::Programs,
         Section::Offers,
@@ -42,6 +44,7 @@ impl Section {
         Section::Campaigns,
         Section::Analytics,
         Section::Staff,
+        Section::Audit,
     ];
 
     fn href(self) -> &'static str {
@@ -53,15 +56,18 @@ impl Section {
             Section::Campaigns => "/console/campaigns",
             Section::Analytics => "/console/analytics",
             Section::Staff => "/console/staff",
+            Section::Audit => "/console/audit",
         }
     }
 
     fn visible_to(self, role: Role) -> bool {
         match self {
             Section::Staff => role == Role::Owner,
-            Section::Programs | Section::Offers | Section::Campaigns | Section::Analytics => {
-                role.at_least(Role::Manager)
-            }
+            Section::Programs
+            | Section::Offers
+            | Section::Campaigns
+            | Section::Analytics
+            | Section::Audit => role.at_least(Role::Manager),
             Section::Counter | Section::Feedback => role.is_staff(),
         }
     }
@@ -76,6 +82,7 @@ impl Section {
             Section::Campaigns => t_string!(i18n, console.nav_campaigns),
             Section::Analytics => t_string!(i18n, console.nav_analytics),
             Section::Staff => t_string!(i18n, console.nav_staff),
+            Section::Audit => t_string!(i18n, console.nav_audit),
         }
     }
 }

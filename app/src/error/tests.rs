@@ -6,6 +6,7 @@ use super::*;
 fn every_variant_maps_to_a_client_or_server_status() {
     let cases = [
         (AppError::BadRequest, 400),
+        (AppError::TooLarge, 413),
         (AppError::InvalidCredentials, 401),
         (AppError::Forbidden, 403),
         (AppError::field("email", Msg::EmailInvalid), 422),
@@ -43,6 +44,8 @@ fn several_field_errors_give_each_field_its_own_message() {
 #[test]
 fn malformed_arguments_become_bad_request_not_internal() {
     let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+    assert_eq!(err, AppError::BadRequest);
+    let err = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization("utf-8".into()));
     assert_eq!(err, AppError::BadRequest);
 }
 

@@ -70,6 +70,8 @@ pub(super) fn RulesCard(
                 <Field name="sla_hours" id="rule-sla" kind="number" value=settings.sla_hours.to_string() error>
                     {t!(i18n, feedback.rule_sla)}
                 </Field>
+                <Field name="goodwill_cap" id="rule-cap" kind="number" value=settings.goodwill_cap.to_string() error
+                    hint=ViewFn::from(move || t!(i18n, feedback.rule_cap_hint))>{t!(i18n, feedback.rule_cap)}</Field>
                 <SelectField name="assign_to" id="rule-assign" options=people
                     selected=settings.assign_to.map(|a| a.to_string()).unwrap_or_default() error>
                     {t!(i18n, feedback.rule_assign)}

@@ -39,6 +39,7 @@ fn event_label(kind: &str) -> &'static str {
         "note" => t_string!(i18n, feedback.ev_note),
         "reply" => t_string!(i18n, feedback.ev_reply),
         "member_reply" => t_string!(i18n, feedback.ev_member_reply),
+        "again" => t_string!(i18n, feedback.ev_again),
         "status" => t_string!(i18n, feedback.ev_status),
         "assigned" => t_string!(i18n, feedback.ev_assigned),
         "resolved" => t_string!(i18n, feedback.ev_resolved),

@@ -98,6 +98,9 @@ pub struct FeedbackSettings {
     pub assign_to: Option<i64>,
     /// The language a form falls back to.
     pub default_language: String,
+    /// Most goodwill staff may give on one case: points plus the cost of a reward code given
+    /// with them. Above it only managers and owners may give.
+    pub goodwill_cap: i64,
 }
 
 /// One submission's answers, checked.
@@ -205,44 +208,23 @@ pub fn is_urgent(a: &Answers) -> bool {
     a.nps.is_some_and(|n| n <= 3) || a.csat == Some(1)
 }
 
-/// Net Promoter Score of `scores` (0–10): percent promoters (9–10) minus percent detractors
-/// (0–6), rounded to a whole number; `None` without answers.
-pub fn nps(scores: &[i64]) -> Option<i64> {
-    if scores.is_empty() {
+/// Net Promoter Score: percent promoters (9–10) minus percent detractors (0–6) among `n`
+/// answers (0–10), rounded to a whole number; `None` without answers.
+pub fn nps_of(promoters: i64, detractors: i64, n: i64) -> Option<i64> {
+    if n <= 0 {
         return None;
     }
-    let n = i64::try_from(scores.len()).unwrap_or(i64::MAX);
-    let promoters = i64::try_from(scores.iter().filter(|s| **s >= 9).count()).unwrap_or(0);
-    let detractors = i64::try_from(scores.iter().filter(|s| **s <= 6).count()).unwrap_or(0);
     // Round half away from zero.
     let diff = (promoters - detractors) * 100;
     Some((2 * diff + diff.signum() * n) / (2 * n))
 }
 
-/// CSAT: percent of answers 4 or 5; `None` without answers.
-pub fn csat(scores: &[i64]) -> Option<i64> {
-    if scores.is_empty() {
+/// CSAT: percent of answers 4 or 5 (`satisfied`) among `n`; `None` without answers.
+pub fn csat_of(satisfied: i64, n: i64) -> Option<i64> {
+    if n <= 0 {
         return None;
     }
-    let n = i64::try_from(scores.len()).unwrap_or(i64::MAX);
-    let satisfied = i64::try_from(scores.iter().filter(|s| **s >= 4).count()).unwrap_or(0);
     Some((satisfied * 200 + n) / (2 * n))
-}
-
-/// The median of `values` (for an even count the mean of the middle two, rounded down);
-/// `None` when empty.
-pub fn median(values: &mut [i64]) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        // The mean of the middle two, rounded down to whole minutes.
-        (values[mid - 1] + values[mid]).div_euclid(2)
-    } else {
-        values[mid]
-    })
 }
 
 #[cfg(test)]
@@ -332,6 +314,7 @@ mod tests {
             sla_hours: 48,
             assign_to: None,
             default_language: "en".into(),
+            goodwill_cap: 500,
         };
         let a = |nps, csat, category| Answers {
             nps,
@@ -353,15 +336,14 @@ mod tests {
     #[test]
     fn quality_numbers() {
         // 2 promoters, 1 passive, 2 detractors of 5: 40 % − 40 % = 0.
-        assert_eq!(nps(&[10, 9, 8, 6, 0]), Some(0));
-        assert_eq!(nps(&[10, 10, 7]), Some(67));
-        assert_eq!(nps(&[0, 0, 7]), Some(-67));
-        assert_eq!(nps(&[]), None);
-        assert_eq!(csat(&[5, 4, 3]), Some(67));
-        assert_eq!(median(&mut [5, 1, 3]), Some(3));
-        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
-        assert_eq!(median(&mut [180, 360]), Some(270));
-        assert_eq!(median(&mut [7, 1, 3, 2]), Some(2));
-        assert_eq!(median(&mut []), None);
+        assert_eq!(nps_of(2, 2, 5), Some(0));
+        // 2 promoters of 3: 66.7 rounds to 67; half rounds away from zero.
+        assert_eq!(nps_of(2, 0, 3), Some(67));
+        assert_eq!(nps_of(0, 2, 3), Some(-67));
+        assert_eq!(nps_of(1, 0, 8), Some(13));
+        assert_eq!(nps_of(0, 1, 8), Some(-13));
+        assert_eq!(nps_of(0, 0, 0), None);
+        assert_eq!(csat_of(2, 3), Some(67));
+        assert_eq!(csat_of(0, 0), None);
     }
 }

@@ -235,8 +235,35 @@ pub fn PurchaseOutcome(
                 view! {
                     <p class="notice">{t!(i18n, counter.reversed, points = move || format::number(locale(), back))}</p>
                     {(short > 0).then(|| view! { <p class="notice-plain">{t!(i18n, counter.shortfall, points = move || format::number(locale(), short))}</p> })}
+                    <UndoneNotice undone=r.undone />
                 }
             })}
         </div>
+    }
+}
+
+/// What else a refund undid: referral bonus, stamps, codes, next-visit discounts, offer use.
+#[component]
+fn UndoneNotice(undone: crate::perks::types::Undone) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale().as_str();
+    let crate::perks::types::Undone {
+        referral_points: referral,
+        referral_shortfall: referral_short,
+        stamps,
+        codes_voided: codes,
+        coupon_voided,
+        offer_returned,
+        coupon_returned,
+    } = undone;
+    let number = move |n: i64| move || format::number(locale(), n);
+    view! {
+        {(referral > 0).then(|| view! { <p class="notice">{t!(i18n, counter.undo_referral, points = number(referral))}</p> })}
+        {(referral_short > 0).then(|| view! { <p class="notice-plain">{t!(i18n, counter.undo_referral_short, points = number(referral_short))}</p> })}
+        {(stamps > 0).then(|| view! { <p class="notice">{t!(i18n, counter.undo_stamps, n = number(stamps))}</p> })}
+        {(codes > 0).then(|| view! { <p class="notice">{t!(i18n, counter.undo_codes, n = number(codes))}</p> })}
+        {coupon_voided.then(|| view! { <p class="notice">{t!(i18n, counter.undo_coupon)}</p> })}
+        {offer_returned.then(|| view! { <p class="notice">{t!(i18n, counter.offer_back)}</p> })}
+        {coupon_returned.then(|| view! { <p class="notice">{t!(i18n, counter.coupon_back)}</p> })}
     }
 }

@@ -37,7 +37,8 @@ impl Delta {
         let s = raw.trim();
         let s = s.strip_prefix('+').unwrap_or(s);
         match s.parse::<i64>() {
-            Ok(n) if n != 0 && n.abs() <= MAX_POINTS => Ok(Self(n)),
+            // A range check, not `abs()`: `i64::MIN.abs()` overflows (a panic, not a 422).
+            Ok(n) if n != 0 && (-MAX_POINTS..=MAX_POINTS).contains(&n) => Ok(Self(n)),
             _ => Err(Msg::PointsInvalid),
         }
     }
@@ -277,6 +278,8 @@ pub struct RefundReceipt {
     pub shortfall: i64,
     /// The member's balance afterwards.
     pub balance: i64,
+    /// What else the refund undid: referral bonus, stamps, codes, discounts, offer use.
+    pub undone: crate::perks::types::Undone,
 }
 
 #[cfg(test)]
@@ -296,6 +299,10 @@ mod tests {
         assert_eq!(Delta::parse("+25").map(Delta::get), Ok(25));
         assert_eq!(Delta::parse("-25").map(Delta::get), Ok(-25));
         assert_eq!(Delta::parse("0"), Err(Msg::PointsInvalid));
+        assert_eq!(
+            Delta::parse("-9223372036854775808"),
+            Err(Msg::PointsInvalid)
+        );
     }
 
     #[test]

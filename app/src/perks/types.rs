@@ -301,6 +301,32 @@ pub struct Applied {
     pub referral_bonus: i64,
 }
 
+/// What a refund undid besides the purchase's own points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Undone {
+    /// Referral points taken back from the member and their referrer together.
+    pub referral_points: i64,
+    /// Referral points that could not be taken back (already spent).
+    pub referral_shortfall: i64,
+    /// Stamps taken off punch cards.
+    pub stamps: i64,
+    /// Unused reward codes that a card the purchase filled had issued, now void.
+    pub codes_voided: i64,
+    /// The next-visit discount the purchase gave, now void.
+    pub coupon_voided: bool,
+    /// The offer use given back (a full refund): the offer's limits count it again.
+    pub offer_returned: bool,
+    /// The next-visit discount the purchase used, usable again (a full refund within its dates).
+    pub coupon_returned: bool,
+}
+
+impl Undone {
+    /// Whether it undid anything.
+    pub fn any(&self) -> bool {
+        *self != Self::default()
+    }
+}
+
 /// Minor units an offer or coupon takes off `amount_minor`: percentages round down (the shop
 /// never gives more than it says); a fixed amount is taken whole. `None` when it would leave
 /// nothing to pay.

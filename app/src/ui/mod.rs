@@ -90,6 +90,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::FeedbackEmpty => t_string!(i18n, errors.feedback_empty),
         Msg::AlreadyRated => t_string!(i18n, errors.already_rated),
         Msg::GoodwillNeedsMember => t_string!(i18n, errors.goodwill_needs_member),
+        Msg::GoodwillOverCap => t_string!(i18n, errors.goodwill_over_cap),
         Msg::CaseResolved => t_string!(i18n, errors.case_resolved),
         Msg::HoursInvalid => t_string!(i18n, errors.hours_invalid),
         Msg::FeedbackRepeated => t_string!(i18n, errors.feedback_repeated),
@@ -152,7 +153,9 @@ pub fn error_view(err: &AppError, include_fields: bool) -> Option<AnyView> {
             (move || error_text(key)).into_any()
         }
         AppError::NeedsConfirmation(what) => confirm_text(what.clone()),
-        AppError::BadRequest | AppError::Internal => t!(i18n, errors.generic).into_any(),
+        AppError::BadRequest | AppError::TooLarge | AppError::Internal => {
+            t!(i18n, errors.generic).into_any()
+        }
     };
     Some(view)
 }

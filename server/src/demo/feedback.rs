@@ -175,6 +175,7 @@ pub(super) async fn load_history(
                     resolution: "Talked it through with the team; fixed.".into(),
                     goodwill: 0,
                     reward_id: None,
+                    above_cap: true,
                 };
                 engine::act(
                     conn,

@@ -2,6 +2,8 @@
 //! as the plain POSTs they are.
 
 mod accounts;
+mod audit;
+mod bad_input;
 mod crash;
 mod feedback;
 mod helpers;

@@ -110,6 +110,7 @@ pub async fn act_on_case(
                             .ok_or_else(|| AppError::field("goodwill", Msg::PointsInvalid))?,
                     },
                     reward_id,
+                    above_cap: me.role.at_least(Role::Manager),
                 },
                 _ => return Err(AppError::BadRequest),
             };

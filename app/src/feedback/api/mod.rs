@@ -152,7 +152,7 @@ pub struct CaseRow {
 /// One entry of a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseEvent {
-    /// `opened`, `note`, `reply`, `member_reply`, `status`, `assigned`, `resolved`, `goodwill`.
+    /// `opened`, `again` (further feedback that joined the case), `note`, `reply`, `member_reply`, `status`, `assigned`, `resolved`, `goodwill`.
     pub kind: String,
     /// Who (staff views only).
     pub who: Option<String>,

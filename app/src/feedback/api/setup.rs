@@ -208,6 +208,7 @@ pub async fn save_feedback_settings(
     sla_hours: String,
     assign_to: Option<i64>,
     default_language: String,
+    goodwill_cap: Option<String>,
 ) -> Result<crate::feedback::types::FeedbackSettings, AppError> {
     use crate::feedback::types::FeedbackSettings;
     use crate::{
@@ -238,7 +239,15 @@ pub async fn save_feedback_settings(
             }
             let language = crate::i18n::parse_locale(default_language.trim())
                 .ok_or_else(|| AppError::field("default_language", Msg::LanguageInvalid))?;
-            let settings = FeedbackSettings {
+            // Left out: unchanged.
+            let cap = match goodwill_cap.as_deref().map(str::trim) {
+                None => None,
+                Some(raw) => Some(
+                    number("goodwill_cap", raw, 0..=100_000)
+                        .map_err(|_| AppError::field("goodwill_cap", Msg::PointsInvalid))?,
+                ),
+            };
+            let mut settings = FeedbackSettings {
                 nps_max: number("nps_max", &nps_max, -1..=10)?,
                 csat_max: number("csat_max", &csat_max, 0..=5)?,
                 case_categories: categories,
@@ -249,8 +258,14 @@ pub async fn save_feedback_settings(
                     use crate::i18n::LocaleExt as _;
                     language.as_str().to_owned()
                 },
+                goodwill_cap: cap.unwrap_or_default(),
             };
             let (me, st, mut tx) = manager_write().await?;
+            if cap.is_none() {
+                settings.goodwill_cap = crate::feedback::engine::settings(&mut tx)
+                    .await?
+                    .goodwill_cap;
+            }
             if let Some(to) = assign_to {
                 let role: Option<String> =
                     sqlx::query_scalar("SELECT role FROM users WHERE id = ?")

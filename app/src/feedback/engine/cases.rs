@@ -122,7 +122,13 @@ pub async fn case(
             !for_member
                 || matches!(
                     kind.as_str(),
-                    "opened" | "reply" | "member_reply" | "resolved" | "goodwill" | "reward"
+                    "opened"
+                        | "again"
+                        | "reply"
+                        | "member_reply"
+                        | "resolved"
+                        | "goodwill"
+                        | "reward"
                 )
         })
         .map(|(kind, who, body, at)| CaseEvent {
@@ -170,6 +176,8 @@ pub enum Act {
         goodwill: i64,
         /// A reward whose code to give (free; it does not count against stock).
         reward_id: Option<i64>,
+        /// Whether the giver may go above the per-case goodwill cap (managers and owners).
+        above_cap: bool,
     },
 }
 
@@ -243,7 +251,22 @@ pub async fn act(
             resolution,
             goodwill,
             reward_id,
+            above_cap,
         } => {
+            let reward = match reward_id {
+                Some(reward_id) => Some(
+                    crate::rewards::engine::get(conn, reward_id)
+                        .await?
+                        .filter(|(r, _)| r.active)
+                        .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?
+                        .0,
+                ),
+                None => None,
+            };
+            let worth = goodwill.saturating_add(reward.as_ref().map_or(0, |r| r.cost));
+            if !above_cap && worth > super::settings(conn).await?.goodwill_cap {
+                return Err(AppError::field("goodwill", Msg::GoodwillOverCap));
+            }
             let done = sqlx::query(
                 "UPDATE cases SET status = 'resolved', resolved_at = ?, resolution = ?,
                    first_response_at = coalesce(first_response_at, ?)
@@ -293,14 +316,19 @@ pub async fn act(
                     &at,
                 )
                 .await?;
+                let detail = format!("{goodwill:+} points, case #{id}");
+                crate::audit::db::record(
+                    conn,
+                    Some(staff_id),
+                    "case.goodwill",
+                    &format!("user:{member}"),
+                    &detail,
+                )
+                .await?;
             }
-            if let Some(reward_id) = reward_id {
+            if let Some(reward) = reward {
                 let member =
                     member.ok_or_else(|| AppError::field("reward_id", Msg::GoodwillNeedsMember))?;
-                let (reward, _) = crate::rewards::engine::get(conn, reward_id)
-                    .await?
-                    .filter(|(r, _)| r.active)
-                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
                 crate::rewards::engine::take_stock(conn, &reward).await?;
                 let code =
                     crate::rewards::engine::issue_code(conn, &reward, member, 0, None, now).await?;
@@ -310,6 +338,15 @@ pub async fn act(
                     .execute(&mut *conn)
                     .await?;
                 event(conn, id, Some(staff_id), "reward", &reward.name, &at).await?;
+                let detail = format!("{} ({} points), case #{id}", reward.name, reward.cost);
+                crate::audit::db::record(
+                    conn,
+                    Some(staff_id),
+                    "case.reward_code",
+                    &format!("user:{member}"),
+                    &detail,
+                )
+                .await?;
             }
         }
     }

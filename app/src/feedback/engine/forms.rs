@@ -337,6 +337,19 @@ pub async fn submit(
     if !opens_case(&rule, answers) {
         return Ok((feedback_id, None));
     }
+    if let Some(member) = who.member_id
+        && let Some(open) = open_case_today(conn, form.id, member, now).await?
+    {
+        // One open case per member, form and shop day: this one joins it.
+        event(conn, open, Some(member), "again", &summary(answers), &at).await?;
+        if is_urgent(answers) {
+            sqlx::query("UPDATE cases SET priority = 'high' WHERE id = ?")
+                .bind(open)
+                .execute(&mut *conn)
+                .await?;
+        }
+        return Ok((feedback_id, Some(open)));
+    }
     let due = timestamp(now + time::Duration::hours(rule.sla_hours));
     let case_id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (feedback_id, member_id, status, priority, assignee_id, location_id,
@@ -353,6 +366,43 @@ pub async fn submit(
     .await?;
     event(conn, case_id, None, "opened", "", &at).await?;
     Ok((feedback_id, Some(case_id)))
+}
+
+/// The member's case from `form_id` opened today (the shop's day) and not resolved yet.
+async fn open_case_today(
+    conn: &mut SqliteConnection,
+    form_id: i64,
+    member: i64,
+    now: OffsetDateTime,
+) -> Result<Option<i64>, sqlx::Error> {
+    let zone = super::cases::shop_zone(conn).await?;
+    let today = crate::db::local_day(&zone, now).0;
+    let open: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.created_at FROM cases c JOIN feedback f ON f.id = c.feedback_id
+         WHERE c.member_id = ? AND f.form_id = ? AND c.status != 'resolved' AND c.created_at >= ?
+         ORDER BY c.id DESC",
+    )
+    .bind(member)
+    .bind(form_id)
+    // A shop day is at most 26 hours of UTC either side; the day itself is checked below.
+    .bind(timestamp(now - time::Duration::hours(30)))
+    .fetch_all(conn)
+    .await?;
+    Ok(open.into_iter().find_map(|(id, at)| {
+        let opened = parse_timestamp(&at)?;
+        (crate::db::local_day(&zone, opened).0 == today).then_some(id)
+    }))
+}
+
+/// A further submission's scores and words, for the timeline of the case it joins.
+fn summary(a: &Answers) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(a.nps.map(|n| format!("NPS {n}")));
+    parts.extend(a.csat.map(|c| format!("CSAT {c}")));
+    if !a.body.is_empty() {
+        parts.push(a.body.clone());
+    }
+    parts.join(" · ")
 }
 
 pub(super) async fn event(

@@ -9,9 +9,7 @@
 use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
 use time::OffsetDateTime;
 
-use super::types::{
-    Answers, Asks, CaseStatus, Category, FeedbackSettings, csat, is_urgent, median, nps, opens_case,
-};
+use super::types::{Answers, Asks, CaseStatus, Category, FeedbackSettings, is_urgent, opens_case};
 use crate::{
     db::{parse_timestamp, timestamp},
     error::{AppError, Msg},
@@ -33,7 +31,8 @@ fn decode(what: &str) -> sqlx::Error {
 /// The case rule and the default language.
 pub async fn settings(conn: &mut SqliteConnection) -> Result<FeedbackSettings, sqlx::Error> {
     let r = sqlx::query(
-        "SELECT nps_max, csat_max, case_categories, sla_hours, assign_to, default_language
+        "SELECT nps_max, csat_max, case_categories, sla_hours, assign_to, default_language,
+                goodwill_cap
          FROM feedback_settings WHERE id = 1",
     )
     .fetch_one(conn)
@@ -49,6 +48,7 @@ pub async fn settings(conn: &mut SqliteConnection) -> Result<FeedbackSettings, s
         sla_hours: r.try_get("sla_hours")?,
         assign_to: r.try_get("assign_to")?,
         default_language: r.try_get("default_language")?,
+        goodwill_cap: r.try_get("goodwill_cap")?,
     })
 }
 
@@ -61,7 +61,8 @@ pub async fn save_settings(
     let categories: Vec<&str> = s.case_categories.iter().map(|c| c.as_str()).collect();
     sqlx::query(
         "UPDATE feedback_settings SET nps_max = ?, csat_max = ?, case_categories = ?,
-           sla_hours = ?, assign_to = ?, default_language = ?, updated_at = ? WHERE id = 1",
+           sla_hours = ?, assign_to = ?, default_language = ?, goodwill_cap = ?, updated_at = ?
+         WHERE id = 1",
     )
     .bind(s.nps_max)
     .bind(s.csat_max)
@@ -69,6 +70,7 @@ pub async fn save_settings(
     .bind(s.sla_hours)
     .bind(s.assign_to)
     .bind(&s.default_language)
+    .bind(s.goodwill_cap)
     .bind(at)
     .execute(conn)
     .await?;

@@ -1,6 +1,24 @@
-//! The quality numbers: NPS and CSAT by week, location and category; response and resolution times; deadlines kept.
+//! The quality numbers: NPS and CSAT by week, location and category; response and resolution
+//! times; deadlines kept. Everything is counted in SQL: the page never loads the answers.
 
 use super::*;
+use crate::feedback::types::{csat_of, nps_of};
+
+/// Per group: key, answers, NPS answers, promoters, detractors, CSAT answers, satisfied.
+type Counts = (String, i64, i64, i64, i64, i64, i64);
+
+/// The counting columns shared by every grouping (`f` is the feedback row).
+const COUNTS: &str = "count(*), count(f.nps), coalesce(sum(f.nps >= 9), 0),
+    coalesce(sum(f.nps <= 6), 0), count(f.csat), coalesce(sum(f.csat >= 4), 0)";
+
+fn row((key, count, n, promoters, detractors, c, satisfied): Counts) -> WeekRow {
+    WeekRow {
+        key,
+        nps: nps_of(promoters, detractors, n),
+        csat: csat_of(satisfied, c),
+        count,
+    }
+}
 
 /// The quality numbers since `since` (UTC timestamp).
 pub async fn quality(
@@ -8,97 +26,111 @@ pub async fn quality(
     since: &str,
     now: OffsetDateTime,
 ) -> Result<Quality, sqlx::Error> {
-    let rows: Vec<(
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT f.created_at, f.nps, f.csat, f.category, l.name
-             FROM feedback f LEFT JOIN locations l ON l.id = f.location_id
-             WHERE f.created_at >= ? ORDER BY f.created_at",
-    )
-    .bind(since)
-    .fetch_all(&mut *conn)
-    .await?;
-    // Weeks run Monday to Sunday on the shop's calendar, not UTC's.
+    // Weeks run Monday to Sunday on the shop's calendar, not UTC's: the bounds of each week
+    // are worked out here and the rows counted into them by the database.
     let zone = cases::shop_zone(conn).await?;
-    let week_of = |at: &str| {
-        parse_timestamp(at).map_or_else(String::new, |t| crate::db::local_week_start(&zone, t))
+    let weeks = crate::db::local_weeks(&zone, parse_timestamp(since).unwrap_or(now), now);
+    let by_week = if weeks.is_empty() {
+        Vec::new()
+    } else {
+        let values = vec!["(?, ?, ?)"; weeks.len()].join(", ");
+        let sql = format!(
+            "WITH weeks (week, starts, ends) AS (VALUES {values})
+             SELECT w.week, {COUNTS} FROM feedback f
+             JOIN weeks w ON f.created_at >= w.starts AND f.created_at < w.ends
+             WHERE f.created_at >= ? GROUP BY w.week ORDER BY w.week"
+        );
+        let mut q = sqlx::query_as::<_, Counts>(&sql);
+        for (week, starts, ends) in &weeks {
+            q = q.bind(week).bind(starts).bind(ends);
+        }
+        q.bind(since).fetch_all(&mut *conn).await?
     };
-    let mut groups: Vec<(String, String, Vec<i64>, Vec<i64>, i64)> = Vec::new();
-    let mut add = |dim: &str, key: String, nps_v: Option<i64>, csat_v: Option<i64>| {
-        let g = match groups.iter_mut().position(|g| g.0 == dim && g.1 == key) {
-            Some(i) => &mut groups[i],
-            None => {
-                groups.push((dim.to_owned(), key, Vec::new(), Vec::new(), 0));
-                groups.last_mut().expect("pushed")
-            }
-        };
-        g.2.extend(nps_v);
-        g.3.extend(csat_v);
-        g.4 += 1;
+    let grouped = |key: &str, join: &str| {
+        format!(
+            "SELECT {key}, {COUNTS} FROM feedback f {join} WHERE f.created_at >= ?
+             GROUP BY {key} ORDER BY min(f.created_at), min(f.id)"
+        )
     };
-    for (at, n, c, category, location) in &rows {
-        add("week", week_of(at), *n, *c);
-        add("location", location.clone().unwrap_or_default(), *n, *c);
-        add("category", category.clone().unwrap_or_default(), *n, *c);
-    }
-    let rows_of = |dim: &str| -> Vec<WeekRow> {
-        groups
-            .iter()
-            .filter(|g| g.0 == dim)
-            .map(|g| WeekRow {
-                key: g.1.clone(),
-                nps: nps(&g.2),
-                csat: csat(&g.3),
-                count: g.4,
-            })
-            .collect()
-    };
-    let cases: Vec<(String, Option<String>, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT created_at, first_response_at, resolved_at, due_at, status FROM cases
-         WHERE created_at >= ?",
-    )
+    let by_location: Vec<Counts> = sqlx::query_as(&grouped(
+        "coalesce(l.name, '')",
+        "LEFT JOIN locations l ON l.id = f.location_id",
+    ))
     .bind(since)
     .fetch_all(&mut *conn)
     .await?;
-    let minutes = |from: &str, to: &Option<String>| {
-        let (a, b) = (parse_timestamp(from)?, parse_timestamp(to.as_deref()?)?);
-        Some((b - a).whole_minutes())
-    };
-    let mut first: Vec<i64> = cases.iter().filter_map(|c| minutes(&c.0, &c.1)).collect();
-    let mut resolve: Vec<i64> = cases.iter().filter_map(|c| minutes(&c.0, &c.2)).collect();
-    let resolved: Vec<_> = cases.iter().filter(|c| c.2.is_some()).collect();
-    let in_time = resolved
-        .iter()
-        .filter(|c| c.2.as_deref().is_some_and(|r| r <= c.3.as_str()))
-        .count();
-    let now_s = timestamp(now);
+    let by_category: Vec<Counts> = sqlx::query_as(&grouped("coalesce(f.category, '')", ""))
+        .bind(since)
+        .fetch_all(&mut *conn)
+        .await?;
+    let all: Counts = sqlx::query_as(&format!(
+        "SELECT '', {COUNTS} FROM feedback f WHERE f.created_at >= ?"
+    ))
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (resolved, in_time): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), coalesce(sum(resolved_at <= due_at), 0) FROM cases
+         WHERE created_at >= ? AND resolved_at IS NOT NULL",
+    )
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
     let overdue: i64 =
         sqlx::query_scalar("SELECT count(*) FROM cases WHERE status != 'resolved' AND due_at < ?")
-            .bind(&now_s)
+            .bind(timestamp(now))
             .fetch_one(&mut *conn)
             .await?;
-    let all_nps: Vec<i64> = rows.iter().filter_map(|r| r.1).collect();
-    let all_csat: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
     let form_asks_csat: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feedback_forms WHERE ask_csat = 1)")
             .fetch_one(&mut *conn)
             .await?;
+    let median_first_response_min = median_minutes(conn, "first_response_at", since).await?;
+    let median_resolution_min = median_minutes(conn, "resolved_at", since).await?;
+    let all = row(all);
     Ok(Quality {
-        asks_csat: form_asks_csat || !all_csat.is_empty(),
-        nps: nps(&all_nps),
-        csat: csat(&all_csat),
-        count: i64::try_from(rows.len()).unwrap_or(0),
-        by_week: rows_of("week"),
-        by_location: rows_of("location"),
-        by_category: rows_of("category"),
-        median_first_response_min: median(&mut first),
-        median_resolution_min: median(&mut resolve),
-        resolved_in_time_pct: (!resolved.is_empty())
-            .then(|| i64::try_from(in_time * 100 / resolved.len()).unwrap_or(0)),
+        asks_csat: form_asks_csat || all.csat.is_some(),
+        nps: all.nps,
+        csat: all.csat,
+        count: all.count,
+        by_week: by_week.into_iter().map(row).collect(),
+        by_location: by_location.into_iter().map(row).collect(),
+        by_category: by_category.into_iter().map(row).collect(),
+        median_first_response_min,
+        median_resolution_min,
+        resolved_in_time_pct: (resolved > 0).then(|| in_time * 100 / resolved),
         open_overdue: overdue,
     })
+}
+
+/// The median, in whole minutes, from a case's opening to `column` (`first_response_at` or
+/// `resolved_at`) over cases opened since `since` that have it; for an even count the mean of
+/// the middle two, rounded down. Picked by the database (`ORDER BY … LIMIT 2 OFFSET`).
+async fn median_minutes(
+    conn: &mut SqliteConnection,
+    column: &str,
+    since: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let minutes = format!(
+        "CAST(round((julianday({column}) - julianday(created_at)) * 86400) AS INTEGER) / 60"
+    );
+    let from = format!("FROM cases WHERE created_at >= ? AND {column} IS NOT NULL");
+    let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) {from}"))
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let middle: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT {minutes} AS m {from} ORDER BY m LIMIT ? OFFSET ?"
+    ))
+    .bind(since)
+    .bind(if n % 2 == 0 { 2 } else { 1 })
+    .bind((n - 1) / 2)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(middle.iter().sum::<i64>().div_euclid(
+        i64::try_from(middle.len()).unwrap_or(1).max(1),
+    )))
 }

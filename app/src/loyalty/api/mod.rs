@@ -171,6 +171,10 @@ pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError>
             require(Role::Staff)?;
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
+            // No such member is a 404, as in `member_points`, not an empty list.
+            if !super::db::is_member(&mut conn, member_id).await? {
+                return Err(AppError::NotFound);
+            }
             Ok(super::db::program::member_purchases(&mut conn, member_id, 10).await?)
         }
         .await,

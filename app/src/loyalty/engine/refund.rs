@@ -1,5 +1,6 @@
 //! Refunds: the points a share of a purchase earned are taken back, as far as the balance
-//! allows, and what could not be taken back is recorded.
+//! allows, and what could not be taken back is recorded; what else the purchase set off is
+//! undone by the perks ([`crate::perks::engine::after_refund`]) and the tier decided again.
 
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
@@ -89,6 +90,31 @@ pub async fn refund(
         },
     )
     .await?;
+    let undone = crate::perks::engine::after_refund(
+        conn,
+        &crate::perks::engine::Refunded {
+            refund_id,
+            purchase_id,
+            member_id: p.member_id,
+            net_minor: p.amount_minor - p.refunded_minor - amount_minor,
+            staff_id,
+            key,
+        },
+        now,
+    )
+    .await?;
+    let detail = format!(
+        "{amount_minor} {} (minor units) of user:{}'s purchase, {reversed} of {due} points back",
+        p.currency, p.member_id
+    );
+    crate::audit::db::record(
+        conn,
+        Some(staff_id),
+        "purchase.refund",
+        &format!("purchase:{purchase_id}"),
+        &detail,
+    )
+    .await?;
     retier(conn, p.member_id, &p.created_at, now).await?;
     Ok(RefundReceipt {
         refund_id,
@@ -98,6 +124,7 @@ pub async fn refund(
         points_reversed: reversed,
         shortfall: due - reversed,
         balance: db::balance(conn, p.member_id).await?,
+        undone,
     })
 }
 

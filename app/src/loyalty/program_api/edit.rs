@@ -125,6 +125,7 @@ pub async fn save_tier(
                 Err(e) if is_unique_violation(&e) => {
                     return Err(AppError::field("name", Msg::NameTaken));
                 }
+                Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
                 Err(e) => return Err(e.into()),
             };
             let detail = format!(

@@ -57,9 +57,11 @@ pub(crate) mod imp {
     }
 
     /// A name or title (tier, rule, location, offer …) in form field `field`: 1–60
-    /// characters; `required` says what an empty one lacks, in the thing's own words.
+    /// characters, control characters collapsed away (as in a person's name); `required` says
+    /// what an empty one lacks, in the thing's own words.
     pub fn name(field: &str, raw: &str, required: Msg) -> Result<String, AppError> {
-        let s = raw.trim();
+        let s: String = raw.chars().filter(|c| !c.is_control()).collect();
+        let s = s.trim();
         match s.chars().count() {
             0 => Err(AppError::field(field, required)),
             n if n > 60 => Err(AppError::field(field, Msg::NameTooLong)),

@@ -98,10 +98,12 @@ pub async fn progress_of(
 }
 
 /// Stamps every active card this purchase qualifies for; a full card issues its reward's code
-/// (no points taken) and the stamps left over start the next card.
+/// (no points taken) and the stamps left over start the next card. What the purchase added to
+/// each card, and the codes it filled, are recorded so a refund can take them back.
 pub(super) async fn stamp_cards(
     conn: &mut SqliteConnection,
     member_id: i64,
+    purchase_id: i64,
     paid_minor: i64,
     items: i64,
     now: OffsetDateTime,
@@ -130,7 +132,15 @@ pub(super) async fn stamp_cards(
                 && crate::rewards::types::blocked(&reward, None, &today, i64::MAX, None).is_none()
                 && rewards::try_take_stock(conn, &reward).await?
             {
-                rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
+                let code = rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
+                sqlx::query(
+                    "UPDATE reward_codes SET source_purchase_id = ?, source_card_id = ? WHERE id = ?",
+                )
+                .bind(purchase_id)
+                .bind(p.card.id)
+                .bind(code.id)
+                .execute(&mut *conn)
+                .await?;
                 applied.codes.push(reward.name.clone());
                 given += 1;
             }
@@ -149,6 +159,18 @@ pub(super) async fn stamp_cards(
         .bind(p.completed + given)
         .execute(&mut *conn)
         .await?;
+        // What this purchase counted on the card: a card held full counts only up to full.
+        let counted = stamps + given * p.card.stamps_needed - p.stamps;
+        if counted > 0 {
+            sqlx::query(
+                "INSERT INTO purchase_stamps (purchase_id, card_id, stamps) VALUES (?, ?, ?)",
+            )
+            .bind(purchase_id)
+            .bind(p.card.id)
+            .bind(counted)
+            .execute(&mut *conn)
+            .await?;
+        }
         applied
             .stamps
             .push((p.card.name.clone(), stamps, p.card.stamps_needed));

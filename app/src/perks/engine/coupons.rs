@@ -20,14 +20,14 @@ pub(super) fn coupon(r: &SqliteRow, today: &str) -> Result<Coupon, sqlx::Error> 
 pub(super) const COUPON_COLUMNS: &str =
     "SELECT id, percent, valid_from, valid_until, min_purchase, used_at FROM coupons";
 
-/// A member's coupons, newest first (the last 10).
+/// A member's coupons, newest first (the last 10; voided ones are gone).
 pub async fn coupons_of(
     conn: &mut SqliteConnection,
     member_id: i64,
     today: &str,
 ) -> Result<Vec<Coupon>, sqlx::Error> {
     sqlx::query(&format!(
-        "{COUPON_COLUMNS} WHERE member_id = ? ORDER BY id DESC LIMIT 10"
+        "{COUPON_COLUMNS} WHERE member_id = ? AND voided_at IS NULL ORDER BY id DESC LIMIT 10"
     ))
     .bind(member_id)
     .fetch_all(conn)
@@ -48,12 +48,14 @@ pub async fn check_coupon(
     full_price: bool,
 ) -> Result<(Coupon, i64), AppError> {
     let refuse = |m| AppError::field("apply", m);
-    let row = sqlx::query(&format!("{COUPON_COLUMNS} WHERE id = ? AND member_id = ?"))
-        .bind(coupon_id)
-        .bind(member_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| refuse(Msg::OfferUnavailable))?;
+    let row = sqlx::query(&format!(
+        "{COUPON_COLUMNS} WHERE id = ? AND member_id = ? AND voided_at IS NULL"
+    ))
+    .bind(coupon_id)
+    .bind(member_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| refuse(Msg::OfferUnavailable))?;
     let c = coupon(&row, today)?;
     if let Some(why) = c.refusal(amount_minor, full_price) {
         return Err(refuse(why));
@@ -105,7 +107,8 @@ pub(super) async fn issue_coupon(
         return Ok(None);
     }
     let held: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM coupons WHERE member_id = ? AND used_at IS NULL AND valid_until >= ?",
+        "SELECT count(*) FROM coupons
+         WHERE member_id = ? AND used_at IS NULL AND voided_at IS NULL AND valid_until >= ?",
     )
     .bind(member_id)
     .bind(today)

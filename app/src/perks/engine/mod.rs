@@ -177,11 +177,20 @@ pub async fn after_purchase(
         (&today, now, &at, &program.time_zone),
     )
     .await?;
-    stamp_cards(conn, member_id, paid_minor, items, now, &mut applied).await?;
+    stamp_cards(
+        conn,
+        member_id,
+        purchase_id,
+        paid_minor,
+        items,
+        now,
+        &mut applied,
+    )
+    .await?;
     applied.referral_bonus = pay_referral(
         conn,
         &rule,
-        member_id,
+        (member_id, purchase_id),
         paid_minor,
         key,
         (now, &at),
@@ -241,8 +250,10 @@ mod cards;
 mod coupons;
 mod offers;
 mod referrals;
+mod undo;
 
 pub use cards::*;
 pub use coupons::*;
 pub use offers::*;
 pub use referrals::*;
+pub use undo::*;

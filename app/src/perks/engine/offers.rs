@@ -144,13 +144,13 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
     Ok(id)
 }
 
-/// Times `member_id` used `offer_id`.
+/// Times `member_id` used `offer_id` (a fully refunded purchase gave its use back).
 pub(super) async fn uses_by(
     conn: &mut SqliteConnection,
     offer_id: i64,
     member_id: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM purchases WHERE offer_id = ? AND member_id = ?")
+    sqlx::query_scalar("SELECT count(*) FROM purchases WHERE offer_id = ? AND member_id = ? AND returned_at IS NULL",)
         .bind(offer_id)
         .bind(member_id)
         .fetch_one(conn)

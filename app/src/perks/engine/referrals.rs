@@ -92,11 +92,12 @@ pub async fn set_referrer(
 }
 
 /// Pays the referral bonus to a referred member and their referrer on the member's first
-/// qualifying purchase: once (the `referral_paid_at IS NULL` update decides).
+/// qualifying purchase: once (the `referral_paid_at IS NULL` update decides; a refund that
+/// takes it back leaves that set, so it is never paid twice).
 pub(super) async fn pay_referral(
     conn: &mut SqliteConnection,
     rule: &PerkSettings,
-    member_id: i64,
+    (member_id, purchase_id): (i64, i64),
     paid_minor: i64,
     key: &str,
     (now, at): (OffsetDateTime, &str),
@@ -120,8 +121,10 @@ pub(super) async fn pay_referral(
     let _ = now;
     for (who, suffix) in [(member_id, "referral:new"), (referrer, "referral:referrer")] {
         let key = format!("{key}:{suffix}");
+        // Both movements name the purchase, so refunding it can find them.
         let new = NewMovement {
             expires_at: expires_at.clone(),
+            purchase_id: Some(purchase_id),
             ..NewMovement::plain(
                 who,
                 rule.referral_points,

@@ -2,9 +2,10 @@
 //! same options everywhere, the link kept), the setup and directory views and who may see
 //! them, inbox filters by assignee and location, and a reward code given once on resolving.
 
-use super::{field, shop, submit, submitted};
+use super::{MON, field, shop, submit, submitted};
 use crate::helpers::{error_json, json_of};
 use serde_json::{Value, json};
+use time::Duration;
 
 /// The full editor form for the test shop's form `id`, with `extra` replacing fields.
 fn edit<'a>(id: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -196,7 +197,12 @@ async fn the_inbox_filters_by_assignee_and_location() {
     );
     assert_eq!(s.member.call("feedback/directory", &[]).await.status(), 403);
     let mut cases = Vec::new();
-    for visit in ["one", "two", "three"] {
+    for (day, visit) in ["one", "two", "three"].into_iter().enumerate() {
+        // One a day: a member's low scores on one day join one case.
+        s.app
+            .config
+            .clock
+            .set(MON + Duration::days(i64::try_from(day).expect("day")));
         // Each says something else: the same answers again would be refused as sent twice.
         let answers = [("nps", "2"), ("csat", "2"), ("body", visit)];
         let opened = submitted(&s.member, form, &answers).await;
@@ -276,6 +282,7 @@ async fn the_inbox_filters_by_assignee_and_location() {
     )
     .await;
     assert_eq!(moved["location_id"], s.harbour);
+    s.app.config.clock.set(MON + Duration::days(3));
     let opened = submitted(&s.member, form, &[("nps", "0")]).await;
     let anywhere = json_of(
         &s.manager,

@@ -76,6 +76,31 @@ impl Shop {
         res.json().await.expect("json")
     }
 
+    /// Refunds `euros` of a purchase (confirmed) and returns the receipt.
+    async fn refunded(&self, purchase: &Value, euros: &str) -> Value {
+        let purchase = purchase["purchase"]["id"].to_string();
+        let key = format!("refund-key-{}", unique());
+        let form = [
+            ("purchase_id", purchase.as_str()),
+            ("amount", euros),
+            ("confirm", "true"),
+            ("idempotency_key", key.as_str()),
+        ];
+        json_of(&self.staff, "loyalty/refund", &form).await
+    }
+
+    /// A member's balance.
+    async fn balance(&self, member: i64) -> i64 {
+        let db = self.app.db().await;
+        sqlx::query_scalar(
+            "SELECT coalesce((SELECT balance FROM member_balances WHERE member_id = ?), 0)",
+        )
+        .bind(member)
+        .fetch_one(&db)
+        .await
+        .expect("balance")
+    }
+
     async fn settings(&self, form: &[(&str, &str)]) {
         let res = self.manager.call("perks/save_settings", form).await;
         assert_eq!(res.status(), 200, "save perk settings");
@@ -287,4 +312,5 @@ async fn offers_keep_their_audience_dates_and_per_member_limit() {
     assert_eq!(res.status(), 403);
 }
 
+mod refunds;
 mod returning;

@@ -83,14 +83,14 @@ pub async fn tiers(conn: &mut SqliteConnection) -> Result<Vec<Tier>, sqlx::Error
     rows.iter().map(tier).collect()
 }
 
-/// Adds (`id` = `None`) or changes a tier. Returns its id.
+/// Adds (`id` = 0) or changes a tier. Returns its id; `RowNotFound` when there is no tier `id`.
 pub async fn save_tier(
     conn: &mut SqliteConnection,
     t: &Tier,
     at: &str,
 ) -> Result<i64, sqlx::Error> {
-    if t.id > 0 {
-        sqlx::query(
+    if t.id != 0 {
+        let changed = sqlx::query(
             "UPDATE tiers SET name = ?, threshold = ?, multiplier_pct = ?, perks = ? WHERE id = ?",
         )
         .bind(&t.name)
@@ -99,7 +99,11 @@ pub async fn save_tier(
         .bind(&t.perks)
         .bind(t.id)
         .execute(conn)
-        .await?;
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(sqlx::Error::RowNotFound);
+        }
         Ok(t.id)
     } else {
         sqlx::query_scalar(
