@@ -70,6 +70,20 @@ test("a friend's link, a punch card that fills up and issues its reward, and a n
   await goto(page, "/console/offers");
   await expect(page.getByRole("row", { name: /Anna anna@example.com 1 1/ })).toBeVisible();
   await expectAccessible(page);
+
+  // Pia's first visit is refunded in full: the referral bonus goes back from both of them and
+  // the next-visit discount it gave is void; its stamps already went into the free coffee.
+  await goto(page, "/console/counter");
+  await page.getByLabel("Member number, phone, email or name", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Find" }).click();
+  const first = panel.locator("li.purchase").filter({ hasText: "€25.00" });
+  await first.getByLabel("Refund amount").fill("25");
+  await first.getByRole("button", { name: "Refund", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, refund" }).click();
+  await expect(status).toContainText("Referral bonus taken back: 200 points (from the member and the friend who referred them).");
+  await expect(status).toContainText("The next-visit discount this purchase gave is void.");
+  await expect(status).not.toContainText("Stamps taken off");
+  await expectAccessible(page);
 });
 
 test("a next-visit discount earned yesterday is applied at the counter today and shows as used", async ({ page, browser }) => {
