@@ -17,11 +17,13 @@ pub async fn referral_of(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    let (referred, rewarded): (i64, i64) =
-        sqlx::query_as("SELECT count(*), count(referral_paid_at) FROM users WHERE referred_by = ?")
-            .bind(member_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (referred, rewarded): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(referral_paid_at) - count(referral_reversed_at) FROM users
+             WHERE referred_by = ?",
+    )
+    .bind(member_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let bought: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM purchases WHERE member_id = ?)")
             .bind(member_id)
@@ -140,12 +142,14 @@ pub(super) async fn pay_referral(
     Ok(rule.referral_points)
 }
 
-/// Referral counts per member, most first (console).
+/// Referral counts per member, most first (console): referred, and rewarded (paid and not
+/// taken back by a refund).
 pub async fn referral_counts(
     conn: &mut SqliteConnection,
 ) -> Result<Vec<(String, String, i64, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT r.preferred_name, r.email, count(*), count(u.referral_paid_at)
+        "SELECT r.preferred_name, r.email, count(*),
+                count(u.referral_paid_at) - count(u.referral_reversed_at)
          FROM users u JOIN users r ON r.id = u.referred_by
          GROUP BY r.id ORDER BY count(*) DESC, r.preferred_name LIMIT 100",
     )

@@ -138,6 +138,13 @@ async fn undo_referral(
         effect(conn, r, who, "referral", lot, amount, back).await?;
         undone.referral_points += back;
         undone.referral_shortfall += amount - back;
+        sqlx::query(
+            "UPDATE users SET referral_reversed_at = ? WHERE id = ? AND referral_reversed_at IS NULL",
+        )
+        .bind(at)
+        .bind(r.member_id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

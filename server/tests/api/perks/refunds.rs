@@ -68,13 +68,13 @@ async fn a_refunded_referral_purchase_leaves_neither_member_anything() {
     let (_, carl_id) = s.member("carl4@example.com", Some(&code)).await;
     let bought = s.bought(carl_id, "10", &[]).await;
     assert_eq!(bought["perks"]["referral_bonus"], 100);
-    let anna = anna_id.to_string();
+    let anna_number = anna_id.to_string();
     let res = s
         .staff
         .call(
             "loyalty/redeem",
             &[
-                ("member_id", anna.as_str()),
+                ("member_id", anna_number.as_str()),
                 ("points", "60"),
                 ("reason", ""),
                 ("idempotency_key", "redeem-anna4"),
@@ -104,6 +104,16 @@ async fn a_refunded_referral_purchase_leaves_neither_member_anything() {
             (anna_id, "referral".to_owned(), 100, 40),
             (carl_id, "coupon".to_owned(), 1, 1),
         ]
+    );
+    // The console counts both referrals, and neither as rewarded any more.
+    let admin = json_of(&s.manager, "perks/admin", &[]).await;
+    assert_eq!(
+        admin["referrals"],
+        json!([["Nora", "anna4@example.com", 2, 0]])
+    );
+    assert_eq!(
+        json_of(&anna, "perks/mine", &[]).await["referral"]["rewarded"],
+        0
     );
     // Every refund is in the audit log, by the staff member who gave it.
     let audited: Vec<(String, String)> = sqlx::query_as(
