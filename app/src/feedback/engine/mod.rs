@@ -77,10 +77,14 @@ pub async fn save_settings(
     Ok(())
 }
 
+mod acts;
 mod cases;
 mod forms;
 mod quality;
+mod submit;
 
+pub use acts::*;
 pub use cases::*;
 pub use forms::*;
 pub use quality::*;
+pub use submit::*;
