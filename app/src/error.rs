@@ -131,6 +131,16 @@ pub enum Msg {
     RoleInvalid,
     /// An owner cannot disable their own account.
     CannotDisableSelf,
+    /// A second-factor code that is wrong, already used, or not a code at all.
+    CodeInvalid,
+    /// The password step of a sign-in timed out (or the account changed): start again.
+    SignInAgain,
+    /// The shop requires a second factor for this role: it cannot be turned off.
+    TwoFactorRequired,
+    /// Requiring a second factor needs the owner's own first.
+    TwoFactorEnableFirst,
+    /// A second factor is on already: turn it off before setting up another.
+    TwoFactorAlreadyOn,
     /// Not a whole number of points in the allowed range.
     PointsInvalid,
     /// The member does not have that many points.

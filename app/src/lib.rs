@@ -32,7 +32,9 @@ use leptos_router::{
 };
 
 use crate::{
-    accounts::{ChangePasswordPage, SignInPage, SignUpPage, provide_auth},
+    accounts::{
+        ChangePasswordPage, SignInCodePage, SignInPage, SignUpPage, TwoFactorPage, provide_auth,
+    },
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
     feedback::{
         inbox::{CasePage, InboxPage},
@@ -103,7 +105,9 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in/code") view=SignInCodePage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/me/history") view=PointsHistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/me/rewards") view=RewardsPage ssr=SsrMode::Async />
                     <Route path=path!("/me/feedback") view=MemberFeedbackPage ssr=SsrMode::Async />

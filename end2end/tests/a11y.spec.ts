@@ -18,7 +18,7 @@ async function casePath(page: Page) {
 const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }[] = [
   {
     who: null,
-    paths: async () => ["/", "/join", "/sign-in", "/feedback/after-a-visit", "/no-such-page"],
+    paths: async () => ["/", "/join", "/sign-in", "/sign-in/code", "/feedback/after-a-visit", "/no-such-page"],
   },
   {
     who: "anna@example.com",
@@ -42,6 +42,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics",
       "/console/staff",
       "/console/audit",
+      "/account/two-factor",
     ],
   },
 ];

@@ -135,6 +135,7 @@ pub fn router(
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", get(health))
         .route("/me/card.svg", get(qr::member_card))
+        .route("/account/two-factor.svg", get(qr::two_factor_qr))
         .route("/console/audit.csv", get(exports::audit_csv))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))

@@ -5,6 +5,11 @@ use axum::{extract::State, response::IntoResponse};
 
 /// `text` as a QR code (SVG) that may be cached privately for a day.
 fn qr_svg(text: &str) -> axum::response::Response {
+    qr_svg_cached(text, "private, max-age=86400")
+}
+
+/// `text` as a QR code (SVG) with the given `Cache-Control`.
+fn qr_svg_cached(text: &str, cache: &'static str) -> axum::response::Response {
     use axum::http::{StatusCode, header};
     match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
         Ok(code) => {
@@ -16,7 +21,7 @@ fn qr_svg(text: &str) -> axum::response::Response {
             (
                 [
                     (header::CONTENT_TYPE, "image/svg+xml"),
-                    (header::CACHE_CONTROL, "private, max-age=86400"),
+                    (header::CACHE_CONTROL, cache),
                 ],
                 svg,
             )
@@ -98,5 +103,21 @@ pub(crate) async fn feedback_qr(
             tracing::error!(error = %e, "feedback form look-up");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+/// The authenticator secret being set up on this session as a QR code
+/// (`/account/two-factor.svg`); never cached, since it is the secret itself.
+pub(crate) async fn two_factor_qr(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    user: Option<axum::Extension<app::accounts::CurrentUser>>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let user = user.map(|axum::Extension(u)| u);
+    match app::accounts::two_factor::setup_uri(&state.db, &session, user.as_ref()).await {
+        Ok(Some(uri)) => qr_svg_cached(&uri, "no-store"),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -11,7 +11,7 @@ use super::types::CurrentUser;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod imp {
+pub(super) mod imp {
     pub use super::super::{
         db::{self, InsertUserError, NewUser},
         session,
@@ -183,9 +183,27 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 _ => return Err(AppError::InvalidCredentials),
             };
             st.limits.signed_in(email.as_str(), &ip);
-            session::start(&this_session().await?, row.id, row.epoch).await?;
-            set_lang_cookie(&row.language, st.secure_cookies);
-            leptos_axum::redirect(home_of(row.role));
+            let session = this_session().await?;
+            // A second factor, when the account has one or the shop requires one.
+            let step = {
+                let mut conn = st.db.reader.acquire().await?;
+                super::two_factor::second_step(&mut conn, row.id, row.role).await?
+            };
+            match step {
+                Some(enrol) => {
+                    session::start_pending(&session, row.id, row.epoch, enrol).await?;
+                    leptos_axum::redirect(if enrol {
+                        "/account/two-factor"
+                    } else {
+                        "/sign-in/code"
+                    });
+                }
+                None => {
+                    session::start(&session, row.id, row.epoch).await?;
+                    set_lang_cookie(&row.language, st.secure_cookies);
+                    leptos_axum::redirect(home_of(row.role));
+                }
+            }
             Ok(())
         }
         .await,

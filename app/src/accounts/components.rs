@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{
     api::{SignIn, SignOut, SignUp, current_account},
+    two_factor::api::{ConfirmTwoFactor, SignInCode},
     types::CurrentUser,
 };
 use crate::error::AppError;
@@ -18,6 +19,10 @@ pub struct Auth {
     pub sign_up: ServerAction<SignUp>,
     /// Sign out.
     pub sign_out: ServerAction<SignOut>,
+    /// The second sign-in step (a code).
+    pub sign_in_code: ServerAction<SignInCode>,
+    /// Confirming a new second factor (which can finish a sign-in).
+    pub two_factor_confirm: ServerAction<ConfirmTwoFactor>,
     /// The signed-in account.
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
     /// The same, for pages that branch on it: `None` while loading, `Some(None)` when nobody
@@ -40,12 +45,16 @@ pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
     let sign_up = ServerAction::<SignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_in_code = ServerAction::<SignInCode>::new();
+    let two_factor_confirm = ServerAction::<ConfirmTwoFactor>::new();
     let user = Resource::new(
         move || {
             (
                 sign_in.version().get(),
                 sign_up.version().get(),
                 sign_out.version().get(),
+                sign_in_code.version().get(),
+                two_factor_confirm.version().get(),
             )
         },
         |_| current_account(),
@@ -55,6 +64,8 @@ pub fn provide_auth() -> Auth {
         sign_in,
         sign_up,
         sign_out,
+        sign_in_code,
+        two_factor_confirm,
         user,
         account,
     };

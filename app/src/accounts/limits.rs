@@ -208,6 +208,9 @@ pub struct Limits {
     pub password_change: RateLimiter,
     /// Feedback from visitors (not signed in) per client address.
     pub feedback_ip: RateLimiter,
+    /// Wrong second-factor codes per account, over an hour (a code has a million values;
+    /// the password was right already).
+    pub second_factor: RateLimiter,
 }
 
 /// Feedback submissions a visitor's IP may make per 15 minutes (members are not limited).
@@ -227,6 +230,7 @@ impl Limits {
             sign_up_ip: RateLimiter::new(sign_ups_per_ip, window),
             password_change: RateLimiter::new(per_account, window),
             feedback_ip: RateLimiter::new(FEEDBACK_PER_IP, window),
+            second_factor: RateLimiter::new(per_account, Duration::from_secs(60 * 60)),
         }
     }
 

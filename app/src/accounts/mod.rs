@@ -12,6 +12,7 @@ pub mod pages;
 mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod two_factor;
 pub mod types;
 
 pub use api::{ChangePassword, SetLanguage, SignIn, SignOut, SignUp, current_account};
@@ -21,6 +22,7 @@ pub use limits::{Limits, RateLimiter};
 pub use pages::{ChangePasswordPage, SignInPage, SignOutButton, SignUpPage};
 #[cfg(feature = "ssr")]
 pub use password::Hasher;
+pub use two_factor::{SignInCodePage, TwoFactorPage, TwoFactorRule};
 pub use types::{
     CurrentUser, Email, IntoFieldError, Password, PreferredName, Role, check_email, check_name,
     check_password,

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use super::{
     api::ChangePassword,
     components::use_auth,
-    types::{check_email, check_name, check_password},
+    types::{Role, check_email, check_name, check_password},
 };
 use crate::{
     i18n::LocaleExt as _,
@@ -146,6 +146,15 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 </Field>
                 <button type="submit" class="button primary">{t!(i18n, account.password_submit)}</button>
             </ActionForm>
+            // Owners and managers can add a second factor.
+            {move || {
+                use_auth()
+                    .current()
+                    .filter(|u| matches!(u.role, Role::Owner | Role::Manager))
+                    .map(|_| view! {
+                        <p class="alt"><A href="/account/two-factor">{t!(i18n, two_factor.title)}</A></p>
+                    })
+            }}
         </section>
     }
 }

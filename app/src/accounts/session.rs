@@ -12,6 +12,25 @@ use crate::{db::Db, error::AppError};
 
 const AUTH_KEY: &str = "auth";
 const TOUCHED_KEY: &str = "touched";
+const PENDING_KEY: &str = "pending";
+const FRESH_CODES_KEY: &str = "fresh_codes";
+
+/// How long a correct password waits for its second step.
+pub const PENDING_SECS: i64 = 10 * 60;
+
+/// A correct password whose second step (a code, or setting up an authenticator the shop
+/// requires) is not done yet. The session is not signed in while this is all it holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    /// The account.
+    pub user_id: i64,
+    /// Its epoch at the password step: a password change or disable in between ends this.
+    pub epoch: i64,
+    /// When the password was accepted (Unix seconds).
+    pub since: i64,
+    /// The shop requires a second factor this account does not have yet: it sets one up.
+    pub enrol: bool,
+}
 
 /// Stored in the session at sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,12 +48,67 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
 /// Signs `user_id` in on this session under a new session id (no fixation).
 pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
     let auth = SessionAuth {
         user_id,
         epoch,
         signed_in_at: time::OffsetDateTime::now_utc().unix_timestamp(),
     };
     session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+/// Remembers a correct password for `user_id` until its second step is done; the session is
+/// not signed in meanwhile (and gets a new id, as at sign-in).
+pub async fn start_pending(
+    session: &Session,
+    user_id: i64,
+    epoch: i64,
+    enrol: bool,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(AUTH_KEY)
+        .await
+        .map_err(session_error)?;
+    let pending = Pending {
+        user_id,
+        epoch,
+        since: time::OffsetDateTime::now_utc().unix_timestamp(),
+        enrol,
+    };
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(session_error)
+}
+
+/// The pending second step of this session, unless it timed out.
+pub async fn pending(session: &Session) -> Result<Option<Pending>, AppError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    Ok(session
+        .get::<Pending>(PENDING_KEY)
+        .await
+        .map_err(session_error)?
+        .filter(|p| now - p.since < PENDING_SECS))
+}
+
+/// Keeps new recovery codes for the next page that shows them, once.
+pub async fn put_fresh_codes(session: &Session, codes: Vec<String>) -> Result<(), AppError> {
+    session
+        .insert(FRESH_CODES_KEY, codes)
+        .await
+        .map_err(session_error)
+}
+
+/// The recovery codes kept by [`put_fresh_codes`], removed as they are read.
+pub async fn take_fresh_codes(session: &Session) -> Result<Option<Vec<String>>, AppError> {
+    session
+        .remove::<Vec<String>>(FRESH_CODES_KEY)
+        .await
+        .map_err(session_error)
 }
 
 /// Ends this session: deletes it from the store and expires the cookie.

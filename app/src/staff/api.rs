@@ -21,6 +21,8 @@ pub struct StaffMember {
     pub created_at: String,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
 }
 
 #[cfg(feature = "ssr")]

@@ -8,7 +8,9 @@ use crate::{accounts::Role, db::now_utc};
 /// Every staff account (owner, manager, staff), newest first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, email, preferred_name, role, created_at, disabled_at IS NOT NULL AS disabled
+        "SELECT id, email, preferred_name, role, created_at, disabled_at IS NOT NULL AS disabled,
+                EXISTS (SELECT 1 FROM totp_secrets t
+                        WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) AS two_factor
          FROM users WHERE role IN ('owner', 'manager', 'staff') ORDER BY id DESC",
     )
     .fetch_all(conn)
@@ -24,6 +26,7 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx:
                     .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
                 created_at: r.try_get("created_at")?,
                 disabled: r.try_get("disabled")?,
+                two_factor: r.try_get("two_factor")?,
             })
         })
         .collect()

@@ -4,7 +4,10 @@ use leptos::{form::ActionForm, prelude::*};
 
 use super::api::{CreateStaff, SetStaffDisabled, StaffMember, list_staff};
 use crate::{
-    accounts::{Role, check_email, check_name, check_password, use_auth},
+    accounts::{
+        Role, TwoFactorRule, check_email, check_name, check_password,
+        two_factor::api::ResetTwoFactor, use_auth,
+    },
     i18n::LocaleExt as _,
     i18n::{LANGUAGES, format, t, t_string, use_i18n},
     ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
@@ -26,12 +29,20 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateStaff>::new();
     let toggle = ServerAction::<SetStaffDisabled>::new();
+    let reset = ServerAction::<ResetTwoFactor>::new();
     let staff = Resource::new(
-        move || (create.version().get(), toggle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                toggle.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| list_staff(),
     );
     let create_error = last_error(create);
     let toggle_error = last_error(toggle);
+    let reset_error = last_error(reset);
     view! {
         <PageTitle>{t!(i18n, staff.title)}</PageTitle>
         <section class="card">
@@ -72,15 +83,20 @@ pub fn StaffPage() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, staff.list_title)}</h2>
             <FormError error=toggle_error include_fields=true />
+            <FormError error=reset_error include_fields=true />
+            <Show when=move || matches!(reset.value().get(), Some(Ok(())))>
+                <p class="notice" role="status">{t!(i18n, two_factor.reset_done)}</p>
+            </Show>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match staff.await {
-                        Ok(rows) => view! { <StaffTable rows toggle me=use_auth().current().map(|u| u.id) /> }.into_any(),
+                        Ok(rows) => view! { <StaffTable rows toggle reset me=use_auth().current().map(|u| u.id) /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+        <TwoFactorRule />
     }
 }
 
@@ -88,6 +104,7 @@ pub fn StaffPage() -> impl IntoView {
 fn StaffTable(
     rows: Vec<StaffMember>,
     toggle: ServerAction<SetStaffDisabled>,
+    reset: ServerAction<ResetTwoFactor>,
     /// The signed-in owner: their own row gets no disable button (the server refuses it too).
     me: Option<i64>,
 ) -> impl IntoView {
@@ -102,6 +119,7 @@ fn StaffTable(
                         <th scope="col">{t!(i18n, staff.role)}</th>
                         <th scope="col">{t!(i18n, staff.col_since)}</th>
                         <th scope="col">{t!(i18n, staff.col_status)}</th>
+                        <th scope="col">{t!(i18n, two_factor.col)}</th>
                         <th scope="col"><span class="visually-hidden">{t!(i18n, staff.col_actions)}</span></th>
                     </tr>
                 </thead>
@@ -115,6 +133,8 @@ fn StaffTable(
                                 if disable { t_string!(i18n, staff.disable) } else { t_string!(i18n, staff.enable) }
                             };
                             let name = m.name.clone();
+                            let reset_name = m.name.clone();
+                            let two_factor = m.two_factor;
                             view! {
                                 <tr>
                                     <td>{m.name}</td>
@@ -127,6 +147,24 @@ fn StaffTable(
                                         }}
                                     </td>
                                     <td>
+                                        {move || {
+                                            if two_factor { t_string!(i18n, two_factor.col_on) } else { t_string!(i18n, two_factor.col_off) }
+                                        }}
+                                    </td>
+                                    <td>
+                                        <div class="row-actions">
+                                        {(me != Some(m.id) && two_factor).then(|| view! {
+                                        <ActionForm action=reset attr:class="inline">
+                                            <input type="hidden" name="user_id" value=m.id />
+                                            <button
+                                                type="submit"
+                                                class="button small"
+                                                aria-label=move || format!("{} {}", t_string!(i18n, two_factor.reset), reset_name)
+                                            >
+                                                {t!(i18n, two_factor.reset)}
+                                            </button>
+                                        </ActionForm>
+                                        })}
                                         {(me != Some(m.id)).then(|| view! {
                                         <ActionForm action=toggle attr:class="inline">
                                             <input type="hidden" name="user_id" value=m.id />
@@ -140,6 +178,7 @@ fn StaffTable(
                                             </button>
                                         </ActionForm>
                                         })}
+                                    </div>
                                     </td>
                                 </tr>
                             }

@@ -240,3 +240,4 @@ async fn failures_from_one_ip_across_accounts_are_rate_limited() {
 
 mod limits;
 mod profile;
+mod two_factor;
