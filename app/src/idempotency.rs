@@ -24,7 +24,8 @@ pub type Change<T> = Box<
 
 /// A change made once per key, on the write queue: a replay returns the first result, a
 /// conflicting one is refused, and a new key runs `change` and stores its result in the same
-/// transaction.
+/// transaction. A key repeated within one group commit replays too: the jobs of a batch run
+/// one after another on one connection, so the second sees the first's row.
 pub async fn once_on_writer<T>(
     db: &crate::db::Db,
     user_id: i64,
@@ -35,20 +36,20 @@ pub async fn once_on_writer<T>(
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
-    let queue = db.clone();
-    let db = db.clone();
-    queue
-        .on_writer(async move {
-            let mut once = match begin(&db, user_id, &client_key, request).await? {
-                Begun::Replay(first) => return Ok(first),
-                Begun::New(once) => once,
-            };
-            let key = once.key().to_owned();
-            let result = change(once.conn(), &key).await?;
-            once.finish(&result).await?;
+    let client = crate::loyalty::types::IdempotencyKey::parse(&client_key)
+        .map_err(|m| AppError::field("idempotency_key", m))?;
+    let key = scoped(user_id, client.as_str());
+    db.write(move |tx| {
+        Box::pin(async move {
+            if let Some(first) = replay::<T>(tx, &key, &request).await? {
+                return Ok(first);
+            }
+            let result = change(tx, &key).await?;
+            remember(tx, &key, &request, &result).await?;
             Ok(result)
         })
-        .await
+    })
+    .await
 }
 
 /// The stored key for `client_key` used by account `user_id`.
@@ -101,57 +102,4 @@ pub async fn remember<T: Serialize>(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// A state change under way, holding the write transaction: finish it with its result, or drop
-/// it to roll back.
-pub struct Once {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    key: String,
-    request: String,
-}
-
-/// What [`begin`] found.
-pub enum Begun<T> {
-    /// The key was used before with this request: here is the first result.
-    Replay(T),
-    /// A new change: do it on [`Once::conn`], then [`Once::finish`].
-    New(Once),
-}
-
-/// Parses `client_key`, opens a write transaction and checks for an earlier call with the
-/// same key (scoped to `user_id`). `request` is the canonical request.
-pub async fn begin<T: DeserializeOwned>(
-    db: &crate::db::Db,
-    user_id: i64,
-    client_key: &str,
-    request: String,
-) -> Result<Begun<T>, AppError> {
-    let client = crate::loyalty::types::IdempotencyKey::parse(client_key)
-        .map_err(|m| AppError::field("idempotency_key", m))?;
-    let key = scoped(user_id, client.as_str());
-    let mut tx = db.begin_write().await?;
-    if let Some(first) = replay::<T>(&mut tx, &key, &request).await? {
-        return Ok(Begun::Replay(first));
-    }
-    Ok(Begun::New(Once { tx, key, request }))
-}
-
-impl Once {
-    /// The transaction's connection.
-    pub fn conn(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
-    }
-
-    /// The scoped key (unique: fit for a ledger row).
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// Stores `result` under the key and commits everything.
-    pub async fn finish<T: Serialize>(mut self, result: &T) -> Result<(), AppError> {
-        remember(&mut self.tx, &self.key, &self.request, result).await?;
-        self.tx.commit().await?;
-        Ok(())
-    }
 }

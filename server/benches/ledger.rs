@@ -1,7 +1,9 @@
 //! Ledger benchmark over HTTP: a real server on a temporary SQLite file, N concurrent clients
 //! alternating earning (a purchase, points per the earning rules) and redeeming on a few members, each call with its own idempotency
-//! key. Prints throughput and latency per client count, the ratio to the one-client baseline of
-//! the same run, and one machine-readable line per result. Run with `make bench`.
+//! key. For 1, 8, 32 and 64 clients it runs the unbatched writer (a commit per change) and then
+//! the group-commit writer, and prints throughput, latency, commits per second and jobs per
+//! commit, the ratio to the unbatched run of the same process, and one machine-readable line
+//! per result. Run with `make bench`.
 //!
 //! `BENCH_SECONDS` (default 5) sets each measurement's length; `REGULARS_SYNCHRONOUS` the
 //! durability (default FULL).
@@ -109,6 +111,26 @@ async fn run(
     }
 }
 
+/// The median time of writing 4 KiB and fsyncing it, in `dir` (the database's disk).
+fn fsync_p50_ms(dir: &std::path::Path) -> f64 {
+    use std::io::Write as _;
+    let path = dir.join("fsync-probe");
+    let Ok(mut file) = std::fs::File::create(&path) else {
+        return f64::NAN;
+    };
+    let mut times: Vec<f64> = (0..50)
+        .filter_map(|_| {
+            let start = Instant::now();
+            file.write_all(&[0u8; 4096]).ok()?;
+            file.sync_all().ok()?;
+            Some(start.elapsed().as_secs_f64() * 1000.0)
+        })
+        .collect();
+    let _ = std::fs::remove_file(&path);
+    times.sort_by(f64::total_cmp);
+    percentile(&times, 0.5)
+}
+
 #[tokio::main]
 async fn main() {
     let secs: u64 = std::env::var("BENCH_SECONDS")
@@ -140,6 +162,7 @@ async fn main() {
     db.close().await;
 
     let server = Application::build(&config).await.expect("server");
+    let db = server.db();
     let base = format!("http://127.0.0.1:{}", server.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(server.run_until_stopped(async move {
@@ -166,42 +189,74 @@ async fn main() {
     );
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let fsync = fsync_p50_ms(dir.path());
     println!(
-        "ledger benchmark: {secs} s per run, {cores} cores, synchronous={}, earn/redeem over HTTP",
+        "ledger benchmark: {secs} s per run, {cores} cores, synchronous={}, fsync p50 {fsync:.2} ms, earn/redeem over HTTP",
         durability.as_str()
     );
     println!(
-        "{:>8} {:>10} {:>9} {:>9} {:>7} {:>12}",
-        "clients", "tx/s", "p50 ms", "p99 ms", "errors", "vs 1 client"
+        "{:>8} {:>9} {:>8} {:>8} {:>8} {:>7} {:>10} {:>9} {:>8} {:>10}",
+        "clients",
+        "writer",
+        "tx/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "commits/s",
+        "jobs/c",
+        "p99 j/c",
+        "vs serial"
     );
-    let mut results = Vec::new();
-    for (round, clients) in [1usize, 8, 32].into_iter().enumerate() {
-        results.push(run(&base, &client, &members, location, clients, secs, round).await);
+    let mut lines = Vec::new();
+    let mut round = 0;
+    for clients in [1usize, 8, 32, 64] {
+        let mut pair = Vec::new();
+        // The unbatched writer (a commit per job) first, as the baseline of the same process.
+        for (mode, batch) in [("serial", 1), ("grouped", app::db::MAX_BATCH)] {
+            db.set_batch(batch);
+            let before = db.write_stats();
+            let r = run(&base, &client, &members, location, clients, secs, round).await;
+            round += 1;
+            let stats = db.write_stats().since(&before);
+            let elapsed = secs as f64;
+            let commits = stats.commits() as f64;
+            let per_commit = if commits > 0.0 {
+                stats.jobs() as f64 / commits
+            } else {
+                0.0
+            };
+            pair.push((
+                mode,
+                r,
+                commits / elapsed,
+                per_commit,
+                stats.jobs_per_commit_quantile(0.99),
+            ));
+        }
+        let serial = pair[0].1.tx_per_s.max(f64::MIN_POSITIVE);
+        for (mode, r, commits_per_s, per_commit, p99_jobs) in pair {
+            let ratio = r.tx_per_s / serial;
+            println!(
+                "{:>8} {:>9} {:>8.0} {:>8.2} {:>8.2} {:>7} {:>10.0} {:>9.2} {:>8} {:>9.2}x",
+                r.clients,
+                mode,
+                r.tx_per_s,
+                r.p50_ms,
+                r.p99_ms,
+                r.errors,
+                commits_per_s,
+                per_commit,
+                p99_jobs,
+                ratio
+            );
+            lines.push(format!(
+                "bench ledger clients={} writer={mode} tx_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={} durability={} fsync_p50_ms={fsync:.2} commits_per_s={commits_per_s:.0} jobs_per_commit={per_commit:.2} jobs_per_commit_p99={p99_jobs} vs_serial={ratio:.2}",
+                r.clients, r.tx_per_s, r.p50_ms, r.p99_ms, r.errors, durability.as_str()
+            ));
+        }
     }
-    let baseline = results
-        .first()
-        .map_or(1.0, |r| r.tx_per_s.max(f64::MIN_POSITIVE));
-    for r in &results {
-        println!(
-            "{:>8} {:>10.0} {:>9.2} {:>9.2} {:>7} {:>11.2}x",
-            r.clients,
-            r.tx_per_s,
-            r.p50_ms,
-            r.p99_ms,
-            r.errors,
-            r.tx_per_s / baseline
-        );
-    }
-    for r in &results {
-        println!(
-            "bench ledger clients={} tx_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={} durability={}",
-            r.clients,
-            r.tx_per_s,
-            r.p50_ms,
-            r.p99_ms,
-            r.errors,
-            durability.as_str()
-        );
+    for line in lines {
+        println!("{line}");
     }
     let _ = stop.send(());
     handle.await.expect("server task").expect("server stopped");

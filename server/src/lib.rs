@@ -183,6 +183,11 @@ pub struct Application {
 }
 
 impl Application {
+    /// The database this server writes to (the benchmark reads its write statistics).
+    pub fn db(&self) -> Db {
+        self.db.clone()
+    }
+
     /// Opens the database, migrates it, binds the address and builds the router.
     pub async fn build(config: &Config) -> Result<Self, StartError> {
         let db = open_database(config).await?;

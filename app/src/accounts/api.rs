@@ -125,33 +125,42 @@ pub async fn sign_up(
             };
             // Hash before looking at the email, so a taken address costs the same time.
             let hash = st.hasher.hash(&password).await?;
-            let mut tx = st.db.begin_write().await?;
-            let new = NewUser {
-                email: &email,
-                password_hash: &hash,
-                role: Role::Member,
-                name: &name,
-                language: locale.as_str(),
-                email_marketing: email_marketing.is_some(),
-                sms_marketing: sms_marketing.is_some(),
-                phone: phone.as_deref(),
-            };
-            let id = match db::insert_user(&mut tx, &new, "sign_up").await {
-                Ok(id) => id,
-                Err(InsertUserError::EmailTaken) => {
-                    return Err(AppError::field("email", Msg::EmailUnavailable));
-                }
-                Err(InsertUserError::PhoneTaken) => {
-                    return Err(AppError::field("phone", Msg::PhoneUnavailable));
-                }
-                Err(InsertUserError::Db(e)) => return Err(e.into()),
-            };
-            if let Some(code) = referral.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                crate::perks::engine::set_referrer(&mut tx, id, code)
-                    .await
-                    .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
-            }
-            tx.commit().await?;
+            let language = locale.as_str().to_owned();
+            let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
+            let id = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let new = NewUser {
+                            email: &email,
+                            password_hash: &hash,
+                            role: Role::Member,
+                            name: &name,
+                            language: &language,
+                            email_marketing: by_email,
+                            sms_marketing: by_sms,
+                            phone: phone.as_deref(),
+                        };
+                        let id = match db::insert_user(tx, &new, "sign_up").await {
+                            Ok(id) => id,
+                            Err(InsertUserError::EmailTaken) => {
+                                return Err(AppError::field("email", Msg::EmailUnavailable));
+                            }
+                            Err(InsertUserError::PhoneTaken) => {
+                                return Err(AppError::field("phone", Msg::PhoneUnavailable));
+                            }
+                            Err(InsertUserError::Db(e)) => return Err(e.into()),
+                        };
+                        let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
+                        if let Some(code) = code {
+                            crate::perks::engine::set_referrer(tx, id, code)
+                                .await
+                                .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
+                        }
+                        Ok(id)
+                    })
+                })
+                .await?;
             tracing::info!(user_id = id, "member signed up");
             session::start(&this_session().await?, id, 0).await?;
             set_lang_cookie(locale.as_str(), st.secure_cookies);
@@ -251,9 +260,13 @@ pub async fn change_password(
             }
             st.limits.password_change.release(&key);
             let hash = st.hasher.hash(&new).await?;
-            let mut tx = st.db.begin_write().await?;
-            let epoch = db::set_password(&mut tx, me.id, &hash).await?;
-            tx.commit().await?;
+            let id = me.id;
+            let epoch = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move { Ok(db::set_password(tx, id, &hash).await?) })
+                })
+                .await?;
             tracing::info!(user_id = me.id, "password changed; other sessions ended");
             session::start(&this_session().await?, me.id, epoch).await?;
             Ok(())
@@ -273,9 +286,12 @@ pub async fn set_language(language: String) -> Result<String, AppError> {
             let locale = parse_locale(&language)
                 .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
             if let Some(me) = caller() {
-                let mut tx = st.db.begin_write().await?;
-                db::set_language(&mut tx, me.id, locale.as_str()).await?;
-                tx.commit().await?;
+                let code = locale.as_str().to_owned();
+                st.db
+                    .write(move |tx| {
+                        Box::pin(async move { Ok(db::set_language(tx, me.id, &code).await?) })
+                    })
+                    .await?;
             }
             set_lang_cookie(locale.as_str(), st.secure_cookies);
             Ok(locale.as_str().to_owned())

@@ -76,10 +76,11 @@ pub async fn enter_referral(code: String) -> Result<String, AppError> {
         async move {
             let me = require_member()?;
             let st = state()?;
-            let mut tx = st.db.begin_write().await?;
-            let name = super::engine::set_referrer(&mut tx, me.id, &code).await?;
-            tx.commit().await?;
-            Ok(name)
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move { super::engine::set_referrer(tx, me.id, &code).await })
+                })
+                .await
         }
         .await,
     )

@@ -75,39 +75,44 @@ pub async fn create_staff(
             let locale = parse_locale(&language)
                 .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
             let hash = st.hasher.hash(&password).await?;
-            let mut tx = st.db.begin_write().await?;
-            let new = NewUser {
-                email: &email,
-                password_hash: &hash,
-                role,
-                name: &name,
-                language: locale.as_str(),
-                email_marketing: false,
-                sms_marketing: false,
-                phone: None,
-            };
-            let id = match insert_user(&mut tx, &new, "staff_create").await {
-                Ok(id) => id,
-                // Staff see the account list anyway: saying the email is taken leaks nothing.
-                Err(InsertUserError::EmailTaken) => {
-                    return Err(AppError::field("email", Msg::EmailUnavailable));
-                }
-                Err(InsertUserError::PhoneTaken) => {
-                    return Err(AppError::field("phone", Msg::PhoneUnavailable));
-                }
-                Err(InsertUserError::Db(e)) => return Err(e.into()),
-            };
-            let detail = format!("role={}", role.as_str());
-            audit::db::record(
-                &mut tx,
-                Some(me.id),
-                "staff.create",
-                &format!("user:{id}"),
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(id)
+            let language = locale.as_str().to_owned();
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let new = NewUser {
+                            email: &email,
+                            password_hash: &hash,
+                            role,
+                            name: &name,
+                            language: &language,
+                            email_marketing: false,
+                            sms_marketing: false,
+                            phone: None,
+                        };
+                        let id = match insert_user(tx, &new, "staff_create").await {
+                            Ok(id) => id,
+                            // Staff see the account list anyway: saying the email is taken leaks nothing.
+                            Err(InsertUserError::EmailTaken) => {
+                                return Err(AppError::field("email", Msg::EmailUnavailable));
+                            }
+                            Err(InsertUserError::PhoneTaken) => {
+                                return Err(AppError::field("phone", Msg::PhoneUnavailable));
+                            }
+                            Err(InsertUserError::Db(e)) => return Err(e.into()),
+                        };
+                        let detail = format!("role={}", role.as_str());
+                        audit::db::record(
+                            tx,
+                            Some(me.id),
+                            "staff.create",
+                            &format!("user:{id}"),
+                            &detail,
+                        )
+                        .await?;
+                        Ok(id)
+                    })
+                })
+                .await
         }
         .await,
     )
@@ -124,18 +129,23 @@ pub async fn set_staff_disabled(user_id: i64, disabled: bool) -> Result<(), AppE
                 return Err(AppError::field("user_id", Msg::CannotDisableSelf));
             }
             let st = state()?;
-            let mut tx = st.db.begin_write().await?;
-            if !super::db::set_disabled(&mut tx, user_id, disabled).await? {
-                return Err(AppError::NotFound);
-            }
-            let action = if disabled {
-                "staff.disable"
-            } else {
-                "staff.enable"
-            };
-            audit::db::record(&mut tx, Some(me.id), action, &format!("user:{user_id}"), "").await?;
-            tx.commit().await?;
-            Ok(())
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if !super::db::set_disabled(tx, user_id, disabled).await? {
+                            return Err(AppError::NotFound);
+                        }
+                        let action = if disabled {
+                            "staff.disable"
+                        } else {
+                            "staff.enable"
+                        };
+                        let subject = format!("user:{user_id}");
+                        audit::db::record(tx, Some(me.id), action, &subject, "").await?;
+                        Ok(())
+                    })
+                })
+                .await
         }
         .await,
     )

@@ -138,29 +138,30 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
             // Taken before the code is checked, given back only when it is right.
             let key = pending.user_id.to_string();
             st.limits.second_factor.take(&key)?;
-            let mut tx = st.db.begin_write().await?;
-            let ok = match &typed {
-                code::Typed::Totp(n) => {
-                    db::accept_totp(&mut tx, pending.user_id, *n, now_step(&st), true).await?
-                }
-                code::Typed::Recovery(r) => {
-                    let used = db::use_recovery(&mut tx, pending.user_id, r).await?;
-                    if used {
-                        let subject = format!("user:{}", pending.user_id);
-                        audit::db::record(
-                            &mut tx,
-                            Some(pending.user_id),
-                            "account.recovery_code_used",
-                            &subject,
-                            "",
-                        )
-                        .await?;
-                    }
-                    used
-                }
-            };
-            let user = session_user(&mut tx, pending.user_id, pending.epoch).await?;
-            tx.commit().await?;
+            let (user_id, epoch, step) = (pending.user_id, pending.epoch, now_step(&st));
+            let (ok, user) = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let ok = match &typed {
+                            code::Typed::Totp(n) => {
+                                db::accept_totp(tx, user_id, *n, step, true).await?
+                            }
+                            code::Typed::Recovery(r) => {
+                                let used = db::use_recovery(tx, user_id, r).await?;
+                                if used {
+                                    let subject = format!("user:{user_id}");
+                                    let action = "account.recovery_code_used";
+                                    audit::db::record(tx, Some(user_id), action, &subject, "")
+                                        .await?;
+                                }
+                                used
+                            }
+                        };
+                        Ok((ok, session_user(tx, user_id, epoch).await?))
+                    })
+                })
+                .await?;
             if !ok {
                 return Err(AppError::field("code", Msg::CodeInvalid));
             }
@@ -207,14 +208,19 @@ pub async fn start_two_factor() -> Result<(), AppError> {
         async move {
             let st = state()?;
             let who = enroller().await?;
-            let mut tx = st.db.begin_write().await?;
-            if !db::set_pending(&mut tx, who.user_id, &code::new_secret()).await? {
-                return Err(AppError::Conflict {
-                    message_key: Msg::TwoFactorAlreadyOn,
-                });
-            }
-            tx.commit().await?;
-            Ok(())
+            let (user_id, secret) = (who.user_id, code::new_secret());
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if !db::set_pending(tx, user_id, &secret).await? {
+                            return Err(AppError::Conflict {
+                                message_key: Msg::TwoFactorAlreadyOn,
+                            });
+                        }
+                        Ok(())
+                    })
+                })
+                .await
         }
         .await,
     )
@@ -235,22 +241,23 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
             };
             let key = who.user_id.to_string();
             st.limits.second_factor.take(&key)?;
-            let mut tx = st.db.begin_write().await?;
-            if !db::accept_totp(&mut tx, who.user_id, typed, now_step(&st), false).await? {
-                return Err(AppError::field("code", Msg::CodeInvalid));
-            }
-            let codes = fresh_recovery(&mut tx, who.user_id).await?;
-            let epoch = db::end_sessions(&mut tx, who.user_id).await?;
-            let subject = format!("user:{}", who.user_id);
-            audit::db::record(
-                &mut tx,
-                Some(who.user_id),
-                "account.two_factor_on",
-                &subject,
-                "",
-            )
-            .await?;
-            tx.commit().await?;
+            let (user_id, step) = (who.user_id, now_step(&st));
+            let (codes, epoch) = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if !db::accept_totp(tx, user_id, typed, step, false).await? {
+                            return Err(AppError::field("code", Msg::CodeInvalid));
+                        }
+                        let codes = fresh_recovery(tx, user_id).await?;
+                        let epoch = db::end_sessions(tx, user_id).await?;
+                        let subject = format!("user:{}", user_id);
+                        audit::db::record(tx, Some(user_id), "account.two_factor_on", &subject, "")
+                            .await?;
+                        Ok((codes, epoch))
+                    })
+                })
+                .await?;
             st.limits.second_factor.release(&key);
             tracing::info!(user_id = who.user_id, "two-factor sign-in turned on");
             let session = this_session().await?;
@@ -276,13 +283,19 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
                 });
             }
             check_password(&st, me.id, &password).await?;
-            let mut tx = st.db.begin_write().await?;
-            if !db::remove(&mut tx, me.id).await? {
-                return Err(AppError::NotFound);
-            }
-            let subject = format!("user:{}", me.id);
-            audit::db::record(&mut tx, Some(me.id), "account.two_factor_off", &subject, "").await?;
-            tx.commit().await?;
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if !db::remove(tx, me.id).await? {
+                            return Err(AppError::NotFound);
+                        }
+                        let subject = format!("user:{}", me.id);
+                        audit::db::record(tx, Some(me.id), "account.two_factor_off", &subject, "")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .await?;
             Ok(())
         }
         .await,
@@ -304,11 +317,18 @@ pub async fn renew_recovery_codes(password: String) -> Result<(), AppError> {
                 return Err(AppError::NotFound);
             }
             check_password(&st, me.id, &password).await?;
-            let mut tx = st.db.begin_write().await?;
-            let codes = fresh_recovery(&mut tx, me.id).await?;
-            let subject = format!("user:{}", me.id);
-            audit::db::record(&mut tx, Some(me.id), "account.recovery_codes", &subject, "").await?;
-            tx.commit().await?;
+            let codes = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let codes = fresh_recovery(tx, me.id).await?;
+                        let subject = format!("user:{}", me.id);
+                        audit::db::record(tx, Some(me.id), "account.recovery_codes", &subject, "")
+                            .await?;
+                        Ok(codes)
+                    })
+                })
+                .await?;
             session::put_fresh_codes(&this_session().await?, codes).await?;
             Ok(())
         }
@@ -340,21 +360,26 @@ pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
         async move {
             let me = require(Role::Owner)?;
             let st = state()?;
-            let mut tx = st.db.begin_write().await?;
-            if required && !db::state(&mut tx, me.id).await?.enabled {
-                return Err(AppError::field("required", Msg::TwoFactorEnableFirst));
-            }
-            let ended = db::set_required(&mut tx, required).await?;
-            let detail = format!("required={required} sessions_ended={ended}");
-            audit::db::record(
-                &mut tx,
-                Some(me.id),
-                "setting.two_factor",
-                "security",
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if required && !db::state(tx, me.id).await?.enabled {
+                            return Err(AppError::field("required", Msg::TwoFactorEnableFirst));
+                        }
+                        let ended = db::set_required(tx, required).await?;
+                        let detail = format!("required={required} sessions_ended={ended}");
+                        audit::db::record(
+                            tx,
+                            Some(me.id),
+                            "setting.two_factor",
+                            "security",
+                            &detail,
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .await?;
             Ok(())
         }
         .await,
@@ -373,15 +398,23 @@ pub async fn reset_two_factor(user_id: i64) -> Result<(), AppError> {
                 return Err(AppError::Forbidden);
             }
             let st = state()?;
-            let mut tx = st.db.begin_write().await?;
-            let staff = find_login_by_id(&mut tx, user_id).await?;
-            if !staff.is_some_and(|s| s.role.is_staff()) || !db::remove(&mut tx, user_id).await? {
-                return Err(AppError::NotFound);
-            }
-            db::end_sessions(&mut tx, user_id).await?;
-            let subject = format!("user:{user_id}");
-            audit::db::record(&mut tx, Some(me.id), "staff.two_factor_reset", &subject, "").await?;
-            tx.commit().await?;
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let staff = find_login_by_id(tx, user_id).await?;
+                        if !staff.is_some_and(|s| s.role.is_staff())
+                            || !db::remove(tx, user_id).await?
+                        {
+                            return Err(AppError::NotFound);
+                        }
+                        db::end_sessions(tx, user_id).await?;
+                        let subject = format!("user:{user_id}");
+                        audit::db::record(tx, Some(me.id), "staff.two_factor_reset", &subject, "")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .await?;
             Ok(())
         }
         .await,

@@ -129,16 +129,14 @@ pub async fn act_on_case(
             }
             let st = state()?;
             let now = st.clock.now();
-            let db = st.db.clone();
             st.db
-                .on_writer(async move {
-                    let mut tx = db.begin_write().await?;
-                    crate::feedback::engine::act(&mut tx, case_id, me.id, act, now).await?;
-                    let detail = crate::feedback::engine::case(&mut tx, case_id, now, false)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    tx.commit().await?;
-                    Ok(detail)
+                .write(move |tx| {
+                    Box::pin(async move {
+                        crate::feedback::engine::act(tx, case_id, me.id, act, now).await?;
+                        crate::feedback::engine::case(tx, case_id, now, false)
+                            .await?
+                            .ok_or(AppError::NotFound)
+                    })
                 })
                 .await
         }

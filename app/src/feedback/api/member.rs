@@ -109,10 +109,14 @@ pub async fn submit_feedback(
                     language,
                 };
                 let now = st.clock.now();
-                let mut tx = st.db.begin_write().await?;
-                let (feedback_id, case_id) =
-                    crate::feedback::engine::submit(&mut tx, &form, &who, &answers, now).await?;
-                tx.commit().await?;
+                let (feedback_id, case_id) = st
+                    .db
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            crate::feedback::engine::submit(tx, &form, &who, &answers, now).await
+                        })
+                    })
+                    .await?;
                 Ok::<_, AppError>(Submitted {
                     feedback_id,
                     case_id,
@@ -144,19 +148,23 @@ pub async fn reply_on_case(case_id: i64, body: String) -> Result<CaseDetail, App
             }
             let st = state()?;
             let now = st.clock.now();
-            let mut tx = st.db.begin_write().await?;
-            let (owner, _) = crate::feedback::engine::case_owner(&mut tx, case_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if owner != Some(me.id) {
-                return Err(AppError::Forbidden);
-            }
-            crate::feedback::engine::member_reply(&mut tx, case_id, me.id, &body, now).await?;
-            let detail = crate::feedback::engine::case(&mut tx, case_id, now, true)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.commit().await?;
-            Ok(detail)
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let (owner, _) = crate::feedback::engine::case_owner(tx, case_id)
+                            .await?
+                            .ok_or(AppError::NotFound)?;
+                        if owner != Some(me.id) {
+                            return Err(AppError::Forbidden);
+                        }
+                        crate::feedback::engine::member_reply(tx, case_id, me.id, &body, now)
+                            .await?;
+                        crate::feedback::engine::case(tx, case_id, now, true)
+                            .await?
+                            .ok_or(AppError::NotFound)
+                    })
+                })
+                .await
         }
         .await,
     )

@@ -111,13 +111,18 @@ pub async fn set_counter_place(location_id: i64) -> Result<(), AppError> {
         async move {
             let me = require(Role::Staff)?;
             let st = state()?;
-            let mut tx = st.db.begin_write().await?;
-            if !super::super::db::program::set_counter_location(&mut tx, me.id, location_id).await?
-            {
-                return Err(AppError::field("location_id", Msg::LocationRequired));
-            }
-            tx.commit().await?;
-            Ok(())
+            st.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        if !super::super::db::program::set_counter_location(tx, me.id, location_id)
+                            .await?
+                        {
+                            return Err(AppError::field("location_id", Msg::LocationRequired));
+                        }
+                        Ok(())
+                    })
+                })
+                .await
         }
         .await,
     )

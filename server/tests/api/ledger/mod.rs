@@ -186,4 +186,5 @@ async fn adjustments_need_a_reason_and_are_audited() {
 
 mod concurrency;
 mod counter;
+mod group_commit;
 mod till;

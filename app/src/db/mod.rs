@@ -7,39 +7,11 @@ use sqlx::{
     Sqlite, SqlitePool, Transaction,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{str::FromStr, sync::OnceLock, time::Duration};
+use std::{str::FromStr, time::Duration};
 
-/// A write transaction waiting for its turn.
-type WriteJob = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+mod writer;
 
-/// The queue of write transactions, run one after another, in arrival order, on a thread of
-/// their own. SQLite runs one write transaction at a time anyway, and every statement in one
-/// is a hop to sqlx's connection thread and back; polled among the HTTP tasks, each hop would
-/// wait its turn behind them, and every queued writer with it. In arrival order, a writer
-/// waits for the ones before it and no longer.
-fn write_queue() -> &'static tokio::sync::mpsc::UnboundedSender<WriteJob> {
-    static QUEUE: OnceLock<tokio::sync::mpsc::UnboundedSender<WriteJob>> = OnceLock::new();
-    QUEUE.get_or_init(|| {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<WriteJob>();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("the writer's runtime starts");
-        std::thread::Builder::new()
-            .name("regulars-writer".into())
-            .spawn(move || {
-                rt.block_on(async move {
-                    while let Some(job) = rx.recv().await {
-                        // A task of its own, so a panic ends that job (its caller gets an
-                        // error) and not the queue.
-                        let _ = tokio::spawn(job).await;
-                    }
-                });
-            })
-            .expect("the writer's thread starts");
-        tx
-    })
-}
+pub use writer::{BoxFuture, MAX_BATCH, WriteStats};
 
 /// How hard SQLite works to keep a committed transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +41,13 @@ impl Durability {
     }
 }
 
-/// The two pools. Cheap to clone.
+/// The database: the write queue (see [`Db::write`]) and the read pool. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
     /// Exactly one connection: all writes go through it.
     pub writer: SqlitePool,
+    /// The queue to the thread that owns that connection.
+    queue: writer::Writer,
     /// Read-only connections for queries.
     pub reader: SqlitePool,
     /// What the database was opened with.
@@ -120,8 +94,10 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
+        let queue = writer::Writer::start(writer.clone()).map_err(sqlx::Error::Io)?;
         Ok(Self {
             writer,
+            queue,
             reader,
             durability,
         })
@@ -137,28 +113,36 @@ impl Db {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
-    /// Runs `work` (a whole write transaction: begin, statements, commit) in the write queue
-    /// and returns its result. It runs to the end even if the caller goes away, so a
-    /// request cut off mid-way leaves either all of its change or none, never a rollback
-    /// halfway through the caller's await.
-    pub async fn on_writer<T, F>(&self, work: F) -> Result<T, crate::error::AppError>
+    /// Runs `work` as (part of) a write transaction on the write queue and returns its result
+    /// once the commit that holds it is durable. `work` never commits: an `Err` undoes what it
+    /// did and nothing else; concurrent jobs share one commit (see the `writer` module). It
+    /// runs to the end even if the caller goes away, so a request cut off mid-way leaves all
+    /// of its change or none.
+    ///
+    /// ```ignore
+    /// let id = db.write(move |tx| Box::pin(async move { insert(tx, &row).await })).await?;
+    /// ```
+    pub async fn write<T, F>(&self, work: F) -> Result<T, crate::error::AppError>
     where
-        F: Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut sqlx::SqliteConnection,
+            ) -> BoxFuture<'c, Result<T, crate::error::AppError>>
+            + Send
+            + 'static,
         T: Send + 'static,
     {
-        let (done, result) = tokio::sync::oneshot::channel();
-        let job: WriteJob = Box::pin(async move {
-            // The caller may have gone; the change stands (or not) all the same.
-            let _ = done.send(work.await);
-        });
-        if write_queue().send(job).is_err() {
-            tracing::error!("the write queue is gone");
-            return Err(crate::error::AppError::Internal);
-        }
-        result.await.map_err(|_| {
-            tracing::error!("a write transaction ended without a result");
-            crate::error::AppError::Internal
-        })?
+        self.queue.write(work).await
+    }
+
+    /// How many jobs one commit may hold: [`MAX_BATCH`] by default, 1 for a commit per job
+    /// (the unbatched baseline the benchmark compares with).
+    pub fn set_batch(&self, max: usize) {
+        self.queue.set_batch(max);
+    }
+
+    /// What the write queue committed so far (for the benchmark).
+    pub fn write_stats(&self) -> WriteStats {
+        self.queue.stats()
     }
 
     /// Closes both pools, waiting for connections in use to be returned.
