@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 pub(super) mod imp {
     pub use super::super::{
-        db::{self, InsertUserError, NewUser},
+        db::{self, NewUser},
         session,
         types::{Email, IntoFieldError, Password, PreferredName, Role},
     };
@@ -141,16 +141,7 @@ pub async fn sign_up(
                             sms_marketing: by_sms,
                             phone: phone.as_deref(),
                         };
-                        let id = match db::insert_user(tx, &new, "sign_up").await {
-                            Ok(id) => id,
-                            Err(InsertUserError::EmailTaken) => {
-                                return Err(AppError::field("email", Msg::EmailUnavailable));
-                            }
-                            Err(InsertUserError::PhoneTaken) => {
-                                return Err(AppError::field("phone", Msg::PhoneUnavailable));
-                            }
-                            Err(InsertUserError::Db(e)) => return Err(e.into()),
-                        };
+                        let id = db::insert_user(tx, &new, "sign_up").await?;
                         let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
                         if let Some(code) = code {
                             crate::perks::engine::set_referrer(tx, id, code)

@@ -41,6 +41,19 @@ pub enum InsertUserError {
     Db(#[from] sqlx::Error),
 }
 
+impl From<InsertUserError> for crate::error::AppError {
+    /// A taken email or phone is that field's error (sign-up keeps it vague on purpose:
+    /// `email_unavailable` does not say the account exists).
+    fn from(err: InsertUserError) -> Self {
+        use crate::error::{AppError, Msg};
+        match err {
+            InsertUserError::EmailTaken => AppError::field("email", Msg::EmailUnavailable),
+            InsertUserError::PhoneTaken => AppError::field("phone", Msg::PhoneUnavailable),
+            InsertUserError::Db(e) => e.into(),
+        }
+    }
+}
+
 /// Inserts an account (and its consent records) and returns its id.
 pub async fn insert_user(
     conn: &mut SqliteConnection,

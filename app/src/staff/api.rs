@@ -29,7 +29,7 @@ pub struct StaffMember {
 use crate::{
     accounts::{
         Email, IntoFieldError, Password, PreferredName,
-        db::{InsertUserError, NewUser, insert_user},
+        db::{NewUser, insert_user},
     },
     audit,
     error::Msg,
@@ -89,17 +89,7 @@ pub async fn create_staff(
                             sms_marketing: false,
                             phone: None,
                         };
-                        let id = match insert_user(tx, &new, "staff_create").await {
-                            Ok(id) => id,
-                            // Staff see the account list anyway: saying the email is taken leaks nothing.
-                            Err(InsertUserError::EmailTaken) => {
-                                return Err(AppError::field("email", Msg::EmailUnavailable));
-                            }
-                            Err(InsertUserError::PhoneTaken) => {
-                                return Err(AppError::field("phone", Msg::PhoneUnavailable));
-                            }
-                            Err(InsertUserError::Db(e)) => return Err(e.into()),
-                        };
+                        let id = insert_user(tx, &new, "staff_create").await?;
                         let detail = format!("role={}", role.as_str());
                         audit::db::record(
                             tx,

@@ -6,7 +6,7 @@ use super::api::{CreateStaff, SetStaffDisabled, StaffMember, list_staff};
 use crate::{
     accounts::{
         Role, TwoFactorRule, check_email, check_name, check_password,
-        two_factor::api::ResetTwoFactor, use_auth,
+        two_factor::rule::ResetTwoFactor, use_auth,
     },
     i18n::LocaleExt as _,
     i18n::{LANGUAGES, format, t, t_string, use_i18n},

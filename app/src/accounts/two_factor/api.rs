@@ -1,5 +1,5 @@
-//! Two-factor server functions: the second sign-in step, setting up and turning off an
-//! authenticator, recovery codes, and the owner's shop-wide rule.
+//! Two-factor server functions of one's own account: the second sign-in step, setting up and
+//! turning off an authenticator, recovery codes. The owner's functions are in `rule.rs`.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,7 @@ pub struct TwoFactorInfo {
 }
 
 #[cfg(feature = "ssr")]
-mod imp {
+pub(super) mod imp {
     pub use super::super::{code, db};
     pub use crate::{
         accounts::{
@@ -330,91 +330,6 @@ pub async fn renew_recovery_codes(password: String) -> Result<(), AppError> {
                 })
                 .await?;
             session::put_fresh_codes(&this_session().await?, codes).await?;
-            Ok(())
-        }
-        .await,
-    )
-}
-
-/// Whether the shop requires owners and managers to sign in with a second factor (owners).
-#[server(prefix = "/api", endpoint = "staff/two_factor_required")]
-pub async fn two_factor_required() -> Result<bool, AppError> {
-    use imp::*;
-    crate::server::respond(
-        async move {
-            require(Role::Owner)?;
-            let st = state()?;
-            Ok(db::required(&mut *st.db.reader.acquire().await?).await?)
-        }
-        .await,
-    )
-}
-
-/// Sets the shop's rule (owners). Turning it on needs the owner's own second factor first,
-/// and ends the sessions of owners and managers without one: they set it up at their next
-/// sign-in.
-#[server(prefix = "/api", endpoint = "staff/set_two_factor_required")]
-pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
-    use imp::*;
-    crate::server::respond(
-        async move {
-            let me = require(Role::Owner)?;
-            let st = state()?;
-            st.db
-                .write(move |tx| {
-                    Box::pin(async move {
-                        if required && !db::state(tx, me.id).await?.enabled {
-                            return Err(AppError::field("required", Msg::TwoFactorEnableFirst));
-                        }
-                        let ended = db::set_required(tx, required).await?;
-                        let detail = format!("required={required} sessions_ended={ended}");
-                        audit::db::record(
-                            tx,
-                            Some(me.id),
-                            "setting.two_factor",
-                            "security",
-                            &detail,
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-                .await?;
-            Ok(())
-        }
-        .await,
-    )
-}
-
-/// Removes another staff account's second factor (a lost phone) and ends its sessions
-/// (owners). If the shop requires one, they set up a new one at their next sign-in.
-#[server(prefix = "/api", endpoint = "staff/reset_two_factor")]
-pub async fn reset_two_factor(user_id: i64) -> Result<(), AppError> {
-    use imp::*;
-    crate::server::respond(
-        async move {
-            let me = require(Role::Owner)?;
-            if me.id == user_id {
-                return Err(AppError::Forbidden);
-            }
-            let st = state()?;
-            st.db
-                .write(move |tx| {
-                    Box::pin(async move {
-                        let staff = find_login_by_id(tx, user_id).await?;
-                        if !staff.is_some_and(|s| s.role.is_staff())
-                            || !db::remove(tx, user_id).await?
-                        {
-                            return Err(AppError::NotFound);
-                        }
-                        db::end_sessions(tx, user_id).await?;
-                        let subject = format!("user:{user_id}");
-                        audit::db::record(tx, Some(me.id), "staff.two_factor_reset", &subject, "")
-                            .await?;
-                        Ok(())
-                    })
-                })
-                .await?;
             Ok(())
         }
         .await,

@@ -9,6 +9,7 @@ pub mod code;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
+pub mod rule;
 
 pub use api::TwoFactorInfo;
 pub use pages::{SignInCodePage, TwoFactorPage, TwoFactorRule};

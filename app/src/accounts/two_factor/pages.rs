@@ -4,9 +4,9 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::components::A;
 
-use super::api::{
-    DisableTwoFactor, RenewRecoveryCodes, SetTwoFactorRequired, StartTwoFactor, TwoFactorInfo,
-    two_factor_required, two_factor_status,
+use super::{
+    api::{DisableTwoFactor, RenewRecoveryCodes, StartTwoFactor, TwoFactorInfo, two_factor_status},
+    rule::{SetTwoFactorRequired, two_factor_required},
 };
 use crate::{
     accounts::use_auth,
