@@ -15,9 +15,22 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/v
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
-export LEPTOS_SITE_ROOT := target/site
 # One target directory for every build, so the server, its tests and clippy share artifacts.
 export CARGO_TARGET_DIR := $(CURDIR)/target
+# The variables cargo-leptos gives its cargo calls (from [workspace.metadata.leptos]). Leptos'
+# crates read some at compile time, so cargo rebuilds them whenever they change: every cargo
+# call here gets the same ones, or `cargo test` and clippy would compile Leptos, the app and the
+# server again after `cargo leptos build`.
+export LEPTOS_OUTPUT_NAME := regulars
+export LEPTOS_SITE_ROOT := target/site
+export LEPTOS_SITE_PKG_DIR := pkg
+export LEPTOS_SITE_ADDR := 127.0.0.1:3000
+export LEPTOS_RELOAD_PORT := 3001
+export LEPTOS_LIB_DIR := frontend
+export LEPTOS_BIN_DIR := server
+export LEPTOS_JS_MINIFY := true
+export LEPTOS_HASH_FILES := true
+export LEPTOS_HASH_FILE_NAME := hash.txt
 
 .PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium bench clean
 
@@ -55,14 +68,14 @@ fmt:
 fmt-check:
 	cargo fmt --all -- --check
 
+# The server and the app (ssr) in one call, so both resolve the same features as the release
+# build (see server/Cargo.toml on reqwest) and nothing is compiled twice.
 lint:
-	cargo clippy --release -p server --all-targets -- -D warnings
-	cargo clippy --release -p app --features ssr --all-targets -- -D warnings
+	cargo clippy --release -p server -p app --features app/ssr --all-targets -- -D warnings
 	cargo clippy --release -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
 rust-test:
-	cargo test --release -p app --features ssr
-	cargo test --release -p server
+	cargo test --release -p app -p server --features app/ssr
 
 chromium:
 	@command -v chromium >/dev/null || { \

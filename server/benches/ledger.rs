@@ -141,9 +141,12 @@ async fn main() {
         .ok()
         .and_then(|s| Durability::parse(&s))
         .unwrap_or(Durability::Full);
-    let dir = tempfile::tempdir().expect("tempdir");
+    // Cargo's scratch space for this target (emptied here, left for inspection after a run).
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ledger-bench");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench directory");
     let mut config = Config::local(
-        format!("sqlite://{}/bench.db", dir.path().display()),
+        format!("sqlite://{}/bench.db", dir.display()),
         PathBuf::from("target/site"),
     );
     config.durability = durability;
@@ -189,7 +192,7 @@ async fn main() {
     );
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let fsync = fsync_p50_ms(dir.path());
+    let fsync = fsync_p50_ms(&dir);
     println!(
         "ledger benchmark: {secs} s per run, {cores} cores, synchronous={}, fsync p50 {fsync:.2} ms, earn/redeem over HTTP",
         durability.as_str()

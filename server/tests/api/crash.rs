@@ -3,7 +3,7 @@
 //! invariants hold. Requests cut off by a kill are retried with the same idempotency key until
 //! answered, as a careful client would.
 
-use crate::helpers::client;
+use crate::helpers::{TempDir, client};
 use serde_json::Value;
 use std::{
     collections::HashMap,
@@ -49,7 +49,7 @@ async fn healthy(c: &reqwest::Client, base: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_movements_survive_sigkill_restarts() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = TempDir::new();
     let db_url = format!("sqlite://{}/crash.db", dir.path().display());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -3,7 +3,13 @@
 use app::db::Durability;
 use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running test server.
@@ -11,13 +17,42 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub jar: Arc<Jar>,
-    pub dir: Arc<tempfile::TempDir>,
+    pub dir: Arc<TempDir>,
     pub config: Config,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-pub fn test_config(dir: &tempfile::TempDir) -> Config {
+/// A directory under cargo's per-target scratch space, removed when dropped. (Not the
+/// `tempfile` crate: its dependencies would give tests other features of shared crates than
+/// the release build, and so a second compile of the whole server.)
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "regulars-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("test directory");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn test_config(dir: &TempDir) -> Config {
     let url = format!("sqlite://{}/regulars.db", dir.path().display());
     let mut config = Config::local(url, PathBuf::from("../target/site"));
     // Tests need not survive power loss; fsync per commit would only slow them.
@@ -50,17 +85,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server on a fresh database, with `tweak` applied to its configuration.
 pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    let dir = Arc::new(TempDir::new());
     let mut config = test_config(&dir);
     tweak(&mut config);
     start(config, dir, client()).await
 }
 
-async fn start(
-    config: Config,
-    dir: Arc<tempfile::TempDir>,
-    (client, jar): (Client, Arc<Jar>),
-) -> TestApp {
+async fn start(config: Config, dir: Arc<TempDir>, (client, jar): (Client, Arc<Jar>)) -> TestApp {
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();

@@ -4,14 +4,15 @@
 //! repeated inside one batch replays the first result.
 
 use super::{adjust, setup};
+use crate::helpers::TempDir;
 use app::{
     db::{Db, Durability},
     error::AppError,
 };
 use std::time::Duration;
 
-async fn db() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().expect("tempdir");
+async fn db() -> (TempDir, Db) {
+    let dir = TempDir::new();
     let url = format!("sqlite://{}/w.db", dir.path().display());
     let db = Db::connect(&url, Durability::Full, 2).await.expect("db");
     db.write(|tx| {
