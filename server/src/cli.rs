@@ -4,7 +4,7 @@
 use app::{
     accounts::{
         Email, Hasher, Password, PreferredName, Role,
-        db::{InsertUserError, NewUser, insert_user},
+        db::{NewUser, insert_user},
     },
     audit,
     i18n::{LocaleExt as _, parse_locale},
@@ -112,34 +112,41 @@ pub async fn create_owner(
         .hash(&password)
         .await
         .map_err(|e| e.to_string())?;
-    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-    let new = NewUser {
-        email: &email,
-        password_hash: &hash,
-        role: Role::Owner,
-        name: &name,
-        language: locale.as_str(),
-        email_marketing: false,
-        sms_marketing: false,
-        phone: None,
-    };
-    let id = insert_user(&mut tx, &new, "cli")
+    let language = locale.as_str();
+    let shown = email.to_string();
+    let id = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let new = NewUser {
+                    email: &email,
+                    password_hash: &hash,
+                    role: Role::Owner,
+                    name: &name,
+                    language,
+                    email_marketing: false,
+                    sms_marketing: false,
+                    phone: None,
+                };
+                let id = insert_user(tx, &new, "cli").await?;
+                audit::db::record(
+                    tx,
+                    None,
+                    "owner.create",
+                    &format!("user:{id}"),
+                    "via command line",
+                )
+                .await?;
+                Ok(id)
+            })
+        })
         .await
-        .map_err(|e| match e {
-            InsertUserError::EmailTaken => format!("an account with {email} exists already"),
-            InsertUserError::PhoneTaken => "that phone number is taken".to_owned(),
-            InsertUserError::Db(e) => e.to_string(),
+        .map_err(|e| {
+            if e.field_message("email").is_some() {
+                format!("an account with {shown} exists already")
+            } else {
+                e.to_string()
+            }
         })?;
-    audit::db::record(
-        &mut tx,
-        None,
-        "owner.create",
-        &format!("user:{id}"),
-        "via command line",
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
     db.close().await;
     Ok(id)
 }

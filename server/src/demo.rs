@@ -99,12 +99,30 @@ impl From<AppError> for DemoError {
 
 /// Loads the demo shop if the database has no accounts at all. Returns whether it did.
 pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> {
-    let mut tx = db.begin_write().await?;
-    if count_users(&mut tx).await? > 0 {
+    if count_users(&mut *db.reader.acquire().await?).await? > 0 {
         return Ok(false);
     }
     let password = Password::parse(DEMO_PASSWORD).map_err(|e| DemoError::Invalid(e.to_string()))?;
     let hash = hasher.hash(&password).await?;
+    // One job on the write queue: all of the demo shop or none of it.
+    let loaded = db
+        .write(move |tx| {
+            Box::pin(async move {
+                load(tx, &hash).await.map_err(|e| {
+                    tracing::error!(error = %e, "the demo shop could not be loaded");
+                    AppError::Internal
+                })
+            })
+        })
+        .await?;
+    Ok(loaded)
+}
+
+/// The demo shop, unless the database has accounts (checked again inside the transaction).
+async fn load(tx: &mut sqlx::SqliteConnection, hash: &str) -> Result<bool, DemoError> {
+    if count_users(tx).await? > 0 {
+        return Ok(false);
+    }
     let mut ids = Vec::new();
     for login in DEMO_LOGINS {
         let email = Email::parse(login.email).map_err(|e| DemoError::Invalid(e.to_string()))?;
@@ -113,7 +131,7 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
         let member = login.role == Role::Member;
         let new = NewUser {
             email: &email,
-            password_hash: &hash,
+            password_hash: hash,
             role: login.role,
             name: &name,
             language: login.language,
@@ -121,13 +139,12 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
             sms_marketing: false,
             phone: None,
         };
-        let id = insert_user(&mut tx, &new, "demo")
+        let id = insert_user(tx, &new, "demo")
             .await
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
         ids.push((login.email, id));
     }
-    load_program(&mut tx, &ids).await?;
-    tx.commit().await?;
+    load_program(tx, &ids).await?;
     Ok(true)
 }
 

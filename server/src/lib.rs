@@ -44,6 +44,9 @@ pub enum StartError {
     /// A migration failed; the server does not start on a half-migrated database.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A startup write (phone numbers kept from before E.164) failed.
+    #[error("cannot update the database: {0}")]
+    Write(#[from] app::error::AppError),
     /// The address could not be bound.
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
@@ -62,9 +65,9 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     .await?;
     db.migrate().await?;
     // Phone numbers kept from before they were stored in one form (E.164).
-    let mut tx = db.begin_write().await?;
-    let changed = app::members::db::normalise_phones(&mut tx).await?;
-    tx.commit().await?;
+    let changed = db
+        .write(|tx| Box::pin(async move { Ok(app::members::db::normalise_phones(tx).await?) }))
+        .await?;
     if changed > 0 {
         tracing::info!(changed, "phone numbers rewritten in E.164 form");
     }

@@ -4,7 +4,7 @@
 //! `SQLITE_BUSY` when a deferred transaction tries to upgrade its lock.
 
 use sqlx::{
-    Sqlite, SqlitePool, Transaction,
+    SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use std::{str::FromStr, time::Duration};
@@ -44,8 +44,9 @@ impl Durability {
 /// The database: the write queue (see [`Db::write`]) and the read pool. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
-    /// Exactly one connection: all writes go through it.
-    pub writer: SqlitePool,
+    /// Exactly one connection, owned by the write queue's thread (and used directly only by
+    /// [`Db::migrate`], before anything is queued).
+    writer: SqlitePool,
     /// The queue to the thread that owns that connection.
     queue: writer::Writer,
     /// Read-only connections for queries.
@@ -106,11 +107,6 @@ impl Db {
     /// Applies pending migrations from `migrations/`; fails if one fails (never half-started).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         sqlx::migrate!("../migrations").run(&self.writer).await
-    }
-
-    /// Starts a write transaction holding the write lock from its first statement.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// Runs `work` as (part of) a write transaction on the write queue and returns its result

@@ -225,7 +225,7 @@ pub async fn save_offer(
                 uses: 0,
                 active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
             };
-            let (me, st, mut tx) = manager_write().await?;
+            manager_write(move |tx, me, now| Box::pin(async move {
             let audience = audience.trim();
             if audience == "picked" {
                 offer.audience = Audience::Picked;
@@ -277,10 +277,12 @@ pub async fn save_offer(
             } else if audience != "all" {
                 return Err(AppError::BadRequest);
             }
-            let at = timestamp(st.clock.now());
-            offer.id = super::engine::save_offer(&mut tx, &offer, &at).await?;
+            let at = timestamp(now);
+            offer.id = super::engine::save_offer(&mut *tx, &offer, &at).await?;
             let target = format!("offer:{}", offer.id);
-            audited(tx, &me, "perks.save_offer", &target, offer).await
+            audited(&mut *tx, &me, "perks.save_offer", &target, offer).await
+            }))
+            .await
         }
         .await,
     )
@@ -326,10 +328,21 @@ pub async fn save_perk_settings(
                     &referral_min_purchase,
                 )?,
             };
-            let (me, st, mut tx) = manager_write().await?;
-            let at = timestamp(st.clock.now());
-            super::engine::save_settings(&mut tx, &settings, &at).await?;
-            audited(tx, &me, "perks.save_settings", "perk_settings", settings).await
+            manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let at = timestamp(now);
+                    super::engine::save_settings(&mut *tx, &settings, &at).await?;
+                    audited(
+                        &mut *tx,
+                        &me,
+                        "perks.save_settings",
+                        "perk_settings",
+                        settings,
+                    )
+                    .await
+                })
+            })
+            .await
         }
         .await,
     )
@@ -369,15 +382,19 @@ pub async fn save_punch_card(
                 min_amount: imp::amount("min_amount", &min_amount)?,
                 active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
             };
-            let (me, st, mut tx) = manager_write().await?;
-            let (reward, _) = crate::rewards::engine::get(&mut tx, card.reward_id)
-                .await?
-                .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
-            card.reward = reward.name;
-            let at = timestamp(st.clock.now());
-            card.id = super::engine::save_card(&mut tx, &card, &at).await?;
-            let target = format!("punch_card:{}", card.id);
-            audited(tx, &me, "perks.save_card", &target, card).await
+            manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let (reward, _) = crate::rewards::engine::get(&mut *tx, card.reward_id)
+                        .await?
+                        .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
+                    card.reward = reward.name;
+                    let at = timestamp(now);
+                    card.id = super::engine::save_card(&mut *tx, &card, &at).await?;
+                    let target = format!("punch_card:{}", card.id);
+                    audited(&mut *tx, &me, "perks.save_card", &target, card).await
+                })
+            })
+            .await
         }
         .await,
     )

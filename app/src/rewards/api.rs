@@ -184,19 +184,23 @@ pub async fn save_reward(
                 refund_if_unused: refund_if_unused.is_some_and(|v| v == "true" || v == "on"),
                 active: active.is_none_or(|v| v == "true" || v == "on"),
             };
-            let (me, st, mut tx) = manager_write().await?;
-            if let Some(tier) = tier {
-                let name: Option<String> =
-                    sqlx::query_scalar("SELECT name FROM tiers WHERE id = ?")
-                        .bind(tier)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
-            }
-            let at = timestamp(st.clock.now());
-            reward.id = super::engine::save(&mut tx, &reward, &at).await?;
-            let target = format!("reward:{}", reward.id);
-            audited(tx, &me, "rewards.save", &target, reward).await
+            manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    if let Some(tier) = tier {
+                        let name: Option<String> =
+                            sqlx::query_scalar("SELECT name FROM tiers WHERE id = ?")
+                                .bind(tier)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
+                    }
+                    let at = timestamp(now);
+                    reward.id = super::engine::save(&mut *tx, &reward, &at).await?;
+                    let target = format!("reward:{}", reward.id);
+                    audited(&mut *tx, &me, "rewards.save", &target, reward).await
+                })
+            })
+            .await
         }
         .await,
     )

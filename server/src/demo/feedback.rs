@@ -126,7 +126,7 @@ const DEMO_FEEDBACK: [DemoAnswer; 12] = [
 /// the two oldest cases replied to and resolved by staff.
 pub(super) async fn load_history(
     conn: &mut sqlx::SqliteConnection,
-    id_of: &dyn Fn(&str) -> Option<i64>,
+    id_of: &(dyn Fn(&str) -> Option<i64> + Sync),
     locations: &[i64],
     now: time::OffsetDateTime,
 ) -> Result<(), DemoError> {

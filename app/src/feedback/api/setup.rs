@@ -159,39 +159,52 @@ pub async fn save_form(
             } else {
                 slug
             };
-            let head = FormHead {
-                name: &name,
-                slug: &slug,
-                asks,
-                location_id,
-                // A new form is open for answers unless unticked; a changed one says so itself.
-                active: form_id.is_none() && active.is_none() || on(&active),
-            };
-            let (me, st, mut tx) = manager_write().await?;
-            let at = timestamp(st.clock.now());
-            // Missing languages fall back to the shop's default one, so that one must be there.
-            let default = crate::feedback::engine::settings(&mut tx)
-                .await?
-                .default_language;
-            if !texts.iter().any(|t| t.language == default) {
-                return Err(AppError::field(
-                    &format!("title_{default}"),
-                    Msg::FormTitleRequired,
-                ));
-            }
-            if let Some(l) = location_id
-                && !crate::loyalty::db::program::location_exists(&mut tx, l).await?
-            {
-                return Err(AppError::field("location_id", Msg::LocationRequired));
-            }
-            let id =
-                crate::feedback::engine::save_form(&mut tx, form_id, &head, &texts, &at).await?;
-            let edit = crate::feedback::engine::form_edits(&mut tx)
-                .await?
-                .into_iter()
-                .find(|f| f.id == id)
-                .ok_or(AppError::Internal)?;
-            audited(tx, &me, "feedback.save_form", &format!("form:{id}"), edit).await
+            // A new form is open for answers unless unticked; a changed one says so itself.
+            let active = form_id.is_none() && active.is_none() || on(&active);
+            manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let head = FormHead {
+                        name: &name,
+                        slug: &slug,
+                        asks,
+                        location_id,
+                        active,
+                    };
+                    let at = timestamp(now);
+                    // Missing languages fall back to the shop's default one, so that one must be there.
+                    let default = crate::feedback::engine::settings(&mut *tx)
+                        .await?
+                        .default_language;
+                    if !texts.iter().any(|t| t.language == default) {
+                        return Err(AppError::field(
+                            &format!("title_{default}"),
+                            Msg::FormTitleRequired,
+                        ));
+                    }
+                    if let Some(l) = location_id
+                        && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
+                    {
+                        return Err(AppError::field("location_id", Msg::LocationRequired));
+                    }
+                    let id =
+                        crate::feedback::engine::save_form(&mut *tx, form_id, &head, &texts, &at)
+                            .await?;
+                    let edit = crate::feedback::engine::form_edits(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .find(|f| f.id == id)
+                        .ok_or(AppError::Internal)?;
+                    audited(
+                        &mut *tx,
+                        &me,
+                        "feedback.save_form",
+                        &format!("form:{id}"),
+                        edit,
+                    )
+                    .await
+                })
+            })
+            .await
         }
         .await,
     )
@@ -260,31 +273,35 @@ pub async fn save_feedback_settings(
                 },
                 goodwill_cap: cap.unwrap_or_default(),
             };
-            let (me, st, mut tx) = manager_write().await?;
-            if cap.is_none() {
-                settings.goodwill_cap = crate::feedback::engine::settings(&mut tx)
-                    .await?
-                    .goodwill_cap;
-            }
-            if let Some(to) = assign_to {
-                let role: Option<String> =
-                    sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
-                        .bind(to)
-                        .fetch_optional(&mut *tx)
+            manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    if cap.is_none() {
+                        settings.goodwill_cap = crate::feedback::engine::settings(&mut *tx)
+                            .await?
+                            .goodwill_cap;
+                    }
+                    if let Some(to) = assign_to {
+                        let role: Option<String> =
+                            sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+                                .bind(to)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        if role.is_none_or(|r| r == "member") {
+                            return Err(AppError::field("assign_to", Msg::MemberUnknown));
+                        }
+                    }
+                    crate::feedback::engine::save_settings(&mut *tx, &settings, &timestamp(now))
                         .await?;
-                if role.is_none_or(|r| r == "member") {
-                    return Err(AppError::field("assign_to", Msg::MemberUnknown));
-                }
-            }
-            crate::feedback::engine::save_settings(&mut tx, &settings, &timestamp(st.clock.now()))
-                .await?;
-            audited(
-                tx,
-                &me,
-                "feedback.save_settings",
-                "feedback_settings",
-                settings,
-            )
+                    audited(
+                        tx,
+                        &me,
+                        "feedback.save_settings",
+                        "feedback_settings",
+                        settings,
+                    )
+                    .await
+                })
+            })
             .await
         }
         .await,

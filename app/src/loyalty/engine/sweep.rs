@@ -25,85 +25,113 @@ const BATCH: i64 = 200;
 /// whose period has ended. Safe to run twice or concurrently (each expiry has a unique key and
 /// re-reads its lot or code inside the write transaction; each review moves the review date
 /// past `now`), and catches up on everything due however long the server was down.
-pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, sqlx::Error> {
+pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, AppError> {
     let mut done = Sweep::default();
     let at = timestamp(now);
     loop {
-        let mut tx = db.begin_write().await?;
-        let lots = db::expired_lots(&mut tx, &at, BATCH).await?;
-        if lots.is_empty() {
+        let at = at.clone();
+        let (found, lots, points) = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let due = db::expired_lots(tx, &at, BATCH).await?;
+                    let (mut lots, mut points) = (0, 0);
+                    for &(lot, member_id) in &due {
+                        let remaining = db::lot_remaining(tx, lot).await?.unwrap_or(0);
+                        if remaining == 0 {
+                            continue;
+                        }
+                        let key = format!("system:expiry:{lot}");
+                        let new = NewMovement {
+                            first_from: Some(lot),
+                            ..NewMovement::plain(
+                                member_id,
+                                -remaining,
+                                MovementKind::Expiry,
+                                "",
+                                Actor::System,
+                                &key,
+                                &at,
+                            )
+                        };
+                        db::append(tx, &new).await.map_err(|e| match e {
+                            AppendError::Db(e) => e,
+                            AppendError::Insufficient { balance } => sqlx::Error::Protocol(format!(
+                                "member {member_id}: lot {lot} holds {remaining} but balance is {balance}"
+                            )),
+                        })?;
+                        lots += 1;
+                        points += remaining;
+                    }
+                    Ok((due.len(), lots, points))
+                })
+            })
+            .await?;
+        if found == 0 {
             break;
         }
-        for (lot, member_id) in lots {
-            let remaining = db::lot_remaining(&mut tx, lot).await?.unwrap_or(0);
-            if remaining == 0 {
-                continue;
-            }
-            let key = format!("system:expiry:{lot}");
-            let new = NewMovement {
-                first_from: Some(lot),
-                ..NewMovement::plain(
-                    member_id,
-                    -remaining,
-                    MovementKind::Expiry,
-                    "",
-                    Actor::System,
-                    &key,
-                    &at,
-                )
-            };
-            db::append(&mut tx, &new).await.map_err(|e| match e {
-                AppendError::Db(e) => e,
-                AppendError::Insufficient { balance } => sqlx::Error::Protocol(format!(
-                    "member {member_id}: lot {lot} holds {remaining} but balance is {balance}"
-                )),
-            })?;
-            done.lots += 1;
-            done.points += remaining;
-        }
-        tx.commit().await?;
+        done.lots += lots;
+        done.points += points;
     }
     loop {
-        let mut tx = db.begin_write().await?;
-        let due = pdb::due_reviews(&mut tx, &at, BATCH).await?;
-        if due.is_empty() {
+        let at = at.clone();
+        let (found, reviews, downgrades) = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let due = pdb::due_reviews(tx, &at, BATCH).await?;
+                    if due.is_empty() {
+                        return Ok((0, 0, 0));
+                    }
+                    let settings = pdb::settings(tx).await?;
+                    let tiers = pdb::tiers(tx).await?;
+                    let (mut reviews, mut downgrades) = (0, 0);
+                    for &member_id in &due {
+                        let Some((mut tier, review)) = pdb::member_tier(tx, member_id).await?
+                        else {
+                            continue;
+                        };
+                        let mut review = parse_timestamp(&review).ok_or_else(|| {
+                            sqlx::Error::Decode(format!("review_at {review}").into())
+                        })?;
+                        while review <= now {
+                            let earned = earned_in_period(
+                                tx,
+                                member_id,
+                                settings.qualification_months,
+                                review,
+                            )
+                            .await?;
+                            let kept =
+                                rules::after_review(&tiers, tier, earned, settings.downgrade);
+                            if kept != tier {
+                                pdb::insert_tier_change(
+                                    tx,
+                                    &TierChange {
+                                        member_id,
+                                        from: tier,
+                                        to: kept,
+                                        reason: "downgrade",
+                                        earned,
+                                        at: &timestamp(review),
+                                    },
+                                )
+                                .await?;
+                                downgrades += 1;
+                            }
+                            tier = kept;
+                            review = add_months(review, settings.qualification_months);
+                        }
+                        pdb::set_member_tier(tx, member_id, tier, &timestamp(review), &at).await?;
+                        reviews += 1;
+                    }
+                    Ok((due.len(), reviews, downgrades))
+                })
+            })
+            .await?;
+        if found == 0 {
             break;
         }
-        let settings = pdb::settings(&mut tx).await?;
-        let tiers = pdb::tiers(&mut tx).await?;
-        for member_id in due {
-            let Some((mut tier, review)) = pdb::member_tier(&mut tx, member_id).await? else {
-                continue;
-            };
-            let mut review = parse_timestamp(&review)
-                .ok_or_else(|| sqlx::Error::Decode(format!("review_at {review}").into()))?;
-            while review <= now {
-                let earned =
-                    earned_in_period(&mut tx, member_id, settings.qualification_months, review)
-                        .await?;
-                let kept = rules::after_review(&tiers, tier, earned, settings.downgrade);
-                if kept != tier {
-                    pdb::insert_tier_change(
-                        &mut tx,
-                        &TierChange {
-                            member_id,
-                            from: tier,
-                            to: kept,
-                            reason: "downgrade",
-                            earned,
-                            at: &timestamp(review),
-                        },
-                    )
-                    .await?;
-                    done.downgrades += 1;
-                }
-                tier = kept;
-                review = add_months(review, settings.qualification_months);
-            }
-            pdb::set_member_tier(&mut tx, member_id, tier, &timestamp(review), &at).await?;
-            done.reviews += 1;
-        }
-        tx.commit().await?;
+        done.reviews += reviews;
+        done.downgrades += downgrades;
     }
     (done.codes, done.returned) = crate::rewards::engine::expire_codes(db, now).await?;
     Ok(done)

@@ -60,24 +60,27 @@ pub async fn save_settings(
                     }
                 },
             };
-            let (me, st, mut tx) = imp::manager_write().await?;
-            let mut settings = settings;
-            // Left out (time zone) or not sent at all (country): unchanged.
-            let old = crate::loyalty::db::program::settings(&mut tx).await?;
-            if settings.time_zone.is_empty() {
-                settings.time_zone = old.time_zone;
-            }
-            if country.is_none() {
-                settings.country = old.country;
-            }
-            let at = timestamp(st.clock.now());
-            crate::loyalty::db::program::save_settings(&mut tx, &settings, &at).await?;
-            // Numbers kept national because the country was not known can be read now.
-            crate::members::db::normalise_phones(&mut tx).await?;
-            let detail = serde_json::to_string(&settings).unwrap_or_default();
-            imp::audit(&mut tx, &me, "program.settings", "program", &detail).await?;
-            tx.commit().await?;
-            Ok(settings)
+            imp::manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let mut settings = settings;
+                    // Left out (time zone) or not sent at all (country): unchanged.
+                    let old = crate::loyalty::db::program::settings(&mut *tx).await?;
+                    if settings.time_zone.is_empty() {
+                        settings.time_zone = old.time_zone;
+                    }
+                    if country.is_none() {
+                        settings.country = old.country;
+                    }
+                    let at = timestamp(now);
+                    crate::loyalty::db::program::save_settings(&mut *tx, &settings, &at).await?;
+                    // Numbers kept national because the country was not known can be read now.
+                    crate::members::db::normalise_phones(&mut *tx).await?;
+                    let detail = serde_json::to_string(&settings).unwrap_or_default();
+                    imp::audit(&mut *tx, &me, "program.settings", "program", &detail).await?;
+                    Ok(settings)
+                })
+            })
+            .await
         }
         .await,
     )
@@ -118,25 +121,36 @@ pub async fn save_tier(
                     .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
                 perks,
             };
-            let (me, st, mut tx) = imp::manager_write().await?;
-            let at = timestamp(st.clock.now());
-            let id = match crate::loyalty::db::program::save_tier(&mut tx, &tier, &at).await {
-                Ok(id) => id,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(AppError::field("name", Msg::NameTaken));
-                }
-                Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
-                Err(e) => return Err(e.into()),
-            };
-            let detail = format!(
-                "{} from {} points, ×{}",
-                tier.name,
-                tier.threshold,
-                rules::show_hundredths(tier.multiplier_pct)
-            );
-            imp::audit(&mut tx, &me, "program.tier", &format!("tier:{id}"), &detail).await?;
-            tx.commit().await?;
-            Ok(Tier { id, ..tier })
+            imp::manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let at = timestamp(now);
+                    let id =
+                        match crate::loyalty::db::program::save_tier(&mut *tx, &tier, &at).await {
+                            Ok(id) => id,
+                            Err(e) if is_unique_violation(&e) => {
+                                return Err(AppError::field("name", Msg::NameTaken));
+                            }
+                            Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
+                            Err(e) => return Err(e.into()),
+                        };
+                    let detail = format!(
+                        "{} from {} points, ×{}",
+                        tier.name,
+                        tier.threshold,
+                        rules::show_hundredths(tier.multiplier_pct)
+                    );
+                    imp::audit(
+                        &mut *tx,
+                        &me,
+                        "program.tier",
+                        &format!("tier:{id}"),
+                        &detail,
+                    )
+                    .await?;
+                    Ok(Tier { id, ..tier })
+                })
+            })
+            .await
         }
         .await,
     )
@@ -192,25 +206,30 @@ pub async fn add_bonus_rule(
             {
                 return Err(AppError::field("ends_on", Msg::DateInvalid));
             }
-            let (me, st, mut tx) = imp::manager_write().await?;
-            if let Some(l) = rule.location_id
-                && !crate::loyalty::db::program::location_exists(&mut tx, l).await?
-            {
-                return Err(AppError::field("location_id", Msg::LocationRequired));
-            }
-            let at = timestamp(st.clock.now());
-            rule.id =
-                match crate::loyalty::db::program::insert_bonus_rule(&mut tx, &rule, &at).await {
-                    Ok(id) => id,
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(AppError::field("name", Msg::NameTaken));
+            imp::manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    if let Some(l) = rule.location_id
+                        && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
+                    {
+                        return Err(AppError::field("location_id", Msg::LocationRequired));
                     }
-                    Err(e) => return Err(e.into()),
-                };
-            let target = format!("bonus:{}", rule.id);
-            imp::audit(&mut tx, &me, "program.bonus.add", &target, &rule.name).await?;
-            tx.commit().await?;
-            Ok(rule)
+                    let at = timestamp(now);
+                    rule.id =
+                        match crate::loyalty::db::program::insert_bonus_rule(&mut *tx, &rule, &at)
+                            .await
+                        {
+                            Ok(id) => id,
+                            Err(e) if is_unique_violation(&e) => {
+                                return Err(AppError::field("name", Msg::NameTaken));
+                            }
+                            Err(e) => return Err(e.into()),
+                        };
+                    let target = format!("bonus:{}", rule.id);
+                    imp::audit(&mut *tx, &me, "program.bonus.add", &target, &rule.name).await?;
+                    Ok(rule)
+                })
+            })
+            .await
         }
         .await,
     )
@@ -222,21 +241,24 @@ pub async fn set_bonus_rule_active(id: i64, active: bool) -> Result<(), AppError
     use crate::server::*;
     respond(
         async move {
-            let (me, _, mut tx) = imp::manager_write().await?;
-            if !crate::loyalty::db::program::set_bonus_active(&mut tx, id, active).await? {
-                return Err(AppError::NotFound);
-            }
-            let detail = if active { "on" } else { "off" };
-            imp::audit(
-                &mut tx,
-                &me,
-                "program.bonus.active",
-                &format!("bonus:{id}"),
-                detail,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+            imp::manager_write(move |tx, me, _now| {
+                Box::pin(async move {
+                    if !crate::loyalty::db::program::set_bonus_active(&mut *tx, id, active).await? {
+                        return Err(AppError::NotFound);
+                    }
+                    let detail = if active { "on" } else { "off" };
+                    imp::audit(
+                        &mut *tx,
+                        &me,
+                        "program.bonus.active",
+                        &format!("bonus:{id}"),
+                        detail,
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
         }
         .await,
     )
@@ -253,25 +275,31 @@ pub async fn add_location(name: String) -> Result<Location, AppError> {
     respond(
         async move {
             let name = imp::name("name", &name, Msg::LocationNameRequired)?;
-            let (me, st, mut tx) = imp::manager_write().await?;
-            let at = timestamp(st.clock.now());
-            let id = match crate::loyalty::db::program::insert_location(&mut tx, &name, &at).await {
-                Ok(id) => id,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(AppError::field("name", Msg::NameTaken));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            imp::audit(
-                &mut tx,
-                &me,
-                "program.location",
-                &format!("location:{id}"),
-                &name,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Location { id, name })
+            imp::manager_write(move |tx, me, now| {
+                Box::pin(async move {
+                    let at = timestamp(now);
+                    let id =
+                        match crate::loyalty::db::program::insert_location(&mut *tx, &name, &at)
+                            .await
+                        {
+                            Ok(id) => id,
+                            Err(e) if is_unique_violation(&e) => {
+                                return Err(AppError::field("name", Msg::NameTaken));
+                            }
+                            Err(e) => return Err(e.into()),
+                        };
+                    imp::audit(
+                        &mut *tx,
+                        &me,
+                        "program.location",
+                        &format!("location:{id}"),
+                        &name,
+                    )
+                    .await?;
+                    Ok(Location { id, name })
+                })
+            })
+            .await
         }
         .await,
     )

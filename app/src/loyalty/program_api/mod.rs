@@ -11,23 +11,29 @@ pub(crate) mod imp {
     use crate::{
         accounts::{CurrentUser, Role},
         audit,
+        db::BoxFuture,
         error::{AppError, Msg},
         server::{require, state},
     };
 
-    /// A manager, with the write transaction open.
-    pub async fn manager_write() -> Result<
-        (
-            CurrentUser,
-            crate::server::AppState,
-            sqlx::Transaction<'static, sqlx::Sqlite>,
-        ),
-        AppError,
-    > {
+    /// Runs `work` on the write queue (one job of a commit, see [`crate::db::Db::write`]) as
+    /// the signed-in manager or owner, given who that is and the time now. Answers 403 to
+    /// anyone else before anything is queued.
+    pub async fn manager_write<T, F>(work: F) -> Result<T, AppError>
+    where
+        F: for<'c> FnOnce(
+                &'c mut sqlx::SqliteConnection,
+                CurrentUser,
+                time::OffsetDateTime,
+            ) -> BoxFuture<'c, Result<T, AppError>>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
         let me = require(Role::Manager)?;
         let st = state()?;
-        let tx = st.db.begin_write().await?;
-        Ok((me, st, tx))
+        let now = st.clock.now();
+        st.db.write(move |tx| work(tx, me, now)).await
     }
 
     /// Records a program change in the audit log.
@@ -42,17 +48,16 @@ pub(crate) mod imp {
         Ok(())
     }
 
-    /// Records `value` as the audit detail of `action` on `target`, commits, and returns it.
+    /// Records `value` as the audit detail of `action` on `target` and returns it.
     pub async fn audited<T: serde::Serialize>(
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        conn: &mut sqlx::SqliteConnection,
         me: &CurrentUser,
         action: &str,
         target: &str,
         value: T,
     ) -> Result<T, AppError> {
         let detail = serde_json::to_string(&value).unwrap_or_default();
-        audit(&mut tx, me, action, target, &detail).await?;
-        tx.commit().await?;
+        audit(conn, me, action, target, &detail).await?;
         Ok(value)
     }
 

@@ -156,60 +156,82 @@ pub async fn consume(
 
 /// Expires unused codes whose time has come; gives the points back where the reward says so
 /// (once per code: the movement's key is the code's). Returns (codes, points given back).
-pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), sqlx::Error> {
+pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), AppError> {
     let at = timestamp(now);
     let (mut codes, mut points) = (0, 0);
     loop {
-        let mut tx = db.begin_write().await?;
-        let due: Vec<(i64, i64, i64, bool, String)> = sqlx::query_as(
-            "SELECT c.id, c.member_id, c.points, r.refund_if_unused, r.name
-             FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
-             WHERE c.used_at IS NULL AND c.expired_at IS NULL AND c.expires_at <= ?
-             ORDER BY c.expires_at LIMIT 200",
-        )
-        .bind(&at)
-        .fetch_all(&mut *tx)
-        .await?;
-        if due.is_empty() {
+        let at = at.clone();
+        let (found, returned) = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let due: Vec<(i64, i64, i64, bool, String)> = sqlx::query_as(
+                        "SELECT c.id, c.member_id, c.points, r.refund_if_unused, r.name
+                         FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
+                         WHERE c.used_at IS NULL AND c.expired_at IS NULL AND c.expires_at <= ?
+                         ORDER BY c.expires_at LIMIT 200",
+                    )
+                    .bind(&at)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    if due.is_empty() {
+                        return Ok((0, 0));
+                    }
+                    let settings = pdb::settings(tx).await?;
+                    let found = due.len();
+                    let mut points = 0;
+                    for (id, member_id, cost, refund, name) in due {
+                        // Claimed first, on the condition that it is still open: a code used
+                        // (or expired by another sweep) meanwhile is left alone.
+                        let claimed = sqlx::query(
+                            "UPDATE reward_codes SET expired_at = $1 \
+                             WHERE id = $2 AND used_at IS NULL AND expired_at IS NULL",
+                        )
+                        .bind(&at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if claimed == 0 || !refund || cost <= 0 {
+                            continue;
+                        }
+                        let key = format!("system:reward-return:{id}");
+                        let new = NewMovement {
+                            expires_at: expiry_of(&settings, now),
+                            ..NewMovement::plain(
+                                member_id,
+                                cost,
+                                MovementKind::RewardReturn,
+                                &name,
+                                Actor::System,
+                                &key,
+                                &at,
+                            )
+                        };
+                        let (movement, _) =
+                            ldb::append_only(tx, &new).await.map_err(|e| match e {
+                                AppendError::Db(e) => e,
+                                AppendError::Insufficient { .. } => {
+                                    sqlx::Error::Protocol("a credit was refused".into())
+                                }
+                            })?;
+                        sqlx::query(
+                            "UPDATE reward_codes SET return_movement_id = $1 WHERE id = $2",
+                        )
+                        .bind(movement)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        points += cost;
+                    }
+                    Ok((found, points))
+                })
+            })
+            .await?;
+        if found == 0 {
             break;
         }
-        let settings = pdb::settings(&mut tx).await?;
-        for (id, member_id, cost, refund, name) in due {
-            let mut returned = None;
-            if refund && cost > 0 {
-                let key = format!("system:reward-return:{id}");
-                let new = NewMovement {
-                    expires_at: expiry_of(&settings, now),
-                    ..NewMovement::plain(
-                        member_id,
-                        cost,
-                        MovementKind::RewardReturn,
-                        &name,
-                        Actor::System,
-                        &key,
-                        &at,
-                    )
-                };
-                let (movement, _) = ldb::append_only(&mut tx, &new).await.map_err(|e| match e {
-                    AppendError::Db(e) => e,
-                    AppendError::Insufficient { .. } => {
-                        sqlx::Error::Protocol("a credit was refused".into())
-                    }
-                })?;
-                returned = Some(movement);
-                points += cost;
-            }
-            sqlx::query(
-                "UPDATE reward_codes SET expired_at = ?, return_movement_id = ? WHERE id = ?",
-            )
-            .bind(&at)
-            .bind(returned)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            codes += 1;
-        }
-        tx.commit().await?;
+        codes += found as u64;
+        points += returned;
     }
     Ok((codes, points))
 }
