@@ -1,5 +1,6 @@
 //! Regulars: the Leptos app. This file holds the HTML shell, the root component and the route
-//! table; everything else lives in its domain folder (see DESIGN.md §3).
+//! table; everything else lives in its domain folder (one per domain: types, server functions,
+//! queries, engine and pages; the README's Architecture section describes them).
 
 pub mod accounts;
 pub mod audit;

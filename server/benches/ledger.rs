@@ -289,7 +289,7 @@ async fn main() {
         durability.as_str()
     );
     println!(
-        "{:>8} {:>9} {:>8} {:>8} {:>8} {:>7} {:>10} {:>9} {:>8} {:>10}",
+        "{:>8} {:>9} {:>8} {:>8} {:>8} {:>7} {:>10} {:>9} {:>8} {:>7} {:>7} {:>10}",
         "clients",
         "writer",
         "tx/s",
@@ -299,6 +299,8 @@ async fn main() {
         "commits/s",
         "jobs/c",
         "p99 j/c",
+        "busy %",
+        "µs/job",
         "vs serial"
     );
     let mut lines = Vec::new();
@@ -319,19 +321,24 @@ async fn main() {
             } else {
                 0.0
             };
+            // How much of the run the writer thread was working, and for how long per job.
+            let busy_pct = stats.busy.as_secs_f64() / elapsed * 100.0;
+            let us_per_job = stats.busy.as_secs_f64() * 1e6 / (stats.jobs().max(1) as f64);
             pair.push((
                 mode,
                 r,
                 commits / elapsed,
                 per_commit,
                 stats.jobs_per_commit_quantile(0.99),
+                busy_pct,
+                us_per_job,
             ));
         }
         let serial = pair[0].1.tx_per_s.max(f64::MIN_POSITIVE);
-        for (mode, r, commits_per_s, per_commit, p99_jobs) in pair {
+        for (mode, r, commits_per_s, per_commit, p99_jobs, busy_pct, us_per_job) in pair {
             let ratio = r.tx_per_s / serial;
             println!(
-                "{:>8} {:>9} {:>8.0} {:>8.2} {:>8.2} {:>7} {:>10.0} {:>9.2} {:>8} {:>9.2}x",
+                "{:>8} {:>9} {:>8.0} {:>8.2} {:>8.2} {:>7} {:>10.0} {:>9.2} {:>8} {:>7.0} {:>7.0} {:>9.2}x",
                 r.clients,
                 mode,
                 r.tx_per_s,
@@ -341,10 +348,12 @@ async fn main() {
                 commits_per_s,
                 per_commit,
                 p99_jobs,
+                busy_pct,
+                us_per_job,
                 ratio
             );
             lines.push(format!(
-                "bench ledger clients={} writer={mode} tx_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={} durability={} fsync_p50_ms={fsync:.2} commits_per_s={commits_per_s:.0} jobs_per_commit={per_commit:.2} jobs_per_commit_p99={p99_jobs} vs_serial={ratio:.2}",
+                "bench ledger clients={} writer={mode} tx_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={} durability={} fsync_p50_ms={fsync:.2} commits_per_s={commits_per_s:.0} jobs_per_commit={per_commit:.2} jobs_per_commit_p99={p99_jobs} writer_busy_pct={busy_pct:.0} us_per_job={us_per_job:.0} vs_serial={ratio:.2}",
                 r.clients, r.tx_per_s, r.p50_ms, r.p99_ms, r.errors, durability.as_str()
             ));
         }

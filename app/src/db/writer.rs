@@ -64,6 +64,8 @@ type Job =
 #[derive(Debug)]
 struct Counts {
     sizes: [std::sync::atomic::AtomicU64; MAX_BATCH + 1],
+    /// Nanoseconds the writer spent on batches (from `BEGIN` to the last answer).
+    busy_ns: std::sync::atomic::AtomicU64,
 }
 
 /// What the writer committed so far: commits by how many jobs each held (index = jobs).
@@ -71,6 +73,8 @@ struct Counts {
 pub struct WriteStats {
     /// `commits_by_size[n]`: commits that held `n` jobs.
     pub commits_by_size: Vec<u64>,
+    /// Time the writer spent working on batches, committed or not.
+    pub busy: std::time::Duration,
 }
 
 impl WriteStats {
@@ -97,6 +101,7 @@ impl WriteStats {
                 .zip(&earlier.commits_by_size)
                 .map(|(a, b)| a.saturating_sub(*b))
                 .collect(),
+            busy: self.busy.saturating_sub(earlier.busy),
         }
     }
 
@@ -131,6 +136,7 @@ impl Writer {
         let limit = batch.clone();
         let counts = Arc::new(Counts {
             sizes: std::array::from_fn(|_| std::sync::atomic::AtomicU64::new(0)),
+            busy_ns: std::sync::atomic::AtomicU64::new(0),
         });
         let counted = counts.clone();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -150,7 +156,10 @@ impl Writer {
                                 Err(_) => break,
                             }
                         }
+                        let started = std::time::Instant::now();
                         run_batch(&pool, &mut jobs, &counted).await;
+                        let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                        counted.busy_ns.fetch_add(spent, Ordering::Relaxed);
                     }
                 });
             })?;
@@ -170,6 +179,7 @@ impl Writer {
                 .iter()
                 .map(|c| c.load(Ordering::Relaxed))
                 .collect(),
+            busy: std::time::Duration::from_nanos(self.counts.busy_ns.load(Ordering::Relaxed)),
         }
     }
 
