@@ -41,11 +41,11 @@ where
     let key = scoped(user_id, client.as_str());
     db.write(move |tx| {
         Box::pin(async move {
-            if let Some(first) = replay::<T>(tx, &key, &request).await? {
+            if let Some(first) = claim::<T>(tx, &key, &request).await? {
                 return Ok(first);
             }
             let result = change(tx, &key).await?;
-            remember(tx, &key, &request, &result).await?;
+            remember(tx, &key, &result).await?;
             Ok(result)
         })
     })
@@ -57,49 +57,58 @@ pub fn scoped(user_id: i64, client_key: &str) -> String {
     format!("user:{user_id}:{client_key}")
 }
 
-/// The stored result of an earlier call with this key, if any. `request` is the canonical
-/// form of the request; a different one under the same key is a conflict.
-pub async fn replay<T: DeserializeOwned>(
+/// Claims `key` for `request` before the change is made: `None` if the key is new (the caller
+/// makes the change and [`remember`]s its result in the same transaction), the first result if
+/// the key was used with the same request, a conflict if with another. One conditional insert
+/// decides, so two transactions with the same key cannot both make the change even where
+/// several run at once (the second waits for the first's row).
+pub async fn claim<T: DeserializeOwned>(
     conn: &mut SqliteConnection,
     key: &str,
     request: &str,
 ) -> Result<Option<T>, AppError> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE key = ?")
-            .bind(key)
-            .fetch_optional(conn)
-            .await?;
-    match row {
-        None => Ok(None),
-        Some((stored, _)) if stored != request => Err(AppError::Conflict {
-            message_key: Msg::IdempotencyKeyReused,
-        }),
-        Some((_, response)) => serde_json::from_str(&response).map(Some).map_err(|e| {
-            tracing::error!(error = %e, key, "stored idempotent response unreadable");
-            AppError::Internal
-        }),
+    let claimed: Option<String> = sqlx::query_scalar(
+        "INSERT INTO idempotency_keys (key, request, response, created_at) VALUES ($1, $2, '', $3) \
+         ON CONFLICT (key) DO NOTHING RETURNING key",
+    )
+    .bind(key)
+    .bind(request)
+    .bind(now_utc())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if claimed.is_some() {
+        return Ok(None);
     }
+    let (stored, response): (String, String) =
+        sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE key = $1")
+            .bind(key)
+            .fetch_one(conn)
+            .await?;
+    if stored != request {
+        return Err(AppError::Conflict {
+            message_key: Msg::IdempotencyKeyReused,
+        });
+    }
+    serde_json::from_str(&response).map(Some).map_err(|e| {
+        tracing::error!(error = %e, key, "stored idempotent response unreadable");
+        AppError::Internal
+    })
 }
 
-/// Stores the result of a call under its key. Call it in the transaction that made the change.
+/// Stores the result of the change made under a key [`claim`]ed in the same transaction.
 pub async fn remember<T: Serialize>(
     conn: &mut SqliteConnection,
     key: &str,
-    request: &str,
     response: &T,
 ) -> Result<(), AppError> {
     let json = serde_json::to_string(response).map_err(|e| {
         tracing::error!(error = %e, "idempotent response not serialisable");
         AppError::Internal
     })?;
-    sqlx::query(
-        "INSERT INTO idempotency_keys (key, request, response, created_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(key)
-    .bind(request)
-    .bind(json)
-    .bind(now_utc())
-    .execute(conn)
-    .await?;
+    sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2")
+        .bind(json)
+        .bind(key)
+        .execute(conn)
+        .await?;
     Ok(())
 }
