@@ -89,28 +89,31 @@ async fn collect(
     }
 }
 
-/// Server-side rendering of a signed-in member's home page, against `/health` (the same HTTP
-/// stack and session layer without a page) as the baseline.
-async fn ssr(base: &str, secs: u64) -> Vec<String> {
-    let member = reqwest::Client::builder()
+/// A client (keeping cookies, up to 64 connections) signed in as demo account `email`.
+async fn signed_in(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
         .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
         .pool_max_idle_per_host(64)
         .build()
         .expect("client");
-    let res = member
+    let res = client
         .post(format!("{base}/api/accounts/sign_in"))
-        .form(&[
-            ("email", "anna@example.com"),
-            ("password", demo::DEMO_PASSWORD),
-        ])
+        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
         .send()
         .await
         .expect("sign in");
     assert!(
         res.status().is_success(),
-        "member sign in: {}",
+        "sign in as {email}: {}",
         res.status()
     );
+    client
+}
+
+/// Server-side rendering of a signed-in member's home page, against `/health` (the same HTTP
+/// stack and session layer without a page) as the baseline.
+async fn ssr(base: &str, secs: u64) -> Vec<String> {
+    let member = signed_in(base, "anna@example.com").await;
     println!();
     println!("page rendering: {secs} s per run, a signed-in member (Anna), GET over HTTP");
     println!(
@@ -262,25 +265,7 @@ async fn main() {
     let handle = tokio::spawn(server.run_until_stopped(async move {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
-        .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
-        .pool_max_idle_per_host(64)
-        .build()
-        .expect("client");
-    let res = client
-        .post(format!("{base}/api/accounts/sign_in"))
-        .form(&[
-            ("email", "owner@example.com"),
-            ("password", demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert!(
-        res.status().is_success(),
-        "sign in failed: {}",
-        res.status()
-    );
+    let client = signed_in(&base, "owner@example.com").await;
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let fsync = fsync_p50_ms(&dir);
