@@ -8,6 +8,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;
 pub mod pages;
+mod settings_api;
 pub mod types;
 
 pub use admin::OffersPage;

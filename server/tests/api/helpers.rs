@@ -3,13 +3,9 @@
 use app::db::Durability;
 use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
-use std::{
-    path::{Path, PathBuf},
-    sync::{
-        Arc,
-        atomic::{AtomicU32, Ordering},
-    },
-};
+use std::{path::PathBuf, sync::Arc};
+
+pub use crate::temp_dir::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running test server.
@@ -21,35 +17,6 @@ pub struct TestApp {
     pub config: Config,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-/// A directory under cargo's per-target scratch space, removed when dropped. (Not the
-/// `tempfile` crate: its dependencies would give tests other features of shared crates than
-/// the release build, and so a second compile of the whole server.)
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "regulars-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("test directory");
-        Self(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 pub fn test_config(dir: &TempDir) -> Config {

@@ -14,3 +14,4 @@ mod rewards;
 mod security;
 mod sessions;
 mod staff;
+mod temp_dir;
