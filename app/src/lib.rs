@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod checkout;
 pub mod console;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -12,6 +14,8 @@ pub mod feedback;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod layout;
 pub mod loyalty;
 pub mod members;

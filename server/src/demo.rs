@@ -173,10 +173,12 @@ async fn load_program(
     conn: &mut sqlx::SqliteConnection,
     ids: &[(&str, i64)],
 ) -> Result<(), DemoError> {
-    use app::loyalty::{
-        db::program,
-        engine::{self, PurchaseInput},
-        rules::{BonusRule, Tier},
+    use app::{
+        checkout::{self, PurchaseInput},
+        loyalty::{
+            db::program,
+            rules::{BonusRule, Tier},
+        },
     };
     let now = time::OffsetDateTime::now_utc();
     let at = app::db::timestamp(now);
@@ -244,7 +246,7 @@ async fn load_program(
             staff_id: staff,
             key: &key,
         };
-        engine::purchase(conn, &input, yesterday).await?;
+        checkout::purchase(conn, &input, yesterday).await?;
     }
     Ok(())
 }
@@ -257,7 +259,7 @@ async fn load_perks(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<(), D
             engine as perks,
             types::{Audience, Offer, OfferKind, PerkSettings, PunchCard},
         },
-        rewards::{engine as rewards, types::Reward},
+        rewards::{db as rewards, types::Reward},
     };
     let coffee = Reward {
         id: 0,

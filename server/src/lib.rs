@@ -219,8 +219,8 @@ impl Application {
                 let mut every = tokio::time::interval(interval);
                 loop {
                     every.tick().await;
-                    match app::loyalty::engine::sweep(&db, clock.now()).await {
-                        Ok(done) if done != app::loyalty::engine::Sweep::default() => {
+                    match app::jobs::sweep(&db, clock.now()).await {
+                        Ok(done) if done != app::jobs::Sweep::default() => {
                             tracing::info!(?done, "points sweep");
                         }
                         Ok(_) => {}

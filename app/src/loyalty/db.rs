@@ -92,6 +92,18 @@ pub enum AppendError {
     Db(#[from] sqlx::Error),
 }
 
+/// The HTTP answer for a ledger refusal: too few points is the `points` field's error.
+impl From<AppendError> for crate::error::AppError {
+    fn from(e: AppendError) -> Self {
+        match e {
+            AppendError::Insufficient { .. } => {
+                Self::field("points", crate::error::Msg::InsufficientPoints)
+            }
+            AppendError::Db(e) => e.into(),
+        }
+    }
+}
+
 fn movement(r: &SqliteRow) -> Result<Movement, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     Ok(Movement {

@@ -100,7 +100,7 @@ pub async fn perks_console() -> Result<PerksAdmin, AppError> {
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
             let e = super::engine::offers(&mut conn).await?;
-            let rewards = crate::rewards::engine::list(&mut conn, false).await?;
+            let rewards = crate::rewards::db::list(&mut conn, false).await?;
             Ok(PerksAdmin {
                 offers: e,
                 settings: super::engine::settings(&mut conn).await?,

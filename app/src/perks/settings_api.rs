@@ -104,7 +104,7 @@ pub async fn save_punch_card(
             };
             manager_write(move |tx, me, now| {
                 Box::pin(async move {
-                    let (reward, _) = crate::rewards::engine::get(&mut *tx, card.reward_id)
+                    let (reward, _) = crate::rewards::db::get(&mut *tx, card.reward_id)
                         .await?
                         .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
                     card.reward = reward.name;

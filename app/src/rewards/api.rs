@@ -24,7 +24,7 @@ pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
             if me.role == Role::Member {
                 return Ok(super::engine::offered(&mut conn, me.id, st.clock.now()).await?);
             }
-            Ok(super::engine::list(&mut conn, false)
+            Ok(super::db::list(&mut conn, false)
                 .await?
                 .into_iter()
                 .map(|(reward, _)| Offered {
@@ -75,7 +75,7 @@ pub async fn my_rewards() -> Result<Vec<RewardCode>, AppError> {
             let me = caller().ok_or(AppError::Unauthorized)?;
             let st = state()?;
             let mut conn = st.db.reader.acquire().await?;
-            Ok(super::engine::codes_of(&mut conn, me.id, st.clock.now()).await?)
+            Ok(super::db::codes_of(&mut conn, me.id, st.clock.now()).await?)
         }
         .await,
     )
@@ -195,7 +195,7 @@ pub async fn save_reward(
                         reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
                     }
                     let at = timestamp(now);
-                    reward.id = super::engine::save(&mut *tx, &reward, &at).await?;
+                    reward.id = super::db::save(&mut *tx, &reward, &at).await?;
                     let target = format!("reward:{}", reward.id);
                     audited(&mut *tx, &me, "rewards.save", &target, reward).await
                 })

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
 pub mod engine;
 pub mod pages;
 pub mod types;

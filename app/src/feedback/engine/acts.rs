@@ -101,7 +101,7 @@ pub async fn act(
         } => {
             let reward = match reward_id {
                 Some(reward_id) => Some(
-                    crate::rewards::engine::get(conn, reward_id)
+                    crate::rewards::db::get(conn, reward_id)
                         .await?
                         .filter(|(r, _)| r.active)
                         .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?
@@ -136,7 +136,7 @@ pub async fn act(
                 let key = format!("case:{id}:goodwill");
                 let reason = format!("case #{id}");
                 let new = NewMovement {
-                    expires_at: expiry_of(&program, now),
+                    expires_at: crate::loyalty::db::program::expiry_of(&program, now),
                     ..NewMovement::plain(
                         member,
                         goodwill,
@@ -147,7 +147,7 @@ pub async fn act(
                         &at,
                     )
                 };
-                let (movement, _) = ldb::append_only(conn, &new).await.map_err(append_error)?;
+                let (movement, _) = ldb::append_only(conn, &new).await?;
                 sqlx::query("UPDATE cases SET goodwill_movement_id = ? WHERE id = ?")
                     .bind(movement)
                     .bind(id)
@@ -175,9 +175,9 @@ pub async fn act(
             if let Some(reward) = reward {
                 let member =
                     member.ok_or_else(|| AppError::field("reward_id", Msg::GoodwillNeedsMember))?;
-                crate::rewards::engine::take_stock(conn, &reward).await?;
+                crate::rewards::db::take_stock(conn, &reward).await?;
                 let code =
-                    crate::rewards::engine::issue_code(conn, &reward, member, 0, None, now).await?;
+                    crate::rewards::db::issue_code(conn, &reward, member, 0, None, now).await?;
                 sqlx::query("UPDATE cases SET reward_code_id = ? WHERE id = ?")
                     .bind(code.id)
                     .bind(id)

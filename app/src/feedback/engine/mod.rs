@@ -15,7 +15,6 @@ use crate::{
     error::{AppError, Msg},
     loyalty::{
         db::{self as ldb, Actor, NewMovement},
-        engine::{append_error, expiry_of},
         types::MovementKind,
     },
 };

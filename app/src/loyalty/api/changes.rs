@@ -22,7 +22,7 @@ pub async fn record_purchase(
     confirm: Option<String>,
     idempotency_key: String,
 ) -> Result<PurchaseReceipt, AppError> {
-    use crate::loyalty::{engine, rules};
+    use crate::loyalty::rules;
     use crate::{accounts::Role, error::Msg, idempotency, server::*};
     respond(
         async move {
@@ -68,7 +68,7 @@ pub async fn record_purchase(
                     if !confirmed {
                         repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
                     }
-                    let input = engine::PurchaseInput {
+                    let input = crate::checkout::PurchaseInput {
                         member_id,
                         amount_minor,
                         currency: currency.trim(),
@@ -80,7 +80,7 @@ pub async fn record_purchase(
                         staff_id: me.id,
                         key,
                     };
-                    engine::purchase(conn, &input, now).await
+                    crate::checkout::purchase(conn, &input, now).await
                 })
             });
             let receipt =
@@ -149,7 +149,7 @@ pub async fn refund_purchase(
     location_id: Option<i64>,
     idempotency_key: String,
 ) -> Result<RefundReceipt, AppError> {
-    use crate::loyalty::{engine, rules};
+    use crate::loyalty::rules;
     use crate::{accounts::Role, idempotency, server::*};
     respond(
         async move {
@@ -169,7 +169,7 @@ pub async fn refund_purchase(
             let now = st.clock.now();
             let change: idempotency::Change<RefundReceipt> = Box::new(move |conn, key| {
                 Box::pin(async move {
-                    let input = engine::RefundInput {
+                    let input = crate::loyalty::engine::RefundInput {
                         purchase_id,
                         amount_minor,
                         staff_id: me.id,
@@ -177,7 +177,7 @@ pub async fn refund_purchase(
                         confirmed,
                         key,
                     };
-                    engine::refund(conn, &input, now).await
+                    crate::checkout::refund(conn, &input, now).await
                 })
             });
             idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await

@@ -17,7 +17,6 @@ use crate::error::AppError;
 mod imp {
     use super::super::{
         db::{self, Actor, NewMovement, program as pdb},
-        engine,
         types::{Movement, MovementKind, Reason},
     };
     use crate::{
@@ -76,7 +75,7 @@ mod imp {
                 let at = timestamp(now);
                 // Only credits become lots that expire.
                 let expires_at = if amount > 0 {
-                    engine::expiry_of(&pdb::settings(conn).await?, now)
+                    pdb::expiry_of(&pdb::settings(conn).await?, now)
                 } else {
                     None
                 };
@@ -92,7 +91,7 @@ mod imp {
                         &at,
                     )
                 };
-                let movement = db::append(conn, &new).await.map_err(engine::append_error)?;
+                let movement = db::append(conn, &new).await?;
                 if kind == MovementKind::Adjustment {
                     let detail = format!("{amount:+} points: {}", reason.as_str());
                     audit::db::record(

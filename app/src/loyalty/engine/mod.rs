@@ -1,7 +1,9 @@
-//! The program at work, on the server: recording a purchase (points per the rules, tier
-//! upgrades), refunding one (proportional reversal, shortfall recorded), a member's standing,
-//! and the sweeper that expires points and reviews tiers. Every function takes the time as a
-//! value, so tests move time instead of waiting for it.
+//! The program at work, on the server: the program's side of a purchase (the counter's
+//! view of the member, recording the purchase and the points it earns, tier upgrades) and of a
+//! refund (proportional reversal, shortfall recorded, tier decided again), a member's
+//! standing, and the expiry and tier-review steps of the background sweep. Perks and rewards
+//! are not called from here: [`crate::checkout`] calls each domain in turn. Every function
+//! takes the time as a value, so tests move time instead of waiting for it.
 
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
@@ -9,61 +11,22 @@ use time::OffsetDateTime;
 use super::{
     db::{
         self, Actor, AppendError, NewMovement,
-        program::{self as pdb, NewPurchase, TierChange},
+        program::{
+            self as pdb, NewPurchase, TierChange, current_tier, earned_in_period, expiry_of,
+        },
     },
-    rules::{self, Settings, Tier},
-    types::{MovementKind, PointsSummary, Purchase, PurchaseReceipt},
+    rules::{self, BonusRule, Earning, Settings, Tier},
+    types::{MovementKind, PointsSummary, Purchase},
 };
 use crate::{
-    db::{Db, add_months, local_day, parse_timestamp, sub_months, timestamp},
+    db::{Db, add_months, local_day, parse_timestamp, timestamp},
     error::{AppError, Msg},
-    perks::{engine as perks, types::OfferKind},
 };
-
-/// When a credit earned at `now` expires under `settings`.
-pub fn expiry_of(settings: &Settings, now: OffsetDateTime) -> Option<String> {
-    settings
-        .expiry_months
-        .map(|m| timestamp(add_months(now, m)))
-}
-
-/// Points earned by purchases within the qualification period ending at `end`.
-async fn earned_in_period(
-    conn: &mut SqliteConnection,
-    member_id: i64,
-    months: u32,
-    end: OffsetDateTime,
-) -> Result<i64, sqlx::Error> {
-    pdb::earned_between(
-        conn,
-        member_id,
-        &timestamp(sub_months(end, months)),
-        &timestamp(end),
-    )
-    .await
-}
-
-/// The member's tier now (a member without a tier record is in the tier their points
-/// support) and the points they earned in the current period.
-pub async fn current_tier(
-    conn: &mut SqliteConnection,
-    member_id: i64,
-    settings: &Settings,
-    tiers: &[Tier],
-    now: OffsetDateTime,
-) -> Result<(Option<i64>, i64), sqlx::Error> {
-    let earned = earned_in_period(conn, member_id, settings.qualification_months, now).await?;
-    let tier = match pdb::member_tier(conn, member_id).await? {
-        Some((tier, _)) => tier,
-        None => rules::supported(tiers, earned).map(|t| t.id),
-    };
-    Ok((tier, earned))
-}
 
 /// After points were earned (`earned` in the period, these included): moves the member up if
 /// they reached a higher tier (recording why), and starts their tier record on their first
 /// purchase. `record` is their tier record as it was. Returns the new tier's name.
-async fn on_earned(
+pub async fn on_earned(
     conn: &mut SqliteConnection,
     member_id: i64,
     record: Option<Option<i64>>,
@@ -110,12 +73,12 @@ async fn on_earned(
         .map(|t| t.name.clone()))
 }
 
-/// A purchase as the counter records it.
-#[derive(Debug)]
-pub struct PurchaseInput<'a> {
+/// A sale as the counter records it, before perks.
+#[derive(Debug, Clone, Copy)]
+pub struct Sale<'a> {
     /// The member.
     pub member_id: i64,
-    /// Minor units.
+    /// Minor units, before any discount.
     pub amount_minor: i64,
     /// Currency code as sent; must be the shop's.
     pub currency: &'a str,
@@ -125,95 +88,133 @@ pub struct PurchaseInput<'a> {
     pub location_id: i64,
     /// Full price (not discounted).
     pub full_price: bool,
-    /// An offer or next-visit discount to apply.
-    pub apply: crate::perks::engine::Apply,
-    /// Items bought, for punch cards that stamp per item.
-    pub items: i64,
     /// Staff member recording it.
     pub staff_id: i64,
     /// The movement's unique key.
     pub key: &'a str,
 }
 
-/// Records a purchase and the points it earns. Run inside a write transaction.
-pub async fn purchase(
+/// The program as it stands for one sale, read once: settings, location, tiers, the bonus
+/// rules that apply today here, the member's tier record and the points they earned in the
+/// period before this purchase.
+#[derive(Debug)]
+pub struct Counter {
+    /// Program settings.
+    pub settings: Settings,
+    /// The location's name.
+    pub location: String,
+    /// Tiers.
+    pub tiers: Vec<Tier>,
+    /// Bonus rules that apply to this sale.
+    pub bonuses: Vec<BonusRule>,
+    /// The member's tier record (`None`: none yet).
+    pub record: Option<Option<i64>>,
+    /// Points earned in the period before this purchase.
+    pub earned_before: i64,
+    /// The member's tier now.
+    pub tier: Option<i64>,
+    /// The shop's calendar day (`YYYY-MM-DD`).
+    pub day: String,
+}
+
+/// Checks the sale against the program (currency, location) and reads what it needs.
+pub async fn counter(
     conn: &mut SqliteConnection,
-    p: &PurchaseInput<'_>,
+    sale: &Sale<'_>,
     now: OffsetDateTime,
-) -> Result<PurchaseReceipt, AppError> {
+) -> Result<Counter, AppError> {
     let settings = pdb::settings(conn).await?;
-    if p.currency != settings.currency {
+    if sale.currency != settings.currency {
         return Err(AppError::field("currency", Msg::CurrencyMismatch));
     }
-    let Some(location) = pdb::location_name(conn, p.location_id).await? else {
+    let Some(location) = pdb::location_name(conn, sale.location_id).await? else {
         return Err(AppError::field("location_id", Msg::LocationRequired));
     };
     let tiers = pdb::tiers(conn).await?;
-    let bonus_rules = pdb::bonus_rules(conn).await?;
-    // Read once: the tier record and the points earned in the period before this purchase.
-    let record = pdb::member_tier(conn, p.member_id).await?.map(|(t, _)| t);
+    let record = pdb::member_tier(conn, sale.member_id)
+        .await?
+        .map(|(t, _)| t);
     let earned_before =
-        earned_in_period(conn, p.member_id, settings.qualification_months, now).await?;
+        earned_in_period(conn, sale.member_id, settings.qualification_months, now).await?;
     let tier = match record {
         Some(tier) => tier,
         None => rules::supported(&tiers, earned_before).map(|t| t.id),
     };
-    let tier_pct = tiers
-        .iter()
-        .find(|t| Some(t.id) == tier)
-        .map_or(100, |t| t.multiplier_pct);
-    let at = timestamp(now);
     // Bonus days follow the shop's calendar.
     let (day, weekday) = local_day(&settings.time_zone, now);
-    let applying: Vec<_> = bonus_rules
-        .iter()
-        .filter(|r| r.applies(&day, weekday, p.location_id))
+    let bonuses = pdb::bonus_rules(conn)
+        .await?
+        .into_iter()
+        .filter(|r| r.applies(&day, weekday, sale.location_id))
         .collect();
-    let mut applying: Vec<&rules::BonusRule> = applying;
-    // An offer or next-visit discount: the member pays less and earns on what they pay; a
-    // points offer counts as one more bonus multiplier (the highest applies).
-    let before = perks::before_purchase(
-        conn,
-        p.apply,
-        p.member_id,
+    Ok(Counter {
+        settings,
+        location,
+        tiers,
+        bonuses,
+        record,
+        earned_before,
         tier,
-        &day,
-        p.amount_minor,
-        p.full_price,
-    )
-    .await?;
-    let paid = p.amount_minor - before.discount_minor;
-    let offer_rule = before
-        .offer
-        .as_ref()
-        .filter(|o| o.kind == OfferKind::Points)
-        .map(|o| rules::BonusRule {
-            id: 0,
-            name: o.title.clone(),
-            multiplier_pct: o.value,
-            extra_points: 0,
-            weekday: None,
-            location_id: None,
-            starts_on: None,
-            ends_on: None,
-            active: true,
-        });
-    applying.extend(offer_rule.as_ref());
-    let earning = rules::earn(&settings, paid, tier_pct, &applying);
+        day,
+    })
+}
+
+/// What perks changed about a sale before its points are worked out.
+#[derive(Debug, Default)]
+pub struct Discount {
+    /// Minor units off.
+    pub minor: i64,
+    /// The offer used.
+    pub offer_id: Option<i64>,
+    /// The coupon used.
+    pub coupon_id: Option<i64>,
+    /// A points offer, as one more bonus (the highest multiplier applies).
+    pub bonus: Option<BonusRule>,
+}
+
+/// A recorded purchase and its points.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The purchase as stored.
+    pub purchase: Purchase,
+    /// How its points were worked out.
+    pub earning: Earning,
+    /// The balance after its points (`None`: it earned none).
+    pub balance: Option<i64>,
+}
+
+/// Records the purchase and appends the points it earns on what the member paid. Run inside
+/// a write transaction.
+pub async fn record(
+    conn: &mut SqliteConnection,
+    c: &Counter,
+    sale: &Sale<'_>,
+    discount: &Discount,
+    now: OffsetDateTime,
+) -> Result<Recorded, AppError> {
+    let tier_pct = c
+        .tiers
+        .iter()
+        .find(|t| Some(t.id) == c.tier)
+        .map_or(100, |t| t.multiplier_pct);
+    let at = timestamp(now);
+    let paid = sale.amount_minor - discount.minor;
+    let applying: Vec<&BonusRule> = c.bonuses.iter().chain(&discount.bonus).collect();
+    let earning = rules::earn(&c.settings, paid, tier_pct, &applying);
     let purchase_id = pdb::insert_purchase(
         conn,
         &NewPurchase {
-            member_id: p.member_id,
+            member_id: sale.member_id,
             amount_minor: paid,
-            discount_minor: before.discount_minor,
-            offer_id: before.offer.as_ref().map(|o| o.id),
-            coupon_id: before.coupon.as_ref().map(|c| c.id),
-            currency: p.currency,
-            receipt: p.receipt,
-            location_id: p.location_id,
-            full_price: p.full_price,
+            discount_minor: discount.minor,
+            offer_id: discount.offer_id,
+            coupon_id: discount.coupon_id,
+            currency: sale.currency,
+            receipt: sale.receipt,
+            location_id: sale.location_id,
+            full_price: sale.full_price,
             points: earning.total,
-            staff_id: p.staff_id,
+            staff_id: sale.staff_id,
             at: &at,
         },
     )
@@ -221,69 +222,42 @@ pub async fn purchase(
     let mut balance = None;
     if earning.total > 0 {
         let new = NewMovement {
-            location_id: Some(p.location_id),
+            location_id: Some(sale.location_id),
             purchase_id: Some(purchase_id),
-            expires_at: expiry_of(&settings, now),
+            expires_at: expiry_of(&c.settings, now),
             ..NewMovement::plain(
-                p.member_id,
+                sale.member_id,
                 earning.total,
                 MovementKind::Earn,
-                p.receipt.unwrap_or(""),
-                Actor::Staff(p.staff_id),
-                p.key,
+                sale.receipt.unwrap_or(""),
+                Actor::Staff(sale.staff_id),
+                sale.key,
                 &at,
             )
         };
-        let (_, after) = db::append_only(conn, &new).await.map_err(append_error)?;
+        let (_, after) = db::append_only(conn, &new).await?;
         balance = Some(after);
     }
-    let perks = perks::after_purchase(
-        conn,
-        &before,
-        p.member_id,
-        purchase_id,
-        paid,
-        p.items,
-        p.key,
-        now,
-    )
-    .await?;
-    let earned = earned_before + earning.total;
-    let new_tier = on_earned(conn, p.member_id, record, earned, &settings, &tiers, now).await?;
-    let balance = match balance {
-        Some(b) if perks.referral_bonus == 0 => b,
-        _ => db::balance(conn, p.member_id).await?,
-    };
-    Ok(PurchaseReceipt {
+    Ok(Recorded {
         purchase: Purchase {
             id: purchase_id,
-            member_id: p.member_id,
+            member_id: sale.member_id,
             amount_minor: paid,
-            discount_minor: before.discount_minor,
-            currency: p.currency.to_owned(),
-            receipt: p.receipt.map(str::to_owned),
-            location_id: p.location_id,
-            location,
-            full_price: p.full_price,
+            discount_minor: discount.minor,
+            currency: sale.currency.to_owned(),
+            receipt: sale.receipt.map(str::to_owned),
+            location_id: sale.location_id,
+            location: c.location.clone(),
+            full_price: sale.full_price,
             points: earning.total,
             refunded_minor: 0,
             points_refunded: 0,
             shortfall: 0,
-            created_at: at.clone(),
+            created_at: at,
         },
         earning,
         balance,
-        new_tier,
-        perks,
     })
-}
-
-/// The HTTP answer for a ledger refusal.
-pub fn append_error(e: AppendError) -> AppError {
-    match e {
-        AppendError::Insufficient { .. } => AppError::field("points", Msg::InsufficientPoints),
-        AppendError::Db(e) => e.into(),
-    }
 }
 
 /// A member's standing at `now`.

@@ -1,11 +1,10 @@
-//! Refunds: the points a share of a purchase earned are taken back, as far as the balance
-//! allows, and what could not be taken back is recorded; what else the purchase set off is
-//! undone by the perks ([`crate::perks::engine::after_refund`]) and the tier decided again.
+//! The program's side of a refund: the points a share of a purchase earned are taken back, as
+//! far as the balance allows, what could not be taken back is recorded, and the tier is
+//! decided again. [`crate::checkout::refund`] calls these around the perks' undo.
 
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
-use super::append_error;
 use crate::{
     db::timestamp,
     error::{AppError, Msg},
@@ -15,17 +14,31 @@ use crate::{
             program::{self as pdb, NewRefund},
         },
         rules,
-        types::{MovementKind, RefundReceipt},
+        types::{MovementKind, Purchase},
     },
 };
 
+/// A refund recorded: the purchase as it was before it, and the points.
+#[derive(Debug)]
+pub struct TakenBack {
+    /// The refund's id.
+    pub refund_id: i64,
+    /// The purchase before this refund.
+    pub purchase: Purchase,
+    /// Points this share of the purchase earned.
+    pub due: i64,
+    /// Points taken back.
+    pub reversed: i64,
+}
+
 /// Refunds `amount_minor` of a purchase: takes back the points that share of the purchase
-/// earned, as far as what is left of them allows, and records what could not be taken back.
-pub async fn refund(
+/// earned, as far as what is left of them allows, and records the refund with what could not
+/// be taken back.
+pub async fn take_back(
     conn: &mut SqliteConnection,
     r: &RefundInput<'_>,
     now: OffsetDateTime,
-) -> Result<RefundReceipt, AppError> {
+) -> Result<TakenBack, AppError> {
     let RefundInput {
         purchase_id,
         amount_minor,
@@ -75,7 +88,7 @@ pub async fn refund(
                 &at,
             )
         };
-        db::append(conn, &new).await.map_err(append_error)?;
+        db::append(conn, &new).await?;
     }
     let refund_id = pdb::insert_refund(
         conn,
@@ -90,41 +103,11 @@ pub async fn refund(
         },
     )
     .await?;
-    let undone = crate::perks::engine::after_refund(
-        conn,
-        &crate::perks::engine::Refunded {
-            refund_id,
-            purchase_id,
-            member_id: p.member_id,
-            net_minor: p.amount_minor - p.refunded_minor - amount_minor,
-            staff_id,
-            key,
-        },
-        now,
-    )
-    .await?;
-    let detail = format!(
-        "{amount_minor} {} (minor units) of user:{}'s purchase, {reversed} of {due} points back",
-        p.currency, p.member_id
-    );
-    crate::audit::db::record(
-        conn,
-        Some(staff_id),
-        "purchase.refund",
-        &format!("purchase:{purchase_id}"),
-        &detail,
-    )
-    .await?;
-    retier(conn, p.member_id, &p.created_at, now).await?;
-    Ok(RefundReceipt {
+    Ok(TakenBack {
         refund_id,
-        purchase_id,
-        amount_minor,
-        points_due: due,
-        points_reversed: reversed,
-        shortfall: due - reversed,
-        balance: db::balance(conn, p.member_id).await?,
-        undone,
+        purchase: p,
+        due,
+        reversed,
     })
 }
 
@@ -150,7 +133,7 @@ pub struct RefundInput<'a> {
 /// the tier is decided again from the tier they had before, on the points they have now
 /// earned net of refunds (a big purchase refunded does not keep its tier). A move down is
 /// recorded as a downgrade; the review date stays.
-async fn retier(
+pub async fn retier(
     conn: &mut SqliteConnection,
     member_id: i64,
     bought_at: &str,
@@ -172,7 +155,7 @@ async fn retier(
     };
     let settings = pdb::settings(conn).await?;
     let tiers = pdb::tiers(conn).await?;
-    let (_, earned) = super::current_tier(conn, member_id, &settings, &tiers, now).await?;
+    let (_, earned) = pdb::current_tier(conn, member_id, &settings, &tiers, now).await?;
     let decided = rules::after_earning(&tiers, before, earned);
     if rules::rank(&tiers, decided) >= rules::rank(&tiers, current) {
         return Ok(());

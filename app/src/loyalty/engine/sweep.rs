@@ -1,32 +1,16 @@
-//! The sweeper: expired point lots leave balances, ended qualification periods are reviewed, expired reward codes are closed. Idempotent; catches up after downtime.
+//! The program's part of the background sweep ([`crate::jobs::sweep`]): expired point lots
+//! leave balances, ended qualification periods are reviewed. Idempotent; catches up after
+//! downtime.
 
 use super::*;
 
-/// What one sweep did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Sweep {
-    /// Lots that expired.
-    pub lots: u64,
-    /// Points that left balances.
-    pub points: i64,
-    /// Members whose tier was reviewed.
-    pub reviews: u64,
-    /// Of those, downgrades.
-    pub downgrades: u64,
-    /// Reward codes that expired unused.
-    pub codes: u64,
-    /// Points given back for them.
-    pub returned: i64,
-}
-
 const BATCH: i64 = 200;
 
-/// Expires what has expired by `now` (points and unused reward codes) and reviews the tiers
-/// whose period has ended. Safe to run twice or concurrently (each expiry has a unique key and
-/// re-reads its lot or code inside the write transaction; each review moves the review date
-/// past `now`), and catches up on everything due however long the server was down.
-pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, AppError> {
-    let mut done = Sweep::default();
+/// Empties the point lots that expired by `now`, a batch per write. Safe to run twice or
+/// concurrently (each expiry has a unique key and re-reads its lot inside the write), and
+/// catches up on everything due however long the server was down. Returns (lots, points).
+pub async fn expire_lots(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), AppError> {
+    let (mut total_lots, mut total_points) = (0, 0);
     let at = timestamp(now);
     loop {
         let at = at.clone();
@@ -69,9 +53,18 @@ pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, AppError> {
         if found == 0 {
             break;
         }
-        done.lots += lots;
-        done.points += points;
+        total_lots += lots;
+        total_points += points;
     }
+    Ok((total_lots, total_points))
+}
+
+/// Reviews the tiers whose qualification period ended by `now` (each review moves the review
+/// date past `now`, so a second run finds nothing), a batch per write. Returns (reviews,
+/// downgrades).
+pub async fn review_tiers(db: &Db, now: OffsetDateTime) -> Result<(u64, u64), AppError> {
+    let (mut total_reviews, mut total_downgrades) = (0, 0);
+    let at = timestamp(now);
     loop {
         let at = at.clone();
         let (found, reviews, downgrades) = db
@@ -130,9 +123,8 @@ pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, AppError> {
         if found == 0 {
             break;
         }
-        done.reviews += reviews;
-        done.downgrades += downgrades;
+        total_reviews += reviews;
+        total_downgrades += downgrades;
     }
-    (done.codes, done.returned) = crate::rewards::engine::expire_codes(db, now).await?;
-    Ok(done)
+    Ok((total_reviews, total_downgrades))
 }

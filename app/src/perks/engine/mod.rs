@@ -14,11 +14,11 @@ use crate::{
     db::{add_days, local_day, timestamp},
     error::{AppError, Msg},
     loyalty::{
+        db::program::expiry_of,
         db::{self as ldb, Actor, NewMovement, program as pdb},
-        engine::{append_error, expiry_of},
         types::MovementKind,
     },
-    rewards::engine as rewards,
+    rewards::db as rewards,
 };
 
 fn decode(what: &str) -> sqlx::Error {
@@ -210,8 +210,7 @@ pub async fn member_perks(
     let program = pdb::settings(conn).await?;
     let today = local_day(&program.time_zone, now).0;
     let tiers = pdb::tiers(conn).await?;
-    let (tier, _) =
-        crate::loyalty::engine::current_tier(conn, member_id, &program, &tiers, now).await?;
+    let (tier, _) = pdb::current_tier(conn, member_id, &program, &tiers, now).await?;
     let rule = settings(conn).await?;
     Ok(MemberPerks {
         offers: offers_for(conn, member_id, tier, &today).await?,
@@ -231,8 +230,7 @@ pub async fn counter_perks(
     let program = pdb::settings(conn).await?;
     let today = local_day(&program.time_zone, now).0;
     let tiers = pdb::tiers(conn).await?;
-    let (tier, _) =
-        crate::loyalty::engine::current_tier(conn, member_id, &program, &tiers, now).await?;
+    let (tier, _) = pdb::current_tier(conn, member_id, &program, &tiers, now).await?;
     let mut coupons = coupons_of(conn, member_id, &today).await?;
     coupons.retain(|c| c.used_at.is_none() && c.status != super::types::CouponStatus::Expired);
     Ok(CounterPerks {

@@ -137,7 +137,7 @@ pub(super) async fn pay_referral(
                 at,
             )
         };
-        ldb::append_only(conn, &new).await.map_err(append_error)?;
+        ldb::append_only(conn, &new).await?;
     }
     Ok(rule.referral_points)
 }

@@ -133,7 +133,7 @@ async fn undo_referral(
                     at,
                 )
             };
-            ldb::append_only(conn, &new).await.map_err(append_error)?;
+            ldb::append_only(conn, &new).await?;
         }
         effect(conn, r, who, "referral", lot, amount, back).await?;
         undone.referral_points += back;

@@ -1,113 +1,7 @@
-//! Reward codes: a member's codes, issuing one, using one at the counter (once), and expiring unused ones (points back once where the reward says so).
+//! Reward codes at work: using one at the counter (once), and expiring unused ones (points
+//! back once where the reward says so). Issuing one is in [`crate::rewards::db`].
 
 use super::*;
-
-pub(super) const CODE_COLUMNS: &str = "SELECT c.id, c.code, c.reward_id, r.name AS reward, r.icon,
-    c.member_id, c.points, c.issued_at, c.expires_at, r.refund_if_unused, c.used_at,
-    l.name AS used_location, c.expired_at
-    FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
-    LEFT JOIN locations l ON l.id = c.used_location_id";
-
-pub(super) fn code(r: &SqliteRow, now: &str) -> Result<RewardCode, sqlx::Error> {
-    let used_at: Option<String> = r.try_get("used_at")?;
-    let expired_at: Option<String> = r.try_get("expired_at")?;
-    let expires_at: String = r.try_get("expires_at")?;
-    let status = if used_at.is_some() {
-        CodeStatus::Used
-    } else if expired_at.is_some() || expires_at.as_str() <= now {
-        CodeStatus::Expired
-    } else {
-        CodeStatus::Active
-    };
-    Ok(RewardCode {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        reward_id: r.try_get("reward_id")?,
-        reward: r.try_get("reward")?,
-        icon: r.try_get("icon")?,
-        member_id: r.try_get("member_id")?,
-        points: r.try_get("points")?,
-        issued_at: r.try_get("issued_at")?,
-        expires_at,
-        refund_if_unused: r.try_get("refund_if_unused")?,
-        status,
-        used_at,
-        used_location: r.try_get("used_location")?,
-    })
-}
-
-/// The member's codes, newest first.
-pub async fn codes_of(
-    conn: &mut SqliteConnection,
-    member_id: i64,
-    now: OffsetDateTime,
-) -> Result<Vec<RewardCode>, sqlx::Error> {
-    let now = timestamp(now);
-    let rows = sqlx::query(&format!(
-        "{CODE_COLUMNS} WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 50"
-    ))
-    .bind(member_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(|r| code(r, &now)).collect()
-}
-
-pub(super) async fn code_by(
-    conn: &mut SqliteConnection,
-    column: &str,
-    value: &str,
-    now: &str,
-) -> Result<Option<RewardCode>, sqlx::Error> {
-    let row = sqlx::query(&format!("{CODE_COLUMNS} WHERE c.{column} = ?"))
-        .bind(value)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(|r| code(r, now)).transpose()
-}
-
-/// Issues a code for `reward` to `member_id`, paid with `points` (0 for a gift such as a full
-/// punch card) through `movement_id`. Run in a write transaction.
-pub async fn issue_code(
-    conn: &mut SqliteConnection,
-    reward: &Reward,
-    member_id: i64,
-    points: i64,
-    movement_id: Option<i64>,
-    now: OffsetDateTime,
-) -> Result<RewardCode, AppError> {
-    let at = timestamp(now);
-    let expires = timestamp(add_days(now, reward.valid_days));
-    let mut tries = 0;
-    let code = loop {
-        let mut random = [0u32; 10];
-        for r in &mut random {
-            *r = rand::rngs::OsRng.next_u32();
-        }
-        let code = make_code(random);
-        let inserted = sqlx::query(
-            "INSERT INTO reward_codes (code, reward_id, member_id, points, movement_id, issued_at,
-               expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&code)
-        .bind(reward.id)
-        .bind(member_id)
-        .bind(points)
-        .bind(movement_id)
-        .bind(&at)
-        .bind(&expires)
-        .execute(&mut *conn)
-        .await;
-        match inserted {
-            Ok(_) => break code,
-            // 31^10 codes: a clash is all but impossible; try again rather than fail.
-            Err(e) if is_unique_violation(&e) && tries < 3 => tries += 1,
-            Err(e) => return Err(e.into()),
-        }
-    };
-    code_by(conn, "code", &code, &at)
-        .await?
-        .ok_or(AppError::Internal)
-}
 
 /// Uses a code at the counter: once. A used code is refused with when and where it was used;
 /// an expired one with its own error. Run in a write transaction.
@@ -196,7 +90,7 @@ pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), Ap
                         }
                         let key = format!("system:reward-return:{id}");
                         let new = NewMovement {
-                            expires_at: expiry_of(&settings, now),
+                            expires_at: pdb::expiry_of(&settings, now),
                             ..NewMovement::plain(
                                 member_id,
                                 cost,

@@ -96,9 +96,9 @@ impl Shop {
         assert_eq!(res.status(), 200);
     }
 
-    async fn sweep(&self, at: OffsetDateTime) -> app::loyalty::engine::Sweep {
+    async fn sweep(&self, at: OffsetDateTime) -> app::jobs::Sweep {
         let db = server::open_database(&self.app.config).await.expect("db");
-        let done = app::loyalty::engine::sweep(&db, at).await.expect("sweep");
+        let done = app::jobs::sweep(&db, at).await.expect("sweep");
         db.close().await;
         done
     }

@@ -241,6 +241,8 @@ pub async fn program(conn: &mut SqliteConnection) -> Result<Program, sqlx::Error
 
 mod purchases;
 mod standing;
+mod tiering;
 
 pub use purchases::*;
 pub use standing::*;
+pub use tiering::*;

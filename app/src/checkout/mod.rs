@@ -1,0 +1,187 @@
+//! The checkout: a purchase or a refund at the counter, recorded by calling each domain in
+//! turn inside the caller's write transaction. A purchase is priced with perks (an offer or a
+//! next-visit discount), earns points by the program's rules, is appended to the ledger, sets
+//! off stamps, coupons and the referral bonus, and may move the member up a tier; a refund
+//! takes points back, undoes what the purchase set off and decides the tier again. The domain
+//! engines below do not call each other; only this module knows the order.
+
+#[cfg(test)]
+mod layering;
+
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+use crate::{
+    error::AppError,
+    loyalty::{
+        db as ledger,
+        engine::{self as loyalty, Discount, RefundInput, Sale},
+        rules::BonusRule,
+        types::{PurchaseReceipt, RefundReceipt},
+    },
+    perks::{
+        engine::{self as perks, Apply, Refunded},
+        types::OfferKind,
+    },
+};
+
+/// A purchase as the counter records it.
+#[derive(Debug)]
+pub struct PurchaseInput<'a> {
+    /// The member.
+    pub member_id: i64,
+    /// Minor units.
+    pub amount_minor: i64,
+    /// Currency code as sent; must be the shop's.
+    pub currency: &'a str,
+    /// Receipt reference.
+    pub receipt: Option<&'a str>,
+    /// Location.
+    pub location_id: i64,
+    /// Full price (not discounted).
+    pub full_price: bool,
+    /// An offer or next-visit discount to apply.
+    pub apply: Apply,
+    /// Items bought, for punch cards that stamp per item.
+    pub items: i64,
+    /// Staff member recording it.
+    pub staff_id: i64,
+    /// The movement's unique key.
+    pub key: &'a str,
+}
+
+/// Records a purchase, the points it earns and what it sets off. Run inside a write
+/// transaction.
+pub async fn purchase(
+    conn: &mut SqliteConnection,
+    p: &PurchaseInput<'_>,
+    now: OffsetDateTime,
+) -> Result<PurchaseReceipt, AppError> {
+    let sale = Sale {
+        member_id: p.member_id,
+        amount_minor: p.amount_minor,
+        currency: p.currency,
+        receipt: p.receipt,
+        location_id: p.location_id,
+        full_price: p.full_price,
+        staff_id: p.staff_id,
+        key: p.key,
+    };
+    let counter = loyalty::counter(conn, &sale, now).await?;
+    // An offer or next-visit discount: the member pays less and earns on what they pay; a
+    // points offer counts as one more bonus multiplier (the highest applies).
+    let before = perks::before_purchase(
+        conn,
+        p.apply,
+        p.member_id,
+        counter.tier,
+        &counter.day,
+        p.amount_minor,
+        p.full_price,
+    )
+    .await?;
+    let discount = Discount {
+        minor: before.discount_minor,
+        offer_id: before.offer.as_ref().map(|o| o.id),
+        coupon_id: before.coupon.as_ref().map(|c| c.id),
+        bonus: before
+            .offer
+            .as_ref()
+            .filter(|o| o.kind == OfferKind::Points)
+            .map(|o| BonusRule {
+                id: 0,
+                name: o.title.clone(),
+                multiplier_pct: o.value,
+                extra_points: 0,
+                weekday: None,
+                location_id: None,
+                starts_on: None,
+                ends_on: None,
+                active: true,
+            }),
+    };
+    let recorded = loyalty::record(conn, &counter, &sale, &discount, now).await?;
+    let purchase = recorded.purchase;
+    let perks = perks::after_purchase(
+        conn,
+        &before,
+        p.member_id,
+        purchase.id,
+        purchase.amount_minor,
+        p.items,
+        p.key,
+        now,
+    )
+    .await?;
+    let earned = counter.earned_before + recorded.earning.total;
+    let new_tier = loyalty::on_earned(
+        conn,
+        p.member_id,
+        counter.record,
+        earned,
+        &counter.settings,
+        &counter.tiers,
+        now,
+    )
+    .await?;
+    // The referral bonus may have paid the member too: then the balance is read again.
+    let balance = match recorded.balance {
+        Some(b) if perks.referral_bonus == 0 => b,
+        _ => ledger::balance(conn, p.member_id).await?,
+    };
+    Ok(PurchaseReceipt {
+        purchase,
+        earning: recorded.earning,
+        balance,
+        new_tier,
+        perks,
+    })
+}
+
+/// Refunds part or all of a purchase: the points that share earned come back as far as the
+/// balance allows, what the purchase set off is undone, the refund is audited and the tier
+/// decided again. Run inside a write transaction.
+pub async fn refund(
+    conn: &mut SqliteConnection,
+    r: &RefundInput<'_>,
+    now: OffsetDateTime,
+) -> Result<RefundReceipt, AppError> {
+    let taken = loyalty::take_back(conn, r, now).await?;
+    let p = &taken.purchase;
+    let undone = perks::after_refund(
+        conn,
+        &Refunded {
+            refund_id: taken.refund_id,
+            purchase_id: r.purchase_id,
+            member_id: p.member_id,
+            net_minor: p.amount_minor - p.refunded_minor - r.amount_minor,
+            staff_id: r.staff_id,
+            key: r.key,
+        },
+        now,
+    )
+    .await?;
+    let detail = format!(
+        "{} {} (minor units) of user:{}'s purchase, {} of {} points back",
+        r.amount_minor, p.currency, p.member_id, taken.reversed, taken.due
+    );
+    crate::audit::db::record(
+        conn,
+        Some(r.staff_id),
+        "purchase.refund",
+        &format!("purchase:{}", r.purchase_id),
+        &detail,
+    )
+    .await?;
+    loyalty::retier(conn, p.member_id, &p.created_at, now).await?;
+    Ok(RefundReceipt {
+        refund_id: taken.refund_id,
+        purchase_id: r.purchase_id,
+        amount_minor: r.amount_minor,
+        points_due: taken.due,
+        points_reversed: taken.reversed,
+        shortfall: taken.due - taken.reversed,
+        balance: ledger::balance(conn, p.member_id).await?,
+        undone,
+    })
+}

@@ -1,0 +1,246 @@
+//! Rewards and reward codes in the database: the catalog, stock, and issuing a code. The
+//! engines that give rewards away (rewards, punch cards, feedback goodwill) share these; the
+//! rules around them (window, tier, balance, using and expiring codes) are in the engine.
+
+use rand::RngCore as _;
+use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
+use time::OffsetDateTime;
+
+use super::types::{CodeStatus, Reward, RewardCode, make_code};
+use crate::{
+    db::{add_days, is_unique_violation, timestamp},
+    error::{AppError, Msg},
+};
+
+pub(crate) const REWARD_COLUMNS: &str =
+    "SELECT r.id, r.name, r.description, r.cost, r.stock, r.starts_on,
+    r.ends_on, r.min_tier_id, t.name AS tier_name, t.threshold AS tier_threshold, r.icon,
+    r.valid_days, r.refund_if_unused, r.active
+    FROM rewards r LEFT JOIN tiers t ON t.id = r.min_tier_id";
+
+/// A reward and the threshold of its minimum tier.
+fn reward(r: &SqliteRow) -> Result<(Reward, Option<i64>), sqlx::Error> {
+    let tier: Option<i64> = r.try_get("min_tier_id")?;
+    let tier_name: Option<String> = r.try_get("tier_name")?;
+    Ok((
+        Reward {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            description: r.try_get("description")?,
+            cost: r.try_get("cost")?,
+            stock: r.try_get("stock")?,
+            starts_on: r.try_get("starts_on")?,
+            ends_on: r.try_get("ends_on")?,
+            min_tier: tier.zip(tier_name),
+            icon: r.try_get("icon")?,
+            valid_days: r.try_get("valid_days")?,
+            refund_if_unused: r.try_get("refund_if_unused")?,
+            active: r.try_get("active")?,
+        },
+        r.try_get("tier_threshold")?,
+    ))
+}
+
+/// The catalog (`only_active`: what members may see), cheapest first.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    only_active: bool,
+) -> Result<Vec<(Reward, Option<i64>)>, sqlx::Error> {
+    let filter = if only_active {
+        " WHERE r.active = 1"
+    } else {
+        ""
+    };
+    let rows = sqlx::query(&format!("{REWARD_COLUMNS}{filter} ORDER BY r.cost, r.name"))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(reward).collect()
+}
+
+/// One reward.
+pub async fn get(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(Reward, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query(&format!("{REWARD_COLUMNS} WHERE r.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(reward).transpose()
+}
+
+/// Adds (`id` 0) or changes a reward; returns its id. Names are unique.
+pub async fn save(conn: &mut SqliteConnection, r: &Reward, at: &str) -> Result<i64, AppError> {
+    let tier = r.min_tier.as_ref().map(|(id, _)| *id);
+    // The same values in the same order either way; an insert adds `created_at`, an update
+    // names the row.
+    let sql = if r.id == 0 {
+        "INSERT INTO rewards (name, description, cost, stock, starts_on, ends_on, min_tier_id,
+           icon, valid_days, refund_if_unused, active, updated_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    } else {
+        "UPDATE rewards SET name = ?, description = ?, cost = ?, stock = ?, starts_on = ?,
+           ends_on = ?, min_tier_id = ?, icon = ?, valid_days = ?, refund_if_unused = ?,
+           active = ?, updated_at = ?
+         WHERE id = ? RETURNING id"
+    };
+    let query = sqlx::query_scalar::<_, i64>(sql)
+        .bind(&r.name)
+        .bind(&r.description)
+        .bind(r.cost)
+        .bind(r.stock)
+        .bind(&r.starts_on)
+        .bind(&r.ends_on)
+        .bind(tier)
+        .bind(&r.icon)
+        .bind(r.valid_days)
+        .bind(r.refund_if_unused)
+        .bind(r.active)
+        .bind(at);
+    let query = if r.id == 0 {
+        query.bind(at)
+    } else {
+        query.bind(r.id)
+    };
+    let result = query
+        .fetch_optional(&mut *conn)
+        .await
+        .and_then(|id| id.ok_or(sqlx::Error::RowNotFound));
+    result.map_err(|e| match e {
+        e if is_unique_violation(&e) => AppError::field("name", Msg::NameTaken),
+        sqlx::Error::RowNotFound => AppError::NotFound,
+        e => e.into(),
+    })
+}
+
+/// Takes one of `reward`'s stock when it has one (a code taken or given away); refused at
+/// `reward_id` when none is left.
+pub async fn take_stock(conn: &mut SqliteConnection, reward: &Reward) -> Result<(), AppError> {
+    if try_take_stock(conn, reward).await? {
+        Ok(())
+    } else {
+        Err(AppError::field("reward_id", Msg::RewardOutOfStock))
+    }
+}
+
+/// Takes one of `reward`'s stock when it has one: false when none is left.
+pub async fn try_take_stock(
+    conn: &mut SqliteConnection,
+    reward: &Reward,
+) -> Result<bool, sqlx::Error> {
+    if reward.stock.is_none() {
+        return Ok(true);
+    }
+    let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
+        .bind(reward.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+pub(crate) const CODE_COLUMNS: &str = "SELECT c.id, c.code, c.reward_id, r.name AS reward, r.icon,
+    c.member_id, c.points, c.issued_at, c.expires_at, r.refund_if_unused, c.used_at,
+    l.name AS used_location, c.expired_at
+    FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
+    LEFT JOIN locations l ON l.id = c.used_location_id";
+
+pub(crate) fn code(r: &SqliteRow, now: &str) -> Result<RewardCode, sqlx::Error> {
+    let used_at: Option<String> = r.try_get("used_at")?;
+    let expired_at: Option<String> = r.try_get("expired_at")?;
+    let expires_at: String = r.try_get("expires_at")?;
+    let status = if used_at.is_some() {
+        CodeStatus::Used
+    } else if expired_at.is_some() || expires_at.as_str() <= now {
+        CodeStatus::Expired
+    } else {
+        CodeStatus::Active
+    };
+    Ok(RewardCode {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        reward_id: r.try_get("reward_id")?,
+        reward: r.try_get("reward")?,
+        icon: r.try_get("icon")?,
+        member_id: r.try_get("member_id")?,
+        points: r.try_get("points")?,
+        issued_at: r.try_get("issued_at")?,
+        expires_at,
+        refund_if_unused: r.try_get("refund_if_unused")?,
+        status,
+        used_at,
+        used_location: r.try_get("used_location")?,
+    })
+}
+
+/// The member's codes, newest first.
+pub async fn codes_of(
+    conn: &mut SqliteConnection,
+    member_id: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<RewardCode>, sqlx::Error> {
+    let now = timestamp(now);
+    let rows = sqlx::query(&format!(
+        "{CODE_COLUMNS} WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 50"
+    ))
+    .bind(member_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| code(r, &now)).collect()
+}
+
+pub(crate) async fn code_by(
+    conn: &mut SqliteConnection,
+    column: &str,
+    value: &str,
+    now: &str,
+) -> Result<Option<RewardCode>, sqlx::Error> {
+    let row = sqlx::query(&format!("{CODE_COLUMNS} WHERE c.{column} = ?"))
+        .bind(value)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(|r| code(r, now)).transpose()
+}
+
+/// Issues a code for `reward` to `member_id`, paid with `points` (0 for a gift such as a full
+/// punch card) through `movement_id`. Run in a write transaction.
+pub async fn issue_code(
+    conn: &mut SqliteConnection,
+    reward: &Reward,
+    member_id: i64,
+    points: i64,
+    movement_id: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<RewardCode, AppError> {
+    let at = timestamp(now);
+    let expires = timestamp(add_days(now, reward.valid_days));
+    let mut tries = 0;
+    let code = loop {
+        let mut random = [0u32; 10];
+        for r in &mut random {
+            *r = rand::rngs::OsRng.next_u32();
+        }
+        let code = make_code(random);
+        let inserted = sqlx::query(
+            "INSERT INTO reward_codes (code, reward_id, member_id, points, movement_id, issued_at,
+               expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&code)
+        .bind(reward.id)
+        .bind(member_id)
+        .bind(points)
+        .bind(movement_id)
+        .bind(&at)
+        .bind(&expires)
+        .execute(&mut *conn)
+        .await;
+        match inserted {
+            Ok(_) => break code,
+            // 31^10 codes: a clash is all but impossible; try again rather than fail.
+            Err(e) if is_unique_violation(&e) && tries < 3 => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    code_by(conn, "code", &code, &at)
+        .await?
+        .ok_or(AppError::Internal)
+}
