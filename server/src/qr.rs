@@ -92,7 +92,7 @@ pub(crate) async fn feedback_qr(
         return StatusCode::NOT_FOUND.into_response();
     };
     let active: Result<Option<String>, _> =
-        sqlx::query_scalar("SELECT slug FROM feedback_forms WHERE slug = ? AND active = 1")
+        sqlx::query_scalar("SELECT slug FROM feedback_forms WHERE slug = $1 AND active")
             .bind(slug)
             .fetch_optional(&state.db.reader)
             .await;

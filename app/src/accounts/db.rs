@@ -54,42 +54,71 @@ impl From<InsertUserError> for crate::error::AppError {
     }
 }
 
-/// Inserts an account (and its consent records) and returns its id.
+/// A member's referral code: ten upper-case hex digits (40 random bits).
+fn referral_code() -> String {
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 5];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// Inserts an account (with its referral code, its consent records and, for a member, a
+/// zero balance row that every later point movement updates) and returns its id.
 pub async fn insert_user(
     conn: &mut SqliteConnection,
     user: &NewUser<'_>,
     source: &str,
 ) -> Result<i64, InsertUserError> {
     let now = now_utc();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, password_hash, role, preferred_name, language,
-                            email_marketing, sms_marketing, phone, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(user.email.as_str())
-    .bind(user.password_hash)
-    .bind(user.role.as_str())
-    .bind(user.name.as_str())
-    .bind(user.language)
-    .bind(user.email_marketing)
-    .bind(user.sms_marketing)
-    .bind(user.phone)
-    .bind(&now)
-    .bind(&now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) && e.to_string().contains("users.phone") {
-            InsertUserError::PhoneTaken
-        } else if is_unique_violation(&e) {
-            InsertUserError::EmailTaken
-        } else {
-            e.into()
+    let mut tries = 0;
+    let id: i64 = loop {
+        let inserted = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, role, preferred_name, language,
+                                email_marketing, sms_marketing, phone, referral_code, created_at,
+                                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(user.email.as_str())
+        .bind(user.password_hash)
+        .bind(user.role.as_str())
+        .bind(user.name.as_str())
+        .bind(user.language)
+        .bind(user.email_marketing)
+        .bind(user.sms_marketing)
+        .bind(user.phone)
+        .bind(referral_code())
+        .bind(&now)
+        .fetch_one(&mut *conn)
+        .await;
+        match inserted {
+            Ok(id) => break id,
+            Err(e) if is_unique_violation(&e) && e.to_string().contains("users.phone") => {
+                return Err(InsertUserError::PhoneTaken);
+            }
+            // 2^40 codes: a clash is all but impossible; try again rather than fail.
+            Err(e)
+                if is_unique_violation(&e)
+                    && e.to_string().contains("users.referral_code")
+                    && tries < 3 =>
+            {
+                tries += 1;
+            }
+            Err(e) if is_unique_violation(&e) => return Err(InsertUserError::EmailTaken),
+            Err(e) => return Err(e.into()),
         }
-    })?;
+    };
+    if user.role == Role::Member {
+        sqlx::query(
+            "INSERT INTO member_balances (member_id, balance, updated_at) VALUES ($1, 0, $2)",
+        )
+        .bind(id)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    }
     for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
         if granted {
-            sqlx::query("INSERT INTO consent_events (user_id, channel, granted, source, created_at) VALUES (?, ?, 1, ?, ?)")
+            sqlx::query("INSERT INTO consent_events (user_id, channel, granted, source, created_at) VALUES ($1, $2, TRUE, $3, $4)")
                 .bind(id)
                 .bind(channel)
                 .bind(source)

@@ -135,18 +135,28 @@ pub async fn balance(conn: &mut SqliteConnection, member_id: i64) -> Result<i64,
     Ok(b.unwrap_or(0))
 }
 
+/// Locks the member's balance row for the rest of the transaction (a no-op update: the
+/// portable form of `SELECT … FOR UPDATE`), so what is read next about their points cannot
+/// change before this transaction writes.
+pub async fn lock_member(conn: &mut SqliteConnection, member_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE member_balances SET balance = balance WHERE member_id = $1")
+        .bind(member_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// True when `id` is a member account (not staff, not missing).
 pub async fn is_member(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? AND role = 'member'")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(found.is_some())
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'member')")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }
 
 /// Moves the cached balance by `amount` unless that would take it below zero; returns the
-/// new balance, or the current one as the refusal. One statement in the common case.
+/// new balance, or the current one as the refusal. One conditional statement: the row exists
+/// from sign-up, and the update locks it.
 async fn move_balance(
     conn: &mut SqliteConnection,
     member_id: i64,
@@ -154,29 +164,22 @@ async fn move_balance(
     at: &str,
 ) -> Result<i64, AppendError> {
     let moved: Option<i64> = sqlx::query_scalar(
-        "UPDATE member_balances SET balance = balance + ?1, updated_at = ?2
-         WHERE member_id = ?3 AND balance + ?1 >= 0 RETURNING balance",
+        "UPDATE member_balances SET balance = balance + $1, updated_at = $2
+         WHERE member_id = $3 AND balance + $1 >= 0 RETURNING balance",
     )
     .bind(amount)
     .bind(at)
     .bind(member_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(after) = moved {
-        return Ok(after);
+    match moved {
+        Some(after) => Ok(after),
+        None if amount < 0 => Err(AppendError::Insufficient {
+            balance: balance(conn, member_id).await?,
+        }),
+        // Only an account that is not a member has no balance row.
+        None => Err(AppendError::Db(sqlx::Error::RowNotFound)),
     }
-    let before = balance(conn, member_id).await?;
-    if amount < 0 || before != 0 {
-        return Err(AppendError::Insufficient { balance: before });
-    }
-    // The member's first movement.
-    sqlx::query("INSERT INTO member_balances (member_id, balance, updated_at) VALUES (?, ?, ?)")
-        .bind(member_id)
-        .bind(amount)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(amount)
 }
 
 /// Appends one movement and returns it as read back.
@@ -344,7 +347,7 @@ pub async fn next_expiry(
     member_id: i64,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT sum(remaining), min(expires_at) FROM point_lots
+        "SELECT CAST(sum(remaining) AS BIGINT), min(expires_at) FROM point_lots
          WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL
          GROUP BY substr(expires_at, 1, 10) ORDER BY 2 LIMIT 1",
     )

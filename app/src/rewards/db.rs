@@ -46,11 +46,7 @@ pub async fn list(
     conn: &mut SqliteConnection,
     only_active: bool,
 ) -> Result<Vec<(Reward, Option<i64>)>, sqlx::Error> {
-    let filter = if only_active {
-        " WHERE r.active = 1"
-    } else {
-        ""
-    };
+    let filter = if only_active { " WHERE r.active" } else { "" };
     let rows = sqlx::query(&format!("{REWARD_COLUMNS}{filter} ORDER BY r.cost, r.name"))
         .fetch_all(conn)
         .await?;

@@ -55,10 +55,8 @@ pub async fn set_disabled(
         return Ok(true);
     }
     // Already in the requested state counts as success for a staff account.
-    let is_staff: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? AND role <> 'member'")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(is_staff.is_some())
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role <> 'member')")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }

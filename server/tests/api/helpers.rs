@@ -130,7 +130,6 @@ impl TestApp {
             "offers",
             "point_lots",
             "point_movements",
-            "member_balances",
             "refunds",
             "purchases",
             "tier_changes",
@@ -142,6 +141,11 @@ impl TestApp {
                 .await
                 .expect("empty ledger");
         }
+        // Balance rows exist from sign-up; an empty ledger leaves them at zero.
+        sqlx::query("UPDATE member_balances SET balance = 0")
+            .execute(&db)
+            .await
+            .expect("zero balances");
         sqlx::query(
             "UPDATE perk_settings SET return_percent = NULL, referral_points = 0,
                return_min_purchase = 0, return_min_next = 0, referral_min_purchase = 0",

@@ -167,10 +167,9 @@ pub async fn feedback_directory() -> Result<Directory, AppError> {
             let locations = sqlx::query_as("SELECT id, name FROM locations ORDER BY name")
                 .fetch_all(&mut *conn)
                 .await?;
-            let rewards =
-                sqlx::query_as("SELECT id, name FROM rewards WHERE active = 1 ORDER BY name")
-                    .fetch_all(&mut *conn)
-                    .await?;
+            let rewards = sqlx::query_as("SELECT id, name FROM rewards WHERE active ORDER BY name")
+                .fetch_all(&mut *conn)
+                .await?;
             Ok(Directory {
                 staff: named(staff),
                 locations: named(locations),

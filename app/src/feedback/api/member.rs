@@ -17,7 +17,7 @@ pub async fn feedback_form(slug: Option<String>) -> Result<FormView, AppError> {
             let slug = match slug.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
                 Some(s) => s,
                 None => sqlx::query_scalar(
-                    "SELECT slug FROM feedback_forms WHERE active = 1 ORDER BY id LIMIT 1",
+                    "SELECT slug FROM feedback_forms WHERE active ORDER BY id LIMIT 1",
                 )
                 .fetch_optional(&mut *conn)
                 .await?

@@ -8,8 +8,8 @@ use crate::feedback::types::{csat_of, nps_of};
 type Counts = (String, i64, i64, i64, i64, i64, i64);
 
 /// The counting columns shared by every grouping (`f` is the feedback row).
-const COUNTS: &str = "count(*), count(f.nps), coalesce(sum(f.nps >= 9), 0),
-    coalesce(sum(f.nps <= 6), 0), count(f.csat), coalesce(sum(f.csat >= 4), 0)";
+const COUNTS: &str = "count(*), count(f.nps), count(*) FILTER (WHERE f.nps >= 9),
+    count(*) FILTER (WHERE f.nps <= 6), count(f.csat), count(*) FILTER (WHERE f.csat >= 4)";
 
 fn row((key, count, n, promoters, detractors, c, satisfied): Counts) -> WeekRow {
     WeekRow {
@@ -70,7 +70,7 @@ pub async fn quality(
     .fetch_one(&mut *conn)
     .await?;
     let (resolved, in_time): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), coalesce(sum(resolved_at <= due_at), 0) FROM cases
+        "SELECT count(*), count(*) FILTER (WHERE resolved_at <= due_at) FROM cases
          WHERE created_at >= ? AND resolved_at IS NOT NULL",
     )
     .bind(since)
@@ -82,7 +82,7 @@ pub async fn quality(
             .fetch_one(&mut *conn)
             .await?;
     let form_asks_csat: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feedback_forms WHERE ask_csat = 1)")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feedback_forms WHERE ask_csat)")
             .fetch_one(&mut *conn)
             .await?;
     let median_first_response_min = median_minutes(conn, "first_response_at", since).await?;

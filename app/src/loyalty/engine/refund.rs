@@ -47,6 +47,9 @@ pub async fn take_back(
         confirmed,
         key,
     } = *r;
+    if !pdb::lock_purchase(conn, purchase_id).await? {
+        return Err(AppError::NotFound);
+    }
     let p = pdb::purchase_by_id(conn, purchase_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -20,6 +20,7 @@ pub async fn expire_lots(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), App
                     let due = db::expired_lots(tx, &at, BATCH).await?;
                     let (mut lots, mut points) = (0, 0);
                     for &(lot, member_id) in &due {
+                        db::lock_member(tx, member_id).await?;
                         let remaining = db::lot_remaining(tx, lot).await?.unwrap_or(0);
                         if remaining == 0 {
                             continue;

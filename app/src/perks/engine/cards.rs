@@ -24,11 +24,7 @@ pub async fn cards(
     conn: &mut SqliteConnection,
     active_only: bool,
 ) -> Result<Vec<PunchCard>, sqlx::Error> {
-    let filter = if active_only {
-        " WHERE c.active = 1"
-    } else {
-        ""
-    };
+    let filter = if active_only { " WHERE c.active" } else { "" };
     sqlx::query(&format!("{CARD_COLUMNS}{filter} ORDER BY c.id"))
         .fetch_all(conn)
         .await?
@@ -109,22 +105,35 @@ pub(super) async fn stamp_cards(
     now: OffsetDateTime,
     applied: &mut Applied,
 ) -> Result<(), AppError> {
-    for p in progress_of(conn, member_id).await? {
-        let adding = if p.card.per_item {
+    for card in cards(conn, true).await? {
+        let adding = if card.per_item {
             items
         } else {
-            i64::from(paid_minor >= p.card.min_amount)
+            i64::from(paid_minor >= card.min_amount)
         };
         if adding <= 0 {
             continue;
         }
-        let (mut stamps, filled) = stamp(p.stamps, adding, p.card.stamps_needed);
+        // The stamps are added relatively first, which also locks the member's row on the
+        // card: a concurrent purchase by the same member waits rather than overwriting.
+        let total: i64 = sqlx::query_scalar(
+            "INSERT INTO punch_progress (card_id, member_id, stamps, completed) VALUES ($1, $2, $3, 0)
+             ON CONFLICT (card_id, member_id) DO UPDATE SET stamps = punch_progress.stamps + $3
+             RETURNING stamps",
+        )
+        .bind(card.id)
+        .bind(member_id)
+        .bind(adding)
+        .fetch_one(&mut *conn)
+        .await?;
+        let before = total - adding;
+        let (mut stamps, filled) = stamp(before, adding, card.stamps_needed);
         // A full card gives its reward like a redemption would: only while the reward is
         // offered and in stock. Otherwise the card is held full, and the next qualifying
         // purchase tries again.
         let mut given = 0;
         if filled > 0 {
-            let (reward, _) = rewards::get(conn, p.card.reward_id)
+            let (reward, _) = rewards::get(conn, card.reward_id)
                 .await?
                 .ok_or(AppError::Internal)?;
             let today = local_day(&pdb::settings(conn).await?.time_zone, now).0;
@@ -134,10 +143,10 @@ pub(super) async fn stamp_cards(
             {
                 let code = rewards::issue_code(conn, &reward, member_id, 0, None, now).await?;
                 sqlx::query(
-                    "UPDATE reward_codes SET source_purchase_id = ?, source_card_id = ? WHERE id = ?",
+                    "UPDATE reward_codes SET source_purchase_id = $1, source_card_id = $2 WHERE id = $3",
                 )
                 .bind(purchase_id)
-                .bind(p.card.id)
+                .bind(card.id)
                 .bind(code.id)
                 .execute(&mut *conn)
                 .await?;
@@ -145,35 +154,38 @@ pub(super) async fn stamp_cards(
                 given += 1;
             }
             if given < filled {
-                stamps = p.card.stamps_needed;
+                stamps = card.stamps_needed;
             }
         }
-        sqlx::query(
-            "INSERT INTO punch_progress (card_id, member_id, stamps, completed) VALUES (?, ?, ?, ?)
-             ON CONFLICT (card_id, member_id) DO UPDATE SET stamps = excluded.stamps,
-               completed = excluded.completed",
-        )
-        .bind(p.card.id)
-        .bind(member_id)
-        .bind(stamps)
-        .bind(p.completed + given)
-        .execute(&mut *conn)
-        .await?;
+        // Full cards leave the row as codes (and what a held-full card cannot take is
+        // dropped), again relative to what is there.
+        if total != stamps || given > 0 {
+            sqlx::query(
+                "UPDATE punch_progress SET stamps = stamps - $1, completed = completed + $2
+                 WHERE card_id = $3 AND member_id = $4",
+            )
+            .bind(total - stamps)
+            .bind(given)
+            .bind(card.id)
+            .bind(member_id)
+            .execute(&mut *conn)
+            .await?;
+        }
         // What this purchase counted on the card: a card held full counts only up to full.
-        let counted = stamps + given * p.card.stamps_needed - p.stamps;
+        let counted = stamps + given * card.stamps_needed - before;
         if counted > 0 {
             sqlx::query(
                 "INSERT INTO purchase_stamps (purchase_id, card_id, stamps) VALUES (?, ?, ?)",
             )
             .bind(purchase_id)
-            .bind(p.card.id)
+            .bind(card.id)
             .bind(counted)
             .execute(&mut *conn)
             .await?;
         }
         applied
             .stamps
-            .push((p.card.name.clone(), stamps, p.card.stamps_needed));
+            .push((card.name.clone(), stamps, card.stamps_needed));
     }
     Ok(())
 }

@@ -220,21 +220,27 @@ pub async fn use_offer(
     if !in_window(&o, today) || !sees(&o, member_id, tier) {
         return Err(refuse(Msg::OfferUnavailable));
     }
-    if let Some(limit) = o.per_member_limit
-        && uses_by(conn, o.id, member_id).await? >= limit
-    {
-        return Err(refuse(Msg::OfferLimitReached));
-    }
     let off =
         discount(o.kind, o.value, amount_minor).ok_or_else(|| refuse(Msg::DiscountTooLarge))?;
+    // Both limits are checked by the statement that counts the use (which also locks the
+    // offer's row), never by a read before it.
     let counted = sqlx::query(
-        "UPDATE offers SET uses = uses + 1 WHERE id = ? AND (total_limit IS NULL OR uses < total_limit)",
+        "UPDATE offers SET uses = uses + 1
+         WHERE id = $1 AND (total_limit IS NULL OR uses < total_limit)
+           AND (per_member_limit IS NULL OR per_member_limit > (
+             SELECT count(*) FROM purchases
+             WHERE offer_id = $1 AND member_id = $2 AND returned_at IS NULL))",
     )
     .bind(o.id)
+    .bind(member_id)
     .execute(&mut *conn)
     .await?;
     if counted.rows_affected() != 1 {
-        return Err(refuse(Msg::OfferUsedUp));
+        // Refused: say which limit (the member's own first, as before).
+        return Err(refuse(match o.per_member_limit {
+            Some(limit) if uses_by(conn, o.id, member_id).await? >= limit => Msg::OfferLimitReached,
+            _ => Msg::OfferUsedUp,
+        }));
     }
     Ok((o, off))
 }

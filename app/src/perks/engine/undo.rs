@@ -188,8 +188,10 @@ async fn undo_stamps(
             effect(conn, r, r.member_id, "code", code, 1, 1).await?;
         }
         let voided = i64::try_from(voided.len()).unwrap_or(i64::MAX);
+        // Read under a row lock (a no-op update), so the write below cannot race another.
         let (now_on_card, completed): (i64, i64) = sqlx::query_as(
-            "SELECT stamps, completed FROM punch_progress WHERE card_id = ? AND member_id = ?",
+            "UPDATE punch_progress SET stamps = stamps WHERE card_id = $1 AND member_id = $2
+             RETURNING stamps, completed",
         )
         .bind(card)
         .bind(r.member_id)
@@ -198,8 +200,8 @@ async fn undo_stamps(
         .unwrap_or((0, 0));
         let (left, taken) = unstamp(now_on_card, voided, stamps_added, needed);
         sqlx::query(
-            "UPDATE punch_progress SET stamps = ?, completed = max(completed - ?, 0)
-             WHERE card_id = ? AND member_id = ?",
+            "UPDATE punch_progress SET stamps = $1, completed = completed - $2
+             WHERE card_id = $3 AND member_id = $4",
         )
         .bind(left)
         .bind(voided.min(completed))

@@ -122,7 +122,6 @@ pub async fn save_tier(
 
 fn bonus_rule(r: &SqliteRow) -> Result<BonusRule, sqlx::Error> {
     let weekday: Option<i64> = r.try_get("weekday")?;
-    let active: i64 = r.try_get("active")?;
     Ok(BonusRule {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
@@ -132,7 +131,7 @@ fn bonus_rule(r: &SqliteRow) -> Result<BonusRule, sqlx::Error> {
         location_id: r.try_get("location_id")?,
         starts_on: r.try_get("starts_on")?,
         ends_on: r.try_get("ends_on")?,
-        active: active == 1,
+        active: r.try_get("active")?,
     })
 }
 
@@ -211,11 +210,10 @@ pub async fn insert_location(
 
 /// True when the location exists.
 pub async fn location_exists(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM locations WHERE id = ?")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM locations WHERE id = $1)")
         .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(found.is_some())
+        .fetch_one(conn)
+        .await
 }
 
 /// A location's name, if it exists.

@@ -60,12 +60,11 @@ pub async fn insert_purchase(
 
 pub(super) const PURCHASE_COLUMNS: &str = "SELECT p.id, p.member_id, p.amount_minor, p.discount_minor, p.currency, p.receipt,
         p.location_id, l.name AS location, p.full_price, p.points, p.refunded_minor, p.points_refunded,
-        (SELECT coalesce(sum(r.shortfall), 0) FROM refunds r WHERE r.purchase_id = p.id) AS shortfall,
+        (SELECT CAST(coalesce(sum(r.shortfall), 0) AS BIGINT) FROM refunds r WHERE r.purchase_id = p.id) AS shortfall,
         p.created_at
  FROM purchases p JOIN locations l ON l.id = p.location_id";
 
 pub(super) fn purchase(r: &SqliteRow) -> Result<Purchase, sqlx::Error> {
-    let full: i64 = r.try_get("full_price")?;
     Ok(Purchase {
         id: r.try_get("id")?,
         member_id: r.try_get("member_id")?,
@@ -75,7 +74,7 @@ pub(super) fn purchase(r: &SqliteRow) -> Result<Purchase, sqlx::Error> {
         receipt: r.try_get("receipt")?,
         location_id: r.try_get("location_id")?,
         location: r.try_get("location")?,
-        full_price: full == 1,
+        full_price: r.try_get("full_price")?,
         points: r.try_get("points")?,
         refunded_minor: r.try_get("refunded_minor")?,
         points_refunded: r.try_get("points_refunded")?,
@@ -94,6 +93,16 @@ pub async fn purchase_by_id(
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(purchase).transpose()
+}
+
+/// Locks a purchase for the rest of the transaction (a no-op update), so a refund reads what
+/// is left of it knowing no other refund can change it first. False when there is none.
+pub async fn lock_purchase(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE purchases SET refunded_minor = refunded_minor WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The member's newest purchases.
@@ -235,7 +244,7 @@ pub async fn earned_between(
     to: &str,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT coalesce(sum(points - points_refunded), 0) FROM purchases
+        "SELECT CAST(coalesce(sum(points - points_refunded), 0) AS BIGINT) FROM purchases
          WHERE member_id = ? AND created_at > ? AND created_at <= ?",
     )
     .bind(member_id)
