@@ -219,7 +219,7 @@ async fn load_program(
     settings.time_zone = "Europe/Stockholm".into();
     program::save_settings(conn, &settings, &at).await?;
     for (email, phone) in DEMO_PHONES {
-        sqlx::query("UPDATE users SET phone = ? WHERE email = ?")
+        sqlx::query("UPDATE users SET phone = $1 WHERE email = $2")
             .bind(phone)
             .bind(email)
             .execute(&mut *conn)

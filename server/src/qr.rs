@@ -67,7 +67,7 @@ pub(crate) async fn reward_code_qr(
         return StatusCode::NOT_FOUND.into_response();
     };
     let owner: Result<Option<i64>, _> =
-        sqlx::query_scalar("SELECT member_id FROM reward_codes WHERE code = ?")
+        sqlx::query_scalar("SELECT member_id FROM reward_codes WHERE code = $1")
             .bind(&code)
             .fetch_optional(&state.db.reader)
             .await;

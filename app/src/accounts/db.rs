@@ -171,7 +171,7 @@ pub async fn find_login_by_email(
     conn: &mut SqliteConnection,
     email: &Email,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    let sql = format!("{LOGIN_SELECT} WHERE email = ?");
+    let sql = format!("{LOGIN_SELECT} WHERE email = $1");
     let row = sqlx::query(&sql)
         .bind(email.as_str())
         .fetch_optional(conn)
@@ -184,7 +184,7 @@ pub async fn find_login_by_id(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    let sql = format!("{LOGIN_SELECT} WHERE id = ?");
+    let sql = format!("{LOGIN_SELECT} WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(login_row).transpose()
 }
@@ -197,7 +197,7 @@ pub async fn session_user(
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, email, preferred_name, role, language FROM users
-         WHERE id = ? AND session_epoch = ? AND disabled_at IS NULL",
+         WHERE id = $1 AND session_epoch = $2 AND disabled_at IS NULL",
     )
     .bind(id)
     .bind(epoch)
@@ -222,8 +222,8 @@ pub async fn set_password(
     hash: &str,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1, updated_at = ?
-         WHERE id = ? RETURNING session_epoch",
+        "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2
+         WHERE id = $3 RETURNING session_epoch",
     )
     .bind(hash)
     .bind(now_utc())
@@ -238,7 +238,7 @@ pub async fn set_language(
     id: i64,
     language: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET language = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3")
         .bind(language)
         .bind(now_utc())
         .bind(id)

@@ -17,7 +17,7 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (actor_user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO audit_log (actor_user_id, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(actor)
         .bind(action)
         .bind(subject)
@@ -104,12 +104,12 @@ pub async fn entries(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id, a.created_at, u.preferred_name, u.email, a.action, a.subject, a.detail
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
-             WHERE (?1 IS NULL OR a.actor_user_id = ?1)
-               AND (?2 IS NULL OR a.action LIKE ?2 || '.%')
-               AND (?3 IS NULL OR a.created_at >= ?3)
-               AND (?4 IS NULL OR a.created_at < ?4)
-               AND (?5 IS NULL OR a.id < ?5)
-             ORDER BY a.id DESC LIMIT ?6",
+             WHERE ($1 IS NULL OR a.actor_user_id = $1)
+               AND ($2 IS NULL OR a.action LIKE $2 || '.%')
+               AND ($3 IS NULL OR a.created_at >= $3)
+               AND ($4 IS NULL OR a.created_at < $4)
+               AND ($5 IS NULL OR a.id < $5)
+             ORDER BY a.id DESC LIMIT $6",
     )
     .bind(f.actor)
     .bind(&f.kind)

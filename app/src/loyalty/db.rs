@@ -128,7 +128,7 @@ const MOVEMENT_COLUMNS: &str =
 /// The member's cached balance (0 before their first movement).
 pub async fn balance(conn: &mut SqliteConnection, member_id: i64) -> Result<i64, sqlx::Error> {
     let b: Option<i64> =
-        sqlx::query_scalar("SELECT balance FROM member_balances WHERE member_id = ?")
+        sqlx::query_scalar("SELECT balance FROM member_balances WHERE member_id = $1")
             .bind(member_id)
             .fetch_optional(conn)
             .await?;
@@ -207,7 +207,7 @@ pub async fn append_only(
         "INSERT INTO point_movements
            (member_id, amount, kind, reason, actor_kind, actor_id, balance_after, idempotency_key,
             created_at, location_id, purchase_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          RETURNING id",
     )
     .bind(m.member_id)
@@ -225,7 +225,7 @@ pub async fn append_only(
     .await?;
     if m.amount > 0 {
         sqlx::query(
-            "INSERT INTO point_lots (movement_id, member_id, remaining, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO point_lots (movement_id, member_id, remaining, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(m.member_id)
@@ -251,7 +251,7 @@ async fn take_from_lots(
     if let Some(lot) = first {
         let remaining: Option<i64> = sqlx::query_scalar(
             "SELECT remaining FROM point_lots
-             WHERE movement_id = ? AND member_id = ? AND remaining > 0",
+             WHERE movement_id = $1 AND member_id = $2 AND remaining > 0",
         )
         .bind(lot)
         .bind(member_id)
@@ -265,7 +265,7 @@ async fn take_from_lots(
         // Lots emptied by the previous batch have left the open-lot index.
         let open: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT movement_id, remaining FROM point_lots
-             WHERE member_id = ? AND remaining > 0 ORDER BY movement_id LIMIT ?",
+             WHERE member_id = $1 AND remaining > 0 ORDER BY movement_id LIMIT $2",
         )
         .bind(member_id)
         .bind(BATCH)
@@ -294,7 +294,7 @@ async fn take_from_lot(
     lot: i64,
     take: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query("UPDATE point_lots SET remaining = remaining - ? WHERE movement_id = ?")
+    sqlx::query("UPDATE point_lots SET remaining = remaining - $1 WHERE movement_id = $2")
         .bind(take)
         .bind(lot)
         .execute(&mut *conn)
@@ -304,7 +304,7 @@ async fn take_from_lot(
 
 /// One movement by id.
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Movement, sqlx::Error> {
-    let row = sqlx::query(&format!("{MOVEMENT_COLUMNS} WHERE m.id = ?"))
+    let row = sqlx::query(&format!("{MOVEMENT_COLUMNS} WHERE m.id = $1"))
         .bind(id)
         .fetch_one(conn)
         .await?;
@@ -319,8 +319,8 @@ pub async fn expired_lots(
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT movement_id, member_id FROM point_lots
-         WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
-         ORDER BY expires_at, movement_id LIMIT ?",
+         WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1
+         ORDER BY expires_at, movement_id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -334,7 +334,7 @@ pub async fn lot_remaining(
     conn: &mut SqliteConnection,
     lot: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = ?")
+    sqlx::query_scalar("SELECT remaining FROM point_lots WHERE movement_id = $1")
         .bind(lot)
         .fetch_optional(conn)
         .await
@@ -348,7 +348,7 @@ pub async fn next_expiry(
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT CAST(sum(remaining) AS BIGINT), min(expires_at) FROM point_lots
-         WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL
+         WHERE member_id = $1 AND remaining > 0 AND expires_at IS NOT NULL
          GROUP BY substr(expires_at, 1, 10) ORDER BY 2 LIMIT 1",
     )
     .bind(member_id)
@@ -364,7 +364,7 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<Movement>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "{MOVEMENT_COLUMNS} WHERE m.member_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?"
+        "{MOVEMENT_COLUMNS} WHERE m.member_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
     ))
     .bind(member_id)
     .bind(before.unwrap_or(i64::MAX))

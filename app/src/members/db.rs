@@ -29,8 +29,8 @@ pub async fn exact(
 ) -> Result<Vec<MemberCard>, sqlx::Error> {
     let rows = sqlx::query_as(
         "SELECT id, preferred_name, email FROM users
-         WHERE role = 'member' AND (email = ? OR id = ? OR phone = ?)
-         ORDER BY preferred_name, id LIMIT ?",
+         WHERE role = 'member' AND (email = $1 OR id = $2 OR phone = $3)
+         ORDER BY preferred_name, id LIMIT $4",
     )
     .bind(email)
     .bind(id)
@@ -49,8 +49,8 @@ pub async fn partial(
     let part = part.to_lowercase();
     let rows = sqlx::query_as(
         "SELECT id, preferred_name, email FROM users
-         WHERE role = 'member' AND (instr(lower(preferred_name), ?1) > 0 OR instr(email, ?1) > 0)
-         ORDER BY instr(lower(preferred_name), ?1) = 0, preferred_name, id LIMIT ?2",
+         WHERE role = 'member' AND (instr(lower(preferred_name), $1) > 0 OR instr(email, $1) > 0)
+         ORDER BY instr(lower(preferred_name), $1) = 0, preferred_name, id LIMIT $2",
     )
     .bind(part)
     .bind(MAX_MATCHES)
@@ -87,7 +87,7 @@ pub async fn normalise_phones(conn: &mut SqliteConnection) -> Result<u64, sqlx::
             );
             continue;
         };
-        match sqlx::query("UPDATE users SET phone = ? WHERE id = ?")
+        match sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
             .bind(normal.as_str())
             .bind(id)
             .execute(&mut *conn)

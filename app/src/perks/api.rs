@@ -241,7 +241,7 @@ pub async fn save_offer(
                 {
                     let found: Option<i64> = if word.contains('@') {
                         sqlx::query_scalar(
-                            "SELECT id FROM users WHERE email = lower(?) AND role = 'member'",
+                            "SELECT id FROM users WHERE email = lower($1) AND role = 'member'",
                         )
                         .bind(word)
                         .fetch_optional(&mut *tx)
@@ -249,7 +249,7 @@ pub async fn save_offer(
                     } else {
                         match parse_member_number(word) {
                             Some(id) => sqlx::query_scalar(
-                                "SELECT id FROM users WHERE id = ? AND role = 'member'",
+                                "SELECT id FROM users WHERE id = $1 AND role = 'member'",
                             )
                             .bind(id)
                             .fetch_optional(&mut *tx)
@@ -269,7 +269,7 @@ pub async fn save_offer(
                 offer.audience = Audience::Tiers;
                 let tier: i64 = tier.parse().map_err(|_| AppError::BadRequest)?;
                 offer.tiers = sqlx::query_scalar(
-                    "SELECT id FROM tiers WHERE threshold >= (SELECT threshold FROM tiers WHERE id = ?)
+                    "SELECT id FROM tiers WHERE threshold >= (SELECT threshold FROM tiers WHERE id = $1)
                      ORDER BY threshold",
                 )
                 .bind(tier)

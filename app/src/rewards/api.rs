@@ -188,7 +188,7 @@ pub async fn save_reward(
                 Box::pin(async move {
                     if let Some(tier) = tier {
                         let name: Option<String> =
-                            sqlx::query_scalar("SELECT name FROM tiers WHERE id = ?")
+                            sqlx::query_scalar("SELECT name FROM tiers WHERE id = $1")
                                 .bind(tier)
                                 .fetch_optional(&mut *tx)
                                 .await?;

@@ -58,7 +58,7 @@ pub async fn get(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<(Reward, Option<i64>)>, sqlx::Error> {
-    let row = sqlx::query(&format!("{REWARD_COLUMNS} WHERE r.id = ?"))
+    let row = sqlx::query(&format!("{REWARD_COLUMNS} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -73,12 +73,12 @@ pub async fn save(conn: &mut SqliteConnection, r: &Reward, at: &str) -> Result<i
     let sql = if r.id == 0 {
         "INSERT INTO rewards (name, description, cost, stock, starts_on, ends_on, min_tier_id,
            icon, valid_days, refund_if_unused, active, updated_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"
     } else {
-        "UPDATE rewards SET name = ?, description = ?, cost = ?, stock = ?, starts_on = ?,
-           ends_on = ?, min_tier_id = ?, icon = ?, valid_days = ?, refund_if_unused = ?,
-           active = ?, updated_at = ?
-         WHERE id = ? RETURNING id"
+        "UPDATE rewards SET name = $1, description = $2, cost = $3, stock = $4, starts_on = $5,
+           ends_on = $6, min_tier_id = $7, icon = $8, valid_days = $9, refund_if_unused = $10,
+           active = $11, updated_at = $12
+         WHERE id = $13 RETURNING id"
     };
     let query = sqlx::query_scalar::<_, i64>(sql)
         .bind(&r.name)
@@ -127,7 +127,7 @@ pub async fn try_take_stock(
     if reward.stock.is_none() {
         return Ok(true);
     }
-    let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = ? AND stock > 0")
+    let taken = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = $1 AND stock > 0")
         .bind(reward.id)
         .execute(&mut *conn)
         .await?;
@@ -176,7 +176,7 @@ pub async fn codes_of(
 ) -> Result<Vec<RewardCode>, sqlx::Error> {
     let now = timestamp(now);
     let rows = sqlx::query(&format!(
-        "{CODE_COLUMNS} WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 50"
+        "{CODE_COLUMNS} WHERE c.member_id = $1 ORDER BY c.id DESC LIMIT 50"
     ))
     .bind(member_id)
     .fetch_all(conn)
@@ -190,7 +190,7 @@ pub(crate) async fn code_by(
     value: &str,
     now: &str,
 ) -> Result<Option<RewardCode>, sqlx::Error> {
-    let row = sqlx::query(&format!("{CODE_COLUMNS} WHERE c.{column} = ?"))
+    let row = sqlx::query(&format!("{CODE_COLUMNS} WHERE c.{column} = $1"))
         .bind(value)
         .fetch_optional(conn)
         .await?;
@@ -218,7 +218,7 @@ pub async fn issue_code(
         let code = make_code(random);
         let inserted = sqlx::query(
             "INSERT INTO reward_codes (code, reward_id, member_id, points, movement_id, issued_at,
-               expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&code)
         .bind(reward.id)

@@ -41,10 +41,10 @@ pub async fn set_disabled(
 ) -> Result<bool, sqlx::Error> {
     let now = now_utc();
     let sql = if disabled {
-        "UPDATE users SET disabled_at = ?1, session_epoch = session_epoch + 1, updated_at = ?1
-         WHERE id = ?2 AND role <> 'member' AND disabled_at IS NULL"
+        "UPDATE users SET disabled_at = $1, session_epoch = session_epoch + 1, updated_at = $1
+         WHERE id = $2 AND role <> 'member' AND disabled_at IS NULL"
     } else {
-        "UPDATE users SET disabled_at = NULL, updated_at = ?1 WHERE id = ?2 AND role <> 'member'"
+        "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2 AND role <> 'member'"
     };
     let done = sqlx::query(sql)
         .bind(&now)

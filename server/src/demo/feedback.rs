@@ -155,13 +155,13 @@ pub(super) async fn load_history(
         };
         let (feedback, case) = engine::submit(conn, &form, &who, &answers, at).await?;
         // As if rated at that shop's counter.
-        sqlx::query("UPDATE feedback SET location_id = ? WHERE id = ?")
+        sqlx::query("UPDATE feedback SET location_id = $1 WHERE id = $2")
             .bind(locations[location])
             .bind(feedback)
             .execute(&mut *conn)
             .await?;
         if let Some(case) = case {
-            sqlx::query("UPDATE cases SET location_id = ? WHERE id = ?")
+            sqlx::query("UPDATE cases SET location_id = $1 WHERE id = $2")
                 .bind(locations[location])
                 .bind(case)
                 .execute(&mut *conn)

@@ -152,7 +152,7 @@ async fn acknowledged_movements_survive_sigkill_restarts() {
     assert_eq!(check, "ok");
     for (key, movement) in &acked {
         let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT amount, balance_after FROM point_movements WHERE id = ? AND idempotency_key LIKE ?",
+            "SELECT amount, balance_after FROM point_movements WHERE id = $1 AND idempotency_key LIKE $2",
         )
         .bind(movement["id"].as_i64())
         .bind(format!("%:{key}"))
@@ -181,9 +181,9 @@ async fn acknowledged_movements_survive_sigkill_restarts() {
     );
     for member in members {
         let (cached, sum, lots): (i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = ?1),
-                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = ?1),
-                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = ?1)",
+            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = $1),
+                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = $1),
+                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = $1)",
         )
         .bind(member)
         .fetch_one(&pool)

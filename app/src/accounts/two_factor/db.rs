@@ -19,13 +19,13 @@ pub struct State {
 /// The second-factor state of `user_id`.
 pub async fn state(conn: &mut SqliteConnection, user_id: i64) -> Result<State, sqlx::Error> {
     let row: Option<(Vec<u8>, bool)> = sqlx::query_as(
-        "SELECT secret, confirmed_at IS NOT NULL FROM totp_secrets WHERE user_id = ?",
+        "SELECT secret, confirmed_at IS NOT NULL FROM totp_secrets WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
     let recovery_left = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
     )
     .bind(user_id)
     .fetch_one(&mut *conn)
@@ -55,7 +55,7 @@ pub async fn required(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> 
 /// Sets the shop's rule. Turning it on ends the sessions of owners and managers without a
 /// confirmed second factor (they enrol at their next sign-in); returns how many.
 pub async fn set_required(conn: &mut SqliteConnection, on: bool) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE security_settings SET staff_two_factor = ?, updated_at = ? WHERE id = 1")
+    sqlx::query("UPDATE security_settings SET staff_two_factor = $1, updated_at = $2 WHERE id = 1")
         .bind(on)
         .bind(now_utc())
         .execute(&mut *conn)
@@ -81,7 +81,7 @@ pub async fn set_pending(
     secret: &[u8],
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO totp_secrets (user_id, secret, created_at) VALUES (?, ?, ?)
+        "INSERT INTO totp_secrets (user_id, secret, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
              created_at = excluded.created_at, last_step = 0
          WHERE totp_secrets.confirmed_at IS NULL",
@@ -106,7 +106,7 @@ pub async fn accept_totp(
 ) -> Result<bool, sqlx::Error> {
     let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
         "SELECT secret, last_step FROM totp_secrets
-         WHERE user_id = ? AND (confirmed_at IS NOT NULL) = ?",
+         WHERE user_id = $1 AND (confirmed_at IS NOT NULL) = $2",
     )
     .bind(user_id)
     .bind(confirmed)
@@ -120,8 +120,8 @@ pub async fn accept_totp(
     };
     // The `last_step < ?` guard makes two requests with one code race to a single winner.
     let done = sqlx::query(
-        "UPDATE totp_secrets SET last_step = ?, confirmed_at = COALESCE(confirmed_at, ?)
-         WHERE user_id = ? AND last_step < ?",
+        "UPDATE totp_secrets SET last_step = $1, confirmed_at = COALESCE(confirmed_at, $2)
+         WHERE user_id = $3 AND last_step < $4",
     )
     .bind(step)
     .bind(now_utc())
@@ -139,8 +139,8 @@ pub async fn use_recovery(
     normalised: &str,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE recovery_codes SET used_at = ?
-         WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        "UPDATE recovery_codes SET used_at = $1
+         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
     .bind(now_utc())
     .bind(user_id)
@@ -156,12 +156,12 @@ pub async fn replace_recovery(
     user_id: i64,
     codes: &[String],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
     for c in codes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user_id)
             .bind(code::recovery_hash(&c.replace('-', "")))
             .execute(&mut *conn)
@@ -172,11 +172,11 @@ pub async fn replace_recovery(
 
 /// Removes the account's second factor (secret and recovery codes); `false` if it had none.
 pub async fn remove(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
-    let done = sqlx::query("DELETE FROM totp_secrets WHERE user_id = ?")
+    let done = sqlx::query("DELETE FROM totp_secrets WHERE user_id = $1")
         .bind(user_id)
         .execute(conn)
         .await?;
@@ -186,8 +186,8 @@ pub async fn remove(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, s
 /// Ends every session of `user_id` (bumps the epoch); returns the new epoch.
 pub async fn end_sessions(conn: &mut SqliteConnection, user_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE users SET session_epoch = session_epoch + 1, updated_at = ?
-         WHERE id = ? RETURNING session_epoch",
+        "UPDATE users SET session_epoch = session_epoch + 1, updated_at = $1
+         WHERE id = $2 RETURNING session_epoch",
     )
     .bind(now_utc())
     .bind(user_id)

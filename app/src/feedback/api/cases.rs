@@ -118,7 +118,7 @@ pub async fn act_on_case(
                 let st = state()?;
                 let mut conn = st.db.reader.acquire().await?;
                 let staff: Option<String> = sqlx::query_scalar(
-                    "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL",
+                    "SELECT role FROM users WHERE id = $1 AND disabled_at IS NULL",
                 )
                 .bind(to)
                 .fetch_optional(&mut *conn)

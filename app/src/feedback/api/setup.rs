@@ -282,7 +282,7 @@ pub async fn save_feedback_settings(
                     }
                     if let Some(to) = assign_to {
                         let role: Option<String> =
-                            sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+                            sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
                                 .bind(to)
                                 .fetch_optional(&mut *tx)
                                 .await?;

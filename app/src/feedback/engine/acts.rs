@@ -43,9 +43,9 @@ pub async fn act(
         Act::Reply(body) => {
             event(conn, id, Some(staff_id), "reply", &body, &at).await?;
             sqlx::query(
-                "UPDATE cases SET first_response_at = coalesce(first_response_at, ?),
+                "UPDATE cases SET first_response_at = coalesce(first_response_at, $1),
                    status = CASE WHEN status = 'resolved' THEN status ELSE 'waiting' END
-                 WHERE id = ?",
+                 WHERE id = $2",
             )
             .bind(&at)
             .bind(id)
@@ -61,7 +61,7 @@ pub async fn act(
                     message_key: Msg::CaseResolved,
                 });
             }
-            sqlx::query("UPDATE cases SET status = ? WHERE id = ?")
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
                 .bind(status.as_str())
                 .bind(id)
                 .execute(&mut *conn)
@@ -69,14 +69,14 @@ pub async fn act(
             event(conn, id, Some(staff_id), "status", status.as_str(), &at).await?;
         }
         Act::Assign(to) => {
-            sqlx::query("UPDATE cases SET assignee_id = ? WHERE id = ?")
+            sqlx::query("UPDATE cases SET assignee_id = $1 WHERE id = $2")
                 .bind(to)
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
             let name: Option<String> = match to {
                 Some(to) => {
-                    sqlx::query_scalar("SELECT preferred_name FROM users WHERE id = ?")
+                    sqlx::query_scalar("SELECT preferred_name FROM users WHERE id = $1")
                         .bind(to)
                         .fetch_optional(&mut *conn)
                         .await?
@@ -114,9 +114,9 @@ pub async fn act(
                 return Err(AppError::field("goodwill", Msg::GoodwillOverCap));
             }
             let done = sqlx::query(
-                "UPDATE cases SET status = 'resolved', resolved_at = ?, resolution = ?,
-                   first_response_at = coalesce(first_response_at, ?)
-                 WHERE id = ? AND status != 'resolved'",
+                "UPDATE cases SET status = 'resolved', resolved_at = $1, resolution = $2,
+                   first_response_at = coalesce(first_response_at, $3)
+                 WHERE id = $4 AND status != 'resolved'",
             )
             .bind(&at)
             .bind(&resolution)
@@ -148,7 +148,7 @@ pub async fn act(
                     )
                 };
                 let (movement, _) = ldb::append_only(conn, &new).await?;
-                sqlx::query("UPDATE cases SET goodwill_movement_id = ? WHERE id = ?")
+                sqlx::query("UPDATE cases SET goodwill_movement_id = $1 WHERE id = $2")
                     .bind(movement)
                     .bind(id)
                     .execute(&mut *conn)
@@ -178,7 +178,7 @@ pub async fn act(
                 crate::rewards::db::take_stock(conn, &reward).await?;
                 let code =
                     crate::rewards::db::issue_code(conn, &reward, member, 0, None, now).await?;
-                sqlx::query("UPDATE cases SET reward_code_id = ? WHERE id = ?")
+                sqlx::query("UPDATE cases SET reward_code_id = $1 WHERE id = $2")
                     .bind(code.id)
                     .bind(id)
                     .execute(&mut *conn)

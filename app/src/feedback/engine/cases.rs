@@ -72,9 +72,9 @@ pub async fn inbox(
     let zone = shop_zone(conn).await?;
     let rows = sqlx::query(&format!(
         "{CASE_COLUMNS}
-         WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.location_id = ?2)
-           AND (?3 IS NULL OR c.assignee_id = ?3)
-         ORDER BY c.status = 'resolved', (c.status != 'resolved' AND c.due_at < ?4) DESC, c.due_at
+         WHERE ($1 IS NULL OR c.status = $1) AND ($2 IS NULL OR c.location_id = $2)
+           AND ($3 IS NULL OR c.assignee_id = $3)
+         ORDER BY c.status = 'resolved', (c.status != 'resolved' AND c.due_at < $4) DESC, c.due_at
          LIMIT 200"
     ))
     .bind(f.status.map(CaseStatus::as_str))
@@ -95,7 +95,7 @@ pub async fn case(
 ) -> Result<Option<CaseDetail>, sqlx::Error> {
     let now_s = timestamp(now);
     let zone = shop_zone(conn).await?;
-    let Some(r) = sqlx::query(&format!("{CASE_COLUMNS} WHERE c.id = ?"))
+    let Some(r) = sqlx::query(&format!("{CASE_COLUMNS} WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -111,7 +111,7 @@ pub async fn case(
     let events: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
         "SELECT e.kind, u.preferred_name, e.body, e.created_at
          FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
-         WHERE e.case_id = ? ORDER BY e.id",
+         WHERE e.case_id = $1 ORDER BY e.id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -150,7 +150,7 @@ pub async fn case_owner(
     id: i64,
 ) -> Result<Option<(Option<i64>, bool)>, sqlx::Error> {
     sqlx::query_as::<_, (Option<i64>, bool)>(
-        "SELECT member_id, status = 'resolved' FROM cases WHERE id = ?",
+        "SELECT member_id, status = 'resolved' FROM cases WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -167,7 +167,7 @@ pub async fn member_reply(
 ) -> Result<(), AppError> {
     let at = timestamp(now);
     event(conn, id, Some(member_id), "member_reply", body, &at).await?;
-    sqlx::query("UPDATE cases SET status = 'in_progress' WHERE id = ? AND status = 'waiting'")
+    sqlx::query("UPDATE cases SET status = 'in_progress' WHERE id = $1 AND status = 'waiting'")
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -183,7 +183,7 @@ pub async fn mine(
     let rows: Vec<(i64, Option<i64>, Option<i64>, String, String, Option<i64>)> = sqlx::query_as(
         "SELECT f.id, f.nps, f.csat, f.body, f.created_at, c.id
          FROM feedback f LEFT JOIN cases c ON c.feedback_id = f.id
-         WHERE f.member_id = ? ORDER BY f.id DESC LIMIT 50",
+         WHERE f.member_id = $1 ORDER BY f.id DESC LIMIT 50",
     )
     .bind(member_id)
     .fetch_all(&mut *conn)
@@ -215,7 +215,7 @@ pub async fn purchase_to_rate(
     let since = timestamp(now - time::Duration::days(7));
     sqlx::query_as(
         "SELECT p.id, l.name, p.created_at FROM purchases p JOIN locations l ON l.id = p.location_id
-         WHERE p.member_id = ? AND p.created_at >= ?
+         WHERE p.member_id = $1 AND p.created_at >= $2
            AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.purchase_id = p.id)
          ORDER BY p.id DESC LIMIT 1",
     )

@@ -19,7 +19,7 @@ pub(super) async fn texts(
 ) -> Result<Vec<FormTexts>, sqlx::Error> {
     sqlx::query_as::<_, (String, String, String, String, String)>(
         "SELECT language, title, intro, choice_question, choice_options
-         FROM feedback_form_texts WHERE form_id = ? ORDER BY language",
+         FROM feedback_form_texts WHERE form_id = $1 ORDER BY language",
     )
     .bind(form_id)
     .fetch_all(conn)
@@ -54,7 +54,7 @@ pub async fn form_view(
     let column = if by.0 == "slug" { "slug" } else { "id" };
     let Some(r) = sqlx::query(&format!(
         "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
-         FROM feedback_forms WHERE {column} = ?"
+         FROM feedback_forms WHERE {column} = $1"
     ))
     .bind(by.1)
     .fetch_optional(&mut *conn)
@@ -175,7 +175,7 @@ pub async fn save_form(
     let id: i64 = match id {
         None => sqlx::query_scalar(
             "INSERT INTO feedback_forms (name, slug, ask_nps, ask_csat, ask_text, ask_category,
-               location_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               location_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(head.name)
         .bind(head.slug)
@@ -190,8 +190,8 @@ pub async fn save_form(
         .await
         .map_err(named)?,
         Some(id) => sqlx::query_scalar(
-            "UPDATE feedback_forms SET name = ?, ask_nps = ?, ask_csat = ?, ask_text = ?,
-               ask_category = ?, location_id = ?, active = ? WHERE id = ? RETURNING id",
+            "UPDATE feedback_forms SET name = $1, ask_nps = $2, ask_csat = $3, ask_text = $4,
+               ask_category = $5, location_id = $6, active = $7 WHERE id = $8 RETURNING id",
         )
         .bind(head.name)
         .bind(head.asks.nps)
@@ -206,14 +206,14 @@ pub async fn save_form(
         .map_err(named)?
         .ok_or(AppError::NotFound)?,
     };
-    sqlx::query("DELETE FROM feedback_form_texts WHERE form_id = ?")
+    sqlx::query("DELETE FROM feedback_form_texts WHERE form_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for t in texts {
         sqlx::query(
             "INSERT INTO feedback_form_texts (form_id, language, title, intro, choice_question,
-               choice_options) VALUES (?, ?, ?, ?, ?, ?)",
+               choice_options) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(&t.language)
@@ -251,7 +251,7 @@ pub(super) async fn event(
     at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO case_events (case_id, actor_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO case_events (case_id, actor_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(case_id)
     .bind(actor)

@@ -59,8 +59,8 @@ pub async fn save_settings(
 ) -> Result<(), sqlx::Error> {
     let categories: Vec<&str> = s.case_categories.iter().map(|c| c.as_str()).collect();
     sqlx::query(
-        "UPDATE feedback_settings SET nps_max = ?, csat_max = ?, case_categories = ?,
-           sla_hours = ?, assign_to = ?, default_language = ?, goodwill_cap = ?, updated_at = ?
+        "UPDATE feedback_settings SET nps_max = $1, csat_max = $2, case_categories = $3,
+           sla_hours = $4, assign_to = $5, default_language = $6, goodwill_cap = $7, updated_at = $8
          WHERE id = 1",
     )
     .bind(s.nps_max)

@@ -33,12 +33,16 @@ pub async fn quality(
     let by_week = if weeks.is_empty() {
         Vec::new()
     } else {
-        let values = vec!["(?, ?, ?)"; weeks.len()].join(", ");
+        let values = (0..weeks.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let since_at = 3 * weeks.len() + 1;
         let sql = format!(
             "WITH weeks (week, starts, ends) AS (VALUES {values})
              SELECT w.week, {COUNTS} FROM feedback f
              JOIN weeks w ON f.created_at >= w.starts AND f.created_at < w.ends
-             WHERE f.created_at >= ? GROUP BY w.week ORDER BY w.week"
+             WHERE f.created_at >= ${since_at} GROUP BY w.week ORDER BY w.week"
         );
         let mut q = sqlx::query_as::<_, Counts>(&sql);
         for (week, starts, ends) in &weeks {
@@ -48,7 +52,7 @@ pub async fn quality(
     };
     let grouped = |key: &str, join: &str| {
         format!(
-            "SELECT {key}, {COUNTS} FROM feedback f {join} WHERE f.created_at >= ?
+            "SELECT {key}, {COUNTS} FROM feedback f {join} WHERE f.created_at >= $1
              GROUP BY {key} ORDER BY min(f.created_at), min(f.id)"
         )
     };
@@ -64,20 +68,20 @@ pub async fn quality(
         .fetch_all(&mut *conn)
         .await?;
     let all: Counts = sqlx::query_as(&format!(
-        "SELECT '', {COUNTS} FROM feedback f WHERE f.created_at >= ?"
+        "SELECT '', {COUNTS} FROM feedback f WHERE f.created_at >= $1"
     ))
     .bind(since)
     .fetch_one(&mut *conn)
     .await?;
     let (resolved, in_time): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE resolved_at <= due_at) FROM cases
-         WHERE created_at >= ? AND resolved_at IS NOT NULL",
+         WHERE created_at >= $1 AND resolved_at IS NOT NULL",
     )
     .bind(since)
     .fetch_one(&mut *conn)
     .await?;
     let overdue: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM cases WHERE status != 'resolved' AND due_at < ?")
+        sqlx::query_scalar("SELECT count(*) FROM cases WHERE status != 'resolved' AND due_at < $1")
             .bind(timestamp(now))
             .fetch_one(&mut *conn)
             .await?;
@@ -114,7 +118,7 @@ async fn median_minutes(
     let minutes = format!(
         "CAST(round((julianday({column}) - julianday(created_at)) * 86400) AS INTEGER) / 60"
     );
-    let from = format!("FROM cases WHERE created_at >= ? AND {column} IS NOT NULL");
+    let from = format!("FROM cases WHERE created_at >= $1 AND {column} IS NOT NULL");
     let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) {from}"))
         .bind(since)
         .fetch_one(&mut *conn)
@@ -123,7 +127,7 @@ async fn median_minutes(
         return Ok(None);
     }
     let middle: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT {minutes} AS m {from} ORDER BY m LIMIT ? OFFSET ?"
+        "SELECT {minutes} AS m {from} ORDER BY m LIMIT $2 OFFSET $3"
     ))
     .bind(since)
     .bind(if n % 2 == 0 { 2 } else { 1 })

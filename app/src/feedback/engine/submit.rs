@@ -19,10 +19,10 @@ async fn repeated(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar::<_, i64>(
         "SELECT count(*) FROM feedback
-         WHERE member_id = ? AND form_id = ? AND created_at >= ?
-           AND purchase_id IS NOT DISTINCT FROM ? AND nps IS NOT DISTINCT FROM ?
-           AND csat IS NOT DISTINCT FROM ? AND category IS NOT DISTINCT FROM ?
-           AND choice IS NOT DISTINCT FROM ? AND body = ?",
+         WHERE member_id = $1 AND form_id = $2 AND created_at >= $3
+           AND purchase_id IS NOT DISTINCT FROM $4 AND nps IS NOT DISTINCT FROM $5
+           AND csat IS NOT DISTINCT FROM $6 AND category IS NOT DISTINCT FROM $7
+           AND choice IS NOT DISTINCT FROM $8 AND body = $9",
     )
     .bind(member)
     .bind(form_id)
@@ -50,12 +50,13 @@ pub async fn submit(
     let at = timestamp(now);
     let mut location = form.location_id;
     if let (Some(purchase), Some(member)) = (who.purchase_id, who.member_id) {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT location_id FROM purchases WHERE id = ? AND member_id = ?")
-                .bind(purchase)
-                .bind(member)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT location_id FROM purchases WHERE id = $1 AND member_id = $2",
+        )
+        .bind(purchase)
+        .bind(member)
+        .fetch_optional(&mut *conn)
+        .await?;
         location = Some(found.ok_or(AppError::NotFound)?);
     } else if who.purchase_id.is_some() {
         return Err(AppError::Forbidden);
@@ -70,7 +71,7 @@ pub async fn submit(
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO feedback (form_id, member_id, purchase_id, location_id, nps, csat, category,
            choice, body, contact_name, contact_email, language, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(form.id)
     .bind(who.member_id)
@@ -104,7 +105,7 @@ pub async fn submit(
         // One open case per member, form and shop day: this one joins it.
         event(conn, open, Some(member), "again", &summary(answers), &at).await?;
         if is_urgent(answers) {
-            sqlx::query("UPDATE cases SET priority = 'high' WHERE id = ?")
+            sqlx::query("UPDATE cases SET priority = 'high' WHERE id = $1")
                 .bind(open)
                 .execute(&mut *conn)
                 .await?;
@@ -114,7 +115,7 @@ pub async fn submit(
     let due = timestamp(now + time::Duration::hours(rule.sla_hours));
     let case_id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (feedback_id, member_id, status, priority, assignee_id, location_id,
-           due_at, created_at) VALUES (?, ?, 'new', ?, ?, ?, ?, ?) RETURNING id",
+           due_at, created_at) VALUES ($1, $2, 'new', $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(feedback_id)
     .bind(who.member_id)
@@ -140,7 +141,7 @@ async fn open_case_today(
     let today = crate::db::local_day(&zone, now).0;
     let open: Vec<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.created_at FROM cases c JOIN feedback f ON f.id = c.feedback_id
-         WHERE c.member_id = ? AND f.form_id = ? AND c.status != 'resolved' AND c.created_at >= ?
+         WHERE c.member_id = $1 AND f.form_id = $2 AND c.status != 'resolved' AND c.created_at >= $3
          ORDER BY c.id DESC",
     )
     .bind(member)

@@ -144,7 +144,7 @@ pub async fn retier(
 ) -> Result<(), sqlx::Error> {
     let before: Option<Option<i64>> = sqlx::query_scalar(
         "SELECT from_tier_id FROM tier_changes
-         WHERE member_id = ? AND reason = 'upgrade' AND created_at >= ? ORDER BY id LIMIT 1",
+         WHERE member_id = $1 AND reason = 'upgrade' AND created_at >= $2 ORDER BY id LIMIT 1",
     )
     .bind(member_id)
     .bind(bought_at)

@@ -42,10 +42,10 @@ pub async fn save_card(
     // The same values either way; an insert adds `created_at`, an update names the row.
     let sql = if c.id == 0 {
         "INSERT INTO punch_cards (name, stamps_needed, reward_id, per_item, min_amount, active,
-           created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+           created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
     } else {
-        "UPDATE punch_cards SET name = ?, stamps_needed = ?, reward_id = ?, per_item = ?,
-           min_amount = ?, active = ? WHERE id = ? RETURNING id"
+        "UPDATE punch_cards SET name = $1, stamps_needed = $2, reward_id = $3, per_item = $4,
+           min_amount = $5, active = $6 WHERE id = $7 RETURNING id"
     };
     let query = sqlx::query_scalar::<_, i64>(sql)
         .bind(&c.name)
@@ -77,7 +77,7 @@ pub async fn progress_of(
     let mut out = Vec::new();
     for c in cards(conn, true).await? {
         let (stamps, completed): (i64, i64) = sqlx::query_as(
-            "SELECT stamps, completed FROM punch_progress WHERE card_id = ? AND member_id = ?",
+            "SELECT stamps, completed FROM punch_progress WHERE card_id = $1 AND member_id = $2",
         )
         .bind(c.id)
         .bind(member_id)
@@ -175,7 +175,7 @@ pub(super) async fn stamp_cards(
         let counted = stamps + given * card.stamps_needed - before;
         if counted > 0 {
             sqlx::query(
-                "INSERT INTO purchase_stamps (purchase_id, card_id, stamps) VALUES (?, ?, ?)",
+                "INSERT INTO purchase_stamps (purchase_id, card_id, stamps) VALUES ($1, $2, $3)",
             )
             .bind(purchase_id)
             .bind(card.id)

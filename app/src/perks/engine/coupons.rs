@@ -27,7 +27,7 @@ pub async fn coupons_of(
     today: &str,
 ) -> Result<Vec<Coupon>, sqlx::Error> {
     sqlx::query(&format!(
-        "{COUPON_COLUMNS} WHERE member_id = ? AND voided_at IS NULL ORDER BY id DESC LIMIT 10"
+        "{COUPON_COLUMNS} WHERE member_id = $1 AND voided_at IS NULL ORDER BY id DESC LIMIT 10"
     ))
     .bind(member_id)
     .fetch_all(conn)
@@ -49,7 +49,7 @@ pub async fn check_coupon(
 ) -> Result<(Coupon, i64), AppError> {
     let refuse = |m| AppError::field("apply", m);
     let row = sqlx::query(&format!(
-        "{COUPON_COLUMNS} WHERE id = ? AND member_id = ? AND voided_at IS NULL"
+        "{COUPON_COLUMNS} WHERE id = $1 AND member_id = $2 AND voided_at IS NULL"
     ))
     .bind(coupon_id)
     .bind(member_id)
@@ -73,7 +73,7 @@ pub async fn mark_coupon_used(
     at: &str,
 ) -> Result<(), AppError> {
     let done = sqlx::query(
-        "UPDATE coupons SET used_purchase_id = ?, used_at = ? WHERE id = ? AND used_purchase_id IS NULL",
+        "UPDATE coupons SET used_purchase_id = $1, used_at = $2 WHERE id = $3 AND used_purchase_id IS NULL",
     )
     .bind(purchase_id)
     .bind(at)
@@ -108,7 +108,7 @@ pub(super) async fn issue_coupon(
     }
     let held: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM coupons
-         WHERE member_id = ? AND used_at IS NULL AND voided_at IS NULL AND valid_until >= ?",
+         WHERE member_id = $1 AND used_at IS NULL AND voided_at IS NULL AND valid_until >= $2",
     )
     .bind(member_id)
     .bind(today)
@@ -121,7 +121,7 @@ pub(super) async fn issue_coupon(
     let valid_until = local_day(time_zone, add_days(now, rule.return_days)).0;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO coupons (member_id, percent, valid_from, valid_until, min_purchase,
-           source_purchase_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           source_purchase_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(member_id)
     .bind(percent)

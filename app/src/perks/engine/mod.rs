@@ -51,8 +51,8 @@ pub async fn save_settings(
     at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE perk_settings SET return_percent = ?, return_min_purchase = ?, return_days = ?,
-           return_min_next = ?, referral_points = ?, referral_min_purchase = ?, updated_at = ?
+        "UPDATE perk_settings SET return_percent = $1, return_min_purchase = $2, return_days = $3,
+           return_min_next = $4, referral_points = $5, referral_min_purchase = $6, updated_at = $7
          WHERE id = 1",
     )
     .bind(s.return_percent)

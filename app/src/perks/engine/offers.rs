@@ -31,12 +31,12 @@ pub(super) async fn fill_audience(
     conn: &mut SqliteConnection,
     o: &mut Offer,
 ) -> Result<(), sqlx::Error> {
-    o.tiers = sqlx::query_scalar("SELECT tier_id FROM offer_tiers WHERE offer_id = ? ORDER BY 1")
+    o.tiers = sqlx::query_scalar("SELECT tier_id FROM offer_tiers WHERE offer_id = $1 ORDER BY 1")
         .bind(o.id)
         .fetch_all(&mut *conn)
         .await?;
     o.members =
-        sqlx::query_scalar("SELECT member_id FROM offer_members WHERE offer_id = ? ORDER BY 1")
+        sqlx::query_scalar("SELECT member_id FROM offer_members WHERE offer_id = $1 ORDER BY 1")
             .bind(o.id)
             .fetch_all(&mut *conn)
             .await?;
@@ -59,7 +59,7 @@ pub(super) async fn offer_by_id(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<Offer>, sqlx::Error> {
-    let Some(row) = sqlx::query(&format!("{OFFER_COLUMNS} WHERE id = ?"))
+    let Some(row) = sqlx::query(&format!("{OFFER_COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -77,7 +77,7 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
         sqlx::query_scalar(
             "INSERT INTO offers (title, description, starts_on, ends_on, audience, kind, value,
                per_member_limit, total_limit, active, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&o.title)
         .bind(&o.description)
@@ -94,10 +94,10 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
         .await?
     } else {
         let done = sqlx::query(
-            "UPDATE offers SET title = ?, description = ?, starts_on = ?, ends_on = ?,
-               audience = ?, kind = ?, value = ?, per_member_limit = ?, total_limit = ?,
-               active = ?
-             WHERE id = ? AND (? IS NULL OR uses <= ?)",
+            "UPDATE offers SET title = $1, description = $2, starts_on = $3, ends_on = $4,
+               audience = $5, kind = $6, value = $7, per_member_limit = $8, total_limit = $9,
+               active = $10
+             WHERE id = $11 AND ($12 IS NULL OR uses <= $13)",
         )
         .bind(&o.title)
         .bind(&o.description)
@@ -119,23 +119,23 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
         }
         o.id
     };
-    sqlx::query("DELETE FROM offer_tiers WHERE offer_id = ?")
+    sqlx::query("DELETE FROM offer_tiers WHERE offer_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM offer_members WHERE offer_id = ?")
+    sqlx::query("DELETE FROM offer_members WHERE offer_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for tier in &o.tiers {
-        sqlx::query("INSERT INTO offer_tiers (offer_id, tier_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO offer_tiers (offer_id, tier_id) VALUES ($1, $2)")
             .bind(id)
             .bind(tier)
             .execute(&mut *conn)
             .await?;
     }
     for member in &o.members {
-        sqlx::query("INSERT INTO offer_members (offer_id, member_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO offer_members (offer_id, member_id) VALUES ($1, $2)")
             .bind(id)
             .bind(member)
             .execute(&mut *conn)
@@ -150,7 +150,7 @@ pub(super) async fn uses_by(
     offer_id: i64,
     member_id: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM purchases WHERE offer_id = ? AND member_id = ? AND returned_at IS NULL",)
+    sqlx::query_scalar("SELECT count(*) FROM purchases WHERE offer_id = $1 AND member_id = $2 AND returned_at IS NULL",)
         .bind(offer_id)
         .bind(member_id)
         .fetch_one(conn)

@@ -11,7 +11,7 @@ pub async fn referral_of(
 ) -> Result<Referral, AppError> {
     let (code, referrer): (Option<String>, Option<String>) = sqlx::query_as(
         "SELECT u.referral_code, r.preferred_name FROM users u LEFT JOIN users r ON r.id = u.referred_by
-         WHERE u.id = ?",
+         WHERE u.id = $1",
     )
     .bind(member_id)
     .fetch_optional(&mut *conn)
@@ -19,13 +19,13 @@ pub async fn referral_of(
     .ok_or(AppError::NotFound)?;
     let (referred, rewarded): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(referral_paid_at) - count(referral_reversed_at) FROM users
-             WHERE referred_by = ?",
+             WHERE referred_by = $1",
     )
     .bind(member_id)
     .fetch_one(&mut *conn)
     .await?;
     let bought: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM purchases WHERE member_id = ?)")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM purchases WHERE member_id = $1)")
             .bind(member_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -54,7 +54,7 @@ pub async fn referrer_by_code(
     if code.is_empty() {
         return Ok(None);
     }
-    sqlx::query_scalar("SELECT id FROM users WHERE referral_code = ? AND role = 'member'")
+    sqlx::query_scalar("SELECT id FROM users WHERE referral_code = $1 AND role = 'member'")
         .bind(code)
         .fetch_optional(conn)
         .await
@@ -75,8 +75,8 @@ pub async fn set_referrer(
         return Err(refuse(Msg::ReferralSelf));
     }
     let done = sqlx::query(
-        "UPDATE users SET referred_by = ? WHERE id = ? AND referred_by IS NULL
-           AND NOT EXISTS (SELECT 1 FROM purchases WHERE member_id = ?)",
+        "UPDATE users SET referred_by = $1 WHERE id = $2 AND referred_by IS NULL
+           AND NOT EXISTS (SELECT 1 FROM purchases WHERE member_id = $3)",
     )
     .bind(referrer)
     .bind(member_id)
@@ -86,7 +86,7 @@ pub async fn set_referrer(
     if done.rows_affected() != 1 {
         return Err(refuse(Msg::ReferralTaken));
     }
-    let name: String = sqlx::query_scalar("SELECT preferred_name FROM users WHERE id = ?")
+    let name: String = sqlx::query_scalar("SELECT preferred_name FROM users WHERE id = $1")
         .bind(referrer)
         .fetch_one(&mut *conn)
         .await?;
@@ -109,8 +109,8 @@ pub(super) async fn pay_referral(
         return Ok(0);
     }
     let referrer: Option<i64> = sqlx::query_scalar(
-        "UPDATE users SET referral_paid_at = ?
-         WHERE id = ? AND referred_by IS NOT NULL AND referral_paid_at IS NULL
+        "UPDATE users SET referral_paid_at = $1
+         WHERE id = $2 AND referred_by IS NOT NULL AND referral_paid_at IS NULL
          RETURNING referred_by",
     )
     .bind(at)

@@ -57,8 +57,8 @@ pub async fn after_refund(
     undo_stamps(conn, r, &at, &mut undone).await?;
     if r.below(rule.return_min_purchase) {
         let voided: Option<i64> = sqlx::query_scalar(
-            "UPDATE coupons SET voided_at = ?
-             WHERE source_purchase_id = ? AND used_at IS NULL AND voided_at IS NULL RETURNING id",
+            "UPDATE coupons SET voided_at = $1
+             WHERE source_purchase_id = $2 AND used_at IS NULL AND voided_at IS NULL RETURNING id",
         )
         .bind(&at)
         .bind(r.purchase_id)
@@ -87,7 +87,7 @@ async fn effect(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO refund_effects (refund_id, member_id, what, ref_id, due, done)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(r.refund_id)
     .bind(member_id)
@@ -109,7 +109,7 @@ async fn undo_referral(
 ) -> Result<(), AppError> {
     let paid: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT m.id, m.member_id, m.amount FROM point_movements m
-         WHERE m.purchase_id = ? AND m.kind = 'referral'
+         WHERE m.purchase_id = $1 AND m.kind = 'referral'
            AND NOT EXISTS (SELECT 1 FROM refund_effects e WHERE e.what = 'referral' AND e.ref_id = m.id)
          ORDER BY m.id",
     )
@@ -139,7 +139,7 @@ async fn undo_referral(
         undone.referral_points += back;
         undone.referral_shortfall += amount - back;
         sqlx::query(
-            "UPDATE users SET referral_reversed_at = ? WHERE id = ? AND referral_reversed_at IS NULL",
+            "UPDATE users SET referral_reversed_at = $1 WHERE id = $2 AND referral_reversed_at IS NULL",
         )
         .bind(at)
         .bind(r.member_id)
@@ -160,7 +160,7 @@ async fn undo_stamps(
 ) -> Result<(), AppError> {
     let added: Vec<(i64, i64, i64, bool, i64)> = sqlx::query_as(
         "SELECT s.card_id, s.stamps, c.stamps_needed, c.per_item, c.min_amount
-         FROM purchase_stamps s JOIN punch_cards c ON c.id = s.card_id WHERE s.purchase_id = ?",
+         FROM purchase_stamps s JOIN punch_cards c ON c.id = s.card_id WHERE s.purchase_id = $1",
     )
     .bind(r.purchase_id)
     .fetch_all(&mut *conn)
@@ -170,8 +170,8 @@ async fn undo_stamps(
             continue;
         }
         let voided: Vec<(i64, i64)> = sqlx::query_as(
-            "UPDATE reward_codes SET voided_at = ?1, expired_at = ?1
-             WHERE source_purchase_id = ?2 AND source_card_id = ?3
+            "UPDATE reward_codes SET voided_at = $1, expired_at = $1
+             WHERE source_purchase_id = $2 AND source_card_id = $3
                AND used_at IS NULL AND expired_at IS NULL
              RETURNING id, reward_id",
         )
@@ -181,7 +181,7 @@ async fn undo_stamps(
         .fetch_all(&mut *conn)
         .await?;
         for &(code, reward) in &voided {
-            sqlx::query("UPDATE rewards SET stock = stock + 1 WHERE id = ? AND stock IS NOT NULL")
+            sqlx::query("UPDATE rewards SET stock = stock + 1 WHERE id = $1 AND stock IS NOT NULL")
                 .bind(reward)
                 .execute(&mut *conn)
                 .await?;
@@ -209,7 +209,7 @@ async fn undo_stamps(
         .bind(r.member_id)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM purchase_stamps WHERE purchase_id = ? AND card_id = ?")
+        sqlx::query("DELETE FROM purchase_stamps WHERE purchase_id = $1 AND card_id = $2")
             .bind(r.purchase_id)
             .bind(card)
             .execute(&mut *conn)
@@ -238,14 +238,14 @@ async fn give_back(
     undone: &mut Undone,
 ) -> Result<(), AppError> {
     let offer: Option<Option<i64>> = sqlx::query_scalar(
-        "UPDATE purchases SET returned_at = ? WHERE id = ? AND returned_at IS NULL RETURNING offer_id",
+        "UPDATE purchases SET returned_at = $1 WHERE id = $2 AND returned_at IS NULL RETURNING offer_id",
     )
     .bind(at)
     .bind(r.purchase_id)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(Some(offer)) = offer {
-        sqlx::query("UPDATE offers SET uses = uses - 1 WHERE id = ? AND uses > 0")
+        sqlx::query("UPDATE offers SET uses = uses - 1 WHERE id = $1 AND uses > 0")
             .bind(offer)
             .execute(&mut *conn)
             .await?;
@@ -255,7 +255,7 @@ async fn give_back(
     let today = local_day(&pdb::settings(conn).await?.time_zone, now).0;
     let coupon: Option<i64> = sqlx::query_scalar(
         "UPDATE coupons SET used_purchase_id = NULL, used_at = NULL
-         WHERE used_purchase_id = ? AND valid_until >= ? AND voided_at IS NULL RETURNING id",
+         WHERE used_purchase_id = $1 AND valid_until >= $2 AND voided_at IS NULL RETURNING id",
     )
     .bind(r.purchase_id)
     .bind(&today)

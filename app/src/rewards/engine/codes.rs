@@ -30,8 +30,8 @@ pub async fn consume(
         return Err(AppError::field("location_id", Msg::LocationRequired));
     }
     let used = sqlx::query(
-        "UPDATE reward_codes SET used_at = ?, used_location_id = ?, used_by = ?
-         WHERE id = ? AND used_at IS NULL AND expired_at IS NULL",
+        "UPDATE reward_codes SET used_at = $1, used_location_id = $2, used_by = $3
+         WHERE id = $4 AND used_at IS NULL AND expired_at IS NULL",
     )
     .bind(&at)
     .bind(location_id)
@@ -61,7 +61,7 @@ pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), Ap
                     let due: Vec<(i64, i64, i64, bool, String)> = sqlx::query_as(
                         "SELECT c.id, c.member_id, c.points, r.refund_if_unused, r.name
                          FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
-                         WHERE c.used_at IS NULL AND c.expired_at IS NULL AND c.expires_at <= ?
+                         WHERE c.used_at IS NULL AND c.expired_at IS NULL AND c.expires_at <= $1
                          ORDER BY c.expires_at LIMIT 200",
                     )
                     .bind(&at)

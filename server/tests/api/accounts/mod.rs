@@ -22,6 +22,44 @@ async fn sign_up_creates_a_signed_in_member_in_the_chosen_language() {
 }
 
 #[tokio::test]
+async fn every_member_has_a_balance_row_and_a_referral_code_from_sign_up_and_staff_none() {
+    // The demo shop's staff and members are made the way the command line and sign-up make
+    // them; two more members sign up over HTTP.
+    let app = spawn_app().await.with_demo().await;
+    app.sign_up("new-a@example.com", "password1", "A", "en")
+        .await;
+    app.other_client()
+        .sign_up("new-b@example.com", "password1", "B", "en")
+        .await;
+    let db = app.db().await;
+    let rows: Vec<(String, String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT u.email, u.role, b.balance, u.referral_code FROM users u
+         LEFT JOIN member_balances b ON b.member_id = u.id ORDER BY u.id",
+    )
+    .fetch_all(&db)
+    .await
+    .expect("query");
+    let (members, staff): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.1 == "member");
+    assert!(members.len() > 2 && !staff.is_empty(), "{rows:?}");
+    for (email, _, balance, code) in &members {
+        assert!(balance.is_some(), "{email}: a balance row from sign-up");
+        let code = code.as_deref().unwrap_or_default();
+        assert!(
+            code.len() == 10 && code.chars().all(|c| matches!(c, '0'..='9' | 'A'..='F')),
+            "{email}: referral code {code:?}"
+        );
+    }
+    for (email, _, balance, _) in &staff {
+        assert_eq!(*balance, None, "{email}: staff hold no points");
+    }
+    let new: Vec<_> = members.iter().filter(|r| r.0.starts_with("new-")).collect();
+    assert_eq!(new.len(), 2);
+    assert!(new.iter().all(|r| r.2 == Some(0)), "{new:?}");
+    let codes: std::collections::HashSet<_> = members.iter().map(|r| &r.3).collect();
+    assert_eq!(codes.len(), members.len(), "every code differs");
+}
+
+#[tokio::test]
 async fn consents_are_off_unless_ticked_and_a_tick_is_recorded() {
     let app = spawn_app().await;
     app.sign_up("a@example.com", "password1", "A", "en").await;

@@ -45,7 +45,7 @@ async fn changes(db: &sqlx::SqlitePool) -> Vec<(String, String, i64)> {
 async fn snapshot(db: &sqlx::SqlitePool, tables: &[String]) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for t in tables {
-        let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+        let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
             .bind(t)
             .fetch_all(db)
             .await

@@ -354,7 +354,7 @@ async fn resolving_gives_a_reward_code_once_and_only_to_a_member() {
     let mine = json_of(&s.member, "feedback/mine", &[]).await;
     assert_eq!(mine[0]["case"]["timeline"][2]["kind"], "reward");
     assert_eq!(mine[0]["case"]["timeline"][2]["body"], "Free coffee");
-    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = ?")
+    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = $1")
         .bind(reward.parse::<i64>().expect("reward id"))
         .fetch_one(&s.app.db().await)
         .await

@@ -116,10 +116,10 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
     );
     for member in members {
         let (cached, sum, negative, lots): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = ?1),
-                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = ?1),
-                    (SELECT COUNT(*) FROM point_movements WHERE member_id = ?1 AND balance_after < 0),
-                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = ?1)",
+            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = $1),
+                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = $1),
+                    (SELECT COUNT(*) FROM point_movements WHERE member_id = $1 AND balance_after < 0),
+                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = $1)",
         )
         .bind(member)
         .fetch_one(&db)
@@ -134,7 +134,7 @@ async fn thirty_two_clients_earning_and_redeeming_at_once_keep_every_invariant()
         assert_eq!(lots, cached, "open lots hold exactly the balance");
         // Replaying the ledger in order gives every row's balance_after.
         let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT amount, balance_after FROM point_movements WHERE member_id = ? ORDER BY id",
+            "SELECT amount, balance_after FROM point_movements WHERE member_id = $1 ORDER BY id",
         )
         .bind(member)
         .fetch_all(&db)

@@ -33,7 +33,7 @@ fn insert(db: &Db, x: i64, then_fail: bool) -> tokio::task::JoinHandle<Result<i6
     tokio::spawn(async move {
         db.write(move |tx| {
             Box::pin(async move {
-                sqlx::query("INSERT INTO t (x) VALUES (?)")
+                sqlx::query("INSERT INTO t (x) VALUES ($1)")
                     .bind(x)
                     .execute(&mut *tx)
                     .await?;
@@ -173,8 +173,8 @@ async fn one_key_sent_by_sixteen_clients_at_once_moves_points_once() {
         "every replay returns the first result: {bodies:?}"
     );
     let (movements, balance): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM point_movements WHERE member_id = ?1),
-                (SELECT balance FROM member_balances WHERE member_id = ?1)",
+        "SELECT (SELECT COUNT(*) FROM point_movements WHERE member_id = $1),
+                (SELECT balance FROM member_balances WHERE member_id = $1)",
     )
     .bind(anna)
     .fetch_one(&before)

@@ -25,7 +25,7 @@ async fn buy(s: &DemoShop, amount: &str, key: &str, extra: &[(&str, &str)]) -> r
 
 async fn purchases(s: &DemoShop) -> Vec<(i64, i64, i64)> {
     sqlx::query_as(
-        "SELECT id, amount_minor, location_id FROM purchases WHERE member_id = ? ORDER BY id",
+        "SELECT id, amount_minor, location_id FROM purchases WHERE member_id = $1 ORDER BY id",
     )
     .bind(s.member_id)
     .fetch_all(&s.app.db().await)

@@ -93,7 +93,7 @@ impl Shop {
     async fn balance(&self, member: i64) -> i64 {
         let db = self.app.db().await;
         sqlx::query_scalar(
-            "SELECT coalesce((SELECT balance FROM member_balances WHERE member_id = ?), 0)",
+            "SELECT coalesce((SELECT balance FROM member_balances WHERE member_id = $1), 0)",
         )
         .bind(member)
         .fetch_one(&db)
@@ -168,9 +168,9 @@ async fn an_offer_limited_to_100_uses_holds_under_150_concurrent_purchases() {
     assert_eq!((ok, refused), (100, 50));
     let db = s.app.db().await;
     let (uses, purchases, discount): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT uses FROM offers WHERE id = ?1),
-                (SELECT count(*) FROM purchases WHERE offer_id = ?1),
-                (SELECT sum(discount_minor) FROM purchases WHERE offer_id = ?1)",
+        "SELECT (SELECT uses FROM offers WHERE id = $1),
+                (SELECT count(*) FROM purchases WHERE offer_id = $1),
+                (SELECT sum(discount_minor) FROM purchases WHERE offer_id = $1)",
     )
     .bind(offer)
     .fetch_one(&db)

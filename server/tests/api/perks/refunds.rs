@@ -91,7 +91,7 @@ async fn a_refunded_referral_purchase_leaves_neither_member_anything() {
     // Each step is on record with the refund.
     let db = s.app.db().await;
     let effects: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT member_id, what, due, done FROM refund_effects WHERE refund_id = ? ORDER BY id",
+        "SELECT member_id, what, due, done FROM refund_effects WHERE refund_id = $1 ORDER BY id",
     )
     .bind(r["refund_id"].as_i64())
     .fetch_all(&db)

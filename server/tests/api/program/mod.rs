@@ -107,10 +107,10 @@ impl Shop {
     /// lots, never below zero.
     async fn invariants(&self) -> i64 {
         let (cached, sum, lots, negative): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = ?1),
-                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = ?1),
-                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = ?1),
-                    (SELECT COUNT(*) FROM point_movements WHERE member_id = ?1 AND balance_after < 0)",
+            "SELECT (SELECT COALESCE(MAX(balance), 0) FROM member_balances WHERE member_id = $1),
+                    (SELECT COALESCE(SUM(amount), 0) FROM point_movements WHERE member_id = $1),
+                    (SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = $1),
+                    (SELECT COUNT(*) FROM point_movements WHERE member_id = $1 AND balance_after < 0)",
         )
         .bind(self.member_id)
         .fetch_one(&self.app.db().await)

@@ -7,7 +7,7 @@ async fn tier_changes(s: &Shop) -> Vec<(String, String, String)> {
     sqlx::query_as(
         "SELECT c.reason, COALESCE(f.name, ''), COALESCE(t.name, '') FROM tier_changes c
          LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
-         WHERE c.member_id = ? ORDER BY c.id",
+         WHERE c.member_id = $1 ORDER BY c.id",
     )
     .bind(s.member_id)
     .fetch_all(&s.app.db().await)

@@ -219,7 +219,7 @@ async fn stock_holds_under_twenty_concurrent_takers_and_refused_ones_keep_their_
         "only the five taken cost points"
     );
     assert_eq!(s.my_codes().await.len(), 5);
-    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = ?")
+    let stock: Option<i64> = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = $1")
         .bind(voucher)
         .fetch_one(&s.app.db().await)
         .await

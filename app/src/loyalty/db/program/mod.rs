@@ -44,9 +44,9 @@ pub async fn save_settings(
     at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE program_settings SET currency = ?, rate_hundredths = ?, rounding = ?,
-           expiry_months = ?, qualification_months = ?, downgrade = ?, time_zone = ?, country = ?,
-           updated_at = ?
+        "UPDATE program_settings SET currency = $1, rate_hundredths = $2, rounding = $3,
+           expiry_months = $4, qualification_months = $5, downgrade = $6, time_zone = $7, country = $8,
+           updated_at = $9
          WHERE id = 1",
     )
     .bind(&s.currency)
@@ -91,7 +91,7 @@ pub async fn save_tier(
 ) -> Result<i64, sqlx::Error> {
     if t.id != 0 {
         let changed = sqlx::query(
-            "UPDATE tiers SET name = ?, threshold = ?, multiplier_pct = ?, perks = ? WHERE id = ?",
+            "UPDATE tiers SET name = $1, threshold = $2, multiplier_pct = $3, perks = $4 WHERE id = $5",
         )
         .bind(&t.name)
         .bind(t.threshold)
@@ -108,7 +108,7 @@ pub async fn save_tier(
     } else {
         sqlx::query_scalar(
             "INSERT INTO tiers (name, threshold, multiplier_pct, perks, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&t.name)
         .bind(t.threshold)
@@ -155,7 +155,7 @@ pub async fn insert_bonus_rule(
     sqlx::query_scalar(
         "INSERT INTO bonus_rules
            (name, multiplier_pct, extra_points, weekday, location_id, starts_on, ends_on, active, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&r.name)
     .bind(r.multiplier_pct)
@@ -176,7 +176,7 @@ pub async fn set_bonus_active(
     id: i64,
     active: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE bonus_rules SET active = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE bonus_rules SET active = $1 WHERE id = $2")
         .bind(active)
         .bind(id)
         .execute(conn)
@@ -201,7 +201,7 @@ pub async fn insert_location(
     name: &str,
     at: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO locations (name, created_at) VALUES (?, ?) RETURNING id")
+    sqlx::query_scalar("INSERT INTO locations (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(at)
         .fetch_one(conn)
@@ -221,7 +221,7 @@ pub async fn location_name(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM locations WHERE id = ?")
+    sqlx::query_scalar("SELECT name FROM locations WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await

@@ -40,7 +40,7 @@ pub async fn insert_purchase(
         "INSERT INTO purchases
            (member_id, amount_minor, currency, receipt, location_id, full_price, points, staff_id,
             created_at, discount_minor, offer_id, coupon_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(p.member_id)
     .bind(p.amount_minor)
@@ -88,7 +88,7 @@ pub async fn purchase_by_id(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<Purchase>, sqlx::Error> {
-    let row = sqlx::query(&format!("{PURCHASE_COLUMNS} WHERE p.id = ?"))
+    let row = sqlx::query(&format!("{PURCHASE_COLUMNS} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -112,7 +112,7 @@ pub async fn member_purchases(
     limit: i64,
 ) -> Result<Vec<Purchase>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "{PURCHASE_COLUMNS} WHERE p.member_id = ? ORDER BY p.id DESC LIMIT ?"
+        "{PURCHASE_COLUMNS} WHERE p.member_id = $1 ORDER BY p.id DESC LIMIT $2"
     ))
     .bind(member_id)
     .bind(limit)
@@ -127,7 +127,7 @@ pub async fn earn_movement(
     purchase_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM point_movements WHERE purchase_id = ? AND kind = 'earn' ORDER BY id LIMIT 1",
+        "SELECT id FROM point_movements WHERE purchase_id = $1 AND kind = 'earn' ORDER BY id LIMIT 1",
     )
     .bind(purchase_id)
     .fetch_optional(conn)
@@ -162,7 +162,7 @@ pub async fn insert_refund(
         "INSERT INTO refunds
            (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at,
             location_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(r.purchase_id)
     .bind(r.amount_minor)
@@ -175,8 +175,8 @@ pub async fn insert_refund(
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE purchases SET refunded_minor = refunded_minor + ?, points_refunded = points_refunded + ?
-         WHERE id = ?",
+        "UPDATE purchases SET refunded_minor = refunded_minor + $1, points_refunded = points_refunded + $2
+         WHERE id = $3",
     )
     .bind(r.amount_minor)
     .bind(r.points_due)
@@ -196,7 +196,7 @@ pub async fn same_purchase_since(
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT max(created_at) FROM purchases
-         WHERE member_id = ? AND amount_minor + discount_minor = ? AND created_at >= ?",
+         WHERE member_id = $1 AND amount_minor + discount_minor = $2 AND created_at >= $3",
     )
     .bind(member_id)
     .bind(gross_minor)
@@ -211,7 +211,7 @@ pub async fn counter_location(
     staff_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT l.id FROM users u JOIN locations l ON l.id = u.counter_location_id WHERE u.id = ?",
+        "SELECT l.id FROM users u JOIN locations l ON l.id = u.counter_location_id WHERE u.id = $1",
     )
     .bind(staff_id)
     .fetch_optional(conn)
@@ -225,8 +225,8 @@ pub async fn set_counter_location(
     location_id: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE users SET counter_location_id = ?1
-         WHERE id = ?2 AND EXISTS (SELECT 1 FROM locations WHERE id = ?1)",
+        "UPDATE users SET counter_location_id = $1
+         WHERE id = $2 AND EXISTS (SELECT 1 FROM locations WHERE id = $1)",
     )
     .bind(location_id)
     .bind(staff_id)
@@ -245,7 +245,7 @@ pub async fn earned_between(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(coalesce(sum(points - points_refunded), 0) AS BIGINT) FROM purchases
-         WHERE member_id = ? AND created_at > ? AND created_at <= ?",
+         WHERE member_id = $1 AND created_at > $2 AND created_at <= $3",
     )
     .bind(member_id)
     .bind(from)

@@ -7,7 +7,7 @@ pub async fn member_tier(
     conn: &mut SqliteConnection,
     member_id: i64,
 ) -> Result<Option<(Option<i64>, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT tier_id, review_at FROM member_tiers WHERE member_id = ?")
+    sqlx::query_as("SELECT tier_id, review_at FROM member_tiers WHERE member_id = $1")
         .bind(member_id)
         .fetch_optional(conn)
         .await
@@ -22,8 +22,8 @@ pub async fn set_member_tier(
     at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO member_tiers (member_id, tier_id, review_at, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (member_id) DO UPDATE SET tier_id = ?2, review_at = ?3, updated_at = ?4",
+        "INSERT INTO member_tiers (member_id, tier_id, review_at, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (member_id) DO UPDATE SET tier_id = $2, review_at = $3, updated_at = $4",
     )
     .bind(member_id)
     .bind(tier_id)
@@ -58,7 +58,7 @@ pub async fn insert_tier_change(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tier_changes (member_id, from_tier_id, to_tier_id, reason, qualifying_points, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(c.member_id)
     .bind(c.from)
@@ -78,7 +78,7 @@ pub async fn due_reviews(
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT member_id FROM member_tiers WHERE review_at <= ? ORDER BY review_at LIMIT ?",
+        "SELECT member_id FROM member_tiers WHERE review_at <= $1 ORDER BY review_at LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -95,7 +95,7 @@ pub async fn tier_changes(
         "SELECT f.name, t.name, c.reason, c.qualifying_points, c.created_at
          FROM tier_changes c
          LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = c.to_tier_id
-         WHERE c.member_id = ? ORDER BY c.id DESC",
+         WHERE c.member_id = $1 ORDER BY c.id DESC",
     )
     .bind(member_id)
     .fetch_all(conn)

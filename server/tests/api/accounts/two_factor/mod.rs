@@ -17,7 +17,7 @@ async fn shop() -> TestApp {
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(&app.db().await)
         .await
@@ -27,7 +27,7 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 /// The code an authenticator app shows for `email` now, `steps` steps from the server's clock.
 async fn code_of(app: &TestApp, email: &str, steps: i64) -> String {
     let id = user_id(app, email).await;
-    let secret: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_secrets WHERE user_id = ?")
+    let secret: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_secrets WHERE user_id = $1")
         .bind(id)
         .fetch_one(&app.db().await)
         .await
