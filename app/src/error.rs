@@ -348,10 +348,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
             _ => Self::Internal,
         };
-        // Argument decoding fails before the function body runs, so the status must be set
-        // here or axum would answer 500 for a client's mistake.
-        #[cfg(feature = "ssr")]
-        crate::server::set_status(&err);
+        // The status is the server's error handler's to set, like every other error's.
         err
     }
 }

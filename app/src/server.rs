@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{ConnectInfo, FromRef},
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderValue, header, request::Parts},
 };
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -166,29 +166,6 @@ pub fn is_form_post() -> bool {
                 .map(|a| a.contains("text/html"))
         })
         .unwrap_or(false)
-}
-
-/// Sets this response's status (and `Retry-After`) from `err`.
-pub fn set_status(err: &AppError) {
-    let Some(res) = use_context::<ResponseOptions>() else {
-        return;
-    };
-    if is_form_post() {
-        return;
-    }
-    res.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    if let AppError::RateLimited { retry_after_secs } = err {
-        res.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-    }
-}
-
-/// Passes `result` through, setting the HTTP status when it is an error. Every server function
-/// ends with this.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        set_status(err);
-    }
-    result
 }
 
 /// Adds a `Set-Cookie` header to this response.

@@ -147,6 +147,7 @@ pub async fn same_origin_writes(
 /// (`DefaultBodyLimit`) is a 413 and a form that is not well-formed (a broken `%` escape, bytes
 /// that are not UTF-8) a 400. Leptos would answer the first with a 500 and read the second's bad
 /// bytes as U+FFFD, storing them. Both answers carry an `AppError`, like the functions' own.
+/// The function's own error answer gets its status here too ([`error_status`]).
 pub async fn server_fn_body(req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
@@ -168,8 +169,11 @@ pub async fn server_fn_body(req: Request, next: Next) -> Response {
     if form && !well_formed_form(&bytes) {
         return refusal(AppError::BadRequest);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    error_status(
+        next.run(Request::from_parts(parts, Body::from(bytes)))
+            .await,
+    )
+    .await
 }
 
 /// An error answer as a server function gives it: the error's status, the error as JSON.
@@ -272,6 +276,33 @@ pub async fn console_gate(req: Request<Body>, next: Next) -> Response {
             res
         }
     }
+}
+
+/// The one place a server function's error becomes an HTTP status. server_fn answers every
+/// error 500, with the encoded [`AppError`] as the body and its error header; this reads the
+/// error back and answers its own status (422 for a field, 403, 404, 409, 429 with
+/// `Retry-After`, …). A plain form post's redirect back to its page is left as it is.
+pub async fn error_status(res: Response) -> Response {
+    let marked = res
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER);
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !marked {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after_secs } = err {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[cfg(test)]

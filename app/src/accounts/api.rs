@@ -21,7 +21,7 @@ pub(super) mod imp {
         error::{AppError, Msg},
         i18n::LocaleExt as _,
         i18n::{LANG_COOKIE, parse_locale},
-        server::{caller, client_ip, respond, set_cookie, state},
+        server::{caller, client_ip, set_cookie, state},
     };
 
     /// Remembers the language in the cookie the i18n layer reads.
@@ -82,146 +82,131 @@ pub async fn sign_up(
     referral: Option<String>,
 ) -> Result<(), AppError> {
     use imp::*;
-    respond(
-        async move {
-            let st = state()?;
-            let ip = client_ip();
-            // Taken at once (concurrent sign-ups cannot all pass), given back if the form is
-            // refused: only accounts made, or hashes spent, count.
-            st.limits.sign_up_ip.take(&ip)?;
-            let country = {
-                let mut conn = st.db.reader.acquire().await?;
-                crate::members::db::shop_country(&mut conn).await?
-            };
-            // Every field is checked before answering, so the form shows all its errors at once.
-            let mut errors = Vec::new();
-            let e = &mut errors;
-            let name = noted(e, "preferred_name", PreferredName::parse(&preferred_name));
-            let email = noted(e, "email", Email::parse(&email));
-            let phone = match phone.as_deref().map(str::trim) {
-                None | Some("") if sms_marketing.is_some() => {
-                    noted(e, "phone", Err(Msg::PhoneNeededForSms))
-                }
-                None | Some("") => Some(None),
-                // Stored in E.164; a national number takes the shop's country.
-                Some(raw) => noted(
-                    e,
-                    "phone",
-                    crate::members::phone::Phone::parse(raw, country.as_deref())
-                        .map(|p| Some(p.as_str().to_owned())),
-                ),
-            };
-            let password = noted(e, "password", Password::parse(&password));
-            let locale = noted(
-                e,
-                "language",
-                parse_locale(&language).ok_or(Msg::LanguageInvalid),
-            );
-            let (Some(name), Some(email), Some(phone), Some(password), Some(locale)) =
-                (name, email, phone, password, locale)
-            else {
-                st.limits.sign_up_ip.release(&ip);
-                return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
-            };
-            // Hash before looking at the email, so a taken address costs the same time.
-            let hash = st.hasher.hash(&password).await?;
-            let language = locale.as_str().to_owned();
-            let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
-            let id = st
-                .db
-                .write(move |tx| {
-                    Box::pin(async move {
-                        let new = NewUser {
-                            email: &email,
-                            password_hash: &hash,
-                            role: Role::Member,
-                            name: &name,
-                            language: &language,
-                            email_marketing: by_email,
-                            sms_marketing: by_sms,
-                            phone: phone.as_deref(),
-                        };
-                        let id = db::insert_user(tx, &new, "sign_up").await?;
-                        let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
-                        if let Some(code) = code {
-                            crate::perks::engine::set_referrer(tx, id, code)
-                                .await
-                                .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
-                        }
-                        Ok(id)
-                    })
-                })
-                .await?;
-            tracing::info!(user_id = id, "member signed up");
-            session::start(&this_session().await?, id, 0).await?;
-            set_lang_cookie(locale.as_str(), st.secure_cookies);
-            leptos_axum::redirect("/");
-            Ok(())
+    let st = state()?;
+    let ip = client_ip();
+    // Taken at once (concurrent sign-ups cannot all pass), given back if the form is
+    // refused: only accounts made, or hashes spent, count.
+    st.limits.sign_up_ip.take(&ip)?;
+    let country = {
+        let mut conn = st.db.reader.acquire().await?;
+        crate::members::db::shop_country(&mut conn).await?
+    };
+    // Every field is checked before answering, so the form shows all its errors at once.
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let name = noted(e, "preferred_name", PreferredName::parse(&preferred_name));
+    let email = noted(e, "email", Email::parse(&email));
+    let phone = match phone.as_deref().map(str::trim) {
+        None | Some("") if sms_marketing.is_some() => {
+            noted(e, "phone", Err(Msg::PhoneNeededForSms))
         }
-        .await,
-    )
+        None | Some("") => Some(None),
+        // Stored in E.164; a national number takes the shop's country.
+        Some(raw) => noted(
+            e,
+            "phone",
+            crate::members::phone::Phone::parse(raw, country.as_deref())
+                .map(|p| Some(p.as_str().to_owned())),
+        ),
+    };
+    let password = noted(e, "password", Password::parse(&password));
+    let locale = noted(
+        e,
+        "language",
+        parse_locale(&language).ok_or(Msg::LanguageInvalid),
+    );
+    let (Some(name), Some(email), Some(phone), Some(password), Some(locale)) =
+        (name, email, phone, password, locale)
+    else {
+        st.limits.sign_up_ip.release(&ip);
+        return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
+    };
+    // Hash before looking at the email, so a taken address costs the same time.
+    let hash = st.hasher.hash(&password).await?;
+    let language = locale.as_str().to_owned();
+    let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
+    let id = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let new = NewUser {
+                    email: &email,
+                    password_hash: &hash,
+                    role: Role::Member,
+                    name: &name,
+                    language: &language,
+                    email_marketing: by_email,
+                    sms_marketing: by_sms,
+                    phone: phone.as_deref(),
+                };
+                let id = db::insert_user(tx, &new, "sign_up").await?;
+                let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
+                if let Some(code) = code {
+                    crate::perks::engine::set_referrer(tx, id, code)
+                        .await
+                        .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
+                }
+                Ok(id)
+            })
+        })
+        .await?;
+    tracing::info!(user_id = id, "member signed up");
+    session::start(&this_session().await?, id, 0).await?;
+    set_lang_cookie(locale.as_str(), st.secure_cookies);
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Signs in with email and password. The error never says which of the two was wrong.
 #[server(prefix = "/api", endpoint = "accounts/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use imp::*;
-    respond(
-        async move {
-            let st = state()?;
-            let ip = client_ip();
-            // An address that cannot be one is refused before any hashing and never becomes
-            // a limiter key.
-            let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
-            // Taken before hashing, so concurrent guesses cannot all pass the check.
-            st.limits.take_sign_in(email.as_str(), &ip)?;
-            let row = db::find_login_by_email(&mut *st.db.reader.acquire().await?, &email).await?;
-            let stored = row.as_ref().map(|r| r.password_hash.clone());
-            let verified = st.hasher.verify(stored, &password).await?;
-            let row = match row {
-                Some(row) if verified && !row.disabled => row,
-                _ => return Err(AppError::InvalidCredentials),
-            };
-            st.limits.signed_in(email.as_str(), &ip);
-            let session = this_session().await?;
-            // A second factor, when the account has one or the shop requires one.
-            let step = {
-                let mut conn = st.db.reader.acquire().await?;
-                super::two_factor::second_step(&mut conn, row.id, row.role).await?
-            };
-            match step {
-                Some(enrol) => {
-                    session::start_pending(&session, row.id, row.epoch, enrol).await?;
-                    leptos_axum::redirect(if enrol {
-                        "/account/two-factor"
-                    } else {
-                        "/sign-in/code"
-                    });
-                }
-                None => {
-                    session::start(&session, row.id, row.epoch).await?;
-                    set_lang_cookie(&row.language, st.secure_cookies);
-                    leptos_axum::redirect(home_of(row.role));
-                }
-            }
-            Ok(())
+    let st = state()?;
+    let ip = client_ip();
+    // An address that cannot be one is refused before any hashing and never becomes
+    // a limiter key.
+    let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
+    // Taken before hashing, so concurrent guesses cannot all pass the check.
+    st.limits.take_sign_in(email.as_str(), &ip)?;
+    let row = db::find_login_by_email(&mut *st.db.reader.acquire().await?, &email).await?;
+    let stored = row.as_ref().map(|r| r.password_hash.clone());
+    let verified = st.hasher.verify(stored, &password).await?;
+    let row = match row {
+        Some(row) if verified && !row.disabled => row,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    st.limits.signed_in(email.as_str(), &ip);
+    let session = this_session().await?;
+    // A second factor, when the account has one or the shop requires one.
+    let step = {
+        let mut conn = st.db.reader.acquire().await?;
+        super::two_factor::second_step(&mut conn, row.id, row.role).await?
+    };
+    match step {
+        Some(enrol) => {
+            session::start_pending(&session, row.id, row.epoch, enrol).await?;
+            leptos_axum::redirect(if enrol {
+                "/account/two-factor"
+            } else {
+                "/sign-in/code"
+            });
         }
-        .await,
-    )
+        None => {
+            session::start(&session, row.id, row.epoch).await?;
+            set_lang_cookie(&row.language, st.secure_cookies);
+            leptos_axum::redirect(home_of(row.role));
+        }
+    }
+    Ok(())
 }
 
 /// Signs out of this browser.
 #[server(prefix = "/api", endpoint = "accounts/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use imp::*;
-    respond(
-        async move {
-            session::end(&this_session().await?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    session::end(&this_session().await?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Changes the caller's password. Every other session of the account ends; this one
@@ -232,38 +217,30 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     use imp::*;
-    respond(
-        async move {
-            let st = state()?;
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            let new =
-                Password::parse(&new_password).map_err(|e| e.into_field_error("new_password"))?;
-            // Counted per user, apart from sign-in failures: nobody else's guesses block it.
-            let key = me.id.to_string();
-            st.limits.password_change.take(&key)?;
-            let row = db::find_login_by_id(&mut *st.db.reader.acquire().await?, me.id).await?;
-            let stored = row.map(|r| r.password_hash);
-            if !st.hasher.verify(stored, &current_password).await? {
-                return Err(AppError::field(
-                    "current_password",
-                    Msg::CurrentPasswordWrong,
-                ));
-            }
-            st.limits.password_change.release(&key);
-            let hash = st.hasher.hash(&new).await?;
-            let id = me.id;
-            let epoch = st
-                .db
-                .write(move |tx| {
-                    Box::pin(async move { Ok(db::set_password(tx, id, &hash).await?) })
-                })
-                .await?;
-            tracing::info!(user_id = me.id, "password changed; other sessions ended");
-            session::start(&this_session().await?, me.id, epoch).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let st = state()?;
+    let me = caller().ok_or(AppError::Unauthorized)?;
+    let new = Password::parse(&new_password).map_err(|e| e.into_field_error("new_password"))?;
+    // Counted per user, apart from sign-in failures: nobody else's guesses block it.
+    let key = me.id.to_string();
+    st.limits.password_change.take(&key)?;
+    let row = db::find_login_by_id(&mut *st.db.reader.acquire().await?, me.id).await?;
+    let stored = row.map(|r| r.password_hash);
+    if !st.hasher.verify(stored, &current_password).await? {
+        return Err(AppError::field(
+            "current_password",
+            Msg::CurrentPasswordWrong,
+        ));
+    }
+    st.limits.password_change.release(&key);
+    let hash = st.hasher.hash(&new).await?;
+    let id = me.id;
+    let epoch = st
+        .db
+        .write(move |tx| Box::pin(async move { Ok(db::set_password(tx, id, &hash).await?) }))
+        .await?;
+    tracing::info!(user_id = me.id, "password changed; other sessions ended");
+    session::start(&this_session().await?, me.id, epoch).await?;
+    Ok(())
 }
 
 /// Switches the language: remembered in a cookie, and on the account when signed in.
@@ -271,22 +248,15 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "accounts/set_language")]
 pub async fn set_language(language: String) -> Result<String, AppError> {
     use imp::*;
-    respond(
-        async move {
-            let st = state()?;
-            let locale = parse_locale(&language)
-                .ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
-            if let Some(me) = caller() {
-                let code = locale.as_str().to_owned();
-                st.db
-                    .write(move |tx| {
-                        Box::pin(async move { Ok(db::set_language(tx, me.id, &code).await?) })
-                    })
-                    .await?;
-            }
-            set_lang_cookie(locale.as_str(), st.secure_cookies);
-            Ok(locale.as_str().to_owned())
-        }
-        .await,
-    )
+    let st = state()?;
+    let locale =
+        parse_locale(&language).ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
+    if let Some(me) = caller() {
+        let code = locale.as_str().to_owned();
+        st.db
+            .write(move |tx| Box::pin(async move { Ok(db::set_language(tx, me.id, &code).await?) }))
+            .await?;
+    }
+    set_lang_cookie(locale.as_str(), st.secure_cookies);
+    Ok(locale.as_str().to_owned())
 }

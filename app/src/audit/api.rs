@@ -53,27 +53,22 @@ pub async fn audit_log(
     before: Option<i64>,
 ) -> Result<AuditSlice, AppError> {
     use crate::{accounts::Role, audit::db, server::*};
-    respond(
-        async move {
-            require(Role::Manager)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            let filter = db::Filter::new(&mut conn, actor, kind, from, to).await?;
-            let mut entries = db::entries(&mut conn, &filter, before, PAGE + 1).await?;
-            let older = (entries.len() > usize::try_from(PAGE).unwrap_or(usize::MAX))
-                .then(|| {
-                    entries.pop();
-                    entries.last().map(|e| e.id)
-                })
-                .flatten();
-            let (people, kinds) = db::choices(&mut conn).await?;
-            Ok(AuditSlice {
-                entries,
-                older,
-                people,
-                kinds,
-            })
-        }
-        .await,
-    )
+    require(Role::Manager)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let filter = db::Filter::new(&mut conn, actor, kind, from, to).await?;
+    let mut entries = db::entries(&mut conn, &filter, before, PAGE + 1).await?;
+    let older = (entries.len() > usize::try_from(PAGE).unwrap_or(usize::MAX))
+        .then(|| {
+            entries.pop();
+            entries.last().map(|e| e.id)
+        })
+        .flatten();
+    let (people, kinds) = db::choices(&mut conn).await?;
+    Ok(AuditSlice {
+        entries,
+        older,
+        people,
+        kinds,
+    })
 }

@@ -30,37 +30,31 @@ pub async fn find_members(query: String) -> Result<Vec<MemberCard>, AppError> {
         members::{db, phone::Phone},
         server::*,
     };
-    respond(
-        async move {
-            require(Role::Staff)?;
-            let st = state()?;
-            let q = query.trim();
-            let mut conn = st.db.reader.acquire().await?;
-            let email = Email::parse(q).ok();
-            let id = parse_member_number(q);
-            let phone = match q.chars().any(|c| c.is_ascii_digit()) {
-                true => Phone::parse(q, db::shop_country(&mut conn).await?.as_deref()).ok(),
-                false => None,
-            };
-            if email.is_some() || id.is_some() || phone.is_some() {
-                let found = db::exact(
-                    &mut conn,
-                    email.as_ref().map(Email::as_str),
-                    id,
-                    phone.as_ref().map(Phone::as_str),
-                )
-                .await?;
-                if !found.is_empty() {
-                    return Ok(found);
-                }
-            }
-            // Numbers that found nobody are not searched as text: "0701" in an email is noise.
-            if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c))
-            {
-                return Ok(Vec::new());
-            }
-            Ok(db::partial(&mut conn, q).await?)
+    require(Role::Staff)?;
+    let st = state()?;
+    let q = query.trim();
+    let mut conn = st.db.reader.acquire().await?;
+    let email = Email::parse(q).ok();
+    let id = parse_member_number(q);
+    let phone = match q.chars().any(|c| c.is_ascii_digit()) {
+        true => Phone::parse(q, db::shop_country(&mut conn).await?.as_deref()).ok(),
+        false => None,
+    };
+    if email.is_some() || id.is_some() || phone.is_some() {
+        let found = db::exact(
+            &mut conn,
+            email.as_ref().map(Email::as_str),
+            id,
+            phone.as_ref().map(Phone::as_str),
+        )
+        .await?;
+        if !found.is_empty() {
+            return Ok(found);
         }
-        .await,
-    )
+    }
+    // Numbers that found nobody are not searched as text: "0701" in an email is noise.
+    if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c)) {
+        return Ok(Vec::new());
+    }
+    Ok(db::partial(&mut conn, q).await?)
 }

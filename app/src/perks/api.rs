@@ -42,33 +42,23 @@ pub struct PerksAdmin {
 #[server(prefix = "/api", endpoint = "perks/mine")]
 pub async fn my_perks() -> Result<MemberPerks, AppError> {
     use crate::server::*;
-    respond(
-        async move {
-            let me = require_member()?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await
-        }
-        .await,
-    )
+    let me = require_member()?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await
 }
 
 /// What the counter may apply to `member_id`'s purchase (staff).
 #[server(prefix = "/api", endpoint = "perks/counter")]
 pub async fn counter_choices(member_id: i64) -> Result<CounterPerks, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            require(Role::Staff)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            if !crate::loyalty::db::is_member(&mut conn, member_id).await? {
-                return Err(AppError::NotFound);
-            }
-            super::engine::counter_perks(&mut conn, member_id, st.clock.now()).await
-        }
-        .await,
-    )
+    require(Role::Staff)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    if !crate::loyalty::db::is_member(&mut conn, member_id).await? {
+        return Err(AppError::NotFound);
+    }
+    super::engine::counter_perks(&mut conn, member_id, st.clock.now()).await
 }
 
 /// The signed-in member says who referred them (their code): once, before a first purchase,
@@ -76,48 +66,38 @@ pub async fn counter_choices(member_id: i64) -> Result<CounterPerks, AppError> {
 #[server(prefix = "/api", endpoint = "perks/refer")]
 pub async fn enter_referral(code: String) -> Result<String, AppError> {
     use crate::server::*;
-    respond(
-        async move {
-            let me = require_member()?;
-            let st = state()?;
-            st.db
-                .write(move |tx| {
-                    Box::pin(async move { super::engine::set_referrer(tx, me.id, &code).await })
-                })
-                .await
-        }
-        .await,
-    )
+    let me = require_member()?;
+    let st = state()?;
+    st.db
+        .write(move |tx| {
+            Box::pin(async move { super::engine::set_referrer(tx, me.id, &code).await })
+        })
+        .await
 }
 
 /// Everything the console's offers page shows (any staff; `can_edit` for managers and owners).
 #[server(prefix = "/api", endpoint = "perks/admin")]
 pub async fn perks_console() -> Result<PerksAdmin, AppError> {
     use crate::{accounts::Role, loyalty::db::program as pdb, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            let e = super::engine::offers(&mut conn).await?;
-            let rewards = crate::rewards::db::list(&mut conn, false).await?;
-            Ok(PerksAdmin {
-                offers: e,
-                settings: super::engine::settings(&mut conn).await?,
-                cards: super::engine::cards(&mut conn, false).await?,
-                referrals: super::engine::referral_counts(&mut conn).await?,
-                tiers: pdb::tiers(&mut conn)
-                    .await?
-                    .into_iter()
-                    .map(|t| (t.id, t.name))
-                    .collect(),
-                rewards: rewards.into_iter().map(|(r, _)| (r.id, r.name)).collect(),
-                currency: pdb::settings(&mut conn).await?.currency,
-                can_edit: me.role.at_least(Role::Manager),
-            })
-        }
-        .await,
-    )
+    let me = require(Role::Staff)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let e = super::engine::offers(&mut conn).await?;
+    let rewards = crate::rewards::db::list(&mut conn, false).await?;
+    Ok(PerksAdmin {
+        offers: e,
+        settings: super::engine::settings(&mut conn).await?,
+        cards: super::engine::cards(&mut conn, false).await?,
+        referrals: super::engine::referral_counts(&mut conn).await?,
+        tiers: pdb::tiers(&mut conn)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+        rewards: rewards.into_iter().map(|(r, _)| (r.id, r.name)).collect(),
+        currency: pdb::settings(&mut conn).await?.currency,
+        can_edit: me.role.at_least(Role::Manager),
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -190,46 +170,45 @@ pub async fn save_offer(
             rules::{parse_hundredths, parse_member_number},
         },
     };
-    crate::server::respond(
-        async move {
-            let title = valid_name("title", &title, Msg::OfferTitleRequired)?;
-            let description = description.trim().to_owned();
-            if description.chars().count() > 300 {
-                return Err(AppError::field("description", Msg::DescriptionTooLong));
-            }
-            let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
-            if let (Some(s), Some(e)) = (&starts_on, &ends_on)
-                && e < s
-            {
-                return Err(AppError::field("ends_on", Msg::DateInvalid));
-            }
-            let kind = OfferKind::parse(kind.trim()).ok_or(AppError::BadRequest)?;
-            let value = match kind {
-                OfferKind::Percent => imp::number("value", &value, 1..=90, Msg::PercentInvalid)?,
-                OfferKind::Fixed => Some(imp::amount("value", &value)?)
-                    .filter(|v| *v > 0)
-                    .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
-                OfferKind::Points => parse_hundredths(&value, 101, 1000)
-                    .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
-                OfferKind::Item => 0,
-            };
-            let mut offer = Offer {
-                id: id.unwrap_or(0),
-                title,
-                description,
-                starts_on,
-                ends_on,
-                audience: Audience::All,
-                tiers: Vec::new(),
-                members: Vec::new(),
-                kind,
-                value,
-                per_member_limit: imp::limit("per_member_limit", &per_member_limit)?,
-                total_limit: imp::limit("total_limit", &total_limit)?,
-                uses: 0,
-                active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
-            };
-            manager_write(move |tx, me, now| Box::pin(async move {
+    let title = valid_name("title", &title, Msg::OfferTitleRequired)?;
+    let description = description.trim().to_owned();
+    if description.chars().count() > 300 {
+        return Err(AppError::field("description", Msg::DescriptionTooLong));
+    }
+    let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
+    if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+        && e < s
+    {
+        return Err(AppError::field("ends_on", Msg::DateInvalid));
+    }
+    let kind = OfferKind::parse(kind.trim()).ok_or(AppError::BadRequest)?;
+    let value = match kind {
+        OfferKind::Percent => imp::number("value", &value, 1..=90, Msg::PercentInvalid)?,
+        OfferKind::Fixed => Some(imp::amount("value", &value)?)
+            .filter(|v| *v > 0)
+            .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
+        OfferKind::Points => parse_hundredths(&value, 101, 1000)
+            .ok_or_else(|| AppError::field("value", Msg::ValueInvalid))?,
+        OfferKind::Item => 0,
+    };
+    let mut offer = Offer {
+        id: id.unwrap_or(0),
+        title,
+        description,
+        starts_on,
+        ends_on,
+        audience: Audience::All,
+        tiers: Vec::new(),
+        members: Vec::new(),
+        kind,
+        value,
+        per_member_limit: imp::limit("per_member_limit", &per_member_limit)?,
+        total_limit: imp::limit("total_limit", &total_limit)?,
+        uses: 0,
+        active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
+    };
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
             let audience = audience.trim();
             if audience == "picked" {
                 offer.audience = Audience::Picked;
@@ -248,12 +227,14 @@ pub async fn save_offer(
                         .await?
                     } else {
                         match parse_member_number(word) {
-                            Some(id) => sqlx::query_scalar(
-                                "SELECT id FROM users WHERE id = $1 AND role = 'member'",
-                            )
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?,
+                            Some(id) => {
+                                sqlx::query_scalar(
+                                    "SELECT id FROM users WHERE id = $1 AND role = 'member'",
+                                )
+                                .bind(id)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                            }
                             None => None,
                         }
                     };
@@ -269,12 +250,12 @@ pub async fn save_offer(
                 offer.audience = Audience::Tiers;
                 let tier: i64 = tier.parse().map_err(|_| AppError::BadRequest)?;
                 offer.tiers = sqlx::query_scalar(
-                    "SELECT id FROM tiers WHERE threshold >= (SELECT threshold FROM tiers WHERE id = $1)
-                     ORDER BY threshold",
-                )
-                .bind(tier)
-                .fetch_all(&mut *tx)
-                .await?;
+            "SELECT id FROM tiers WHERE threshold >= (SELECT threshold FROM tiers WHERE id = $1)
+             ORDER BY threshold",
+        )
+        .bind(tier)
+        .fetch_all(&mut *tx)
+        .await?;
                 if offer.tiers.is_empty() {
                     return Err(AppError::BadRequest);
                 }
@@ -285,9 +266,7 @@ pub async fn save_offer(
             offer.id = super::engine::save_offer(&mut *tx, &offer, &at).await?;
             let target = format!("offer:{}", offer.id);
             audited(&mut *tx, &me, "perks.save_offer", &target, offer).await
-            }))
-            .await
-        }
-        .await,
-    )
+        })
+    })
+    .await
 }

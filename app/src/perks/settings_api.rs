@@ -24,48 +24,40 @@ pub async fn save_perk_settings(
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write},
     };
-    crate::server::respond(
-        async move {
-            let settings = PerkSettings {
-                return_percent: match return_percent.trim() {
-                    "" => None,
-                    p => Some(imp::number(
-                        "return_percent",
-                        p,
-                        1..=90,
-                        Msg::PercentInvalid,
-                    )?),
-                },
-                return_min_purchase: imp::amount("return_min_purchase", &return_min_purchase)?,
-                return_days: imp::number("return_days", &return_days, 1..=365, Msg::DaysInvalid)?,
-                return_min_next: imp::amount("return_min_next", &return_min_next)?,
-                referral_points: match referral_points.trim() {
-                    "" => 0,
-                    p => imp::number("referral_points", p, 0..=1_000_000, Msg::PointsInvalid)?,
-                },
-                referral_min_purchase: imp::amount(
-                    "referral_min_purchase",
-                    &referral_min_purchase,
-                )?,
-            };
-            manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let at = timestamp(now);
-                    super::engine::save_settings(&mut *tx, &settings, &at).await?;
-                    audited(
-                        &mut *tx,
-                        &me,
-                        "perks.save_settings",
-                        "perk_settings",
-                        settings,
-                    )
-                    .await
-                })
-            })
+    let settings = PerkSettings {
+        return_percent: match return_percent.trim() {
+            "" => None,
+            p => Some(imp::number(
+                "return_percent",
+                p,
+                1..=90,
+                Msg::PercentInvalid,
+            )?),
+        },
+        return_min_purchase: imp::amount("return_min_purchase", &return_min_purchase)?,
+        return_days: imp::number("return_days", &return_days, 1..=365, Msg::DaysInvalid)?,
+        return_min_next: imp::amount("return_min_next", &return_min_next)?,
+        referral_points: match referral_points.trim() {
+            "" => 0,
+            p => imp::number("referral_points", p, 0..=1_000_000, Msg::PointsInvalid)?,
+        },
+        referral_min_purchase: imp::amount("referral_min_purchase", &referral_min_purchase)?,
+    };
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let at = timestamp(now);
+            super::engine::save_settings(&mut *tx, &settings, &at).await?;
+            audited(
+                &mut *tx,
+                &me,
+                "perks.save_settings",
+                "perk_settings",
+                settings,
+            )
             .await
-        }
-        .await,
-    )
+        })
+    })
+    .await
 }
 
 /// Adds (`id` empty) or changes a punch card (managers and owners).
@@ -84,38 +76,27 @@ pub async fn save_punch_card(
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write, name as valid_name},
     };
-    crate::server::respond(
-        async move {
-            let mut card = PunchCard {
-                id: id.unwrap_or(0),
-                name: valid_name("name", &name, Msg::CardNameRequired)?,
-                stamps_needed: imp::number(
-                    "stamps_needed",
-                    &stamps_needed,
-                    2..=50,
-                    Msg::StampsInvalid,
-                )?,
-                reward_id: reward_id
-                    .ok_or_else(|| AppError::field("reward_id", Msg::RewardRequired))?,
-                reward: String::new(),
-                per_item: imp::checked(per_item.as_deref()),
-                min_amount: imp::amount("min_amount", &min_amount)?,
-                active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
-            };
-            manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let (reward, _) = crate::rewards::db::get(&mut *tx, card.reward_id)
-                        .await?
-                        .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
-                    card.reward = reward.name;
-                    let at = timestamp(now);
-                    card.id = super::engine::save_card(&mut *tx, &card, &at).await?;
-                    let target = format!("punch_card:{}", card.id);
-                    audited(&mut *tx, &me, "perks.save_card", &target, card).await
-                })
-            })
-            .await
-        }
-        .await,
-    )
+    let mut card = PunchCard {
+        id: id.unwrap_or(0),
+        name: valid_name("name", &name, Msg::CardNameRequired)?,
+        stamps_needed: imp::number("stamps_needed", &stamps_needed, 2..=50, Msg::StampsInvalid)?,
+        reward_id: reward_id.ok_or_else(|| AppError::field("reward_id", Msg::RewardRequired))?,
+        reward: String::new(),
+        per_item: imp::checked(per_item.as_deref()),
+        min_amount: imp::amount("min_amount", &min_amount)?,
+        active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
+    };
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let (reward, _) = crate::rewards::db::get(&mut *tx, card.reward_id)
+                .await?
+                .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
+            card.reward = reward.name;
+            let at = timestamp(now);
+            card.id = super::engine::save_card(&mut *tx, &card, &at).await?;
+            let target = format!("punch_card:{}", card.id);
+            audited(&mut *tx, &me, "perks.save_card", &target, card).await
+        })
+    })
+    .await
 }

@@ -16,26 +16,21 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "rewards/catalog")]
 pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            if me.role == Role::Member {
-                return Ok(super::engine::offered(&mut conn, me.id, st.clock.now()).await?);
-            }
-            Ok(super::db::list(&mut conn, false)
-                .await?
-                .into_iter()
-                .map(|(reward, _)| Offered {
-                    reward,
-                    blocked: None,
-                    missing: 0,
-                })
-                .collect())
-        }
-        .await,
-    )
+    let me = caller().ok_or(AppError::Unauthorized)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    if me.role == Role::Member {
+        return Ok(super::engine::offered(&mut conn, me.id, st.clock.now()).await?);
+    }
+    Ok(super::db::list(&mut conn, false)
+        .await?
+        .into_iter()
+        .map(|(reward, _)| Offered {
+            reward,
+            blocked: None,
+            missing: 0,
+        })
+        .collect())
 }
 
 /// Takes a reward for the signed-in member's points and returns its single-use code; a member
@@ -46,39 +41,28 @@ pub async fn redeem_reward(
     idempotency_key: String,
 ) -> Result<RewardCode, AppError> {
     use crate::{idempotency, server::*};
-    respond(
-        async move {
-            let me = require_member()?;
-            let st = state()?;
-            let now = st.clock.now();
-            let request = serde_json::json!({ "reward": reward_id }).to_string();
-            let change: idempotency::Change<RewardCode> = Box::new(move |conn, key| {
-                Box::pin(super::engine::redeem(conn, me.id, reward_id, key, now))
-            });
-            let code = idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change)
-                .await?;
-            // Back to the page without the confirm step (`?take=`): a plain form post would
-            // otherwise return to the question it just answered.
-            leptos_axum::redirect("/me/rewards");
-            Ok(code)
-        }
-        .await,
-    )
+    let me = require_member()?;
+    let st = state()?;
+    let now = st.clock.now();
+    let request = serde_json::json!({ "reward": reward_id }).to_string();
+    let change: idempotency::Change<RewardCode> = Box::new(move |conn, key| {
+        Box::pin(super::engine::redeem(conn, me.id, reward_id, key, now))
+    });
+    let code = idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await?;
+    // Back to the page without the confirm step (`?take=`): a plain form post would
+    // otherwise return to the question it just answered.
+    leptos_axum::redirect("/me/rewards");
+    Ok(code)
 }
 
 /// The signed-in member's codes, newest first.
 #[server(prefix = "/api", endpoint = "rewards/mine")]
 pub async fn my_rewards() -> Result<Vec<RewardCode>, AppError> {
     use crate::server::*;
-    respond(
-        async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            Ok(super::db::codes_of(&mut conn, me.id, st.clock.now()).await?)
-        }
-        .await,
-    )
+    let me = caller().ok_or(AppError::Unauthorized)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    Ok(super::db::codes_of(&mut conn, me.id, st.clock.now()).await?)
 }
 
 /// Uses a member's code at the counter (any staff). `code` as typed or scanned.
@@ -89,30 +73,23 @@ pub async fn use_code(
     idempotency_key: String,
 ) -> Result<RewardCode, AppError> {
     use crate::{accounts::Role, error::Msg, idempotency, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let code = super::types::parse_code(&code)
-                .ok_or_else(|| AppError::field("code", Msg::CodeUnknown))?;
-            let st = state()?;
-            // Empty: where the caller works the counter.
-            let location_id = match location_id {
-                Some(id) => id,
-                None => crate::loyalty::api::remembered_location(&st, me.id)
-                    .await?
-                    .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
-            };
-            let now = st.clock.now();
-            let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
-            let change: idempotency::Change<RewardCode> = Box::new(move |conn, _key| {
-                Box::pin(async move {
-                    super::engine::consume(conn, &code, location_id, me.id, now).await
-                })
-            });
-            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
-        }
-        .await,
-    )
+    let me = require(Role::Staff)?;
+    let code =
+        super::types::parse_code(&code).ok_or_else(|| AppError::field("code", Msg::CodeUnknown))?;
+    let st = state()?;
+    // Empty: where the caller works the counter.
+    let location_id = match location_id {
+        Some(id) => id,
+        None => crate::loyalty::api::remembered_location(&st, me.id)
+            .await?
+            .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
+    };
+    let now = st.clock.now();
+    let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
+    let change: idempotency::Change<RewardCode> = Box::new(move |conn, _key| {
+        Box::pin(async move { super::engine::consume(conn, &code, location_id, me.id, now).await })
+    });
+    idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
 }
 
 /// Adds (`id` empty) or changes a reward (managers and owners). `stock` empty: no limit;
@@ -138,70 +115,65 @@ pub async fn save_reward(
         error::Msg,
         loyalty::program_api::imp::{audited, date, manager_write, name as valid_name},
     };
-    crate::server::respond(
-        async move {
-            let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>, msg| {
-                raw.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| AppError::field(field, msg))
-            };
-            let description = description.trim().to_owned();
-            if description.chars().count() > 300 {
-                return Err(AppError::field("description", Msg::DescriptionTooLong));
+    let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>, msg| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| AppError::field(field, msg))
+    };
+    let description = description.trim().to_owned();
+    if description.chars().count() > 300 {
+        return Err(AppError::field("description", Msg::DescriptionTooLong));
+    }
+    let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
+    if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+        && e < s
+    {
+        return Err(AppError::field("ends_on", Msg::DateInvalid));
+    }
+    let icon = icon.trim().to_owned();
+    if !ICONS.contains(&icon.as_str()) {
+        return Err(AppError::BadRequest);
+    }
+    let tier = min_tier_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<i64>().map_err(|_| AppError::BadRequest))
+        .transpose()?;
+    let mut reward = Reward {
+        id: id.unwrap_or(0),
+        name: valid_name("name", &name, Msg::RewardNameRequired)?,
+        description,
+        cost: number("cost", &cost, 1..=10_000_000, Msg::PointsInvalid)?,
+        stock: match stock.trim() {
+            "" => None,
+            s => Some(number("stock", s, 0..=1_000_000, Msg::StockInvalid)?),
+        },
+        starts_on,
+        ends_on,
+        min_tier: None,
+        icon,
+        valid_days: number("valid_days", &valid_days, 1..=365, Msg::DaysInvalid)?,
+        refund_if_unused: refund_if_unused.is_some_and(|v| v == "true" || v == "on"),
+        active: active.is_none_or(|v| v == "true" || v == "on"),
+    };
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            if let Some(tier) = tier {
+                let name: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM tiers WHERE id = $1")
+                        .bind(tier)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
             }
-            let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
-            if let (Some(s), Some(e)) = (&starts_on, &ends_on)
-                && e < s
-            {
-                return Err(AppError::field("ends_on", Msg::DateInvalid));
-            }
-            let icon = icon.trim().to_owned();
-            if !ICONS.contains(&icon.as_str()) {
-                return Err(AppError::BadRequest);
-            }
-            let tier = min_tier_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(|t| t.parse::<i64>().map_err(|_| AppError::BadRequest))
-                .transpose()?;
-            let mut reward = Reward {
-                id: id.unwrap_or(0),
-                name: valid_name("name", &name, Msg::RewardNameRequired)?,
-                description,
-                cost: number("cost", &cost, 1..=10_000_000, Msg::PointsInvalid)?,
-                stock: match stock.trim() {
-                    "" => None,
-                    s => Some(number("stock", s, 0..=1_000_000, Msg::StockInvalid)?),
-                },
-                starts_on,
-                ends_on,
-                min_tier: None,
-                icon,
-                valid_days: number("valid_days", &valid_days, 1..=365, Msg::DaysInvalid)?,
-                refund_if_unused: refund_if_unused.is_some_and(|v| v == "true" || v == "on"),
-                active: active.is_none_or(|v| v == "true" || v == "on"),
-            };
-            manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    if let Some(tier) = tier {
-                        let name: Option<String> =
-                            sqlx::query_scalar("SELECT name FROM tiers WHERE id = $1")
-                                .bind(tier)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
-                    }
-                    let at = timestamp(now);
-                    reward.id = super::db::save(&mut *tx, &reward, &at).await?;
-                    let target = format!("reward:{}", reward.id);
-                    audited(&mut *tx, &me, "rewards.save", &target, reward).await
-                })
-            })
-            .await
-        }
-        .await,
-    )
+            let at = timestamp(now);
+            reward.id = super::db::save(&mut *tx, &reward, &at).await?;
+            let target = format!("reward:{}", reward.id);
+            audited(&mut *tx, &me, "rewards.save", &target, reward).await
+        })
+    })
+    .await
 }

@@ -8,19 +8,14 @@ use super::*;
 #[server(prefix = "/api", endpoint = "feedback/setup")]
 pub async fn load_feedback_setup() -> Result<FeedbackSetup, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            require(Role::Manager)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            Ok(FeedbackSetup {
-                settings: crate::feedback::engine::settings(&mut conn).await?,
-                forms: crate::feedback::engine::form_edits(&mut conn).await?,
-                base_url: st.base_url.to_string(),
-            })
-        }
-        .await,
-    )
+    require(Role::Manager)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    Ok(FeedbackSetup {
+        settings: crate::feedback::engine::settings(&mut conn).await?,
+        forms: crate::feedback::engine::form_edits(&mut conn).await?,
+        base_url: st.base_url.to_string(),
+    })
 }
 
 /// One language's words of a form as posted: title (empty: none in this language), intro,
@@ -112,102 +107,96 @@ pub async fn save_form(
         feedback::engine::{FormHead, LANGUAGES},
         loyalty::program_api::imp::{audited, manager_write, name as valid_name},
     };
-    crate::server::respond(
-        async move {
-            let name = valid_name("name", &name, Msg::FormNameRequired)?;
-            let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
-            let mut texts = Vec::new();
-            let posted = [
-                (title_en, intro_en, choice_question_en, choice_options_en),
-                (title_sv, intro_sv, choice_question_sv, choice_options_sv),
-                (title_nb, intro_nb, choice_question_nb, choice_options_nb),
-                (title_lv, intro_lv, choice_question_lv, choice_options_lv),
-                (title_pt, intro_pt, choice_question_pt, choice_options_pt),
-            ];
-            for (language, p) in LANGUAGES.into_iter().zip(posted) {
-                texts.extend(posted_texts(language, p)?);
-            }
-            // Answers store the option's number: every language must offer as many.
-            let choices = texts.first().map_or(0, |t| t.choice_options.len());
-            if let Some(odd) = texts.iter().find(|t| t.choice_options.len() != choices) {
+    let name = valid_name("name", &name, Msg::FormNameRequired)?;
+    let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
+    let mut texts = Vec::new();
+    let posted = [
+        (title_en, intro_en, choice_question_en, choice_options_en),
+        (title_sv, intro_sv, choice_question_sv, choice_options_sv),
+        (title_nb, intro_nb, choice_question_nb, choice_options_nb),
+        (title_lv, intro_lv, choice_question_lv, choice_options_lv),
+        (title_pt, intro_pt, choice_question_pt, choice_options_pt),
+    ];
+    for (language, p) in LANGUAGES.into_iter().zip(posted) {
+        texts.extend(posted_texts(language, p)?);
+    }
+    // Answers store the option's number: every language must offer as many.
+    let choices = texts.first().map_or(0, |t| t.choice_options.len());
+    if let Some(odd) = texts.iter().find(|t| t.choice_options.len() != choices) {
+        return Err(AppError::field(
+            &format!("choice_options_{}", odd.language),
+            Msg::ChoicesInvalid,
+        ));
+    }
+    let asks = Asks {
+        nps: on(&ask_nps),
+        csat: on(&ask_csat),
+        text: on(&ask_text),
+        category: on(&ask_category),
+        choices,
+    };
+    if !asks.nps && !asks.csat && !asks.text {
+        return Err(AppError::field("ask_nps", Msg::FormAsksNothing));
+    }
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "form".to_owned()
+    } else {
+        slug
+    };
+    // A new form is open for answers unless unticked; a changed one says so itself.
+    let active = form_id.is_none() && active.is_none() || on(&active);
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let head = FormHead {
+                name: &name,
+                slug: &slug,
+                asks,
+                location_id,
+                active,
+            };
+            let at = timestamp(now);
+            // Missing languages fall back to the shop's default one, so that one must be there.
+            let default = crate::feedback::engine::settings(&mut *tx)
+                .await?
+                .default_language;
+            if !texts.iter().any(|t| t.language == default) {
                 return Err(AppError::field(
-                    &format!("choice_options_{}", odd.language),
-                    Msg::ChoicesInvalid,
+                    &format!("title_{default}"),
+                    Msg::FormTitleRequired,
                 ));
             }
-            let asks = Asks {
-                nps: on(&ask_nps),
-                csat: on(&ask_csat),
-                text: on(&ask_text),
-                category: on(&ask_category),
-                choices,
-            };
-            if !asks.nps && !asks.csat && !asks.text {
-                return Err(AppError::field("ask_nps", Msg::FormAsksNothing));
+            if let Some(l) = location_id
+                && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
+            {
+                return Err(AppError::field("location_id", Msg::LocationRequired));
             }
-            let slug: String = name
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-                .split('-')
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join("-");
-            let slug = if slug.is_empty() {
-                "form".to_owned()
-            } else {
-                slug
-            };
-            // A new form is open for answers unless unticked; a changed one says so itself.
-            let active = form_id.is_none() && active.is_none() || on(&active);
-            manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let head = FormHead {
-                        name: &name,
-                        slug: &slug,
-                        asks,
-                        location_id,
-                        active,
-                    };
-                    let at = timestamp(now);
-                    // Missing languages fall back to the shop's default one, so that one must be there.
-                    let default = crate::feedback::engine::settings(&mut *tx)
-                        .await?
-                        .default_language;
-                    if !texts.iter().any(|t| t.language == default) {
-                        return Err(AppError::field(
-                            &format!("title_{default}"),
-                            Msg::FormTitleRequired,
-                        ));
-                    }
-                    if let Some(l) = location_id
-                        && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
-                    {
-                        return Err(AppError::field("location_id", Msg::LocationRequired));
-                    }
-                    let id =
-                        crate::feedback::engine::save_form(&mut *tx, form_id, &head, &texts, &at)
-                            .await?;
-                    let edit = crate::feedback::engine::form_edits(&mut *tx)
-                        .await?
-                        .into_iter()
-                        .find(|f| f.id == id)
-                        .ok_or(AppError::Internal)?;
-                    audited(
-                        &mut *tx,
-                        &me,
-                        "feedback.save_form",
-                        &format!("form:{id}"),
-                        edit,
-                    )
-                    .await
-                })
-            })
+            let id =
+                crate::feedback::engine::save_form(&mut *tx, form_id, &head, &texts, &at).await?;
+            let edit = crate::feedback::engine::form_edits(&mut *tx)
+                .await?
+                .into_iter()
+                .find(|f| f.id == id)
+                .ok_or(AppError::Internal)?;
+            audited(
+                &mut *tx,
+                &me,
+                "feedback.save_form",
+                &format!("form:{id}"),
+                edit,
+            )
             .await
-        }
-        .await,
-    )
+        })
+    })
+    .await
 }
 
 /// Sets when feedback opens a case (managers and owners): `nps_max` (−1: never), `csat_max`
@@ -229,81 +218,75 @@ pub async fn save_feedback_settings(
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write},
     };
-    crate::server::respond(
-        async move {
-            let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>| {
-                raw.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| AppError::field(field, Msg::ScoreInvalid))
-            };
-            let mut categories = Vec::new();
-            for c in case_categories
-                .unwrap_or_default()
-                .split(',')
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-            {
-                categories.push(
-                    Category::parse(c)
-                        .ok_or_else(|| AppError::field("case_categories", Msg::CategoryInvalid))?,
-                );
+    let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| AppError::field(field, Msg::ScoreInvalid))
+    };
+    let mut categories = Vec::new();
+    for c in case_categories
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        categories.push(
+            Category::parse(c)
+                .ok_or_else(|| AppError::field("case_categories", Msg::CategoryInvalid))?,
+        );
+    }
+    let language = crate::i18n::parse_locale(default_language.trim())
+        .ok_or_else(|| AppError::field("default_language", Msg::LanguageInvalid))?;
+    // Left out: unchanged.
+    let cap = match goodwill_cap.as_deref().map(str::trim) {
+        None => None,
+        Some(raw) => Some(
+            number("goodwill_cap", raw, 0..=100_000)
+                .map_err(|_| AppError::field("goodwill_cap", Msg::PointsInvalid))?,
+        ),
+    };
+    let mut settings = FeedbackSettings {
+        nps_max: number("nps_max", &nps_max, -1..=10)?,
+        csat_max: number("csat_max", &csat_max, 0..=5)?,
+        case_categories: categories,
+        sla_hours: number("sla_hours", &sla_hours, 1..=720)
+            .map_err(|_| AppError::field("sla_hours", Msg::HoursInvalid))?,
+        assign_to,
+        default_language: {
+            use crate::i18n::LocaleExt as _;
+            language.as_str().to_owned()
+        },
+        goodwill_cap: cap.unwrap_or_default(),
+    };
+    manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            if cap.is_none() {
+                settings.goodwill_cap = crate::feedback::engine::settings(&mut *tx)
+                    .await?
+                    .goodwill_cap;
             }
-            let language = crate::i18n::parse_locale(default_language.trim())
-                .ok_or_else(|| AppError::field("default_language", Msg::LanguageInvalid))?;
-            // Left out: unchanged.
-            let cap = match goodwill_cap.as_deref().map(str::trim) {
-                None => None,
-                Some(raw) => Some(
-                    number("goodwill_cap", raw, 0..=100_000)
-                        .map_err(|_| AppError::field("goodwill_cap", Msg::PointsInvalid))?,
-                ),
-            };
-            let mut settings = FeedbackSettings {
-                nps_max: number("nps_max", &nps_max, -1..=10)?,
-                csat_max: number("csat_max", &csat_max, 0..=5)?,
-                case_categories: categories,
-                sla_hours: number("sla_hours", &sla_hours, 1..=720)
-                    .map_err(|_| AppError::field("sla_hours", Msg::HoursInvalid))?,
-                assign_to,
-                default_language: {
-                    use crate::i18n::LocaleExt as _;
-                    language.as_str().to_owned()
-                },
-                goodwill_cap: cap.unwrap_or_default(),
-            };
-            manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    if cap.is_none() {
-                        settings.goodwill_cap = crate::feedback::engine::settings(&mut *tx)
-                            .await?
-                            .goodwill_cap;
-                    }
-                    if let Some(to) = assign_to {
-                        let role: Option<String> =
-                            sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
-                                .bind(to)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        if role.is_none_or(|r| r == "member") {
-                            return Err(AppError::field("assign_to", Msg::MemberUnknown));
-                        }
-                    }
-                    crate::feedback::engine::save_settings(&mut *tx, &settings, &timestamp(now))
+            if let Some(to) = assign_to {
+                let role: Option<String> =
+                    sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+                        .bind(to)
+                        .fetch_optional(&mut *tx)
                         .await?;
-                    audited(
-                        tx,
-                        &me,
-                        "feedback.save_settings",
-                        "feedback_settings",
-                        settings,
-                    )
-                    .await
-                })
-            })
+                if role.is_none_or(|r| r == "member") {
+                    return Err(AppError::field("assign_to", Msg::MemberUnknown));
+                }
+            }
+            crate::feedback::engine::save_settings(&mut *tx, &settings, &timestamp(now)).await?;
+            audited(
+                tx,
+                &me,
+                "feedback.save_settings",
+                "feedback_settings",
+                settings,
+            )
             .await
-        }
-        .await,
-    )
+        })
+    })
+    .await
 }

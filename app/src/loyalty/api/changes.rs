@@ -24,80 +24,73 @@ pub async fn record_purchase(
 ) -> Result<PurchaseReceipt, AppError> {
     use crate::loyalty::rules;
     use crate::{accounts::Role, error::Msg, idempotency, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let amount_minor =
-                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let st = state()?;
-            let location_id = match location_id {
-                Some(id) => id,
-                None => super::counter::remembered_location(&st, me.id)
-                    .await?
-                    .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
-            };
-            let confirmed = is_confirmed(confirm.as_deref());
-            let receipt = receipt
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty());
-            if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
-                return Err(AppError::field("receipt", Msg::ReceiptTooLong));
+    let me = require(Role::Staff)?;
+    let amount_minor = rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+    let st = state()?;
+    let location_id = match location_id {
+        Some(id) => id,
+        None => super::counter::remembered_location(&st, me.id)
+            .await?
+            .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
+    };
+    let confirmed = is_confirmed(confirm.as_deref());
+    let receipt = receipt
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
+        return Err(AppError::field("receipt", Msg::ReceiptTooLong));
+    }
+    let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
+    let apply = crate::perks::engine::Apply::parse(apply.as_deref())?;
+    let items = match items.as_deref().map(str::trim).unwrap_or_default() {
+        "" => 0,
+        n => n
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=100).contains(n))
+            .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
+    };
+    let request = serde_json::json!({
+        "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
+        "receipt": receipt, "location": location_id, "full_price": full_price,
+        "apply": format!("{apply:?}"), "items": items,
+    })
+    .to_string();
+    let now = st.clock.now();
+    let change: idempotency::Change<PurchaseReceipt> = Box::new(move |conn, key| {
+        Box::pin(async move {
+            if !crate::loyalty::db::is_member(conn, member_id).await? {
+                return Err(AppError::NotFound);
             }
-            let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
-            let apply = crate::perks::engine::Apply::parse(apply.as_deref())?;
-            let items = match items.as_deref().map(str::trim).unwrap_or_default() {
-                "" => 0,
-                n => n
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (0..=100).contains(n))
-                    .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
-            };
-            let request = serde_json::json!({
-                "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
-                "receipt": receipt, "location": location_id, "full_price": full_price,
-                "apply": format!("{apply:?}"), "items": items,
-            })
-            .to_string();
-            let now = st.clock.now();
-            let change: idempotency::Change<PurchaseReceipt> = Box::new(move |conn, key| {
-                Box::pin(async move {
-                    if !crate::loyalty::db::is_member(conn, member_id).await? {
-                        return Err(AppError::NotFound);
-                    }
-                    if !confirmed {
-                        repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
-                    }
-                    let input = crate::checkout::PurchaseInput {
-                        member_id,
-                        amount_minor,
-                        currency: currency.trim(),
-                        receipt: receipt.as_deref(),
-                        location_id,
-                        full_price,
-                        apply,
-                        items,
-                        staff_id: me.id,
-                        key,
-                    };
-                    crate::checkout::purchase(conn, &input, now).await
-                })
-            });
-            let receipt =
-                idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change)
-                    .await?;
-            // A plain form post (no WASM) comes back to the same member, with what was done.
-            if is_form_post() {
-                leptos_axum::redirect(&format!(
-                    "/console/counter?q={}&done={}",
-                    crate::loyalty::rules::member_number(member_id),
-                    receipt.purchase.id
-                ));
+            if !confirmed {
+                repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
             }
-            Ok(receipt)
-        }
-        .await,
-    )
+            let input = crate::checkout::PurchaseInput {
+                member_id,
+                amount_minor,
+                currency: currency.trim(),
+                receipt: receipt.as_deref(),
+                location_id,
+                full_price,
+                apply,
+                items,
+                staff_id: me.id,
+                key,
+            };
+            crate::checkout::purchase(conn, &input, now).await
+        })
+    });
+    let receipt =
+        idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await?;
+    // A plain form post (no WASM) comes back to the same member, with what was done.
+    if is_form_post() {
+        leptos_axum::redirect(&format!(
+            "/console/counter?q={}&done={}",
+            crate::loyalty::rules::member_number(member_id),
+            receipt.purchase.id
+        ));
+    }
+    Ok(receipt)
 }
 
 /// How long after a purchase the same amount for the same member asks "record again?".
@@ -151,39 +144,33 @@ pub async fn refund_purchase(
 ) -> Result<RefundReceipt, AppError> {
     use crate::loyalty::rules;
     use crate::{accounts::Role, idempotency, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let amount_minor =
-                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let st = state()?;
-            let location_id = match location_id {
-                Some(id) => Some(id),
-                None => super::counter::remembered_location(&st, me.id).await?,
+    let me = require(Role::Staff)?;
+    let amount_minor = rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+    let st = state()?;
+    let location_id = match location_id {
+        Some(id) => Some(id),
+        None => super::counter::remembered_location(&st, me.id).await?,
+    };
+    let confirmed = is_confirmed(confirm.as_deref());
+    let request = serde_json::json!({
+        "refund": purchase_id, "amount": amount_minor, "location": location_id,
+    })
+    .to_string();
+    let now = st.clock.now();
+    let change: idempotency::Change<RefundReceipt> = Box::new(move |conn, key| {
+        Box::pin(async move {
+            let input = crate::loyalty::engine::RefundInput {
+                purchase_id,
+                amount_minor,
+                staff_id: me.id,
+                location_id,
+                confirmed,
+                key,
             };
-            let confirmed = is_confirmed(confirm.as_deref());
-            let request = serde_json::json!({
-                "refund": purchase_id, "amount": amount_minor, "location": location_id,
-            })
-            .to_string();
-            let now = st.clock.now();
-            let change: idempotency::Change<RefundReceipt> = Box::new(move |conn, key| {
-                Box::pin(async move {
-                    let input = crate::loyalty::engine::RefundInput {
-                        purchase_id,
-                        amount_minor,
-                        staff_id: me.id,
-                        location_id,
-                        confirmed,
-                        key,
-                    };
-                    crate::checkout::refund(conn, &input, now).await
-                })
-            });
-            idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
-        }
-        .await,
-    )
+            crate::checkout::refund(conn, &input, now).await
+        })
+    });
+    idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
 }
 
 /// Adds or removes points by hand, with a mandatory reason (managers and owners).
@@ -196,23 +183,18 @@ pub async fn adjust_points(
 ) -> Result<Movement, AppError> {
     use crate::loyalty::types::{Delta, MovementKind, Reason};
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = require(Role::Manager)?;
-            let delta = Delta::parse(&points).map_err(|m| AppError::field("points", m))?;
-            let reason = Reason::parse(&reason).map_err(|m| AppError::field("reason", m))?;
-            imp::apply(imp::Change {
-                me: &me,
-                member_id,
-                amount: delta.get(),
-                kind: MovementKind::Adjustment,
-                reason,
-                key: &idempotency_key,
-            })
-            .await
-        }
-        .await,
-    )
+    let me = require(Role::Manager)?;
+    let delta = Delta::parse(&points).map_err(|m| AppError::field("points", m))?;
+    let reason = Reason::parse(&reason).map_err(|m| AppError::field("reason", m))?;
+    imp::apply(imp::Change {
+        me: &me,
+        member_id,
+        amount: delta.get(),
+        kind: MovementKind::Adjustment,
+        reason,
+        key: &idempotency_key,
+    })
+    .await
 }
 
 /// Spends a member's points at the counter (any staff). Refused if the balance is too low.
@@ -225,25 +207,20 @@ pub async fn redeem_points(
 ) -> Result<Movement, AppError> {
     use crate::loyalty::types::{MovementKind, Points, Reason};
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let points = Points::parse(&points).map_err(|m| AppError::field("points", m))?;
-            // A redemption's kind says what happened; a note is optional.
-            let reason = match reason.trim() {
-                "" => Reason::none(),
-                text => Reason::parse(text).map_err(|m| AppError::field("reason", m))?,
-            };
-            imp::apply(imp::Change {
-                me: &me,
-                member_id,
-                amount: -points.get(),
-                kind: MovementKind::Redeem,
-                reason,
-                key: &idempotency_key,
-            })
-            .await
-        }
-        .await,
-    )
+    let me = require(Role::Staff)?;
+    let points = Points::parse(&points).map_err(|m| AppError::field("points", m))?;
+    // A redemption's kind says what happened; a note is optional.
+    let reason = match reason.trim() {
+        "" => Reason::none(),
+        text => Reason::parse(text).map_err(|m| AppError::field("reason", m))?,
+    };
+    imp::apply(imp::Change {
+        me: &me,
+        member_id,
+        amount: -points.get(),
+        kind: MovementKind::Redeem,
+        reason,
+        key: &idempotency_key,
+    })
+    .await
 }

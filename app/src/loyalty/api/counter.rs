@@ -42,7 +42,7 @@ pub struct CounterLookup {
 #[server(prefix = "/api", endpoint = "loyalty/counter")]
 pub async fn counter_panel(query: String, done: Option<i64>) -> Result<CounterLookup, AppError> {
     use crate::{accounts::Role, server::*};
-    let me = respond(require(Role::Staff))?;
+    let me = require(Role::Staff)?;
     let matches = crate::members::find_members(query).await?;
     let [card] = matches.as_slice() else {
         return Ok(CounterLookup {
@@ -83,23 +83,18 @@ pub struct PlaceChoice {
 #[server(prefix = "/api", endpoint = "loyalty/counter_place")]
 pub async fn counter_place() -> Result<PlaceChoice, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            let locations: Vec<(i64, String)> = super::super::db::program::locations(&mut conn)
-                .await?
-                .into_iter()
-                .map(|l| (l.id, l.name))
-                .collect();
-            let current = super::super::db::program::counter_location(&mut conn, me.id)
-                .await?
-                .or_else(|| locations.first().map(|l| l.0));
-            Ok(PlaceChoice { locations, current })
-        }
-        .await,
-    )
+    let me = require(Role::Staff)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let locations: Vec<(i64, String)> = super::super::db::program::locations(&mut conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.name))
+        .collect();
+    let current = super::super::db::program::counter_location(&mut conn, me.id)
+        .await?
+        .or_else(|| locations.first().map(|l| l.0));
+    Ok(PlaceChoice { locations, current })
 }
 
 /// Remembers where the caller works the counter (staff); purchases, reward codes and refunds
@@ -107,25 +102,18 @@ pub async fn counter_place() -> Result<PlaceChoice, AppError> {
 #[server(prefix = "/api", endpoint = "loyalty/set_counter_place")]
 pub async fn set_counter_place(location_id: i64) -> Result<(), AppError> {
     use crate::{accounts::Role, error::Msg, server::*};
-    respond(
-        async move {
-            let me = require(Role::Staff)?;
-            let st = state()?;
-            st.db
-                .write(move |tx| {
-                    Box::pin(async move {
-                        if !super::super::db::program::set_counter_location(tx, me.id, location_id)
-                            .await?
-                        {
-                            return Err(AppError::field("location_id", Msg::LocationRequired));
-                        }
-                        Ok(())
-                    })
-                })
-                .await
-        }
-        .await,
-    )
+    let me = require(Role::Staff)?;
+    let st = state()?;
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                if !super::super::db::program::set_counter_location(tx, me.id, location_id).await? {
+                    return Err(AppError::field("location_id", Msg::LocationRequired));
+                }
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// The location staff member `staff_id` uses at the counter: the one they chose, else the

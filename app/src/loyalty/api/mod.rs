@@ -115,19 +115,14 @@ mod imp {
 #[server(prefix = "/api", endpoint = "loyalty/points")]
 pub async fn member_points(member_id: Option<i64>) -> Result<PointsSummary, AppError> {
     use crate::server::*;
-    respond(
-        async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            let member_id = imp::whose(&me, member_id)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            if !super::db::is_member(&mut conn, member_id).await? {
-                return Err(AppError::NotFound);
-            }
-            Ok(super::engine::standing(&mut conn, member_id, st.clock.now()).await?)
-        }
-        .await,
-    )
+    let me = caller().ok_or(AppError::Unauthorized)?;
+    let member_id = imp::whose(&me, member_id)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    if !super::db::is_member(&mut conn, member_id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(super::engine::standing(&mut conn, member_id, st.clock.now()).await?)
 }
 
 /// Movements shown per history page.
@@ -141,43 +136,32 @@ pub async fn member_history(
     before: Option<i64>,
 ) -> Result<HistorySlice, AppError> {
     use crate::server::*;
-    respond(
-        async move {
-            let me = caller().ok_or(AppError::Unauthorized)?;
-            let member_id = imp::whose(&me, member_id)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            if !super::db::is_member(&mut conn, member_id).await? {
-                return Err(AppError::NotFound);
-            }
-            let mut movements =
-                super::db::page(&mut conn, member_id, before, HISTORY_PAGE + 1).await?;
-            let more = movements.len() > usize::try_from(HISTORY_PAGE).unwrap_or(20);
-            movements.truncate(usize::try_from(HISTORY_PAGE).unwrap_or(20));
-            let older = more.then(|| movements.last().map(|m| m.id)).flatten();
-            Ok(HistorySlice { movements, older })
-        }
-        .await,
-    )
+    let me = caller().ok_or(AppError::Unauthorized)?;
+    let member_id = imp::whose(&me, member_id)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    if !super::db::is_member(&mut conn, member_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let mut movements = super::db::page(&mut conn, member_id, before, HISTORY_PAGE + 1).await?;
+    let more = movements.len() > usize::try_from(HISTORY_PAGE).unwrap_or(20);
+    movements.truncate(usize::try_from(HISTORY_PAGE).unwrap_or(20));
+    let older = more.then(|| movements.last().map(|m| m.id)).flatten();
+    Ok(HistorySlice { movements, older })
 }
 
 /// A member's newest purchases with their refunds so far (staff).
 #[server(prefix = "/api", endpoint = "loyalty/purchases")]
 pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            require(Role::Staff)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            // No such member is a 404, as in `member_points`, not an empty list.
-            if !super::db::is_member(&mut conn, member_id).await? {
-                return Err(AppError::NotFound);
-            }
-            Ok(super::db::program::member_purchases(&mut conn, member_id, 10).await?)
-        }
-        .await,
-    )
+    require(Role::Staff)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    // No such member is a 404, as in `member_points`, not an empty list.
+    if !super::db::is_member(&mut conn, member_id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(super::db::program::member_purchases(&mut conn, member_id, 10).await?)
 }
 
 mod changes;

@@ -22,68 +22,59 @@ pub async fn save_settings(
     country: Option<String>,
 ) -> Result<Settings, AppError> {
     use crate::loyalty::rules::{self, CURRENCIES, Downgrade, Rounding};
-    use crate::{db::timestamp, error::Msg, server::*};
-    respond(
-        async move {
-            let currency = currency.trim().to_ascii_uppercase();
-            if !CURRENCIES.contains(&currency.as_str()) {
-                return Err(AppError::field("currency", Msg::CurrencyInvalid));
+    use crate::{db::timestamp, error::Msg};
+    let currency = currency.trim().to_ascii_uppercase();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(AppError::field("currency", Msg::CurrencyInvalid));
+    }
+    let settings = Settings {
+        currency,
+        rate_hundredths: rules::parse_hundredths(&rate, 0, 100_000)
+            .ok_or_else(|| AppError::field("rate", Msg::RateInvalid))?,
+        rounding: Rounding::parse(&rounding).ok_or(AppError::BadRequest)?,
+        expiry_months: imp::months("expiry_months", &expiry_months, 120)?,
+        qualification_months: imp::months("qualification_months", &qualification_months, 36)?
+            .ok_or_else(|| AppError::field("qualification_months", Msg::MonthsInvalid))?,
+        downgrade: Downgrade::parse(&downgrade).ok_or(AppError::BadRequest)?,
+        time_zone: match time_zone.as_deref().map(str::trim) {
+            // Left out: unchanged (filled in below).
+            None | Some("") => String::new(),
+            Some(name) => crate::db::time_zone_name(name)
+                .ok_or_else(|| AppError::field("time_zone", Msg::TimeZoneInvalid))?,
+        },
+        country: match country.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(code) => {
+                let code = code.to_ascii_uppercase();
+                crate::members::phone::countries()
+                    .find(|c| *c == code)
+                    .map(str::to_owned)
+                    .ok_or_else(|| AppError::field("country", Msg::CountryInvalid))
+                    .map(Some)?
             }
-            let settings = Settings {
-                currency,
-                rate_hundredths: rules::parse_hundredths(&rate, 0, 100_000)
-                    .ok_or_else(|| AppError::field("rate", Msg::RateInvalid))?,
-                rounding: Rounding::parse(&rounding).ok_or(AppError::BadRequest)?,
-                expiry_months: imp::months("expiry_months", &expiry_months, 120)?,
-                qualification_months: imp::months(
-                    "qualification_months",
-                    &qualification_months,
-                    36,
-                )?
-                .ok_or_else(|| AppError::field("qualification_months", Msg::MonthsInvalid))?,
-                downgrade: Downgrade::parse(&downgrade).ok_or(AppError::BadRequest)?,
-                time_zone: match time_zone.as_deref().map(str::trim) {
-                    // Left out: unchanged (filled in below).
-                    None | Some("") => String::new(),
-                    Some(name) => crate::db::time_zone_name(name)
-                        .ok_or_else(|| AppError::field("time_zone", Msg::TimeZoneInvalid))?,
-                },
-                country: match country.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(code) => {
-                        let code = code.to_ascii_uppercase();
-                        crate::members::phone::countries()
-                            .find(|c| *c == code)
-                            .map(str::to_owned)
-                            .ok_or_else(|| AppError::field("country", Msg::CountryInvalid))
-                            .map(Some)?
-                    }
-                },
-            };
-            imp::manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let mut settings = settings;
-                    // Left out (time zone) or not sent at all (country): unchanged.
-                    let old = crate::loyalty::db::program::settings(&mut *tx).await?;
-                    if settings.time_zone.is_empty() {
-                        settings.time_zone = old.time_zone;
-                    }
-                    if country.is_none() {
-                        settings.country = old.country;
-                    }
-                    let at = timestamp(now);
-                    crate::loyalty::db::program::save_settings(&mut *tx, &settings, &at).await?;
-                    // Numbers kept national because the country was not known can be read now.
-                    crate::members::db::normalise_phones(&mut *tx).await?;
-                    let detail = serde_json::to_string(&settings).unwrap_or_default();
-                    imp::audit(&mut *tx, &me, "program.settings", "program", &detail).await?;
-                    Ok(settings)
-                })
-            })
-            .await
-        }
-        .await,
-    )
+        },
+    };
+    imp::manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let mut settings = settings;
+            // Left out (time zone) or not sent at all (country): unchanged.
+            let old = crate::loyalty::db::program::settings(&mut *tx).await?;
+            if settings.time_zone.is_empty() {
+                settings.time_zone = old.time_zone;
+            }
+            if country.is_none() {
+                settings.country = old.country;
+            }
+            let at = timestamp(now);
+            crate::loyalty::db::program::save_settings(&mut *tx, &settings, &at).await?;
+            // Numbers kept national because the country was not known can be read now.
+            crate::members::db::normalise_phones(&mut *tx).await?;
+            let detail = serde_json::to_string(&settings).unwrap_or_default();
+            imp::audit(&mut *tx, &me, "program.settings", "program", &detail).await?;
+            Ok(settings)
+        })
+    })
+    .await
 }
 
 /// Adds a tier (`id` empty) or changes one (managers and owners). `multiplier` is a decimal
@@ -100,60 +91,53 @@ pub async fn save_tier(
     use crate::{
         db::{is_unique_violation, timestamp},
         error::Msg,
-        server::*,
     };
-    respond(
-        async move {
-            let perks = perks.trim().to_owned();
-            if perks.chars().count() > 300 {
-                return Err(AppError::field("perks", Msg::DescriptionTooLong));
-            }
-            let tier = Tier {
-                id: id.unwrap_or(0),
-                name: imp::name("name", &name, Msg::TierNameRequired)?,
-                threshold: threshold
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|t| (0..=100_000_000).contains(t))
-                    .ok_or_else(|| AppError::field("threshold", Msg::PointsInvalid))?,
-                multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
-                    .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
-                perks,
+    let perks = perks.trim().to_owned();
+    if perks.chars().count() > 300 {
+        return Err(AppError::field("perks", Msg::DescriptionTooLong));
+    }
+    let tier = Tier {
+        id: id.unwrap_or(0),
+        name: imp::name("name", &name, Msg::TierNameRequired)?,
+        threshold: threshold
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|t| (0..=100_000_000).contains(t))
+            .ok_or_else(|| AppError::field("threshold", Msg::PointsInvalid))?,
+        multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
+            .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
+        perks,
+    };
+    imp::manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let at = timestamp(now);
+            let id = match crate::loyalty::db::program::save_tier(&mut *tx, &tier, &at).await {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(AppError::field("name", Msg::NameTaken));
+                }
+                Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
+                Err(e) => return Err(e.into()),
             };
-            imp::manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let at = timestamp(now);
-                    let id =
-                        match crate::loyalty::db::program::save_tier(&mut *tx, &tier, &at).await {
-                            Ok(id) => id,
-                            Err(e) if is_unique_violation(&e) => {
-                                return Err(AppError::field("name", Msg::NameTaken));
-                            }
-                            Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
-                            Err(e) => return Err(e.into()),
-                        };
-                    let detail = format!(
-                        "{} from {} points, ×{}",
-                        tier.name,
-                        tier.threshold,
-                        rules::show_hundredths(tier.multiplier_pct)
-                    );
-                    imp::audit(
-                        &mut *tx,
-                        &me,
-                        "program.tier",
-                        &format!("tier:{id}"),
-                        &detail,
-                    )
-                    .await?;
-                    Ok(Tier { id, ..tier })
-                })
-            })
-            .await
-        }
-        .await,
-    )
+            let detail = format!(
+                "{} from {} points, ×{}",
+                tier.name,
+                tier.threshold,
+                rules::show_hundredths(tier.multiplier_pct)
+            );
+            imp::audit(
+                &mut *tx,
+                &me,
+                "program.tier",
+                &format!("tier:{id}"),
+                &detail,
+            )
+            .await?;
+            Ok(Tier { id, ..tier })
+        })
+    })
+    .await
 }
 
 /// Adds a bonus rule (managers and owners). Empty conditions mean "any". Names are unique, so
@@ -172,96 +156,82 @@ pub async fn add_bonus_rule(
     use crate::{
         db::{is_unique_violation, timestamp},
         error::Msg,
-        server::*,
     };
-    respond(
-        async move {
-            let any = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-            let mut rule = BonusRule {
-                id: 0,
-                name: imp::name("name", &name, Msg::BonusNameRequired)?,
-                multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
-                    .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
-                extra_points: match extra_points.trim() {
-                    "" => 0,
-                    s => s
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|n| (0..=100_000).contains(n))
-                        .ok_or_else(|| AppError::field("extra_points", Msg::PointsInvalid))?,
-                },
-                weekday: any(weekday)
-                    .map(|d| d.trim().parse::<u8>().ok().filter(|d| (1..=7).contains(d)))
-                    .map(|d| d.ok_or(AppError::BadRequest))
-                    .transpose()?,
-                location_id: any(location_id)
-                    .map(|l| l.trim().parse::<i64>().map_err(|_| AppError::BadRequest))
-                    .transpose()?,
-                starts_on: imp::date("starts_on", &starts_on)?,
-                ends_on: imp::date("ends_on", &ends_on)?,
-                active: true,
-            };
-            if let (Some(s), Some(e)) = (&rule.starts_on, &rule.ends_on)
-                && e < s
+    let any = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let mut rule = BonusRule {
+        id: 0,
+        name: imp::name("name", &name, Msg::BonusNameRequired)?,
+        multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
+            .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
+        extra_points: match extra_points.trim() {
+            "" => 0,
+            s => s
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=100_000).contains(n))
+                .ok_or_else(|| AppError::field("extra_points", Msg::PointsInvalid))?,
+        },
+        weekday: any(weekday)
+            .map(|d| d.trim().parse::<u8>().ok().filter(|d| (1..=7).contains(d)))
+            .map(|d| d.ok_or(AppError::BadRequest))
+            .transpose()?,
+        location_id: any(location_id)
+            .map(|l| l.trim().parse::<i64>().map_err(|_| AppError::BadRequest))
+            .transpose()?,
+        starts_on: imp::date("starts_on", &starts_on)?,
+        ends_on: imp::date("ends_on", &ends_on)?,
+        active: true,
+    };
+    if let (Some(s), Some(e)) = (&rule.starts_on, &rule.ends_on)
+        && e < s
+    {
+        return Err(AppError::field("ends_on", Msg::DateInvalid));
+    }
+    imp::manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            if let Some(l) = rule.location_id
+                && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
             {
-                return Err(AppError::field("ends_on", Msg::DateInvalid));
+                return Err(AppError::field("location_id", Msg::LocationRequired));
             }
-            imp::manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    if let Some(l) = rule.location_id
-                        && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
-                    {
-                        return Err(AppError::field("location_id", Msg::LocationRequired));
+            let at = timestamp(now);
+            rule.id =
+                match crate::loyalty::db::program::insert_bonus_rule(&mut *tx, &rule, &at).await {
+                    Ok(id) => id,
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(AppError::field("name", Msg::NameTaken));
                     }
-                    let at = timestamp(now);
-                    rule.id =
-                        match crate::loyalty::db::program::insert_bonus_rule(&mut *tx, &rule, &at)
-                            .await
-                        {
-                            Ok(id) => id,
-                            Err(e) if is_unique_violation(&e) => {
-                                return Err(AppError::field("name", Msg::NameTaken));
-                            }
-                            Err(e) => return Err(e.into()),
-                        };
-                    let target = format!("bonus:{}", rule.id);
-                    imp::audit(&mut *tx, &me, "program.bonus.add", &target, &rule.name).await?;
-                    Ok(rule)
-                })
-            })
-            .await
-        }
-        .await,
-    )
+                    Err(e) => return Err(e.into()),
+                };
+            let target = format!("bonus:{}", rule.id);
+            imp::audit(&mut *tx, &me, "program.bonus.add", &target, &rule.name).await?;
+            Ok(rule)
+        })
+    })
+    .await
 }
 
 /// Switches a bonus rule on or off (managers and owners).
 #[server(prefix = "/api", endpoint = "program/bonus_active")]
 pub async fn set_bonus_rule_active(id: i64, active: bool) -> Result<(), AppError> {
-    use crate::server::*;
-    respond(
-        async move {
-            imp::manager_write(move |tx, me, _now| {
-                Box::pin(async move {
-                    if !crate::loyalty::db::program::set_bonus_active(&mut *tx, id, active).await? {
-                        return Err(AppError::NotFound);
-                    }
-                    let detail = if active { "on" } else { "off" };
-                    imp::audit(
-                        &mut *tx,
-                        &me,
-                        "program.bonus.active",
-                        &format!("bonus:{id}"),
-                        detail,
-                    )
-                    .await?;
-                    Ok(())
-                })
-            })
-            .await
-        }
-        .await,
-    )
+    imp::manager_write(move |tx, me, _now| {
+        Box::pin(async move {
+            if !crate::loyalty::db::program::set_bonus_active(&mut *tx, id, active).await? {
+                return Err(AppError::NotFound);
+            }
+            let detail = if active { "on" } else { "off" };
+            imp::audit(
+                &mut *tx,
+                &me,
+                "program.bonus.active",
+                &format!("bonus:{id}"),
+                detail,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Adds a location (managers and owners). Names are unique.
@@ -270,37 +240,29 @@ pub async fn add_location(name: String) -> Result<Location, AppError> {
     use crate::{
         db::{is_unique_violation, timestamp},
         error::Msg,
-        server::*,
     };
-    respond(
-        async move {
-            let name = imp::name("name", &name, Msg::LocationNameRequired)?;
-            imp::manager_write(move |tx, me, now| {
-                Box::pin(async move {
-                    let at = timestamp(now);
-                    let id =
-                        match crate::loyalty::db::program::insert_location(&mut *tx, &name, &at)
-                            .await
-                        {
-                            Ok(id) => id,
-                            Err(e) if is_unique_violation(&e) => {
-                                return Err(AppError::field("name", Msg::NameTaken));
-                            }
-                            Err(e) => return Err(e.into()),
-                        };
-                    imp::audit(
-                        &mut *tx,
-                        &me,
-                        "program.location",
-                        &format!("location:{id}"),
-                        &name,
-                    )
-                    .await?;
-                    Ok(Location { id, name })
-                })
-            })
-            .await
-        }
-        .await,
-    )
+    let name = imp::name("name", &name, Msg::LocationNameRequired)?;
+    imp::manager_write(move |tx, me, now| {
+        Box::pin(async move {
+            let at = timestamp(now);
+            let id = match crate::loyalty::db::program::insert_location(&mut *tx, &name, &at).await
+            {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(AppError::field("name", Msg::NameTaken));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            imp::audit(
+                &mut *tx,
+                &me,
+                "program.location",
+                &format!("location:{id}"),
+                &name,
+            )
+            .await?;
+            Ok(Location { id, name })
+        })
+    })
+    .await
 }

@@ -104,15 +104,10 @@ pub(crate) mod imp {
 #[server(prefix = "/api", endpoint = "program/get")]
 pub async fn program_rules() -> Result<Program, AppError> {
     use crate::{accounts::Role, server::*};
-    respond(
-        async move {
-            require(Role::Staff)?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            Ok(super::db::program::program(&mut conn).await?)
-        }
-        .await,
-    )
+    require(Role::Staff)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    Ok(super::db::program::program(&mut conn).await?)
 }
 
 /// What a purchase of `amount` would earn for a member in `tier_id` at `location_id` on `date`
@@ -129,56 +124,49 @@ pub async fn preview_earning(
 ) -> Result<Earning, AppError> {
     use super::rules;
     use crate::{accounts::Role, error::Msg, server::*};
-    respond(
-        async move {
-            require(Role::Manager)?;
-            let amount_minor =
-                rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
-            let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-            let rate = given(rate)
-                .map(|r| {
-                    rules::parse_hundredths(&r, 0, 100_000)
-                        .ok_or_else(|| AppError::field("rate", Msg::RateInvalid))
-                })
-                .transpose()?;
-            let rounding = given(rounding)
-                .map(|r| rules::Rounding::parse(r.trim()).ok_or(AppError::BadRequest))
-                .transpose()?;
-            let st = state()?;
-            let mut conn = st.db.reader.acquire().await?;
-            let mut program = super::db::program::program(&mut conn).await?;
-            program.settings.rate_hundredths = rate.unwrap_or(program.settings.rate_hundredths);
-            program.settings.rounding = rounding.unwrap_or(program.settings.rounding);
-            // Today in the shop's calendar.
-            let date = imp::date("date", &date)?.unwrap_or_else(|| {
-                crate::db::local_day(&program.settings.time_zone, st.clock.now()).0
-            });
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let weekday = time::Date::parse(&date, &format)
-                .map_err(|_| AppError::field("date", Msg::DateInvalid))?
-                .weekday()
-                .number_from_monday();
-            let id = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
-            let (tier_id, location_id) = (id(tier_id), id(location_id));
-            let tier_pct = program
-                .tiers
-                .iter()
-                .find(|t| Some(t.id) == tier_id)
-                .map_or(100, |t| t.multiplier_pct);
-            let applying: Vec<_> = program
-                .bonus_rules
-                .iter()
-                .filter(|r| r.applies(&date, weekday, location_id.unwrap_or(0)))
-                .collect();
-            Ok(rules::earn(
-                &program.settings,
-                amount_minor,
-                tier_pct,
-                &applying,
-            ))
-        }
-        .await,
-    )
+    require(Role::Manager)?;
+    let amount_minor = rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
+    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let rate = given(rate)
+        .map(|r| {
+            rules::parse_hundredths(&r, 0, 100_000)
+                .ok_or_else(|| AppError::field("rate", Msg::RateInvalid))
+        })
+        .transpose()?;
+    let rounding = given(rounding)
+        .map(|r| rules::Rounding::parse(r.trim()).ok_or(AppError::BadRequest))
+        .transpose()?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let mut program = super::db::program::program(&mut conn).await?;
+    program.settings.rate_hundredths = rate.unwrap_or(program.settings.rate_hundredths);
+    program.settings.rounding = rounding.unwrap_or(program.settings.rounding);
+    // Today in the shop's calendar.
+    let date = imp::date("date", &date)?
+        .unwrap_or_else(|| crate::db::local_day(&program.settings.time_zone, st.clock.now()).0);
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let weekday = time::Date::parse(&date, &format)
+        .map_err(|_| AppError::field("date", Msg::DateInvalid))?
+        .weekday()
+        .number_from_monday();
+    let id = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
+    let (tier_id, location_id) = (id(tier_id), id(location_id));
+    let tier_pct = program
+        .tiers
+        .iter()
+        .find(|t| Some(t.id) == tier_id)
+        .map_or(100, |t| t.multiplier_pct);
+    let applying: Vec<_> = program
+        .bonus_rules
+        .iter()
+        .filter(|r| r.applies(&date, weekday, location_id.unwrap_or(0)))
+        .collect();
+    Ok(rules::earn(
+        &program.settings,
+        amount_minor,
+        tier_pct,
+        &applying,
+    ))
 }
 
 mod edit;
