@@ -9,7 +9,10 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
+mod cache;
 mod writer;
+
+pub(crate) use cache::cached;
 
 pub use writer::{BoxFuture, MAX_BATCH, WriteStats};
 
@@ -84,10 +87,26 @@ impl Db {
         // The writer never checkpoints the WAL itself: a checkpoint copies and syncs pages for
         // tens of milliseconds, and every queued writer would wait for it. The server runs
         // them in the background instead ([`Db::checkpoint`]).
+        let generation = cache::Generation::default();
+        let hooked = generation.clone();
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // The writer's cache is emptied by any change to a table it holds.
+            .after_connect(move |conn, _| {
+                let (on_change, on_rollback) = (hooked.clone(), hooked.clone());
+                Box::pin(async move {
+                    let mut handle = conn.lock_handle().await?;
+                    handle.set_update_hook(move |change| {
+                        if cache::TABLES.contains(&change.table) {
+                            on_change.invalidate();
+                        }
+                    });
+                    handle.set_rollback_hook(move || on_rollback.invalidate());
+                    Ok(())
+                })
+            })
             .connect_with(opts.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         let reader = SqlitePoolOptions::new()
@@ -95,7 +114,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
-        let queue = writer::Writer::start(writer.clone()).map_err(sqlx::Error::Io)?;
+        let queue = writer::Writer::start(writer.clone(), generation).map_err(sqlx::Error::Io)?;
         Ok(Self {
             writer,
             queue,

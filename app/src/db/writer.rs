@@ -18,7 +18,9 @@ use std::{
 };
 
 use futures_util::FutureExt as _;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Row as _, SqliteConnection, SqlitePool};
+
+use super::cache::Generation;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::AppError;
@@ -130,7 +132,7 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `pool` (one connection).
-    pub(super) fn start(pool: SqlitePool) -> std::io::Result<Self> {
+    pub(super) fn start(pool: SqlitePool, generation: Generation) -> std::io::Result<Self> {
         let (queue, mut rx) = mpsc::unbounded_channel::<Job>();
         let batch = Arc::new(AtomicUsize::new(MAX_BATCH));
         let limit = batch.clone();
@@ -145,8 +147,10 @@ impl Writer {
         std::thread::Builder::new()
             .name("regulars-writer".into())
             .spawn(move || {
+                super::cache::enable_on_this_thread(generation.clone());
                 rt.block_on(async move {
                     let mut jobs = Vec::with_capacity(MAX_BATCH);
+                    let mut data_version = None;
                     while let Some(first) = rx.recv().await {
                         jobs.push(first);
                         let max = limit.load(Ordering::Relaxed).clamp(1, MAX_BATCH);
@@ -157,7 +161,8 @@ impl Writer {
                             }
                         }
                         let started = std::time::Instant::now();
-                        run_batch(&pool, &mut jobs, &counted).await;
+                        let seen = (&generation, &mut data_version);
+                        run_batch(&pool, &mut jobs, &counted, seen).await;
                         let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
                         counted.busy_ns.fetch_add(spent, Ordering::Relaxed);
                     }
@@ -220,7 +225,12 @@ async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), sqlx::Error>
 
 /// Runs `jobs` (emptied) in one transaction, each in a savepoint unless it is alone, and
 /// answers their callers after the commit (counted before anyone is answered).
-async fn run_batch(pool: &SqlitePool, jobs: &mut Vec<Job>, counts: &Counts) {
+async fn run_batch(
+    pool: &SqlitePool,
+    jobs: &mut Vec<Job>,
+    counts: &Counts,
+    (generation, data_version): (&Generation, &mut Option<i64>),
+) {
     let mut conn = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
@@ -229,10 +239,23 @@ async fn run_batch(pool: &SqlitePool, jobs: &mut Vec<Job>, counts: &Counts) {
             return;
         }
     };
-    if let Err(e) = exec(&mut conn, "BEGIN IMMEDIATE").await {
-        tracing::error!(error = %e, "BEGIN failed; the batch fails");
-        jobs.clear();
-        return;
+    // `data_version` changes when another connection committed: the cache may be stale.
+    match sqlx::raw_sql("BEGIN IMMEDIATE; PRAGMA data_version")
+        .fetch_all(&mut *conn)
+        .await
+    {
+        Ok(rows) => {
+            let version: Option<i64> = rows.first().and_then(|r| r.try_get(0).ok());
+            if version != *data_version {
+                generation.invalidate();
+                *data_version = version;
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "BEGIN failed; the batch fails");
+            jobs.clear();
+            return;
+        }
     }
     let size = jobs.len();
     let alone = size == 1;
@@ -265,6 +288,10 @@ async fn run_batch(pool: &SqlitePool, jobs: &mut Vec<Job>, counts: &Counts) {
                 true
             }
         };
+        if failed {
+            // What it changed (and may have cached) is rolled back.
+            generation.invalidate();
+        }
         if alone {
             broken = failed;
         } else {
@@ -288,8 +315,11 @@ async fn run_batch(pool: &SqlitePool, jobs: &mut Vec<Job>, counts: &Counts) {
                 false
             }
         };
-    if !committed && let Err(e) = exec(&mut conn, "ROLLBACK").await {
-        tracing::debug!(error = %e, "rollback after a failed batch");
+    if !committed {
+        generation.invalidate();
+        if let Err(e) = exec(&mut conn, "ROLLBACK").await {
+            tracing::debug!(error = %e, "rollback after a failed batch");
+        }
     }
     if committed {
         counts.sizes[size].fetch_add(1, Ordering::Relaxed);

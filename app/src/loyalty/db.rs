@@ -9,7 +9,7 @@
 
 pub mod program;
 
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::SqliteConnection;
 
 use super::types::{Movement, MovementKind};
 
@@ -104,22 +104,6 @@ impl From<AppendError> for crate::error::AppError {
     }
 }
 
-fn movement(r: &SqliteRow) -> Result<Movement, sqlx::Error> {
-    let kind: String = r.try_get("kind")?;
-    Ok(Movement {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        amount: r.try_get("amount")?,
-        kind: MovementKind::parse(&kind)
-            .ok_or_else(|| sqlx::Error::Decode(format!("kind {kind}").into()))?,
-        reason: r.try_get("reason")?,
-        location: r.try_get("location")?,
-        purchase_id: r.try_get("purchase_id")?,
-        balance_after: r.try_get("balance_after")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
 const MOVEMENT_COLUMNS: &str =
     "SELECT m.id, m.member_id, m.amount, m.kind, m.reason, l.name AS location,
         m.purchase_id, m.balance_after, m.created_at
@@ -212,7 +196,7 @@ pub async fn append_only(
     )
     .bind(m.member_id)
     .bind(m.amount)
-    .bind(m.kind.as_str())
+    .bind(m.kind)
     .bind(m.reason)
     .bind(actor_kind)
     .bind(actor_id)
@@ -304,11 +288,10 @@ async fn take_from_lot(
 
 /// One movement by id.
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Movement, sqlx::Error> {
-    let row = sqlx::query(&format!("{MOVEMENT_COLUMNS} WHERE m.id = $1"))
+    sqlx::query_as(&format!("{MOVEMENT_COLUMNS} WHERE m.id = $1"))
         .bind(id)
         .fetch_one(conn)
-        .await?;
-    movement(&row)
+        .await
 }
 
 /// Open lots whose expiry has come: `(movement id, member id)`, oldest expiry first.
@@ -363,15 +346,14 @@ pub async fn page(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Movement>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "{MOVEMENT_COLUMNS} WHERE m.member_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
     ))
     .bind(member_id)
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(movement).collect()
+    .await
 }
 
 /// The member's newest movements.

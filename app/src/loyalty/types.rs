@@ -101,6 +101,11 @@ impl IdempotencyKey {
 }
 
 /// What kind of movement a ledger row is.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MovementKind {
@@ -159,6 +164,7 @@ impl MovementKind {
 }
 
 /// One ledger row.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Movement {
     /// Row id (also the order of movements).
@@ -214,6 +220,7 @@ pub struct HistorySlice {
 }
 
 /// A purchase recorded at the counter.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purchase {
     /// Id.

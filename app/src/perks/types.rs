@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::Msg;
 
 /// What an offer gives.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OfferKind {
@@ -41,6 +46,11 @@ impl OfferKind {
 }
 
 /// Who sees an offer.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
@@ -72,6 +82,7 @@ impl Audience {
 }
 
 /// A members-only offer.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
     /// Id (0 for a new one).
@@ -87,8 +98,10 @@ pub struct Offer {
     /// Who sees it.
     pub audience: Audience,
     /// Tier ids, for [`Audience::Tiers`].
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub tiers: Vec<i64>,
     /// Member ids, for [`Audience::Picked`] (staff views only; empty for members).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub members: Vec<i64>,
     /// What it gives.
     pub kind: OfferKind,
@@ -178,6 +191,7 @@ impl Coupon {
 }
 
 /// The next-visit discount rule and the referral bonus.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PerkSettings {
     /// Percent off the next visit; `None`: no next-visit discount.
@@ -199,6 +213,7 @@ pub struct PerkSettings {
 pub const SUGGESTED_RETURN_PERCENT: i64 = 15;
 
 /// A punch card program.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PunchCard {
     /// Id (0 for a new one).

@@ -3,7 +3,7 @@
 //! rules around them (window, tier, balance, using and expiring codes) are in the engine.
 
 use rand::RngCore as _;
-use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use super::types::{CodeStatus, Reward, RewardCode, make_code};
@@ -18,27 +18,23 @@ pub(crate) const REWARD_COLUMNS: &str =
     r.valid_days, r.refund_if_unused, r.active
     FROM rewards r LEFT JOIN tiers t ON t.id = r.min_tier_id";
 
-/// A reward and the threshold of its minimum tier.
-fn reward(r: &SqliteRow) -> Result<(Reward, Option<i64>), sqlx::Error> {
-    let tier: Option<i64> = r.try_get("min_tier_id")?;
-    let tier_name: Option<String> = r.try_get("tier_name")?;
-    Ok((
-        Reward {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            description: r.try_get("description")?,
-            cost: r.try_get("cost")?,
-            stock: r.try_get("stock")?,
-            starts_on: r.try_get("starts_on")?,
-            ends_on: r.try_get("ends_on")?,
-            min_tier: tier.zip(tier_name),
-            icon: r.try_get("icon")?,
-            valid_days: r.try_get("valid_days")?,
-            refund_if_unused: r.try_get("refund_if_unused")?,
-            active: r.try_get("active")?,
-        },
-        r.try_get("tier_threshold")?,
-    ))
+/// A reward as read with its minimum tier's name and threshold.
+#[derive(sqlx::FromRow)]
+struct RewardRow {
+    #[sqlx(flatten)]
+    reward: Reward,
+    min_tier_id: Option<i64>,
+    tier_name: Option<String>,
+    tier_threshold: Option<i64>,
+}
+
+impl RewardRow {
+    /// The reward (with its minimum tier) and that tier's threshold.
+    fn split(self) -> (Reward, Option<i64>) {
+        let mut reward = self.reward;
+        reward.min_tier = self.min_tier_id.zip(self.tier_name);
+        (reward, self.tier_threshold)
+    }
 }
 
 /// The catalog (`only_active`: what members may see), cheapest first.
@@ -47,10 +43,11 @@ pub async fn list(
     only_active: bool,
 ) -> Result<Vec<(Reward, Option<i64>)>, sqlx::Error> {
     let filter = if only_active { " WHERE r.active" } else { "" };
-    let rows = sqlx::query(&format!("{REWARD_COLUMNS}{filter} ORDER BY r.cost, r.name"))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(reward).collect()
+    let rows: Vec<RewardRow> =
+        sqlx::query_as(&format!("{REWARD_COLUMNS}{filter} ORDER BY r.cost, r.name"))
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(RewardRow::split).collect())
 }
 
 /// One reward.
@@ -58,11 +55,11 @@ pub async fn get(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<(Reward, Option<i64>)>, sqlx::Error> {
-    let row = sqlx::query(&format!("{REWARD_COLUMNS} WHERE r.id = $1"))
+    let row: Option<RewardRow> = sqlx::query_as(&format!("{REWARD_COLUMNS} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(reward).transpose()
+    Ok(row.map(RewardRow::split))
 }
 
 /// Adds (`id` 0) or changes a reward; returns its id. Names are unique.
@@ -140,32 +137,27 @@ pub(crate) const CODE_COLUMNS: &str = "SELECT c.id, c.code, c.reward_id, r.name 
     FROM reward_codes c JOIN rewards r ON r.id = c.reward_id
     LEFT JOIN locations l ON l.id = c.used_location_id";
 
-pub(crate) fn code(r: &SqliteRow, now: &str) -> Result<RewardCode, sqlx::Error> {
-    let used_at: Option<String> = r.try_get("used_at")?;
-    let expired_at: Option<String> = r.try_get("expired_at")?;
-    let expires_at: String = r.try_get("expires_at")?;
-    let status = if used_at.is_some() {
-        CodeStatus::Used
-    } else if expired_at.is_some() || expires_at.as_str() <= now {
-        CodeStatus::Expired
-    } else {
-        CodeStatus::Active
-    };
-    Ok(RewardCode {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        reward_id: r.try_get("reward_id")?,
-        reward: r.try_get("reward")?,
-        icon: r.try_get("icon")?,
-        member_id: r.try_get("member_id")?,
-        points: r.try_get("points")?,
-        issued_at: r.try_get("issued_at")?,
-        expires_at,
-        refund_if_unused: r.try_get("refund_if_unused")?,
-        status,
-        used_at,
-        used_location: r.try_get("used_location")?,
-    })
+/// A code as read, with when it was closed as expired.
+#[derive(sqlx::FromRow)]
+struct CodeRow {
+    #[sqlx(flatten)]
+    code: RewardCode,
+    expired_at: Option<String>,
+}
+
+impl CodeRow {
+    /// The code with where it stands at `now` (a timestamp).
+    fn at(self, now: &str) -> RewardCode {
+        let mut code = self.code;
+        code.status = if code.used_at.is_some() {
+            CodeStatus::Used
+        } else if self.expired_at.is_some() || code.expires_at.as_str() <= now {
+            CodeStatus::Expired
+        } else {
+            CodeStatus::Active
+        };
+        code
+    }
 }
 
 /// The member's codes, newest first.
@@ -175,13 +167,13 @@ pub async fn codes_of(
     now: OffsetDateTime,
 ) -> Result<Vec<RewardCode>, sqlx::Error> {
     let now = timestamp(now);
-    let rows = sqlx::query(&format!(
+    let rows: Vec<CodeRow> = sqlx::query_as(&format!(
         "{CODE_COLUMNS} WHERE c.member_id = $1 ORDER BY c.id DESC LIMIT 50"
     ))
     .bind(member_id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| code(r, &now)).collect()
+    Ok(rows.into_iter().map(|r| r.at(&now)).collect())
 }
 
 pub(crate) async fn code_by(
@@ -190,11 +182,11 @@ pub(crate) async fn code_by(
     value: &str,
     now: &str,
 ) -> Result<Option<RewardCode>, sqlx::Error> {
-    let row = sqlx::query(&format!("{CODE_COLUMNS} WHERE c.{column} = $1"))
+    let row: Option<CodeRow> = sqlx::query_as(&format!("{CODE_COLUMNS} WHERE c.{column} = $1"))
         .bind(value)
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(|r| code(r, now)).transpose()
+    Ok(row.map(|r| r.at(now)))
 }
 
 /// Issues a code for `reward` to `member_id`, paid with `points` (0 for a gift such as a full

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Msg;
 
 /// A reward in the catalog.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reward {
     /// Id.
@@ -22,7 +23,8 @@ pub struct Reward {
     pub starts_on: Option<String>,
     /// Last day it can be taken.
     pub ends_on: Option<String>,
-    /// The lowest tier that may take it, with that tier's name.
+    /// The lowest tier that may take it, with that tier's name (read from a join).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub min_tier: Option<(i64, String)>,
     /// Icon key, one of [`ICONS`].
     pub icon: String,
@@ -73,10 +75,11 @@ pub struct Offered {
 }
 
 /// Where a code stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeStatus {
     /// Can be used.
+    #[default]
     Active,
     /// Used at the counter.
     Used,
@@ -85,6 +88,7 @@ pub enum CodeStatus {
 }
 
 /// A single-use code a member holds.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RewardCode {
     /// Id.
@@ -107,7 +111,8 @@ pub struct RewardCode {
     pub expires_at: String,
     /// Whether an unused code gives its points back.
     pub refund_if_unused: bool,
-    /// Where it stands.
+    /// Where it stands (worked out from its times, see `rewards::db`).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub status: CodeStatus,
     /// When it was used (UTC).
     pub used_at: Option<String>,

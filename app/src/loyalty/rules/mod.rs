@@ -15,6 +15,11 @@ pub const CURRENCIES: [&str; 9] = [
 pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000;
 
 /// How fractional points are rounded.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
@@ -42,6 +47,11 @@ impl Rounding {
 }
 
 /// What happens to a tier at the end of a qualification period the member did not requalify in.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Downgrade {
@@ -69,6 +79,7 @@ impl Downgrade {
 }
 
 /// How the shop's program works.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// ISO 4217 code, one of [`CURRENCIES`].
@@ -92,6 +103,7 @@ pub struct Settings {
 }
 
 /// A tier.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tier {
     /// Id.
@@ -107,6 +119,7 @@ pub struct Tier {
 }
 
 /// A time-limited bonus.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BonusRule {
     /// Id.
@@ -142,6 +155,7 @@ impl BonusRule {
 }
 
 /// A shop location.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// Id.

@@ -6,31 +6,23 @@ pub(super) const CARD_COLUMNS: &str =
     "SELECT c.id, c.name, c.stamps_needed, c.reward_id, r.name AS reward,
     c.per_item, c.min_amount, c.active FROM punch_cards c JOIN rewards r ON r.id = c.reward_id";
 
-pub(super) fn card(r: &SqliteRow) -> Result<PunchCard, sqlx::Error> {
-    Ok(PunchCard {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        stamps_needed: r.try_get("stamps_needed")?,
-        reward_id: r.try_get("reward_id")?,
-        reward: r.try_get("reward")?,
-        per_item: r.try_get("per_item")?,
-        min_amount: r.try_get("min_amount")?,
-        active: r.try_get("active")?,
-    })
-}
-
 /// Every punch card (`active_only`: those stamping).
 pub async fn cards(
     conn: &mut SqliteConnection,
     active_only: bool,
 ) -> Result<Vec<PunchCard>, sqlx::Error> {
     let filter = if active_only { " WHERE c.active" } else { "" };
-    sqlx::query(&format!("{CARD_COLUMNS}{filter} ORDER BY c.id"))
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(card)
-        .collect()
+    let sql = format!("{CARD_COLUMNS}{filter} ORDER BY c.id");
+    let load = sqlx::query_as(&sql).fetch_all(conn);
+    crate::db::cached(
+        if active_only {
+            "cards:active"
+        } else {
+            "cards:all"
+        },
+        load,
+    )
+    .await
 }
 
 /// Adds (`id` 0) or replaces a punch card. Returns its id.

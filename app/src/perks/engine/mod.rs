@@ -21,27 +21,15 @@ use crate::{
     rewards::db as rewards,
 };
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what}").into())
-}
-
 /// The next-visit discount rule and the referral bonus.
 pub async fn settings(conn: &mut SqliteConnection) -> Result<PerkSettings, sqlx::Error> {
-    let r = sqlx::query(
+    let load = sqlx::query_as(
         "SELECT return_percent, return_min_purchase, return_days, return_min_next,
                 referral_points, referral_min_purchase
          FROM perk_settings WHERE id = 1",
     )
-    .fetch_one(conn)
-    .await?;
-    Ok(PerkSettings {
-        return_percent: r.try_get("return_percent")?,
-        return_min_purchase: r.try_get("return_min_purchase")?,
-        return_days: r.try_get("return_days")?,
-        return_min_next: r.try_get("return_min_next")?,
-        referral_points: r.try_get("referral_points")?,
-        referral_min_purchase: r.try_get("referral_min_purchase")?,
-    })
+    .fetch_one(conn);
+    crate::db::cached("perk_settings", load).await
 }
 
 /// Replaces the rule and the bonus.

@@ -6,27 +6,6 @@ pub(super) const OFFER_COLUMNS: &str =
     "SELECT id, title, description, starts_on, ends_on, audience, kind,
     value, per_member_limit, total_limit, uses, active FROM offers";
 
-pub(super) fn offer(r: &SqliteRow) -> Result<Offer, sqlx::Error> {
-    let audience: String = r.try_get("audience")?;
-    let kind: String = r.try_get("kind")?;
-    Ok(Offer {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        description: r.try_get("description")?,
-        starts_on: r.try_get("starts_on")?,
-        ends_on: r.try_get("ends_on")?,
-        audience: Audience::parse(&audience).ok_or_else(|| decode("audience"))?,
-        tiers: Vec::new(),
-        members: Vec::new(),
-        kind: OfferKind::parse(&kind).ok_or_else(|| decode("offer kind"))?,
-        value: r.try_get("value")?,
-        per_member_limit: r.try_get("per_member_limit")?,
-        total_limit: r.try_get("total_limit")?,
-        uses: r.try_get("uses")?,
-        active: r.try_get("active")?,
-    })
-}
-
 pub(super) async fn fill_audience(
     conn: &mut SqliteConnection,
     o: &mut Offer,
@@ -45,10 +24,9 @@ pub(super) async fn fill_audience(
 
 /// Every offer, newest first, with its audience (staff).
 pub async fn offers(conn: &mut SqliteConnection) -> Result<Vec<Offer>, sqlx::Error> {
-    let rows = sqlx::query(&format!("{OFFER_COLUMNS} ORDER BY id DESC"))
+    let mut all: Vec<Offer> = sqlx::query_as(&format!("{OFFER_COLUMNS} ORDER BY id DESC"))
         .fetch_all(&mut *conn)
         .await?;
-    let mut all = rows.iter().map(offer).collect::<Result<Vec<_>, _>>()?;
     for o in &mut all {
         fill_audience(conn, o).await?;
     }
@@ -59,14 +37,13 @@ pub(super) async fn offer_by_id(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<Offer>, sqlx::Error> {
-    let Some(row) = sqlx::query(&format!("{OFFER_COLUMNS} WHERE id = $1"))
+    let Some(mut o): Option<Offer> = sqlx::query_as(&format!("{OFFER_COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
     else {
         return Ok(None);
     };
-    let mut o = offer(&row)?;
     fill_audience(conn, &mut o).await?;
     Ok(Some(o))
 }
@@ -83,8 +60,8 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
         .bind(&o.description)
         .bind(&o.starts_on)
         .bind(&o.ends_on)
-        .bind(o.audience.as_str())
-        .bind(o.kind.as_str())
+        .bind(o.audience)
+        .bind(o.kind)
         .bind(o.value)
         .bind(o.per_member_limit)
         .bind(o.total_limit)
@@ -103,8 +80,8 @@ pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Res
         .bind(&o.description)
         .bind(&o.starts_on)
         .bind(&o.ends_on)
-        .bind(o.audience.as_str())
-        .bind(o.kind.as_str())
+        .bind(o.audience)
+        .bind(o.kind)
         .bind(o.value)
         .bind(o.per_member_limit)
         .bind(o.total_limit)

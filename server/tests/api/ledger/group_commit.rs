@@ -182,3 +182,71 @@ async fn one_key_sent_by_sixteen_clients_at_once_moves_points_once() {
     .expect("ledger");
     assert_eq!((movements, balance), (1, 10));
 }
+
+/// Sets the earning rate in a job and reads it back there (which fills the writer's cache).
+async fn set_rate(tx: &mut sqlx::SqliteConnection, rate: i64) -> Result<i64, AppError> {
+    sqlx::query("UPDATE program_settings SET rate_hundredths = $1")
+        .bind(rate)
+        .execute(&mut *tx)
+        .await?;
+    Ok(app::loyalty::db::program::settings(tx)
+        .await?
+        .rate_hundredths)
+}
+
+/// The writer caches the program settings every purchase reads; the cache follows every
+/// change: one made in a job (the update hook), one made by another connection
+/// (`data_version`), and it forgets one a failing job made and read before it was rolled back.
+#[tokio::test]
+async fn the_writers_cached_program_follows_every_change_and_forgets_rolled_back_ones() {
+    let dir = TempDir::new();
+    let url = format!("sqlite://{}/c.db", dir.path().display());
+    let db = Db::connect(&url, Durability::Full, 2).await.expect("db");
+    db.migrate().await.expect("migrate");
+    let rate = |db: &Db| {
+        let db = db.clone();
+        async move {
+            db.write(|tx| {
+                Box::pin(async move {
+                    Ok(app::loyalty::db::program::settings(tx)
+                        .await?
+                        .rate_hundredths)
+                })
+            })
+            .await
+            .expect("read")
+        }
+    };
+    let before = rate(&db).await;
+    assert_eq!(
+        rate(&db).await,
+        before,
+        "read twice (the second from the cache)"
+    );
+    let edit = db.write(|tx| Box::pin(set_rate(tx, 250)));
+    assert_eq!(edit.await.expect("edit"), 250);
+    assert_eq!(rate(&db).await, 250, "a change in a job");
+    let other = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("other connection");
+    sqlx::query("UPDATE program_settings SET rate_hundredths = 300")
+        .execute(&other)
+        .await
+        .expect("other write");
+    assert_eq!(rate(&db).await, 300, "a change by another connection");
+    let failed = db
+        .write(move |tx| {
+            Box::pin(async move {
+                assert_eq!(set_rate(tx, 900).await?, 900, "seen inside the job");
+                Err::<(), _>(AppError::NotFound)
+            })
+        })
+        .await;
+    assert_eq!(failed, Err(AppError::NotFound));
+    assert_eq!(
+        rate(&db).await,
+        300,
+        "the failed job's change is gone, cached or not"
+    );
+    assert_ne!(before, 300);
+}

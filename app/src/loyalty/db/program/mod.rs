@@ -1,40 +1,22 @@
 //! Program queries: settings, locations, tiers, bonus rules, purchases, refunds and members'
 //! tiers. Writers run inside the caller's `BEGIN IMMEDIATE` transaction.
 
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::SqliteConnection;
 
 use crate::loyalty::{
-    rules::{BonusRule, Downgrade, Location, Program, Rounding, Settings, Tier},
+    rules::{BonusRule, Location, Program, Settings, Tier},
     types::Purchase,
 };
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what}").into())
-}
-
 /// The program settings.
 pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Error> {
-    let r = sqlx::query(
+    let load = sqlx::query_as(
         "SELECT currency, rate_hundredths, rounding, expiry_months, qualification_months, downgrade,
                 time_zone, country
          FROM program_settings WHERE id = 1",
     )
-    .fetch_one(conn)
-    .await?;
-    let rounding: String = r.try_get("rounding")?;
-    let downgrade: String = r.try_get("downgrade")?;
-    let expiry: Option<i64> = r.try_get("expiry_months")?;
-    let qualification: i64 = r.try_get("qualification_months")?;
-    Ok(Settings {
-        currency: r.try_get("currency")?,
-        rate_hundredths: r.try_get("rate_hundredths")?,
-        rounding: Rounding::parse(&rounding).ok_or_else(|| decode("rounding"))?,
-        expiry_months: expiry.and_then(|m| u32::try_from(m).ok()),
-        qualification_months: u32::try_from(qualification).map_err(|_| decode("period"))?,
-        downgrade: Downgrade::parse(&downgrade).ok_or_else(|| decode("downgrade"))?,
-        time_zone: r.try_get("time_zone")?,
-        country: r.try_get("country")?,
-    })
+    .fetch_one(conn);
+    crate::db::cached("program_settings", load).await
 }
 
 /// Replaces the settings.
@@ -51,10 +33,10 @@ pub async fn save_settings(
     )
     .bind(&s.currency)
     .bind(s.rate_hundredths)
-    .bind(s.rounding.as_str())
+    .bind(s.rounding)
     .bind(s.expiry_months)
     .bind(s.qualification_months)
-    .bind(s.downgrade.as_str())
+    .bind(s.downgrade)
     .bind(&s.time_zone)
     .bind(&s.country)
     .bind(at)
@@ -63,24 +45,13 @@ pub async fn save_settings(
     Ok(())
 }
 
-fn tier(r: &SqliteRow) -> Result<Tier, sqlx::Error> {
-    Ok(Tier {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        threshold: r.try_get("threshold")?,
-        multiplier_pct: r.try_get("multiplier_pct")?,
-        perks: r.try_get("perks")?,
-    })
-}
-
 /// Tiers, lowest threshold first.
 pub async fn tiers(conn: &mut SqliteConnection) -> Result<Vec<Tier>, sqlx::Error> {
-    let rows = sqlx::query(
+    let load = sqlx::query_as(
         "SELECT id, name, threshold, multiplier_pct, perks FROM tiers ORDER BY threshold",
     )
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(tier).collect()
+    .fetch_all(conn);
+    crate::db::cached("tiers", load).await
 }
 
 /// Adds (`id` = 0) or changes a tier. Returns its id; `RowNotFound` when there is no tier `id`.
@@ -120,30 +91,14 @@ pub async fn save_tier(
     }
 }
 
-fn bonus_rule(r: &SqliteRow) -> Result<BonusRule, sqlx::Error> {
-    let weekday: Option<i64> = r.try_get("weekday")?;
-    Ok(BonusRule {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        multiplier_pct: r.try_get("multiplier_pct")?,
-        extra_points: r.try_get("extra_points")?,
-        weekday: weekday.and_then(|d| u8::try_from(d).ok()),
-        location_id: r.try_get("location_id")?,
-        starts_on: r.try_get("starts_on")?,
-        ends_on: r.try_get("ends_on")?,
-        active: r.try_get("active")?,
-    })
-}
-
 /// Bonus rules, newest first.
 pub async fn bonus_rules(conn: &mut SqliteConnection) -> Result<Vec<BonusRule>, sqlx::Error> {
-    let rows = sqlx::query(
+    let load = sqlx::query_as(
         "SELECT id, name, multiplier_pct, extra_points, weekday, location_id, starts_on, ends_on, active
          FROM bonus_rules ORDER BY id DESC",
     )
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(bonus_rule).collect()
+    .fetch_all(conn);
+    crate::db::cached("bonus_rules", load).await
 }
 
 /// Adds a bonus rule. Returns its id.
@@ -186,13 +141,9 @@ pub async fn set_bonus_active(
 
 /// Locations by name.
 pub async fn locations(conn: &mut SqliteConnection) -> Result<Vec<Location>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM locations ORDER BY name")
+    sqlx::query_as("SELECT id, name FROM locations ORDER BY name")
         .fetch_all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| Location { id, name })
-        .collect())
+        .await
 }
 
 /// Adds a location. Returns its id.
@@ -221,10 +172,10 @@ pub async fn location_name(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM locations WHERE id = $1")
+    let load = sqlx::query_scalar("SELECT name FROM locations WHERE id = $1")
         .bind(id)
-        .fetch_optional(conn)
-        .await
+        .fetch_optional(conn);
+    crate::db::cached(&format!("location:{id}"), load).await
 }
 
 /// Everything about the program.

@@ -64,35 +64,15 @@ pub(super) const PURCHASE_COLUMNS: &str = "SELECT p.id, p.member_id, p.amount_mi
         p.created_at
  FROM purchases p JOIN locations l ON l.id = p.location_id";
 
-pub(super) fn purchase(r: &SqliteRow) -> Result<Purchase, sqlx::Error> {
-    Ok(Purchase {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        amount_minor: r.try_get("amount_minor")?,
-        discount_minor: r.try_get("discount_minor")?,
-        currency: r.try_get("currency")?,
-        receipt: r.try_get("receipt")?,
-        location_id: r.try_get("location_id")?,
-        location: r.try_get("location")?,
-        full_price: r.try_get("full_price")?,
-        points: r.try_get("points")?,
-        refunded_minor: r.try_get("refunded_minor")?,
-        points_refunded: r.try_get("points_refunded")?,
-        shortfall: r.try_get("shortfall")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
 /// One purchase.
 pub async fn purchase_by_id(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<Purchase>, sqlx::Error> {
-    let row = sqlx::query(&format!("{PURCHASE_COLUMNS} WHERE p.id = $1"))
+    sqlx::query_as(&format!("{PURCHASE_COLUMNS} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(purchase).transpose()
+        .await
 }
 
 /// Locks a purchase for the rest of the transaction (a no-op update), so a refund reads what
@@ -111,14 +91,13 @@ pub async fn member_purchases(
     member_id: i64,
     limit: i64,
 ) -> Result<Vec<Purchase>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "{PURCHASE_COLUMNS} WHERE p.member_id = $1 ORDER BY p.id DESC LIMIT $2"
     ))
     .bind(member_id)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(purchase).collect()
+    .await
 }
 
 /// The earn movement of a purchase (its lot), if it earned points.
