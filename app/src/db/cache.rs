@@ -20,7 +20,7 @@ use std::{
     future::Future,
     sync::{
         Arc,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
@@ -37,17 +37,36 @@ pub(super) const TABLES: [&str; 7] = [
 
 /// A database's change counter: its write connection's hooks and its writer bump it, its
 /// writer thread's cache compares against it.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Generation(Arc<AtomicU64>);
+/// The cache can be switched off (the benchmark's baseline).
+#[derive(Debug, Clone)]
+pub(super) struct Generation {
+    counter: Arc<AtomicU64>,
+    on: Arc<AtomicBool>,
+}
+
+impl Default for Generation {
+    fn default() -> Self {
+        Self {
+            counter: Arc::default(),
+            on: Arc::new(AtomicBool::new(true)),
+        }
+    }
+}
 
 impl Generation {
     /// Everything cached may be stale: the next read goes to the database.
     pub(super) fn invalidate(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.counter.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Switches the cache on or off (off: every read goes to the database).
+    pub(super) fn set_on(&self, on: bool) {
+        self.on.store(on, Ordering::Relaxed);
+        self.invalidate();
     }
 
     fn now(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
+        self.counter.load(Ordering::Acquire)
     }
 }
 
@@ -83,6 +102,9 @@ where
     let Some(generation) = CACHE.with(|c| c.borrow().as_ref().map(|c| c.generation.clone())) else {
         return load.await;
     };
+    if !generation.on.load(Ordering::Relaxed) {
+        return load.await;
+    }
     let at = generation.now();
     let hit = CACHE.with(|c| {
         let c = c.borrow();

@@ -52,6 +52,8 @@ pub struct Db {
     writer: SqlitePool,
     /// The queue to the thread that owns that connection.
     queue: writer::Writer,
+    /// What the writer's cache follows (and whether it is on).
+    generation: cache::Generation,
     /// Read-only connections for queries.
     pub reader: SqlitePool,
     /// What the database was opened with.
@@ -114,10 +116,12 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
-        let queue = writer::Writer::start(writer.clone(), generation).map_err(sqlx::Error::Io)?;
+        let queue =
+            writer::Writer::start(writer.clone(), generation.clone()).map_err(sqlx::Error::Io)?;
         Ok(Self {
             writer,
             queue,
+            generation,
             reader,
             durability,
         })
@@ -153,6 +157,12 @@ impl Db {
     /// (the unbatched baseline the benchmark compares with).
     pub fn set_batch(&self, max: usize) {
         self.queue.set_batch(max);
+    }
+
+    /// Switches the writer's cache of program settings, tiers, rules, locations and punch cards
+    /// on (the default) or off (every job reads them; the benchmark's baseline).
+    pub fn set_cache(&self, on: bool) {
+        self.generation.set_on(on);
     }
 
     /// What the write queue committed so far (for the benchmark).
