@@ -235,16 +235,18 @@ async fn load_program(
         let member = id_of(email).ok_or_else(|| DemoError::Invalid(email.into()))?;
         let key = format!("demo:purchase:{n}");
         let input = PurchaseInput {
-            member_id: member,
-            amount_minor: cents,
-            currency: "EUR",
-            receipt: None,
-            location_id: locations[location],
-            full_price: true,
+            sale: app::loyalty::engine::Sale {
+                member_id: member,
+                amount_minor: cents,
+                currency: "EUR",
+                receipt: None,
+                location_id: locations[location],
+                full_price: true,
+                staff_id: staff,
+                key: &key,
+            },
             apply: app::perks::engine::Apply::Nothing,
             items: 0,
-            staff_id: staff,
-            key: &key,
         };
         checkout::purchase(conn, &input, yesterday).await?;
     }

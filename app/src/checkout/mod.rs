@@ -25,29 +25,15 @@ use crate::{
     },
 };
 
-/// A purchase as the counter records it.
+/// A purchase as the counter records it: the sale, and what perks it asks for.
 #[derive(Debug)]
 pub struct PurchaseInput<'a> {
-    /// The member.
-    pub member_id: i64,
-    /// Minor units.
-    pub amount_minor: i64,
-    /// Currency code as sent; must be the shop's.
-    pub currency: &'a str,
-    /// Receipt reference.
-    pub receipt: Option<&'a str>,
-    /// Location.
-    pub location_id: i64,
-    /// Full price (not discounted).
-    pub full_price: bool,
+    /// Member, amount, currency, receipt, location, staff and key.
+    pub sale: Sale<'a>,
     /// An offer or next-visit discount to apply.
     pub apply: Apply,
     /// Items bought, for punch cards that stamp per item.
     pub items: i64,
-    /// Staff member recording it.
-    pub staff_id: i64,
-    /// The movement's unique key.
-    pub key: &'a str,
 }
 
 /// Records a purchase, the points it earns and what it sets off. Run inside a write
@@ -57,27 +43,18 @@ pub async fn purchase(
     p: &PurchaseInput<'_>,
     now: OffsetDateTime,
 ) -> Result<PurchaseReceipt, AppError> {
-    let sale = Sale {
-        member_id: p.member_id,
-        amount_minor: p.amount_minor,
-        currency: p.currency,
-        receipt: p.receipt,
-        location_id: p.location_id,
-        full_price: p.full_price,
-        staff_id: p.staff_id,
-        key: p.key,
-    };
+    let sale = p.sale;
     let counter = loyalty::counter(conn, &sale, now).await?;
     // An offer or next-visit discount: the member pays less and earns on what they pay; a
     // points offer counts as one more bonus multiplier (the highest applies).
     let before = perks::before_purchase(
         conn,
         p.apply,
-        p.member_id,
+        sale.member_id,
         counter.tier,
         &counter.day,
-        p.amount_minor,
-        p.full_price,
+        sale.amount_minor,
+        sale.full_price,
     )
     .await?;
     let discount = Discount {
@@ -105,18 +82,18 @@ pub async fn purchase(
     let perks = perks::after_purchase(
         conn,
         &before,
-        p.member_id,
+        sale.member_id,
         purchase.id,
         purchase.amount_minor,
         p.items,
-        p.key,
+        sale.key,
         now,
     )
     .await?;
     let earned = counter.earned_before + recorded.earning.total;
     let new_tier = loyalty::on_earned(
         conn,
-        p.member_id,
+        sale.member_id,
         counter.record,
         earned,
         &counter.settings,
@@ -127,7 +104,7 @@ pub async fn purchase(
     // The referral bonus may have paid the member too: then the balance is read again.
     let balance = match recorded.balance {
         Some(b) if perks.referral_bonus == 0 => b,
-        _ => ledger::balance(conn, p.member_id).await?,
+        _ => ledger::balance(conn, sale.member_id).await?,
     };
     Ok(PurchaseReceipt {
         purchase,

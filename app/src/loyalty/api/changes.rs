@@ -66,16 +66,18 @@ pub async fn record_purchase(
                 repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
             }
             let input = crate::checkout::PurchaseInput {
-                member_id,
-                amount_minor,
-                currency: currency.trim(),
-                receipt: receipt.as_deref(),
-                location_id,
-                full_price,
+                sale: crate::loyalty::engine::Sale {
+                    member_id,
+                    amount_minor,
+                    currency: currency.trim(),
+                    receipt: receipt.as_deref(),
+                    location_id,
+                    full_price,
+                    staff_id: me.id,
+                    key,
+                },
                 apply,
                 items,
-                staff_id: me.id,
-                key,
             };
             crate::checkout::purchase(conn, &input, now).await
         })

@@ -39,6 +39,28 @@ mod imp {
         }
     }
 
+    /// The member the caller may look at ([`whose`]), known to be a member, the time now and
+    /// a reader connection.
+    pub async fn member_reader(
+        member_id: Option<i64>,
+    ) -> Result<
+        (
+            i64,
+            time::OffsetDateTime,
+            sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        ),
+        AppError,
+    > {
+        let me = crate::server::caller().ok_or(AppError::Unauthorized)?;
+        let member_id = whose(&me, member_id)?;
+        let st = state()?;
+        let mut conn = st.db.reader.acquire().await?;
+        if !db::is_member(&mut conn, member_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok((member_id, st.clock.now(), conn))
+    }
+
     /// What a points change asks for, before it is applied.
     pub struct Change<'a> {
         pub me: &'a CurrentUser,
@@ -114,15 +136,8 @@ mod imp {
 /// only their own (`member_id` empty or theirs); staff see any member's.
 #[server(prefix = "/api", endpoint = "loyalty/points")]
 pub async fn member_points(member_id: Option<i64>) -> Result<PointsSummary, AppError> {
-    use crate::server::*;
-    let me = caller().ok_or(AppError::Unauthorized)?;
-    let member_id = imp::whose(&me, member_id)?;
-    let st = state()?;
-    let mut conn = st.db.reader.acquire().await?;
-    if !super::db::is_member(&mut conn, member_id).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(super::engine::standing(&mut conn, member_id, st.clock.now()).await?)
+    let (member_id, now, mut conn) = imp::member_reader(member_id).await?;
+    Ok(super::engine::standing(&mut conn, member_id, now).await?)
 }
 
 /// Movements shown per history page.
@@ -135,14 +150,7 @@ pub async fn member_history(
     member_id: Option<i64>,
     before: Option<i64>,
 ) -> Result<HistorySlice, AppError> {
-    use crate::server::*;
-    let me = caller().ok_or(AppError::Unauthorized)?;
-    let member_id = imp::whose(&me, member_id)?;
-    let st = state()?;
-    let mut conn = st.db.reader.acquire().await?;
-    if !super::db::is_member(&mut conn, member_id).await? {
-        return Err(AppError::NotFound);
-    }
+    let (member_id, _, mut conn) = imp::member_reader(member_id).await?;
     let mut movements = super::db::page(&mut conn, member_id, before, HISTORY_PAGE + 1).await?;
     let more = movements.len() > usize::try_from(HISTORY_PAGE).unwrap_or(20);
     movements.truncate(usize::try_from(HISTORY_PAGE).unwrap_or(20));
