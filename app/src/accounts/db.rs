@@ -80,7 +80,7 @@ pub async fn insert_user(
         )
         .bind(user.email.as_str())
         .bind(user.password_hash)
-        .bind(user.role.as_str())
+        .bind(user.role)
         .bind(user.name.as_str())
         .bind(user.language)
         .bind(user.email_marketing)
@@ -131,7 +131,7 @@ pub async fn insert_user(
 }
 
 /// What sign-in needs to know about an account.
-#[derive(Debug)]
+#[derive(Debug, sqlx::FromRow)]
 pub struct LoginRow {
     /// Account id.
     pub id: i64,
@@ -142,29 +142,14 @@ pub struct LoginRow {
     /// Language code.
     pub language: String,
     /// Current session epoch.
+    #[sqlx(rename = "session_epoch")]
     pub epoch: i64,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
 }
 
-fn role_of(row: &sqlx::sqlite::SqliteRow) -> Result<Role, sqlx::Error> {
-    let s: String = row.try_get("role")?;
-    Role::parse(&s).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {s}").into()))
-}
-
 const LOGIN_SELECT: &str = "SELECT id, password_hash, role, language, session_epoch,
     disabled_at IS NOT NULL AS disabled FROM users";
-
-fn login_row(r: &sqlx::sqlite::SqliteRow) -> Result<LoginRow, sqlx::Error> {
-    Ok(LoginRow {
-        id: r.try_get("id")?,
-        password_hash: r.try_get("password_hash")?,
-        role: role_of(r)?,
-        language: r.try_get("language")?,
-        epoch: r.try_get("session_epoch")?,
-        disabled: r.try_get("disabled")?,
-    })
-}
 
 /// The account with this email.
 pub async fn find_login_by_email(
@@ -172,11 +157,10 @@ pub async fn find_login_by_email(
     email: &Email,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
     let sql = format!("{LOGIN_SELECT} WHERE email = $1");
-    let row = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(email.as_str())
         .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(login_row).transpose()
+        .await
 }
 
 /// The account with this id.
@@ -185,8 +169,7 @@ pub async fn find_login_by_id(
     id: i64,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
     let sql = format!("{LOGIN_SELECT} WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
-    row.as_ref().map(login_row).transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 /// The account a session points at, if it is still enabled and the session's epoch is current.
@@ -208,7 +191,7 @@ pub async fn session_user(
             id: r.try_get("id")?,
             email: r.try_get("email")?,
             name: r.try_get("preferred_name")?,
-            role: role_of(&r)?,
+            role: r.try_get("role")?,
             language: r.try_get("language")?,
         })
     })

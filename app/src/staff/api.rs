@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{accounts::Role, error::AppError};
 
 /// A staff account as the console lists it.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMember {
     /// Account id.
@@ -14,6 +15,7 @@ pub struct StaffMember {
     /// Email.
     pub email: String,
     /// Preferred name.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "preferred_name"))]
     pub name: String,
     /// Role.
     pub role: Role,

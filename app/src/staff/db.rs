@@ -1,35 +1,20 @@
 //! Staff account queries.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::api::StaffMember;
-use crate::{accounts::Role, db::now_utc};
+use crate::db::now_utc;
 
 /// Every staff account (owner, manager, staff), newest first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, email, preferred_name, role, created_at, disabled_at IS NOT NULL AS disabled,
                 EXISTS (SELECT 1 FROM totp_secrets t
                         WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) AS two_factor
          FROM users WHERE role IN ('owner', 'manager', 'staff') ORDER BY id DESC",
     )
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok(StaffMember {
-                id: r.try_get("id")?,
-                email: r.try_get("email")?,
-                name: r.try_get("preferred_name")?,
-                role: Role::parse(&role)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
-                created_at: r.try_get("created_at")?,
-                disabled: r.try_get("disabled")?,
-                two_factor: r.try_get("two_factor")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Disables (ending its sessions) or re-enables a staff account. Returns false when `id` is not
