@@ -166,21 +166,15 @@ pub async fn save_offer(
         db::timestamp,
         error::Msg,
         loyalty::{
-            program_api::imp::{audited, date, manager_write, name as valid_name},
+            program_api::imp::{
+                audited, description_and_window, manager_write, name as valid_name,
+            },
             rules::{parse_hundredths, parse_member_number},
         },
     };
     let title = valid_name("title", &title, Msg::OfferTitleRequired)?;
-    let description = description.trim().to_owned();
-    if description.chars().count() > 300 {
-        return Err(AppError::field("description", Msg::DescriptionTooLong));
-    }
-    let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
-    if let (Some(s), Some(e)) = (&starts_on, &ends_on)
-        && e < s
-    {
-        return Err(AppError::field("ends_on", Msg::DateInvalid));
-    }
+    let (description, starts_on, ends_on) =
+        description_and_window(&description, &starts_on, &ends_on)?;
     let kind = OfferKind::parse(kind.trim()).ok_or(AppError::BadRequest)?;
     let value = match kind {
         OfferKind::Percent => imp::number("value", &value, 1..=90, Msg::PercentInvalid)?,

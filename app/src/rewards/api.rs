@@ -113,7 +113,9 @@ pub async fn save_reward(
     use crate::{
         db::timestamp,
         error::Msg,
-        loyalty::program_api::imp::{audited, date, manager_write, name as valid_name},
+        loyalty::program_api::imp::{
+            audited, description_and_window, manager_write, name as valid_name,
+        },
     };
     let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>, msg| {
         raw.trim()
@@ -122,16 +124,8 @@ pub async fn save_reward(
             .filter(|n| range.contains(n))
             .ok_or_else(|| AppError::field(field, msg))
     };
-    let description = description.trim().to_owned();
-    if description.chars().count() > 300 {
-        return Err(AppError::field("description", Msg::DescriptionTooLong));
-    }
-    let (starts_on, ends_on) = (date("starts_on", &starts_on)?, date("ends_on", &ends_on)?);
-    if let (Some(s), Some(e)) = (&starts_on, &ends_on)
-        && e < s
-    {
-        return Err(AppError::field("ends_on", Msg::DateInvalid));
-    }
+    let (description, starts_on, ends_on) =
+        description_and_window(&description, &starts_on, &ends_on)?;
     let icon = icon.trim().to_owned();
     if !ICONS.contains(&icon.as_str()) {
         return Err(AppError::BadRequest);

@@ -98,6 +98,26 @@ pub(crate) mod imp {
             .map(|_| Some(s.to_owned()))
             .map_err(|_| AppError::field(field, Msg::DateInvalid))
     }
+
+    /// An offer's or reward's description (at most 300 characters, trimmed) and its window
+    /// (`starts_on` .. `ends_on`, either open; the end not before the start).
+    pub fn description_and_window(
+        description: &str,
+        starts_on: &str,
+        ends_on: &str,
+    ) -> Result<(String, Option<String>, Option<String>), AppError> {
+        let description = description.trim().to_owned();
+        if description.chars().count() > 300 {
+            return Err(AppError::field("description", Msg::DescriptionTooLong));
+        }
+        let (starts_on, ends_on) = (date("starts_on", starts_on)?, date("ends_on", ends_on)?);
+        if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+            && e < s
+        {
+            return Err(AppError::field("ends_on", Msg::DateInvalid));
+        }
+        Ok((description, starts_on, ends_on))
+    }
 }
 
 /// The whole program: settings, tiers, bonus rules, locations (any staff).
