@@ -91,7 +91,7 @@ pub enum Confirm {
         /// The amount to refund, in minor units.
         amount_minor: i64,
         /// The shop's currency.
-        currency: String,
+        currency: crate::loyalty::rules::Currency,
         /// Points the refund takes back (as far as the balance allows).
         points: i64,
     },
@@ -100,7 +100,7 @@ pub enum Confirm {
         /// The amount, in minor units.
         amount_minor: i64,
         /// The shop's currency.
-        currency: String,
+        currency: crate::loyalty::rules::Currency,
         /// How long ago the earlier purchase was recorded.
         seconds_ago: i64,
     },

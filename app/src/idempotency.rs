@@ -7,7 +7,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use sqlx::SqliteConnection;
 
 use crate::{
-    db::now_utc,
+    db::Stamp,
     error::{AppError, Msg},
 };
 
@@ -73,7 +73,7 @@ pub async fn claim<T: DeserializeOwned>(
     )
     .bind(key)
     .bind(request)
-    .bind(now_utc())
+    .bind(Stamp::now())
     .fetch_optional(&mut *conn)
     .await?;
     if claimed.is_some() {

@@ -3,7 +3,7 @@
 //! (points back where the reward says so). Each step is idempotent and catches up after
 //! downtime; each writes in batches, so a long catch-up never holds the writer for long.
 
-use time::OffsetDateTime;
+use crate::db::Stamp;
 
 use crate::{db::Db, error::AppError, loyalty::engine as loyalty, rewards::engine as rewards};
 
@@ -26,7 +26,7 @@ pub struct Sweep {
 
 /// Expires what has expired by `now` (points and unused reward codes) and reviews the tiers
 /// whose period has ended. Safe to run twice or concurrently.
-pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, AppError> {
+pub async fn sweep(db: &Db, now: Stamp) -> Result<Sweep, AppError> {
     let (lots, points) = loyalty::expire_lots(db, now).await?;
     let (reviews, downgrades) = loyalty::review_tiers(db, now).await?;
     let (codes, returned) = rewards::expire_codes(db, now).await?;

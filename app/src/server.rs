@@ -11,7 +11,7 @@ use std::{net::SocketAddr, sync::Arc};
 
 use crate::{
     accounts::{CurrentUser, Hasher, Limits, Role},
-    db::Db,
+    db::{BoxFuture, Db, Stamp},
     error::AppError,
 };
 
@@ -27,9 +27,9 @@ pub struct AppState {
     /// Sign-in and sign-up rate limits.
     pub limits: Arc<Limits>,
     /// Sessions older than this are ended, however active.
-    pub session_absolute: time::Duration,
+    pub session_absolute: std::time::Duration,
     /// An active session is saved again (its idle deadline moved) at most this often.
-    pub session_touch: time::Duration,
+    pub session_touch: std::time::Duration,
     /// Whether cookies this server sets carry `Secure`.
     pub secure_cookies: bool,
     /// The program's time (tests set it).
@@ -69,6 +69,26 @@ pub fn require(required: Role) -> Result<CurrentUser, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Runs `work` on the write queue (one job of a commit, see [`Db::write`]) as the signed-in
+/// caller holding at least `required`, given who that is and the time now (the server's
+/// clock). Answers 401/403 before anything is queued.
+pub async fn write_as<T, F>(required: Role, work: F) -> Result<T, AppError>
+where
+    F: for<'c> FnOnce(
+            &'c mut sqlx::SqliteConnection,
+            CurrentUser,
+            Stamp,
+        ) -> BoxFuture<'c, Result<T, AppError>>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let me = require(required)?;
+    let st = state()?;
+    let now = st.clock.now();
+    st.db.write(move |tx| work(tx, me, now)).await
 }
 
 /// The signed-in member: `Unauthorized` without an account, `Forbidden` for staff (the
@@ -118,7 +138,7 @@ pub fn client_ip() -> String {
 /// (`Accept-Language`, as the page itself picks it), else English.
 pub fn current_language() -> String {
     if let Some(user) = caller() {
-        return user.language;
+        return crate::i18n::LocaleExt::as_str(user.language).to_owned();
     }
     let parts = use_context::<Parts>();
     let browser = || {

@@ -7,7 +7,7 @@ use app::{
         db::{NewUser, insert_user},
     },
     audit,
-    i18n::{LocaleExt as _, parse_locale},
+    i18n::parse_locale,
 };
 use std::io::BufRead;
 
@@ -112,21 +112,11 @@ pub async fn create_owner(
         .hash(&password)
         .await
         .map_err(|e| e.to_string())?;
-    let language = locale.as_str();
     let shown = email.to_string();
     let id = db
         .write(move |tx| {
             Box::pin(async move {
-                let new = NewUser {
-                    email: &email,
-                    password_hash: &hash,
-                    role: Role::Owner,
-                    name: &name,
-                    language,
-                    email_marketing: false,
-                    sms_marketing: false,
-                    phone: None,
-                };
+                let new = NewUser::new(&email, &hash, Role::Owner, &name, locale);
                 let id = insert_user(tx, &new, "cli").await?;
                 audit::db::record(
                     tx,

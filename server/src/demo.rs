@@ -8,7 +8,7 @@ use app::{
         Email, Hasher, Password, PreferredName, Role,
         db::{NewUser, count_users, insert_user},
     },
-    db::Db,
+    db::{Db, Stamp},
     error::AppError,
 };
 
@@ -97,8 +97,46 @@ impl From<AppError> for DemoError {
     }
 }
 
+/// Which parts of the demo shop to load besides its accounts and program (locations, tiers,
+/// the Tuesday rule, the shop's time zone, phones): `make run` takes all; tests take none and
+/// build what each needs on that empty ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// The reward, punch card, offers, next-visit discount and referral bonus.
+    pub perks: bool,
+    /// The feedback form and its answered history.
+    pub feedback: bool,
+    /// Yesterday's purchases (balances, lots, tiers).
+    pub purchases: bool,
+}
+
+impl Parts {
+    /// The whole demo shop.
+    pub const ALL: Self = Self {
+        perks: true,
+        feedback: true,
+        purchases: true,
+    };
+    /// Accounts and program only: an empty ledger.
+    pub const SHOP_ONLY: Self = Self {
+        perks: false,
+        feedback: false,
+        purchases: false,
+    };
+}
+
 /// Loads the demo shop if the database has no accounts at all. Returns whether it did.
 pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> {
+    load_parts_if_empty(db, hasher, Parts::ALL).await
+}
+
+/// Loads the demo shop's accounts, program and `parts` if the database has no accounts at all.
+/// Returns whether it did.
+pub async fn load_parts_if_empty(
+    db: &Db,
+    hasher: &Hasher,
+    parts: Parts,
+) -> Result<bool, DemoError> {
     if count_users(&mut *db.reader.acquire().await?).await? > 0 {
         return Ok(false);
     }
@@ -108,7 +146,7 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
     let loaded = db
         .write(move |tx| {
             Box::pin(async move {
-                load(tx, &hash).await.map_err(|e| {
+                load(tx, &hash, parts).await.map_err(|e| {
                     tracing::error!(error = %e, "the demo shop could not be loaded");
                     AppError::Internal
                 })
@@ -119,7 +157,11 @@ pub async fn load_if_empty(db: &Db, hasher: &Hasher) -> Result<bool, DemoError> 
 }
 
 /// The demo shop, unless the database has accounts (checked again inside the transaction).
-async fn load(tx: &mut sqlx::SqliteConnection, hash: &str) -> Result<bool, DemoError> {
+async fn load(
+    tx: &mut sqlx::SqliteConnection,
+    hash: &str,
+    parts: Parts,
+) -> Result<bool, DemoError> {
     if count_users(tx).await? > 0 {
         return Ok(false);
     }
@@ -128,23 +170,19 @@ async fn load(tx: &mut sqlx::SqliteConnection, hash: &str) -> Result<bool, DemoE
         let email = Email::parse(login.email).map_err(|e| DemoError::Invalid(e.to_string()))?;
         let name =
             PreferredName::parse(login.name).map_err(|e| DemoError::Invalid(e.to_string()))?;
-        let member = login.role == Role::Member;
+        let language = app::i18n::parse_locale(login.language)
+            .ok_or_else(|| DemoError::Invalid(login.language.into()))?;
         let new = NewUser {
-            email: &email,
-            password_hash: hash,
-            role: login.role,
-            name: &name,
-            language: login.language,
-            email_marketing: member,
-            sms_marketing: false,
-            phone: None,
+            // Demo members agreed to marketing email.
+            email_marketing: login.role == Role::Member,
+            ..NewUser::new(&email, hash, login.role, &name, language)
         };
         let id = insert_user(tx, &new, "demo")
             .await
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
         ids.push((login.email, id));
     }
-    load_program(tx, &ids).await?;
+    load_program(tx, &ids, parts).await?;
     Ok(true)
 }
 
@@ -167,11 +205,12 @@ const DEMO_PURCHASES: [(&str, i64, usize); 5] = [
     ("joao@example.com", 7_800, 0),
 ];
 
-/// Two locations, three tiers, a bonus rule and a few purchases (through the same code the
-/// counter uses, so balances, lots and tiers are real).
+/// Two locations, three tiers, a bonus rule and, as `parts` says, perks, feedback and a few
+/// purchases (through the same code the counter uses, so balances, lots and tiers are real).
 async fn load_program(
     conn: &mut sqlx::SqliteConnection,
     ids: &[(&str, i64)],
+    parts: Parts,
 ) -> Result<(), DemoError> {
     use app::{
         checkout::{self, PurchaseInput},
@@ -180,12 +219,12 @@ async fn load_program(
             rules::{BonusRule, Tier},
         },
     };
-    let now = time::OffsetDateTime::now_utc();
-    let at = app::db::timestamp(now);
+    let now = Stamp::now();
+    let at = now;
     let id_of = |email: &str| ids.iter().find(|(e, _)| *e == email).map(|(_, id)| *id);
     let mut locations = Vec::new();
     for name in ["Main Street", "Harbour"] {
-        locations.push(program::insert_location(conn, name, &at).await?);
+        locations.push(program::insert_location(conn, name, at).await?);
     }
     let tiers = [
         ("Bronze", 0, 100, "Member prices on coffee beans"),
@@ -200,7 +239,7 @@ async fn load_program(
             multiplier_pct,
             perks: perks.into(),
         };
-        program::save_tier(conn, &tier, &at).await?;
+        program::save_tier(conn, &tier, at).await?;
     }
     let tuesdays = BonusRule {
         id: 0,
@@ -213,11 +252,11 @@ async fn load_program(
         ends_on: None,
         active: true,
     };
-    program::insert_bonus_rule(conn, &tuesdays, &at).await?;
+    program::insert_bonus_rule(conn, &tuesdays, at).await?;
     // A Swedish shop: its Tuesdays are Stockholm's.
     let mut settings = program::settings(conn).await?;
     settings.time_zone = "Europe/Stockholm".into();
-    program::save_settings(conn, &settings, &at).await?;
+    program::save_settings(conn, &settings, at).await?;
     for (email, phone) in DEMO_PHONES {
         sqlx::query("UPDATE users SET phone = $1 WHERE email = $2")
             .bind(phone)
@@ -225,11 +264,18 @@ async fn load_program(
             .execute(&mut *conn)
             .await?;
     }
-    load_perks(conn, &at).await?;
-    feedback::load_form(conn, &at).await?;
-    feedback::load_history(conn, &id_of, &locations, now).await?;
+    if parts.perks {
+        load_perks(conn, at).await?;
+    }
+    if parts.feedback {
+        feedback::load_form(conn, at).await?;
+        feedback::load_history(conn, &id_of, &locations, now).await?;
+    }
+    if !parts.purchases {
+        return Ok(());
+    }
     // Yesterday's purchases: the next-visit discounts they earned can be used today.
-    let yesterday = now - time::Duration::days(1);
+    let yesterday = now - app::db::days(1);
     let staff = id_of("staff@example.com").ok_or_else(|| DemoError::Invalid("staff".into()))?;
     for (n, (email, cents, location)) in DEMO_PURCHASES.into_iter().enumerate() {
         let member = id_of(email).ok_or_else(|| DemoError::Invalid(email.into()))?;
@@ -238,7 +284,7 @@ async fn load_program(
             sale: app::loyalty::engine::Sale {
                 member_id: member,
                 amount_minor: cents,
-                currency: "EUR",
+                currency: app::loyalty::rules::Currency::Eur,
                 receipt: None,
                 location_id: locations[location],
                 full_price: true,
@@ -255,7 +301,7 @@ async fn load_program(
 
 /// A reward, a punch card for it, two member offers, a 15 % next-visit discount and a
 /// referral bonus.
-async fn load_perks(conn: &mut sqlx::SqliteConnection, at: &str) -> Result<(), DemoError> {
+async fn load_perks(conn: &mut sqlx::SqliteConnection, at: Stamp) -> Result<(), DemoError> {
     use app::{
         perks::{
             engine as perks,

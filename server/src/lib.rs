@@ -245,7 +245,7 @@ impl Application {
                 }
             }
         });
-        let idle = time::Duration::seconds(
+        let idle = tower_sessions::cookie::time::Duration::seconds(
             i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX),
         );
         let sessions = SessionManagerLayer::new(store)
@@ -267,13 +267,9 @@ impl Application {
                 config.sign_in_limit_ip,
                 config.sign_up_limit_ip,
             )),
-            session_absolute: time::Duration::seconds(
-                i64::try_from(config.session_absolute.as_secs()).unwrap_or(i64::MAX),
-            ),
+            session_absolute: config.session_absolute,
             // Once a minute, or twice per idle period when that is shorter.
-            session_touch: time::Duration::seconds(
-                i64::try_from((config.session_idle / 2).as_secs().min(60)).unwrap_or(60),
-            ),
+            session_touch: (config.session_idle / 2).min(Duration::from_secs(60)),
             secure_cookies: config.secure_cookies,
             // A throwaway server asked for port 0: its address is the one it got.
             base_url: if config.base_url.ends_with(":0") {

@@ -232,10 +232,13 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
         return next.run(req).await;
     }
     if let Some(session) = req.extensions().get::<Session>().cloned() {
-        let absolute = time::Duration::seconds(state.session_absolute.whole_seconds());
-        match session::resolve(&session, &state.db, absolute, state.session_touch).await {
+        let (absolute, touch) = (state.session_absolute, state.session_touch);
+        match session::resolve(&session, &state.db, absolute, touch).await {
             Ok(Some(user)) => {
-                with_lang_cookie(req.headers_mut(), &user.language);
+                with_lang_cookie(
+                    req.headers_mut(),
+                    app::i18n::LocaleExt::as_str(user.language),
+                );
                 req.extensions_mut().insert(user);
             }
             Ok(None) => {}

@@ -123,7 +123,6 @@ pub async fn sign_up(
     };
     // Hash before looking at the email, so a taken address costs the same time.
     let hash = st.hasher.hash(&password).await?;
-    let language = locale.as_str().to_owned();
     let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
     let id = st
         .db
@@ -134,7 +133,7 @@ pub async fn sign_up(
                     password_hash: &hash,
                     role: Role::Member,
                     name: &name,
-                    language: &language,
+                    language: locale,
                     email_marketing: by_email,
                     sms_marketing: by_sms,
                     phone: phone.as_deref(),
@@ -193,7 +192,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         }
         None => {
             session::start(&session, row.id, row.epoch).await?;
-            set_lang_cookie(&row.language, st.secure_cookies);
+            set_lang_cookie(row.language.as_str(), st.secure_cookies);
             leptos_axum::redirect(home_of(row.role));
         }
     }
@@ -252,9 +251,10 @@ pub async fn set_language(language: String) -> Result<String, AppError> {
     let locale =
         parse_locale(&language).ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
     if let Some(me) = caller() {
-        let code = locale.as_str().to_owned();
         st.db
-            .write(move |tx| Box::pin(async move { Ok(db::set_language(tx, me.id, &code).await?) }))
+            .write(move |tx| {
+                Box::pin(async move { Ok(db::set_language(tx, me.id, locale).await?) })
+            })
             .await?;
     }
     set_lang_cookie(locale.as_str(), st.secure_cookies);

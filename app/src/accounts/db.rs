@@ -1,10 +1,10 @@
 //! Account queries. Functions take a connection or transaction; the caller owns the
 //! transaction, so a sign-up and its consent records commit together or not at all.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::types::{CurrentUser, Email, PreferredName, Role};
-use crate::db::{is_unique_violation, now_utc};
+use crate::db::{Stamp, is_unique_violation};
 
 /// A new account to insert.
 #[derive(Debug)]
@@ -17,14 +17,37 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// Preferred name.
     pub name: &'a PreferredName,
-    /// Language code.
-    pub language: &'a str,
+    /// Language.
+    pub language: crate::i18n::Locale,
     /// Email marketing consent.
     pub email_marketing: bool,
     /// SMS marketing consent.
     pub sms_marketing: bool,
     /// Phone number in E.164 form (see `members::phone::Phone`), if given.
     pub phone: Option<&'a str>,
+}
+
+impl<'a> NewUser<'a> {
+    /// An account with `role` and no marketing consent or phone (staff accounts; a member
+    /// signing up adds theirs).
+    pub fn new(
+        email: &'a Email,
+        password_hash: &'a str,
+        role: Role,
+        name: &'a PreferredName,
+        language: crate::i18n::Locale,
+    ) -> Self {
+        Self {
+            email,
+            password_hash,
+            role,
+            name,
+            language,
+            email_marketing: false,
+            sms_marketing: false,
+            phone: None,
+        }
+    }
 }
 
 /// Why an insert failed.
@@ -69,7 +92,7 @@ pub async fn insert_user(
     user: &NewUser<'_>,
     source: &str,
 ) -> Result<i64, InsertUserError> {
-    let now = now_utc();
+    let now = Stamp::now();
     let mut tries = 0;
     let id: i64 = loop {
         let inserted = sqlx::query_scalar(
@@ -87,7 +110,7 @@ pub async fn insert_user(
         .bind(user.sms_marketing)
         .bind(user.phone)
         .bind(referral_code())
-        .bind(&now)
+        .bind(now)
         .fetch_one(&mut *conn)
         .await;
         match inserted {
@@ -112,7 +135,7 @@ pub async fn insert_user(
             "INSERT INTO member_balances (member_id, balance, updated_at) VALUES ($1, 0, $2)",
         )
         .bind(id)
-        .bind(&now)
+        .bind(now)
         .execute(&mut *conn)
         .await?;
     }
@@ -122,7 +145,7 @@ pub async fn insert_user(
                 .bind(id)
                 .bind(channel)
                 .bind(source)
-                .bind(&now)
+                .bind(now)
                 .execute(&mut *conn)
                 .await?;
         }
@@ -139,8 +162,8 @@ pub struct LoginRow {
     pub password_hash: String,
     /// Role.
     pub role: Role,
-    /// Language code.
-    pub language: String,
+    /// Language.
+    pub language: crate::i18n::Locale,
     /// Current session epoch.
     #[sqlx(rename = "session_epoch")]
     pub epoch: i64,
@@ -178,24 +201,14 @@ pub async fn session_user(
     id: i64,
     epoch: i64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, email, preferred_name, role, language FROM users
          WHERE id = $1 AND session_epoch = $2 AND disabled_at IS NULL",
     )
     .bind(id)
     .bind(epoch)
     .fetch_optional(conn)
-    .await?;
-    row.map(|r| {
-        Ok(CurrentUser {
-            id: r.try_get("id")?,
-            email: r.try_get("email")?,
-            name: r.try_get("preferred_name")?,
-            role: r.try_get("role")?,
-            language: r.try_get("language")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Stores a new password hash and ends every session (bumps the epoch); returns the new epoch.
@@ -209,7 +222,7 @@ pub async fn set_password(
          WHERE id = $3 RETURNING session_epoch",
     )
     .bind(hash)
-    .bind(now_utc())
+    .bind(Stamp::now())
     .bind(id)
     .fetch_one(conn)
     .await
@@ -219,11 +232,11 @@ pub async fn set_password(
 pub async fn set_language(
     conn: &mut SqliteConnection,
     id: i64,
-    language: &str,
+    language: crate::i18n::Locale,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3")
         .bind(language)
-        .bind(now_utc())
+        .bind(Stamp::now())
         .bind(id)
         .execute(conn)
         .await?;

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::{db, types::CurrentUser};
-use crate::{db::Db, error::AppError};
+use crate::{
+    db::{Db, Stamp},
+    error::AppError,
+};
 
 const AUTH_KEY: &str = "auth";
 const TOUCHED_KEY: &str = "touched";
@@ -55,7 +58,7 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
     let auth = SessionAuth {
         user_id,
         epoch,
-        signed_in_at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        signed_in_at: Stamp::now().unix(),
     };
     session.insert(AUTH_KEY, auth).await.map_err(session_error)
 }
@@ -76,7 +79,7 @@ pub async fn start_pending(
     let pending = Pending {
         user_id,
         epoch,
-        since: time::OffsetDateTime::now_utc().unix_timestamp(),
+        since: Stamp::now().unix(),
         enrol,
     };
     session
@@ -87,7 +90,7 @@ pub async fn start_pending(
 
 /// The pending second step of this session, unless it timed out.
 pub async fn pending(session: &Session) -> Result<Option<Pending>, AppError> {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = Stamp::now().unix();
     Ok(session
         .get::<Pending>(PENDING_KEY)
         .await
@@ -121,8 +124,8 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 pub async fn resolve(
     session: &Session,
     db: &Db,
-    absolute: time::Duration,
-    touch: time::Duration,
+    absolute: std::time::Duration,
+    touch: std::time::Duration,
 ) -> Result<Option<CurrentUser>, AppError> {
     let Some(auth) = session
         .get::<SessionAuth>(AUTH_KEY)
@@ -131,13 +134,12 @@ pub async fn resolve(
     else {
         return Ok(None);
     };
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = Stamp::now().unix();
     let age = now - auth.signed_in_at;
-    let user = if age >= absolute.whole_seconds() {
+    let user = if age >= secs(absolute) {
         None
     } else {
-        let mut conn = db.reader.acquire().await?;
-        db::session_user(&mut conn, auth.user_id, auth.epoch).await?
+        account(db, auth.user_id, auth.epoch).await?
     };
     if user.is_none() {
         end(session).await?;
@@ -148,7 +150,7 @@ pub async fn resolve(
         .await
         .map_err(session_error)?
         .unwrap_or(auth.signed_in_at);
-    if now - touched >= touch.whole_seconds() {
+    if now - touched >= secs(touch) {
         // Modified, so the layer saves it with a new idle deadline and renews the cookie.
         session
             .insert(TOUCHED_KEY, now)
@@ -156,4 +158,23 @@ pub async fn resolve(
             .map_err(session_error)?;
     }
     Ok(user)
+}
+
+/// Account `id` if it is enabled and its session epoch is still `epoch`: remembered between
+/// requests while its row is unchanged (see [`crate::db::accounts`]).
+async fn account(db: &Db, id: i64, epoch: i64) -> Result<Option<CurrentUser>, AppError> {
+    let mark = match db.accounts().get(id, epoch) {
+        Ok(user) => return Ok(Some(user)),
+        Err(mark) => mark,
+    };
+    let mut conn = db.reader.acquire().await?;
+    let user = db::session_user(&mut conn, id, epoch).await?;
+    if let Some(user) = &user {
+        db.accounts().keep(mark, epoch, user);
+    }
+    Ok(user)
+}
+
+fn secs(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }

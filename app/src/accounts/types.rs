@@ -260,6 +260,7 @@ pub fn check_name(s: &str) -> Option<Msg> {
 }
 
 /// The signed-in account as the UI knows it.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     /// Account id.
@@ -267,11 +268,12 @@ pub struct CurrentUser {
     /// Normalised email.
     pub email: String,
     /// Preferred name.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "preferred_name"))]
     pub name: String,
     /// Role.
     pub role: Role,
-    /// Language code (`en`, `sv`, `nb`, `lv`, `pt`).
-    pub language: String,
+    /// Language (sent as its code: `en`, `sv`, `nb`, `lv`, `pt`).
+    pub language: crate::i18n::Locale,
 }
 
 #[cfg(test)]

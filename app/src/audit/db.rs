@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 
 use super::api::AuditEntry;
 use crate::{
-    db::{local_day_start, local_time, now_utc},
+    db::{Day, Stamp, local_day_start, local_time},
     error::{AppError, Msg},
 };
 
@@ -22,7 +22,7 @@ pub async fn record(
         .bind(action)
         .bind(subject)
         .bind(detail)
-        .bind(now_utc())
+        .bind(Stamp::now())
         .execute(conn)
         .await?;
     Ok(())
@@ -33,8 +33,8 @@ pub async fn record(
 pub struct Filter {
     actor: Option<i64>,
     kind: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
+    since: Option<Stamp>,
+    until: Option<Stamp>,
     zone: String,
 }
 
@@ -50,19 +50,20 @@ impl Filter {
     ) -> Result<Self, AppError> {
         let zone = crate::loyalty::db::program::settings(conn).await?.time_zone;
         let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let day =
-            |field: &str, v: Option<String>, after: i64| -> Result<Option<String>, AppError> {
-                given(v)
-                    .map(|d| {
-                        local_day_start(&zone, &d, after)
-                            .ok_or_else(|| AppError::field(field, Msg::DateInvalid))
-                    })
-                    .transpose()
-            };
+        let day = |field: &str, v: Option<String>, after: i64| -> Result<Option<Stamp>, AppError> {
+            given(v)
+                .map(|d| {
+                    d.parse::<Day>()
+                        .ok()
+                        .and_then(|d| local_day_start(&zone, d, after))
+                        .ok_or_else(|| AppError::field(field, Msg::DateInvalid))
+                })
+                .transpose()
+        };
         let since = day("from", from, 0)?;
         // The end day is included: entries before the start of the next day.
         let until = day("to", to, 1)?;
-        if let (Some(s), Some(u)) = (&since, &until)
+        if let (Some(s), Some(u)) = (since, until)
             && u <= s
         {
             return Err(AppError::field("to", Msg::DateInvalid));
@@ -86,7 +87,7 @@ impl Filter {
 /// An entry as read: id, when, name, email, action, subject, detail.
 type Row = (
     i64,
-    String,
+    Stamp,
     Option<String>,
     Option<String>,
     String,
@@ -113,8 +114,8 @@ pub async fn entries(
     )
     .bind(f.actor)
     .bind(&f.kind)
-    .bind(&f.since)
-    .bind(&f.until)
+    .bind(f.since)
+    .bind(f.until)
     .bind(before)
     .bind(limit)
     .fetch_all(conn)
@@ -123,8 +124,8 @@ pub async fn entries(
         .into_iter()
         .map(|(id, at, who, email, action, subject, detail)| AuditEntry {
             id,
-            at: local_time(&f.zone, &at),
-            at_utc: at,
+            at: local_time(&f.zone, at),
+            at_utc: at.to_string(),
             who: who.unwrap_or_default(),
             email: email.unwrap_or_default(),
             action,

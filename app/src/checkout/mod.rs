@@ -8,8 +8,8 @@
 #[cfg(test)]
 mod layering;
 
+use crate::db::Stamp;
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
 
 use crate::{
     error::AppError,
@@ -41,7 +41,7 @@ pub struct PurchaseInput<'a> {
 pub async fn purchase(
     conn: &mut SqliteConnection,
     p: &PurchaseInput<'_>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<PurchaseReceipt, AppError> {
     let sale = p.sale;
     let counter = loyalty::counter(conn, &sale, now).await?;
@@ -52,7 +52,7 @@ pub async fn purchase(
         p.apply,
         sale.member_id,
         counter.tier,
-        &counter.day,
+        counter.day,
         sale.amount_minor,
         sale.full_price,
     )
@@ -65,17 +65,7 @@ pub async fn purchase(
             .offer
             .as_ref()
             .filter(|o| o.kind == OfferKind::Points)
-            .map(|o| BonusRule {
-                id: 0,
-                name: o.title.clone(),
-                multiplier_pct: o.value,
-                extra_points: 0,
-                weekday: None,
-                location_id: None,
-                starts_on: None,
-                ends_on: None,
-                active: true,
-            }),
+            .map(|o| BonusRule::once(&o.title, o.value)),
     };
     let recorded = loyalty::record(conn, &counter, &sale, &discount, now).await?;
     let purchase = recorded.purchase;
@@ -121,7 +111,7 @@ pub async fn purchase(
 pub async fn refund(
     conn: &mut SqliteConnection,
     r: &RefundInput<'_>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<RefundReceipt, AppError> {
     let taken = loyalty::take_back(conn, r, now).await?;
     let p = &taken.purchase;
@@ -150,7 +140,11 @@ pub async fn refund(
         &detail,
     )
     .await?;
-    loyalty::retier(conn, p.member_id, &p.created_at, now).await?;
+    let bought_at: Stamp = p
+        .created_at
+        .parse()
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    loyalty::retier(conn, p.member_id, bought_at, now).await?;
     Ok(RefundReceipt {
         refund_id: taken.refund_id,
         purchase_id: r.purchase_id,

@@ -70,12 +70,15 @@ impl Generation {
     }
 }
 
+/// What a cached value is: a name and, for one of many (a location), its id.
+pub(crate) type Key = (&'static str, i64);
+
 /// The writer thread's cache: its database's counter, and values by key with the generation
 /// they were read at.
 struct Cache {
     generation: Generation,
     read_at: u64,
-    values: HashMap<String, Box<dyn Any>>,
+    values: HashMap<Key, Box<dyn Any>>,
 }
 
 thread_local! {
@@ -94,7 +97,7 @@ pub(super) fn enable_on_this_thread(generation: Generation) {
 }
 
 /// `load`'s value, from the cache on the writer thread when nothing changed since it was read.
-pub(crate) async fn cached<T, F>(key: &str, load: F) -> Result<T, sqlx::Error>
+pub(crate) async fn cached<T, F>(key: Key, load: F) -> Result<T, sqlx::Error>
 where
     T: Clone + 'static,
     F: Future<Output = Result<T, sqlx::Error>>,
@@ -113,7 +116,7 @@ where
             return None;
         }
         c.values
-            .get(key)
+            .get(&key)
             .and_then(|v| v.downcast_ref::<T>())
             .cloned()
     });
@@ -128,7 +131,7 @@ where
                     c.read_at = at;
                     c.values.clear();
                 }
-                c.values.insert(key.to_owned(), Box::new(value.clone()));
+                c.values.insert(key, Box::new(value.clone()));
             }
         });
     }
@@ -150,8 +153,8 @@ mod tests {
     fn the_writer_thread_serves_a_value_until_a_change_and_other_threads_never() {
         let value = |v: i64| async move { Ok::<_, sqlx::Error>(v) };
         // Not the writer's thread: every read is the database's answer.
-        assert_eq!(run(cached("t:k", value(1))).ok(), Some(1));
-        assert_eq!(run(cached("t:k", value(2))).ok(), Some(2));
+        assert_eq!(run(cached(("t", 1), value(1))).ok(), Some(1));
+        assert_eq!(run(cached(("t", 1), value(2))).ok(), Some(2));
         let generation = Generation::default();
         let invalidate = {
             let g = generation.clone();
@@ -159,37 +162,37 @@ mod tests {
         };
         std::thread::spawn(move || {
             enable_on_this_thread(generation);
-            assert_eq!(run(cached("t:k", value(1))).ok(), Some(1));
+            assert_eq!(run(cached(("t", 1), value(1))).ok(), Some(1));
             assert_eq!(
-                run(cached("t:k", value(2))).ok(),
+                run(cached(("t", 1), value(2))).ok(),
                 Some(1),
                 "served from the cache"
             );
             assert_eq!(
-                run(cached("t:other", value(3))).ok(),
+                run(cached(("t", 2), value(3))).ok(),
                 Some(3),
                 "keys are apart"
             );
             invalidate();
             assert_eq!(
-                run(cached("t:k", value(4))).ok(),
+                run(cached(("t", 1), value(4))).ok(),
                 Some(4),
                 "read again after a change"
             );
-            assert_eq!(run(cached("t:k", value(5))).ok(), Some(4));
+            assert_eq!(run(cached(("t", 1), value(5))).ok(), Some(4));
             // A change while a value loads: served, but not kept.
             let changing = async {
                 invalidate();
                 Ok::<_, sqlx::Error>(6)
             };
-            assert_eq!(run(cached("t:k", changing)).ok(), Some(6));
-            assert_eq!(run(cached("t:k", value(7))).ok(), Some(7));
+            assert_eq!(run(cached(("t", 1), changing)).ok(), Some(6));
+            assert_eq!(run(cached(("t", 1), value(7))).ok(), Some(7));
             let failing = async { Err::<i64, _>(sqlx::Error::RowNotFound) };
             assert!(
-                run(cached("t:k2", failing)).is_err(),
+                run(cached(("u", 1), failing)).is_err(),
                 "an error is not cached"
             );
-            assert_eq!(run(cached("t:k2", value(8))).ok(), Some(8));
+            assert_eq!(run(cached(("u", 1), value(8))).ok(), Some(8));
         })
         .join()
         .expect("writer thread");

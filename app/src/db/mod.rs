@@ -9,11 +9,14 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
+pub mod accounts;
 mod cache;
+mod stamp;
 mod writer;
 
 pub(crate) use cache::cached;
 
+pub use stamp::{BadTime, Day, Stamp, days, hours, minutes, seconds};
 pub use writer::{BoxFuture, MAX_BATCH, WriteStats};
 
 /// How hard SQLite works to keep a committed transaction.
@@ -54,6 +57,8 @@ pub struct Db {
     queue: writer::Writer,
     /// What the writer's cache follows (and whether it is on).
     generation: cache::Generation,
+    /// Signed-in accounts remembered between requests (see [`accounts`]).
+    accounts: std::sync::Arc<accounts::Accounts>,
     /// Read-only connections for queries.
     pub reader: SqlitePool,
     /// What the database was opened with.
@@ -91,6 +96,8 @@ impl Db {
         // them in the background instead ([`Db::checkpoint`]).
         let generation = cache::Generation::default();
         let hooked = generation.clone();
+        let accounts = std::sync::Arc::new(accounts::Accounts::default());
+        let account_hook = accounts.clone();
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -98,11 +105,14 @@ impl Db {
             // The writer's cache is emptied by any change to a table it holds.
             .after_connect(move |conn, _| {
                 let (on_change, on_rollback) = (hooked.clone(), hooked.clone());
+                let on_account = account_hook.clone();
                 Box::pin(async move {
                     let mut handle = conn.lock_handle().await?;
                     handle.set_update_hook(move |change| {
                         if cache::TABLES.contains(&change.table) {
                             on_change.invalidate();
+                        } else if change.table == "users" {
+                            on_account.changed(change.rowid);
                         }
                     });
                     handle.set_rollback_hook(move || on_rollback.invalidate());
@@ -116,12 +126,13 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
-        let queue =
-            writer::Writer::start(writer.clone(), generation.clone()).map_err(sqlx::Error::Io)?;
+        let queue = writer::Writer::start(writer.clone(), generation.clone(), accounts.clone())
+            .map_err(sqlx::Error::Io)?;
         Ok(Self {
             writer,
             queue,
             generation,
+            accounts,
             reader,
             durability,
         })
@@ -165,6 +176,11 @@ impl Db {
         self.generation.set_on(on);
     }
 
+    /// The signed-in accounts remembered between requests.
+    pub fn accounts(&self) -> &accounts::Accounts {
+        &self.accounts
+    }
+
     /// What the write queue committed so far (for the benchmark).
     pub fn write_stats(&self) -> WriteStats {
         self.queue.stats()
@@ -184,155 +200,80 @@ pub fn time_zone_name(name: &str) -> Option<String> {
     Some(zone.iana_name().unwrap_or("UTC").to_owned())
 }
 
-/// The calendar date (`YYYY-MM-DD`) and weekday (1 = Monday) of `now` in time zone `tz` (UTC
-/// if the zone is unknown).
-pub fn local_day(tz: &str, now: time::OffsetDateTime) -> (String, u8) {
-    let date = zoned(tz, now).date();
-    let weekday = u8::try_from(date.weekday().to_monday_one_offset()).unwrap_or(1);
-    (ymd(date), weekday)
+/// Time zone `tz`, or UTC if this server does not know it.
+fn zone(tz: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
-/// The Monday (`YYYY-MM-DD`) of the week holding `t` in time zone `tz` (UTC if unknown).
-pub fn local_week_start(tz: &str, t: time::OffsetDateTime) -> String {
-    let date = zoned(tz, t).date();
-    let back = jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset()));
-    ymd(date.checked_sub(back).unwrap_or(date))
+/// The calendar date and weekday (1 = Monday) of `now` in time zone `tz` (UTC if the zone is
+/// unknown).
+pub fn local_day(tz: &str, now: Stamp) -> (Day, u8) {
+    let date = Day::from(now.in_zone(&zone(tz)).date());
+    (date, date.weekday())
+}
+
+/// The Monday of the week holding `t` in time zone `tz` (UTC if unknown).
+pub fn local_week_start(tz: &str, t: Stamp) -> Day {
+    Day::from(t.in_zone(&zone(tz)).date()).monday()
 }
 
 /// The weeks (Monday to Sunday on the wall clock of `tz`) from the one holding `from` to the
-/// one holding `to`: each week's Monday (`YYYY-MM-DD`) and the UTC timestamps of its first
-/// moment and of the next week's.
-pub fn local_weeks(
-    tz: &str,
-    from: time::OffsetDateTime,
-    to: time::OffsetDateTime,
-) -> Vec<(String, String, String)> {
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let start_of = |date: jiff::civil::Date| start_of_day(&zone, date);
-    let first = zoned(tz, from).date();
-    let back = jiff::Span::new().days(i64::from(first.weekday().to_monday_zero_offset()));
-    let mut monday = first.checked_sub(back).unwrap_or(first);
-    let last = zoned(tz, to).date();
+/// one holding `to`: each week's Monday and the instants of its first moment and of the next
+/// week's.
+pub fn local_weeks(tz: &str, from: Stamp, to: Stamp) -> Vec<(Day, Stamp, Stamp)> {
+    let zone = zone(tz);
+    let mut monday = Day::from(from.in_zone(&zone).date()).monday();
+    let last = Day::from(to.in_zone(&zone).date());
     let mut out = Vec::new();
     while monday <= last {
-        let Ok(next) = monday.checked_add(jiff::Span::new().days(7)) else {
+        let next = monday.plus_days(7);
+        if next == monday {
             break;
-        };
-        if let (Some(starts), Some(ends)) = (start_of(monday), start_of(next)) {
-            out.push((ymd(monday), starts, ends));
+        }
+        if let (Some(starts), Some(ends)) = (monday.start_in(&zone), next.start_in(&zone)) {
+            out.push((monday, starts, ends));
         }
         monday = next;
     }
     out
 }
 
-/// The UTC timestamp of the first moment of `date` in `zone`.
-fn start_of_day(zone: &jiff::tz::TimeZone, date: jiff::civil::Date) -> Option<String> {
-    date.to_zoned(zone.clone())
-        .ok()
-        .and_then(|z| time::OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
-        .map(timestamp)
+/// The first moment of the day `days` after `date` on the wall clock of time zone `tz`.
+pub fn local_day_start(tz: &str, date: Day, days: i64) -> Option<Stamp> {
+    date.plus_days(days).start_in(&zone(tz))
 }
 
-/// The UTC timestamp of the first moment of the day `days` after `date` (`YYYY-MM-DD`) in time
-/// zone `tz`; `None` if `date` is not a date.
-pub fn local_day_start(tz: &str, date: &str, days: i64) -> Option<String> {
-    if date.len() != 10 {
-        return None;
-    }
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let date: jiff::civil::Date = date.parse().ok()?;
-    start_of_day(&zone, date.checked_add(jiff::Span::new().days(days)).ok()?)
+/// An instant as wall-clock time in time zone `tz` (`YYYY-MM-DD HH:MM`; UTC if the zone is
+/// unknown).
+pub fn local_time(tz: &str, t: Stamp) -> String {
+    let z = t.in_zone(&zone(tz));
+    format!("{} {:02}:{:02}", Day::from(z.date()), z.hour(), z.minute())
 }
 
-/// `t` on the wall clock of time zone `tz` (UTC if the zone is unknown).
-fn zoned(tz: &str, t: time::OffsetDateTime) -> jiff::Zoned {
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_second(t.unix_timestamp())
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(zone)
-}
-
-fn ymd(date: jiff::civil::Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
-}
-
-/// A UTC timestamp as wall-clock time in time zone `tz` (`YYYY-MM-DD HH:MM`; UTC if the zone
-/// is unknown; the input unchanged if it is not a timestamp).
-pub fn local_time(tz: &str, timestamp: &str) -> String {
-    let Some(t) = parse_timestamp(timestamp) else {
-        return timestamp.to_owned();
-    };
-    let z = zoned(tz, t);
-    format!("{} {:02}:{:02}", ymd(z.date()), z.hour(), z.minute())
-}
-
-/// The current time as an RFC 3339 UTC timestamp, the form every timestamp column holds.
-pub fn now_utc() -> String {
-    timestamp(time::OffsetDateTime::now_utc())
-}
-
-/// Formats a time as the database's timestamp form (`2026-11-23T20:06:00Z`).
-pub fn timestamp(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Parses a database timestamp (`2026-11-23T20:06:00Z`).
-pub fn parse_timestamp(s: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-}
-
-/// `t` plus whole calendar months, the day clamped to the target month's length
-/// (31 January + 1 month = 28 or 29 February).
-pub fn add_months(t: time::OffsetDateTime, months: u32) -> time::OffsetDateTime {
-    shift_months(t, i64::from(months))
-}
-
-/// `t` plus whole days.
-pub fn add_days(t: time::OffsetDateTime, days: i64) -> time::OffsetDateTime {
-    t.saturating_add(time::Duration::days(days))
-}
-
-/// `t` minus whole calendar months (see [`add_months`]).
-pub fn sub_months(t: time::OffsetDateTime, months: u32) -> time::OffsetDateTime {
-    shift_months(t, -i64::from(months))
-}
-
-fn shift_months(t: time::OffsetDateTime, delta: i64) -> time::OffsetDateTime {
-    let total = i64::from(t.year()) * 12 + i64::from(u8::from(t.month()) - 1) + delta;
-    let year = i32::try_from(total.div_euclid(12)).unwrap_or(9999);
-    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1))
-        .unwrap_or(time::Month::January);
-    let day = t.day().min(month.length(year));
-    time::Date::from_calendar_date(year, month, day).map_or(t, |d| t.replace_date(d))
+/// A stored timestamp's text as wall-clock time in time zone `tz`; the text unchanged if it is
+/// not a timestamp.
+pub fn local_time_of(tz: &str, text: &str) -> String {
+    text.parse()
+        .map_or_else(|_| text.to_owned(), |t| local_time(tz, t))
 }
 
 /// The time the program runs on: the system clock, or a time a test sets and moves, so that
 /// expiry and tier periods are tested with time passed in as a value, never slept through.
 #[derive(Clone, Debug, Default)]
-pub struct Clock(std::sync::Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>);
+pub struct Clock(std::sync::Arc<std::sync::Mutex<Option<Stamp>>>);
 
 impl Clock {
     /// Now: the set time, if one was set, else the system's.
-    pub fn now(&self) -> time::OffsetDateTime {
+    pub fn now(&self) -> Stamp {
         self.0
             .lock()
             .ok()
             .and_then(|t| *t)
-            .unwrap_or_else(time::OffsetDateTime::now_utc)
+            .unwrap_or_else(Stamp::now)
     }
 
     /// Fixes the clock at `t` (tests).
-    pub fn set(&self, t: time::OffsetDateTime) {
+    pub fn set(&self, t: Stamp) {
         if let Ok(mut g) = self.0.lock() {
             *g = Some(t);
         }
@@ -349,25 +290,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_are_utc_with_z_suffix() {
-        let t = time::macros::datetime!(2026-11-23 21:06:05 +01:00);
-        assert_eq!(timestamp(t), "2026-11-23T20:06:05Z");
-    }
-
-    #[test]
-    fn months_are_added_and_subtracted_on_the_calendar() {
-        use time::macros::datetime;
-        let t = datetime!(2026-01-31 10:00 UTC);
-        assert_eq!(add_months(t, 1), datetime!(2026-02-28 10:00 UTC));
-        assert_eq!(add_months(t, 12), datetime!(2027-01-31 10:00 UTC));
+    fn local_days_and_weeks_follow_the_shops_wall_clock() {
+        let t: Stamp = "2026-11-29T23:30:00Z".parse().expect("stamp");
+        // Already Monday 30 November in Stockholm.
+        let (day, weekday) = local_day("Europe/Stockholm", t);
+        assert_eq!((day.to_string(), weekday), ("2026-11-30".to_owned(), 1));
+        assert_eq!(local_day("UTC", t).1, 7);
         assert_eq!(
-            sub_months(datetime!(2026-03-31 10:00 UTC), 1),
-            datetime!(2026-02-28 10:00 UTC)
+            local_week_start("Nowhere/Unknown", t).to_string(),
+            "2026-11-23"
         );
-        assert_eq!(sub_months(t, 12), datetime!(2025-01-31 10:00 UTC));
+        assert_eq!(local_time("Europe/Stockholm", t), "2026-11-30 00:30");
+        assert_eq!(local_time_of("UTC", "not a time"), "not a time");
+        let weeks = local_weeks("Europe/Stockholm", t, t.plus_days(8));
+        let shown: Vec<_> = weeks
+            .iter()
+            .map(|(d, a, b)| format!("{d} {a} {b}"))
+            .collect();
         assert_eq!(
-            parse_timestamp("2026-11-23T20:06:05Z").map(timestamp),
-            Some("2026-11-23T20:06:05Z".into())
+            shown,
+            [
+                "2026-11-30 2026-11-29T23:00:00Z 2026-12-06T23:00:00Z",
+                "2026-12-07 2026-12-06T23:00:00Z 2026-12-13T23:00:00Z"
+            ]
         );
     }
 

@@ -20,7 +20,7 @@ use std::{
 use futures_util::FutureExt as _;
 use sqlx::{Row as _, SqliteConnection, SqlitePool};
 
-use super::cache::Generation;
+use super::{accounts::Accounts, cache::Generation};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::AppError;
@@ -132,7 +132,11 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `pool` (one connection).
-    pub(super) fn start(pool: SqlitePool, generation: Generation) -> std::io::Result<Self> {
+    pub(super) fn start(
+        pool: SqlitePool,
+        generation: Generation,
+        accounts: Arc<Accounts>,
+    ) -> std::io::Result<Self> {
         let (queue, mut rx) = mpsc::unbounded_channel::<Job>();
         let batch = Arc::new(AtomicUsize::new(MAX_BATCH));
         let limit = batch.clone();
@@ -161,7 +165,7 @@ impl Writer {
                             }
                         }
                         let started = std::time::Instant::now();
-                        let seen = (&generation, &mut data_version);
+                        let seen = (&generation, &*accounts, &mut data_version);
                         run_batch(&pool, &mut jobs, &counted, seen).await;
                         let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
                         counted.busy_ns.fetch_add(spent, Ordering::Relaxed);
@@ -229,7 +233,7 @@ async fn run_batch(
     pool: &SqlitePool,
     jobs: &mut Vec<Job>,
     counts: &Counts,
-    (generation, data_version): (&Generation, &mut Option<i64>),
+    (generation, accounts, data_version): (&Generation, &Accounts, &mut Option<i64>),
 ) {
     let mut conn = match pool.acquire().await {
         Ok(c) => c,
@@ -248,6 +252,7 @@ async fn run_batch(
             let version: Option<i64> = rows.first().and_then(|r| r.try_get(0).ok());
             if version != *data_version {
                 generation.invalidate();
+                accounts.forget_all();
                 *data_version = version;
             }
         }
@@ -321,6 +326,8 @@ async fn run_batch(
             tracing::debug!(error = %e, "rollback after a failed batch");
         }
     }
+    // Before anyone is answered: a caller that changed an account sees it at once.
+    accounts.batch_ended();
     if committed {
         counts.sizes[size].fetch_add(1, Ordering::Relaxed);
     }

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::Msg;
 
 /// What feedback is about.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -50,6 +55,11 @@ impl Category {
 }
 
 /// Where a case stands.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -84,13 +94,15 @@ impl CaseStatus {
 }
 
 /// When feedback opens a case, its deadline and who gets it.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackSettings {
     /// An NPS answer at or below this opens a case (−1: never).
     pub nps_max: i64,
     /// A CSAT answer at or below this opens a case (0: never).
     pub csat_max: i64,
-    /// Categories that open a case whatever the scores.
+    /// Categories that open a case whatever the scores (stored as a comma-separated list).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub case_categories: Vec<Category>,
     /// Hours to resolve a case.
     pub sla_hours: i64,
@@ -119,17 +131,23 @@ pub struct Answers {
 }
 
 /// Which questions a form asks.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Asks {
     /// The 0–10 question (required when asked).
+    #[cfg_attr(feature = "ssr", sqlx(rename = "ask_nps"))]
     pub nps: bool,
     /// The 1–5 question (required when asked).
+    #[cfg_attr(feature = "ssr", sqlx(rename = "ask_csat"))]
     pub csat: bool,
     /// Free text.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "ask_text"))]
     pub text: bool,
     /// The category.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "ask_category"))]
     pub category: bool,
-    /// Options of the choice question (0: none).
+    /// Options of the choice question (0: none; counted from the texts, not a column).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub choices: usize,
 }
 

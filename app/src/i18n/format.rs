@@ -2,6 +2,8 @@
 //! five locales. Hand-written tables instead of ICU data keep the browser bundle small; the
 //! tests pin every pattern to what CLDR produces.
 
+use crate::loyalty::rules::Currency;
+
 /// Separators and currency placement for one locale.
 struct NumberStyle {
     group: &'static str,
@@ -152,20 +154,20 @@ pub fn amount_input(locale: &str, minor: i64) -> String {
 }
 
 /// The symbol shops write for a currency.
-fn currency_symbol(code: &str) -> &str {
-    match code {
-        "EUR" => "€",
-        "SEK" | "NOK" | "DKK" => "kr",
-        "BRL" => "R$",
-        "USD" => "$",
-        "GBP" => "£",
-        other => other,
+fn currency_symbol(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Eur => "€",
+        Currency::Sek | Currency::Nok | Currency::Dkk => "kr",
+        Currency::Brl => "R$",
+        Currency::Usd => "$",
+        Currency::Gbp => "£",
+        other => other.code(),
     }
 }
 
 /// An amount in minor units (two decimals) as the locale writes it:
 /// `€1,234.50` (en), `1 234,50 kr` (sv), `kr 1 234,50` (nb), `1 234,50 €` (lv), `R$ 1.234,50` (pt).
-pub fn money(locale: &str, minor: i64, currency: &str) -> String {
+pub fn money(locale: &str, minor: i64, currency: Currency) -> String {
     let st = style(locale);
     let abs = minor.unsigned_abs();
     let amount = format!(

@@ -31,6 +31,46 @@ pub const LANGUAGES: [(&str, &str); 5] = [
     ("pt", "Português"),
 ];
 
+/// A language is stored as its code (`en`, `sv`, `nb`, `lv`, `pt`), bound and read as a
+/// [`Locale`]: a code we do not speak never gets in or out.
+#[cfg(feature = "ssr")]
+mod stored {
+    use sqlx::{
+        Decode, Encode, Sqlite, Type,
+        encode::IsNull,
+        error::BoxDynError,
+        sqlite::{SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef},
+    };
+
+    use super::{Locale, LocaleExt as _, parse_locale};
+
+    impl Type<Sqlite> for Locale {
+        fn type_info() -> SqliteTypeInfo {
+            <&str as Type<Sqlite>>::type_info()
+        }
+
+        fn compatible(ty: &SqliteTypeInfo) -> bool {
+            <&str as Type<Sqlite>>::compatible(ty)
+        }
+    }
+
+    impl<'q> Encode<'q, Sqlite> for Locale {
+        fn encode_by_ref(
+            &self,
+            buf: &mut Vec<SqliteArgumentValue<'q>>,
+        ) -> Result<IsNull, BoxDynError> {
+            <&str as Encode<'q, Sqlite>>::encode(self.as_str(), buf)
+        }
+    }
+
+    impl<'r> Decode<'r, Sqlite> for Locale {
+        fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+            let code = <&str as Decode<'r, Sqlite>>::decode(value)?;
+            parse_locale(code).ok_or_else(|| format!("not a language we speak: {code:?}").into())
+        }
+    }
+}
+
 /// Parses a language code into a [`Locale`], if it is one we speak.
 pub fn parse_locale(code: &str) -> Option<Locale> {
     Locale::get_all()

@@ -198,10 +198,10 @@ fn MemberPanel(panel: CounterData, actions: CounterActions) -> impl IntoView {
                 {tier.map(|name| view! { " " <span class="tier-badge">{name}</span> })}
             </p>
             {done.map(|p| {
-                let (amount, cur, points) = (p.amount_minor, p.currency.clone(), p.points);
+                let (amount, cur, points) = (p.amount_minor, p.currency, p.points);
                 view! {
                     <p class="notice" role="status">
-                        {t!(i18n, counter.recorded, amount = move || format::money(locale(), amount, &cur), points = move || format::number(locale(), points))}
+                        {t!(i18n, counter.recorded, amount = move || format::money(locale(), amount, cur), points = move || format::number(locale(), points))}
                     </p>
                 }
             })}

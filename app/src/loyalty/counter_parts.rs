@@ -44,7 +44,7 @@ fn plain_amount(minor: i64) -> String {
 #[component]
 pub fn CounterForms(
     member_id: i64,
-    currency: String,
+    currency: crate::loyalty::rules::Currency,
     can_adjust: bool,
     actions: CounterActions,
     perks: crate::perks::types::CounterPerks,
@@ -71,10 +71,10 @@ pub fn CounterForms(
                 <h3 id="purchase-title">{t!(i18n, counter.purchase_title)}</h3>
                 <FormError error=purchase_error />
                 <input type="hidden" name="member_id" value=member_id />
-                <input type="hidden" name="currency" value=currency.clone() />
+                <input type="hidden" name="currency" value=currency.code() />
                 <input type="hidden" name="idempotency_key" value=fresh_key() />
                 <Field name="amount" id="purchase-amount" kind="text" error=purchase_error autofocus=true
-                    hint=ViewFn::from({ let c = currency.clone(); move || t!(i18n, counter.amount_hint, currency = { let c = c.clone(); move || c.clone() }) })>
+                    hint=ViewFn::from(move || t!(i18n, counter.amount_hint, currency = move || currency.code()))>
                     {t!(i18n, counter.amount_label)}
                 </Field>
                 {move || repeat_asked().then(|| view! {
@@ -90,7 +90,7 @@ pub fn CounterForms(
                     <input type="checkbox" id="purchase-full-price" name="full_price" value="true" checked=true />
                     <label for="purchase-full-price">{t!(i18n, counter.full_price_label)}</label>
                 </div>
-                <crate::perks::pages::CounterApply perks currency=currency.clone() error=purchase_error />
+                <crate::perks::pages::CounterApply perks currency error=purchase_error />
                 <button type="submit" class="button primary">{t!(i18n, counter.purchase_submit)}</button>
             </ActionForm>
             <ActionForm action=redeem attr:novalidate=true attr:aria-labelledby="redeem-title">
@@ -150,23 +150,23 @@ pub fn PurchaseList(
         <ul class="purchases">
             {purchases.into_iter().map(|p| {
                 let left = p.amount_minor - p.refunded_minor;
-                let (date, cur, cur2, cur3) = (p.created_at.clone(), p.currency.clone(), p.currency.clone(), p.currency.clone());
+                let (date, cur) = (p.created_at.clone(), p.currency);
                 let input_id = format!("refund-amount-{}", p.id);
                 let (refunded, shortfall, id) = (p.refunded_minor, p.shortfall, p.id);
                 let key = fresh_key();
                 view! {
                     <li class="purchase">
                         <p>
-                            <strong>{move || format::money(locale(), p.amount_minor, &cur)}</strong>
+                            <strong>{move || format::money(locale(), p.amount_minor, cur)}</strong>
                             " · " {move || format::date(locale(), &date)} " · " {p.location.clone()}
                             " · " {move || signed(locale(), p.points)} " " {t!(i18n, points.unit)}
                         </p>
                         {(p.discount_minor > 0).then(|| {
-                            let (off, cur) = (p.discount_minor, p.currency.clone());
-                            view! { <p class="hint">{move || t_string!(i18n, perks.discounted).replace("{amount}", &format::money(locale(), off, &cur))}</p> }
+                            let off = p.discount_minor;
+                            view! { <p class="hint">{move || t_string!(i18n, perks.discounted).replace("{amount}", &format::money(locale(), off, cur))}</p> }
                         })}
                         {(refunded > 0).then(|| view! {
-                            <p class="hint">{t!(i18n, counter.refunded_so_far, amount = move || format::money(locale(), refunded, &cur2))}</p>
+                            <p class="hint">{t!(i18n, counter.refunded_so_far, amount = move || format::money(locale(), refunded, cur))}</p>
                         })}
                         {(shortfall > 0).then(|| view! {
                             <p class="notice-plain">{t!(i18n, counter.shortfall, points = move || format::number(locale(), shortfall))}</p>
@@ -180,7 +180,7 @@ pub fn PurchaseList(
                                     <label for=input_id.clone()>{t!(i18n, counter.refund_amount)}</label>
                                     <input id=input_id name="amount" type="text" inputmode="decimal" aria-describedby=hint_id.clone() />
                                     <button type="submit" class="button">{t!(i18n, counter.refund_submit)}</button>
-                                    <span class="hint" id=hint_id>{move || t_string!(i18n, counter.refund_up_to).replace("{amount}", &format::money(locale(), left, &cur3))}</span>
+                                    <span class="hint" id=hint_id>{move || t_string!(i18n, counter.refund_up_to).replace("{amount}", &format::money(locale(), left, cur))}</span>
                                 </ActionForm>
                                 {move || { let key = key2.clone(); asked(id).map(move |amount| view! {
                                     <div class="confirm-box" role="alert">
@@ -222,10 +222,9 @@ pub fn PurchaseOutcome(
             {move || purchase.value().get().and_then(Result::ok).map(|r| {
                 let points = r.purchase.points;
                 let tier = r.new_tier.clone();
-                let (paid, currency) = (r.purchase.amount_minor, r.purchase.currency.clone());
-                let cur = currency.clone();
+                let (paid, currency) = (r.purchase.amount_minor, r.purchase.currency);
                 view! {
-                    <p class="notice">{t!(i18n, counter.recorded, amount = move || format::money(locale(), paid, &cur), points = move || format::number(locale(), points))}</p>
+                    <p class="notice">{t!(i18n, counter.recorded, amount = move || format::money(locale(), paid, currency), points = move || format::number(locale(), points))}</p>
                     {tier.map(|name| view! { <p class="notice">{t!(i18n, counter.new_tier, tier = move || name.clone())}</p> })}
                     <crate::perks::pages::AppliedNotice applied=r.perks paid currency />
                 }

@@ -11,6 +11,8 @@ pub mod program;
 
 use sqlx::SqliteConnection;
 
+use crate::db::Stamp;
+
 use super::types::{Movement, MovementKind};
 
 /// Who moved the points.
@@ -44,9 +46,9 @@ pub struct NewMovement<'a> {
     /// The purchase it belongs to (earning, refund reversal).
     pub purchase_id: Option<i64>,
     /// When (database timestamp).
-    pub at: &'a str,
+    pub at: Stamp,
     /// For a credit: when its points expire (`None`: never).
-    pub expires_at: Option<String>,
+    pub expires_at: Option<Stamp>,
     /// For a debit: the lot (its movement id) to take from before the oldest ones.
     pub first_from: Option<i64>,
 }
@@ -60,7 +62,7 @@ impl<'a> NewMovement<'a> {
         reason: &'a str,
         actor: Actor,
         key: &'a str,
-        at: &'a str,
+        at: Stamp,
     ) -> Self {
         Self {
             member_id,
@@ -145,7 +147,7 @@ async fn move_balance(
     conn: &mut SqliteConnection,
     member_id: i64,
     amount: i64,
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, AppendError> {
     let moved: Option<i64> = sqlx::query_scalar(
         "UPDATE member_balances SET balance = balance + $1, updated_at = $2
@@ -214,7 +216,7 @@ pub async fn append_only(
         .bind(id)
         .bind(m.member_id)
         .bind(m.amount)
-        .bind(m.expires_at.as_deref())
+        .bind(m.expires_at)
         .execute(&mut *conn)
         .await?;
     } else {
@@ -297,7 +299,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Movement, sqlx:
 /// Open lots whose expiry has come: `(movement id, member id)`, oldest expiry first.
 pub async fn expired_lots(
     conn: &mut SqliteConnection,
-    now: &str,
+    now: Stamp,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(

@@ -9,7 +9,7 @@ use super::{
         AddBonusRule, AddLocation, SaveSettings, SaveTier, SetBonusRuleActive, program_rules,
     },
     program_preview::{Draft, PreviewCard},
-    rules::{CURRENCIES, Downgrade, Program, Rounding},
+    rules::{Currency, Downgrade, Program, Rounding},
 };
 use crate::{
     accounts::{Role, use_auth},
@@ -102,9 +102,9 @@ fn SettingsCard(
     let locale = i18n.get_locale_untracked().as_str();
     let error = last_error(action);
     let s = p.settings;
-    let currencies: Vec<(String, String)> = CURRENCIES
+    let currencies: Vec<(String, String)> = Currency::ALL
         .iter()
-        .map(|c| ((*c).to_owned(), (*c).to_owned()))
+        .map(|c| (c.code().to_owned(), c.code().to_owned()))
         .collect();
     let roundings = vec![
         (
@@ -147,7 +147,7 @@ fn SettingsCard(
                 // The preview follows the rate and rounding as they are typed.
                 <fieldset disabled=!can_edit on:input=move |ev| draft.follow(&ev)>
                     <FormError error />
-                    <SelectField name="currency" id="currency" options=currencies selected=s.currency.clone() error>
+                    <SelectField name="currency" id="currency" options=currencies selected=s.currency.code().to_owned() error>
                         {t!(i18n, program.currency)}
                     </SelectField>
                     <Field name="rate" error value=format::decimal_input(locale, s.rate_hundredths) hint=ViewFn::from(move || t!(i18n, program.rate_hint))>

@@ -231,8 +231,8 @@ pub struct Purchase {
     pub amount_minor: i64,
     /// Discount given by an offer or next-visit discount, minor units.
     pub discount_minor: i64,
-    /// Currency code.
-    pub currency: String,
+    /// Currency.
+    pub currency: crate::loyalty::rules::Currency,
     /// Receipt reference, if given.
     pub receipt: Option<String>,
     /// Location id.

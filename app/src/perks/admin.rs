@@ -69,7 +69,7 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
         .offers
         .iter()
         .map(|o| {
-            let currency = d.currency.clone();
+            let currency = d.currency;
             let (kind, value) = (o.kind, o.value);
             let (used, limit) = (o.uses, o.total_limit);
             let uses = move || match limit {
@@ -81,7 +81,7 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
             view! {
                 <tr>
                     <td>{o.title.clone()} {(!o.active).then(|| view! { " " <span class="reason">{t!(i18n, rewards.inactive)}</span> })}</td>
-                    <td class="wrap">{move || super::pages::gives(locale(), kind, value, &currency)}</td>
+                    <td class="wrap">{move || super::pages::gives(locale(), kind, value, currency)}</td>
                     <td class="wrap">{audience(o)}</td>
                     <td class="num">{uses}</td>
                     <td>{dates}</td>
@@ -172,7 +172,7 @@ fn ReturnCard(d: PerksAdmin, action: ServerAction<SavePerkSettings>) -> impl Int
         referral_points,
         referral_min_purchase,
     } = d.settings;
-    let currency = d.currency.clone();
+    let currency = d.currency.code();
     // Amounts in the fields as the viewer writes them; the server reads "25,00" and "25.00".
     let locale = i18n.get_locale_untracked().as_str();
     let plain = move |minor| format::amount_input(locale, minor);
@@ -191,15 +191,15 @@ fn ReturnCard(d: PerksAdmin, action: ServerAction<SavePerkSettings>) -> impl Int
                         value=return_percent.map_or_else(String::new, |p| p.to_string())
                         hint=ViewFn::from(hint_pct)>{t!(i18n, perks.return_percent_label)}</Field>
                     <Field name="return_min_purchase" id="return-min" error value=plain(return_min_purchase)
-                        hint=ViewFn::from({ let c = currency.clone(); move || c.clone() })>{t!(i18n, perks.return_min_label)}</Field>
+                        hint=ViewFn::from(move || currency)>{t!(i18n, perks.return_min_label)}</Field>
                     <Field name="return_days" id="return-days" kind="number" error value=return_days.to_string()>{t!(i18n, perks.return_days_label)}</Field>
                     <Field name="return_min_next" id="return-min-next" error value=plain(return_min_next)
-                        hint=ViewFn::from({ let c = currency.clone(); move || c.clone() })>{t!(i18n, perks.return_min_next_label)}</Field>
+                        hint=ViewFn::from(move || currency)>{t!(i18n, perks.return_min_next_label)}</Field>
                     <h3 class="section-gap">{t!(i18n, perks.refer_title)}</h3>
                     <Field name="referral_points" id="referral-points" kind="number" error value=referral_points.to_string()
                         hint=ViewFn::from(move || t!(i18n, perks.referral_points_hint))>{t!(i18n, perks.referral_points_label)}</Field>
                     <Field name="referral_min_purchase" id="referral-min" error value=plain(referral_min_purchase)
-                        hint=ViewFn::from(move || currency.clone())>{t!(i18n, perks.referral_min_label)}</Field>
+                        hint=ViewFn::from(move || currency)>{t!(i18n, perks.referral_min_label)}</Field>
                     {d.can_edit.then(|| view! { <button type="submit" class="button primary">{t!(i18n, common.save)}</button> })}
                 </fieldset>
                 <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>

@@ -33,7 +33,7 @@ pub struct PerksAdmin {
     /// Rewards as (id, name), for punch cards.
     pub rewards: Vec<(i64, String)>,
     /// The shop's currency.
-    pub currency: String,
+    pub currency: crate::loyalty::rules::Currency,
     /// The caller may change them.
     pub can_edit: bool,
 }
@@ -163,7 +163,6 @@ pub async fn save_offer(
 ) -> Result<Offer, AppError> {
     use super::types::{Audience, OfferKind};
     use crate::{
-        db::timestamp,
         error::Msg,
         loyalty::{
             program_api::imp::{
@@ -256,8 +255,7 @@ pub async fn save_offer(
             } else if audience != "all" {
                 return Err(AppError::BadRequest);
             }
-            let at = timestamp(now);
-            offer.id = super::engine::save_offer(&mut *tx, &offer, &at).await?;
+            offer.id = super::engine::save_offer(&mut *tx, &offer, now).await?;
             let target = format!("offer:{}", offer.id);
             audited(&mut *tx, &me, "perks.save_offer", &target, offer).await
         })

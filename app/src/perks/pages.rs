@@ -10,13 +10,14 @@ use super::{
         Referral,
     },
 };
+use crate::loyalty::rules::Currency;
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     ui::{Field, FormError, error_text, last_error},
 };
 
 /// What an offer gives, in words: "10 % off", "€5.00 off", "×2 points", "A free item".
-pub fn gives(locale: &str, kind: OfferKind, value: i64, currency: &str) -> String {
+pub fn gives(locale: &str, kind: OfferKind, value: i64, currency: Currency) -> String {
     let i18n = use_i18n();
     match kind {
         OfferKind::Percent => {
@@ -35,7 +36,7 @@ pub fn gives(locale: &str, kind: OfferKind, value: i64, currency: &str) -> Strin
 #[component]
 pub fn CounterApply(
     perks: CounterPerks,
-    currency: String,
+    currency: Currency,
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -43,7 +44,7 @@ pub fn CounterApply(
     let mut options = vec![(String::new(), t_string!(i18n, perks.apply_none).to_owned())];
     for MemberOffer { offer, blocked, .. } in &perks.offers {
         if blocked.is_none() {
-            let what = gives(locale, offer.kind, offer.value, &currency);
+            let what = gives(locale, offer.kind, offer.value, currency);
             options.push((
                 format!("offer:{}", offer.id),
                 format!("{} — {what}", offer.title),
@@ -57,7 +58,7 @@ pub fn CounterApply(
     {
         let label = t_string!(i18n, perks.apply_coupon)
             .replace("{p}", &c.percent.to_string())
-            .replace("{a}", &format::money(locale, c.min_purchase, &currency));
+            .replace("{a}", &format::money(locale, c.min_purchase, currency));
         options.push((format!("coupon:{}", c.id), label));
     }
     let cards = perks
@@ -85,7 +86,7 @@ pub fn CounterApply(
 
 /// What a recorded purchase set off, for the counter's notice.
 #[component]
-pub fn AppliedNotice(applied: Applied, currency: String, paid: i64) -> impl IntoView {
+pub fn AppliedNotice(applied: Applied, currency: Currency, paid: i64) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked().as_str();
     let mut lines: Vec<String> = Vec::new();
@@ -104,9 +105,9 @@ pub fn AppliedNotice(applied: Applied, currency: String, paid: i64) -> impl Into
                 .replace("{what}", &what)
                 .replace(
                     "{off}",
-                    &format::money(locale, applied.discount_minor, &currency),
+                    &format::money(locale, applied.discount_minor, currency),
                 )
-                .replace("{paid}", &format::money(locale, paid, &currency)),
+                .replace("{paid}", &format::money(locale, paid, currency)),
         );
     }
     if let Some(c) = &applied.coupon_issued {
@@ -149,9 +150,9 @@ pub fn MemberPerksView() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 perks.await.ok().map(|p| {
-                    let currency = p.currency.clone();
+                    let currency = p.currency;
                     view! {
-                        <OfferList offers=p.offers currency=currency.clone() />
+                        <OfferList offers=p.offers currency />
                         <CouponList coupons=p.coupons currency />
                         <PunchCards cards=p.cards />
                         <ReferralCard referral=p.referral action=refer />
@@ -164,7 +165,7 @@ pub fn MemberPerksView() -> impl IntoView {
 }
 
 #[component]
-fn OfferList(offers: Vec<MemberOffer>, currency: String) -> impl IntoView {
+fn OfferList(offers: Vec<MemberOffer>, currency: Currency) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     (!offers.is_empty()).then(|| view! {
@@ -172,13 +173,12 @@ fn OfferList(offers: Vec<MemberOffer>, currency: String) -> impl IntoView {
             <h2 id="offers-title">{t!(i18n, perks.offers_title)}</h2>
             <ul class="perk-list">
                 {offers.into_iter().map(|MemberOffer { offer, blocked, .. }| {
-                    let currency = currency.clone();
                     let (kind, value) = (offer.kind, offer.value);
                     let until = offer.ends_on.clone();
                     view! {
                         <li class="perk">
                             <h3>{offer.title.clone()}</h3>
-                            <p class="perk-gives">{move || gives(locale(), kind, value, &currency)}</p>
+                            <p class="perk-gives">{move || gives(locale(), kind, value, currency)}</p>
                             {(!offer.description.is_empty()).then(|| view! { <p>{offer.description.clone()}</p> })}
                             {until.map(|d| view! { <p class="hint">{move || t_string!(i18n, perks.until).replace("{date}", &format::date(locale(), &d))}</p> })}
                             {offer.per_member_limit.map(|n| view! { <p class="hint">{move || t_string!(i18n, perks.per_member).replace("{n}", &n.to_string())}</p> })}
@@ -193,7 +193,7 @@ fn OfferList(offers: Vec<MemberOffer>, currency: String) -> impl IntoView {
 }
 
 #[component]
-fn CouponList(coupons: Vec<Coupon>, currency: String) -> impl IntoView {
+fn CouponList(coupons: Vec<Coupon>, currency: Currency) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale().as_str();
     let shown: Vec<Coupon> = coupons
@@ -206,7 +206,6 @@ fn CouponList(coupons: Vec<Coupon>, currency: String) -> impl IntoView {
             <h2 id="coupons-title">{t!(i18n, perks.coupons_title)}</h2>
             <ul class="perk-list">
                 {shown.into_iter().map(|c| {
-                    let currency = currency.clone();
                     let (from, until, min, pct) = (c.valid_from.clone(), c.valid_until.clone(), c.min_purchase, c.percent);
                     let status = c.status;
                     let class = if status == CouponStatus::Used { "perk coupon used" } else { "perk coupon" };
@@ -220,7 +219,7 @@ fn CouponList(coupons: Vec<Coupon>, currency: String) -> impl IntoView {
                                         .replace("{from}", &format::date(locale(), &from))
                                         .replace("{until}", &format::date(locale(), &until))}</p>
                                     <p class="hint">{move || t_string!(i18n, perks.coupon_terms)
-                                        .replace("{a}", &format::money(locale(), min, &currency))}</p>
+                                        .replace("{a}", &format::money(locale(), min, currency))}</p>
                                 }.into_any(),
                             }}
                         </li>

@@ -20,7 +20,6 @@ pub async fn save_perk_settings(
     referral_min_purchase: String,
 ) -> Result<PerkSettings, AppError> {
     use crate::{
-        db::timestamp,
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write},
     };
@@ -45,8 +44,8 @@ pub async fn save_perk_settings(
     };
     manager_write(move |tx, me, now| {
         Box::pin(async move {
-            let at = timestamp(now);
-            super::engine::save_settings(&mut *tx, &settings, &at).await?;
+            let at = now;
+            super::engine::save_settings(&mut *tx, &settings, at).await?;
             audited(
                 &mut *tx,
                 &me,
@@ -72,7 +71,6 @@ pub async fn save_punch_card(
     active: Option<String>,
 ) -> Result<PunchCard, AppError> {
     use crate::{
-        db::timestamp,
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write, name as valid_name},
     };
@@ -92,8 +90,8 @@ pub async fn save_punch_card(
                 .await?
                 .ok_or_else(|| AppError::field("reward_id", Msg::RewardUnavailable))?;
             card.reward = reward.name;
-            let at = timestamp(now);
-            card.id = super::engine::save_card(&mut *tx, &card, &at).await?;
+            let at = now;
+            card.id = super::engine::save_card(&mut *tx, &card, at).await?;
             let target = format!("punch_card:{}", card.id);
             audited(&mut *tx, &me, "perks.save_card", &target, card).await
         })

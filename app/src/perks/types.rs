@@ -283,7 +283,7 @@ pub struct MemberPerks {
     /// Their referral code and counts.
     pub referral: Referral,
     /// The shop's currency (for amounts in terms).
-    pub currency: String,
+    pub currency: crate::loyalty::rules::Currency,
 }
 
 /// What the counter may apply to a member's purchase.

@@ -111,7 +111,6 @@ pub async fn save_reward(
 ) -> Result<super::types::Reward, AppError> {
     use super::types::{ICONS, Reward};
     use crate::{
-        db::timestamp,
         error::Msg,
         loyalty::program_api::imp::{
             audited, description_and_window, manager_write, name as valid_name,
@@ -163,8 +162,7 @@ pub async fn save_reward(
                         .await?;
                 reward.min_tier = Some((tier, name.ok_or(AppError::BadRequest)?));
             }
-            let at = timestamp(now);
-            reward.id = super::db::save(&mut *tx, &reward, &at).await?;
+            reward.id = super::db::save(&mut *tx, &reward, now).await?;
             let target = format!("reward:{}", reward.id);
             audited(&mut *tx, &me, "rewards.save", &target, reward).await
         })

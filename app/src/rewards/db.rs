@@ -4,11 +4,10 @@
 
 use rand::RngCore as _;
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
 
 use super::types::{CodeStatus, Reward, RewardCode, make_code};
 use crate::{
-    db::{add_days, is_unique_violation, timestamp},
+    db::{Stamp, is_unique_violation},
     error::{AppError, Msg},
 };
 
@@ -63,7 +62,7 @@ pub async fn get(
 }
 
 /// Adds (`id` 0) or changes a reward; returns its id. Names are unique.
-pub async fn save(conn: &mut SqliteConnection, r: &Reward, at: &str) -> Result<i64, AppError> {
+pub async fn save(conn: &mut SqliteConnection, r: &Reward, at: Stamp) -> Result<i64, AppError> {
     let tier = r.min_tier.as_ref().map(|(id, _)| *id);
     // The same values in the same order either way; an insert adds `created_at`, an update
     // names the row.
@@ -142,16 +141,19 @@ pub(crate) const CODE_COLUMNS: &str = "SELECT c.id, c.code, c.reward_id, r.name 
 struct CodeRow {
     #[sqlx(flatten)]
     code: RewardCode,
-    expired_at: Option<String>,
+    /// The same column as the code's `expires_at`, typed to compare with now.
+    #[sqlx(rename = "expires_at")]
+    expires: Stamp,
+    expired_at: Option<Stamp>,
 }
 
 impl CodeRow {
     /// The code with where it stands at `now` (a timestamp).
-    fn at(self, now: &str) -> RewardCode {
+    fn at(self, now: Stamp) -> RewardCode {
         let mut code = self.code;
         code.status = if code.used_at.is_some() {
             CodeStatus::Used
-        } else if self.expired_at.is_some() || code.expires_at.as_str() <= now {
+        } else if self.expired_at.is_some() || self.expires <= now {
             CodeStatus::Expired
         } else {
             CodeStatus::Active
@@ -164,23 +166,22 @@ impl CodeRow {
 pub async fn codes_of(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Vec<RewardCode>, sqlx::Error> {
-    let now = timestamp(now);
     let rows: Vec<CodeRow> = sqlx::query_as(&format!(
         "{CODE_COLUMNS} WHERE c.member_id = $1 ORDER BY c.id DESC LIMIT 50"
     ))
     .bind(member_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| r.at(&now)).collect())
+    Ok(rows.into_iter().map(|r| r.at(now)).collect())
 }
 
 pub(crate) async fn code_by(
     conn: &mut SqliteConnection,
     column: &str,
     value: &str,
-    now: &str,
+    now: Stamp,
 ) -> Result<Option<RewardCode>, sqlx::Error> {
     let row: Option<CodeRow> = sqlx::query_as(&format!("{CODE_COLUMNS} WHERE c.{column} = $1"))
         .bind(value)
@@ -197,10 +198,10 @@ pub async fn issue_code(
     member_id: i64,
     points: i64,
     movement_id: Option<i64>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<RewardCode, AppError> {
-    let at = timestamp(now);
-    let expires = timestamp(add_days(now, reward.valid_days));
+    let at = now;
+    let expires = now.plus_days(reward.valid_days);
     let mut tries = 0;
     let code = loop {
         let mut random = [0u32; 10];
@@ -217,8 +218,8 @@ pub async fn issue_code(
         .bind(member_id)
         .bind(points)
         .bind(movement_id)
-        .bind(&at)
-        .bind(&expires)
+        .bind(at)
+        .bind(expires)
         .execute(&mut *conn)
         .await;
         match inserted {
@@ -228,7 +229,7 @@ pub async fn issue_code(
             Err(e) => return Err(e.into()),
         }
     };
-    code_by(conn, "code", &code, &at)
+    code_by(conn, "code", &code, at)
         .await?
         .ok_or(AppError::Internal)
 }

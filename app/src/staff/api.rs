@@ -35,9 +35,8 @@ use crate::{
     },
     audit,
     error::Msg,
-    i18n::LocaleExt as _,
     i18n::parse_locale,
-    server::{require, state},
+    server::{require, state, write_as},
 };
 
 /// Every staff account.
@@ -57,7 +56,8 @@ pub async fn create_staff(
     password: String,
     language: String,
 ) -> Result<i64, AppError> {
-    let me = require(Role::Owner)?;
+    // Refused before the (costly) password hash.
+    require(Role::Owner)?;
     let st = state()?;
     let email = Email::parse(&email).map_err(|e| e.into_field_error("email"))?;
     let name =
@@ -69,60 +69,46 @@ pub async fn create_staff(
     let locale =
         parse_locale(&language).ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
     let hash = st.hasher.hash(&password).await?;
-    let language = locale.as_str().to_owned();
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                let new = NewUser {
-                    email: &email,
-                    password_hash: &hash,
-                    role,
-                    name: &name,
-                    language: &language,
-                    email_marketing: false,
-                    sms_marketing: false,
-                    phone: None,
-                };
-                let id = insert_user(tx, &new, "staff_create").await?;
-                let detail = format!("role={}", role.as_str());
-                audit::db::record(
-                    tx,
-                    Some(me.id),
-                    "staff.create",
-                    &format!("user:{id}"),
-                    &detail,
-                )
-                .await?;
-                Ok(id)
-            })
+    write_as(Role::Owner, move |tx, me, _| {
+        Box::pin(async move {
+            let new = NewUser::new(&email, &hash, role, &name, locale);
+            let id = insert_user(tx, &new, "staff_create").await?;
+            let detail = format!("role={}", role.as_str());
+            audit::db::record(
+                tx,
+                Some(me.id),
+                "staff.create",
+                &format!("user:{id}"),
+                &detail,
+            )
+            .await?;
+            Ok(id)
         })
-        .await
+    })
+    .await
 }
 
 /// Disables (ends every session at once) or re-enables a staff account. An owner cannot
 /// disable themselves, so a shop never locks out its last owner by accident.
 #[server(prefix = "/api", endpoint = "staff/set_disabled")]
 pub async fn set_staff_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
-    let me = require(Role::Owner)?;
-    if me.id == user_id && disabled {
-        return Err(AppError::field("user_id", Msg::CannotDisableSelf));
-    }
-    let st = state()?;
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                if !super::db::set_disabled(tx, user_id, disabled).await? {
-                    return Err(AppError::NotFound);
-                }
-                let action = if disabled {
-                    "staff.disable"
-                } else {
-                    "staff.enable"
-                };
-                let subject = format!("user:{user_id}");
-                audit::db::record(tx, Some(me.id), action, &subject, "").await?;
-                Ok(())
-            })
+    write_as(Role::Owner, move |tx, me, _| {
+        Box::pin(async move {
+            if me.id == user_id && disabled {
+                return Err(AppError::field("user_id", Msg::CannotDisableSelf));
+            }
+            if !super::db::set_disabled(tx, user_id, disabled).await? {
+                return Err(AppError::NotFound);
+            }
+            let action = if disabled {
+                "staff.disable"
+            } else {
+                "staff.enable"
+            };
+            let subject = format!("user:{user_id}");
+            audit::db::record(tx, Some(me.id), action, &subject, "").await?;
+            Ok(())
         })
-        .await
+    })
+    .await
 }

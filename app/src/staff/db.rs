@@ -3,7 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::api::StaffMember;
-use crate::db::now_utc;
+use crate::db::Stamp;
 
 /// Every staff account (owner, manager, staff), newest first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
@@ -24,7 +24,7 @@ pub async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    let now = now_utc();
+    let now = Stamp::now();
     let sql = if disabled {
         "UPDATE users SET disabled_at = $1, session_epoch = session_epoch + 1, updated_at = $1
          WHERE id = $2 AND role <> 'member' AND disabled_at IS NULL"
@@ -32,7 +32,7 @@ pub async fn set_disabled(
         "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2 AND role <> 'member'"
     };
     let done = sqlx::query(sql)
-        .bind(&now)
+        .bind(now)
         .bind(id)
         .execute(&mut *conn)
         .await?;

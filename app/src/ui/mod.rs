@@ -179,7 +179,7 @@ fn confirm_text(what: crate::error::Confirm) -> AnyView {
         } => t!(
             i18n,
             counter.confirm_refund,
-            amount = move || format::money(locale(), amount_minor, &currency),
+            amount = move || format::money(locale(), amount_minor, currency),
             points = move || format::number(locale(), points)
         )
         .into_any(),
@@ -192,7 +192,7 @@ fn confirm_text(what: crate::error::Confirm) -> AnyView {
             t!(
                 i18n,
                 counter.confirm_repeat,
-                amount = move || format::money(locale(), amount_minor, &currency),
+                amount = move || format::money(locale(), amount_minor, currency),
                 minutes = move || format::number(locale(), minutes)
             )
             .into_any()

@@ -2,11 +2,12 @@
 //! answers to it, submitted and worked through the same engine staff and members use.
 
 use super::DemoError;
+use app::db::Stamp;
 
 /// The shop's feedback form, in all five languages.
 pub(super) async fn load_form(
     conn: &mut sqlx::SqliteConnection,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), DemoError> {
     use app::feedback::{api::FormTexts, engine, types::Asks};
     let texts = [
@@ -128,7 +129,7 @@ pub(super) async fn load_history(
     conn: &mut sqlx::SqliteConnection,
     id_of: &(dyn Fn(&str) -> Option<i64> + Sync),
     locations: &[i64],
-    now: time::OffsetDateTime,
+    now: Stamp,
 ) -> Result<(), DemoError> {
     use app::feedback::{
         engine::{self, Act, Submitter},
@@ -141,7 +142,7 @@ pub(super) async fn load_history(
     let mut resolved = 0;
     for (days, email, nps, category, body, location) in DEMO_FEEDBACK {
         let member = id_of(email).ok_or_else(|| DemoError::Invalid(email.into()))?;
-        let at = now - time::Duration::days(days) - time::Duration::hours(2);
+        let at = now - app::db::days(days) - app::db::hours(2);
         let who = Submitter {
             member_id: Some(member),
             language: "en".into(),
@@ -169,7 +170,7 @@ pub(super) async fn load_history(
             if days > 7 {
                 resolved += 1;
                 let reply = "Thank you for telling us. We are on it.";
-                let later = at + time::Duration::hours(3 * resolved);
+                let later = at + app::db::hours(3 * resolved);
                 engine::act(conn, case, staff, Act::Reply(reply.into()), later).await?;
                 let resolve = Act::Resolve {
                     resolution: "Talked it through with the team; fixed.".into(),
@@ -177,14 +178,7 @@ pub(super) async fn load_history(
                     reward_id: None,
                     above_cap: true,
                 };
-                engine::act(
-                    conn,
-                    case,
-                    staff,
-                    resolve,
-                    later + time::Duration::hours(20),
-                )
-                .await?;
+                engine::act(conn, case, staff, resolve, later + app::db::hours(20)).await?;
             }
         }
     }

@@ -2,12 +2,12 @@
 //! by person, kind and shop days, and download the same filter as CSV; nobody else may.
 
 use crate::helpers::{demo_shop, error_json, field_error as field, json_of};
+use app::db::Stamp;
 use serde_json::Value;
-use time::macros::datetime;
 
 #[tokio::test]
 async fn managers_page_filter_and_download_the_audit_log() {
-    let s = demo_shop(datetime!(2027-01-04 09:00 UTC)).await;
+    let s = demo_shop(Stamp::utc(2027, 1, 4, 9, 0, 0)).await;
     let owner = s.app.signed_in_as("owner@example.com").await;
     let save = |sla: &str| {
         let sla = sla.to_owned();
@@ -76,12 +76,9 @@ async fn managers_page_filter_and_download_the_audit_log() {
     assert_eq!(by_owner["entries"].as_array().map(Vec::len), Some(1));
     let perks = json_of(&s.manager, "audit/list", &[("kind", "perks")]).await;
     assert_eq!(perks["entries"].as_array().map(Vec::len), Some(1));
-    let today = time::OffsetDateTime::now_utc().date();
-    let day = |d: time::Date| d.to_string();
-    let (from, to) = (
-        day(today.previous_day().expect("day")),
-        day(today.next_day().expect("day")),
-    );
+    let today = app::db::local_day("UTC", Stamp::now()).0;
+    let day = |n: i64| today.plus_days(n).to_string();
+    let (from, to) = (day(-1), day(1));
     let around = json_of(
         &s.manager,
         "audit/list",
@@ -89,10 +86,7 @@ async fn managers_page_filter_and_download_the_audit_log() {
     )
     .await;
     assert_eq!(around["entries"].as_array().map(Vec::len), Some(50));
-    let later = day(today
-        .next_day()
-        .and_then(time::Date::next_day)
-        .expect("day"));
+    let later = day(2);
     let none = json_of(&s.manager, "audit/list", &[("from", &later)]).await;
     assert_eq!(none["entries"], serde_json::json!([]));
     let res = s

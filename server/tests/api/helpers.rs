@@ -1,6 +1,6 @@
 //! `spawn_app()`: a running server with its own database, and a cookie-keeping client.
 
-use app::db::Durability;
+use app::db::{Durability, Stamp};
 use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
 use std::{path::PathBuf, sync::Arc};
@@ -109,50 +109,17 @@ impl TestApp {
         self
     }
 
-    /// Removes the demo's purchases and everything that followed from them (movements, lots,
-    /// balances, tiers) and its rewards, perks and feedback, keeping accounts, locations, tiers and the
-    /// bonus rule: a ledger that starts at zero.
-    pub async fn with_empty_ledger(self) -> TestApp {
-        let db = self.db().await;
-        for table in [
-            "case_events",
-            "cases",
-            "feedback",
-            "feedback_form_texts",
-            "feedback_forms",
-            "coupons",
-            "punch_progress",
-            "punch_cards",
-            "reward_codes",
-            "rewards",
-            "offer_tiers",
-            "offer_members",
-            "offers",
-            "point_lots",
-            "point_movements",
-            "refunds",
-            "purchases",
-            "tier_changes",
-            "member_tiers",
-            "idempotency_keys",
-        ] {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&db)
+    /// The demo shop's accounts and program (two locations, three tiers, the Tuesday rule,
+    /// Stockholm time) on an empty database: no purchases, perks, rewards or feedback, which
+    /// each test builds itself.
+    pub async fn with_shop(self) -> TestApp {
+        let db = server::open_database(&self.config).await.expect("db");
+        let hasher = app::accounts::Hasher::new(1);
+        assert!(
+            demo::load_parts_if_empty(&db, &hasher, demo::Parts::SHOP_ONLY)
                 .await
-                .expect("empty ledger");
-        }
-        // Balance rows exist from sign-up; an empty ledger leaves them at zero.
-        sqlx::query("UPDATE member_balances SET balance = 0")
-            .execute(&db)
-            .await
-            .expect("zero balances");
-        sqlx::query(
-            "UPDATE perk_settings SET return_percent = NULL, referral_points = 0,
-               return_min_purchase = 0, return_min_next = 0, referral_min_purchase = 0",
-        )
-        .execute(&db)
-        .await
-        .expect("perks off");
+                .expect("shop")
+        );
         db.close().await;
         self
     }
@@ -282,13 +249,8 @@ pub struct DemoShop {
     pub harbour: i64,
 }
 
-pub async fn demo_shop(at: time::OffsetDateTime) -> DemoShop {
-    let app = spawn_app()
-        .await
-        .with_demo()
-        .await
-        .with_empty_ledger()
-        .await;
+pub async fn demo_shop(at: Stamp) -> DemoShop {
+    let app = spawn_app().await.with_shop().await;
     app.config.clock.set(at);
     let manager = app.signed_in_as("manager@example.com").await;
     let staff = app.signed_in_as("staff@example.com").await;

@@ -19,6 +19,24 @@ async fn a_session_survives_a_server_restart_on_the_same_database() {
 }
 
 #[tokio::test]
+async fn an_account_disabled_by_another_process_is_signed_out_within_the_keep_bound() {
+    let app = spawn_app().await;
+    app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        .await;
+    assert_eq!(app.me().await["name"], "Anna", "remembered from here on");
+    // Another connection (as the command line would): the server's update hook never sees it.
+    sqlx::query(
+        "UPDATE users SET disabled_at = '2026-01-01T00:00:00Z', session_epoch = session_epoch + 1
+         WHERE email = 'anna@example.com'",
+    )
+    .execute(&app.db().await)
+    .await
+    .expect("disable");
+    tokio::time::sleep(app::db::accounts::KEEP + std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.me().await, serde_json::Value::Null, "signed out");
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_renewed_at_sign_in() {
     let app = spawn_app().await;
     app.sign_up("anna@example.com", "password1", "Anna", "sv")

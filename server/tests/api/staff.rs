@@ -72,6 +72,8 @@ async fn disabling_a_staff_account_ends_its_sessions_and_sign_ins_until_enabled(
         .await
         .expect("id");
     let id = id.to_string();
+    // Signed in and remembered between requests: disabling still ends it at once.
+    assert_eq!(staff.me().await["role"], "staff");
     let res = owner
         .call(
             "staff/set_disabled",

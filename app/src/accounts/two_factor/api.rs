@@ -39,7 +39,7 @@ pub(super) mod imp {
         },
         audit,
         error::{AppError, Msg},
-        server::{AppState, caller, require, state},
+        server::{AppState, caller, require, state, write_as},
     };
 
     /// Who may set up a second factor on this request: a signed-in owner or manager, or a
@@ -106,7 +106,7 @@ pub(super) mod imp {
 
     /// The TOTP step of the program's clock.
     pub fn now_step(st: &AppState) -> i64 {
-        code::step_at(st.clock.now().unix_timestamp())
+        code::step_at(st.clock.now().unix())
     }
 
     /// Makes new recovery codes for `user_id` in `tx` and keeps them for the page to show.
@@ -163,7 +163,10 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
     st.limits.second_factor.release(&key);
     let user = user.ok_or_else(again)?;
     session::start(&session, user.id, pending.epoch).await?;
-    set_lang_cookie(&user.language, st.secure_cookies);
+    set_lang_cookie(
+        crate::i18n::LocaleExt::as_str(user.language),
+        st.secure_cookies,
+    );
     leptos_axum::redirect(home_of(user.role));
     Ok(())
 }

@@ -3,7 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::code;
-use crate::db::now_utc;
+use crate::db::Stamp;
 
 /// An account's second factor as sign-in and the settings page see it.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +57,7 @@ pub async fn required(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> 
 pub async fn set_required(conn: &mut SqliteConnection, on: bool) -> Result<u64, sqlx::Error> {
     sqlx::query("UPDATE security_settings SET staff_two_factor = $1, updated_at = $2 WHERE id = 1")
         .bind(on)
-        .bind(now_utc())
+        .bind(Stamp::now())
         .execute(&mut *conn)
         .await?;
     if !on {
@@ -88,7 +88,7 @@ pub async fn set_pending(
     )
     .bind(user_id)
     .bind(secret)
-    .bind(now_utc())
+    .bind(Stamp::now())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -124,7 +124,7 @@ pub async fn accept_totp(
          WHERE user_id = $3 AND last_step < $4",
     )
     .bind(step)
-    .bind(now_utc())
+    .bind(Stamp::now())
     .bind(user_id)
     .bind(step)
     .execute(conn)
@@ -142,7 +142,7 @@ pub async fn use_recovery(
         "UPDATE recovery_codes SET used_at = $1
          WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
-    .bind(now_utc())
+    .bind(Stamp::now())
     .bind(user_id)
     .bind(code::recovery_hash(normalised))
     .execute(conn)
@@ -189,7 +189,7 @@ pub async fn end_sessions(conn: &mut SqliteConnection, user_id: i64) -> Result<i
         "UPDATE users SET session_epoch = session_epoch + 1, updated_at = $1
          WHERE id = $2 RETURNING session_epoch",
     )
-    .bind(now_utc())
+    .bind(Stamp::now())
     .bind(user_id)
     .fetch_one(conn)
     .await

@@ -20,22 +20,18 @@ pub async fn two_factor_required() -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "staff/set_two_factor_required")]
 pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
     use super::api::imp::*;
-    let me = require(Role::Owner)?;
-    let st = state()?;
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                if required && !db::state(tx, me.id).await?.enabled {
-                    return Err(AppError::field("required", Msg::TwoFactorEnableFirst));
-                }
-                let ended = db::set_required(tx, required).await?;
-                let detail = format!("required={required} sessions_ended={ended}");
-                audit::db::record(tx, Some(me.id), "setting.two_factor", "security", &detail)
-                    .await?;
-                Ok(())
-            })
+    write_as(Role::Owner, move |tx, me, _| {
+        Box::pin(async move {
+            if required && !db::state(tx, me.id).await?.enabled {
+                return Err(AppError::field("required", Msg::TwoFactorEnableFirst));
+            }
+            let ended = db::set_required(tx, required).await?;
+            let detail = format!("required={required} sessions_ended={ended}");
+            audit::db::record(tx, Some(me.id), "setting.two_factor", "security", &detail).await?;
+            Ok(())
         })
-        .await?;
+    })
+    .await?;
     Ok(())
 }
 
@@ -44,24 +40,21 @@ pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "staff/reset_two_factor")]
 pub async fn reset_two_factor(user_id: i64) -> Result<(), AppError> {
     use super::api::imp::*;
-    let me = require(Role::Owner)?;
-    if me.id == user_id {
-        return Err(AppError::Forbidden);
-    }
-    let st = state()?;
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                let staff = find_login_by_id(tx, user_id).await?;
-                if !staff.is_some_and(|s| s.role.is_staff()) || !db::remove(tx, user_id).await? {
-                    return Err(AppError::NotFound);
-                }
-                db::end_sessions(tx, user_id).await?;
-                let subject = format!("user:{user_id}");
-                audit::db::record(tx, Some(me.id), "staff.two_factor_reset", &subject, "").await?;
-                Ok(())
-            })
+    write_as(Role::Owner, move |tx, me, _| {
+        Box::pin(async move {
+            if me.id == user_id {
+                return Err(AppError::Forbidden);
+            }
+            let staff = find_login_by_id(tx, user_id).await?;
+            if !staff.is_some_and(|s| s.role.is_staff()) || !db::remove(tx, user_id).await? {
+                return Err(AppError::NotFound);
+            }
+            db::end_sessions(tx, user_id).await?;
+            let subject = format!("user:{user_id}");
+            audit::db::record(tx, Some(me.id), "staff.two_factor_reset", &subject, "").await?;
+            Ok(())
         })
-        .await?;
+    })
+    .await?;
     Ok(())
 }

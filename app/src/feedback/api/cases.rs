@@ -114,18 +114,15 @@ pub async fn act_on_case(
             return Err(AppError::field("assignee_id", Msg::MemberUnknown));
         }
     }
-    let st = state()?;
-    let now = st.clock.now();
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                crate::feedback::engine::act(tx, case_id, me.id, act, now).await?;
-                crate::feedback::engine::case(tx, case_id, now, false)
-                    .await?
-                    .ok_or(AppError::NotFound)
-            })
+    write_as(Role::Staff, move |tx, me, now| {
+        Box::pin(async move {
+            crate::feedback::engine::act(tx, case_id, me.id, act, now).await?;
+            crate::feedback::engine::case(tx, case_id, now, false)
+                .await?
+                .ok_or(AppError::NotFound)
         })
-        .await
+    })
+    .await
 }
 
 /// Staff, locations and rewards to pick from in the inbox and on a case (any staff).
@@ -162,12 +159,12 @@ pub async fn feedback_directory() -> Result<Directory, AppError> {
 /// Quality numbers over the last `weeks` weeks (managers and owners).
 #[server(prefix = "/api", endpoint = "feedback/quality")]
 pub async fn feedback_quality(weeks: Option<i64>) -> Result<Quality, AppError> {
-    use crate::{accounts::Role, db::timestamp, server::*};
+    use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let weeks = weeks.unwrap_or(12).clamp(1, 104);
     let st = state()?;
     let now = st.clock.now();
-    let since = timestamp(now - time::Duration::weeks(weeks));
+    let since = now - crate::db::days(7 * weeks);
     let mut conn = st.db.reader.acquire().await?;
-    Ok(crate::feedback::engine::quality(&mut conn, &since, now).await?)
+    Ok(crate::feedback::engine::quality(&mut conn, since, now).await?)
 }

@@ -102,7 +102,9 @@ pub struct Directory {
     pub rewards: Vec<Named>,
 }
 
-/// A case in the inbox.
+/// A case in the inbox (read from the database, then completed with what depends on the time
+/// and the shop's time zone).
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseRow {
     /// Id.
@@ -110,12 +112,16 @@ pub struct CaseRow {
     /// Status.
     pub status: CaseStatus,
     /// Past its deadline and not resolved.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub overdue: bool,
     /// High priority.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub high: bool,
     /// Deadline (UTC).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub due_at: String,
     /// Deadline in the shop's time zone (`YYYY-MM-DD HH:MM`).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub due_local: String,
     /// Opened (UTC).
     pub created_at: String,

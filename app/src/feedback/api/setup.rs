@@ -102,7 +102,6 @@ pub async fn save_form(
     choice_options_pt: Option<String>,
 ) -> Result<FormEdit, AppError> {
     use crate::{
-        db::timestamp,
         error::Msg,
         feedback::engine::{FormHead, LANGUAGES},
         loyalty::program_api::imp::{audited, manager_write, name as valid_name},
@@ -163,7 +162,7 @@ pub async fn save_form(
                 location_id,
                 active,
             };
-            let at = timestamp(now);
+            let at = now;
             // Missing languages fall back to the shop's default one, so that one must be there.
             let default = crate::feedback::engine::settings(&mut *tx)
                 .await?
@@ -180,7 +179,7 @@ pub async fn save_form(
                 return Err(AppError::field("location_id", Msg::LocationRequired));
             }
             let id =
-                crate::feedback::engine::save_form(&mut *tx, form_id, &head, &texts, &at).await?;
+                crate::feedback::engine::save_form(&mut *tx, form_id, &head, &texts, at).await?;
             let edit = crate::feedback::engine::form_edits(&mut *tx)
                 .await?
                 .into_iter()
@@ -214,7 +213,6 @@ pub async fn save_feedback_settings(
 ) -> Result<crate::feedback::types::FeedbackSettings, AppError> {
     use crate::feedback::types::FeedbackSettings;
     use crate::{
-        db::timestamp,
         error::Msg,
         loyalty::program_api::imp::{audited, manager_write},
     };
@@ -277,7 +275,7 @@ pub async fn save_feedback_settings(
                     return Err(AppError::field("assign_to", Msg::MemberUnknown));
                 }
             }
-            crate::feedback::engine::save_settings(&mut *tx, &settings, &timestamp(now)).await?;
+            crate::feedback::engine::save_settings(&mut *tx, &settings, now).await?;
             audited(
                 tx,
                 &me,

@@ -34,20 +34,20 @@ pub async fn act(
     id: i64,
     staff_id: i64,
     act: Act,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<(), AppError> {
-    let at = timestamp(now);
+    let at = now;
     let (member, resolved) = case_owner(conn, id).await?.ok_or(AppError::NotFound)?;
     match act {
-        Act::Note(body) => event(conn, id, Some(staff_id), "note", &body, &at).await?,
+        Act::Note(body) => event(conn, id, Some(staff_id), "note", &body, at).await?,
         Act::Reply(body) => {
-            event(conn, id, Some(staff_id), "reply", &body, &at).await?;
+            event(conn, id, Some(staff_id), "reply", &body, at).await?;
             sqlx::query(
                 "UPDATE cases SET first_response_at = coalesce(first_response_at, $1),
                    status = CASE WHEN status = 'resolved' THEN status ELSE 'waiting' END
                  WHERE id = $2",
             )
-            .bind(&at)
+            .bind(at)
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -66,7 +66,7 @@ pub async fn act(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
-            event(conn, id, Some(staff_id), "status", status.as_str(), &at).await?;
+            event(conn, id, Some(staff_id), "status", status.as_str(), at).await?;
         }
         Act::Assign(to) => {
             sqlx::query("UPDATE cases SET assignee_id = $1 WHERE id = $2")
@@ -89,7 +89,7 @@ pub async fn act(
                 Some(staff_id),
                 "assigned",
                 &name.unwrap_or_default(),
-                &at,
+                at,
             )
             .await?;
         }
@@ -118,9 +118,9 @@ pub async fn act(
                    first_response_at = coalesce(first_response_at, $3)
                  WHERE id = $4 AND status != 'resolved'",
             )
-            .bind(&at)
+            .bind(at)
             .bind(&resolution)
-            .bind(&at)
+            .bind(at)
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -128,7 +128,7 @@ pub async fn act(
                 // Already resolved: a repeated click changes nothing.
                 return Ok(());
             }
-            event(conn, id, Some(staff_id), "resolved", &resolution, &at).await?;
+            event(conn, id, Some(staff_id), "resolved", &resolution, at).await?;
             if goodwill > 0 {
                 let member =
                     member.ok_or_else(|| AppError::field("goodwill", Msg::GoodwillNeedsMember))?;
@@ -144,7 +144,7 @@ pub async fn act(
                         &reason,
                         Actor::Staff(staff_id),
                         &key,
-                        &at,
+                        at,
                     )
                 };
                 let (movement, _) = ldb::append_only(conn, &new).await?;
@@ -159,7 +159,7 @@ pub async fn act(
                     Some(staff_id),
                     "goodwill",
                     &goodwill.to_string(),
-                    &at,
+                    at,
                 )
                 .await?;
                 let detail = format!("{goodwill:+} points, case #{id}");
@@ -183,7 +183,7 @@ pub async fn act(
                     .bind(id)
                     .execute(&mut *conn)
                     .await?;
-                event(conn, id, Some(staff_id), "reward", &reward.name, &at).await?;
+                event(conn, id, Some(staff_id), "reward", &reward.name, at).await?;
                 let detail = format!("{} ({} points), case #{id}", reward.name, reward.cost);
                 crate::audit::db::record(
                     conn,

@@ -31,78 +31,70 @@ pub(super) async fn shop_zone(conn: &mut SqliteConnection) -> Result<String, sql
         .map(|z| z.unwrap_or_else(|| "UTC".to_owned()))
 }
 
-pub(super) fn case_row(r: &SqliteRow, now: &str, zone: &str) -> Result<CaseRow, sqlx::Error> {
-    let status: String = r.try_get("status")?;
-    let status = CaseStatus::parse(&status).ok_or_else(|| decode("case status"))?;
-    let due_at: String = r.try_get("due_at")?;
-    let category: Option<String> = r.try_get("category")?;
-    let priority: String = r.try_get("priority")?;
-    Ok(CaseRow {
-        id: r.try_get("id")?,
-        overdue: status != CaseStatus::Resolved && due_at.as_str() < now,
-        status,
-        high: priority == "high",
-        due_local: crate::db::local_time(zone, &due_at),
-        due_at,
-        created_at: r.try_get("created_at")?,
-        first_response_at: r.try_get("first_response_at")?,
-        resolved_at: r.try_get("resolved_at")?,
-        resolution: r.try_get("resolution")?,
-        member_id: r.try_get("member_id")?,
-        customer: r.try_get("customer")?,
-        email: r.try_get("email")?,
-        assignee_id: r.try_get("assignee_id")?,
-        assignee: r.try_get("assignee")?,
-        location_id: r.try_get("location_id")?,
-        location: r.try_get("location")?,
-        nps: r.try_get("nps")?,
-        csat: r.try_get("csat")?,
-        category: category.as_deref().and_then(Category::parse),
-        body: r.try_get("body")?,
-    })
+/// A case as stored: the row the inbox shows, and what its derived fields come from.
+#[derive(sqlx::FromRow)]
+pub(super) struct CaseRecord {
+    #[sqlx(flatten)]
+    case: CaseRow,
+    due_at: Stamp,
+    priority: String,
+}
+
+impl CaseRecord {
+    /// The row as shown at `now` in time zone `zone`.
+    fn at(self, now: Stamp, zone: &str) -> CaseRow {
+        let Self {
+            mut case,
+            due_at,
+            priority,
+        } = self;
+        case.overdue = case.status != CaseStatus::Resolved && due_at < now;
+        case.high = priority == "high";
+        case.due_local = crate::db::local_time(zone, due_at);
+        case.due_at = due_at.to_string();
+        case
+    }
 }
 
 /// Cases matching `f`: open overdue ones first, then by deadline; resolved ones last.
 pub async fn inbox(
     conn: &mut SqliteConnection,
     f: &Filter,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
-    let now = timestamp(now);
     let zone = shop_zone(conn).await?;
-    let rows = sqlx::query(&format!(
+    let rows: Vec<CaseRecord> = sqlx::query_as(&format!(
         "{CASE_COLUMNS}
          WHERE ($1 IS NULL OR c.status = $1) AND ($2 IS NULL OR c.location_id = $2)
            AND ($3 IS NULL OR c.assignee_id = $3)
          ORDER BY c.status = 'resolved', (c.status != 'resolved' AND c.due_at < $4) DESC, c.due_at
          LIMIT 200"
     ))
-    .bind(f.status.map(CaseStatus::as_str))
+    .bind(f.status)
     .bind(f.location_id)
     .bind(f.assignee_id)
-    .bind(&now)
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| case_row(r, &now, &zone)).collect()
+    Ok(rows.into_iter().map(|r| r.at(now, &zone)).collect())
 }
 
 /// One case with its timeline; `for_member` hides internal notes and staff names.
 pub async fn case(
     conn: &mut SqliteConnection,
     id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
     for_member: bool,
 ) -> Result<Option<CaseDetail>, sqlx::Error> {
-    let now_s = timestamp(now);
     let zone = shop_zone(conn).await?;
-    let Some(r) = sqlx::query(&format!("{CASE_COLUMNS} WHERE c.id = $1"))
+    let Some(r) = sqlx::query_as::<_, CaseRecord>(&format!("{CASE_COLUMNS} WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
     else {
         return Ok(None);
     };
-    let mut row = case_row(&r, &now_s, &zone)?;
+    let mut row = r.at(now, &zone);
     if for_member {
         // Who on the staff handles the case is theirs to know, not the member's.
         row.assignee_id = None;
@@ -135,7 +127,7 @@ pub async fn case(
             kind,
             who: if for_member { None } else { who },
             body,
-            at: crate::db::local_time(&zone, &at),
+            at: crate::db::local_time_of(&zone, &at),
         })
         .collect();
     Ok(Some(CaseDetail {
@@ -163,10 +155,10 @@ pub async fn member_reply(
     id: i64,
     member_id: i64,
     body: &str,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<(), AppError> {
-    let at = timestamp(now);
-    event(conn, id, Some(member_id), "member_reply", body, &at).await?;
+    let at = now;
+    event(conn, id, Some(member_id), "member_reply", body, at).await?;
     sqlx::query("UPDATE cases SET status = 'in_progress' WHERE id = $1 AND status = 'waiting'")
         .bind(id)
         .execute(&mut *conn)
@@ -178,7 +170,7 @@ pub async fn member_reply(
 pub async fn mine(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Vec<MyFeedback>, sqlx::Error> {
     let rows: Vec<(i64, Option<i64>, Option<i64>, String, String, Option<i64>)> = sqlx::query_as(
         "SELECT f.id, f.nps, f.csat, f.body, f.created_at, c.id
@@ -210,9 +202,9 @@ pub async fn mine(
 pub async fn purchase_to_rate(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Option<(i64, String, String)>, sqlx::Error> {
-    let since = timestamp(now - time::Duration::days(7));
+    let since = now - crate::db::days(7);
     sqlx::query_as(
         "SELECT p.id, l.name, p.created_at FROM purchases p JOIN locations l ON l.id = p.location_id
          WHERE p.member_id = $1 AND p.created_at >= $2

@@ -2,15 +2,21 @@
 
 use super::*;
 
-pub(super) fn asks(r: &SqliteRow, choices: usize) -> Result<Asks, sqlx::Error> {
-    Ok(Asks {
-        nps: r.try_get("ask_nps")?,
-        csat: r.try_get("ask_csat")?,
-        text: r.try_get("ask_text")?,
-        category: r.try_get("ask_category")?,
-        choices,
-    })
+/// A form's own columns (its texts are read apart).
+#[derive(sqlx::FromRow)]
+struct FormRow {
+    id: i64,
+    name: String,
+    slug: String,
+    #[sqlx(flatten)]
+    asks: Asks,
+    location_id: Option<i64>,
+    active: bool,
 }
+
+const FORM_COLUMNS: &str =
+    "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
+     FROM feedback_forms";
 
 /// Every language's texts of a form.
 pub(super) async fn texts(
@@ -52,17 +58,14 @@ pub async fn form_view(
     language: &str,
 ) -> Result<Option<FormView>, AppError> {
     let column = if by.0 == "slug" { "slug" } else { "id" };
-    let Some(r) = sqlx::query(&format!(
-        "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
-         FROM feedback_forms WHERE {column} = $1"
-    ))
-    .bind(by.1)
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(r) = sqlx::query_as::<_, FormRow>(&format!("{FORM_COLUMNS} WHERE {column} = $1"))
+        .bind(by.1)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
-    let id: i64 = r.try_get("id")?;
+    let id = r.id;
     let default = settings(conn).await?.default_language;
     let all = texts(conn, id).await?;
     let chosen = all
@@ -75,11 +78,14 @@ pub async fn form_view(
     let fallback = chosen.language != language;
     Ok(Some(FormView {
         id,
-        name: r.try_get("name")?,
-        slug: r.try_get("slug")?,
-        asks: asks(&r, chosen.choice_options.len())?,
-        location_id: r.try_get("location_id")?,
-        active: r.try_get("active")?,
+        name: r.name,
+        slug: r.slug,
+        asks: Asks {
+            choices: chosen.choice_options.len(),
+            ..r.asks
+        },
+        location_id: r.location_id,
+        active: r.active,
         texts: chosen,
         fallback,
         missing: LANGUAGES
@@ -106,15 +112,12 @@ pub async fn forms(conn: &mut SqliteConnection, language: &str) -> Result<Vec<Fo
 
 /// Every form with all its texts (the editor), missing languages listed.
 pub async fn form_edits(conn: &mut SqliteConnection) -> Result<Vec<FormEdit>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, name, slug, ask_nps, ask_csat, ask_text, ask_category, location_id, active
-         FROM feedback_forms ORDER BY id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<FormRow> = sqlx::query_as(&format!("{FORM_COLUMNS} ORDER BY id"))
+        .fetch_all(&mut *conn)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: i64 = r.try_get("id")?;
+        let id = r.id;
         let all = texts(conn, id).await?;
         let choices = all
             .iter()
@@ -123,11 +126,11 @@ pub async fn form_edits(conn: &mut SqliteConnection) -> Result<Vec<FormEdit>, sq
             .unwrap_or(0);
         out.push(FormEdit {
             id,
-            name: r.try_get("name")?,
-            slug: r.try_get("slug")?,
-            asks: asks(&r, choices)?,
-            location_id: r.try_get("location_id")?,
-            active: r.try_get("active")?,
+            name: r.name,
+            slug: r.slug,
+            asks: Asks { choices, ..r.asks },
+            location_id: r.location_id,
+            active: r.active,
             missing: LANGUAGES
                 .into_iter()
                 .filter(|l| !all.iter().any(|t| t.language == *l))
@@ -163,7 +166,7 @@ pub async fn save_form(
     id: Option<i64>,
     head: &FormHead<'_>,
     texts: &[FormTexts],
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, AppError> {
     let named = |e: sqlx::Error| {
         if crate::db::is_unique_violation(&e) {
@@ -248,7 +251,7 @@ pub(super) async fn event(
     actor: Option<i64>,
     kind: &str,
     body: &str,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO case_events (case_id, actor_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -6,12 +6,11 @@
     reason = "report rows are read as plain tuples"
 )]
 
-use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
-use time::OffsetDateTime;
+use sqlx::SqliteConnection;
 
 use super::types::{Answers, Asks, CaseStatus, Category, FeedbackSettings, is_urgent, opens_case};
 use crate::{
-    db::{parse_timestamp, timestamp},
+    db::Stamp,
     error::{AppError, Msg},
     loyalty::{
         db::{self as ldb, Actor, NewMovement},
@@ -23,39 +22,36 @@ use super::api::{
     CaseDetail, CaseEvent, CaseRow, FormEdit, FormTexts, FormView, MyFeedback, Quality, WeekRow,
 };
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what}").into())
-}
-
 /// The case rule and the default language.
 pub async fn settings(conn: &mut SqliteConnection) -> Result<FeedbackSettings, sqlx::Error> {
-    let r = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        settings: FeedbackSettings,
+        case_categories: String,
+    }
+    let Row {
+        mut settings,
+        case_categories,
+    } = sqlx::query_as(
         "SELECT nps_max, csat_max, case_categories, sla_hours, assign_to, default_language,
                 goodwill_cap
          FROM feedback_settings WHERE id = 1",
     )
     .fetch_one(conn)
     .await?;
-    let categories: String = r.try_get("case_categories")?;
-    Ok(FeedbackSettings {
-        nps_max: r.try_get("nps_max")?,
-        csat_max: r.try_get("csat_max")?,
-        case_categories: categories
-            .split(',')
-            .filter_map(|c| Category::parse(c.trim()))
-            .collect(),
-        sla_hours: r.try_get("sla_hours")?,
-        assign_to: r.try_get("assign_to")?,
-        default_language: r.try_get("default_language")?,
-        goodwill_cap: r.try_get("goodwill_cap")?,
-    })
+    settings.case_categories = case_categories
+        .split(',')
+        .filter_map(|c| Category::parse(c.trim()))
+        .collect();
+    Ok(settings)
 }
 
 /// Replaces the rule.
 pub async fn save_settings(
     conn: &mut SqliteConnection,
     s: &FeedbackSettings,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), sqlx::Error> {
     let categories: Vec<&str> = s.case_categories.iter().map(|c| c.as_str()).collect();
     sqlx::query(

@@ -23,13 +23,13 @@ fn row((key, count, n, promoters, detractors, c, satisfied): Counts) -> WeekRow 
 /// The quality numbers since `since` (UTC timestamp).
 pub async fn quality(
     conn: &mut SqliteConnection,
-    since: &str,
-    now: OffsetDateTime,
+    since: Stamp,
+    now: Stamp,
 ) -> Result<Quality, sqlx::Error> {
     // Weeks run Monday to Sunday on the shop's calendar, not UTC's: the bounds of each week
     // are worked out here and the rows counted into them by the database.
     let zone = cases::shop_zone(conn).await?;
-    let weeks = crate::db::local_weeks(&zone, parse_timestamp(since).unwrap_or(now), now);
+    let weeks = crate::db::local_weeks(&zone, since, now);
     let by_week = if weeks.is_empty() {
         Vec::new()
     } else {
@@ -82,7 +82,7 @@ pub async fn quality(
     .await?;
     let overdue: i64 =
         sqlx::query_scalar("SELECT count(*) FROM cases WHERE status != 'resolved' AND due_at < $1")
-            .bind(timestamp(now))
+            .bind(now)
             .fetch_one(&mut *conn)
             .await?;
     let form_asks_csat: bool =
@@ -113,7 +113,7 @@ pub async fn quality(
 async fn median_minutes(
     conn: &mut SqliteConnection,
     column: &str,
-    since: &str,
+    since: Stamp,
 ) -> Result<Option<i64>, sqlx::Error> {
     let minutes = format!(
         "CAST(round((julianday({column}) - julianday(created_at)) * 86400) AS INTEGER) / 60"

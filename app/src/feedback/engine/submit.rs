@@ -5,7 +5,7 @@ use super::*;
 
 /// How long the same answers from the same member count as sent twice (a double tap, a form
 /// left filled in and sent again) rather than said again.
-pub const REPEAT_WINDOW: time::Duration = time::Duration::minutes(10);
+pub const REPEAT_WINDOW: jiff::SignedDuration = crate::db::minutes(10);
 
 /// Whether `member` sent these same answers to `form_id` (about the same purchase, if any)
 /// within [`REPEAT_WINDOW`] before `now`.
@@ -15,7 +15,7 @@ async fn repeated(
     member: i64,
     purchase_id: Option<i64>,
     a: &Answers,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar::<_, i64>(
         "SELECT count(*) FROM feedback
@@ -26,7 +26,7 @@ async fn repeated(
     )
     .bind(member)
     .bind(form_id)
-    .bind(timestamp(now - REPEAT_WINDOW))
+    .bind(now - REPEAT_WINDOW)
     .bind(purchase_id)
     .bind(a.nps)
     .bind(a.csat)
@@ -45,9 +45,9 @@ pub async fn submit(
     form: &FormView,
     who: &Submitter,
     answers: &Answers,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<(i64, Option<i64>), AppError> {
-    let at = timestamp(now);
+    let at = now;
     let mut location = form.location_id;
     if let (Some(purchase), Some(member)) = (who.purchase_id, who.member_id) {
         let found: Option<i64> = sqlx::query_scalar(
@@ -85,7 +85,7 @@ pub async fn submit(
     .bind(&who.contact_name)
     .bind(&who.contact_email)
     .bind(&who.language)
-    .bind(&at)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await;
     let feedback_id = match inserted {
@@ -103,7 +103,7 @@ pub async fn submit(
         && let Some(open) = open_case_today(conn, form.id, member, now).await?
     {
         // One open case per member, form and shop day: this one joins it.
-        event(conn, open, Some(member), "again", &summary(answers), &at).await?;
+        event(conn, open, Some(member), "again", &summary(answers), at).await?;
         if is_urgent(answers) {
             sqlx::query("UPDATE cases SET priority = 'high' WHERE id = $1")
                 .bind(open)
@@ -112,7 +112,7 @@ pub async fn submit(
         }
         return Ok((feedback_id, Some(open)));
     }
-    let due = timestamp(now + time::Duration::hours(rule.sla_hours));
+    let due = now + crate::db::hours(rule.sla_hours);
     let case_id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (feedback_id, member_id, status, priority, assignee_id, location_id,
            due_at, created_at) VALUES ($1, $2, 'new', $3, $4, $5, $6, $7) RETURNING id",
@@ -122,11 +122,11 @@ pub async fn submit(
     .bind(if is_urgent(answers) { "high" } else { "normal" })
     .bind(rule.assign_to)
     .bind(location)
-    .bind(&due)
-    .bind(&at)
+    .bind(due)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
-    event(conn, case_id, None, "opened", "", &at).await?;
+    event(conn, case_id, None, "opened", "", at).await?;
     Ok((feedback_id, Some(case_id)))
 }
 
@@ -135,7 +135,7 @@ async fn open_case_today(
     conn: &mut SqliteConnection,
     form_id: i64,
     member: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Option<i64>, sqlx::Error> {
     let zone = super::cases::shop_zone(conn).await?;
     let today = crate::db::local_day(&zone, now).0;
@@ -147,11 +147,11 @@ async fn open_case_today(
     .bind(member)
     .bind(form_id)
     // A shop day is at most 26 hours of UTC either side; the day itself is checked below.
-    .bind(timestamp(now - time::Duration::hours(30)))
+    .bind(now - crate::db::hours(30))
     .fetch_all(conn)
     .await?;
     Ok(open.into_iter().find_map(|(id, at)| {
-        let opened = parse_timestamp(&at)?;
+        let opened = at.parse::<Stamp>().ok()?;
         (crate::db::local_day(&zone, opened).0 == today).then_some(id)
     }))
 }

@@ -95,17 +95,17 @@ fn date_times_read_naturally_in_each_locale() {
 
 #[test]
 fn money_matches_the_glossary_examples() {
-    assert_eq!(money("en", 123450, "EUR"), "€1,234.50");
-    assert_eq!(plain(money("sv", 123450, "SEK")), "1 234,50 kr");
-    assert_eq!(plain(money("nb", 123450, "NOK")), "kr 1 234,50");
-    assert_eq!(plain(money("lv", 123450, "EUR")), "1 234,50 €");
-    assert_eq!(plain(money("pt", 123450, "BRL")), "R$ 1.234,50");
+    assert_eq!(money("en", 123450, Currency::Eur), "€1,234.50");
+    assert_eq!(plain(money("sv", 123450, Currency::Sek)), "1 234,50 kr");
+    assert_eq!(plain(money("nb", 123450, Currency::Nok)), "kr 1 234,50");
+    assert_eq!(plain(money("lv", 123450, Currency::Eur)), "1 234,50 €");
+    assert_eq!(plain(money("pt", 123450, Currency::Brl)), "R$ 1.234,50");
 }
 
 #[test]
 fn money_keeps_cents_and_sign() {
-    assert_eq!(money("en", 5, "EUR"), "€0.05");
-    assert_eq!(money("en", -250, "EUR"), "-€2.50");
+    assert_eq!(money("en", 5, Currency::Eur), "€0.05");
+    assert_eq!(money("en", -250, Currency::Eur), "-€2.50");
 }
 
 #[test]

@@ -50,8 +50,11 @@ pub async fn record_purchase(
             .filter(|n| (0..=100).contains(n))
             .ok_or_else(|| AppError::field("items", Msg::ItemsInvalid))?,
     };
+    // Not one a shop can use, so not this shop's either.
+    let currency = crate::loyalty::rules::Currency::parse(currency.trim())
+        .ok_or_else(|| AppError::field("currency", Msg::CurrencyMismatch))?;
     let request = serde_json::json!({
-        "purchase": member_id, "amount": amount_minor, "currency": currency.trim(),
+        "purchase": member_id, "amount": amount_minor, "currency": currency,
         "receipt": receipt, "location": location_id, "full_price": full_price,
         "apply": format!("{apply:?}"), "items": items,
     })
@@ -63,13 +66,13 @@ pub async fn record_purchase(
                 return Err(AppError::NotFound);
             }
             if !confirmed {
-                repeat_check(conn, member_id, amount_minor, currency.trim(), now).await?;
+                repeat_check(conn, member_id, amount_minor, currency, now).await?;
             }
             let input = crate::checkout::PurchaseInput {
                 sale: crate::loyalty::engine::Sale {
                     member_id,
                     amount_minor,
-                    currency: currency.trim(),
+                    currency,
                     receipt: receipt.as_deref(),
                     location_id,
                     full_price,
@@ -111,20 +114,19 @@ async fn repeat_check(
     conn: &mut sqlx::SqliteConnection,
     member_id: i64,
     amount_minor: i64,
-    currency: &str,
-    now: time::OffsetDateTime,
+    currency: crate::loyalty::rules::Currency,
+    now: crate::db::Stamp,
 ) -> Result<(), AppError> {
-    use crate::db::{parse_timestamp, timestamp};
-    let since = timestamp(now - time::Duration::seconds(REPEAT_WINDOW_SECS));
+    let since = now - jiff::SignedDuration::from_secs(REPEAT_WINDOW_SECS);
     let earlier =
-        crate::loyalty::db::program::same_purchase_since(conn, member_id, amount_minor, &since)
+        crate::loyalty::db::program::same_purchase_since(conn, member_id, amount_minor, since)
             .await?;
-    match earlier.as_deref().and_then(parse_timestamp) {
+    match earlier {
         Some(at) => Err(AppError::NeedsConfirmation(
             crate::error::Confirm::RepeatPurchase {
                 amount_minor,
-                currency: currency.to_owned(),
-                seconds_ago: (now - at).whole_seconds().max(0),
+                currency,
+                seconds_ago: (now - at).as_secs().max(0),
             },
         )),
         None => Ok(()),

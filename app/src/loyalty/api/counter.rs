@@ -18,7 +18,7 @@ pub struct CounterData {
     /// Their latest purchases, newest first.
     pub purchases: Vec<Purchase>,
     /// The shop's currency.
-    pub currency: String,
+    pub currency: crate::loyalty::rules::Currency,
     /// Whether the caller may adjust points (managers and owners).
     pub can_adjust: bool,
     /// Offers, next-visit discounts and per-item punch cards for this member.
@@ -102,18 +102,15 @@ pub async fn counter_place() -> Result<PlaceChoice, AppError> {
 #[server(prefix = "/api", endpoint = "loyalty/set_counter_place")]
 pub async fn set_counter_place(location_id: i64) -> Result<(), AppError> {
     use crate::{accounts::Role, error::Msg, server::*};
-    let me = require(Role::Staff)?;
-    let st = state()?;
-    st.db
-        .write(move |tx| {
-            Box::pin(async move {
-                if !super::super::db::program::set_counter_location(tx, me.id, location_id).await? {
-                    return Err(AppError::field("location_id", Msg::LocationRequired));
-                }
-                Ok(())
-            })
+    write_as(Role::Staff, move |tx, me, _| {
+        Box::pin(async move {
+            if !super::super::db::program::set_counter_location(tx, me.id, location_id).await? {
+                return Err(AppError::field("location_id", Msg::LocationRequired));
+            }
+            Ok(())
         })
-        .await
+    })
+    .await
 }
 
 /// The location staff member `staff_id` uses at the counter: the one they chose, else the

@@ -22,7 +22,7 @@ mod imp {
     use crate::{
         accounts::{CurrentUser, Role},
         audit,
-        db::timestamp,
+        db::Stamp,
         error::{AppError, Msg},
         idempotency,
         server::state,
@@ -43,14 +43,7 @@ mod imp {
     /// a reader connection.
     pub async fn member_reader(
         member_id: Option<i64>,
-    ) -> Result<
-        (
-            i64,
-            time::OffsetDateTime,
-            sqlx::pool::PoolConnection<sqlx::Sqlite>,
-        ),
-        AppError,
-    > {
+    ) -> Result<(i64, Stamp, sqlx::pool::PoolConnection<sqlx::Sqlite>), AppError> {
         let me = crate::server::caller().ok_or(AppError::Unauthorized)?;
         let member_id = whose(&me, member_id)?;
         let st = state()?;
@@ -94,7 +87,7 @@ mod imp {
                 if !db::is_member(conn, member_id).await? {
                     return Err(AppError::NotFound);
                 }
-                let at = timestamp(now);
+                let at = now;
                 // Only credits become lots that expire.
                 let expires_at = if amount > 0 {
                     pdb::expiry_of(&pdb::settings(conn).await?, now)
@@ -110,7 +103,7 @@ mod imp {
                         reason.as_str(),
                         Actor::Staff(me_id),
                         key,
-                        &at,
+                        at,
                     )
                 };
                 let movement = db::append(conn, &new).await?;

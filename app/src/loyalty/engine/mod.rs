@@ -6,7 +6,6 @@
 //! takes the time as a value, so tests move time instead of waiting for it.
 
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
 
 use super::{
     db::{
@@ -19,7 +18,7 @@ use super::{
     types::{MovementKind, PointsSummary, Purchase},
 };
 use crate::{
-    db::{Db, add_months, local_day, parse_timestamp, timestamp},
+    db::{Day, Db, Stamp, local_day},
     error::{AppError, Msg},
 };
 
@@ -33,21 +32,21 @@ pub async fn on_earned(
     earned: i64,
     settings: &Settings,
     tiers: &[Tier],
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Option<String>, sqlx::Error> {
-    let at = timestamp(now);
-    let review = timestamp(add_months(now, settings.qualification_months));
+    let at = now;
+    let review = now.plus_months(i64::from(settings.qualification_months));
     let (from, to) = match record {
         None => {
             let base = rules::supported(tiers, 0).map(|t| t.id);
             let to = rules::after_earning(tiers, base, earned);
-            pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
+            pdb::set_member_tier(conn, member_id, to, review, at).await?;
             (base, to)
         }
         Some(from) => {
             let to = rules::after_earning(tiers, from, earned);
             if to != from {
-                pdb::set_member_tier(conn, member_id, to, &review, &at).await?;
+                pdb::set_member_tier(conn, member_id, to, review, at).await?;
             }
             (from, to)
         }
@@ -63,7 +62,7 @@ pub async fn on_earned(
             to,
             reason: "upgrade",
             earned,
-            at: &at,
+            at,
         },
     )
     .await?;
@@ -80,8 +79,8 @@ pub struct Sale<'a> {
     pub member_id: i64,
     /// Minor units, before any discount.
     pub amount_minor: i64,
-    /// Currency code as sent; must be the shop's.
-    pub currency: &'a str,
+    /// The currency; must be the shop's.
+    pub currency: crate::loyalty::rules::Currency,
     /// Receipt reference.
     pub receipt: Option<&'a str>,
     /// Location.
@@ -114,14 +113,14 @@ pub struct Counter {
     /// The member's tier now.
     pub tier: Option<i64>,
     /// The shop's calendar day (`YYYY-MM-DD`).
-    pub day: String,
+    pub day: Day,
 }
 
 /// Checks the sale against the program (currency, location) and reads what it needs.
 pub async fn counter(
     conn: &mut SqliteConnection,
     sale: &Sale<'_>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Counter, AppError> {
     let settings = pdb::settings(conn).await?;
     if sale.currency != settings.currency {
@@ -142,10 +141,11 @@ pub async fn counter(
     };
     // Bonus days follow the shop's calendar.
     let (day, weekday) = local_day(&settings.time_zone, now);
+    let date = day.to_string();
     let bonuses = pdb::bonus_rules(conn)
         .await?
         .into_iter()
-        .filter(|r| r.applies(&day, weekday, sale.location_id))
+        .filter(|r| r.applies(&date, weekday, sale.location_id))
         .collect();
     Ok(Counter {
         settings,
@@ -190,14 +190,14 @@ pub async fn record(
     c: &Counter,
     sale: &Sale<'_>,
     discount: &Discount,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Recorded, AppError> {
     let tier_pct = c
         .tiers
         .iter()
         .find(|t| Some(t.id) == c.tier)
         .map_or(100, |t| t.multiplier_pct);
-    let at = timestamp(now);
+    let at = now;
     let paid = sale.amount_minor - discount.minor;
     let applying: Vec<&BonusRule> = c.bonuses.iter().chain(&discount.bonus).collect();
     let earning = rules::earn(&c.settings, paid, tier_pct, &applying);
@@ -215,7 +215,7 @@ pub async fn record(
             full_price: sale.full_price,
             points: earning.total,
             staff_id: sale.staff_id,
-            at: &at,
+            at,
         },
     )
     .await?;
@@ -232,7 +232,7 @@ pub async fn record(
                 sale.receipt.unwrap_or(""),
                 Actor::Staff(sale.staff_id),
                 sale.key,
-                &at,
+                at,
             )
         };
         let (_, after) = db::append_only(conn, &new).await?;
@@ -244,7 +244,7 @@ pub async fn record(
             member_id: sale.member_id,
             amount_minor: paid,
             discount_minor: discount.minor,
-            currency: sale.currency.to_owned(),
+            currency: sale.currency,
             receipt: sale.receipt.map(str::to_owned),
             location_id: sale.location_id,
             location: c.location.clone(),
@@ -253,7 +253,7 @@ pub async fn record(
             refunded_minor: 0,
             points_refunded: 0,
             shortfall: 0,
-            created_at: at,
+            created_at: at.to_string(),
         },
         earning,
         balance,
@@ -264,7 +264,7 @@ pub async fn record(
 pub async fn standing(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<PointsSummary, sqlx::Error> {
     let settings = pdb::settings(conn).await?;
     let tiers = pdb::tiers(conn).await?;

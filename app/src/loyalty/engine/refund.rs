@@ -2,11 +2,10 @@
 //! far as the balance allows, what could not be taken back is recorded, and the tier is
 //! decided again. [`crate::checkout::refund`] calls these around the perks' undo.
 
+use crate::db::Stamp;
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
 
 use crate::{
-    db::timestamp,
     error::{AppError, Msg},
     loyalty::{
         db::{
@@ -37,7 +36,7 @@ pub struct TakenBack {
 pub async fn take_back(
     conn: &mut SqliteConnection,
     r: &RefundInput<'_>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<TakenBack, AppError> {
     let RefundInput {
         purchase_id,
@@ -71,11 +70,11 @@ pub async fn take_back(
         return Err(AppError::NeedsConfirmation(crate::error::Confirm::Refund {
             purchase_id,
             amount_minor,
-            currency: p.currency.clone(),
+            currency: p.currency,
             points: reversed,
         }));
     }
-    let at = timestamp(now);
+    let at = now;
     if reversed > 0 {
         let new = NewMovement {
             location_id: Some(p.location_id),
@@ -88,7 +87,7 @@ pub async fn take_back(
                 p.receipt.as_deref().unwrap_or(""),
                 Actor::Staff(staff_id),
                 key,
-                &at,
+                at,
             )
         };
         db::append(conn, &new).await?;
@@ -102,7 +101,7 @@ pub async fn take_back(
             points_reversed: reversed,
             staff_id,
             location_id,
-            at: &at,
+            at,
         },
     )
     .await?;
@@ -139,8 +138,8 @@ pub struct RefundInput<'a> {
 pub async fn retier(
     conn: &mut SqliteConnection,
     member_id: i64,
-    bought_at: &str,
-    now: OffsetDateTime,
+    bought_at: Stamp,
+    now: Stamp,
 ) -> Result<(), sqlx::Error> {
     let before: Option<Option<i64>> = sqlx::query_scalar(
         "SELECT from_tier_id FROM tier_changes
@@ -163,8 +162,8 @@ pub async fn retier(
     if rules::rank(&tiers, decided) >= rules::rank(&tiers, current) {
         return Ok(());
     }
-    let at = timestamp(now);
-    pdb::set_member_tier(conn, member_id, decided, &review_at, &at).await?;
+    let at = now;
+    pdb::set_member_tier(conn, member_id, decided, review_at, at).await?;
     pdb::insert_tier_change(
         conn,
         &pdb::TierChange {
@@ -173,7 +172,7 @@ pub async fn retier(
             to: decided,
             reason: "downgrade",
             earned,
-            at: &at,
+            at,
         },
     )
     .await

@@ -9,15 +9,14 @@ const BATCH: i64 = 200;
 /// Empties the point lots that expired by `now`, a batch per write. Safe to run twice or
 /// concurrently (each expiry has a unique key and re-reads its lot inside the write), and
 /// catches up on everything due however long the server was down. Returns (lots, points).
-pub async fn expire_lots(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), AppError> {
+pub async fn expire_lots(db: &Db, now: Stamp) -> Result<(u64, i64), AppError> {
     let (mut total_lots, mut total_points) = (0, 0);
-    let at = timestamp(now);
+    let at = now;
     loop {
-        let at = at.clone();
         let (found, lots, points) = db
             .write(move |tx| {
                 Box::pin(async move {
-                    let due = db::expired_lots(tx, &at, BATCH).await?;
+                    let due = db::expired_lots(tx, at, BATCH).await?;
                     let (mut lots, mut points) = (0, 0);
                     for &(lot, member_id) in &due {
                         db::lock_member(tx, member_id).await?;
@@ -35,7 +34,7 @@ pub async fn expire_lots(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), App
                                 "",
                                 Actor::System,
                                 &key,
-                                &at,
+                                at,
                             )
                         };
                         db::append(tx, &new).await.map_err(|e| match e {
@@ -63,15 +62,14 @@ pub async fn expire_lots(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), App
 /// Reviews the tiers whose qualification period ended by `now` (each review moves the review
 /// date past `now`, so a second run finds nothing), a batch per write. Returns (reviews,
 /// downgrades).
-pub async fn review_tiers(db: &Db, now: OffsetDateTime) -> Result<(u64, u64), AppError> {
+pub async fn review_tiers(db: &Db, now: Stamp) -> Result<(u64, u64), AppError> {
     let (mut total_reviews, mut total_downgrades) = (0, 0);
-    let at = timestamp(now);
+    let at = now;
     loop {
-        let at = at.clone();
         let (found, reviews, downgrades) = db
             .write(move |tx| {
                 Box::pin(async move {
-                    let due = pdb::due_reviews(tx, &at, BATCH).await?;
+                    let due = pdb::due_reviews(tx, at, BATCH).await?;
                     if due.is_empty() {
                         return Ok((0, 0, 0));
                     }
@@ -79,13 +77,10 @@ pub async fn review_tiers(db: &Db, now: OffsetDateTime) -> Result<(u64, u64), Ap
                     let tiers = pdb::tiers(tx).await?;
                     let (mut reviews, mut downgrades) = (0, 0);
                     for &member_id in &due {
-                        let Some((mut tier, review)) = pdb::member_tier(tx, member_id).await?
+                        let Some((mut tier, mut review)) = pdb::member_tier(tx, member_id).await?
                         else {
                             continue;
                         };
-                        let mut review = parse_timestamp(&review).ok_or_else(|| {
-                            sqlx::Error::Decode(format!("review_at {review}").into())
-                        })?;
                         while review <= now {
                             let earned = earned_in_period(
                                 tx,
@@ -105,16 +100,16 @@ pub async fn review_tiers(db: &Db, now: OffsetDateTime) -> Result<(u64, u64), Ap
                                         to: kept,
                                         reason: "downgrade",
                                         earned,
-                                        at: &timestamp(review),
+                                        at: review,
                                     },
                                 )
                                 .await?;
                                 downgrades += 1;
                             }
                             tier = kept;
-                            review = add_months(review, settings.qualification_months);
+                            review = review.plus_months(i64::from(settings.qualification_months));
                         }
-                        pdb::set_member_tier(tx, member_id, tier, &timestamp(review), &at).await?;
+                        pdb::set_member_tier(tx, member_id, tier, review, at).await?;
                         reviews += 1;
                     }
                     Ok((due.len(), reviews, downgrades))

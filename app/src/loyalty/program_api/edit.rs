@@ -21,12 +21,10 @@ pub async fn save_settings(
     time_zone: Option<String>,
     country: Option<String>,
 ) -> Result<Settings, AppError> {
-    use crate::loyalty::rules::{self, CURRENCIES, Downgrade, Rounding};
-    use crate::{db::timestamp, error::Msg};
-    let currency = currency.trim().to_ascii_uppercase();
-    if !CURRENCIES.contains(&currency.as_str()) {
-        return Err(AppError::field("currency", Msg::CurrencyInvalid));
-    }
+    use crate::error::Msg;
+    use crate::loyalty::rules::{self, Currency, Downgrade, Rounding};
+    let currency = Currency::parse(&currency.trim().to_ascii_uppercase())
+        .ok_or_else(|| AppError::field("currency", Msg::CurrencyInvalid))?;
     let settings = Settings {
         currency,
         rate_hundredths: rules::parse_hundredths(&rate, 0, 100_000)
@@ -65,8 +63,8 @@ pub async fn save_settings(
             if country.is_none() {
                 settings.country = old.country;
             }
-            let at = timestamp(now);
-            crate::loyalty::db::program::save_settings(&mut *tx, &settings, &at).await?;
+            let at = now;
+            crate::loyalty::db::program::save_settings(&mut *tx, &settings, at).await?;
             // Numbers kept national because the country was not known can be read now.
             crate::members::db::normalise_phones(&mut *tx).await?;
             let detail = serde_json::to_string(&settings).unwrap_or_default();
@@ -88,10 +86,7 @@ pub async fn save_tier(
     perks: String,
 ) -> Result<Tier, AppError> {
     use crate::loyalty::rules;
-    use crate::{
-        db::{is_unique_violation, timestamp},
-        error::Msg,
-    };
+    use crate::{db::is_unique_violation, error::Msg};
     let perks = perks.trim().to_owned();
     if perks.chars().count() > 300 {
         return Err(AppError::field("perks", Msg::DescriptionTooLong));
@@ -111,8 +106,8 @@ pub async fn save_tier(
     };
     imp::manager_write(move |tx, me, now| {
         Box::pin(async move {
-            let at = timestamp(now);
-            let id = match crate::loyalty::db::program::save_tier(&mut *tx, &tier, &at).await {
+            let at = now;
+            let id = match crate::loyalty::db::program::save_tier(&mut *tx, &tier, at).await {
                 Ok(id) => id,
                 Err(e) if is_unique_violation(&e) => {
                     return Err(AppError::field("name", Msg::NameTaken));
@@ -153,10 +148,7 @@ pub async fn add_bonus_rule(
     ends_on: String,
 ) -> Result<BonusRule, AppError> {
     use crate::loyalty::rules;
-    use crate::{
-        db::{is_unique_violation, timestamp},
-        error::Msg,
-    };
+    use crate::{db::is_unique_violation, error::Msg};
     let any = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let mut rule = BonusRule {
         id: 0,
@@ -178,8 +170,8 @@ pub async fn add_bonus_rule(
         location_id: any(location_id)
             .map(|l| l.trim().parse::<i64>().map_err(|_| AppError::BadRequest))
             .transpose()?,
-        starts_on: imp::date("starts_on", &starts_on)?,
-        ends_on: imp::date("ends_on", &ends_on)?,
+        starts_on: imp::date("starts_on", &starts_on)?.map(|d| d.to_string()),
+        ends_on: imp::date("ends_on", &ends_on)?.map(|d| d.to_string()),
         active: true,
     };
     if let (Some(s), Some(e)) = (&rule.starts_on, &rule.ends_on)
@@ -194,9 +186,9 @@ pub async fn add_bonus_rule(
             {
                 return Err(AppError::field("location_id", Msg::LocationRequired));
             }
-            let at = timestamp(now);
+            let at = now;
             rule.id =
-                match crate::loyalty::db::program::insert_bonus_rule(&mut *tx, &rule, &at).await {
+                match crate::loyalty::db::program::insert_bonus_rule(&mut *tx, &rule, at).await {
                     Ok(id) => id,
                     Err(e) if is_unique_violation(&e) => {
                         return Err(AppError::field("name", Msg::NameTaken));
@@ -237,16 +229,12 @@ pub async fn set_bonus_rule_active(id: i64, active: bool) -> Result<(), AppError
 /// Adds a location (managers and owners). Names are unique.
 #[server(prefix = "/api", endpoint = "program/location")]
 pub async fn add_location(name: String) -> Result<Location, AppError> {
-    use crate::{
-        db::{is_unique_violation, timestamp},
-        error::Msg,
-    };
+    use crate::{db::is_unique_violation, error::Msg};
     let name = imp::name("name", &name, Msg::LocationNameRequired)?;
     imp::manager_write(move |tx, me, now| {
         Box::pin(async move {
-            let at = timestamp(now);
-            let id = match crate::loyalty::db::program::insert_location(&mut *tx, &name, &at).await
-            {
+            let at = now;
+            let id = match crate::loyalty::db::program::insert_location(&mut *tx, &name, at).await {
                 Ok(id) => id,
                 Err(e) if is_unique_violation(&e) => {
                     return Err(AppError::field("name", Msg::NameTaken));

@@ -11,29 +11,24 @@ pub(crate) mod imp {
     use crate::{
         accounts::{CurrentUser, Role},
         audit,
-        db::BoxFuture,
+        db::{BoxFuture, Stamp},
         error::{AppError, Msg},
-        server::{require, state},
     };
 
-    /// Runs `work` on the write queue (one job of a commit, see [`crate::db::Db::write`]) as
-    /// the signed-in manager or owner, given who that is and the time now. Answers 403 to
-    /// anyone else before anything is queued.
+    /// Runs `work` on the write queue as the signed-in manager or owner (see
+    /// [`crate::server::write_as`]).
     pub async fn manager_write<T, F>(work: F) -> Result<T, AppError>
     where
         F: for<'c> FnOnce(
                 &'c mut sqlx::SqliteConnection,
                 CurrentUser,
-                time::OffsetDateTime,
+                Stamp,
             ) -> BoxFuture<'c, Result<T, AppError>>
             + Send
             + 'static,
         T: Send + 'static,
     {
-        let me = require(Role::Manager)?;
-        let st = state()?;
-        let now = st.clock.now();
-        st.db.write(move |tx| work(tx, me, now)).await
+        crate::server::write_as(Role::Manager, work).await
     }
 
     /// Records a program change in the audit log.
@@ -88,14 +83,13 @@ pub(crate) mod imp {
     }
 
     /// A `YYYY-MM-DD` date, or none when empty.
-    pub fn date(field: &str, raw: &str) -> Result<Option<String>, AppError> {
+    pub fn date(field: &str, raw: &str) -> Result<Option<crate::db::Day>, AppError> {
         let s = raw.trim();
         if s.is_empty() {
             return Ok(None);
         }
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(s, &format)
-            .map(|_| Some(s.to_owned()))
+        s.parse()
+            .map(Some)
             .map_err(|_| AppError::field(field, Msg::DateInvalid))
     }
 
@@ -111,12 +105,13 @@ pub(crate) mod imp {
             return Err(AppError::field("description", Msg::DescriptionTooLong));
         }
         let (starts_on, ends_on) = (date("starts_on", starts_on)?, date("ends_on", ends_on)?);
-        if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+        if let (Some(s), Some(e)) = (starts_on, ends_on)
             && e < s
         {
             return Err(AppError::field("ends_on", Msg::DateInvalid));
         }
-        Ok((description, starts_on, ends_on))
+        let text = |d: Option<crate::db::Day>| d.map(|d| d.to_string());
+        Ok((description, text(starts_on), text(ends_on)))
     }
 }
 
@@ -164,11 +159,7 @@ pub async fn preview_earning(
     // Today in the shop's calendar.
     let date = imp::date("date", &date)?
         .unwrap_or_else(|| crate::db::local_day(&program.settings.time_zone, st.clock.now()).0);
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let weekday = time::Date::parse(&date, &format)
-        .map_err(|_| AppError::field("date", Msg::DateInvalid))?
-        .weekday()
-        .number_from_monday();
+    let weekday = date.weekday();
     let id = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
     let (tier_id, location_id) = (id(tier_id), id(location_id));
     let tier_pct = program
@@ -179,7 +170,7 @@ pub async fn preview_earning(
     let applying: Vec<_> = program
         .bonus_rules
         .iter()
-        .filter(|r| r.applies(&date, weekday, location_id.unwrap_or(0)))
+        .filter(|r| r.applies(&date.to_string(), weekday, location_id.unwrap_or(0)))
         .collect();
     Ok(rules::earn(
         &program.settings,

@@ -6,10 +6,76 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Msg;
 
-/// Currencies a shop can keep its books in (all with two decimals).
-pub const CURRENCIES: [&str; 9] = [
-    "EUR", "SEK", "NOK", "DKK", "BRL", "USD", "GBP", "CHF", "PLN",
-];
+/// A currency a shop can keep its books in (ISO 4217; all with two decimals). Stored, sent and
+/// shown as its code.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "UPPERCASE")
+)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    /// Euro.
+    Eur,
+    /// Swedish krona.
+    Sek,
+    /// Norwegian krone.
+    Nok,
+    /// Danish krone.
+    Dkk,
+    /// Brazilian real.
+    Brl,
+    /// US dollar.
+    Usd,
+    /// Pound sterling.
+    Gbp,
+    /// Swiss franc.
+    Chf,
+    /// Polish złoty.
+    Pln,
+}
+
+impl Currency {
+    /// Every currency, in the order the settings list them.
+    pub const ALL: [Self; 9] = [
+        Self::Eur,
+        Self::Sek,
+        Self::Nok,
+        Self::Dkk,
+        Self::Brl,
+        Self::Usd,
+        Self::Gbp,
+        Self::Chf,
+        Self::Pln,
+    ];
+
+    /// The ISO 4217 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Eur => "EUR",
+            Self::Sek => "SEK",
+            Self::Nok => "NOK",
+            Self::Dkk => "DKK",
+            Self::Brl => "BRL",
+            Self::Usd => "USD",
+            Self::Gbp => "GBP",
+            Self::Chf => "CHF",
+            Self::Pln => "PLN",
+        }
+    }
+
+    /// The currency with ISO code `code` (exact, upper case), if a shop can use it.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 
 /// The largest purchase accepted, in minor units (10 million currency units).
 pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000;
@@ -82,8 +148,8 @@ impl Downgrade {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// ISO 4217 code, one of [`CURRENCIES`].
-    pub currency: String,
+    /// The currency the books are kept in.
+    pub currency: Currency,
     /// Points per whole currency unit, in hundredths (100 = 1 point per unit).
     pub rate_hundredths: i64,
     /// Rounding of the final number of points.
@@ -143,6 +209,22 @@ pub struct BonusRule {
 }
 
 impl BonusRule {
+    /// A rule applied to one purchase only (a points offer chosen at the counter): its points
+    /// times `multiplier_pct` %, whatever the day or place.
+    pub fn once(name: &str, multiplier_pct: i64) -> Self {
+        Self {
+            id: 0,
+            name: name.to_owned(),
+            multiplier_pct,
+            extra_points: 0,
+            weekday: None,
+            location_id: None,
+            starts_on: None,
+            ends_on: None,
+            active: true,
+        }
+    }
+
     /// True when the rule applies to a purchase on `date` (`YYYY-MM-DD`, ISO `weekday`) at
     /// `location_id`.
     pub fn applies(&self, date: &str, weekday: u8, location_id: i64) -> bool {

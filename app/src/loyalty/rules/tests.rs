@@ -5,7 +5,7 @@ use super::*;
 fn settings(rate: i64, rounding: Rounding) -> Settings {
     Settings {
         time_zone: "UTC".into(),
-        currency: "EUR".into(),
+        currency: super::Currency::Eur,
         rate_hundredths: rate,
         rounding,
         expiry_months: Some(12),

@@ -14,22 +14,14 @@ pub async fn cards(
     let filter = if active_only { " WHERE c.active" } else { "" };
     let sql = format!("{CARD_COLUMNS}{filter} ORDER BY c.id");
     let load = sqlx::query_as(&sql).fetch_all(conn);
-    crate::db::cached(
-        if active_only {
-            "cards:active"
-        } else {
-            "cards:all"
-        },
-        load,
-    )
-    .await
+    crate::db::cached(("cards", i64::from(active_only)), load).await
 }
 
 /// Adds (`id` 0) or replaces a punch card. Returns its id.
 pub async fn save_card(
     conn: &mut SqliteConnection,
     c: &PunchCard,
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, AppError> {
     // The same values either way; an insert adds `created_at`, an update names the row.
     let sql = if c.id == 0 {
@@ -94,7 +86,7 @@ pub(super) async fn stamp_cards(
     purchase_id: i64,
     paid_minor: i64,
     items: i64,
-    now: OffsetDateTime,
+    now: Stamp,
     applied: &mut Applied,
 ) -> Result<(), AppError> {
     for card in cards(conn, true).await? {
@@ -128,7 +120,9 @@ pub(super) async fn stamp_cards(
             let (reward, _) = rewards::get(conn, card.reward_id)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let today = local_day(&pdb::settings(conn).await?.time_zone, now).0;
+            let today = local_day(&pdb::settings(conn).await?.time_zone, now)
+                .0
+                .to_string();
             while given < filled
                 && crate::rewards::types::blocked(&reward, None, &today, i64::MAX, None).is_none()
                 && rewards::try_take_stock(conn, &reward).await?

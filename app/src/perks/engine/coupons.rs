@@ -2,19 +2,31 @@
 
 use super::*;
 
-pub(super) fn coupon(r: &SqliteRow, today: &str) -> Result<Coupon, sqlx::Error> {
-    let used_at: Option<String> = r.try_get("used_at")?;
-    let valid_from: String = r.try_get("valid_from")?;
-    let valid_until: String = r.try_get("valid_until")?;
-    Ok(Coupon {
-        id: r.try_get("id")?,
-        percent: r.try_get("percent")?,
-        status: Coupon::status_on(used_at.is_some(), &valid_from, &valid_until, today),
-        valid_from,
-        valid_until,
-        min_purchase: r.try_get("min_purchase")?,
-        used_at,
-    })
+/// A coupon as stored; its status depends on the day it is read.
+#[derive(sqlx::FromRow)]
+struct CouponRow {
+    id: i64,
+    percent: i64,
+    valid_from: Day,
+    valid_until: Day,
+    min_purchase: i64,
+    used_at: Option<Stamp>,
+}
+
+impl CouponRow {
+    /// The coupon as it stands on `today`.
+    fn on(self, today: Day) -> Coupon {
+        let (from, until) = (self.valid_from.to_string(), self.valid_until.to_string());
+        Coupon {
+            id: self.id,
+            percent: self.percent,
+            status: Coupon::status_on(self.used_at.is_some(), &from, &until, &today.to_string()),
+            valid_from: from,
+            valid_until: until,
+            min_purchase: self.min_purchase,
+            used_at: self.used_at.map(|t| t.to_string()),
+        }
+    }
 }
 
 pub(super) const COUPON_COLUMNS: &str =
@@ -24,17 +36,15 @@ pub(super) const COUPON_COLUMNS: &str =
 pub async fn coupons_of(
     conn: &mut SqliteConnection,
     member_id: i64,
-    today: &str,
+    today: Day,
 ) -> Result<Vec<Coupon>, sqlx::Error> {
-    sqlx::query(&format!(
+    let rows: Vec<CouponRow> = sqlx::query_as(&format!(
         "{COUPON_COLUMNS} WHERE member_id = $1 AND voided_at IS NULL ORDER BY id DESC LIMIT 10"
     ))
     .bind(member_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| coupon(r, today))
-    .collect()
+    .await?;
+    Ok(rows.into_iter().map(|r| r.on(today)).collect())
 }
 
 /// Checks that `coupon_id` is `member_id`'s and usable on this purchase; returns it and its
@@ -43,12 +53,12 @@ pub async fn check_coupon(
     conn: &mut SqliteConnection,
     coupon_id: i64,
     member_id: i64,
-    today: &str,
+    today: Day,
     amount_minor: i64,
     full_price: bool,
 ) -> Result<(Coupon, i64), AppError> {
     let refuse = |m| AppError::field("apply", m);
-    let row = sqlx::query(&format!(
+    let row: CouponRow = sqlx::query_as(&format!(
         "{COUPON_COLUMNS} WHERE id = $1 AND member_id = $2 AND voided_at IS NULL"
     ))
     .bind(coupon_id)
@@ -56,7 +66,7 @@ pub async fn check_coupon(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| refuse(Msg::OfferUnavailable))?;
-    let c = coupon(&row, today)?;
+    let c = row.on(today);
     if let Some(why) = c.refusal(amount_minor, full_price) {
         return Err(refuse(why));
     }
@@ -70,7 +80,7 @@ pub async fn mark_coupon_used(
     conn: &mut SqliteConnection,
     coupon_id: i64,
     purchase_id: i64,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), AppError> {
     let done = sqlx::query(
         "UPDATE coupons SET used_purchase_id = $1, used_at = $2 WHERE id = $3 AND used_purchase_id IS NULL",
@@ -98,7 +108,7 @@ pub(super) async fn issue_coupon(
     purchase_id: i64,
     paid_minor: i64,
     used_coupon: bool,
-    (today, now, at, time_zone): (&str, OffsetDateTime, &str, &str),
+    (today, now, at, time_zone): (Day, Stamp, Stamp, &str),
 ) -> Result<Option<Coupon>, AppError> {
     let Some(percent) = rule.return_percent else {
         return Ok(None);
@@ -117,16 +127,16 @@ pub(super) async fn issue_coupon(
     if held > 0 {
         return Ok(None);
     }
-    let valid_from = local_day(time_zone, add_days(now, 1)).0;
-    let valid_until = local_day(time_zone, add_days(now, rule.return_days)).0;
+    let valid_from = local_day(time_zone, now.plus_days(1)).0;
+    let valid_until = local_day(time_zone, now.plus_days(rule.return_days)).0;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO coupons (member_id, percent, valid_from, valid_until, min_purchase,
            source_purchase_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(member_id)
     .bind(percent)
-    .bind(&valid_from)
-    .bind(&valid_until)
+    .bind(valid_from)
+    .bind(valid_until)
     .bind(rule.return_min_next)
     .bind(purchase_id)
     .bind(at)
@@ -135,9 +145,14 @@ pub(super) async fn issue_coupon(
     Ok(Some(Coupon {
         id,
         percent,
-        status: Coupon::status_on(false, &valid_from, &valid_until, today),
-        valid_from,
-        valid_until,
+        status: Coupon::status_on(
+            false,
+            &valid_from.to_string(),
+            &valid_until.to_string(),
+            &today.to_string(),
+        ),
+        valid_from: valid_from.to_string(),
+        valid_until: valid_until.to_string(),
         min_purchase: rule.return_min_next,
         used_at: None,
     }))

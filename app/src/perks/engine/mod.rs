@@ -3,15 +3,14 @@
 //! another request: an offer's total limit is also enforced by the `UPDATE … WHERE uses <
 //! total_limit` itself, and a coupon is used by an `UPDATE … WHERE used_purchase_id IS NULL`.
 
-use sqlx::{Row as _, SqliteConnection, sqlite::SqliteRow};
-use time::OffsetDateTime;
+use sqlx::SqliteConnection;
 
 use super::types::{
     Applied, Audience, CounterPerks, Coupon, MemberOffer, MemberPerks, Offer, OfferKind,
     PerkSettings, PunchCard, PunchProgress, Referral, discount, stamp,
 };
 use crate::{
-    db::{add_days, local_day, timestamp},
+    db::{Day, Stamp, local_day},
     error::{AppError, Msg},
     loyalty::{
         db::program::expiry_of,
@@ -29,14 +28,14 @@ pub async fn settings(conn: &mut SqliteConnection) -> Result<PerkSettings, sqlx:
          FROM perk_settings WHERE id = 1",
     )
     .fetch_one(conn);
-    crate::db::cached("perk_settings", load).await
+    crate::db::cached(("perk_settings", 0), load).await
 }
 
 /// Replaces the rule and the bonus.
 pub async fn save_settings(
     conn: &mut SqliteConnection,
     s: &PerkSettings,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE perk_settings SET return_percent = $1, return_min_purchase = $2, return_days = $3,
@@ -103,7 +102,7 @@ pub async fn before_purchase(
     apply: Apply,
     member_id: i64,
     tier: Option<i64>,
-    today: &str,
+    today: Day,
     amount_minor: i64,
     full_price: bool,
 ) -> Result<Before, AppError> {
@@ -140,9 +139,9 @@ pub async fn after_purchase(
     paid_minor: i64,
     items: i64,
     key: &str,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Applied, AppError> {
-    let at = timestamp(now);
+    let at = now;
     let program = pdb::settings(conn).await?;
     let today = local_day(&program.time_zone, now).0;
     let rule = settings(conn).await?;
@@ -153,7 +152,7 @@ pub async fn after_purchase(
         ..Applied::default()
     };
     if let Some(c) = &before.coupon {
-        mark_coupon_used(conn, c.id, purchase_id, &at).await?;
+        mark_coupon_used(conn, c.id, purchase_id, at).await?;
     }
     applied.coupon_issued = issue_coupon(
         conn,
@@ -162,7 +161,7 @@ pub async fn after_purchase(
         purchase_id,
         paid_minor,
         before.coupon.is_some(),
-        (&today, now, &at, &program.time_zone),
+        (today, now, at, &program.time_zone),
     )
     .await?;
     stamp_cards(
@@ -181,7 +180,7 @@ pub async fn after_purchase(
         (member_id, purchase_id),
         paid_minor,
         key,
-        (now, &at),
+        (now, at),
         expiry_of(&program, now),
     )
     .await?;
@@ -192,7 +191,7 @@ pub async fn after_purchase(
 pub async fn member_perks(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
     base_url: &str,
 ) -> Result<MemberPerks, AppError> {
     let program = pdb::settings(conn).await?;
@@ -201,8 +200,8 @@ pub async fn member_perks(
     let (tier, _) = pdb::current_tier(conn, member_id, &program, &tiers, now).await?;
     let rule = settings(conn).await?;
     Ok(MemberPerks {
-        offers: offers_for(conn, member_id, tier, &today).await?,
-        coupons: coupons_of(conn, member_id, &today).await?,
+        offers: offers_for(conn, member_id, tier, today).await?,
+        coupons: coupons_of(conn, member_id, today).await?,
         cards: progress_of(conn, member_id).await?,
         referral: referral_of(conn, member_id, rule.referral_points, base_url).await?,
         currency: program.currency,
@@ -213,16 +212,16 @@ pub async fn member_perks(
 pub async fn counter_perks(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<CounterPerks, AppError> {
     let program = pdb::settings(conn).await?;
     let today = local_day(&program.time_zone, now).0;
     let tiers = pdb::tiers(conn).await?;
     let (tier, _) = pdb::current_tier(conn, member_id, &program, &tiers, now).await?;
-    let mut coupons = coupons_of(conn, member_id, &today).await?;
+    let mut coupons = coupons_of(conn, member_id, today).await?;
     coupons.retain(|c| c.used_at.is_none() && c.status != super::types::CouponStatus::Expired);
     Ok(CounterPerks {
-        offers: offers_for(conn, member_id, tier, &today).await?,
+        offers: offers_for(conn, member_id, tier, today).await?,
         coupons,
         item_cards: cards(conn, true)
             .await?

@@ -49,7 +49,11 @@ pub(super) async fn offer_by_id(
 }
 
 /// Adds (`id` 0) or replaces an offer with its audience. Returns its id.
-pub async fn save_offer(conn: &mut SqliteConnection, o: &Offer, at: &str) -> Result<i64, AppError> {
+pub async fn save_offer(
+    conn: &mut SqliteConnection,
+    o: &Offer,
+    at: Stamp,
+) -> Result<i64, AppError> {
     let id: i64 = if o.id == 0 {
         sqlx::query_scalar(
             "INSERT INTO offers (title, description, starts_on, ends_on, audience, kind, value,
@@ -142,10 +146,13 @@ pub(super) fn sees(o: &Offer, member_id: i64, tier: Option<i64>) -> bool {
     }
 }
 
-pub(super) fn in_window(o: &Offer, today: &str) -> bool {
-    o.active
-        && o.starts_on.as_deref().is_none_or(|s| s <= today)
-        && o.ends_on.as_deref().is_none_or(|e| today <= e)
+pub(super) fn in_window(o: &Offer, today: Day) -> bool {
+    // An open end passes; one that is not a date (never stored so) does not.
+    let holds = |end: &Option<String>, ok: fn(Day, Day) -> bool| {
+        end.as_deref()
+            .is_none_or(|d| d.parse::<Day>().is_ok_and(|d| ok(d, today)))
+    };
+    o.active && holds(&o.starts_on, |s, t| s <= t) && holds(&o.ends_on, |e, t| t <= e)
 }
 
 /// The offers `member_id` (in `tier`) can see today, with why one cannot be used. The list of
@@ -154,7 +161,7 @@ pub async fn offers_for(
     conn: &mut SqliteConnection,
     member_id: i64,
     tier: Option<i64>,
-    today: &str,
+    today: Day,
 ) -> Result<Vec<MemberOffer>, sqlx::Error> {
     let mut out = Vec::new();
     for mut o in offers(conn).await? {
@@ -187,7 +194,7 @@ pub async fn use_offer(
     offer_id: i64,
     member_id: i64,
     tier: Option<i64>,
-    today: &str,
+    today: Day,
     amount_minor: i64,
 ) -> Result<(Offer, i64), AppError> {
     let refuse = |m| AppError::field("apply", m);

@@ -102,8 +102,8 @@ pub(super) async fn pay_referral(
     (member_id, purchase_id): (i64, i64),
     paid_minor: i64,
     key: &str,
-    (now, at): (OffsetDateTime, &str),
-    expires_at: Option<String>,
+    (now, at): (Stamp, Stamp),
+    expires_at: Option<Stamp>,
 ) -> Result<i64, AppError> {
     if rule.referral_points <= 0 || paid_minor < rule.referral_min_purchase {
         return Ok(0);
@@ -125,7 +125,7 @@ pub(super) async fn pay_referral(
         let key = format!("{key}:{suffix}");
         // Both movements name the purchase, so refunding it can find them.
         let new = NewMovement {
-            expires_at: expires_at.clone(),
+            expires_at,
             purchase_id: Some(purchase_id),
             ..NewMovement::plain(
                 who,

@@ -46,21 +46,21 @@ impl Refunded<'_> {
 pub async fn after_refund(
     conn: &mut SqliteConnection,
     r: &Refunded<'_>,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Undone, AppError> {
-    let at = timestamp(now);
+    let at = now;
     let rule = settings(conn).await?;
     let mut undone = Undone::default();
     if r.below(rule.referral_min_purchase) {
-        undo_referral(conn, r, &at, &mut undone).await?;
+        undo_referral(conn, r, at, &mut undone).await?;
     }
-    undo_stamps(conn, r, &at, &mut undone).await?;
+    undo_stamps(conn, r, at, &mut undone).await?;
     if r.below(rule.return_min_purchase) {
         let voided: Option<i64> = sqlx::query_scalar(
             "UPDATE coupons SET voided_at = $1
              WHERE source_purchase_id = $2 AND used_at IS NULL AND voided_at IS NULL RETURNING id",
         )
-        .bind(&at)
+        .bind(at)
         .bind(r.purchase_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -70,7 +70,7 @@ pub async fn after_refund(
         }
     }
     if r.full() {
-        give_back(conn, r, now, &at, &mut undone).await?;
+        give_back(conn, r, now, at, &mut undone).await?;
     }
     Ok(undone)
 }
@@ -104,7 +104,7 @@ async fn effect(
 async fn undo_referral(
     conn: &mut SqliteConnection,
     r: &Refunded<'_>,
-    at: &str,
+    at: Stamp,
     undone: &mut Undone,
 ) -> Result<(), AppError> {
     let paid: Vec<(i64, i64, i64)> = sqlx::query_as(
@@ -155,7 +155,7 @@ async fn undo_referral(
 async fn undo_stamps(
     conn: &mut SqliteConnection,
     r: &Refunded<'_>,
-    at: &str,
+    at: Stamp,
     undone: &mut Undone,
 ) -> Result<(), AppError> {
     let added: Vec<(i64, i64, i64, bool, i64)> = sqlx::query_as(
@@ -233,8 +233,8 @@ pub fn unstamp(on_card: i64, voided: i64, added: i64, needed: i64) -> (i64, i64)
 async fn give_back(
     conn: &mut SqliteConnection,
     r: &Refunded<'_>,
-    now: OffsetDateTime,
-    at: &str,
+    now: Stamp,
+    at: Stamp,
     undone: &mut Undone,
 ) -> Result<(), AppError> {
     let offer: Option<Option<i64>> = sqlx::query_scalar(
@@ -258,7 +258,7 @@ async fn give_back(
          WHERE used_purchase_id = $1 AND valid_until >= $2 AND voided_at IS NULL RETURNING id",
     )
     .bind(r.purchase_id)
-    .bind(&today)
+    .bind(today)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = coupon {

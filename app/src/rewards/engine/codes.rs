@@ -10,10 +10,10 @@ pub async fn consume(
     code: &str,
     location_id: i64,
     staff_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<RewardCode, AppError> {
-    let at = timestamp(now);
-    let found = code_by(conn, "code", code, &at)
+    let at = now;
+    let found = code_by(conn, "code", code, at)
         .await?
         .ok_or_else(|| AppError::field("code", Msg::CodeUnknown))?;
     match found.status {
@@ -33,7 +33,7 @@ pub async fn consume(
         "UPDATE reward_codes SET used_at = $1, used_location_id = $2, used_by = $3
          WHERE id = $4 AND used_at IS NULL AND expired_at IS NULL",
     )
-    .bind(&at)
+    .bind(at)
     .bind(location_id)
     .bind(staff_id)
     .bind(found.id)
@@ -43,18 +43,17 @@ pub async fn consume(
         // Only reachable if two writers ran at once, which the write lock rules out.
         return Err(AppError::Internal);
     }
-    code_by(conn, "code", code, &at)
+    code_by(conn, "code", code, at)
         .await?
         .ok_or(AppError::Internal)
 }
 
 /// Expires unused codes whose time has come; gives the points back where the reward says so
 /// (once per code: the movement's key is the code's). Returns (codes, points given back).
-pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), AppError> {
-    let at = timestamp(now);
+pub async fn expire_codes(db: &Db, now: Stamp) -> Result<(u64, i64), AppError> {
+    let at = now;
     let (mut codes, mut points) = (0, 0);
     loop {
-        let at = at.clone();
         let (found, returned) = db
             .write(move |tx| {
                 Box::pin(async move {
@@ -64,7 +63,7 @@ pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), Ap
                          WHERE c.used_at IS NULL AND c.expired_at IS NULL AND c.expires_at <= $1
                          ORDER BY c.expires_at LIMIT 200",
                     )
-                    .bind(&at)
+                    .bind(at)
                     .fetch_all(&mut *tx)
                     .await?;
                     if due.is_empty() {
@@ -80,7 +79,7 @@ pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), Ap
                             "UPDATE reward_codes SET expired_at = $1 \
                              WHERE id = $2 AND used_at IS NULL AND expired_at IS NULL",
                         )
-                        .bind(&at)
+                        .bind(at)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?
@@ -98,7 +97,7 @@ pub async fn expire_codes(db: &Db, now: OffsetDateTime) -> Result<(u64, i64), Ap
                                 &name,
                                 Actor::System,
                                 &key,
-                                &at,
+                                at,
                             )
                         };
                         let (movement, _) =

@@ -4,14 +4,13 @@
 //! so "exactly once" and "no more than the stock" hold under any concurrency.
 
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
 
 use super::{
     db::{code_by, get, issue_code, list, take_stock},
     types::{CodeStatus, RewardCode, blocked},
 };
 use crate::{
-    db::{Db, local_day, timestamp},
+    db::{Db, Stamp, local_day},
     error::{AppError, Msg},
     loyalty::{
         db::{self as ldb, Actor, AppendError, NewMovement, program as pdb},
@@ -23,7 +22,7 @@ use crate::{
 pub async fn tier_threshold(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Option<i64>, sqlx::Error> {
     let settings = pdb::settings(conn).await?;
     let tiers = pdb::tiers(conn).await?;
@@ -38,10 +37,10 @@ pub async fn tier_threshold(
 pub async fn offered(
     conn: &mut SqliteConnection,
     member_id: i64,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<Vec<super::types::Offered>, sqlx::Error> {
     let settings = pdb::settings(conn).await?;
-    let today = local_day(&settings.time_zone, now).0;
+    let today = local_day(&settings.time_zone, now).0.to_string();
     let balance = ldb::balance(conn, member_id).await?;
     let tier = tier_threshold(conn, member_id, now).await?;
     Ok(list(conn, true)
@@ -63,20 +62,20 @@ pub async fn redeem(
     member_id: i64,
     reward_id: i64,
     key: &str,
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<RewardCode, AppError> {
     let (reward, needed) = get(conn, reward_id).await?.ok_or(AppError::NotFound)?;
     let settings = pdb::settings(conn).await?;
     let today = local_day(&settings.time_zone, now).0;
     let balance = ldb::balance(conn, member_id).await?;
     let tier = tier_threshold(conn, member_id, now).await?;
-    match blocked(&reward, needed, &today, balance, tier) {
+    match blocked(&reward, needed, &today.to_string(), balance, tier) {
         None => {}
         Some(Msg::InsufficientPoints) => return Err(points_short(reward.cost, balance)),
         Some(why) => return Err(AppError::field("reward_id", why)),
     }
     take_stock(conn, &reward).await?;
-    let at = timestamp(now);
+    let at = now;
     let new = NewMovement::plain(
         member_id,
         -reward.cost,
@@ -84,7 +83,7 @@ pub async fn redeem(
         &reward.name,
         Actor::Member(member_id),
         key,
-        &at,
+        at,
     );
     let (movement_id, _) = ldb::append_only(conn, &new).await.map_err(|e| match e {
         AppendError::Insufficient { balance } => points_short(reward.cost, balance),

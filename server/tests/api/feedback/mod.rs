@@ -4,10 +4,10 @@
 //! limit, and field errors for malformed answers.
 
 use crate::helpers::{TestApp, error_json, field_error as field, json_of};
+use app::db::{Stamp, hours};
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime, macros::datetime};
 
-const MON: OffsetDateTime = datetime!(2027-01-04 09:00 UTC);
+const MON: Stamp = Stamp::utc(2027, 1, 4, 9, 0, 0);
 
 crate::helpers::local_demo_shop!(MON);
 
@@ -171,14 +171,14 @@ async fn malformed_answers_get_field_errors_and_store_nothing() {
 async fn deadlines_and_overdue_cases_follow_the_clock() {
     let (s, form) = shop().await;
     let a = submitted(&s.member, form, &[("nps", "2"), ("csat", "2")]).await;
-    s.app.config.clock.set(MON + Duration::hours(10));
+    s.app.config.clock.set(MON + hours(10));
     let olle = another_member(&s, "olle@example.com").await;
     let b = submitted(&olle, form, &[("nps", "5"), ("csat", "3")]).await;
-    let inbox = |at: OffsetDateTime| {
+    let inbox = |at: Stamp| {
         s.app.config.clock.set(at);
         json_of(&s.staff, "feedback/inbox", &[])
     };
-    let rows = inbox(MON + Duration::hours(47)).await;
+    let rows = inbox(MON + hours(47)).await;
     assert_eq!(rows[0]["id"], a["case_id"], "earliest deadline first");
     assert!(
         rows.as_array()
@@ -187,7 +187,7 @@ async fn deadlines_and_overdue_cases_follow_the_clock() {
             .all(|r| r["overdue"] == false)
     );
     // 49 hours after the first: it is overdue, the second is not yet.
-    let rows = inbox(MON + Duration::hours(49)).await;
+    let rows = inbox(MON + hours(49)).await;
     assert_eq!(rows[0]["id"], a["case_id"]);
     assert_eq!(rows[0]["overdue"], true);
     assert_eq!(rows[1]["overdue"], false);
@@ -197,7 +197,7 @@ async fn deadlines_and_overdue_cases_follow_the_clock() {
     assert_eq!(q["nps"], -100);
     // Resolved after its deadline: counted as late.
     let id = b["case_id"].to_string();
-    s.app.config.clock.set(MON + Duration::hours(70));
+    s.app.config.clock.set(MON + hours(70));
     let res = s
         .staff
         .call(

@@ -2,7 +2,7 @@
 
 use super::{MON, shop, submitted};
 use crate::helpers::json_of;
-use time::Duration;
+use app::db::minutes;
 
 #[tokio::test]
 async fn quality_weeks_follow_the_shop_calendar() {
@@ -10,8 +10,8 @@ async fn quality_weeks_follow_the_shop_calendar() {
     // there, so that answer belongs to the new week; Sunday 22:30 UTC is still the old one.
     let (s, form) = shop().await;
     for (at, nps) in [
-        (MON - Duration::minutes(9 * 60 + 30), "10"),
-        (MON - Duration::minutes(10 * 60 + 30), "9"),
+        (MON - minutes(9 * 60 + 30), "10"),
+        (MON - minutes(10 * 60 + 30), "9"),
     ] {
         s.app.config.clock.set(at);
         submitted(&s.member, form, &[("nps", nps), ("csat", "5")]).await;

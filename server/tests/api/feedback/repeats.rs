@@ -4,15 +4,15 @@
 
 use super::{MON, shop, submit, submitted};
 use crate::helpers::{error_json, json_of};
+use app::db::{Stamp, hours, minutes};
 use serde_json::json;
-use time::{Duration, macros::datetime};
 
 #[tokio::test]
 async fn a_member_sending_the_same_answers_again_within_ten_minutes_is_refused() {
     let (s, form) = shop().await;
     let answers = [("nps", "8"), ("csat", "4"), ("body", "Nice scones")];
     submitted(&s.member, form, &answers).await;
-    s.app.config.clock.set(MON + Duration::minutes(9));
+    s.app.config.clock.set(MON + minutes(9));
     let res = submit(&s.member, form, &answers).await;
     assert_eq!(res.status(), 409);
     assert_eq!(
@@ -21,7 +21,7 @@ async fn a_member_sending_the_same_answers_again_within_ten_minutes_is_refused()
     );
     // Different answers are new feedback, and so are the same ones later on.
     submitted(&s.member, form, &[("nps", "8"), ("csat", "4")]).await;
-    s.app.config.clock.set(MON + Duration::minutes(11));
+    s.app.config.clock.set(MON + minutes(11));
     submitted(&s.member, form, &answers).await;
     // Another member may say the same thing.
     let other = s.app.other_client();
@@ -48,7 +48,7 @@ async fn a_members_further_low_scores_on_one_shop_day_join_their_open_case() {
     .await;
     let case = first["case_id"].as_i64().expect("a case");
     // Later that day: a worse score joins the same case and makes it urgent.
-    s.app.config.clock.set(MON + Duration::hours(3));
+    s.app.config.clock.set(MON + hours(3));
     let again = submitted(
         &s.member,
         form,
@@ -87,10 +87,10 @@ async fn a_members_further_low_scores_on_one_shop_day_join_their_open_case() {
     let second = after["case_id"].as_i64().expect("a new case");
     assert_ne!(second, case);
     // 23:30 in Stockholm is still Monday; 00:30 is Tuesday.
-    s.app.config.clock.set(datetime!(2027-01-04 22:30 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 4, 22, 30, 0));
     let late = submitted(&s.member, form, &[("nps", "3"), ("csat", "3")]).await;
     assert_eq!(late["case_id"], second);
-    s.app.config.clock.set(datetime!(2027-01-04 23:30 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 4, 23, 30, 0));
     let tuesday = submitted(&s.member, form, &[("nps", "3"), ("csat", "3")]).await;
     assert_ne!(tuesday["case_id"], second);
     let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")

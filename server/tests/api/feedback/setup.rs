@@ -4,8 +4,8 @@
 
 use super::{MON, field, shop, submit, submitted};
 use crate::helpers::{error_json, json_of};
+use app::db::days;
 use serde_json::{Value, json};
-use time::Duration;
 
 /// The full editor form for the test shop's form `id`, with `extra` replacing fields.
 fn edit<'a>(id: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -202,7 +202,7 @@ async fn the_inbox_filters_by_assignee_and_location() {
         s.app
             .config
             .clock
-            .set(MON + Duration::days(i64::try_from(day).expect("day")));
+            .set(MON + days(i64::try_from(day).expect("day")));
         // Each says something else: the same answers again would be refused as sent twice.
         let answers = [("nps", "2"), ("csat", "2"), ("body", visit)];
         let opened = submitted(&s.member, form, &answers).await;
@@ -282,7 +282,7 @@ async fn the_inbox_filters_by_assignee_and_location() {
     )
     .await;
     assert_eq!(moved["location_id"], s.harbour);
-    s.app.config.clock.set(MON + Duration::days(3));
+    s.app.config.clock.set(MON + days(3));
     let opened = submitted(&s.member, form, &[("nps", "0")]).await;
     let anywhere = json_of(
         &s.manager,

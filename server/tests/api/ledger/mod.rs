@@ -6,15 +6,9 @@ use serde_json::{Value, json};
 use server::demo::DEMO_PASSWORD;
 use std::collections::HashMap;
 
-/// The demo shop with its accounts and program, but an empty ledger (the demo's purchases
-/// removed), so balances start at zero.
+/// The demo shop's accounts and program on an empty ledger, so balances start at zero.
 async fn setup() -> (TestApp, TestApp, HashMap<String, i64>) {
-    let app = spawn_app()
-        .await
-        .with_demo()
-        .await
-        .with_empty_ledger()
-        .await;
+    let app = spawn_app().await.with_shop().await;
     let owner = app.signed_in_as("owner@example.com").await;
     let ids: Vec<(String, i64)> = sqlx::query_as("SELECT email, id FROM users")
         .fetch_all(&app.db().await)

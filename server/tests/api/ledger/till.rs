@@ -4,11 +4,11 @@
 //! to the same member with its confirmation.
 
 use crate::helpers::{DemoShop, demo_shop, error_json, json_of, unique};
+use app::db::Stamp;
 use serde_json::{Value, json};
-use time::macros::datetime;
 
 async fn shop() -> DemoShop {
-    demo_shop(datetime!(2027-01-06 12:00 UTC)).await
+    demo_shop(Stamp::utc(2027, 1, 6, 12, 0, 0)).await
 }
 
 async fn buy(s: &DemoShop, amount: &str, key: &str, extra: &[(&str, &str)]) -> reqwest::Response {
@@ -63,7 +63,7 @@ async fn the_same_amount_for_the_same_member_within_minutes_is_asked_first() {
         200,
         "confirmed with the same form's key"
     );
-    s.app.config.clock.set(datetime!(2027-01-06 12:06 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 6, 12, 6, 0));
     assert_eq!(
         buy(&s, "12.50", "till-a-4", &[]).await.status(),
         200,

@@ -5,11 +5,11 @@
 //! self-referral and reuse refused).
 
 use crate::helpers::{TestApp, error_json, field_error as field, json_of, unique};
+use app::db::{Stamp, days};
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime, macros::datetime};
 
 /// A Wednesday, 12:00 in Stockholm (the demo shop's zone; no demo bonus on Wednesdays).
-const WED: OffsetDateTime = datetime!(2027-01-06 11:00 UTC);
+const WED: Stamp = Stamp::utc(2027, 1, 6, 11, 0, 0);
 
 crate::helpers::local_demo_shop!(WED);
 

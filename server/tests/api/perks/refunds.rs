@@ -257,7 +257,7 @@ async fn a_full_refund_gives_back_the_offer_use_and_the_discount_it_used() {
     let again = s.bought(id, "30", &[("apply", &offer)]).await;
     let coupon = format!("coupon:{}", again["perks"]["coupon_issued"]["id"]);
     // The next day the discount is used, and a full refund makes it usable again.
-    s.app.config.clock.set(WED + Duration::days(1));
+    s.app.config.clock.set(WED + days(1));
     let discounted = s
         .bought(id, "40", &[("apply", &coupon), ("full_price", "true")])
         .await;
@@ -271,11 +271,11 @@ async fn a_full_refund_gives_back_the_offer_use_and_the_discount_it_used() {
     // Past its last day a fully refunded purchase's discount stays used.
     let late = s.bought(id, "20", &[]).await;
     let late_coupon = format!("coupon:{}", late["perks"]["coupon_issued"]["id"]);
-    s.app.config.clock.set(WED + Duration::days(3));
+    s.app.config.clock.set(WED + days(3));
     let used_late = s
         .bought(id, "40", &[("apply", &late_coupon), ("full_price", "true")])
         .await;
-    s.app.config.clock.set(WED + Duration::days(30));
+    s.app.config.clock.set(WED + days(30));
     let r = s.refunded(&used_late, "34").await;
     assert_eq!(r["undone"], nothing());
 }

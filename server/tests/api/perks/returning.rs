@@ -45,7 +45,7 @@ async fn a_next_visit_discount_starts_the_next_day_and_keeps_its_terms() {
     };
     refused("40", true, "coupon_not_yet").await;
     // Thursday: usable, with its terms.
-    s.app.config.clock.set(WED + Duration::days(1));
+    s.app.config.clock.set(WED + days(1));
     refused("9.99", true, "coupon_min_purchase").await;
     refused("40", false, "coupon_full_price_only").await;
     let r = s
@@ -72,7 +72,7 @@ async fn a_next_visit_discount_starts_the_next_day_and_keeps_its_terms() {
     // A new one, left unused past its last day, expires.
     let r = s.bought(id, "20", &[]).await;
     let late = format!("coupon:{}", r["perks"]["coupon_issued"]["id"]);
-    s.app.config.clock.set(WED + Duration::days(16));
+    s.app.config.clock.set(WED + days(16));
     let res = s
         .buy(id, "40", &[("apply", &late), ("full_price", "true")])
         .await;

@@ -4,11 +4,11 @@
 //! up on earning and down at period ends. Time is set on the server's clock, never slept.
 
 use crate::helpers::error_json;
+use app::db::Stamp;
 use serde_json::{Value, json};
-use time::{OffsetDateTime, macros::datetime};
 
 /// A Wednesday (the demo's double-points day is Tuesday).
-const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
+const WED: Stamp = Stamp::utc(2027, 1, 6, 12, 0, 0);
 
 crate::helpers::local_demo_shop!(WED);
 
@@ -96,7 +96,7 @@ impl Shop {
         assert_eq!(res.status(), 200);
     }
 
-    async fn sweep(&self, at: OffsetDateTime) -> app::jobs::Sweep {
+    async fn sweep(&self, at: Stamp) -> app::jobs::Sweep {
         let db = server::open_database(&self.app.config).await.expect("db");
         let done = app::jobs::sweep(&db, at).await.expect("sweep");
         db.close().await;
@@ -161,7 +161,7 @@ async fn purchases_earn_by_rate_rounding_bonus_rules_and_tier_multiplier() {
         "not at Main Street"
     );
     // The demo's Tuesday rule doubles.
-    s.app.config.clock.set(datetime!(2027-01-05 12:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 5, 12, 0, 0));
     assert_eq!(s.buy("10", "p-4").await["purchase"]["points"], 20);
     s.app.config.clock.set(WED);
     // 99 + 30 + 10 + 20 = 159; 400 more reaches Silver (500).
@@ -174,7 +174,7 @@ async fn purchases_earn_by_rate_rounding_bonus_rules_and_tier_multiplier() {
     assert_eq!(standing["next_tier"][1], 1_500 - 559);
     // Silver earns ×1.25; on a Tuesday ×1.25 × 2.
     assert_eq!(s.buy("100", "p-6").await["purchase"]["points"], 125);
-    s.app.config.clock.set(datetime!(2027-01-12 09:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 12, 9, 0, 0));
     let r = s.buy("100", "p-7").await;
     assert_eq!(r["purchase"]["points"], 250);
     assert_eq!(r["earning"]["tier_pct"], 125);
@@ -224,7 +224,7 @@ async fn bonus_days_follow_the_shops_time_zone() {
         }
     };
     // Monday 23:30 in UTC is already Tuesday (the demo's double-points day) in Stockholm.
-    s.app.config.clock.set(datetime!(2027-01-04 23:30 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 4, 23, 30, 0));
     assert_eq!(set_zone(Some("UTC")).await.status(), 200);
     assert_eq!(s.buy("10", "utc").await["purchase"]["points"], 10);
     let saved: Value = set_zone(Some(" europe/stockholm "))
@@ -266,7 +266,7 @@ async fn bonus_days_follow_the_shops_time_zone() {
         json!({"Validation": {"field": "time_zone", "message_key": "time_zone_invalid"}})
     );
     // In Stockholm the Tuesday ends at 23:00 UTC.
-    s.app.config.clock.set(datetime!(2027-01-05 23:30 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 5, 23, 30, 0));
     assert_eq!(s.buy("10", "wednesday").await["purchase"]["points"], 10);
 }
 

@@ -84,7 +84,7 @@ async fn points_expire_oldest_first_through_an_idempotent_sweeper() {
     let s = demo().await;
     s.settings("12", "one_tier").await;
     s.buy("100", "lot-a").await; // expires 2028-01-06
-    s.app.config.clock.set(datetime!(2027-03-03 12:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 3, 3, 12, 0, 0));
     s.buy("50", "lot-b").await; // expires 2028-03-03
     let standing = s.standing().await;
     assert_eq!(standing["next_expiry"][0], 100);
@@ -103,9 +103,9 @@ async fn points_expire_oldest_first_through_an_idempotent_sweeper() {
             .is_some_and(|d| d.starts_with("2028-03-03"))
     );
     // Lot A's date passes: nothing of it is left to expire.
-    assert_eq!(s.sweep(datetime!(2028-01-07 00:00 UTC)).await.points, 0);
+    assert_eq!(s.sweep(Stamp::utc(2028, 1, 7, 0, 0, 0)).await.points, 0);
     // Long after lot B's date (the server was down): it catches up, once.
-    let late = datetime!(2028-06-01 00:00 UTC);
+    let late = Stamp::utc(2028, 6, 1, 0, 0, 0);
     s.app.config.clock.set(late);
     assert_eq!(s.sweep(late).await.points, 30);
     assert_eq!(s.sweep(late).await.points, 0, "safe to run twice");
@@ -124,12 +124,12 @@ async fn tiers_go_up_when_earned_and_down_at_the_end_of_a_period() {
     let r = s.buy("1600", "big").await;
     assert_eq!(r["new_tier"], "Gold");
     // Halfway through the period they earn enough to keep Gold.
-    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 6, 2, 12, 0, 0));
     s.buy("1500", "keep").await;
     // The review is due at 2028-01-06 12:00: one second before, nothing happens.
-    let done = s.sweep(datetime!(2028-01-06 11:59:59 UTC)).await;
+    let done = s.sweep(Stamp::utc(2028, 1, 6, 11, 59, 59)).await;
     assert_eq!(done.reviews, 0);
-    let done = s.sweep(datetime!(2028-01-06 12:00 UTC)).await;
+    let done = s.sweep(Stamp::utc(2028, 1, 6, 12, 0, 0)).await;
     assert_eq!(
         (done.reviews, done.downgrades),
         (1, 0),
@@ -137,7 +137,7 @@ async fn tiers_go_up_when_earned_and_down_at_the_end_of_a_period() {
     );
     // No purchases in the next period: down one tier at its end, and one more a year later
     // (caught up in one sweep after a long downtime), then Bronze stays.
-    let later = datetime!(2031-02-01 00:00 UTC);
+    let later = Stamp::utc(2031, 2, 1, 0, 0, 0);
     s.app.config.clock.set(later);
     let done = s.sweep(later).await;
     assert_eq!(done.downgrades, 2);
@@ -162,9 +162,9 @@ async fn the_downgrade_policy_can_drop_straight_to_what_was_earned() {
     let s = demo().await;
     s.settings("", "to_earned").await;
     s.buy("1600", "big").await;
-    s.app.config.clock.set(datetime!(2027-06-02 12:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 6, 2, 12, 0, 0));
     s.buy("600", "some").await; // 900 points at Gold: Silver-worth
-    let at = datetime!(2028-01-06 12:00 UTC);
+    let at = Stamp::utc(2028, 1, 6, 12, 0, 0);
     s.app.config.clock.set(at);
     let done = s.sweep(at).await;
     assert_eq!(done.downgrades, 1);
@@ -212,9 +212,9 @@ async fn a_refund_after_the_purchases_points_expired_takes_no_other_points() {
     let old = s.buy("100", "old").await["purchase"]["id"]
         .as_i64()
         .expect("id");
-    s.app.config.clock.set(datetime!(2027-12-01 12:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 12, 1, 12, 0, 0));
     s.buy("50", "newer").await;
-    let late = datetime!(2028-02-01 12:00 UTC);
+    let late = Stamp::utc(2028, 2, 1, 12, 0, 0);
     s.app.config.clock.set(late);
     assert_eq!(
         s.sweep(late).await.points,

@@ -74,7 +74,7 @@ async fn the_catalog_enforces_tier_dates_and_points_and_only_members_take_reward
         ]
     );
     // The next day the treat is offered.
-    s.app.config.clock.set(datetime!(2027-01-07 09:00 UTC));
+    s.app.config.clock.set(Stamp::utc(2027, 1, 7, 9, 0, 0));
     assert_eq!(s.redeem(later, "next-day").await.status(), 200);
     assert_eq!(s.balance().await, 90);
 
@@ -160,7 +160,7 @@ async fn unused_codes_expire_and_give_points_back_once_where_the_reward_says_so(
         .map(|c| c["code"].as_str().expect("code").to_owned())
         .expect("cake code");
 
-    let week_later = datetime!(2027-01-13 12:00 UTC);
+    let week_later = Stamp::utc(2027, 1, 13, 12, 0, 0);
     s.app.config.clock.set(week_later);
     let res = s.use_code(&s.staff, &cake, "late").await;
     assert_eq!(res.status(), 422);

@@ -4,11 +4,11 @@
 //! and give their points back once where the reward says so.
 
 use crate::helpers::{TestApp, error_json};
+use app::db::Stamp;
 use serde_json::{Value, json};
-use time::{OffsetDateTime, macros::datetime};
 
 /// A Wednesday (no demo bonus).
-const WED: OffsetDateTime = datetime!(2027-01-06 12:00 UTC);
+const WED: Stamp = Stamp::utc(2027, 1, 6, 12, 0, 0);
 
 crate::helpers::local_demo_shop!(WED);
 
@@ -107,7 +107,7 @@ impl Shop {
         v.as_array().expect("codes").clone()
     }
 
-    async fn sweep(&self, at: OffsetDateTime) -> app::jobs::Sweep {
+    async fn sweep(&self, at: Stamp) -> app::jobs::Sweep {
         let db = server::open_database(&self.app.config).await.expect("db");
         let done = app::jobs::sweep(&db, at).await.expect("sweep");
         db.close().await;

@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use crate::db::Stamp;
+
 use crate::loyalty::{
     rules::{BonusRule, Location, Program, Settings, Tier},
     types::Purchase,
@@ -16,14 +18,14 @@ pub async fn settings(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Err
          FROM program_settings WHERE id = 1",
     )
     .fetch_one(conn);
-    crate::db::cached("program_settings", load).await
+    crate::db::cached(("program_settings", 0), load).await
 }
 
 /// Replaces the settings.
 pub async fn save_settings(
     conn: &mut SqliteConnection,
     s: &Settings,
-    at: &str,
+    at: Stamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE program_settings SET currency = $1, rate_hundredths = $2, rounding = $3,
@@ -31,7 +33,7 @@ pub async fn save_settings(
            updated_at = $9
          WHERE id = 1",
     )
-    .bind(&s.currency)
+    .bind(s.currency)
     .bind(s.rate_hundredths)
     .bind(s.rounding)
     .bind(s.expiry_months)
@@ -51,14 +53,14 @@ pub async fn tiers(conn: &mut SqliteConnection) -> Result<Vec<Tier>, sqlx::Error
         "SELECT id, name, threshold, multiplier_pct, perks FROM tiers ORDER BY threshold",
     )
     .fetch_all(conn);
-    crate::db::cached("tiers", load).await
+    crate::db::cached(("tiers", 0), load).await
 }
 
 /// Adds (`id` = 0) or changes a tier. Returns its id; `RowNotFound` when there is no tier `id`.
 pub async fn save_tier(
     conn: &mut SqliteConnection,
     t: &Tier,
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, sqlx::Error> {
     if t.id != 0 {
         let changed = sqlx::query(
@@ -98,14 +100,14 @@ pub async fn bonus_rules(conn: &mut SqliteConnection) -> Result<Vec<BonusRule>, 
          FROM bonus_rules ORDER BY id DESC",
     )
     .fetch_all(conn);
-    crate::db::cached("bonus_rules", load).await
+    crate::db::cached(("bonus_rules", 0), load).await
 }
 
 /// Adds a bonus rule. Returns its id.
 pub async fn insert_bonus_rule(
     conn: &mut SqliteConnection,
     r: &BonusRule,
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO bonus_rules
@@ -150,7 +152,7 @@ pub async fn locations(conn: &mut SqliteConnection) -> Result<Vec<Location>, sql
 pub async fn insert_location(
     conn: &mut SqliteConnection,
     name: &str,
-    at: &str,
+    at: Stamp,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO locations (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
@@ -175,7 +177,7 @@ pub async fn location_name(
     let load = sqlx::query_scalar("SELECT name FROM locations WHERE id = $1")
         .bind(id)
         .fetch_optional(conn);
-    crate::db::cached(&format!("location:{id}"), load).await
+    crate::db::cached(("location", id), load).await
 }
 
 /// Everything about the program.

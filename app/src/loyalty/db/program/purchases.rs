@@ -16,7 +16,7 @@ pub struct NewPurchase<'a> {
     /// The next-visit discount used.
     pub coupon_id: Option<i64>,
     /// Currency.
-    pub currency: &'a str,
+    pub currency: crate::loyalty::rules::Currency,
     /// Receipt reference.
     pub receipt: Option<&'a str>,
     /// Location.
@@ -28,7 +28,7 @@ pub struct NewPurchase<'a> {
     /// Staff member.
     pub staff_id: i64,
     /// When.
-    pub at: &'a str,
+    pub at: Stamp,
 }
 
 /// Records a purchase. Returns its id.
@@ -115,7 +115,7 @@ pub async fn earn_movement(
 
 /// A refund to record.
 #[derive(Debug)]
-pub struct NewRefund<'a> {
+pub struct NewRefund {
     /// The purchase.
     pub purchase_id: i64,
     /// Minor units.
@@ -129,14 +129,11 @@ pub struct NewRefund<'a> {
     /// Where the refund was given, if known.
     pub location_id: Option<i64>,
     /// When.
-    pub at: &'a str,
+    pub at: Stamp,
 }
 
 /// Records a refund and updates its purchase's refunded totals. Returns the refund's id.
-pub async fn insert_refund(
-    conn: &mut SqliteConnection,
-    r: &NewRefund<'_>,
-) -> Result<i64, sqlx::Error> {
+pub async fn insert_refund(conn: &mut SqliteConnection, r: &NewRefund) -> Result<i64, sqlx::Error> {
     let id = sqlx::query_scalar(
         "INSERT INTO refunds
            (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at,
@@ -171,8 +168,8 @@ pub async fn same_purchase_since(
     conn: &mut SqliteConnection,
     member_id: i64,
     gross_minor: i64,
-    since: &str,
-) -> Result<Option<String>, sqlx::Error> {
+    since: Stamp,
+) -> Result<Option<Stamp>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT max(created_at) FROM purchases
          WHERE member_id = $1 AND amount_minor + discount_minor = $2 AND created_at >= $3",
@@ -219,8 +216,8 @@ pub async fn set_counter_location(
 pub async fn earned_between(
     conn: &mut SqliteConnection,
     member_id: i64,
-    from: &str,
-    to: &str,
+    from: Stamp,
+    to: Stamp,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(coalesce(sum(points - points_refunded), 0) AS BIGINT) FROM purchases

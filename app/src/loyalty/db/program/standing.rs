@@ -2,11 +2,11 @@
 
 use super::*;
 
-/// The member's tier row: `(tier id, review timestamp)`.
+/// The member's tier row: `(tier id, next review)`.
 pub async fn member_tier(
     conn: &mut SqliteConnection,
     member_id: i64,
-) -> Result<Option<(Option<i64>, String)>, sqlx::Error> {
+) -> Result<Option<(Option<i64>, Stamp)>, sqlx::Error> {
     sqlx::query_as("SELECT tier_id, review_at FROM member_tiers WHERE member_id = $1")
         .bind(member_id)
         .fetch_optional(conn)
@@ -18,8 +18,8 @@ pub async fn set_member_tier(
     conn: &mut SqliteConnection,
     member_id: i64,
     tier_id: Option<i64>,
-    review_at: &str,
-    at: &str,
+    review_at: Stamp,
+    at: Stamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO member_tiers (member_id, tier_id, review_at, updated_at) VALUES ($1, $2, $3, $4)
@@ -48,7 +48,7 @@ pub struct TierChange<'a> {
     /// Points earned in the period that decided it.
     pub earned: i64,
     /// When.
-    pub at: &'a str,
+    pub at: Stamp,
 }
 
 /// Records a tier change.
@@ -74,7 +74,7 @@ pub async fn insert_tier_change(
 /// Members whose tier review is due at `now`.
 pub async fn due_reviews(
     conn: &mut SqliteConnection,
-    now: &str,
+    now: Stamp,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(

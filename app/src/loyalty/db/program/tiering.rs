@@ -2,16 +2,14 @@
 //! now expires, the points a member earned in a qualification period and their tier now.
 //! Shared by the engines below the checkout (loyalty, perks, rewards, feedback).
 
-use time::OffsetDateTime;
-
 use super::*;
-use crate::db::{add_months, sub_months, timestamp};
+use crate::db::Stamp;
 
 /// When a credit earned at `now` expires under `settings`.
-pub fn expiry_of(settings: &Settings, now: OffsetDateTime) -> Option<String> {
+pub fn expiry_of(settings: &Settings, now: Stamp) -> Option<Stamp> {
     settings
         .expiry_months
-        .map(|m| timestamp(add_months(now, m)))
+        .map(|m| now.plus_months(i64::from(m)))
 }
 
 /// Points earned by purchases within the qualification period ending at `end`.
@@ -19,15 +17,9 @@ pub async fn earned_in_period(
     conn: &mut SqliteConnection,
     member_id: i64,
     months: u32,
-    end: OffsetDateTime,
+    end: Stamp,
 ) -> Result<i64, sqlx::Error> {
-    earned_between(
-        conn,
-        member_id,
-        &timestamp(sub_months(end, months)),
-        &timestamp(end),
-    )
-    .await
+    earned_between(conn, member_id, end.plus_months(-i64::from(months)), end).await
 }
 
 /// The member's tier now (a member without a tier record is in the tier their points
@@ -37,7 +29,7 @@ pub async fn current_tier(
     member_id: i64,
     settings: &Settings,
     tiers: &[Tier],
-    now: OffsetDateTime,
+    now: Stamp,
 ) -> Result<(Option<i64>, i64), sqlx::Error> {
     let earned = earned_in_period(conn, member_id, settings.qualification_months, now).await?;
     let tier = match member_tier(conn, member_id).await? {

@@ -5,10 +5,10 @@
 
 use super::*;
 use crate::helpers::{TestApp, field_error, json_of};
-use app::accounts::two_factor::code;
+use app::{accounts::two_factor::code, db::Stamp};
 use server::demo;
 
-const AT: time::OffsetDateTime = time::macros::datetime!(2026-12-03 10:00:00 UTC);
+const AT: Stamp = Stamp::utc(2026, 12, 3, 10, 0, 0);
 
 async fn shop() -> TestApp {
     let app = spawn_app().await.with_demo().await;
@@ -32,14 +32,14 @@ async fn code_of(app: &TestApp, email: &str, steps: i64) -> String {
         .fetch_one(&app.db().await)
         .await
         .expect("secret");
-    let now = code::step_at(app.config.clock.now().unix_timestamp());
+    let now = code::step_at(app.config.clock.now().unix());
     code::code_at(&secret, now + steps)
 }
 
 /// Moves the server's clock on by `secs`.
 fn pass(app: &TestApp, secs: i64) {
     let now = app.config.clock.now();
-    app.config.clock.set(now + time::Duration::seconds(secs));
+    app.config.clock.set(now + app::db::seconds(secs));
 }
 
 fn location(res: &reqwest::Response) -> Option<String> {
