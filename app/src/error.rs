@@ -247,6 +247,8 @@ pub enum Msg {
     ChoiceInvalid,
     /// Text longer than allowed.
     TextTooLong,
+    /// A tag that is empty, too long or has control characters.
+    TagInvalid,
     /// A text that is required is empty.
     TextRequired,
     /// Nothing was answered.

@@ -120,6 +120,8 @@ fn AppRoutes() -> impl IntoView {
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
+                        <Route path=path!("members") view=crate::members::MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("members/:id") view=crate::members::MemberProfilePage ssr=SsrMode::Async />
                         <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
                         <Route path=path!("offers") view=OffersPage ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=InboxPage ssr=SsrMode::Async />

@@ -15,6 +15,14 @@ async function casePath(page: Page) {
   return href as string;
 }
 
+/** Anna's profile, found through the member list. */
+async function memberPath(page: Page) {
+  await goto(page, "/console/members?q=anna%40example.com");
+  const href = await page.getByRole("link", { name: "Anna", exact: true }).getAttribute("href");
+  expect(href).toMatch(/^\/console\/members\/\d+$/);
+  return href as string;
+}
+
 const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }[] = [
   {
     who: null,
@@ -26,7 +34,15 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
   },
   {
     who: "staff@example.com",
-    paths: async (page) => ["/console", "/console/counter", "/console/feedback", await casePath(page)],
+    paths: async (page) => [
+      "/console",
+      "/console/counter",
+      "/console/members",
+      "/console/members?q=ann",
+      await memberPath(page),
+      "/console/feedback",
+      await casePath(page),
+    ],
   },
   {
     who: "owner@example.com",

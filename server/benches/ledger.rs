@@ -5,8 +5,13 @@
 //! commit, the ratio to the unbatched run of the same process, and one machine-readable line
 //! per result. Run with `make bench`.
 //!
+//! Then member search at a big chain's size (`search.rs`).
+//!
 //! `BENCH_SECONDS` (default 5) sets each measurement's length; `REGULARS_SYNCHRONOUS` the
-//! durability (default FULL).
+//! durability (default FULL); `BENCH_MEMBERS` (default 1,000,000) the members searched.
+
+#[path = "ledger/search.rs"]
+mod search;
 
 use app::db::Durability;
 use server::{Application, Config, demo};
@@ -352,9 +357,10 @@ async fn main() {
             ));
         }
     }
+    let _ = stop.send(());
+    handle.await.expect("server task").expect("server stopped");
+    lines.extend(search::run(&dir).await);
     for line in lines {
         println!("{line}");
     }
-    let _ = stop.send(());
-    handle.await.expect("server task").expect("server stopped");
 }

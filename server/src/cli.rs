@@ -1,5 +1,6 @@
 //! Command line: `server [serve] [--demo]`, `server migrate`,
-//! `server create-owner --email E --name N [--language L] --password-stdin`.
+//! `server create-owner --email E --name N [--language L] --password-stdin`,
+//! `server seed --members N [--seed S]`.
 
 use app::{
     accounts::{
@@ -32,6 +33,13 @@ pub enum Command {
         /// Language code.
         language: String,
     },
+    /// Add made-up members (for measuring at a chain's size).
+    Seed {
+        /// How many.
+        members: u64,
+        /// Which ones (the same seed makes the same members).
+        seed: u64,
+    },
     /// Print usage.
     Help,
 }
@@ -41,7 +49,9 @@ pub const USAGE: &str = "usage:
   server [serve] [--demo]      serve HTTP (--demo: load demo data into an empty database)
   server migrate               apply database migrations and exit
   server create-owner --email EMAIL --name NAME [--language en|sv|nb|lv|pt] --password-stdin
-                               create an owner account; the password is read from stdin";
+                               create an owner account; the password is read from stdin
+  server seed --members N [--seed S]
+                               add N made-up members who cannot sign in (for benchmarks)";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -82,6 +92,25 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 email: email.ok_or("--email is required")?,
                 name: name.ok_or("--name is required")?,
                 language,
+            })
+        }
+        Some("seed") => {
+            let (mut members, mut seed) = (None, 1);
+            while let Some(a) = it.next() {
+                let mut number = |what: &str| {
+                    it.next()
+                        .and_then(|v| v.replace('_', "").parse::<u64>().ok())
+                        .ok_or_else(|| format!("{what} needs a whole number"))
+                };
+                match a {
+                    "--members" => members = Some(number("--members")?),
+                    "--seed" => seed = number("--seed")?,
+                    other => return Err(format!("unknown option {other}")),
+                }
+            }
+            Ok(Command::Seed {
+                members: members.ok_or("--members is required")?,
+                seed,
             })
         }
         Some(other) => Err(format!("unknown command {other}")),
@@ -174,5 +203,25 @@ mod tests {
         assert!(parse(&args("create-owner --email a@b.se --name A")).is_err());
         assert!(parse(&args("create-owner --name A --password-stdin")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
+    }
+
+    #[test]
+    fn seed_needs_a_number_of_members() {
+        assert_eq!(
+            parse(&args("seed --members 1_000_000")),
+            Ok(Command::Seed {
+                members: 1_000_000,
+                seed: 1
+            })
+        );
+        assert_eq!(
+            parse(&args("seed --seed 7 --members 10")),
+            Ok(Command::Seed {
+                members: 10,
+                seed: 7
+            })
+        );
+        assert!(parse(&args("seed")).is_err());
+        assert!(parse(&args("seed --members many")).is_err());
     }
 }

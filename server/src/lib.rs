@@ -7,6 +7,7 @@ pub mod demo;
 mod exports;
 mod middleware;
 mod qr;
+pub mod seed;
 
 use app::{
     App,

@@ -52,6 +52,20 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await;
             println!("database migrated");
         }
+        Command::Seed { members, seed } => {
+            let db = server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let added = server::seed::members(&db, members, seed)
+                .await
+                .map_err(|e| e.to_string())?;
+            db.close().await;
+            println!(
+                "{added} members added in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::CreateOwner {
             email,
             name,

@@ -138,6 +138,8 @@ pub async fn insert_user(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        crate::members::search::index(conn, id, Some((user.name.as_str(), user.email.as_str())))
+            .await?;
     }
     for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
         if granted {

@@ -19,6 +19,8 @@ use crate::{
 pub enum Section {
     /// Find a member, record purchases, redeem codes.
     Counter,
+    /// Customer profiles: search, tags, notes.
+    Members,
     /// Earning rules, tiers, rewards.
     Programs,
     /// Members-only offers, punch cards, next-visit discounts, referrals.
@@ -36,8 +38,9 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 8] = [
+    const ALL: [Section; 9] = [
         Section::Counter,
+        Section::Members,
         Section::Programs,
         Section::Offers,
         Section::Feedback,
@@ -50,6 +53,7 @@ impl Section {
     fn href(self) -> &'static str {
         match self {
             Section::Counter => "/console/counter",
+            Section::Members => "/console/members",
             Section::Programs => "/console/programs",
             Section::Offers => "/console/offers",
             Section::Feedback => "/console/feedback",
@@ -68,7 +72,7 @@ impl Section {
             | Section::Campaigns
             | Section::Analytics
             | Section::Audit => role.at_least(Role::Manager),
-            Section::Counter | Section::Feedback => role.is_staff(),
+            Section::Counter | Section::Members | Section::Feedback => role.is_staff(),
         }
     }
 
@@ -76,6 +80,7 @@ impl Section {
         let i18n = use_i18n();
         match self {
             Section::Counter => t_string!(i18n, console.nav_counter),
+            Section::Members => t_string!(i18n, console.nav_members),
             Section::Programs => t_string!(i18n, console.nav_programs),
             Section::Offers => t_string!(i18n, console.nav_offers),
             Section::Feedback => t_string!(i18n, console.nav_feedback),

@@ -12,4 +12,6 @@ pub mod quality_page;
 mod rules_card;
 pub mod setup_page;
 mod timeline;
+
+pub use timeline::status_label;
 pub mod types;

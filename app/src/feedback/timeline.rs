@@ -10,7 +10,7 @@ use super::{
 use crate::i18n::{LocaleExt as _, format, t_string, use_i18n};
 
 /// A case status in the viewer's language.
-pub(super) fn status_label(status: CaseStatus) -> &'static str {
+pub fn status_label(status: CaseStatus) -> &'static str {
     let i18n = use_i18n();
     match status {
         CaseStatus::New => t_string!(i18n, feedback.status_new),

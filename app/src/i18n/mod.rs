@@ -31,6 +31,15 @@ pub const LANGUAGES: [(&str, &str); 5] = [
     ("pt", "Português"),
 ];
 
+/// The name of `locale` in its own language (`Svenska`), as the switcher lists it.
+pub fn language_name(locale: Locale) -> &'static str {
+    let code = locale.as_str();
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, name)| name)
+}
+
 /// A language is stored as its code (`en`, `sv`, `nb`, `lv`, `pt`), bound and read as a
 /// [`Locale`]: a code we do not speak never gets in or out.
 #[cfg(feature = "ssr")]

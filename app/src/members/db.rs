@@ -1,5 +1,5 @@
-//! Member look-up queries: exact (email, member number, phone) and partial (name, part of an
-//! email), and the shop's country for phone numbers.
+//! Member look-up queries: exact (email, member number, phone; the rest is `search`), and the
+//! shop's country for phone numbers.
 
 use sqlx::SqliteConnection;
 
@@ -35,24 +35,6 @@ pub async fn exact(
     .bind(email)
     .bind(id)
     .bind(phone)
-    .bind(MAX_MATCHES)
-    .fetch_all(conn)
-    .await?;
-    Ok(cards(rows))
-}
-
-/// Members whose preferred name or email contains `part` (any case).
-pub async fn partial(
-    conn: &mut SqliteConnection,
-    part: &str,
-) -> Result<Vec<MemberCard>, sqlx::Error> {
-    let part = part.to_lowercase();
-    let rows = sqlx::query_as(
-        "SELECT id, preferred_name, email FROM users
-         WHERE role = 'member' AND (instr(lower(preferred_name), $1) > 0 OR instr(email, $1) > 0)
-         ORDER BY instr(lower(preferred_name), $1) = 0, preferred_name, id LIMIT $2",
-    )
-    .bind(part)
     .bind(MAX_MATCHES)
     .fetch_all(conn)
     .await?;

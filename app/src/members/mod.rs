@@ -1,12 +1,19 @@
-//! Members: the customer's side of the app (home with balance and activity) and the look-up
-//! staff use to find a member at the counter.
+//! Members: the customer's side of the app (home with balance and activity), the look-up
+//! staff use to find a member at the counter, and the customer profiles of the console.
 
 pub mod api;
+pub mod console_pages;
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
 pub mod phone;
+pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod profile_db;
+#[cfg(feature = "ssr")]
+pub mod search;
 
 pub use api::{FindMembers, MemberCard, find_members};
+pub use console_pages::{MemberProfilePage, MembersPage};
 pub use pages::HomePage;

@@ -91,6 +91,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::ChoiceInvalid => t_string!(i18n, errors.choice_invalid),
         Msg::ChoicesInvalid => t_string!(i18n, errors.choices_invalid),
         Msg::TextTooLong => t_string!(i18n, errors.text_too_long),
+        Msg::TagInvalid => t_string!(i18n, errors.tag_invalid),
         Msg::TextRequired => t_string!(i18n, errors.text_required),
         Msg::FeedbackEmpty => t_string!(i18n, errors.feedback_empty),
         Msg::AlreadyRated => t_string!(i18n, errors.already_rated),

@@ -8,6 +8,7 @@ mod crash;
 mod feedback;
 mod helpers;
 mod ledger;
+mod members;
 mod perks;
 mod program;
 mod rewards;

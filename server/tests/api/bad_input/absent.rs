@@ -46,6 +46,21 @@ pub(super) fn absent_objects() -> Vec<Call> {
         ("staff", "/api/perks/counter", vec![("member_id", "999999")]),
         (
             "staff",
+            "/api/members/profile",
+            vec![("member_id", "999999")],
+        ),
+        (
+            "staff",
+            "/api/members/tag",
+            vec![("member_id", "999999"), ("tag", "vip")],
+        ),
+        (
+            "staff",
+            "/api/members/note",
+            vec![("member_id", "999999"), ("body", "x")],
+        ),
+        (
+            "staff",
             "/api/loyalty/refund",
             vec![("purchase_id", "999999"), ("amount", "1"), key],
         ),
