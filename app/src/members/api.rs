@@ -29,7 +29,8 @@ pub async fn find_members(query: String) -> Result<Vec<MemberCard>, AppError> {
     use crate::{accounts::Role, members::search, server::*};
     require(Role::Staff)?;
     let st = state()?;
-    let q = query.trim();
+    let text = search::Search::new(&query, None);
+    let q = text.text.as_str();
     let mut conn = st.db.reader.acquire().await?;
     let found = imp::exact(&mut conn, q).await?;
     if !found.is_empty() {
@@ -39,10 +40,6 @@ pub async fn find_members(query: String) -> Result<Vec<MemberCard>, AppError> {
     if q.chars().count() < 2 || q.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c)) {
         return Ok(Vec::new());
     }
-    let text = search::Search {
-        text: q.to_owned(),
-        tag: None,
-    };
     let (mut found, _) = search::page(&mut conn, &text, None).await?;
     found.truncate(usize::try_from(super::db::MAX_MATCHES).unwrap_or(8));
     // To pick from: names that hold the text first, then by name.

@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use super::profile::{
-    MemberList, MemberProfile, NoteMember, TagMember, list_members, member_profile,
+    MemberDetail, MemberList, NoteMember, TagMember, list_members, member_profile,
 };
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
@@ -146,7 +146,7 @@ pub fn MemberProfilePage() -> impl IntoView {
 
 #[component]
 fn ProfileView(
-    p: MemberProfile,
+    p: MemberDetail,
     tag: ServerAction<TagMember>,
     note: ServerAction<NoteMember>,
 ) -> impl IntoView {

@@ -11,6 +11,7 @@ pub mod phone;
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod profile_db;
+mod profile_parts;
 #[cfg(feature = "ssr")]
 pub mod search;
 

@@ -82,7 +82,7 @@ pub struct Note {
 
 /// Everything staff see about one member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberProfile {
+pub struct MemberDetail {
     /// Contact, language, birthday, consents now.
     pub head: ProfileHead,
     /// The number on their card.
@@ -137,13 +137,13 @@ pub async fn list_members(
         server::*,
     };
     require(Role::Staff)?;
-    let text = query.unwrap_or_default().trim().to_owned();
     let tag = tag.as_deref().and_then(clean_tag);
+    let search = search::Search::new(&query.unwrap_or_default(), tag);
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
     let tags = profile_db::all_tags(&mut conn).await?;
-    if tag.is_none() && before.is_none() && !text.is_empty() {
-        let exact = super::api::imp::exact(&mut conn, &text).await?;
+    if search.tag.is_none() && before.is_none() && !search.text.is_empty() {
+        let exact = super::api::imp::exact(&mut conn, &search.text).await?;
         if !exact.is_empty() {
             return Ok(MemberList {
                 members: exact,
@@ -152,7 +152,7 @@ pub async fn list_members(
             });
         }
     }
-    let (members, more) = search::page(&mut conn, &search::Search { text, tag }, before).await?;
+    let (members, more) = search::page(&mut conn, &search, before).await?;
     Ok(MemberList {
         members,
         more,
@@ -162,7 +162,7 @@ pub async fn list_members(
 
 /// One member's profile (staff). 404 when `member_id` is not a member.
 #[server(prefix = "/api", endpoint = "members/profile")]
-pub async fn member_profile(member_id: i64) -> Result<MemberProfile, AppError> {
+pub async fn member_profile(member_id: i64) -> Result<MemberDetail, AppError> {
     use crate::{accounts::Role, members::profile_db as db, server::*};
     require(Role::Staff)?;
     let st = state()?;
@@ -178,7 +178,7 @@ pub async fn member_profile(member_id: i64) -> Result<MemberProfile, AppError> {
     let currency = crate::loyalty::db::program::settings(&mut conn)
         .await?
         .currency;
-    Ok(MemberProfile {
+    Ok(MemberDetail {
         member_number: crate::loyalty::rules::member_number(member_id),
         summary,
         purchases,

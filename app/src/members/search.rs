@@ -42,6 +42,18 @@ pub struct Search {
     pub tag: Option<String>,
 }
 
+impl Search {
+    /// `text` as typed, without control characters (no name or email holds one, and the
+    /// index's query parser refuses some) and trimmed.
+    pub fn new(text: &str, tag: Option<String>) -> Self {
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        Self {
+            text: text.trim().to_owned(),
+            tag,
+        }
+    }
+}
+
 /// A page of members matching `s`, newest first, older than member `before` if given. One more
 /// than a page is read to tell whether another page follows.
 pub async fn page(
