@@ -124,9 +124,10 @@ pub fn Consents(email: bool, sms: bool, consents: Vec<Consent>) -> impl IntoView
                 {consents.into_iter().map(|c| {
                     let at = c.at.clone();
                     let what = if c.granted { t_string!(i18n, members.granted) } else { t_string!(i18n, members.withdrawn) };
+                    let channel = if c.channel == "email" { t_string!(i18n, account.email) } else { "SMS" };
                     view! {
                         <li>
-                            {move || format::date_time(locale(), &at)} " · " {c.channel} " · " {what} " · " <code>{c.source}</code>
+                            {move || format::date_time(locale(), &at)} " · " {channel} " · " {what} " · " <code>{c.source}</code>
                         </li>
                     }
                 }).collect_view()}
