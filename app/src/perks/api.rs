@@ -165,9 +165,7 @@ pub async fn save_offer(
     use crate::{
         error::Msg,
         loyalty::{
-            program_api::imp::{
-                audited, description_and_window, manager_write, name as valid_name,
-            },
+            program_api::imp::{audited, description_and_window, name as valid_name},
             rules::{parse_hundredths, parse_member_number},
         },
     };
@@ -200,7 +198,7 @@ pub async fn save_offer(
         uses: 0,
         active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
     };
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let audience = audience.trim();
             if audience == "picked" {

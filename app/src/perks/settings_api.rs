@@ -19,10 +19,7 @@ pub async fn save_perk_settings(
     referral_points: String,
     referral_min_purchase: String,
 ) -> Result<PerkSettings, AppError> {
-    use crate::{
-        error::Msg,
-        loyalty::program_api::imp::{audited, manager_write},
-    };
+    use crate::{error::Msg, loyalty::program_api::imp::audited};
     let settings = PerkSettings {
         return_percent: match return_percent.trim() {
             "" => None,
@@ -42,7 +39,7 @@ pub async fn save_perk_settings(
         },
         referral_min_purchase: imp::amount("referral_min_purchase", &referral_min_purchase)?,
     };
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let at = now;
             super::engine::save_settings(&mut *tx, &settings, at).await?;
@@ -72,7 +69,7 @@ pub async fn save_punch_card(
 ) -> Result<PunchCard, AppError> {
     use crate::{
         error::Msg,
-        loyalty::program_api::imp::{audited, manager_write, name as valid_name},
+        loyalty::program_api::imp::{audited, name as valid_name},
     };
     let mut card = PunchCard {
         id: id.unwrap_or(0),
@@ -84,7 +81,7 @@ pub async fn save_punch_card(
         min_amount: imp::amount("min_amount", &min_amount)?,
         active: active.as_deref().is_none_or(|v| imp::checked(Some(v))),
     };
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let (reward, _) = crate::rewards::db::get(&mut *tx, card.reward_id)
                 .await?

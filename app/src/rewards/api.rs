@@ -112,9 +112,7 @@ pub async fn save_reward(
     use super::types::{ICONS, Reward};
     use crate::{
         error::Msg,
-        loyalty::program_api::imp::{
-            audited, description_and_window, manager_write, name as valid_name,
-        },
+        loyalty::program_api::imp::{audited, description_and_window, name as valid_name},
     };
     let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>, msg| {
         raw.trim()
@@ -152,7 +150,7 @@ pub async fn save_reward(
         refund_if_unused: refund_if_unused.is_some_and(|v| v == "true" || v == "on"),
         active: active.is_none_or(|v| v == "true" || v == "on"),
     };
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             if let Some(tier) = tier {
                 let name: Option<String> =

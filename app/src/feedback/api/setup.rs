@@ -104,7 +104,7 @@ pub async fn save_form(
     use crate::{
         error::Msg,
         feedback::engine::{FormHead, LANGUAGES},
-        loyalty::program_api::imp::{audited, manager_write, name as valid_name},
+        loyalty::program_api::imp::{audited, name as valid_name},
     };
     let name = valid_name("name", &name, Msg::FormNameRequired)?;
     let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
@@ -153,7 +153,7 @@ pub async fn save_form(
     };
     // A new form is open for answers unless unticked; a changed one says so itself.
     let active = form_id.is_none() && active.is_none() || on(&active);
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let head = FormHead {
                 name: &name,
@@ -212,10 +212,7 @@ pub async fn save_feedback_settings(
     goodwill_cap: Option<String>,
 ) -> Result<crate::feedback::types::FeedbackSettings, AppError> {
     use crate::feedback::types::FeedbackSettings;
-    use crate::{
-        error::Msg,
-        loyalty::program_api::imp::{audited, manager_write},
-    };
+    use crate::{error::Msg, loyalty::program_api::imp::audited};
     let number = |field: &str, raw: &str, range: std::ops::RangeInclusive<i64>| {
         raw.trim()
             .parse::<i64>()
@@ -258,7 +255,7 @@ pub async fn save_feedback_settings(
         },
         goodwill_cap: cap.unwrap_or_default(),
     };
-    manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             if cap.is_none() {
                 settings.goodwill_cap = crate::feedback::engine::settings(&mut *tx)

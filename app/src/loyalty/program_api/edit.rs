@@ -52,7 +52,7 @@ pub async fn save_settings(
             }
         },
     };
-    imp::manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let mut settings = settings;
             // Left out (time zone) or not sent at all (country): unchanged.
@@ -104,7 +104,7 @@ pub async fn save_tier(
             .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
         perks,
     };
-    imp::manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let at = now;
             let id = match crate::loyalty::db::program::save_tier(&mut *tx, &tier, at).await {
@@ -179,7 +179,7 @@ pub async fn add_bonus_rule(
     {
         return Err(AppError::field("ends_on", Msg::DateInvalid));
     }
-    imp::manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             if let Some(l) = rule.location_id
                 && !crate::loyalty::db::program::location_exists(&mut *tx, l).await?
@@ -206,7 +206,7 @@ pub async fn add_bonus_rule(
 /// Switches a bonus rule on or off (managers and owners).
 #[server(prefix = "/api", endpoint = "program/bonus_active")]
 pub async fn set_bonus_rule_active(id: i64, active: bool) -> Result<(), AppError> {
-    imp::manager_write(move |tx, me, _now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, _now| {
         Box::pin(async move {
             if !crate::loyalty::db::program::set_bonus_active(&mut *tx, id, active).await? {
                 return Err(AppError::NotFound);
@@ -231,7 +231,7 @@ pub async fn set_bonus_rule_active(id: i64, active: bool) -> Result<(), AppError
 pub async fn add_location(name: String) -> Result<Location, AppError> {
     use crate::{db::is_unique_violation, error::Msg};
     let name = imp::name("name", &name, Msg::LocationNameRequired)?;
-    imp::manager_write(move |tx, me, now| {
+    crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let at = now;
             let id = match crate::loyalty::db::program::insert_location(&mut *tx, &name, at).await {

@@ -9,27 +9,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 pub(crate) mod imp {
     use crate::{
-        accounts::{CurrentUser, Role},
+        accounts::CurrentUser,
         audit,
-        db::{BoxFuture, Stamp},
         error::{AppError, Msg},
     };
-
-    /// Runs `work` on the write queue as the signed-in manager or owner (see
-    /// [`crate::server::write_as`]).
-    pub async fn manager_write<T, F>(work: F) -> Result<T, AppError>
-    where
-        F: for<'c> FnOnce(
-                &'c mut sqlx::SqliteConnection,
-                CurrentUser,
-                Stamp,
-            ) -> BoxFuture<'c, Result<T, AppError>>
-            + Send
-            + 'static,
-        T: Send + 'static,
-    {
-        crate::server::write_as(Role::Manager, work).await
-    }
 
     /// Records a program change in the audit log.
     pub async fn audit(
