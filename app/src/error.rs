@@ -249,6 +249,12 @@ pub enum Msg {
     TextTooLong,
     /// A tag that is empty, too long or has control characters.
     TagInvalid,
+    /// A birthday that is not a date between 1900 and today.
+    BirthdayInvalid,
+    /// Not a colour (`#rrggbb`).
+    ColourInvalid,
+    /// White text on this colour would be hard to read.
+    ColourTooLight,
     /// A text that is required is empty.
     TextRequired,
     /// Nothing was answered.

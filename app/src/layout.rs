@@ -18,7 +18,7 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
         <header class="top-bar">
-            <A href="/" attr:class="brand">"Regulars"</A>
+            <crate::brand::BrandMark />
             <nav aria-label=move || crate::i18n::t_string!(i18n, nav.main)>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -28,6 +28,7 @@ pub fn TopBar() -> impl IntoView {
                                 {(!user.role.is_staff()).then(|| view! {
                                     <A href="/me/rewards">{t!(i18n, rewards.nav)}</A>
                                     <A href="/me/history">{t!(i18n, nav.history)}</A>
+                                    <A href="/me/data">{t!(i18n, nav.my_data)}</A>
                                 })}
                                 <A href="/account/password">{t!(i18n, nav.password)}</A>
                                 <SignOutButton />

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod brand;
 #[cfg(feature = "ssr")]
 pub mod checkout;
 pub mod console;
@@ -26,6 +27,7 @@ pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod staff;
+pub mod texts;
 pub mod ui;
 
 use leptos::prelude::*;
@@ -115,6 +117,7 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/me/history") view=PointsHistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/me/rewards") view=RewardsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/data") view=crate::members::MyDataPage ssr=SsrMode::Async />
                     <Route path=path!("/me/feedback") view=MemberFeedbackPage ssr=SsrMode::Async />
                     <Route path=path!("/feedback/:slug") view=PublicFeedbackPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
@@ -123,6 +126,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("members") view=crate::members::MembersPage ssr=SsrMode::Async />
                         <Route path=path!("members/:id") view=crate::members::MemberProfilePage ssr=SsrMode::Async />
                         <Route path=path!("programs") view=ProgramPage ssr=SsrMode::Async />
+                        <Route path=path!("programs/texts") view=crate::texts::TextsPage ssr=SsrMode::Async />
                         <Route path=path!("offers") view=OffersPage ssr=SsrMode::Async />
                         <Route path=path!("feedback") view=InboxPage ssr=SsrMode::Async />
                         <Route path=path!("feedback/setup") view=FeedbackSetupPage ssr=SsrMode::Async />
@@ -131,6 +135,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

@@ -30,7 +30,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
   },
   {
     who: "anna@example.com",
-    paths: async () => ["/", "/me/history", "/me/rewards", "/me/feedback", "/account/password"],
+    paths: async () => ["/", "/me/history", "/me/rewards", "/me/feedback", "/me/data", "/account/password"],
   },
   {
     who: "staff@example.com",
@@ -49,6 +49,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
     paths: async (page) => [
       "/console",
       "/console/programs",
+      "/console/programs/texts",
       "/console/offers",
       "/console/feedback",
       "/console/feedback/setup",
@@ -58,6 +59,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics",
       "/console/staff",
       "/console/audit",
+      "/console/settings",
       "/account/two-factor",
     ],
   },

@@ -226,18 +226,20 @@ async fn load_program(
     for name in ["Main Street", "Harbour"] {
         locations.push(program::insert_location(conn, name, at).await?);
     }
+    // Gold carries priority service: its members' cases are due within 4 hours.
     let tiers = [
-        ("Bronze", 0, 100, "Member prices on coffee beans"),
-        ("Silver", 500, 125, "Free refill on filter coffee"),
-        ("Gold", 1_500, 150, "A free pastry every month"),
+        ("Bronze", 0, 100, "Member prices on coffee beans", None),
+        ("Silver", 500, 125, "Free refill on filter coffee", None),
+        ("Gold", 1_500, 150, "A free pastry every month", Some(4)),
     ];
-    for (name, threshold, multiplier_pct, perks) in tiers {
+    for (name, threshold, multiplier_pct, perks, priority_hours) in tiers {
         let tier = Tier {
             id: 0,
             name: name.into(),
             threshold,
             multiplier_pct,
             perks: perks.into(),
+            priority_hours,
         };
         program::save_tier(conn, &tier, at).await?;
     }
@@ -376,7 +378,43 @@ async fn load_perks(conn: &mut sqlx::SqliteConnection, at: Stamp) -> Result<(), 
             gold,
         ),
     ] {
-        perks::save_offer(conn, &o, at).await?;
+        let id = perks::save_offer(conn, &o, at).await?;
+        // The coffee-bean offer speaks every language; the Gold one only the shop's.
+        if o.kind == OfferKind::Percent {
+            let text =
+                |name: &str, description: &str| Some((name.to_owned(), description.to_owned()));
+            let texts = [
+                (
+                    "sv",
+                    text(
+                        "10 % på kaffebönor",
+                        "En påse bönor till hemmet, en gång per medlem.",
+                    ),
+                ),
+                (
+                    "nb",
+                    text(
+                        "10 % på kaffebønner",
+                        "En pose bønner til hjemmet, én gang per medlem.",
+                    ),
+                ),
+                (
+                    "lv",
+                    text(
+                        "10 % atlaide kafijas pupiņām",
+                        "Paka pupiņu mājām, vienreiz katram dalībniekam.",
+                    ),
+                ),
+                (
+                    "pt",
+                    text(
+                        "10 % de desconto em café em grãos",
+                        "Um pacote de grãos para casa, uma vez por membro.",
+                    ),
+                ),
+            ];
+            app::texts::db::save(conn, app::texts::Kind::Offer, id, &texts).await?;
+        }
     }
     let settings = PerkSettings {
         return_percent: Some(15),

@@ -1,6 +1,7 @@
 //! The Regulars server: builds the router (pages, server functions, static files, middleware),
 //! opens the database, and runs until told to stop.
 
+mod brand;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -136,11 +137,18 @@ pub fn router(
     let base: Arc<str> = base_url.into();
     let context_state = state.clone();
     Router::new()
-        .route("/api/{*fn_name}", post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fn_handler).get(server_fn_handler),
+        )
         .route("/health", get(health))
         .route("/me/card.svg", get(qr::member_card))
         .route("/account/two-factor.svg", get(qr::two_factor_qr))
         .route("/console/audit.csv", get(exports::audit_csv))
+        .route("/brand/logo", get(brand::logo))
+        .route("/brand.css", get(brand::stylesheet))
+        .route("/console/settings/logo", post(brand::upload_logo))
+        .route("/console/settings/logo/remove", post(brand::remove_logo))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(

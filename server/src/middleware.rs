@@ -149,7 +149,14 @@ pub async fn same_origin_writes(
 /// bytes as U+FFFD, storing them. Both answers carry an `AppError`, like the functions' own.
 /// The function's own error answer gets its status here too ([`error_status`]).
 pub async fn server_fn_body(req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || !req.uri().path().starts_with("/api/") {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    // A download (`GET`): no body to check.
+    if req.method() == Method::GET {
+        return error_status(next.run(req).await).await;
+    }
+    if req.method() != Method::POST {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();

@@ -11,7 +11,7 @@ use super::types::CurrentUser;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-pub(super) mod imp {
+pub(crate) mod imp {
     pub use super::super::{
         db::{self, NewUser},
         session,

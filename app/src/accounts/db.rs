@@ -143,16 +143,34 @@ pub async fn insert_user(
     }
     for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
         if granted {
-            sqlx::query("INSERT INTO consent_events (user_id, channel, granted, source, created_at) VALUES ($1, $2, TRUE, $3, $4)")
-                .bind(id)
-                .bind(channel)
-                .bind(source)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
+            record_consent(conn, id, channel, true, source, now).await?;
         }
     }
     Ok(id)
+}
+
+/// Records a grant or withdrawal of marketing consent on `channel` (`email`, `sms`): the proof
+/// of it. The caller updates the account's current flag in the same transaction.
+pub async fn record_consent(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    channel: &str,
+    granted: bool,
+    source: &str,
+    at: Stamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO consent_events (user_id, channel, granted, source, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(channel)
+    .bind(granted)
+    .bind(source)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// What sign-in needs to know about an account.

@@ -35,10 +35,12 @@ pub enum Section {
     Staff,
     /// Who changed what (owners and managers).
     Audit,
+    /// The shop's name, logo and colour (owners and managers).
+    Settings,
 }
 
 impl Section {
-    const ALL: [Section; 9] = [
+    const ALL: [Section; 10] = [
         Section::Counter,
         Section::Members,
         Section::Programs,
@@ -48,6 +50,7 @@ impl Section {
         Section::Analytics,
         Section::Staff,
         Section::Audit,
+        Section::Settings,
     ];
 
     fn href(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Section {
             Section::Analytics => "/console/analytics",
             Section::Staff => "/console/staff",
             Section::Audit => "/console/audit",
+            Section::Settings => "/console/settings",
         }
     }
 
@@ -71,7 +75,8 @@ impl Section {
             | Section::Offers
             | Section::Campaigns
             | Section::Analytics
-            | Section::Audit => role.at_least(Role::Manager),
+            | Section::Audit
+            | Section::Settings => role.at_least(Role::Manager),
             Section::Counter | Section::Members | Section::Feedback => role.is_staff(),
         }
     }
@@ -88,6 +93,7 @@ impl Section {
             Section::Analytics => t_string!(i18n, console.nav_analytics),
             Section::Staff => t_string!(i18n, console.nav_staff),
             Section::Audit => t_string!(i18n, console.nav_audit),
+            Section::Settings => t_string!(i18n, console.nav_settings),
         }
     }
 }

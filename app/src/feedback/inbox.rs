@@ -171,6 +171,7 @@ fn CaseTr(r: CaseRow) -> impl IntoView {
     let link = view! {
         <A href=format!("/console/feedback/{}", r.id)>{format!("#{}", r.id)}</A>
         {r.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
+        {r.priority_service.then(|| view! { " " <span class="badge priority">{t!(i18n, program.priority_service)}</span> })}
     }
     .into_any();
     let due_cell = view! {
@@ -242,6 +243,7 @@ fn CaseView(
             <p>
                 <strong class=format!("status-{}", c.status.as_str())>{status_label(c.status)}</strong>
                 {c.high.then(|| view! { " " <span class="badge high">{t!(i18n, feedback.high)}</span> })}
+                {c.priority_service.then(|| view! { " " <span class="badge priority">{t!(i18n, program.priority_service)}</span> })}
                 {c.overdue.then(|| view! { " " <span class="badge overdue">{t!(i18n, feedback.overdue)}</span> })}
             </p>
             <p>{move || t_string!(i18n, feedback.due).replace("{date}", &format::date_time(locale(), &due))}</p>

@@ -15,7 +15,7 @@ use super::api::{
 };
 use crate::{
     error::AppError,
-    i18n::{LANGUAGES, t, t_string, use_i18n},
+    i18n::{language_name_of as language_name, t, t_string, use_i18n},
     ui::{
         Field, FormError, Loading, PageTitle, SavedNotice, SelectField, TextAreaField, error_text,
         error_view, last_error,
@@ -72,13 +72,6 @@ const FIELDS: [(&str, [&str; 4]); 5] = [
 ];
 
 /// A language's own name (`Svenska`), or the code.
-fn language_name(code: &str) -> &'static str {
-    LANGUAGES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("", |(_, name)| *name)
-}
-
 /// `(value, label)` options: `none` first (empty value), then `named`.
 pub(super) fn options(none: &str, named: &[Named]) -> Vec<(String, String)> {
     std::iter::once((String::new(), none.to_owned()))

@@ -33,11 +33,15 @@ pub const LANGUAGES: [(&str, &str); 5] = [
 
 /// The name of `locale` in its own language (`Svenska`), as the switcher lists it.
 pub fn language_name(locale: Locale) -> &'static str {
-    let code = locale.as_str();
+    language_name_of(locale.as_str())
+}
+
+/// The name of the language with `code`, in that language (empty for an unknown code).
+pub fn language_name_of(code: &str) -> &'static str {
     LANGUAGES
         .iter()
         .find(|(c, _)| *c == code)
-        .map_or(code, |(_, name)| name)
+        .map_or("", |(_, name)| name)
 }
 
 /// A language is stored as its code (`en`, `sv`, `nb`, `lv`, `pt`), bound and read as a

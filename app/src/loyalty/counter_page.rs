@@ -190,12 +190,17 @@ fn MemberPanel(panel: CounterData, actions: CounterActions) -> impl IntoView {
     // Found: the amount is what staff type next.
     Effect::new(move |_| focus("purchase-amount"));
     let tier = summary.tier.as_ref().map(|t| t.name.clone());
+    let priority = summary
+        .tier
+        .as_ref()
+        .is_some_and(|t| t.priority_hours.is_some());
     view! {
         <section class="card member-panel">
             <h2>{card.name.clone()}</h2>
             <p class="hint">
                 {card.email.clone()} " · " {card.member_number.clone()}
                 {tier.map(|name| view! { " " <span class="tier-badge">{name}</span> })}
+                {priority.then(|| view! { " " <span class="badge priority">{t!(i18n, program.priority_service)}</span> })}
             </p>
             {done.map(|p| {
                 let (amount, cur, points) = (p.amount_minor, p.currency, p.points);

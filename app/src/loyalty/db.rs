@@ -134,7 +134,7 @@ pub async fn lock_member(conn: &mut SqliteConnection, member_id: i64) -> Result<
 
 /// True when `id` is a member account (not staff, not missing).
 pub async fn is_member(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'member')")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'member' AND closed_at IS NULL)")
         .bind(id)
         .fetch_one(conn)
         .await

@@ -9,7 +9,7 @@ use super::{
         AddBonusRule, AddLocation, SaveSettings, SaveTier, SetBonusRuleActive, program_rules,
     },
     program_preview::{Draft, PreviewCard},
-    rules::{Currency, Downgrade, Program, Rounding},
+    rules::{Currency, Downgrade, Program, Rounding, Tier},
 };
 use crate::{
     accounts::{Role, use_auth},
@@ -61,6 +61,7 @@ pub fn ProgramPage() -> impl IntoView {
     );
     view! {
         <PageTitle>{t!(i18n, program.title)}</PageTitle>
+        <p><leptos_router::components::A href="/console/programs/texts">{t!(i18n, texts.link)}</leptos_router::components::A></p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 // Awaited, not read: the account may still be loading while hydrating.
@@ -183,7 +184,6 @@ fn SettingsCard(
 #[component]
 fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let error = last_error(action);
     let locale = move || i18n.get_locale().as_str();
     view! {
         <section class="card" aria-labelledby="tiers-title">
@@ -197,35 +197,73 @@ fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl
                             <th scope="col" class="num">{t!(i18n, program.threshold)}</th>
                             <th scope="col" class="num">{t!(i18n, program.multiplier)}</th>
                             <th scope="col">{t!(i18n, program.perks)}</th>
+                            <th scope="col">{t!(i18n, program.priority_service)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {p.tiers.into_iter().map(|t| view! {
+                        {p.tiers.iter().cloned().map(|t| view! {
                             <tr>
                                 <td>{t.name}</td>
                                 <td class="num">{move || format::number(locale(), t.threshold)}</td>
                                 <td class="num">{move || format::multiplier(locale(), t.multiplier_pct)}</td>
                                 <td>{t.perks}</td>
+                                <td>{match t.priority_hours {
+                                    Some(h) => t!(i18n, program.priority_within, hours = move || format::number(locale(), h)).into_any(),
+                                    None => "—".into_any(),
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
             {can_edit.then(|| view! {
+                {p.tiers.into_iter().map(|t| view! {
+                    <details>
+                        <summary>{t!(i18n, program.change_tier, name = { let n = t.name.clone(); move || n.clone() })}</summary>
+                        <TierForm action tier=Some(t) />
+                    </details>
+                }).collect_view()}
                 <details>
                     <summary>{t!(i18n, program.add_tier)}</summary>
-                    <ActionForm action attr:novalidate=true>
-                        <FormError error />
-                        <Field name="name" id="tier-name" error>{t!(i18n, program.name)}</Field>
-                        <Field name="threshold" id="tier-threshold" kind="number" error>{t!(i18n, program.threshold)}</Field>
-                        <Field name="multiplier" id="tier-multiplier" error value="1">{t!(i18n, program.multiplier)}</Field>
-                        <Field name="perks" id="tier-perks" error>{t!(i18n, program.perks)}</Field>
-                        <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
-                        <SavedNotice action>{t!(i18n, program.tier_added)}</SavedNotice>
-                    </ActionForm>
+                    <TierForm action tier=None />
                 </details>
             })}
         </section>
+    }
+}
+
+/// A tier's fields: empty to add one, filled to change `tier`.
+#[component]
+fn TierForm(action: ServerAction<SaveTier>, tier: Option<Tier>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(action);
+    // Each form's fields get their own ids (`tier-3-name`; `tier-name` for a new one).
+    let key = tier
+        .as_ref()
+        .map_or_else(|| "tier".to_owned(), |t| format!("tier-{}", t.id));
+    let id = move |field: &str| format!("{key}-{field}");
+    let t = tier.clone();
+    let value = move |f: fn(&Tier) -> String| t.as_ref().map(f).unwrap_or_default();
+    let hours_hint = ViewFn::from(move || t!(i18n, program.priority_hint));
+    let editing = tier.is_some();
+    view! {
+        <ActionForm action attr:novalidate=true>
+            <FormError error />
+            {tier.as_ref().map(|t| view! { <input type="hidden" name="id" value=t.id /> })}
+            <Field name="name" id=id("name") error value=value(|t| t.name.clone())>{t!(i18n, program.name)}</Field>
+            <Field name="threshold" id=id("threshold") kind="number" error value=value(|t| t.threshold.to_string())>{t!(i18n, program.threshold)}</Field>
+            <Field name="multiplier" id=id("multiplier") error value=tier.as_ref().map_or_else(|| "1".to_owned(), |t| crate::loyalty::rules::show_hundredths(t.multiplier_pct))>{t!(i18n, program.multiplier)}</Field>
+            <Field name="perks" id=id("perks") error value=value(|t| t.perks.clone())>{t!(i18n, program.perks)}</Field>
+            <Field name="priority_hours" id=id("priority") kind="number" error hint=hours_hint
+                value=value(|t| t.priority_hours.map(|h| h.to_string()).unwrap_or_default())>
+                {t!(i18n, program.priority_hours)}
+            </Field>
+            <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+            <SavedNotice action>{move || match editing {
+                true => t!(i18n, program.tier_saved).into_any(),
+                false => t!(i18n, program.tier_added).into_any(),
+            }}</SavedNotice>
+        </ActionForm>
     }
 }
 

@@ -29,7 +29,7 @@ pub async fn exact(
 ) -> Result<Vec<MemberCard>, sqlx::Error> {
     let rows = sqlx::query_as(
         "SELECT id, preferred_name, email FROM users
-         WHERE role = 'member' AND (email = $1 OR id = $2 OR phone = $3)
+         WHERE role = 'member' AND closed_at IS NULL AND (email = $1 OR id = $2 OR phone = $3)
          ORDER BY preferred_name, id LIMIT $4",
     )
     .bind(email)

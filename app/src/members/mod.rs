@@ -6,6 +6,10 @@ pub mod console_pages;
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod my_data;
+mod my_data_page;
+#[cfg(feature = "ssr")]
+pub mod own_data;
 pub mod pages;
 pub mod phone;
 pub mod profile;
@@ -17,4 +21,5 @@ pub mod search;
 
 pub use api::{FindMembers, MemberCard, find_members};
 pub use console_pages::{MemberProfilePage, MembersPage};
+pub use my_data_page::MyDataPage;
 pub use pages::HomePage;

@@ -116,8 +116,12 @@ fn StaffHome(user: CurrentUser) -> impl IntoView {
 #[component]
 fn Landing() -> impl IntoView {
     let i18n = use_i18n();
+    // After closing an account (`/?closed=1`).
+    let closed =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("closed").is_some());
     view! {
         <section class="landing">
+            {closed.then(|| view! { <p class="notice" role="status">{t!(i18n, my_data.closed)}</p> })}
             <PageTitle>{t!(i18n, home.landing_title)}</PageTitle>
             <p class="lede">{t!(i18n, home.landing_lede)}</p>
             <div class="actions">

@@ -13,7 +13,7 @@ pub async fn head(
     sqlx::query_as(
         "SELECT id, preferred_name AS name, email, phone, language, birthday, created_at AS joined,
                 email_marketing, sms_marketing
-         FROM users WHERE id = $1 AND role = 'member'",
+         FROM users WHERE id = $1 AND role = 'member' AND closed_at IS NULL",
     )
     .bind(member_id)
     .fetch_optional(conn)

@@ -84,7 +84,7 @@ pub async fn page(
         let pattern = format!("{}%", s.text.replace(['%', '_'], ""));
         sqlx::query_as(
             "SELECT id, preferred_name, email FROM users
-             WHERE role = 'member' AND preferred_name LIKE $1 AND id < $2
+             WHERE role = 'member' AND closed_at IS NULL AND preferred_name LIKE $1 AND id < $2
                AND ($3 IS NULL OR EXISTS (SELECT 1 FROM member_tags t
                                           WHERE t.member_id = users.id AND t.tag = $3))
              ORDER BY id DESC LIMIT $4",
@@ -110,7 +110,7 @@ pub async fn page(
     } else {
         sqlx::query_as(
             "SELECT id, preferred_name, email FROM users
-             WHERE role = 'member' AND id < $1 ORDER BY id DESC LIMIT $2",
+             WHERE role = 'member' AND closed_at IS NULL AND id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(before)
         .bind(PAGE + 1)

@@ -31,6 +31,7 @@ pub fn OffersPage() -> impl IntoView {
     );
     view! {
         <PageTitle>{t!(i18n, perks.console_title)}</PageTitle>
+        <p><leptos_router::components::A href="/console/programs/texts">{t!(i18n, texts.link)}</leptos_router::components::A></p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

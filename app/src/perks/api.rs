@@ -45,7 +45,24 @@ pub async fn my_perks() -> Result<MemberPerks, AppError> {
     let me = require_member()?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await
+    let mut perks =
+        super::engine::member_perks(&mut conn, me.id, st.clock.now(), &st.base_url).await?;
+    // Names and descriptions in the member's language.
+    use crate::texts::{Kind, db::Localised};
+    let texts = Localised::for_caller(&mut conn).await?;
+    for o in &mut perks.offers {
+        texts.both(
+            Kind::Offer,
+            o.offer.id,
+            &mut o.offer.title,
+            &mut o.offer.description,
+        );
+    }
+    for c in &mut perks.cards {
+        texts.name(Kind::PunchCard, c.card.id, &mut c.card.name);
+        texts.name(Kind::Reward, c.card.reward_id, &mut c.card.reward);
+    }
+    Ok(perks)
 }
 
 /// What the counter may apply to `member_id`'s purchase (staff).
@@ -211,7 +228,7 @@ pub async fn save_offer(
                 {
                     let found: Option<i64> = if word.contains('@') {
                         sqlx::query_scalar(
-                            "SELECT id FROM users WHERE email = lower($1) AND role = 'member'",
+                            "SELECT id FROM users WHERE email = lower($1) AND role = 'member' AND closed_at IS NULL",
                         )
                         .bind(word)
                         .fetch_optional(&mut *tx)
@@ -220,7 +237,7 @@ pub async fn save_offer(
                         match parse_member_number(word) {
                             Some(id) => {
                                 sqlx::query_scalar(
-                                    "SELECT id FROM users WHERE id = $1 AND role = 'member'",
+                                    "SELECT id FROM users WHERE id = $1 AND role = 'member' AND closed_at IS NULL",
                                 )
                                 .bind(id)
                                 .fetch_optional(&mut *tx)

@@ -20,7 +20,12 @@ pub async fn reward_catalog() -> Result<Vec<Offered>, AppError> {
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
     if me.role == Role::Member {
-        return Ok(super::engine::offered(&mut conn, me.id, st.clock.now()).await?);
+        let mut offered = super::engine::offered(&mut conn, me.id, st.clock.now()).await?;
+        let texts = crate::texts::db::Localised::for_caller(&mut conn).await?;
+        for o in &mut offered {
+            texts.reward(&mut o.reward);
+        }
+        return Ok(offered);
     }
     Ok(super::db::list(&mut conn, false)
         .await?
@@ -62,7 +67,12 @@ pub async fn my_rewards() -> Result<Vec<RewardCode>, AppError> {
     let me = caller().ok_or(AppError::Unauthorized)?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    Ok(super::db::codes_of(&mut conn, me.id, st.clock.now()).await?)
+    let mut codes = super::db::codes_of(&mut conn, me.id, st.clock.now()).await?;
+    let texts = crate::texts::db::Localised::for_caller(&mut conn).await?;
+    for c in &mut codes {
+        texts.name(crate::texts::Kind::Reward, c.reward_id, &mut c.reward);
+    }
+    Ok(codes)
 }
 
 /// Uses a member's code at the counter (any staff). `code` as typed or scanned.

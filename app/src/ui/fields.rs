@@ -8,11 +8,11 @@ use crate::error::{AppError, Msg};
 
 /// The `aria-describedby` of a field with id `id`: its hint (`{id}-hint`, if it has one) and
 /// its error (`{id}-error`, while one is shown).
-fn described_by(
+fn described_by<F: Fn() -> bool + Send + Sync + 'static>(
     id: &str,
     has_hint: bool,
-    error_shown: impl Fn() -> bool + Send + Sync + 'static,
-) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    error_shown: F,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static + use<F> {
     let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     move || {
         let ids: Vec<&str> = [
@@ -37,8 +37,8 @@ pub fn Field(
     /// The form field name.
     name: &'static str,
     /// The input's id, when the page has two fields of the same name (default: the name).
-    #[prop(optional)]
-    id: Option<&'static str>,
+    #[prop(optional, into)]
+    id: Option<String>,
     /// The input type.
     #[prop(default = "text")]
     kind: &'static str,
@@ -81,12 +81,13 @@ pub fn Field(
             edited.set(true);
         }
     };
-    let id = id.unwrap_or(name);
+    let id = id.unwrap_or_else(|| name.to_owned());
     let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
-    let described = described_by(id, hint.is_some(), move || shown.get().is_some());
+    let described = described_by(&id, hint.is_some(), move || shown.get().is_some());
+    let label_for = id.clone();
     view! {
         <div class="field">
-            <label for=id>{children()}</label>
+            <label for=label_for>{children()}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.run()}</p> })}
             <input
                 id=id
@@ -112,7 +113,8 @@ pub fn TextAreaField(
     /// The form field name.
     name: &'static str,
     /// The textarea's id.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The initial text.
     #[prop(optional, into)]
     value: Option<String>,
@@ -129,10 +131,11 @@ pub fn TextAreaField(
 ) -> impl IntoView {
     let shown = move || error.get().and_then(|e| e.field_message(name));
     let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
-    let described = described_by(id, hint.is_some(), move || shown().is_some());
+    let described = described_by(&id, hint.is_some(), move || shown().is_some());
+    let label_for = id.clone();
     view! {
         <div class="field">
-            <label for=id>{children()}</label>
+            <label for=label_for>{children()}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.run()}</p> })}
             <textarea id=id name=name rows=rows aria-invalid=move || shown().map(|_| "true") aria-describedby=described>
                 {value.unwrap_or_default()}

@@ -4,11 +4,13 @@
 mod accounts;
 mod audit;
 mod bad_input;
+mod brand;
 mod crash;
 mod feedback;
 mod helpers;
 mod ledger;
 mod members;
+mod my_data;
 mod perks;
 mod program;
 mod rewards;
@@ -16,3 +18,4 @@ mod security;
 mod sessions;
 mod staff;
 mod temp_dir;
+mod texts;

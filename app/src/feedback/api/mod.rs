@@ -117,6 +117,8 @@ pub struct CaseRow {
     /// High priority.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub high: bool,
+    /// Opened for a member whose tier carries priority service.
+    pub priority_service: bool,
     /// Deadline (UTC).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub due_at: String,

@@ -13,7 +13,7 @@ pub struct Filter {
     pub assignee_id: Option<i64>,
 }
 
-pub(super) const CASE_COLUMNS: &str = "SELECT c.id, c.status, c.priority, c.due_at, c.created_at,
+pub(super) const CASE_COLUMNS: &str = "SELECT c.id, c.status, c.priority, c.priority_service, c.due_at, c.created_at,
     c.first_response_at, c.resolved_at, c.resolution, c.member_id, c.assignee_id,
     c.location_id, l.name AS location, a.preferred_name AS assignee,
     coalesce(m.preferred_name, f.contact_name) AS customer, coalesce(m.email, f.contact_email) AS email,
@@ -56,7 +56,23 @@ impl CaseRecord {
     }
 }
 
-/// Cases matching `f`: open overdue ones first, then by deadline; resolved ones last.
+/// The priority service hours of the member's tier now, if it carries that benefit.
+pub(super) async fn priority_hours(
+    conn: &mut SqliteConnection,
+    member: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT t.priority_hours FROM member_tiers mt JOIN tiers t ON t.id = mt.tier_id
+         WHERE mt.member_id = $1",
+    )
+    .bind(member)
+    .fetch_optional(conn)
+    .await
+    .map(Option::flatten)
+}
+
+/// Cases matching `f`: open priority-service ones first (a tier benefit), then open overdue
+/// ones, then by deadline; resolved ones last.
 pub async fn inbox(
     conn: &mut SqliteConnection,
     f: &Filter,
@@ -67,7 +83,8 @@ pub async fn inbox(
         "{CASE_COLUMNS}
          WHERE ($1 IS NULL OR c.status = $1) AND ($2 IS NULL OR c.location_id = $2)
            AND ($3 IS NULL OR c.assignee_id = $3)
-         ORDER BY c.status = 'resolved', (c.status != 'resolved' AND c.due_at < $4) DESC, c.due_at
+         ORDER BY c.status = 'resolved', (c.status != 'resolved' AND c.priority_service) DESC,
+                  (c.status != 'resolved' AND c.due_at < $4) DESC, c.due_at
          LIMIT 200"
     ))
     .bind(f.status)

@@ -112,10 +112,17 @@ pub async fn submit(
         }
         return Ok((feedback_id, Some(open)));
     }
-    let due = now + crate::db::hours(rule.sla_hours);
+    // Priority service (a tier benefit): the tier's deadline when shorter, listed first.
+    let service = match who.member_id {
+        Some(member) => super::cases::priority_hours(conn, member).await?,
+        None => None,
+    };
+    let hours = service.map_or(rule.sla_hours, |h| h.min(rule.sla_hours));
+    let due = now + crate::db::hours(hours);
     let case_id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (feedback_id, member_id, status, priority, assignee_id, location_id,
-           due_at, created_at) VALUES ($1, $2, 'new', $3, $4, $5, $6, $7) RETURNING id",
+           due_at, created_at, priority_service)
+         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(feedback_id)
     .bind(who.member_id)
@@ -124,6 +131,7 @@ pub async fn submit(
     .bind(location)
     .bind(due)
     .bind(at)
+    .bind(service.is_some())
     .fetch_one(&mut *conn)
     .await?;
     event(conn, case_id, None, "opened", "", at).await?;

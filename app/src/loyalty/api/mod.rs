@@ -130,7 +130,16 @@ mod imp {
 #[server(prefix = "/api", endpoint = "loyalty/points")]
 pub async fn member_points(member_id: Option<i64>) -> Result<PointsSummary, AppError> {
     let (member_id, now, mut conn) = imp::member_reader(member_id).await?;
-    Ok(super::engine::standing(&mut conn, member_id, now).await?)
+    let mut summary = super::engine::standing(&mut conn, member_id, now).await?;
+    // Tier names and benefits in the reader's language.
+    let texts = crate::texts::db::Localised::for_caller(&mut conn).await?;
+    if let Some(t) = summary.tier.as_mut() {
+        texts.tier(t);
+    }
+    if let Some((t, _)) = summary.next_tier.as_mut() {
+        texts.tier(t);
+    }
+    Ok(summary)
 }
 
 /// Movements shown per history page.

@@ -84,6 +84,8 @@ pub async fn save_tier(
     threshold: String,
     multiplier: String,
     perks: String,
+    /// Priority service: cases due within these hours; empty: none.
+    priority_hours: Option<String>,
 ) -> Result<Tier, AppError> {
     use crate::loyalty::rules;
     use crate::{db::is_unique_violation, error::Msg};
@@ -103,6 +105,15 @@ pub async fn save_tier(
         multiplier_pct: rules::parse_hundredths(&multiplier, 100, 1000)
             .ok_or_else(|| AppError::field("multiplier", Msg::MultiplierInvalid))?,
         perks,
+        priority_hours: match priority_hours.as_deref().unwrap_or_default().trim() {
+            "" => None,
+            h => Some(
+                h.parse::<i64>()
+                    .ok()
+                    .filter(|h| (1..=720).contains(h))
+                    .ok_or_else(|| AppError::field("priority_hours", Msg::HoursInvalid))?,
+            ),
+        },
     };
     crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {
         Box::pin(async move {

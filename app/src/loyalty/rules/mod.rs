@@ -182,6 +182,10 @@ pub struct Tier {
     pub multiplier_pct: i64,
     /// What the tier gives, in the shop's words.
     pub perks: String,
+    /// Priority service: its members' feedback cases are due within these hours (if shorter
+    /// than the shop's deadline) and listed first. `None`: no priority service.
+    #[serde(default)]
+    pub priority_hours: Option<i64>,
 }
 
 /// A time-limited bonus.

@@ -37,6 +37,7 @@ fn tiers() -> Vec<Tier> {
     ]
     .into_iter()
     .map(|(id, name, threshold, multiplier_pct)| Tier {
+        priority_hours: None,
         id,
         name: name.into(),
         threshold,

@@ -50,7 +50,8 @@ pub async fn save_settings(
 /// Tiers, lowest threshold first.
 pub async fn tiers(conn: &mut SqliteConnection) -> Result<Vec<Tier>, sqlx::Error> {
     let load = sqlx::query_as(
-        "SELECT id, name, threshold, multiplier_pct, perks FROM tiers ORDER BY threshold",
+        "SELECT id, name, threshold, multiplier_pct, perks, priority_hours FROM tiers
+         ORDER BY threshold",
     )
     .fetch_all(conn);
     crate::db::cached(("tiers", 0), load).await
@@ -64,13 +65,16 @@ pub async fn save_tier(
 ) -> Result<i64, sqlx::Error> {
     if t.id != 0 {
         let changed = sqlx::query(
-            "UPDATE tiers SET name = $1, threshold = $2, multiplier_pct = $3, perks = $4 WHERE id = $5",
+            "UPDATE tiers SET name = $1, threshold = $2, multiplier_pct = $3, perks = $4,
+                    priority_hours = $6
+             WHERE id = $5",
         )
         .bind(&t.name)
         .bind(t.threshold)
         .bind(t.multiplier_pct)
         .bind(&t.perks)
         .bind(t.id)
+        .bind(t.priority_hours)
         .execute(conn)
         .await?
         .rows_affected();
@@ -80,13 +84,14 @@ pub async fn save_tier(
         Ok(t.id)
     } else {
         sqlx::query_scalar(
-            "INSERT INTO tiers (name, threshold, multiplier_pct, perks, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO tiers (name, threshold, multiplier_pct, perks, priority_hours, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&t.name)
         .bind(t.threshold)
         .bind(t.multiplier_pct)
         .bind(&t.perks)
+        .bind(t.priority_hours)
         .bind(at)
         .fetch_one(conn)
         .await
