@@ -8,7 +8,8 @@ const PNG = Buffer.from(
 );
 
 test("the shop's name, colour and logo replace the product's on the portal", async ({ page, browser }) => {
-  await signIn(page, "manager@example.com");
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
   await page.getByLabel("Shop name", { exact: true }).fill("Kafé Linné");
@@ -23,14 +24,17 @@ test("the shop's name, colour and logo replace the product's on the portal", asy
 
   // A member on the portal, and a visitor on a public page, see the shop, not the product.
   const member = await browser.newPage();
-  await signIn(member, "ola@example.com");
+  // João (Ola's password is changed by the accounts tests).
+  await signIn(member, "joao@example.com");
+  await expect(member.getByRole("heading", { level: 1 })).toContainText("João");
   await expect(member.locator(".top-bar .brand")).toHaveText("Kafé Linné");
   await expect(member).toHaveTitle("Kafé Linné");
   const logo = member.locator(".top-bar .brand img");
   await expect(logo).toHaveAttribute("src", /^\/brand\/logo\?v=\d+$/);
   expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
   await goto(member, "/me/data");
-  await expect(member.getByRole("button", { name: "Save profile" })).toHaveCSS("background-color", "rgb(122, 31, 61)");
+  // João reads Portuguese; the profile form's button wears the shop's colour.
+  await expect(member.locator(".my-data button.primary").first()).toHaveCSS("background-color", "rgb(122, 31, 61)");
   await member.close();
   const visitor = await browser.newPage();
   await goto(visitor, "/join");

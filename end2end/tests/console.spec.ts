@@ -129,7 +129,9 @@ test.describe("on a phone", () => {
     await expect(nav.getByRole("link", { name: "Programs", exact: true })).toBeHidden();
 
     await goto(page, "/console/feedback");
+    // Priority-service cases come first: the overdue one may be further down, never aside.
     const overdue = page.getByRole("row").filter({ hasText: "Overdue" }).first();
+    await overdue.scrollIntoViewIfNeeded();
     await expect(overdue.getByText("Overdue", { exact: true })).toBeInViewport({ ratio: 1 });
     await expect(overdue.getByRole("cell").nth(4)).toBeInViewport({ ratio: 1 });
   });

@@ -46,7 +46,7 @@ test("a member edits their profile, downloads their data and closes the account"
   await page.getByLabel("Your password, to confirm", { exact: true }).fill("a long password");
   await page.getByRole("button", { name: "Close my account" }).click();
   await expect(page.getByText("Your account is closed")).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 
   // The address and password no longer open anything.
   await signIn(page, email, "a long password");

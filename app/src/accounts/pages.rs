@@ -10,9 +10,8 @@ use super::{
     types::{Role, check_email, check_name, check_password},
 };
 use crate::{
-    i18n::LocaleExt as _,
-    i18n::{LANGUAGES, t, use_i18n},
-    ui::{Field, FormError, PageTitle, last_error},
+    i18n::{t, use_i18n},
+    ui::{Field, FormError, LanguageField, PageTitle, last_error},
 };
 
 /// `/join`: a visitor becomes a member.
@@ -55,21 +54,7 @@ pub fn SignUpPage() -> impl IntoView {
                 >
                     {t!(i18n, account.password)}
                 </Field>
-                <div class="field">
-                    <label for="language">{t!(i18n, account.language)}</label>
-                    <select id="language" name="language">
-                        {LANGUAGES
-                            .into_iter()
-                            .map(|(code, label)| {
-                                view! {
-                                    <option value=code lang=code selected=move || i18n.get_locale().as_str() == code>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <LanguageField />
                 <fieldset class="consents">
                     <legend>{t!(i18n, account.consents_legend)}</legend>
                     <label class="check">

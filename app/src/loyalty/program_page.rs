@@ -216,27 +216,39 @@ fn TiersCard(p: Program, action: ServerAction<SaveTier>, can_edit: bool) -> impl
                     </tbody>
                 </table>
             </div>
-            {can_edit.then(|| view! {
-                {p.tiers.into_iter().map(|t| view! {
+            {can_edit.then(|| {
+                // The forms share one action; what it answers shows in the one sent.
+                let sent = RwSignal::new(0_i64);
+                view! {
+                    {p.tiers.into_iter().map(|t| view! {
+                        <details>
+                            <summary>{t!(i18n, program.change_tier, name = { let n = t.name.clone(); move || n.clone() })}</summary>
+                            <TierForm action sent tier=Some(t) />
+                        </details>
+                    }).collect_view()}
                     <details>
-                        <summary>{t!(i18n, program.change_tier, name = { let n = t.name.clone(); move || n.clone() })}</summary>
-                        <TierForm action tier=Some(t) />
+                        <summary>{t!(i18n, program.add_tier)}</summary>
+                        <TierForm action sent tier=None />
                     </details>
-                }).collect_view()}
-                <details>
-                    <summary>{t!(i18n, program.add_tier)}</summary>
-                    <TierForm action tier=None />
-                </details>
+                }
             })}
         </section>
     }
 }
 
-/// A tier's fields: empty to add one, filled to change `tier`.
+/// A tier's fields: empty to add one, filled to change `tier`. `sent` is the id of the tier
+/// whose form was sent last (0: the new one's), so only that form shows the answer.
 #[component]
-fn TierForm(action: ServerAction<SaveTier>, tier: Option<Tier>) -> impl IntoView {
+fn TierForm(
+    action: ServerAction<SaveTier>,
+    sent: RwSignal<i64>,
+    tier: Option<Tier>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let error = last_error(action);
+    let me = tier.as_ref().map_or(0, |t| t.id);
+    let mine = Signal::derive(move || sent.get() == me);
+    let any_error = last_error(action);
+    let error = Signal::derive(move || any_error.get().filter(|_| mine.get()));
     // Each form's fields get their own ids (`tier-3-name`; `tier-name` for a new one).
     let key = tier
         .as_ref()
@@ -247,7 +259,7 @@ fn TierForm(action: ServerAction<SaveTier>, tier: Option<Tier>) -> impl IntoView
     let hours_hint = ViewFn::from(move || t!(i18n, program.priority_hint));
     let editing = tier.is_some();
     view! {
-        <ActionForm action attr:novalidate=true>
+        <ActionForm action attr:novalidate=true on:submit=move |_| sent.set(me)>
             <FormError error />
             {tier.as_ref().map(|t| view! { <input type="hidden" name="id" value=t.id /> })}
             <Field name="name" id=id("name") error value=value(|t| t.name.clone())>{t!(i18n, program.name)}</Field>
@@ -259,7 +271,7 @@ fn TierForm(action: ServerAction<SaveTier>, tier: Option<Tier>) -> impl IntoView
                 {t!(i18n, program.priority_hours)}
             </Field>
             <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
-            <SavedNotice action>{move || match editing {
+            <SavedNotice action mine>{move || match editing {
                 true => t!(i18n, program.tier_saved).into_any(),
                 false => t!(i18n, program.tier_added).into_any(),
             }}</SavedNotice>

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     accounts::check_name,
-    i18n::{LANGUAGES, LocaleExt as _, t, use_i18n},
-    ui::{Field, FormError, Loading, PageTitle, SavedNotice, last_error},
+    i18n::{LocaleExt as _, t, use_i18n},
+    ui::{Field, FormError, LanguageField, Loading, PageTitle, SavedNotice, last_error},
 };
 
 /// `/me/data`.
@@ -58,17 +58,7 @@ fn ProfileForm(profile: ProfileHead) -> impl IntoView {
                 <Field name="birthday" kind="date" autocomplete="bday" error=error value=profile.birthday.unwrap_or_default()>
                     {t!(i18n, members.birthday)}
                 </Field>
-                <div class="field">
-                    <label for="language">{t!(i18n, account.language)}</label>
-                    <select id="language" name="language">
-                        {LANGUAGES
-                            .into_iter()
-                            .map(|(code, label)| view! {
-                                <option value=code lang=code selected=code == lang>{label}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <LanguageField selected=lang />
                 <button type="submit" class="button primary">{t!(i18n, my_data.save)}</button>
                 <SavedNotice action=action>{move || t!(i18n, my_data.saved)}</SavedNotice>
             </ActionForm>

@@ -17,6 +17,8 @@ use crate::{
 pub fn TextsPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SaveTexts>::new();
+    // The item forms share one action; what it answers shows in the one sent.
+    let sent = RwSignal::new(String::new());
     let texts = Resource::new(move || action.version().get(), |_| program_texts());
     view! {
         <PageTitle>{t!(i18n, texts.title)}</PageTitle>
@@ -33,7 +35,7 @@ pub fn TextsPage() -> impl IntoView {
                             .map(|kind| {
                                 let items: Vec<ItemTexts> = all.items.iter().filter(|i| i.kind == kind).cloned().collect();
                                 let default = default.clone();
-                                view! { <KindSection kind items default action /> }
+                                view! { <KindSection kind items default action sent /> }
                             })
                             .collect_view()
                             .into_any()
@@ -50,6 +52,7 @@ fn KindSection(
     items: Vec<ItemTexts>,
     default: String,
     action: ServerAction<SaveTexts>,
+    sent: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let title = match kind {
@@ -68,7 +71,7 @@ fn KindSection(
             } else {
                 items.into_iter().map(|item| {
                     let default = default.clone();
-                    view! { <ItemEditor item default action /> }
+                    view! { <ItemEditor item default action sent /> }
                 }).collect_view().into_any()
             }}
         </section>
@@ -76,9 +79,20 @@ fn KindSection(
 }
 
 #[component]
-fn ItemEditor(item: ItemTexts, default: String, action: ServerAction<SaveTexts>) -> impl IntoView {
+fn ItemEditor(
+    item: ItemTexts,
+    default: String,
+    action: ServerAction<SaveTexts>,
+    sent: RwSignal<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let error = last_error(action);
+    let me = format!("{}-{}", item.kind.as_str(), item.id);
+    let mine = {
+        let me = me.clone();
+        Signal::derive(move || sent.with(|s| *s == me))
+    };
+    let any_error = last_error(action);
+    let error = Signal::derive(move || any_error.get().filter(|_| mine.get()));
     let missing = item
         .missing
         .iter()
@@ -124,13 +138,13 @@ fn ItemEditor(item: ItemTexts, default: String, action: ServerAction<SaveTexts>)
             </summary>
             <p class="hint">{language_name(&default)} ": " {item.name.clone()}
                 {(!item.description.is_empty()).then(|| format!(" — {}", item.description))}</p>
-            <ActionForm action attr:novalidate=true attr:class="stack">
+            <ActionForm action attr:novalidate=true attr:class="stack" on:submit=move |_| sent.set(me.clone())>
                 <FormError error />
                 <input type="hidden" name="kind" value=item.kind.as_str() />
                 <input type="hidden" name="item_id" value=item.id />
                 <div class="languages">{languages}</div>
                 <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
-                <SavedNotice action>{t!(i18n, common.saved)}</SavedNotice>
+                <SavedNotice action mine>{t!(i18n, common.saved)}</SavedNotice>
             </ActionForm>
         </details>
     }

@@ -49,3 +49,28 @@ pub fn LanguageSwitcher() -> impl IntoView {
         </ActionForm>
     }
 }
+
+/// A form's language field (`language`): the five languages, each named in itself, with
+/// `selected` chosen (default: the page's language).
+#[component]
+pub fn LanguageField(
+    /// The language chosen at first.
+    #[prop(optional)]
+    selected: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = move || selected.unwrap_or_else(|| i18n.get_locale().as_str());
+    view! {
+        <div class="field">
+            <label for="language">{t!(i18n, account.language)}</label>
+            <select id="language" name="language">
+                {LANGUAGES
+                    .into_iter()
+                    .map(|(code, label)| view! {
+                        <option value=code lang=code selected=move || chosen() == code>{label}</option>
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

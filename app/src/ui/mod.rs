@@ -8,7 +8,7 @@ mod notice;
 
 pub use errors::last_error;
 pub use fields::{Field, SelectField, TextAreaField};
-pub use lang::LanguageSwitcher;
+pub use lang::{LanguageField, LanguageSwitcher};
 pub use notice::SavedNotice;
 
 use leptos::prelude::*;

@@ -13,12 +13,19 @@ pub fn SavedNotice<S>(
     action: ServerAction<S>,
     /// The confirmation text.
     children: ChildrenFn,
+    /// For forms that share one action: whether this form was the one sent.
+    #[prop(optional, into)]
+    mine: Option<Signal<bool>>,
 ) -> impl IntoView
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let done = move || !action.pending().get() && action.value().with(|v| matches!(v, Some(Ok(_))));
+    let done = move || {
+        mine.is_none_or(|m| m.get())
+            && !action.pending().get()
+            && action.value().with(|v| matches!(v, Some(Ok(_))))
+    };
     view! {
         <div role="status" class="saved">
             {move || done().then(|| view! { <p class="notice">{children()}</p> })}
