@@ -296,6 +296,15 @@ macro_rules! local_demo_shop {
 }
 pub(crate) use local_demo_shop;
 
+/// The id of the account with `email`.
+pub async fn user_id(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.db().await)
+        .await
+        .expect("id")
+}
+
 /// The JSON body of a field error.
 pub fn field_error(field: &str, key: &str) -> serde_json::Value {
     serde_json::json!({"Validation": {"field": field, "message_key": key}})

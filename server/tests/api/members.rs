@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use server::demo::DEMO_PASSWORD;
 
-use crate::helpers::{TestApp, error_json, field_error, spawn_app};
+use crate::helpers::{TestApp, error_json, field_error, spawn_app, user_id as member_id};
 
 /// The demo shop's accounts and program, 40 made-up members, and staff signed in.
 async fn shop() -> (TestApp, TestApp) {
@@ -29,14 +29,6 @@ fn ids(page: &Value) -> Vec<i64> {
         .iter()
         .map(|m| m["id"].as_i64().expect("id"))
         .collect()
-}
-
-async fn member_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.db().await)
-        .await
-        .expect("id")
 }
 
 #[tokio::test]
