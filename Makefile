@@ -32,7 +32,7 @@ export LEPTOS_JS_MINIFY := true
 export LEPTOS_HASH_FILES := true
 export LEPTOS_HASH_FILE_NAME := hash.txt
 
-.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium bench clean
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server bench clean
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
@@ -74,7 +74,7 @@ lint:
 	cargo clippy --release -p server -p app --features app/ssr --all-targets -- -D warnings
 	cargo clippy --release -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
-rust-test:
+rust-test: smtp-server
 	cargo test --release -p app -p server --features app/ssr
 
 chromium:
@@ -82,6 +82,13 @@ chromium:
 	  echo "installing Chromium from apt"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The real SMTP server the mail tests send to (Debian's aiosmtpd, run on loopback by the tests).
+smtp-server:
+	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
+	  echo "installing python3-aiosmtpd from apt"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd >/dev/null; }
 
 e2e-deps: chromium
 	@cd end2end && { [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund --silent; }
@@ -92,8 +99,9 @@ e2e: build e2e-deps
 test: tools fmt-check lint build rust-test e2e
 
 # Benchmarks are not tests: they print figures (and ratios to a baseline in the same run).
-bench:
+bench: smtp-server
 	cargo bench -p server --bench ledger
+	cargo bench -p server --bench campaigns
 
 clean:
 	cargo clean

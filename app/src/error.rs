@@ -295,6 +295,14 @@ pub enum Msg {
     FormAsksNothing,
     /// A feedback form needs a title in the shop's default language.
     FormTitleRequired,
+    /// The campaign is sending or done; it can no longer change.
+    CampaignLocked,
+    /// A message has template errors or no subject.
+    CampaignProblems,
+    /// The campaign has no segment.
+    SegmentRequired,
+    /// No message in the shop's default language.
+    MessageMissing,
 }
 
 impl AppError {

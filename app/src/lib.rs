@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod brand;
+pub mod campaigns;
 #[cfg(feature = "ssr")]
 pub mod checkout;
 pub mod console;
@@ -20,6 +21,8 @@ pub mod jobs;
 pub mod layout;
 pub mod loyalty;
 pub mod members;
+#[cfg(feature = "ssr")]
+pub mod outbox;
 pub mod perks;
 #[cfg(feature = "ssr")]
 pub mod proxies;
@@ -119,6 +122,8 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/me/rewards") view=RewardsPage ssr=SsrMode::Async />
                     <Route path=path!("/me/data") view=crate::members::MyDataPage ssr=SsrMode::Async />
                     <Route path=path!("/me/feedback") view=MemberFeedbackPage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:token") view=crate::campaigns::PreferencesPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm/:token") view=crate::campaigns::ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/feedback/:slug") view=PublicFeedbackPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
@@ -132,7 +137,9 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("feedback/setup") view=FeedbackSetupPage ssr=SsrMode::Async />
                         <Route path=path!("feedback/quality") view=QualityPage ssr=SsrMode::Async />
                         <Route path=path!("feedback/:id") view=CasePage ssr=SsrMode::Async />
-                        <Route path=path!("campaigns") view=soon(Section::Campaigns) ssr=SsrMode::Async />
+                        <Route path=path!("campaigns") view=crate::campaigns::CampaignsPage ssr=SsrMode::Async />
+                        <Route path=path!("campaigns/:id") view=crate::campaigns::CampaignPage ssr=SsrMode::Async />
+                        <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />

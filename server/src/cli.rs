@@ -37,6 +37,10 @@ pub enum Command {
     Seed {
         /// How many.
         members: u64,
+        /// Purchases spread over the made-up members (0: none).
+        purchases: u64,
+        /// Over how many months back.
+        months: u64,
         /// Which ones (the same seed makes the same members).
         seed: u64,
     },
@@ -50,8 +54,9 @@ pub const USAGE: &str = "usage:
   server migrate               apply database migrations and exit
   server create-owner --email EMAIL --name NAME [--language en|sv|nb|lv|pt] --password-stdin
                                create an owner account; the password is read from stdin
-  server seed --members N [--seed S]
-                               add N made-up members who cannot sign in (for benchmarks)";
+  server seed --members N [--purchases P] [--months M] [--seed S]
+                               add N made-up members who cannot sign in, and P purchases of
+                               theirs over the last M months (default 12), for benchmarks";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -95,7 +100,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             })
         }
         Some("seed") => {
-            let (mut members, mut seed) = (None, 1);
+            let (mut members, mut purchases, mut months, mut seed) = (None, 0, 12, 1);
             while let Some(a) = it.next() {
                 let mut number = |what: &str| {
                     it.next()
@@ -105,11 +110,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 match a {
                     "--members" => members = Some(number("--members")?),
                     "--seed" => seed = number("--seed")?,
+                    "--purchases" => purchases = number("--purchases")?,
+                    "--months" => months = number("--months")?,
                     other => return Err(format!("unknown option {other}")),
                 }
             }
             Ok(Command::Seed {
                 members: members.ok_or("--members is required")?,
+                purchases,
+                months,
                 seed,
             })
         }
@@ -146,7 +155,7 @@ pub async fn create_owner(
         .write(move |tx| {
             Box::pin(async move {
                 let new = NewUser::new(&email, &hash, Role::Owner, &name, locale);
-                let id = insert_user(tx, &new, "cli").await?;
+                let id = insert_user(tx, &new, "cli", &Default::default()).await?;
                 audit::db::record(
                     tx,
                     None,
@@ -211,13 +220,19 @@ mod tests {
             parse(&args("seed --members 1_000_000")),
             Ok(Command::Seed {
                 members: 1_000_000,
+                purchases: 0,
+                months: 12,
                 seed: 1
             })
         );
         assert_eq!(
-            parse(&args("seed --seed 7 --members 10")),
+            parse(&args(
+                "seed --seed 7 --members 10 --purchases 2_000 --months 36"
+            )),
             Ok(Command::Seed {
                 members: 10,
+                purchases: 2_000,
+                months: 36,
                 seed: 7
             })
         );

@@ -38,6 +38,9 @@ pub struct Config {
     pub trusted_proxies: app::proxies::Proxies,
     /// The program's clock: the system's, unless a test sets it.
     pub clock: app::db::Clock,
+    /// `REGULARS_SMTP_URL` with `REGULARS_MAIL_FROM` (and `REGULARS_MAIL_FROM_SERVICE`,
+    /// `REGULARS_SMTP_CONNECTIONS`): where email goes. Unset: messages wait in the outbox.
+    pub mail: Option<crate::mail::SmtpConfig>,
 }
 
 /// A variable that is set but unusable.
@@ -46,7 +49,7 @@ pub struct Config {
 pub struct ConfigError {
     name: &'static str,
     value: String,
-    why: &'static str,
+    why: std::borrow::Cow<'static, str>,
 }
 
 /// The variables, read through `get` (the environment, or a test's table). Blank is unset.
@@ -65,10 +68,11 @@ impl Vars<'_> {
     ) -> Result<T, ConfigError> {
         match self.var(name) {
             None => Ok(default),
-            Some(value) => value
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError { name, value, why }),
+            Some(value) => value.trim().parse().map_err(|_| ConfigError {
+                name,
+                value,
+                why: why.into(),
+            }),
         }
     }
 
@@ -87,7 +91,7 @@ impl Vars<'_> {
             Err(ConfigError {
                 name,
                 value: n.to_string(),
-                why,
+                why: why.into(),
             })
         }
     }
@@ -128,7 +132,7 @@ impl Config {
             return Err(ConfigError {
                 name: "REGULARS_BASE_URL",
                 value: base_url,
-                why: "expected http(s)://…",
+                why: "expected http(s)://…".into(),
             });
         }
         let secure_default = base_url.starts_with("https://");
@@ -137,7 +141,7 @@ impl Config {
             Some(value) => Durability::parse(&value).ok_or(ConfigError {
                 name: "REGULARS_SYNCHRONOUS",
                 value,
-                why: "expected FULL or NORMAL",
+                why: "expected FULL or NORMAL".into(),
             })?,
         };
         let hours = v.number(
@@ -158,7 +162,7 @@ impl Config {
             Some(list) => app::proxies::Proxies::parse(&list).map_err(|_| ConfigError {
                 name: "REGULARS_TRUSTED_PROXIES",
                 value: list,
-                why: "expected addresses or CIDR ranges, comma-separated",
+                why: "expected addresses or CIDR ranges, comma-separated".into(),
             })?,
         };
         Ok(Self {
@@ -201,6 +205,36 @@ impl Config {
             )?),
             trusted_proxies,
             clock: app::db::Clock::default(),
+            mail: match v.var("REGULARS_SMTP_URL") {
+                None => None,
+                Some(url) => {
+                    let from = v.var("REGULARS_MAIL_FROM").ok_or(ConfigError {
+                        name: "REGULARS_MAIL_FROM",
+                        value: String::new(),
+                        why: "needed with REGULARS_SMTP_URL: the sender address".into(),
+                    })?;
+                    let connections = v.number(
+                        "REGULARS_SMTP_CONNECTIONS",
+                        4,
+                        1..=64,
+                        "expected a number of connections, 1 to 64",
+                    )?;
+                    let from_service = v.var("REGULARS_MAIL_FROM_SERVICE");
+                    Some(
+                        crate::mail::SmtpConfig::parse(
+                            url.trim(),
+                            from.trim(),
+                            from_service.as_deref().map(str::trim),
+                            usize::try_from(connections).unwrap_or(4),
+                        )
+                        .map_err(|e| ConfigError {
+                            name: "REGULARS_SMTP_URL",
+                            value: url.clone(),
+                            why: e.0.into(),
+                        })?,
+                    )
+                }
+            },
         })
     }
 
@@ -223,6 +257,7 @@ impl Config {
             sweep_interval: Duration::from_secs(300),
             trusted_proxies: app::proxies::Proxies::default(),
             clock: app::db::Clock::default(),
+            mail: None,
         }
     }
 

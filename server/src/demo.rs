@@ -178,11 +178,15 @@ async fn load(
             email_marketing: login.role == Role::Member,
             ..NewUser::new(&email, hash, login.role, &name, language)
         };
-        let id = insert_user(tx, &new, "demo")
+        let id = insert_user(tx, &new, "demo", &Default::default())
             .await
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
         ids.push((login.email, id));
     }
+    // Their addresses count as confirmed (double opt-in), so campaigns reach them.
+    sqlx::query("UPDATE users SET email_confirmed_at = created_at WHERE role = 'member'")
+        .execute(&mut *tx)
+        .await?;
     load_program(tx, &ids, parts).await?;
     Ok(true)
 }

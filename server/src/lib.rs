@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 mod exports;
+pub mod mail;
 mod middleware;
 mod qr;
 pub mod seed;
@@ -149,6 +150,7 @@ pub fn router(
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))
         .route("/console/settings/logo/remove", post(brand::remove_logo))
+        .route("/u/{token}", post(mail::one_click))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(
@@ -192,6 +194,8 @@ pub struct Application {
     sweeper: tokio::task::JoinHandle<()>,
     points_sweeper: tokio::task::JoinHandle<()>,
     checkpointer: tokio::task::JoinHandle<()>,
+    /// Outbox workers and the campaign scheduler.
+    senders: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -289,6 +293,39 @@ impl Application {
             clock: config.clock.clone(),
             proxies: Arc::new(config.trusted_proxies.clone()),
         };
+        let mut senders = match config.mail.clone() {
+            Some(mail) => mail::start(
+                db.clone(),
+                config.clock.clone(),
+                mail,
+                state.base_url.clone(),
+            ),
+            None => {
+                tracing::warn!("REGULARS_SMTP_URL is not set: messages wait in the outbox");
+                Vec::new()
+            }
+        };
+        // Scheduled campaigns start when their time comes (checked every few seconds).
+        senders.push(tokio::spawn({
+            let (db, clock) = (db.clone(), config.clock.clone());
+            async move {
+                let mut every = tokio::time::interval(Duration::from_secs(5));
+                loop {
+                    every.tick().await;
+                    let now = clock.now();
+                    let started = db
+                        .write(move |tx| {
+                            Box::pin(async move { app::campaigns::db::start_due(tx, now).await })
+                        })
+                        .await;
+                    match started {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(campaigns = n, "scheduled campaigns started"),
+                        Err(e) => tracing::warn!(error = %e, "starting scheduled campaigns failed"),
+                    }
+                }
+            }
+        }));
         let router = router(state, sessions, &config.base_url);
         Ok(Self {
             listener,
@@ -298,6 +335,7 @@ impl Application {
             sweeper,
             points_sweeper,
             checkpointer,
+            senders,
         })
     }
 
@@ -321,6 +359,9 @@ impl Application {
         self.sweeper.abort();
         self.points_sweeper.abort();
         self.checkpointer.abort();
+        for sender in &self.senders {
+            sender.abort();
+        }
         self.sessions_pool.close().await;
         self.db.close().await;
         tracing::info!("stopped");

@@ -52,7 +52,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await;
             println!("database migrated");
         }
-        Command::Seed { members, seed } => {
+        Command::Seed {
+            members,
+            purchases,
+            months,
+            seed,
+        } => {
             let db = server::open_database(&config)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -60,9 +65,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let added = server::seed::members(&db, members, seed)
                 .await
                 .map_err(|e| e.to_string())?;
+            let bought = server::seed::purchases(&db, purchases, months, seed)
+                .await
+                .map_err(|e| e.to_string())?;
             db.close().await;
             println!(
-                "{added} members added in {:.1} s",
+                "{added} members and {bought} purchases added in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
         }

@@ -173,3 +173,51 @@ pub async fn members(db: &Db, count: u64, seed: u64) -> Result<u64, AppError> {
     }
     Ok(done)
 }
+
+/// Purchases per write job.
+const PURCHASES_PER_JOB: u64 = 100_000;
+
+/// Adds `count` purchases spread over the made-up members (those `members` added) and over
+/// the last `months` months, made from `seed` by arithmetic in SQL (the same arguments give the
+/// same rows), at the shop's first location. They leave points and balances as they are: they
+/// stand in for history when measuring what reads the purchase table (segments, analytics).
+/// Returns how many it added.
+pub async fn purchases(db: &Db, count: u64, months: u64, seed: u64) -> Result<u64, AppError> {
+    let now = Stamp::now();
+    let span = i64::try_from(months.max(1) * 30 * 86_400).unwrap_or(i64::MAX);
+    let seed = i64::try_from(seed % 1_000_003).unwrap_or(1);
+    let mut done = 0;
+    while done < count {
+        let take = i64::try_from((count - done).min(PURCHASES_PER_JOB)).unwrap_or(0);
+        let offset = i64::try_from(done).unwrap_or(0);
+        let end = now.unix();
+        db.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2),
+                     made AS (SELECT min(id) AS lo, max(id) - min(id) + 1 AS width FROM users
+                              WHERE password_hash = $3),
+                     loc AS (SELECT min(id) AS id FROM locations)
+                     INSERT INTO purchases (member_id, amount_minor, currency, location_id,
+                         full_price, points, created_at)
+                     SELECT made.lo + ((i * 2654435761 + $4) % made.width),
+                            500 + ((i * 40503 + $4) % 9500), 'EUR', loc.id, 1, 0,
+                            strftime('%Y-%m-%dT%H:%M:%SZ', $5 - ((i * 97 + $4 * 7) % $6), 'unixepoch')
+                     FROM n, made, loc WHERE made.width > 0",
+                )
+                .bind(offset)
+                .bind(offset + take - 1)
+                .bind(NO_PASSWORD)
+                .bind(seed)
+                .bind(end)
+                .bind(span)
+                .execute(&mut *tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+        done += u64::try_from(take).unwrap_or(0);
+    }
+    Ok(done)
+}

@@ -124,6 +124,8 @@ pub async fn sign_up(
     // Hash before looking at the email, so a taken address costs the same time.
     let hash = st.hasher.hash(&password).await?;
     let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
+    let proof = crate::campaigns::prefs::request_proof();
+    let now = st.clock.now();
     let id = st
         .db
         .write(move |tx| {
@@ -138,7 +140,20 @@ pub async fn sign_up(
                     sms_marketing: by_sms,
                     phone: phone.as_deref(),
                 };
-                let id = db::insert_user(tx, &new, "sign_up").await?;
+                let id = db::insert_user(tx, &new, "sign_up", &proof).await?;
+                // Double opt-in: marketing mail waits until the address is confirmed.
+                let key = format!("confirm:{id}:{email}");
+                crate::outbox::queue_one(
+                    tx,
+                    "confirm_email",
+                    None,
+                    id,
+                    email.as_str(),
+                    locale.as_str(),
+                    &key,
+                    now,
+                )
+                .await?;
                 let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
                 if let Some(code) = code {
                     crate::perks::engine::set_referrer(tx, id, code)

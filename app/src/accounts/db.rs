@@ -91,6 +91,7 @@ pub async fn insert_user(
     conn: &mut SqliteConnection,
     user: &NewUser<'_>,
     source: &str,
+    proof: &crate::campaigns::prefs::RequestProof,
 ) -> Result<i64, InsertUserError> {
     let now = Stamp::now();
     let mut tries = 0;
@@ -143,10 +144,34 @@ pub async fn insert_user(
     }
     for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
         if granted {
-            record_consent(conn, id, channel, true, source, now).await?;
+            let language = crate::i18n::LocaleExt::as_str(user.language);
+            record_consent(
+                conn,
+                id,
+                channel,
+                true,
+                source,
+                now,
+                &proof.of(language, channel),
+            )
+            .await?;
         }
     }
     Ok(id)
+}
+
+/// What proves a consent event: the words shown (version, SHA-256) and where the request came
+/// from. Empty for changes no person made through a form (an account closing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Proof {
+    /// Version of the consent texts.
+    pub text_version: Option<String>,
+    /// SHA-256 (hex) of the exact words shown.
+    pub text_hash: Option<String>,
+    /// Client address.
+    pub ip: Option<String>,
+    /// Client `User-Agent`.
+    pub user_agent: Option<String>,
 }
 
 /// Records a grant or withdrawal of marketing consent on `channel` (`email`, `sms`): the proof
@@ -158,16 +183,22 @@ pub async fn record_consent(
     granted: bool,
     source: &str,
     at: Stamp,
+    proof: &Proof,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO consent_events (user_id, channel, granted, source, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO consent_events (user_id, channel, granted, source, created_at,
+             text_version, text_hash, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(user_id)
     .bind(channel)
     .bind(granted)
     .bind(source)
     .bind(at)
+    .bind(&proof.text_version)
+    .bind(&proof.text_hash)
+    .bind(&proof.ip)
+    .bind(&proof.user_agent)
     .execute(conn)
     .await?;
     Ok(())

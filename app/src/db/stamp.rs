@@ -98,6 +98,11 @@ impl Stamp {
     pub fn plus_days(self, days: i64) -> Self {
         self + SignedDuration::from_hours(days.saturating_mul(24))
     }
+
+    /// `secs` seconds later (earlier when negative).
+    pub fn plus_secs(self, secs: i64) -> Self {
+        self + SignedDuration::from_secs(secs)
+    }
 }
 
 /// `n` days of 24 hours.

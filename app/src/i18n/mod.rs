@@ -15,7 +15,7 @@ mod generated {
     leptos_i18n::load_locales!();
 }
 
-pub use generated::i18n::{I18nContextProvider, Locale, t, t_string, use_i18n};
+pub use generated::i18n::{I18nContextProvider, Locale, t, t_string, td_string, use_i18n};
 /// The trait that gives [`Locale`] its `as_str`; import as `LocaleExt as _`.
 pub use leptos_i18n::Locale as LocaleExt;
 

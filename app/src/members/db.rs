@@ -87,3 +87,16 @@ pub async fn normalise_phones(conn: &mut SqliteConnection) -> Result<u64, sqlx::
     }
     Ok(changed)
 }
+
+/// The active member with this email (any case), if any.
+pub async fn member_id_by_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE email = $1 AND role = 'member' AND closed_at IS NULL",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(conn)
+    .await
+}

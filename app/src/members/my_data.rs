@@ -123,8 +123,9 @@ pub async fn set_my_channels(
     email_marketing: Option<String>,
     sms_marketing: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::{accounts::db::record_consent, error::Msg, server::*};
+    use crate::server::*;
     let me = require_member()?;
+    let proof = crate::campaigns::prefs::request_proof();
     let ticked = |v: Option<&str>| match v {
         None => Ok(false),
         Some("on") => Ok(true),
@@ -142,29 +143,15 @@ pub async fn set_my_channels(
     st.db
         .write(move |tx| {
             Box::pin(async move {
-                let (was_email, was_sms, phone): (bool, bool, Option<String>) = sqlx::query_as(
-                    "SELECT email_marketing, sms_marketing, phone FROM users WHERE id = $1",
+                crate::campaigns::prefs::set_channels(
+                    tx,
+                    me.id,
+                    Some(email),
+                    Some(sms),
+                    "portal",
+                    &proof,
+                    now,
                 )
-                .bind(me.id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if sms && phone.is_none() {
-                    return Err(AppError::field("sms_marketing", Msg::PhoneNeededForSms));
-                }
-                for (channel, was, now_on) in [("email", was_email, email), ("sms", was_sms, sms)] {
-                    if was != now_on {
-                        record_consent(tx, me.id, channel, now_on, "portal", now).await?;
-                    }
-                }
-                sqlx::query(
-                    "UPDATE users SET email_marketing = $2, sms_marketing = $3, updated_at = $4
-                     WHERE id = $1",
-                )
-                .bind(me.id)
-                .bind(email)
-                .bind(sms)
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
                 Ok(())
             })

@@ -155,6 +155,12 @@ pub const TABLES: &[Owned] = &[
             OnClose::Delete,
         )
     },
+    // Messages to them (the address and the link token are theirs); closing deletes them.
+    // Suppressions stay: they hold an address, not an account.
+    Owned {
+        secret: &["token"],
+        ..own("outbox", "user_id", "t.user_id = $1", OnClose::Delete)
+    },
 ];
 
 /// Columns that refer to an account but name someone else than the row's member (the staff
@@ -170,6 +176,8 @@ pub const OTHER_PEOPLE: &[(&str, &str)] = &[
     ("users", "referred_by"),
     ("member_tags", "added_by"),
     ("member_notes", "author_id"),
+    ("segments", "created_by"),
+    ("campaigns", "created_by"),
 ];
 
 /// Columns of `users` never exported.

@@ -72,7 +72,7 @@ pub async fn create_staff(
     write_as(Role::Owner, move |tx, me, _| {
         Box::pin(async move {
             let new = NewUser::new(&email, &hash, role, &name, locale);
-            let id = insert_user(tx, &new, "staff_create").await?;
+            let id = insert_user(tx, &new, "staff_create", &Default::default()).await?;
             let detail = format!("role={}", role.as_str());
             audit::db::record(
                 tx,

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod bad_input;
 mod brand;
+mod campaigns;
 mod crash;
 mod feedback;
 mod helpers;

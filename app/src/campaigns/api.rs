@@ -1,0 +1,506 @@
+//! Server functions for segments and campaigns (owners and managers), and the preference page
+//! a message's link opens (no sign-in: the token is the key).
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Campaign, CampaignSummary, Channel, Preview, Rendered, RuleForm, SegmentEditor, SegmentSaved,
+    Status,
+};
+use crate::error::AppError;
+
+/// Saved segments and the editor's choices.
+#[server(prefix = "/api", endpoint = "campaigns/segments")]
+pub async fn load_segments() -> Result<SegmentEditor, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    let segments = super::db::segments(&mut conn).await?;
+    let (tiers, locations) = super::db::choices(&mut conn).await?;
+    Ok(SegmentEditor {
+        segments,
+        tiers,
+        locations,
+    })
+}
+
+fn clean_name(name: &str, field: &str) -> Result<String, AppError> {
+    use crate::error::Msg;
+    let name = name.trim();
+    if name.is_empty() {
+        Err(AppError::field(field, Msg::TextRequired))
+    } else if name.chars().count() > super::MAX_NAME {
+        Err(AppError::field(field, Msg::TextTooLong))
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// Counts a segment's members (`intent=count`) or saves it (`intent=save`; `id` to change a
+/// saved one). Either answers the count and a sample.
+#[server(prefix = "/api", endpoint = "campaigns/segment_save")]
+pub async fn save_segment(
+    intent: String,
+    id: Option<i64>,
+    name: Option<String>,
+    match_all: Option<String>,
+    tier: Option<String>,
+    joined_from: Option<String>,
+    joined_before: Option<String>,
+    inactive_days: Option<String>,
+    active_days: Option<String>,
+    purchases_min: Option<String>,
+    purchases_days: Option<String>,
+    spend_min: Option<String>,
+    spend_days: Option<String>,
+    balance_min: Option<String>,
+    balance_below: Option<String>,
+    expiring_days: Option<String>,
+    unused_reward: Option<String>,
+    unused_coupon: Option<String>,
+    nps: Option<String>,
+    location: Option<String>,
+    language: Option<String>,
+    birthday_month: Option<String>,
+    tag: Option<String>,
+    consent: Option<String>,
+) -> Result<SegmentSaved, AppError> {
+    use crate::{accounts::Role, server::*};
+    let me = require(Role::Manager)?;
+    let form = RuleForm {
+        tier,
+        joined_from,
+        joined_before,
+        inactive_days,
+        active_days,
+        purchases_min,
+        purchases_days,
+        spend_min,
+        spend_days,
+        balance_min,
+        balance_below,
+        expiring_days,
+        unused_reward,
+        unused_coupon,
+        nps,
+        location,
+        language,
+        birthday_month,
+        tag,
+        consent,
+    };
+    let rules = form
+        .rules()
+        .map_err(|errors| AppError::from_fields(errors).unwrap_or(AppError::BadRequest))?;
+    let match_all = match match_all.as_deref().unwrap_or("all") {
+        "all" => true,
+        "any" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let st = state()?;
+    let now = st.clock.now();
+    let saved = match intent.as_str() {
+        "count" => None,
+        "save" => {
+            let name = clean_name(name.as_deref().unwrap_or_default(), "name")?;
+            let rules = rules.clone();
+            let id = st
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let saved =
+                            super::db::save_segment(tx, id, &name, match_all, &rules, me.id, now)
+                                .await?
+                                .ok_or(AppError::NotFound)?;
+                        crate::audit::db::record(
+                            tx,
+                            Some(me.id),
+                            "segment.save",
+                            &format!("segment:{saved}"),
+                            &name,
+                        )
+                        .await?;
+                        Ok(saved)
+                    })
+                })
+                .await?;
+            Some(id)
+        }
+        _ => return Err(AppError::BadRequest),
+    };
+    let mut conn = st.db.reader.acquire().await?;
+    let when = super::db::when(&mut conn, now).await?;
+    let preview = super::db::preview(&mut conn, &rules, match_all, &when).await?;
+    Ok(SegmentSaved { id: saved, preview })
+}
+
+/// A saved segment's members now.
+#[server(prefix = "/api", endpoint = "campaigns/segment_count")]
+pub async fn segment_count(id: i64) -> Result<Preview, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let segment = super::db::segment(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let when = super::db::when(&mut conn, st.clock.now()).await?;
+    Ok(super::db::preview(&mut conn, &segment.rules, segment.match_all, &when).await?)
+}
+
+/// Every campaign.
+#[server(prefix = "/api", endpoint = "campaigns/list")]
+pub async fn campaigns() -> Result<Vec<CampaignSummary>, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    Ok(super::db::list(&mut conn).await?)
+}
+
+/// A new draft campaign (email; SMS comes with its gateway).
+#[server(prefix = "/api", endpoint = "campaigns/create")]
+pub async fn create_campaign(name: String, segment_id: Option<i64>) -> Result<i64, AppError> {
+    use crate::{accounts::Role, server::*};
+    let name = clean_name(&name, "name")?;
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            let id = super::db::create(tx, &name, Channel::Email, segment_id, me.id, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "campaign.create",
+                &format!("campaign:{id}"),
+                &name,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
+    .await
+}
+
+/// One campaign.
+#[server(prefix = "/api", endpoint = "campaigns/get")]
+pub async fn get_campaign(id: i64) -> Result<Campaign, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    super::db::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Renames a campaign and sets its segment.
+#[server(prefix = "/api", endpoint = "campaigns/update")]
+pub async fn update_campaign(
+    id: i64,
+    name: String,
+    segment_id: Option<i64>,
+) -> Result<Campaign, AppError> {
+    use crate::{accounts::Role, server::*};
+    let name = clean_name(&name, "name")?;
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            super::db::update(tx, id, &name, segment_id, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "campaign.update",
+                &format!("campaign:{id}"),
+                &name,
+            )
+            .await?;
+            super::db::get(tx, id).await?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}
+
+/// Saves the message in one language (an empty body removes it). Template problems do not
+/// stop the save: they come back with the campaign and stop sending.
+#[server(prefix = "/api", endpoint = "campaigns/message")]
+pub async fn save_message(
+    id: i64,
+    language: String,
+    subject: String,
+    preheader: String,
+    body: String,
+) -> Result<Campaign, AppError> {
+    use crate::{accounts::Role, error::Msg, server::*};
+    if crate::i18n::parse_locale(&language).is_none() {
+        return Err(AppError::BadRequest);
+    }
+    let (subject, preheader, body) = (subject.trim(), preheader.trim(), body.trim());
+    let mut errors = Vec::new();
+    for (field, text, max) in [
+        ("subject", subject, super::MAX_SUBJECT),
+        ("preheader", preheader, super::MAX_PREHEADER),
+        ("body", body, super::MAX_BODY),
+    ] {
+        if text.chars().count() > max {
+            errors.push((field, Msg::TextTooLong));
+        }
+    }
+    if !body.is_empty() && subject.is_empty() {
+        errors.push(("subject", Msg::TextRequired));
+    }
+    if let Some(e) = AppError::from_fields(errors) {
+        return Err(e);
+    }
+    let message = super::Message {
+        language,
+        subject: subject.to_owned(),
+        preheader: preheader.to_owned(),
+        body: body.to_owned(),
+        problems: vec![],
+    };
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            super::db::save_message(tx, id, &message, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "campaign.message",
+                &format!("campaign:{id}"),
+                &message.language,
+            )
+            .await?;
+            super::db::get(tx, id).await?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}
+
+/// The message as `member` (an email; empty: the caller, with sample values where they have
+/// none) would get it in `language`.
+#[server(prefix = "/api", endpoint = "campaigns/preview")]
+pub async fn preview_message(
+    id: i64,
+    language: String,
+    member: Option<String>,
+) -> Result<Rendered, AppError> {
+    use crate::{accounts::Role, error::Msg, server::*};
+    let me = require(Role::Manager)?;
+    if crate::i18n::parse_locale(&language).is_none() {
+        return Err(AppError::BadRequest);
+    }
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    let member = member.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let user_id = match member {
+        None => me.id,
+        Some(email) => crate::members::db::member_id_by_email(&mut conn, email)
+            .await?
+            .ok_or_else(|| AppError::field("member", Msg::MemberUnknown))?,
+    };
+    let rendered = crate::outbox::compose::render_campaign(
+        &mut conn,
+        id,
+        user_id,
+        &language,
+        &st.base_url,
+        "preview",
+        st.clock.now(),
+    )
+    .await?;
+    rendered.map_err(|_| AppError::Conflict {
+        message_key: Msg::CampaignProblems,
+    })
+}
+
+/// Sends the message in `language` to the caller's own address (marked as a test).
+#[server(prefix = "/api", endpoint = "campaigns/test_send")]
+pub async fn test_send(id: i64, language: String) -> Result<(), AppError> {
+    use crate::{accounts::Role, server::*};
+    if crate::i18n::parse_locale(&language).is_none() {
+        return Err(AppError::BadRequest);
+    }
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            super::db::status(tx, id).await?;
+            let key = format!("test:{id}:{}:{}", me.id, crate::outbox::new_token());
+            crate::outbox::queue_one(tx, "test", Some(id), me.id, &me.email, &language, &key, now)
+                .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Sends now (`at` empty) or schedules for `at` (`YYYY-MM-DDTHH:MM` in the shop's time).
+/// Answers the campaign.
+#[server(prefix = "/api", endpoint = "campaigns/send")]
+pub async fn send_campaign(id: i64, at: Option<String>) -> Result<Campaign, AppError> {
+    use crate::{accounts::Role, error::Msg, server::*};
+    let at = at.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            let subject = format!("campaign:{id}");
+            match at {
+                None => {
+                    let n = super::db::queue(tx, id, now).await?;
+                    crate::audit::db::record(
+                        tx,
+                        Some(me.id),
+                        "campaign.send",
+                        &subject,
+                        &n.to_string(),
+                    )
+                    .await?;
+                }
+                Some(at) => {
+                    let tz = super::db::shop_tz(tx).await?;
+                    let when = parse_local(&at, &tz)
+                        .filter(|t| *t > now)
+                        .ok_or_else(|| AppError::field("at", Msg::DateInvalid))?;
+                    super::db::schedule(tx, id, when, now).await?;
+                    crate::audit::db::record(
+                        tx,
+                        Some(me.id),
+                        "campaign.schedule",
+                        &subject,
+                        &when.to_string(),
+                    )
+                    .await?;
+                }
+            }
+            super::db::get(tx, id).await?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}
+
+/// A wall-clock time (`YYYY-MM-DDTHH:MM`) in time zone `tz`, as an instant.
+#[cfg(feature = "ssr")]
+fn parse_local(text: &str, tz: &str) -> Option<crate::db::Stamp> {
+    let dt: jiff::civil::DateTime = text.parse().ok()?;
+    let zone = jiff::tz::TimeZone::get(tz).ok()?;
+    dt.to_zoned(zone).ok().map(|z| z.timestamp().into())
+}
+
+/// `pause`, `resume` or `cancel`.
+#[server(prefix = "/api", endpoint = "campaigns/control")]
+pub async fn control_campaign(id: i64, action: String) -> Result<Campaign, AppError> {
+    use crate::{accounts::Role, server::*};
+    let to = match action.as_str() {
+        "pause" => Status::Paused,
+        "resume" => Status::Sending,
+        "cancel" => Status::Cancelled,
+        _ => return Err(AppError::BadRequest),
+    };
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            let next = super::db::control(tx, id, to, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "campaign.control",
+                &format!("campaign:{id}"),
+                next.as_str(),
+            )
+            .await?;
+            super::db::get(tx, id).await?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}
+
+/// What a message's preference page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    /// The member's language (the page's).
+    pub language: String,
+    /// Their address, partly hidden.
+    pub email_hint: String,
+    /// Offers by email.
+    pub email: bool,
+    /// Offers by text message.
+    pub sms: bool,
+    /// Whether they have a phone (text messages need one).
+    pub has_phone: bool,
+}
+
+/// The preferences behind a message's token (404 for an unknown or closed one).
+#[server(prefix = "/api", endpoint = "preferences/get")]
+pub async fn get_preferences(token: String) -> Result<Preferences, AppError> {
+    use crate::server::*;
+    let mut conn = state()?.db.reader.acquire().await?;
+    super::prefs::get(&mut conn, &token)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Sets the channels behind a message's token (no sign-in). A withdrawal also suppresses the
+/// address; giving consent again lifts an unsubscribe (never a bounce or complaint).
+#[server(prefix = "/api", endpoint = "preferences/save")]
+pub async fn save_preferences(
+    token: String,
+    channels: String,
+    email: Option<String>,
+    sms: Option<String>,
+) -> Result<Preferences, AppError> {
+    use crate::server::*;
+    if channels != "email,sms" {
+        return Err(AppError::BadRequest);
+    }
+    let flag = |v: Option<String>| match v.as_deref() {
+        None => Ok(false),
+        Some("on") => Ok(true),
+        Some(_) => Err(AppError::BadRequest),
+    };
+    let (email, sms) = (flag(email)?, flag(sms)?);
+    let st = state()?;
+    let now = st.clock.now();
+    let proof = super::prefs::request_proof();
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                super::prefs::set(
+                    tx,
+                    &token,
+                    Some(email),
+                    Some(sms),
+                    "unsubscribe_page",
+                    &proof,
+                    now,
+                )
+                .await?
+                .ok_or(AppError::NotFound)
+            })
+        })
+        .await
+}
+
+/// Confirms the address a confirmation message went to (double opt-in). A `POST` from the
+/// page's button, so a mail scanner fetching the link confirms nothing.
+#[server(prefix = "/api", endpoint = "preferences/confirm")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::server::*;
+    let st = state()?;
+    let now = st.clock.now();
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, $1)
+                     WHERE closed_at IS NULL AND id = (
+                         SELECT o.user_id FROM outbox o
+                         WHERE o.token = $2 AND o.kind = 'confirm_email' AND o.address = users.email)",
+                )
+                .bind(now)
+                .bind(&token)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(AppError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,293 @@
+//! `/console/campaigns/:id`: the segment, a message per language (missing ones flagged, template
+//! problems listed), a preview as any member, a test send, send now or at a time, pause,
+//! resume, cancel, and the progress while it sends (refreshed every two seconds).
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    Campaign, ControlCampaign, Message, PreviewMessage, Problem, SaveMessage, SendCampaign, Status,
+    TestSend, UpdateCampaign, VARIABLES, get_campaign, load_segments, pages::status_text,
+};
+use crate::{
+    i18n::{LANGUAGES, language_name_of, t, t_string, use_i18n},
+    ui::{
+        Field, FormError, Loading, PageTitle, SelectField, TextAreaField, error_view, last_error,
+    },
+};
+
+/// The page.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let update = ServerAction::<UpdateCampaign>::new();
+    let message = ServerAction::<SaveMessage>::new();
+    let send = ServerAction::<SendCampaign>::new();
+    let control = ServerAction::<ControlCampaign>::new();
+    let tick = RwSignal::new(0_u32);
+    let data = Resource::new(
+        move || {
+            (
+                update.version().get(),
+                message.version().get(),
+                send.version().get(),
+                control.version().get(),
+                tick.get(),
+            )
+        },
+        move |_| async move {
+            match id {
+                Some(id) => get_campaign(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    // While it sends, the progress refreshes itself.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                let sending = data
+                    .get_untracked()
+                    .and_then(Result::ok)
+                    .is_some_and(|c| c.status == Status::Sending);
+                if sending {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <p><A href="/console/campaigns">{t!(i18n, campaigns.back)}</A></p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <PageTitle>{t!(i18n, campaigns.title)}</PageTitle><p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(c) => view! { <CampaignView c update message send control /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CampaignView(
+    c: Campaign,
+    update: ServerAction<UpdateCampaign>,
+    message: ServerAction<SaveMessage>,
+    send: ServerAction<SendCampaign>,
+    control: ServerAction<ControlCampaign>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let editable = c.status.editable();
+    let p = c.progress;
+    let done = p.sent + p.failed + p.suppressed + p.cancelled;
+    let send_error = last_error(send);
+    let control_error = last_error(control);
+    let id = c.id;
+    let name = c.name.clone();
+    let missing = c
+        .missing
+        .iter()
+        .map(|l| language_name_of(l))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <PageTitle>{name}</PageTitle>
+        <p class="lede">
+            <span class="badge">{status_text(c.status)}</span>
+            {c.send_at.clone().map(|at| view! { " " {t!(i18n, campaigns.scheduled_for)} " " {at} })}
+        </p>
+        {(p.total() > 0).then(|| view! {
+            <section class="card" aria-labelledby="progress">
+                <h2 id="progress">{t!(i18n, campaigns.progress)}</h2>
+                <progress max=p.total() value=done aria-labelledby="progress"></progress>
+                <p role="status">
+                    {t!(i18n, campaigns.sent)} ": " {p.sent} " · " {t!(i18n, campaigns.queued)} ": " {p.queued}
+                    " · " {t!(i18n, campaigns.failed)} ": " {p.failed} " · " {t!(i18n, campaigns.suppressed)} ": " {p.suppressed}
+                </p>
+            </section>
+        })}
+        {editable.then(|| view! { <SettingsForm c=c.clone() update /> })}
+        {(!c.missing.is_empty()).then(|| view! {
+            <p class="missing-note">{t!(i18n, feedback.missing_languages)} ": " {missing.clone()}
+                " — " {t_string!(i18n, campaigns.fallback_note).replace("{language}", language_name_of(&c.default_language))}</p>
+        })}
+        <MessagesSection c=c.clone() message editable />
+        <PreviewSection id />
+        <section class="card" aria-labelledby="send">
+            <h2 id="send">{t!(i18n, campaigns.send_title)}</h2>
+            {editable.then(|| view! {
+                <ActionForm action=send attr:novalidate=true attr:class="stack">
+                    <FormError error=send_error />
+                    <input type="hidden" name="id" value=id />
+                    <Field name="at" kind="datetime-local" error=send_error hint=ViewFn::from(move || t_string!(i18n, campaigns.at_hint))>{t!(i18n, campaigns.at)}</Field>
+                    <button type="submit" class="button primary">{t!(i18n, campaigns.send_now)}</button>
+                </ActionForm>
+            })}
+            <ActionForm action=control attr:class="actions">
+                <FormError error=control_error />
+                <input type="hidden" name="id" value=id />
+                {matches!(c.status, Status::Sending | Status::Scheduled).then(|| view! {
+                    <button type="submit" name="action" value="pause" class="button">{t!(i18n, campaigns.pause)}</button>
+                })}
+                {(c.status == Status::Paused).then(|| view! {
+                    <button type="submit" name="action" value="resume" class="button">{t!(i18n, campaigns.resume)}</button>
+                })}
+                {matches!(c.status, Status::Draft | Status::Scheduled | Status::Sending | Status::Paused).then(|| view! {
+                    <button type="submit" name="action" value="cancel" class="button danger">{t!(i18n, campaigns.cancel)}</button>
+                })}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn SettingsForm(c: Campaign, update: ServerAction<UpdateCampaign>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(update);
+    let segments = Resource::new(|| (), |_| load_segments());
+    let selected = c.segment_id.map(|s| s.to_string()).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="settings">
+            <h2 id="settings">{t!(i18n, campaigns.settings)}</h2>
+            <ActionForm action=update attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <input type="hidden" name="id" value=c.id />
+                <Field name="name" error value=c.name.clone()>{t!(i18n, campaigns.campaign_name)}</Field>
+                <Transition fallback=Loading>
+                    {move || {
+                        let selected = selected.clone();
+                        Suspend::new(async move {
+                            let list = segments.await.map(|e| e.segments).unwrap_or_default();
+                            let mut options = vec![(String::new(), t_string!(i18n, campaigns.choose_later).to_owned())];
+                            options.extend(list.into_iter().map(|s| (s.id.to_string(), s.name)));
+                            view! { <SelectField name="segment_id" id="campaign-segment" options selected error>{t!(i18n, campaigns.segment)}</SelectField> }
+                        })
+                    }}
+                </Transition>
+                <button type="submit" class="button">{t!(i18n, common.save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn problem_text(field: &str, p: &Problem) -> String {
+    let i18n = use_i18n();
+    let what = match p {
+        Problem::Unknown { name } => {
+            t_string!(i18n, campaigns.problem_unknown).replace("{name}", name)
+        }
+        Problem::Syntax { detail } | Problem::Render { detail } => {
+            format!("{} ({detail})", t_string!(i18n, campaigns.problem_syntax))
+        }
+    };
+    format!("{field}: {what}")
+}
+
+#[component]
+fn MessagesSection(
+    c: Campaign,
+    message: ServerAction<SaveMessage>,
+    editable: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sent = RwSignal::new(String::new());
+    let any_error = last_error(message);
+    let vars = VARIABLES
+        .iter()
+        .map(|v| format!("{{{{ {v} }}}}"))
+        .collect::<Vec<_>>()
+        .join("  ");
+    let forms = LANGUAGES
+        .iter()
+        .map(|(code, _)| {
+            let code = *code;
+            let m = c.messages.iter().find(|m| m.language == code).cloned().unwrap_or(Message {
+                language: code.to_owned(),
+                subject: String::new(),
+                preheader: String::new(),
+                body: String::new(),
+                problems: vec![],
+            });
+            let mine = Signal::derive(move || sent.with(|s| s == code));
+            let error = Signal::derive(move || any_error.get().filter(|_| mine.get()));
+            let is_missing = m.body.is_empty();
+            let problems = m.problems.iter().map(|(f, p)| problem_text(f, p)).collect::<Vec<_>>();
+            let has_problems = !problems.is_empty();
+            view! {
+                <details class="language-message" open=has_problems lang=code>
+                    <summary>
+                        <strong>{language_name_of(code)}</strong>
+                        {is_missing.then(|| view! { " " <span class="missing-badge">{t!(i18n, campaigns.not_written)}</span> })}
+                        {has_problems.then(|| view! { " " <span class="missing-badge">{t!(i18n, campaigns.has_problems)}</span> })}
+                    </summary>
+                    {has_problems.then(|| view! {
+                        <ul class="form-error" role="alert">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    })}
+                    <ActionForm action=message attr:novalidate=true attr:class="stack" on:submit=move |_| sent.set(code.to_owned())>
+                        <FormError error />
+                        <input type="hidden" name="id" value=c.id />
+                        <input type="hidden" name="language" value=code />
+                        <Field name="subject" id=format!("subject-{code}") error value=m.subject.clone()>{t!(i18n, campaigns.subject)}</Field>
+                        <Field name="preheader" id=format!("preheader-{code}") error value=m.preheader.clone() hint=ViewFn::from(move || t_string!(i18n, campaigns.preheader_hint))>{t!(i18n, campaigns.preheader)}</Field>
+                        <TextAreaField name="body" id=format!("body-{code}") rows=8 error value=m.body.clone()>{t!(i18n, campaigns.body)}</TextAreaField>
+                        {editable.then(|| view! { <button type="submit" class="button">{t!(i18n, common.save)}</button> })}
+                    </ActionForm>
+                </details>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="messages">
+            <h2 id="messages">{t!(i18n, campaigns.messages)}</h2>
+            <p class="hint">{t!(i18n, campaigns.variables)} " " <code>{vars}</code></p>
+            {forms}
+        </section>
+    }
+}
+
+#[component]
+fn PreviewSection(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let preview = ServerAction::<PreviewMessage>::new();
+    let test = ServerAction::<TestSend>::new();
+    let error = last_error(preview);
+    let test_error = last_error(test);
+    let languages: Vec<(String, String)> = LANGUAGES
+        .iter()
+        .map(|(c, n)| ((*c).to_owned(), (*n).to_owned()))
+        .collect();
+    let test_languages = languages.clone();
+    view! {
+        <section class="card" aria-labelledby="preview">
+            <h2 id="preview">{t!(i18n, campaigns.preview)}</h2>
+            <ActionForm action=preview attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <input type="hidden" name="id" value=id />
+                <SelectField name="language" id="preview-language" options=languages error>{t!(i18n, campaigns.language)}</SelectField>
+                <Field name="member" id="preview-member" kind="email" error hint=ViewFn::from(move || t_string!(i18n, campaigns.member_hint))>{t!(i18n, campaigns.as_member)}</Field>
+                <button type="submit" class="button">{t!(i18n, campaigns.show_preview)}</button>
+            </ActionForm>
+            {move || preview.value().get().and_then(Result::ok).map(|r| view! {
+                <div class="email-preview" lang=r.language.clone()>
+                    <p><strong>{t!(i18n, campaigns.subject)} ": "</strong> {r.subject.clone()}</p>
+                    <p><strong>{t!(i18n, campaigns.preheader)} ": "</strong> {r.preheader.clone()}</p>
+                    <iframe title=t_string!(i18n, campaigns.preview) srcdoc=r.html.clone() sandbox="" class="email-frame"></iframe>
+                </div>
+            })}
+            <ActionForm action=test attr:novalidate=true attr:class="stack">
+                <FormError error=test_error />
+                <input type="hidden" name="id" value=id />
+                <SelectField name="language" id="test-language" options=test_languages error=test_error>{t!(i18n, campaigns.language)}</SelectField>
+                <button type="submit" class="button">{t!(i18n, campaigns.test_send)}</button>
+                {move || matches!(test.value().get(), Some(Ok(()))).then(|| view! {
+                    <p class="notice" role="status">{t!(i18n, campaigns.test_sent)}</p>
+                })}
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,182 @@
+//! Segment rules compiled to SQL: one condition per rule on the member row `u`, every value a
+//! bound parameter. Time-relative rules take "now" and the shop's time zone from [`When`], so
+//! tests move the clock instead of waiting.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::rules::{Channel, Rule};
+use crate::db::{Day, Stamp, local_day, local_day_start};
+
+/// The moment a segment is evaluated at, in the shop's time zone.
+#[derive(Debug, Clone)]
+pub struct When {
+    /// Now.
+    pub now: Stamp,
+    /// The shop's time zone.
+    pub tz: String,
+}
+
+impl When {
+    fn days_ago(&self, days: i64) -> Stamp {
+        self.now.plus_days(-days)
+    }
+
+    fn today(&self) -> Day {
+        local_day(&self.tz, self.now).0
+    }
+}
+
+/// Pushes `WHERE`-able SQL selecting the active members of the segment (`u` is `users`).
+pub fn push_members<'a>(
+    q: &mut QueryBuilder<'a, Sqlite>,
+    rules: &'a [Rule],
+    match_all: bool,
+    when: &When,
+) {
+    q.push("u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL");
+    if rules.is_empty() {
+        return;
+    }
+    q.push(" AND (");
+    for (i, rule) in rules.iter().enumerate() {
+        if i > 0 {
+            q.push(if match_all { " AND " } else { " OR " });
+        }
+        q.push("(");
+        push_rule(q, rule, when);
+        q.push(")");
+    }
+    q.push(")");
+}
+
+fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) {
+    const BOUGHT_SINCE: &str =
+        "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ";
+    match rule {
+        Rule::Tier { tier_id: Some(id) } => {
+            q.push(
+                "EXISTS (SELECT 1 FROM member_tiers mt WHERE mt.member_id = u.id AND mt.tier_id = ",
+            )
+            .push_bind(*id)
+            .push(")");
+        }
+        Rule::Tier { tier_id: None } => {
+            q.push("NOT EXISTS (SELECT 1 FROM member_tiers mt WHERE mt.member_id = u.id AND mt.tier_id IS NOT NULL)");
+        }
+        Rule::JoinedFrom { day } | Rule::JoinedBefore { day } => {
+            let start = day
+                .parse::<Day>()
+                .ok()
+                .and_then(|d| local_day_start(&when.tz, d, 0))
+                .map_or_else(|| day.clone(), |s| s.to_string());
+            let op = if matches!(rule, Rule::JoinedFrom { .. }) {
+                ">="
+            } else {
+                "<"
+            };
+            q.push(format!("u.created_at {op} ")).push_bind(start);
+        }
+        Rule::InactiveDays { days } => {
+            q.push("NOT ")
+                .push(BOUGHT_SINCE)
+                .push_bind(when.days_ago(*days))
+                .push(")");
+        }
+        Rule::ActiveDays { days } => {
+            q.push(BOUGHT_SINCE)
+                .push_bind(when.days_ago(*days))
+                .push(")");
+        }
+        Rule::Purchases { count, days } => {
+            q.push(
+                "(SELECT count(*) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ",
+            )
+            .push_bind(when.days_ago(*days))
+            .push(") >= ")
+            .push_bind(*count);
+        }
+        Rule::Spend { minor, days } => {
+            q.push("(SELECT coalesce(sum(p.amount_minor - p.refunded_minor), 0) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ")
+                .push_bind(when.days_ago(*days))
+                .push(") >= ")
+                .push_bind(*minor);
+        }
+        Rule::BalanceFrom { points } | Rule::BalanceBelow { points } => {
+            let op = if matches!(rule, Rule::BalanceFrom { .. }) {
+                ">="
+            } else {
+                "<"
+            };
+            q.push(
+                "coalesce((SELECT b.balance FROM member_balances b WHERE b.member_id = u.id), 0) ",
+            )
+            .push(op)
+            .push(" ")
+            .push_bind(*points);
+        }
+        Rule::ExpiringWithin { days } => {
+            q.push("EXISTS (SELECT 1 FROM point_lots l WHERE l.member_id = u.id AND l.remaining > 0 AND l.expires_at > ")
+                .push_bind(when.now)
+                .push(" AND l.expires_at <= ")
+                .push_bind(when.now.plus_days(*days))
+                .push(")");
+        }
+        Rule::UnusedReward => {
+            q.push("EXISTS (SELECT 1 FROM reward_codes r WHERE r.member_id = u.id AND r.used_at IS NULL AND r.expired_at IS NULL AND r.expires_at > ")
+                .push_bind(when.now)
+                .push(")");
+        }
+        Rule::UnusedCoupon => {
+            q.push("EXISTS (SELECT 1 FROM coupons c WHERE c.member_id = u.id AND c.used_at IS NULL AND c.valid_until >= ")
+                .push_bind(when.today().to_string())
+                .push(")");
+        }
+        Rule::LastNps { group } => {
+            let (low, high) = group.range();
+            q.push("(SELECT f.nps FROM feedback f WHERE f.member_id = u.id AND f.nps IS NOT NULL ORDER BY f.id DESC LIMIT 1) BETWEEN ")
+                .push_bind(low)
+                .push(" AND ")
+                .push_bind(high);
+        }
+        Rule::Location { location_id } => {
+            q.push(
+                "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.location_id = ",
+            )
+            .push_bind(*location_id)
+            .push(")");
+        }
+        Rule::Language { language } => {
+            q.push("u.language = ").push_bind(language.as_str());
+        }
+        Rule::BirthdayMonth { month } => {
+            q.push("substr(u.birthday, 6, 2) = ")
+                .push_bind(format!("{month:02}"));
+        }
+        Rule::Tag { tag } => {
+            q.push("EXISTS (SELECT 1 FROM member_tags t WHERE t.member_id = u.id AND t.tag = ")
+                .push_bind(tag.as_str())
+                .push(")");
+        }
+        Rule::Consent { channel } => {
+            q.push(match channel {
+                Channel::Email => "u.email_marketing = 1",
+                Channel::Sms => "u.sms_marketing = 1",
+            });
+        }
+    }
+}
+
+/// Pushes the condition that a member may receive marketing on `channel` now: consent given,
+/// (email) address confirmed, (SMS) a phone, and the address not suppressed.
+pub fn push_reachable(q: &mut QueryBuilder<'_, Sqlite>, channel: Channel) {
+    q.push(match channel {
+        Channel::Email => {
+            " AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'email' AND s.address = u.email)"
+        }
+        Channel::Sms => {
+            " AND u.sms_marketing = 1 AND u.phone IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'sms' AND s.address = u.phone)"
+        }
+    });
+}

@@ -1,0 +1,298 @@
+//! Turns a claimed outbox row into the email to send, at send time: consent, confirmation and
+//! suppressions are checked again (a member who unsubscribed after the campaign was queued is
+//! not mailed), and the message is rendered with the member's values in their language, or the
+//! shop's default when the campaign has none in theirs.
+
+use sqlx::SqliteConnection;
+
+use super::Claimed;
+use crate::{
+    brand::db::brand,
+    campaigns::{
+        Rendered,
+        db::default_language,
+        template::{self, Content, Footer, Vars},
+    },
+    db::{Stamp, local_day},
+    i18n::{Locale, parse_locale, td_string},
+};
+
+/// Whether a message is marketing (consent needed, unsubscribe headers) or a service
+/// message (a test send, an address confirmation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Offers and news.
+    Marketing,
+    /// What the recipient asked for.
+    Service,
+}
+
+/// An email ready for the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// Recipient.
+    pub to: String,
+    /// Marketing or service (which sender address, which headers).
+    pub purpose: Purpose,
+    /// Subject.
+    pub subject: String,
+    /// The HTML part.
+    pub html: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The one-click unsubscribe address (RFC 8058), for marketing.
+    pub unsubscribe_url: Option<String>,
+    /// A stable `Message-ID` (one per outbox row: a resend after a crash carries the same id).
+    pub message_id: String,
+}
+
+/// Why a row is not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// Consent withdrawn, address unconfirmed or suppressed, account closed.
+    Suppressed,
+    /// Its campaign was paused after the row was claimed: back in the queue.
+    Held,
+    /// Its campaign was cancelled after the row was claimed.
+    Cancelled,
+    /// Nothing to send (campaign or message gone, a template that no longer renders).
+    Broken(String),
+}
+
+fn locale(code: &str) -> Locale {
+    parse_locale(code).unwrap_or(Locale::en)
+}
+
+/// The member's values for templates.
+async fn vars(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    shop: &str,
+    base_url: &str,
+    token: &str,
+    now: Stamp,
+) -> Result<Vars, sqlx::Error> {
+    let (name, points, tier): (String, i64, Option<String>) = sqlx::query_as(
+        "SELECT u.preferred_name, coalesce(b.balance, 0), t.name
+         FROM users u LEFT JOIN member_balances b ON b.member_id = u.id
+         LEFT JOIN member_tiers mt ON mt.member_id = u.id LEFT JOIN tiers t ON t.id = mt.tier_id
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let expiring: Option<(i64, String)> = sqlx::query_as(
+        "SELECT sum(remaining), expires_at FROM point_lots
+         WHERE member_id = $1 AND remaining > 0 AND expires_at > $2
+         GROUP BY expires_at ORDER BY expires_at LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let tz = crate::campaigns::db::shop_tz(conn).await?;
+    let (expiring_points, expiring_on) = match expiring {
+        Some((n, at)) => {
+            let day = at
+                .parse::<Stamp>()
+                .map_or(at.clone(), |t| local_day(&tz, t).0.to_string());
+            (n, day)
+        }
+        None => (0, String::new()),
+    };
+    Ok(Vars {
+        preferred_name: name,
+        points,
+        tier: tier.unwrap_or_default(),
+        expiring_points,
+        expiring_on,
+        shop: shop.to_owned(),
+        portal_url: format!("{base_url}/"),
+        preferences_url: format!("{base_url}/u/{token}"),
+    })
+}
+
+/// Renders campaign `id`'s message for `user_id` in `language` (or the default's), as it
+/// would be sent through a row with `token`.
+pub async fn render_campaign(
+    conn: &mut SqliteConnection,
+    campaign_id: i64,
+    user_id: i64,
+    language: &str,
+    base_url: &str,
+    token: &str,
+    now: Stamp,
+) -> Result<Result<Rendered, Skip>, sqlx::Error> {
+    let default = default_language(conn).await?;
+    let message: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT language, subject, preheader, body FROM campaign_messages
+         WHERE campaign_id = $1 AND language IN ($2, $3)
+         ORDER BY language = $2 DESC LIMIT 1",
+    )
+    .bind(campaign_id)
+    .bind(language)
+    .bind(&default)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((used, subject, preheader, body)) = message else {
+        return Ok(Err(Skip::Broken(
+            "no message in the member's or the default language".into(),
+        )));
+    };
+    let brand = brand(conn).await?;
+    let vars = vars(conn, user_id, brand.shown_name(), base_url, token, now).await?;
+    let rendered = (|| {
+        Ok::<_, crate::campaigns::Problem>((
+            template::render(&subject, &vars)?,
+            template::render(&preheader, &vars)?,
+            template::render(&body, &vars)?,
+        ))
+    })();
+    let (subject, preheader, body) = match rendered {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(Skip::Broken(format!("{p:?}")))),
+    };
+    let l = locale(&used);
+    let footer = Footer {
+        why: td_string!(l, campaigns.footer_why),
+        unsubscribe: td_string!(l, campaigns.footer_unsubscribe),
+        preferences_url: &vars.preferences_url,
+    };
+    let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
+    let content = Content {
+        language: &used,
+        subject: &subject,
+        preheader: &preheader,
+        body: &body,
+    };
+    let email = template::email(&brand, logo.as_deref(), content, footer);
+    Ok(Ok(Rendered {
+        language: used,
+        subject: email.subject,
+        preheader,
+        html: email.html,
+        text: email.text,
+    }))
+}
+
+/// Whether `user_id` may get marketing email at `address` now.
+async fn reachable(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users u WHERE u.id = $1 AND u.email = $2 AND u.closed_at IS NULL
+           AND u.disabled_at IS NULL AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'email' AND s.address = u.email)",
+    )
+    .bind(user_id)
+    .bind(address)
+    .fetch_optional(conn)
+    .await?;
+    Ok(ok.is_some())
+}
+
+/// The email for a claimed row, or why it is not sent.
+pub async fn compose(
+    conn: &mut SqliteConnection,
+    row: &Claimed,
+    base_url: &str,
+    host: &str,
+    now: Stamp,
+) -> Result<Result<Composed, Skip>, sqlx::Error> {
+    let message_id = format!(
+        "<outbox-{}.{}@{host}>",
+        row.id,
+        &row.token[..8.min(row.token.len())]
+    );
+    let user_id = row.user_id.unwrap_or_default();
+    match row.kind.as_str() {
+        "campaign" | "test" => {
+            let marketing = row.kind == "campaign";
+            if marketing {
+                let status: Option<String> =
+                    sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
+                        .bind(row.campaign_id)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match status.as_deref() {
+                    Some("sending") => {}
+                    Some("paused") => return Ok(Err(Skip::Held)),
+                    _ => return Ok(Err(Skip::Cancelled)),
+                }
+            }
+            if marketing && !reachable(conn, user_id, &row.address).await? {
+                return Ok(Err(Skip::Suppressed));
+            }
+            let Some(campaign) = row.campaign_id else {
+                return Ok(Err(Skip::Broken("no campaign".into())));
+            };
+            let rendered = render_campaign(
+                conn,
+                campaign,
+                user_id,
+                &row.language,
+                base_url,
+                &row.token,
+                now,
+            )
+            .await?;
+            Ok(rendered.map(|r| Composed {
+                to: row.address.clone(),
+                purpose: if marketing {
+                    Purpose::Marketing
+                } else {
+                    Purpose::Service
+                },
+                subject: if marketing {
+                    r.subject
+                } else {
+                    format!(
+                        "[{}] {}",
+                        td_string!(locale(&row.language), campaigns.test_prefix),
+                        r.subject
+                    )
+                },
+                html: r.html,
+                text: r.text,
+                unsubscribe_url: marketing.then(|| format!("{base_url}/u/{}", row.token)),
+                message_id,
+            }))
+        }
+        "confirm_email" => {
+            let l = locale(&row.language);
+            let brand = brand(conn).await?;
+            let link = format!("{base_url}/confirm/{}", row.token);
+            let body = format!(
+                "{}\n\n{link}\n\n{}",
+                td_string!(l, campaigns.confirm_body),
+                td_string!(l, campaigns.confirm_ignore)
+            );
+            let subject = td_string!(l, campaigns.confirm_subject).to_string();
+            let footer = Footer {
+                why: td_string!(l, campaigns.confirm_why),
+                unsubscribe: td_string!(l, campaigns.footer_preferences),
+                preferences_url: &format!("{base_url}/me/data"),
+            };
+            let content = Content {
+                language: &row.language,
+                subject: &subject,
+                preheader: "",
+                body: &body,
+            };
+            let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
+            let email = template::email(&brand, logo.as_deref(), content, footer);
+            Ok(Ok(Composed {
+                to: row.address.clone(),
+                purpose: Purpose::Service,
+                subject: email.subject,
+                html: email.html,
+                text: email.text,
+                unsubscribe_url: None,
+                message_id,
+            }))
+        }
+        other => Ok(Err(Skip::Broken(format!("unknown kind {other}")))),
+    }
+}

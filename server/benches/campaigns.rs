@@ -1,0 +1,359 @@
+//! Campaign benchmark (`make bench`): what sending costs on this machine.
+//!
+//! 1. Email: a campaign to `BENCH_EMAILS` (default 5,000) members, each message rendered from a
+//!    ≈ 6 KB text, through the outbox to a real SMTP server on loopback (Debian's aiosmtpd,
+//!    discarding what it accepts), with 1, 4 and 8 connections; messages per second from the
+//!    send until the campaign is finished, and the ratio to one connection.
+//! 2. Queueing: the time `campaigns/send` takes to write one outbox row per member of a
+//!    `BENCH_QUEUE` (default 100,000) member segment (no SMTP configured, nothing leaves).
+//! 3. Segments: counts over HTTP on `BENCH_SEGMENT_MEMBERS` (default 1,000,000) made-up members
+//!    with `BENCH_SEGMENT_PURCHASES` (default 10,000,000) purchases over a year, rule by rule,
+//!    p50/p95 of `BENCH_ROUNDS` (default 10) counts each.
+//!
+//! Each result is also one machine-readable line (`bench email …`, `bench queue …`,
+//! `bench segment …`).
+
+use server::{Application, Config, demo, mail::SmtpConfig};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn signed_in(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{base}/api/accounts/sign_in"))
+        .form(&[
+            ("email", "owner@example.com"),
+            ("password", demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert!(res.status().is_success(), "sign in: {}", res.status());
+    client
+}
+
+async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let res = client
+        .post(format!("{base}/api/{endpoint}"))
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert!(status.is_success(), "{endpoint}: {status} {body}");
+    body
+}
+
+/// A database with the demo shop and `members` made-up members who take offers by email.
+async fn shop(dir: &Path, name: &str, members: u64, purchases: u64) -> Config {
+    let config = Config::local(
+        format!("sqlite://{}/{name}.db", dir.display()),
+        PathBuf::from("target/site"),
+    );
+    let db = server::open_database(&config).await.expect("db");
+    demo::load_parts_if_empty(&db, &app::accounts::Hasher::new(1), demo::Parts::SHOP_ONLY)
+        .await
+        .expect("shop");
+    server::seed::members(&db, members, 1)
+        .await
+        .expect("members");
+    server::seed::purchases(&db, purchases, 12, 1)
+        .await
+        .expect("purchases");
+    db.write(|tx| {
+        Box::pin(async move {
+            // Every other one takes email offers and confirmed; a twelfth were born in each month.
+            sqlx::query(
+                "UPDATE users SET email_marketing = (id % 2 = 0), email_confirmed_at = created_at,
+                     birthday = printf('19%02d-%02d-15', 50 + id % 50, 1 + id % 12)
+                 WHERE role = 'member'",
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+    .expect("consents");
+    db.close().await;
+    config
+}
+
+async fn serve(
+    config: &Config,
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let server = Application::build(config).await.expect("server");
+    let base = format!("http://127.0.0.1:{}", server.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(server.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    (base, stop, handle)
+}
+
+/// A campaign to segment `segment` with a ≈ 6 KB message; its id.
+async fn campaign(client: &reqwest::Client, base: &str, segment: &str) -> String {
+    let id = call(
+        client,
+        base,
+        "campaigns/create",
+        &[("name", "Bench"), ("segment_id", segment)],
+    )
+    .await;
+    let id = id.as_i64().expect("id").to_string();
+    let paragraph = "Dear {{ preferred_name }}, this week every coffee and every pastry earns double points, and members in {{ tier }} get a third cup free. ";
+    let body = format!(
+        "{}\n\nYou have {{{{ points }}}} points.",
+        paragraph.repeat(45)
+    );
+    call(
+        client,
+        base,
+        "campaigns/message",
+        &[
+            ("id", &id),
+            ("language", "en"),
+            ("subject", "{{ preferred_name }}, double points this week"),
+            ("preheader", "Every coffee counts twice"),
+            ("body", &body),
+        ],
+    )
+    .await;
+    id
+}
+
+async fn email(dir: &Path) -> Vec<String> {
+    let n = env_number("BENCH_EMAILS", 5_000);
+    println!("\nemail: {n} messages of ≈ 6 KB per run through aiosmtpd on loopback (discarding)");
+    println!(
+        "{:>12} {:>10} {:>10} {:>10}",
+        "connections", "seconds", "msgs/s", "vs 1"
+    );
+    let mut lines = Vec::new();
+    let mut baseline = 0.0;
+    for connections in [1usize, 4, 8] {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let mut smtp = std::process::Command::new("/usr/bin/python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Sink",
+            ])
+            .spawn()
+            .expect("aiosmtpd (python3-aiosmtpd)");
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut config = shop(dir, &format!("email-{connections}"), n, 0).await;
+        // Everyone takes email, so the campaign has `n` recipients.
+        let db = server::open_database(&config).await.expect("db");
+        db.write(|tx| Box::pin(async move {
+            sqlx::query("UPDATE users SET email_marketing = 1 WHERE role = 'member' AND password_hash NOT LIKE '$argon2%'").execute(&mut *tx).await?;
+            Ok(())
+        })).await.expect("consent");
+        db.close().await;
+        config.mail = Some(
+            SmtpConfig::parse(
+                &format!("smtp://127.0.0.1:{port}"),
+                "Bench <news@shop.example>",
+                None,
+                connections,
+            )
+            .expect("smtp"),
+        );
+        let (base, stop, handle) = serve(&config).await;
+        let client = signed_in(&base).await;
+        let segment = call(
+            &client,
+            &base,
+            "campaigns/segment_save",
+            &[
+                ("intent", "save"),
+                ("name", "Made up"),
+                ("match_all", "all"),
+                ("consent", "email"),
+            ],
+        )
+        .await["id"]
+            .as_i64()
+            .expect("segment")
+            .to_string();
+        let id = campaign(&client, &base, &segment).await;
+        let started = Instant::now();
+        let sent = call(&client, &base, "campaigns/send", &[("id", &id)]).await;
+        let total = sent["progress"]["queued"].as_i64().unwrap_or(0);
+        let mut done = 0;
+        while started.elapsed() < Duration::from_secs(600) {
+            let c = call(&client, &base, "campaigns/get", &[("id", &id)]).await;
+            done = c["progress"]["sent"].as_i64().unwrap_or(0);
+            if c["status"] == "finished" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rate = done as f64 / secs;
+        if connections == 1 {
+            baseline = rate.max(f64::MIN_POSITIVE);
+        }
+        println!(
+            "{connections:>12} {secs:>10.2} {rate:>10.0} {:>9.2}x",
+            rate / baseline
+        );
+        lines.push(format!(
+            "bench email messages={done} queued={total} connections={connections} seconds={secs:.2} msgs_per_s={rate:.0} vs_one={:.2}",
+            rate / baseline
+        ));
+        let _ = stop.send(());
+        let _ = handle.await;
+        let _ = smtp.kill();
+        let _ = smtp.wait();
+    }
+    lines
+}
+
+async fn queue(dir: &Path) -> Vec<String> {
+    let n = env_number("BENCH_QUEUE", 100_000);
+    let config = shop(dir, "queue", n * 2, 0).await;
+    let (base, stop, handle) = serve(&config).await;
+    let client = signed_in(&base).await;
+    let segment = call(
+        &client,
+        &base,
+        "campaigns/segment_save",
+        &[
+            ("intent", "save"),
+            ("name", "Email"),
+            ("match_all", "all"),
+            ("consent", "email"),
+        ],
+    )
+    .await["id"]
+        .as_i64()
+        .expect("segment")
+        .to_string();
+    let id = campaign(&client, &base, &segment).await;
+    let started = Instant::now();
+    let sent = call(&client, &base, "campaigns/send", &[("id", &id)]).await;
+    let secs = started.elapsed().as_secs_f64();
+    let queued = sent["progress"]["queued"].as_i64().unwrap_or(0);
+    println!("\nqueue: {queued} outbox rows written in {secs:.2} s (one transaction)");
+    let _ = stop.send(());
+    let _ = handle.await;
+    vec![format!("bench queue recipients={queued} seconds={secs:.2}")]
+}
+
+/// Rules to count: typed columns first, then ones reading the purchase ledger.
+const RULES: [(&str, &[(&str, &str)]); 8] = [
+    ("language", &[("language", "sv")]),
+    ("birthday_month", &[("birthday_month", "12")]),
+    ("consent_email", &[("consent", "email")]),
+    (
+        "language_and_consent",
+        &[("language", "lv"), ("consent", "email")],
+    ),
+    ("balance_from", &[("balance_min", "1")]),
+    ("inactive_30_days", &[("inactive_days", "30")]),
+    (
+        "purchases_3_in_90_days",
+        &[("purchases_min", "3"), ("purchases_days", "90")],
+    ),
+    (
+        "spend_100_in_30_days",
+        &[("spend_min", "100"), ("spend_days", "30")],
+    ),
+];
+
+async fn segments(dir: &Path) -> Vec<String> {
+    let members = env_number("BENCH_SEGMENT_MEMBERS", 1_000_000);
+    let purchases = env_number("BENCH_SEGMENT_PURCHASES", 10_000_000);
+    let rounds = env_number("BENCH_ROUNDS", 10);
+    let started = Instant::now();
+    let config = shop(dir, "segments", members, purchases).await;
+    let seeded = started.elapsed().as_secs_f64();
+    let (base, stop, handle) = serve(&config).await;
+    let client = signed_in(&base).await;
+    println!(
+        "\nsegments: {members} members, {purchases} purchases (seeded in {seeded:.0} s), {rounds} counts per rule over HTTP"
+    );
+    println!(
+        "{:>24} {:>9} {:>9} {:>9}",
+        "rule", "members", "p50 ms", "p95 ms"
+    );
+    let mut lines = Vec::new();
+    for (name, fields) in RULES {
+        let mut form = vec![("intent", "count"), ("match_all", "all")];
+        form.extend_from_slice(fields);
+        let mut times = Vec::new();
+        let mut count = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let r = call(&client, &base, "campaigns/segment_save", &form).await;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            count = r["preview"]["count"].as_i64().unwrap_or(0);
+        }
+        times.sort_by(f64::total_cmp);
+        let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
+        println!("{name:>24} {count:>9} {p50:>9.0} {p95:>9.0}");
+        lines.push(format!(
+            "bench segment members={members} purchases={purchases} rule={name} matched={count} p50_ms={p50:.0} p95_ms={p95:.0}"
+        ));
+    }
+    let _ = stop.send(());
+    let _ = handle.await;
+    lines
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("campaigns-bench");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench directory");
+    let mut lines = email(&dir).await;
+    lines.extend(queue(&dir).await);
+    lines.extend(segments(&dir).await);
+    for line in lines {
+        println!("{line}");
+    }
+}
