@@ -8,10 +8,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Campaign, CampaignSummary, Channel, Preview, Rendered, RuleForm, SegmentEditor, SegmentSaved,
-    Status,
-};
+use super::{Campaign, CampaignSummary, Preview, Rendered, SegmentEditor, SegmentSaved};
+#[cfg(feature = "ssr")]
+use super::{Channel, RuleForm, Status};
 use crate::error::AppError;
 
 /// Saved segments and the editor's choices.
@@ -29,6 +28,7 @@ pub async fn load_segments() -> Result<SegmentEditor, AppError> {
     })
 }
 
+#[cfg(feature = "ssr")]
 fn clean_name(name: &str, field: &str) -> Result<String, AppError> {
     use crate::error::Msg;
     let name = name.trim();
