@@ -10,6 +10,7 @@ pub mod mail;
 mod middleware;
 mod qr;
 pub mod seed;
+mod unsubscribe;
 
 use app::{
     App,
@@ -150,7 +151,7 @@ pub fn router(
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))
         .route("/console/settings/logo/remove", post(brand::remove_logo))
-        .route("/u/{token}", post(mail::one_click))
+        .route("/u/{token}", post(unsubscribe::one_click))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(

@@ -12,7 +12,11 @@ pub mod db;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod prefs;
+pub mod prefs_api;
 pub mod rules;
+pub mod send_api;
+#[cfg(feature = "ssr")]
+mod sending;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]
@@ -20,8 +24,10 @@ pub mod template;
 
 pub use api::*;
 pub use pages::{CampaignPage, CampaignsPage, SegmentsPage};
+pub use prefs_api::*;
 pub use prefs_page::{ConfirmEmailPage, PreferencesPage};
 pub use rules::{Channel, Rule, RuleForm};
+pub use send_api::*;
 
 mod prefs_page;
 

@@ -6,7 +6,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::api::Preferences;
+use super::prefs_api::Preferences;
 use crate::{
     accounts::db::{Proof, record_consent},
     db::Stamp,
