@@ -56,6 +56,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/feedback/quality",
       await casePath(page),
       "/console/campaigns",
+      "/console/segments",
       "/console/analytics",
       "/console/staff",
       "/console/audit",
