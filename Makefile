@@ -85,10 +85,10 @@ chromium:
 
 # The real SMTP server the mail tests send to (Debian's aiosmtpd, run on loopback by the tests).
 smtp-server:
-	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
-	  echo "installing python3-aiosmtpd from apt"; \
+	@/usr/bin/python3 -c 'import aiosmtpd, dkim' 2>/dev/null || { \
+	  echo "installing python3-aiosmtpd, python3-dkim and openssl from apt"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd python3-dkim openssl >/dev/null; }
 
 e2e-deps: chromium
 	@cd end2end && { [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund --silent; }

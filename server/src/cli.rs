@@ -1,6 +1,6 @@
 //! Command line: `server [serve] [--demo]`, `server migrate`,
 //! `server create-owner --email E --name N [--language L] --password-stdin`,
-//! `server seed --members N [--seed S]`.
+//! `server seed --members N [--seed S]`, `server unsubscribe-mail < message`.
 
 use app::{
     accounts::{
@@ -10,7 +10,7 @@ use app::{
     audit,
     i18n::parse_locale,
 };
-use std::io::BufRead;
+use std::io::{BufRead, Read as _};
 
 use crate::{Config, open_database};
 
@@ -44,6 +44,9 @@ pub enum Command {
         /// Which ones (the same seed makes the same members).
         seed: u64,
     },
+    /// Read an email sent to the `List-Unsubscribe` mailto address on standard input and
+    /// withdraw the email consent its subject names.
+    UnsubscribeMail,
     /// Print usage.
     Help,
 }
@@ -56,7 +59,9 @@ pub const USAGE: &str = "usage:
                                create an owner account; the password is read from stdin
   server seed --members N [--purchases P] [--months M] [--seed S]
                                add N made-up members who cannot sign in, and P purchases of
-                               theirs over the last M months (default 12), for benchmarks";
+                               theirs over the last M months (default 12), for benchmarks
+  server unsubscribe-mail      read a mail sent to the List-Unsubscribe mailto address on
+                               stdin (pipe it from the mail server) and unsubscribe its sender";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -122,8 +127,79 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 seed,
             })
         }
+        Some("unsubscribe-mail") => match it.next() {
+            None => Ok(Command::UnsubscribeMail),
+            Some(other) => Err(format!("unknown option {other}")),
+        },
         Some(other) => Err(format!("unknown command {other}")),
     }
+}
+
+/// The token in an unsubscribe mail's `Subject: unsubscribe <token>` (the `mailto:` of every
+/// marketing mail's `List-Unsubscribe` header), read from the message's headers.
+pub fn unsubscribe_token(message: &str) -> Option<String> {
+    // Headers end at the first empty line; folded lines continue the previous header.
+    let headers = message.split("\r\n\r\n").next()?.split("\n\n").next()?;
+    let unfolded = headers
+        .replace("\r\n", "\n")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
+    let subject = unfolded.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim().eq_ignore_ascii_case("subject").then_some(value)
+    })?;
+    let mut words = subject.split_whitespace();
+    while let Some(w) = words.next() {
+        if w.eq_ignore_ascii_case("unsubscribe") {
+            return words
+                .next()
+                .filter(|t| {
+                    t.len() <= 64
+                        && t.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+                .map(str::to_owned);
+        }
+    }
+    None
+}
+
+/// Withdraws the email consent named by an unsubscribe mail read from `input`; whether the
+/// token named a member.
+pub async fn unsubscribe_mail(
+    config: &Config,
+    mut input: impl std::io::Read,
+) -> Result<bool, String> {
+    let mut message = String::new();
+    input
+        .by_ref()
+        .take(1 << 20)
+        .read_to_string(&mut message)
+        .map_err(|e| format!("reading the message: {e}"))?;
+    let Some(token) = unsubscribe_token(&message) else {
+        return Ok(false);
+    };
+    let db = open_database(config).await.map_err(|e| e.to_string())?;
+    let now = config.clock.now();
+    let done = db
+        .write(move |tx| {
+            Box::pin(async move {
+                app::campaigns::prefs::set(
+                    tx,
+                    &token,
+                    Some(false),
+                    None,
+                    "unsubscribe_mail",
+                    &Default::default(),
+                    now,
+                )
+                .await
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(done.is_some())
 }
 
 /// Creates an owner account, reading the password's first line from `input`.
@@ -238,5 +314,22 @@ mod tests {
         );
         assert!(parse(&args("seed")).is_err());
         assert!(parse(&args("seed --members many")).is_err());
+    }
+
+    #[test]
+    fn unsubscribe_mail_reads_the_token_from_the_subject_only() {
+        assert_eq!(
+            parse(&args("unsubscribe-mail")),
+            Ok(Command::UnsubscribeMail)
+        );
+        assert!(parse(&args("unsubscribe-mail --now")).is_err());
+        let mail = "From: anna@example.com\r\nSubject: unsubscribe\r\n AbC-12_x\r\n\r\nunsubscribe other\r\n";
+        assert_eq!(unsubscribe_token(mail).as_deref(), Some("AbC-12_x"));
+        let mail = "subject: Re: UNSUBSCRIBE t0k\n\nbody";
+        assert_eq!(unsubscribe_token(mail).as_deref(), Some("t0k"));
+        // Only the headers count, and only a token-shaped word.
+        assert_eq!(unsubscribe_token("Subject: hi\n\nunsubscribe abc"), None);
+        assert_eq!(unsubscribe_token("Subject: unsubscribe a'b\n\n"), None);
+        assert_eq!(unsubscribe_token("Subject: unsubscribe\n\n"), None);
     }
 }

@@ -38,8 +38,9 @@ pub struct Config {
     pub trusted_proxies: app::proxies::Proxies,
     /// The program's clock: the system's, unless a test sets it.
     pub clock: app::db::Clock,
-    /// `REGULARS_SMTP_URL` with `REGULARS_MAIL_FROM` (and `REGULARS_MAIL_FROM_SERVICE`,
-    /// `REGULARS_SMTP_CONNECTIONS`): where email goes. Unset: messages wait in the outbox.
+    /// `REGULARS_SMTP_URL` with `REGULARS_MAIL_FROM` and the other `REGULARS_MAIL_*`,
+    /// `REGULARS_SMTP_*` and `REGULARS_DKIM_*` variables: where and how email goes. Unset:
+    /// messages wait in the outbox.
     pub mail: Option<crate::mail::SmtpConfig>,
 }
 
@@ -47,20 +48,20 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 #[error("{name}={value:?} is not valid: {why}")]
 pub struct ConfigError {
-    name: &'static str,
-    value: String,
-    why: std::borrow::Cow<'static, str>,
+    pub(crate) name: &'static str,
+    pub(crate) value: String,
+    pub(crate) why: std::borrow::Cow<'static, str>,
 }
 
 /// The variables, read through `get` (the environment, or a test's table). Blank is unset.
-struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
+pub(crate) struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
 impl Vars<'_> {
-    fn var(&self, name: &str) -> Option<String> {
+    pub(crate) fn var(&self, name: &str) -> Option<String> {
         (self.0)(name).filter(|v| !v.trim().is_empty())
     }
 
-    fn parse<T: std::str::FromStr>(
+    pub(crate) fn parse<T: std::str::FromStr>(
         &self,
         name: &'static str,
         default: T,
@@ -77,7 +78,7 @@ impl Vars<'_> {
     }
 
     /// A whole number in `range` (zero, negative and absurd values stop the server).
-    fn number(
+    pub(crate) fn number(
         &self,
         name: &'static str,
         default: u64,
@@ -97,7 +98,7 @@ impl Vars<'_> {
     }
 
     /// Like [`Vars::number`], for counts kept as `u32`.
-    fn count(
+    pub(crate) fn count(
         &self,
         name: &'static str,
         default: u32,
@@ -205,36 +206,7 @@ impl Config {
             )?),
             trusted_proxies,
             clock: app::db::Clock::default(),
-            mail: match v.var("REGULARS_SMTP_URL") {
-                None => None,
-                Some(url) => {
-                    let from = v.var("REGULARS_MAIL_FROM").ok_or(ConfigError {
-                        name: "REGULARS_MAIL_FROM",
-                        value: String::new(),
-                        why: "needed with REGULARS_SMTP_URL: the sender address".into(),
-                    })?;
-                    let connections = v.number(
-                        "REGULARS_SMTP_CONNECTIONS",
-                        4,
-                        1..=64,
-                        "expected a number of connections, 1 to 64",
-                    )?;
-                    let from_service = v.var("REGULARS_MAIL_FROM_SERVICE");
-                    Some(
-                        crate::mail::SmtpConfig::parse(
-                            url.trim(),
-                            from.trim(),
-                            from_service.as_deref().map(str::trim),
-                            usize::try_from(connections).unwrap_or(4),
-                        )
-                        .map_err(|e| ConfigError {
-                            name: "REGULARS_SMTP_URL",
-                            value: url.clone(),
-                            why: e.0.into(),
-                        })?,
-                    )
-                }
-            },
+            mail: crate::mail::SmtpConfig::from_vars(&v)?,
         })
     }
 

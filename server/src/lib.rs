@@ -7,10 +7,10 @@ pub mod config;
 pub mod demo;
 mod exports;
 pub mod mail;
+mod message_links;
 mod middleware;
 mod qr;
 pub mod seed;
-mod unsubscribe;
 
 use app::{
     App,
@@ -151,7 +151,8 @@ pub fn router(
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))
         .route("/console/settings/logo/remove", post(brand::remove_logo))
-        .route("/u/{token}", post(unsubscribe::one_click))
+        .route("/u/{token}", post(message_links::one_click))
+        .route("/o/{code}", get(message_links::short_link))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .leptos_routes_with_context(
@@ -168,6 +169,10 @@ pub fn router(
         // Read by `server_fn_body` (the extractors' limit, so an oversized body is told apart).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::console_gate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            message_links::token_language,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_user,
@@ -294,6 +299,14 @@ impl Application {
             clock: config.clock.clone(),
             proxies: Arc::new(config.trusted_proxies.clone()),
         };
+        // One server per database: no worker holds a lease yet, so rows a killed process had
+        // claimed go back to the queue now rather than when their lease runs out.
+        let recovered = db
+            .write(|tx| Box::pin(async move { Ok(app::outbox::recover(tx).await?) }))
+            .await?;
+        if recovered > 0 {
+            tracing::info!(messages = recovered, "queued again after a restart");
+        }
         let mut senders = match config.mail.clone() {
             Some(mail) => mail::start(
                 db.clone(),
@@ -309,14 +322,18 @@ impl Application {
         // Scheduled campaigns start when their time comes (checked every few seconds).
         senders.push(tokio::spawn({
             let (db, clock) = (db.clone(), config.clock.clone());
+            let base_url = state.base_url.clone();
             async move {
                 let mut every = tokio::time::interval(Duration::from_secs(5));
                 loop {
                     every.tick().await;
                     let now = clock.now();
+                    let base_url = base_url.clone();
                     let started = db
                         .write(move |tx| {
-                            Box::pin(async move { app::campaigns::db::start_due(tx, now).await })
+                            Box::pin(async move {
+                                app::campaigns::db::start_due(tx, &base_url, now).await
+                            })
                         })
                         .await;
                     match started {

@@ -74,6 +74,15 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::UnsubscribeMail => {
+            // Unknown or missing tokens are not errors: the mail server would bounce them
+            // back to whoever sent them.
+            if cli::unsubscribe_mail(&config, std::io::stdin().lock()).await? {
+                println!("unsubscribed");
+            } else {
+                println!("no unsubscribe token in the message");
+            }
+        }
         Command::CreateOwner {
             email,
             name,

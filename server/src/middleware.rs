@@ -216,8 +216,8 @@ fn well_formed_form(body: &[u8]) -> bool {
 }
 
 /// Replaces (or adds) the language cookie in a request's `Cookie` header, so the i18n layer
-/// renders in the signed-in account's language.
-fn with_lang_cookie(headers: &mut HeaderMap, lang: &str) {
+/// renders in that language (the signed-in account's, or a message recipient's).
+pub(crate) fn with_lang_cookie(headers: &mut HeaderMap, lang: &str) {
     let prefix = format!("{LANG_COOKIE}=");
     let mut parts: Vec<String> = headers
         .get_all(header::COOKIE)

@@ -194,24 +194,31 @@ pub async fn get_campaign(id: i64) -> Result<Campaign, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Renames a campaign and sets its segment.
+/// Renames a campaign and sets its segment and the offer and reward its messages name.
 #[server(prefix = "/api", endpoint = "campaigns/update")]
 pub async fn update_campaign(
     id: i64,
     name: String,
     segment_id: Option<i64>,
+    offer_id: Option<i64>,
+    reward_id: Option<i64>,
 ) -> Result<Campaign, AppError> {
     use crate::{accounts::Role, server::*};
-    let name = clean_name(&name, "name")?;
+    let settings = super::db::Settings {
+        name: clean_name(&name, "name")?,
+        segment_id,
+        offer_id,
+        reward_id,
+    };
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
-            super::db::update(tx, id, &name, segment_id, now).await?;
+            super::db::update(tx, id, &settings, now).await?;
             crate::audit::db::record(
                 tx,
                 Some(me.id),
                 "campaign.update",
                 &format!("campaign:{id}"),
-                &name,
+                &settings.name,
             )
             .await?;
             super::db::get(tx, id).await?.ok_or(AppError::NotFound)
@@ -297,16 +304,15 @@ pub async fn preview_message(
             .await?
             .ok_or_else(|| AppError::field("member", Msg::MemberUnknown))?,
     };
-    let rendered = crate::outbox::compose::render_campaign(
-        &mut conn,
-        id,
+    let to = crate::outbox::compose::Recipient {
         user_id,
-        &language,
-        &st.base_url,
-        "preview",
-        st.clock.now(),
-    )
-    .await?;
+        language: &language,
+        token: "preview",
+        message: None,
+    };
+    let rendered =
+        crate::outbox::compose::render_campaign(&mut conn, id, to, &st.base_url, st.clock.now())
+            .await?;
     rendered.map_err(|_| AppError::Conflict {
         message_key: Msg::CampaignProblems,
     })

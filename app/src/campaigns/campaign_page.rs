@@ -108,6 +108,7 @@ fn CampaignView(
                 <p role="status">
                     {t!(i18n, campaigns.sent)} ": " {p.sent} " · " {t!(i18n, campaigns.queued)} ": " {p.queued}
                     " · " {t!(i18n, campaigns.failed)} ": " {p.failed} " · " {t!(i18n, campaigns.suppressed)} ": " {p.suppressed}
+                    " · " {t!(i18n, campaigns.clicked)} ": " {p.clicked}
                 </p>
             </section>
         })}
@@ -151,6 +152,18 @@ fn SettingsForm(c: Campaign, update: ServerAction<UpdateCampaign>) -> impl IntoV
     let error = last_error(update);
     let segments = Resource::new(|| (), |_| load_segments());
     let selected = c.segment_id.map(|s| s.to_string()).unwrap_or_default();
+    let choices = |list: &[(i64, String)]| {
+        let mut options = vec![(
+            String::new(),
+            t_string!(i18n, campaigns.none_chosen).to_owned(),
+        )];
+        options.extend(list.iter().map(|(id, name)| (id.to_string(), name.clone())));
+        options
+    };
+    let (offers, rewards) = (choices(&c.offers), choices(&c.rewards));
+    let id_of = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let (offer, reward) = (id_of(c.offer_id), id_of(c.reward_id));
+    let links_hint = ViewFn::from(move || t_string!(i18n, campaigns.links_hint));
     view! {
         <section class="card" aria-labelledby="settings">
             <h2 id="settings">{t!(i18n, campaigns.settings)}</h2>
@@ -169,6 +182,8 @@ fn SettingsForm(c: Campaign, update: ServerAction<UpdateCampaign>) -> impl IntoV
                         })
                     }}
                 </Transition>
+                <SelectField name="offer_id" id="campaign-offer" options=offers selected=offer error hint=links_hint>{t!(i18n, campaigns.offer)}</SelectField>
+                <SelectField name="reward_id" id="campaign-reward" options=rewards selected=reward error>{t!(i18n, campaigns.reward)}</SelectField>
                 <button type="submit" class="button">{t!(i18n, common.save)}</button>
             </ActionForm>
         </section>
@@ -197,8 +212,19 @@ fn MessagesSection(
     let i18n = use_i18n();
     let sent = RwSignal::new(String::new());
     let any_error = last_error(message);
+    // The offer's and reward's fields, once chosen.
+    let (offer, reward) = (c.offer_id.is_some(), c.reward_id.is_some());
     let vars = VARIABLES
         .iter()
+        .flat_map(|v| match *v {
+            "offer" | "reward" if !(if *v == "offer" { offer } else { reward }) => vec![],
+            "offer" | "reward" => vec![
+                format!("{v}.title"),
+                format!("{v}.description"),
+                format!("{v}.url"),
+            ],
+            v => vec![v.to_owned()],
+        })
         .map(|v| format!("{{{{ {v} }}}}"))
         .collect::<Vec<_>>()
         .join("  ");

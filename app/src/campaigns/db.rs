@@ -168,7 +168,7 @@ pub async fn progress(conn: &mut SqliteConnection, id: i64) -> Result<Progress, 
          GROUP BY status",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let mut p = Progress::default();
     for (status, n) in rows {
@@ -180,6 +180,13 @@ pub async fn progress(conn: &mut SqliteConnection, id: i64) -> Result<Progress, 
             _ => p.cancelled += n,
         }
     }
+    p.clicked = sqlx::query_scalar(
+        "SELECT count(DISTINCT c.outbox_id) FROM link_clicks c JOIN links l ON l.id = c.link_id
+         WHERE l.campaign_id = $1 AND c.outbox_id IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
     Ok(p)
 }
 
@@ -239,25 +246,57 @@ pub(super) async fn editable(tx: &mut SqliteConnection, id: i64) -> Result<(), A
     }
 }
 
-/// Renames a campaign and sets its segment (while it may change).
+/// A campaign's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Its name.
+    pub name: String,
+    /// Its segment.
+    pub segment_id: Option<i64>,
+    /// The offer its messages name.
+    pub offer_id: Option<i64>,
+    /// The reward they name.
+    pub reward_id: Option<i64>,
+}
+
+/// Renames a campaign, sets its segment, offer and reward (while it may change).
 pub async fn update(
     tx: &mut SqliteConnection,
     id: i64,
-    name: &str,
-    segment_id: Option<i64>,
+    settings: &Settings,
     now: Stamp,
 ) -> Result<(), AppError> {
     editable(tx, id).await?;
-    if let Some(segment) = segment_id {
+    if let Some(segment) = settings.segment_id {
         segment_exists(tx, segment).await?;
     }
-    sqlx::query("UPDATE campaigns SET name = $1, segment_id = $2, updated_at = $3 WHERE id = $4")
-        .bind(name)
-        .bind(segment_id)
-        .bind(now)
-        .bind(id)
-        .execute(tx)
-        .await?;
+    for (table, field, value) in [
+        ("offers", "offer_id", settings.offer_id),
+        ("rewards", "reward_id", settings.reward_id),
+    ] {
+        if let Some(v) = value {
+            let found: Option<i64> =
+                sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = $1"))
+                    .bind(v)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if found.is_none() {
+                return Err(AppError::field(field, Msg::ChoiceInvalid));
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE campaigns SET name = $1, segment_id = $2, offer_id = $3, reward_id = $4,
+             updated_at = $5 WHERE id = $6",
+    )
+    .bind(&settings.name)
+    .bind(settings.segment_id)
+    .bind(settings.offer_id)
+    .bind(settings.reward_id)
+    .bind(now)
+    .bind(id)
+    .execute(tx)
+    .await?;
     Ok(())
 }
 
@@ -299,7 +338,12 @@ pub async fn save_message(
 }
 
 /// The problems of one message, per field.
-pub fn problems(subject: &str, preheader: &str, body: &str) -> Vec<(String, super::Problem)> {
+pub fn problems(
+    subject: &str,
+    preheader: &str,
+    body: &str,
+    chosen: template::Chosen,
+) -> Vec<(String, super::Problem)> {
     [
         ("subject", subject),
         ("preheader", preheader),
@@ -307,15 +351,30 @@ pub fn problems(subject: &str, preheader: &str, body: &str) -> Vec<(String, supe
     ]
     .into_iter()
     .flat_map(|(field, source)| {
-        template::check(source)
+        template::check(source, chosen)
             .into_iter()
             .map(move |p| (field.to_owned(), p))
     })
     .collect()
 }
 
+/// What campaign `id` has chosen for its messages to name.
+pub async fn chosen(conn: &mut SqliteConnection, id: i64) -> Result<template::Chosen, sqlx::Error> {
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT offer_id, reward_id FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    let (offer, reward) = row.unwrap_or_default();
+    Ok(template::Chosen {
+        offer: offer.is_some(),
+        reward: reward.is_some(),
+    })
+}
+
 /// The messages of a campaign, each with its problems.
 pub async fn messages(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Message>, sqlx::Error> {
+    let chosen = chosen(conn, id).await?;
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT language, subject, preheader, body FROM campaign_messages WHERE campaign_id = $1",
     )
@@ -325,7 +384,7 @@ pub async fn messages(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Messag
     let mut out: Vec<Message> = rows
         .into_iter()
         .map(|(language, subject, preheader, body)| Message {
-            problems: problems(&subject, &preheader, &body),
+            problems: problems(&subject, &preheader, &body, chosen),
             language,
             subject,
             preheader,
@@ -346,17 +405,27 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Campaign
         String,
         Option<String>,
         Option<String>,
+        Option<i64>,
+        Option<i64>,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT c.name, c.channel, c.segment_id, c.status, c.send_at, s.name
+        "SELECT c.name, c.channel, c.segment_id, c.status, c.send_at, s.name, c.offer_id,
+                c.reward_id
              FROM campaigns c LEFT JOIN segments s ON s.id = c.segment_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((name, channel, segment_id, status, send_at, segment_name)) = row else {
+    let Some((name, channel, segment_id, status, send_at, segment_name, offer_id, reward_id)) = row
+    else {
         return Ok(None);
     };
+    let offers = sqlx::query_as("SELECT id, title FROM offers ORDER BY id DESC LIMIT 200")
+        .fetch_all(&mut *conn)
+        .await?;
+    let rewards = sqlx::query_as("SELECT id, name FROM rewards ORDER BY name LIMIT 200")
+        .fetch_all(&mut *conn)
+        .await?;
     let tz = shop_tz(conn).await?;
     let messages = messages(conn, id).await?;
     let default_language = default_language(conn).await?;
@@ -377,6 +446,10 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Campaign
         messages,
         missing,
         progress: progress(conn, id).await?,
+        offer_id,
+        reward_id,
+        offers,
+        rewards,
     }))
 }
 

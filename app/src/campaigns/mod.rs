@@ -9,6 +9,8 @@ pub mod api;
 mod campaign_page;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod links;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod prefs;
@@ -32,7 +34,7 @@ pub use send_api::*;
 mod prefs_page;
 
 /// The variables a message may use (`{{ preferred_name }}`).
-pub const VARIABLES: [&str; 8] = [
+pub const VARIABLES: [&str; 10] = [
     "preferred_name",
     "points",
     "tier",
@@ -41,6 +43,8 @@ pub const VARIABLES: [&str; 8] = [
     "shop",
     "portal_url",
     "preferences_url",
+    "offer",
+    "reward",
 ];
 
 /// What is wrong with a template (see `template::check`).
@@ -193,6 +197,8 @@ pub struct Progress {
     pub suppressed: i64,
     /// Dropped by a cancel.
     pub cancelled: i64,
+    /// Messages whose short links were clicked at least once.
+    pub clicked: i64,
 }
 
 impl Progress {
@@ -227,6 +233,14 @@ pub struct Campaign {
     pub missing: Vec<String>,
     /// Where sending is.
     pub progress: Progress,
+    /// The offer its messages talk about (`{{ offer.title }}`, `{{ offer.url }}`).
+    pub offer_id: Option<i64>,
+    /// The reward they talk about (`{{ reward.title }}`, `{{ reward.url }}`).
+    pub reward_id: Option<i64>,
+    /// Offers to choose from: `(id, title)`.
+    pub offers: Vec<(i64, String)>,
+    /// Rewards to choose from: `(id, name)`.
+    pub rewards: Vec<(i64, String)>,
 }
 
 /// A campaign in the list.

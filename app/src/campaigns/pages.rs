@@ -159,11 +159,25 @@ fn SegmentForm(
         </section>
     }
     .into_any();
+    // The count follows the rules as they change (a moment after the last change), through
+    // an action of its own so the editor is not reloaded; the buttons work without it.
+    let live = ServerAction::<SaveSegment>::new();
+    let on_change = move |ev: leptos::ev::Event| live_count(&ev, live);
+    // Whichever answered last shows.
+    let shown = RwSignal::new(None::<Preview>);
+    for from in [live, action] {
+        Effect::new(move |_| {
+            if let Some(Ok(answer)) = from.value().get() {
+                shown.set(Some(answer.preview));
+            }
+        });
+    }
     view! {
         <section class="card" aria-labelledby="segment-edit">
             <h2 id="segment-edit">
                 {name.clone().unwrap_or_else(|| t_string!(i18n, campaigns.new_segment).to_owned())}
             </h2>
+            <div on:input=on_change on:change=on_change>
             <ActionForm action attr:novalidate=true attr:class="stack segment-form">
                 <FormError error />
                 {editing.map(|id| view! { <input type="hidden" name="id" value=id /> })}
@@ -179,13 +193,52 @@ fn SegmentForm(
                     <button type="submit" name="intent" value="save" class="button primary">{t!(i18n, campaigns.save_segment)}</button>
                 </div>
             </ActionForm>
-            {move || action.value().get().and_then(Result::ok).map(|saved| view! {
-                {saved.id.map(|_| view! { <p class="notice" role="status">{t!(i18n, common.saved)}</p> })}
-                <PreviewView preview=saved.preview />
-            }.into_any())}
+            </div>
+            {move || action.value().get().and_then(Result::ok).and_then(|saved| saved.id).map(|_| view! {
+                <p class="notice" role="status">{t!(i18n, common.saved)}</p>
+            })}
+            {move || shown.get().map(|preview| view! { <PreviewView preview /> }.into_any())}
         </section>
         {saved}
     }
+}
+
+/// Counts the rules in the form around `ev`'s target half a second after the last change.
+fn live_count(ev: &leptos::ev::Event, live: ServerAction<SaveSegment>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::{form::FromFormData as _, wasm_bindgen::JsCast as _, web_sys};
+        thread_local! {
+            static TIMER: std::cell::Cell<Option<leptos::prelude::TimeoutHandle>> =
+                const { std::cell::Cell::new(None) };
+        }
+        let Some(form) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|div| div.query_selector("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if let Some(old) = TIMER.with(std::cell::Cell::take) {
+            old.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                    return;
+                };
+                let _ = data.set_with_str("intent", "count");
+                if let Ok(args) = SaveSegment::from_form_data(&data) {
+                    live.dispatch(args);
+                }
+            },
+            std::time::Duration::from_millis(500),
+        );
+        TIMER.with(|t| t.set(handle.ok()));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, live);
 }
 
 /// A segment's count and sample.

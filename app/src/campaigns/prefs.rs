@@ -149,6 +149,21 @@ async fn user_of(conn: &mut SqliteConnection, token: &str) -> Result<Option<i64>
     .await
 }
 
+/// The language of the member a message's `token` was sent to (the pages its links open are
+/// shown in it).
+pub async fn language_of(
+    conn: &mut SqliteConnection,
+    token: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.language FROM outbox o JOIN users u ON u.id = o.user_id
+         WHERE o.token = $1 AND u.closed_at IS NULL",
+    )
+    .bind(token)
+    .fetch_optional(conn)
+    .await
+}
+
 /// What the preference page shows for `token`.
 pub async fn get(
     conn: &mut SqliteConnection,

@@ -1,14 +1,15 @@
 //! The pages a message's links open, without signing in (the token in the address is the
 //! key): `/u/:token` to change which offers a member gets (the "unsubscribe" link; the same
 //! address answers a one-click `POST`, see the server), and `/confirm/:token` to confirm an
-//! address (a button, so link scanners confirm nothing).
+//! address (a button, so link scanners confirm nothing). Both render in the member's language:
+//! the server sets the language cookie from the token before rendering.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_params_map;
 
 use super::{ConfirmEmail, SavePreferences, get_preferences};
 use crate::{
-    i18n::{parse_locale, t, use_i18n},
+    i18n::{t, use_i18n},
     ui::{FormError, Loading, PageTitle, error_view, last_error},
 };
 
@@ -38,10 +39,6 @@ pub fn PreferencesPage() -> impl IntoView {
                             <p class="form-error" role="alert">{error_view(&e, true)}</p>
                         }.into_any(),
                         Ok(p) => {
-                            // The member's language, signed in or not.
-                            if let Some(l) = parse_locale(&p.language) {
-                                i18n.set_locale(l);
-                            }
                             let shown = move || save.value().get().and_then(Result::ok);
                             let email = p.email;
                             let sms = p.sms;

@@ -13,12 +13,13 @@ use crate::error::AppError;
 pub async fn send_campaign(id: i64, at: Option<String>) -> Result<Campaign, AppError> {
     use crate::{accounts::Role, error::Msg, server::*};
     let at = at.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+    let base_url = state()?.base_url.clone();
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             let subject = format!("campaign:{id}");
             match at {
                 None => {
-                    let n = super::db::queue(tx, id, now).await?;
+                    let n = super::db::queue(tx, id, &base_url, now).await?;
                     crate::audit::db::record(
                         tx,
                         Some(me.id),

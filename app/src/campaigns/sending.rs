@@ -44,10 +44,18 @@ async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<Segment, AppError> 
 }
 
 /// Sends a draft or scheduled campaign now: one outbox row per reachable member of its
-/// segment, written in this transaction. How many were queued.
-pub async fn queue(tx: &mut SqliteConnection, id: i64, now: Stamp) -> Result<i64, AppError> {
+/// segment and a short link per address its messages name, written in this transaction. How
+/// many were queued.
+pub async fn queue(
+    tx: &mut SqliteConnection,
+    id: i64,
+    base_url: &str,
+    now: Stamp,
+) -> Result<i64, AppError> {
     editable(tx, id).await?;
     let segment = ready(tx, id).await?;
+    let targets = crate::outbox::compose::link_targets(tx, id, base_url).await?;
+    super::links::make(tx, id, &targets, now).await?;
     let when = when(tx, now).await?;
     let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
@@ -162,7 +170,11 @@ pub async fn finish_done(tx: &mut SqliteConnection, now: Stamp) -> Result<u64, s
 
 /// Queues the scheduled campaigns whose time has come (the job; idempotent: a queued
 /// campaign is no longer scheduled). How many started.
-pub async fn start_due(tx: &mut SqliteConnection, now: Stamp) -> Result<u64, AppError> {
+pub async fn start_due(
+    tx: &mut SqliteConnection,
+    base_url: &str,
+    now: Stamp,
+) -> Result<u64, AppError> {
     let due: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM campaigns WHERE status = 'scheduled' AND send_at <= $1 ORDER BY send_at",
     )
@@ -171,7 +183,7 @@ pub async fn start_due(tx: &mut SqliteConnection, now: Stamp) -> Result<u64, App
     .await?;
     let mut started = 0;
     for id in due {
-        match queue(tx, id, now).await {
+        match queue(tx, id, base_url, now).await {
             Ok(_) => started += 1,
             // Changed since it was scheduled (a segment deleted, a message broken): back to
             // draft, so staff see it did not go.

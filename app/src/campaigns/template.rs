@@ -39,6 +39,56 @@ pub struct Vars {
     pub portal_url: String,
     /// This message's preference page.
     pub preferences_url: String,
+    /// The campaign's offer (`{{ offer.title }}`), when it has one.
+    pub offer: Option<Linked>,
+    /// The campaign's reward (`{{ reward.title }}`), when it has one.
+    pub reward: Option<Linked>,
+}
+
+/// An offer or reward as messages see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Linked {
+    /// Its title.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// Where members read about it (sent as a short link).
+    pub url: String,
+}
+
+impl Linked {
+    fn value(&self) -> Value {
+        Value::from_pairs([
+            ("title", Value::from(self.title.as_str())),
+            ("description", Value::from(self.description.as_str())),
+            ("url", Value::from(self.url.as_str())),
+        ])
+    }
+}
+
+/// What a campaign has chosen for its messages to name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Chosen {
+    /// An offer.
+    pub offer: bool,
+    /// A reward.
+    pub reward: bool,
+}
+
+impl Chosen {
+    /// Both (for checks without a campaign).
+    pub const ALL: Chosen = Chosen {
+        offer: true,
+        reward: true,
+    };
+
+    fn knows(self, name: &str) -> bool {
+        match name {
+            "offer" => self.offer,
+            "reward" => self.reward,
+            other => VARIABLES.contains(&other),
+        }
+    }
 }
 
 fn environment() -> Environment<'static> {
@@ -51,9 +101,10 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// The problems of `source`: syntax, then every unknown variable (sorted), then a trial render
-/// with sample values (fuel and runtime errors). Empty: it can be sent.
-pub fn check(source: &str) -> Vec<Problem> {
+/// The problems of `source` in a campaign that has chosen `chosen`: syntax, then every unknown
+/// variable (sorted; `offer` and `reward` are unknown until chosen), then a trial render with
+/// sample values (fuel and runtime errors). Empty: it can be sent.
+pub fn check(source: &str, chosen: Chosen) -> Vec<Problem> {
     let env = environment();
     let template = match env.template_from_str(source) {
         Ok(t) => t,
@@ -66,7 +117,7 @@ pub fn check(source: &str) -> Vec<Problem> {
     let mut unknown: Vec<String> = template
         .undeclared_variables(false)
         .into_iter()
-        .filter(|name| !VARIABLES.contains(&name.as_str()) && !BUILTINS.contains(&name.as_str()))
+        .filter(|name| !chosen.knows(name) && !BUILTINS.contains(&name.as_str()))
         .collect();
     if !unknown.is_empty() {
         unknown.sort();
@@ -92,13 +143,23 @@ pub fn sample() -> Vars {
         shop: "Regulars".into(),
         portal_url: "https://example.org/".into(),
         preferences_url: "https://example.org/u/sample".into(),
+        offer: Some(Linked {
+            title: "20 % off winter coats".into(),
+            description: "This week only.".into(),
+            url: "https://example.org/#offer-1".into(),
+        }),
+        reward: Some(Linked {
+            title: "Free coffee".into(),
+            description: String::new(),
+            url: "https://example.org/me/rewards#reward-1".into(),
+        }),
     }
 }
 
 /// `source` rendered with `vars`.
 pub fn render(source: &str, vars: &Vars) -> Result<String, Problem> {
     let env = environment();
-    let ctx = Value::from_pairs([
+    let mut pairs = vec![
         ("preferred_name", Value::from(vars.preferred_name.as_str())),
         ("points", Value::from(vars.points)),
         ("tier", Value::from(vars.tier.as_str())),
@@ -110,7 +171,14 @@ pub fn render(source: &str, vars: &Vars) -> Result<String, Problem> {
             "preferences_url",
             Value::from(vars.preferences_url.as_str()),
         ),
-    ]);
+    ];
+    if let Some(offer) = &vars.offer {
+        pairs.push(("offer", offer.value()));
+    }
+    if let Some(reward) = &vars.reward {
+        pairs.push(("reward", reward.value()));
+    }
+    let ctx = Value::from_pairs(pairs);
     env.render_str(source, ctx).map_err(|e| match e.kind() {
         minijinja::ErrorKind::SyntaxError => Problem::Syntax {
             detail: e.to_string(),
@@ -137,6 +205,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The `http(s)://` address a word of text is, and the punctuation after it.
+pub fn url_of(word: &str) -> Option<(&str, &str)> {
+    let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+    (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+        .then(|| (trimmed, &word[trimmed.len()..]))
+}
+
 /// One line of text as HTML: escaped, with `http(s)://` addresses as links.
 fn line_html(line: &str) -> String {
     let mut out = String::new();
@@ -144,10 +219,8 @@ fn line_html(line: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let trimmed = word.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
-        if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
-            let rest = &word[trimmed.len()..];
-            let href = escape(trimmed);
+        if let Some((url, rest)) = url_of(word) {
+            let href = escape(url);
             out.push_str(&format!(
                 "<a href=\"{href}\" style=\"color:inherit;font-weight:bold\">{href}</a>{}",
                 escape(rest)
@@ -290,7 +363,7 @@ mod tests {
     #[test]
     fn an_unknown_variable_is_an_error_not_a_blank() {
         assert_eq!(
-            check("Hi {{ first_name }} and {{ nme }}"),
+            check("Hi {{ first_name }} and {{ nme }}", Chosen::ALL),
             vec![
                 Problem::Unknown {
                     name: "first_name".into()
@@ -302,9 +375,39 @@ mod tests {
     }
 
     #[test]
+    fn offer_and_reward_are_known_once_chosen() {
+        let text = "{{ offer.title }}: {{ offer.url }}";
+        assert_eq!(
+            check(text, Chosen::default()),
+            vec![Problem::Unknown {
+                name: "offer".into()
+            }]
+        );
+        assert_eq!(
+            check(
+                text,
+                Chosen {
+                    offer: true,
+                    reward: false
+                }
+            ),
+            vec![]
+        );
+        assert_eq!(
+            render(text, &sample()),
+            Ok("20 % off winter coats: https://example.org/#offer-1".to_owned())
+        );
+        let none = Vars {
+            offer: None,
+            ..sample()
+        };
+        assert!(render(text, &none).is_err(), "never a blank");
+    }
+
+    #[test]
     fn broken_syntax_is_reported() {
         assert!(matches!(
-            check("Hi {{ preferred_name")[..],
+            check("Hi {{ preferred_name", Chosen::ALL)[..],
             [Problem::Syntax { .. }]
         ));
     }
@@ -313,6 +416,7 @@ mod tests {
     fn a_runaway_loop_runs_out_of_fuel() {
         let problems = check(
             "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            Chosen::ALL,
         );
         assert!(
             matches!(problems[..], [Problem::Render { .. }]),

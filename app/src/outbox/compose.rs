@@ -11,7 +11,7 @@ use crate::{
     campaigns::{
         Rendered,
         db::default_language,
-        template::{self, Content, Footer, Vars},
+        template::{self, Content, Footer, Linked, Vars},
     },
     db::{Stamp, local_day},
     i18n::{Locale, parse_locale, td_string},
@@ -63,9 +63,81 @@ fn locale(code: &str) -> Locale {
     parse_locale(code).unwrap_or(Locale::en)
 }
 
+/// Who a campaign's message is rendered for.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    /// The member.
+    pub user_id: i64,
+    /// Their language.
+    pub language: &'a str,
+    /// The message's token (its preference page).
+    pub token: &'a str,
+    /// The outbox row: set, addresses become short links that count its clicks.
+    pub message: Option<i64>,
+}
+
+/// The offer and reward campaign `id` names, with where members read about them.
+async fn chosen(
+    conn: &mut SqliteConnection,
+    id: i64,
+    base_url: &str,
+) -> Result<(Option<Linked>, Option<Linked>), sqlx::Error> {
+    let offer: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT o.id, o.title, o.description FROM campaigns c JOIN offers o ON o.id = c.offer_id
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let reward: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.name, r.description FROM campaigns c JOIN rewards r ON r.id = c.reward_id
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok((
+        offer.map(|(id, title, description)| Linked {
+            title,
+            description,
+            url: format!("{base_url}/#offer-{id}"),
+        }),
+        reward.map(|(id, title, description)| Linked {
+            title,
+            description,
+            url: format!("{base_url}/me/rewards#reward-{id}"),
+        }),
+    ))
+}
+
+/// The addresses campaign `id`'s messages link to: written in them, and its offer's and
+/// reward's (short links are made for these when it is queued).
+pub async fn link_targets(
+    conn: &mut SqliteConnection,
+    id: i64,
+    base_url: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM campaign_messages WHERE campaign_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let (offer, reward) = chosen(conn, id, base_url).await?;
+    let mut urls: Vec<String> = bodies
+        .iter()
+        .flat_map(|b| crate::campaigns::links::written_urls(b))
+        .chain(offer.map(|o| o.url))
+        .chain(reward.map(|r| r.url))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    Ok(urls)
+}
+
 /// The member's values for templates.
 async fn vars(
     conn: &mut SqliteConnection,
+    campaign_id: i64,
     user_id: i64,
     shop: &str,
     base_url: &str,
@@ -100,7 +172,10 @@ async fn vars(
         }
         None => (0, String::new()),
     };
+    let (offer, reward) = chosen(conn, campaign_id, base_url).await?;
     Ok(Vars {
+        offer,
+        reward,
         preferred_name: name,
         points,
         tier: tier.unwrap_or_default(),
@@ -112,17 +187,20 @@ async fn vars(
     })
 }
 
-/// Renders campaign `id`'s message for `user_id` in `language` (or the default's), as it
-/// would be sent through a row with `token`.
+/// Renders campaign `campaign_id`'s message for `to` in their language (or the default's).
 pub async fn render_campaign(
     conn: &mut SqliteConnection,
     campaign_id: i64,
-    user_id: i64,
-    language: &str,
+    to: Recipient<'_>,
     base_url: &str,
-    token: &str,
     now: Stamp,
 ) -> Result<Result<Rendered, Skip>, sqlx::Error> {
+    let Recipient {
+        user_id,
+        language,
+        token,
+        message: outbox_id,
+    } = to;
     let default = default_language(conn).await?;
     let message: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT language, subject, preheader, body FROM campaign_messages
@@ -140,7 +218,16 @@ pub async fn render_campaign(
         )));
     };
     let brand = brand(conn).await?;
-    let vars = vars(conn, user_id, brand.shown_name(), base_url, token, now).await?;
+    let vars = vars(
+        conn,
+        campaign_id,
+        user_id,
+        brand.shown_name(),
+        base_url,
+        token,
+        now,
+    )
+    .await?;
     let rendered = (|| {
         Ok::<_, crate::campaigns::Problem>((
             template::render(&subject, &vars)?,
@@ -148,10 +235,14 @@ pub async fn render_campaign(
             template::render(&body, &vars)?,
         ))
     })();
-    let (subject, preheader, body) = match rendered {
+    let (subject, preheader, mut body) = match rendered {
         Ok(r) => r,
         Err(p) => return Ok(Err(Skip::Broken(format!("{p:?}")))),
     };
+    if let Some(outbox_id) = outbox_id {
+        let links = crate::campaigns::links::of_campaign(conn, campaign_id).await?;
+        body = crate::campaigns::links::shorten(&body, &links, base_url, outbox_id);
+    }
     let l = locale(&used);
     let footer = Footer {
         why: td_string!(l, campaigns.footer_why),
@@ -228,16 +319,13 @@ pub async fn compose(
             let Some(campaign) = row.campaign_id else {
                 return Ok(Err(Skip::Broken("no campaign".into())));
             };
-            let rendered = render_campaign(
-                conn,
-                campaign,
+            let to = Recipient {
                 user_id,
-                &row.language,
-                base_url,
-                &row.token,
-                now,
-            )
-            .await?;
+                language: &row.language,
+                token: &row.token,
+                message: marketing.then_some(row.id),
+            };
+            let rendered = render_campaign(conn, campaign, to, base_url, now).await?;
             Ok(rendered.map(|r| Composed {
                 to: row.address.clone(),
                 purpose: if marketing {

@@ -67,6 +67,18 @@ pub async fn claim(
     .await
 }
 
+/// Queues again every row a process had claimed (at start-up, when no worker of this process
+/// holds a lease; one server runs per database). A message that was on the wire when the last
+/// process died may go twice; none is lost. How many.
+pub async fn recover(tx: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET status = 'queued', lease_until = NULL WHERE status = 'sending'",
+    )
+    .execute(tx)
+    .await?
+    .rows_affected())
+}
+
 /// What became of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

@@ -176,7 +176,7 @@ fn OfferList(offers: Vec<MemberOffer>, currency: Currency) -> impl IntoView {
                     let (kind, value) = (offer.kind, offer.value);
                     let until = offer.ends_on.clone();
                     view! {
-                        <li class="perk">
+                        <li class="perk" id=format!("offer-{}", offer.id)>
                             <h3>{offer.title.clone()}</h3>
                             <p class="perk-gives">{move || gives(locale(), kind, value, currency)}</p>
                             {(!offer.description.is_empty()).then(|| view! { <p>{offer.description.clone()}</p> })}

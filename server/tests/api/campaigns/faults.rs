@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{join, smtp::Smtp, wait_finished};
+use super::{draft, join, smtp::Smtp, wait_finished};
 use crate::helpers::{json_of, spawn_with};
 
 #[tokio::test]
@@ -47,39 +47,12 @@ async fn temporary_failures_retry_later_bounces_suppress_and_too_many_failures_p
     .await
     .expect("confirmed");
     let owner = app.signed_in_as("owner@example.com").await;
-    let segment = json_of(
+    let id = draft(
         &owner,
-        "campaigns/segment_save",
-        &[
-            ("intent", "save"),
-            ("name", "All email"),
-            ("match_all", "all"),
-            ("consent", "email"),
-        ],
-    )
-    .await["id"]
-        .as_i64()
-        .expect("segment id")
-        .to_string();
-    let id = json_of(
-        &owner,
-        "campaigns/create",
-        &[("name", "Faults"), ("segment_id", &segment)],
-    )
-    .await
-    .as_i64()
-    .expect("campaign id")
-    .to_string();
-    json_of(
-        &owner,
-        "campaigns/message",
-        &[
-            ("id", &id),
-            ("language", "en"),
-            ("subject", "Hi {{ preferred_name }}"),
-            ("preheader", ""),
-            ("body", "Hello"),
-        ],
+        "Faults",
+        &[("consent", "email")],
+        "Hi {{ preferred_name }}",
+        "Hello",
     )
     .await;
     json_of(&owner, "campaigns/send", &[("id", &id)]).await;
@@ -165,27 +138,7 @@ async fn temporary_failures_retry_later_bounces_suppress_and_too_many_failures_p
     .execute(&db)
     .await
     .expect("members who bounce");
-    let id = json_of(
-        &owner,
-        "campaigns/create",
-        &[("name", "Bad list"), ("segment_id", &segment)],
-    )
-    .await
-    .as_i64()
-    .expect("campaign id")
-    .to_string();
-    json_of(
-        &owner,
-        "campaigns/message",
-        &[
-            ("id", &id),
-            ("language", "en"),
-            ("subject", "Hi"),
-            ("preheader", ""),
-            ("body", "Hello"),
-        ],
-    )
-    .await;
+    let id = draft(&owner, "Bad list", &[("consent", "email")], "Hi", "Hello").await;
     json_of(&owner, "campaigns/send", &[("id", &id)]).await;
     let mut camp = serde_json::Value::Null;
     for _ in 0..400 {

@@ -1,7 +1,7 @@
 //! Before sending: what is queued is checked again at send time, pausing holds it and
 //! cancelling drops it (no SMTP configured, so the outbox can be looked at).
 
-use super::join;
+use super::{draft, join};
 use crate::helpers::{json_of, spawn_with};
 
 #[tokio::test]
@@ -24,41 +24,12 @@ async fn a_member_who_unsubscribes_after_queueing_is_not_sent_and_a_cancel_drops
     .await
     .expect("set up by this test");
     let owner = app.signed_in_as("owner@example.com").await;
-    let saved = json_of(
+    let id = draft(
         &owner,
-        "campaigns/segment_save",
-        &[
-            ("intent", "save"),
-            ("name", "Swedish, no points yet"),
-            ("match_all", "all"),
-            ("language", "sv"),
-            ("balance_below", "1"),
-        ],
-    )
-    .await;
-    let segment = saved["id"]
-        .as_i64()
-        .expect("set up by this test")
-        .to_string();
-    let id = json_of(
-        &owner,
-        "campaigns/create",
-        &[("name", "Sale"), ("segment_id", &segment)],
-    )
-    .await
-    .as_i64()
-    .expect("set up by this test")
-    .to_string();
-    json_of(
-        &owner,
-        "campaigns/message",
-        &[
-            ("id", &id),
-            ("language", "en"),
-            ("subject", "Sale"),
-            ("preheader", ""),
-            ("body", "Sale"),
-        ],
+        "Swedish, no points yet",
+        &[("language", "sv"), ("balance_below", "1")],
+        "Sale",
+        "Sale",
     )
     .await;
     json_of(&owner, "campaigns/send", &[("id", &id)]).await;
@@ -100,40 +71,7 @@ async fn a_member_who_unsubscribes_after_queueing_is_not_sent_and_a_cancel_drops
         409
     );
     // Pausing holds what is queued, cancelling drops it.
-    let everyone = json_of(
-        &owner,
-        "campaigns/segment_save",
-        &[
-            ("intent", "save"),
-            ("name", "Everyone"),
-            ("match_all", "all"),
-        ],
-    )
-    .await["id"]
-        .as_i64()
-        .expect("segment id")
-        .to_string();
-    let id = json_of(
-        &owner,
-        "campaigns/create",
-        &[("name", "Big"), ("segment_id", &everyone)],
-    )
-    .await
-    .as_i64()
-    .expect("campaign id")
-    .to_string();
-    json_of(
-        &owner,
-        "campaigns/message",
-        &[
-            ("id", &id),
-            ("language", "en"),
-            ("subject", "Big"),
-            ("preheader", ""),
-            ("body", "Big"),
-        ],
-    )
-    .await;
+    let id = draft(&owner, "Everyone", &[], "Big", "Big").await;
     let sent = json_of(&owner, "campaigns/send", &[("id", &id)]).await;
     let queued = sent["progress"]["queued"].as_i64().expect("queued");
     assert!(queued >= 2, "Ilze and the demo members: {sent}");

@@ -66,19 +66,52 @@ c.start()
 sys.stdin.read()
 "#;
 
+/// A server that keeps each message byte for byte as it came (the Maildir handler parses and
+/// writes messages again, which a DKIM signature does not survive).
+const RAW: &str = r#"
+import itertools, os, sys
+from aiosmtpd.controller import Controller
+class Raw:
+    n = itertools.count()
+    async def handle_DATA(self, server, session, envelope):
+        path = os.path.join(sys.argv[2], 'new', '%06d.eml' % next(self.n))
+        with open(path + '.tmp', 'wb') as f:
+            f.write(envelope.original_content)
+        os.rename(path + '.tmp', path)
+        return '250 OK'
+for d in ('new', 'cur', 'tmp'):
+    os.makedirs(os.path.join(sys.argv[2], d), exist_ok=True)
+c = Controller(Raw(), hostname='127.0.0.1', port=int(sys.argv[1]))
+c.start()
+sys.stdin.read()
+"#;
+
+/// Which server.
+#[derive(Clone, Copy)]
+enum Kind {
+    Maildir,
+    Faulty,
+    Raw,
+}
+
 impl Smtp {
     /// Starts one on a free port and waits until it answers.
     pub async fn start() -> Smtp {
-        Self::spawn(false).await
+        Self::spawn(Kind::Maildir).await
     }
 
     /// One whose answers depend on the recipient (see `FAULTY`).
     pub async fn faulty() -> Smtp {
-        Self::spawn(true).await
+        Self::spawn(Kind::Faulty).await
+    }
+
+    /// One that keeps messages exactly as received (see `RAW`).
+    pub async fn raw() -> Smtp {
+        Self::spawn(Kind::Raw).await
     }
 
     #[expect(clippy::zombie_processes, reason = "killed and waited for in Drop")]
-    async fn spawn(faulty: bool) -> Smtp {
+    async fn spawn(kind: Kind) -> Smtp {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -86,16 +119,24 @@ impl Smtp {
         let dir = TempDir::new();
         let maildir: PathBuf = dir.path().join("mail");
         let mut command = std::process::Command::new(PYTHON);
-        if faulty {
-            command
-                .args(["-c", FAULTY, &port.to_string()])
-                .arg(&maildir)
-                .stdin(Stdio::piped());
-        } else {
-            command
-                .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-                .args(["-c", "aiosmtpd.handlers.Mailbox"])
-                .arg(&maildir);
+        match kind {
+            Kind::Faulty | Kind::Raw => {
+                let script = if matches!(kind, Kind::Faulty) {
+                    FAULTY
+                } else {
+                    RAW
+                };
+                command
+                    .args(["-c", script, &port.to_string()])
+                    .arg(&maildir)
+                    .stdin(Stdio::piped());
+            }
+            Kind::Maildir => {
+                command
+                    .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+                    .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                    .arg(&maildir);
+            }
         }
         let child = command
             .stdout(Stdio::null())
@@ -114,13 +155,18 @@ impl Smtp {
         panic!("aiosmtpd did not start on {port}");
     }
 
+    /// Where the messages are written (a Maildir).
+    pub fn maildir(&self) -> PathBuf {
+        self.dir.path().join("mail")
+    }
+
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Every message received so far.
     pub fn mails(&self) -> Vec<Mail> {
-        let maildir = self.dir.path().join("mail");
+        let maildir = self.maildir();
         if !maildir.join("new").exists() {
             return Vec::new();
         }

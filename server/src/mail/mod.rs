@@ -27,137 +27,10 @@ use lettre::{
     },
 };
 
-/// How the SMTP connection is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// Plain SMTP (a local relay, tests).
-    None,
-    /// STARTTLS on a plain connection (`?tls=starttls`, usual on 587).
-    StartTls,
-    /// Implicit TLS (`smtps://`, usual on 465).
-    Tls,
-}
-
-/// Where and how to send email.
-#[derive(Debug, Clone)]
-pub struct SmtpConfig {
-    /// Host.
-    pub host: String,
-    /// Port.
-    pub port: u16,
-    /// TLS mode.
-    pub security: Security,
-    /// User and password, if the server wants them.
-    pub credentials: Option<(String, String)>,
-    /// `From` of marketing mail (`REGULARS_MAIL_FROM`).
-    pub from: Mailbox,
-    /// `From` of service mail (`REGULARS_MAIL_FROM_SERVICE`, default the marketing one).
-    pub from_service: Mailbox,
-    /// Parallel connections (`REGULARS_SMTP_CONNECTIONS`, default 4).
-    pub connections: usize,
-}
-
-/// A variable that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct MailConfigError(pub String);
-
-impl SmtpConfig {
-    /// From `smtp://user:pass@host:port?tls=starttls` (or `smtps://…`) and the senders.
-    pub fn parse(
-        url: &str,
-        from: &str,
-        from_service: Option<&str>,
-        connections: usize,
-    ) -> Result<Self, MailConfigError> {
-        let bad = |why: &str| MailConfigError(format!("REGULARS_SMTP_URL={url:?}: {why}"));
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("expected smtp:// or smtps://"))?;
-        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let (auth, hostport) = match rest.rsplit_once('@') {
-            Some((auth, hp)) => (Some(auth), hp),
-            None => (None, rest),
-        };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) => (
-                h,
-                Some(
-                    p.trim_end_matches('/')
-                        .parse::<u16>()
-                        .map_err(|_| bad("bad port"))?,
-                ),
-            ),
-            None => (hostport.trim_end_matches('/'), None),
-        };
-        if host.is_empty() {
-            return Err(bad("no host"));
-        }
-        let tls = query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("tls="))
-            .unwrap_or("");
-        let security = match (scheme, tls) {
-            ("smtps", _) => Security::Tls,
-            ("smtp", "starttls") => Security::StartTls,
-            ("smtp", "" | "none") => Security::None,
-            _ => return Err(bad("expected smtp:// (tls=starttls|none) or smtps://")),
-        };
-        let decode =
-            |s: &str| percent_decode(s).ok_or_else(|| bad("bad %-escape in the credentials"));
-        let credentials = match auth {
-            Some(a) => {
-                let (user, pass) = a.split_once(':').unwrap_or((a, ""));
-                Some((decode(user)?, decode(pass)?))
-            }
-            None => None,
-        };
-        let mailbox = |name: &str, v: &str| {
-            v.parse::<Mailbox>()
-                .map_err(|e| MailConfigError(format!("{name}={v:?} is not an address: {e}")))
-        };
-        let from = mailbox("REGULARS_MAIL_FROM", from)?;
-        let from_service = match from_service {
-            Some(v) => mailbox("REGULARS_MAIL_FROM_SERVICE", v)?,
-            None => from.clone(),
-        };
-        Ok(Self {
-            host: host.to_owned(),
-            port: port.unwrap_or(match security {
-                Security::Tls => 465,
-                Security::StartTls => 587,
-                Security::None => 25,
-            }),
-            security,
-            credentials,
-            from,
-            from_service,
-            connections: connections.clamp(1, 64),
-        })
-    }
-
-    /// The domain of the sender (for `Message-ID`s).
-    pub fn domain(&self) -> String {
-        self.from.email.domain().to_owned()
-    }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+mod config;
+mod pacer;
+pub use config::{MailConfigError, Security, SmtpConfig, dkim};
+pub use pacer::Pacer;
 
 type SmtpError = lettre::transport::smtp::Error;
 
@@ -232,23 +105,32 @@ fn build(config: &SmtpConfig, mail: &Composed) -> Result<(Envelope, Vec<u8>), St
         .subject(mail.subject.clone())
         .message_id(Some(mail.message_id.clone()));
     if let Some(url) = &mail.unsubscribe_url {
-        // RFC 2369 and RFC 8058: mail clients offer one-click unsubscribe with these.
+        // RFC 2369 and RFC 8058: mail clients offer one-click unsubscribe with these (the
+        // token, last in the address, also names the message in the mailto's subject).
+        let token = url.rsplit('/').next().unwrap_or_default();
+        let mailto = format!(
+            "mailto:{}?subject=unsubscribe%20{token}",
+            config.unsubscribe_to
+        );
         builder = builder
             .raw_header(header::HeaderValue::new(
                 header::HeaderName::new_from_ascii_str("List-Unsubscribe"),
-                format!("<{url}>"),
+                format!("<{url}>, <{mailto}>"),
             ))
             .raw_header(header::HeaderValue::new(
                 header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
                 "List-Unsubscribe=One-Click".to_owned(),
             ));
     }
-    let message = builder
+    let mut message = builder
         .multipart(MultiPart::alternative_plain_html(
             mail.text.clone(),
             mail.html.clone(),
         ))
         .map_err(|e| format!("cannot build the message: {e}"))?;
+    if let Some(dkim) = &config.dkim {
+        message.sign(dkim);
+    }
     Ok((message.envelope().clone(), message.formatted()))
 }
 
@@ -270,7 +152,13 @@ fn outcome_of(e: &SmtpError) -> Outcome {
 }
 
 /// One worker: claims, sends, records, until the process stops.
-async fn worker(db: Db, clock: Clock, config: Arc<SmtpConfig>, base_url: Arc<str>) {
+async fn worker(
+    db: Db,
+    clock: Clock,
+    config: Arc<SmtpConfig>,
+    base_url: Arc<str>,
+    pacer: Arc<Pacer>,
+) {
     let mut conn: Option<AsyncSmtpConnection> = None;
     let host = config.domain();
     loop {
@@ -291,6 +179,7 @@ async fn worker(db: Db, clock: Clock, config: Arc<SmtpConfig>, base_url: Arc<str
             continue;
         }
         for row in rows {
+            pacer.wait().await;
             let outcome = send_one(&db, &clock, &config, &base_url, &host, &mut conn, &row).await;
             let now = clock.now();
             let record = db
@@ -371,6 +260,7 @@ pub fn start(
     config: SmtpConfig,
     base_url: Arc<str>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    let pacer = Arc::new(Pacer::new(config.per_second, config.per_hour));
     let config = Arc::new(config);
     (0..config.connections)
         .map(|_| {
@@ -379,11 +269,11 @@ pub fn start(
                 clock.clone(),
                 config.clone(),
                 base_url.clone(),
+                pacer.clone(),
             ))
         })
         .collect()
 }
 
 #[cfg(test)]
-#[path = "mail_tests.rs"]
 mod tests;

@@ -1,0 +1,115 @@
+//! The addresses in messages the server answers itself: the one-click unsubscribe of every
+//! marketing email (`POST /u/<token>`), short links (`GET /o/<code>`), and the language of the
+//! pages a message's links open.
+
+/// Answers a one-click unsubscribe (RFC 8058): a `POST` to a message's `/u/<token>` withdraws
+/// email consent at once and answers 200 — no cookie, no sign-in, no redirect.
+pub async fn one_click(
+    axum::extract::State(state): axum::extract::State<app::server::AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> (axum::http::StatusCode, &'static str) {
+    use axum::http::StatusCode;
+    let now = state.clock.now();
+    let proof = app::campaigns::prefs::RequestProof {
+        ip: None,
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(400).collect()),
+    };
+    let done = state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                app::campaigns::prefs::set(
+                    tx,
+                    &token,
+                    Some(false),
+                    None,
+                    "unsubscribe_link",
+                    &proof,
+                    now,
+                )
+                .await
+            })
+        })
+        .await;
+    match done {
+        Ok(Some(_)) => (StatusCode::OK, "unsubscribed\n"),
+        Ok(None) => (StatusCode::NOT_FOUND, "unknown link\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "one-click unsubscribe failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "try again\n")
+        }
+    }
+}
+
+/// The pages a message's links open (`GET /u/<token>`, `/confirm/<token>`) speak the language
+/// of the member the message went to, signed in or not: the language cookie is set from the
+/// token on the request (so the page renders in it) and on the response (so the browser's copy
+/// of the app starts in it too).
+pub async fn token_language(
+    axum::extract::State(state): axum::extract::State<app::server::AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use app::i18n::LANG_COOKIE;
+    use axum::http::{HeaderValue, Method, header};
+    let path = req.uri().path();
+    let token = path
+        .strip_prefix("/u/")
+        .or_else(|| path.strip_prefix("/confirm/"))
+        .filter(|t| req.method() == Method::GET && !t.is_empty() && !t.contains('/'))
+        .map(str::to_owned);
+    let Some(token) = token else {
+        return next.run(req).await;
+    };
+    let language = match state.db.reader.acquire().await {
+        Ok(mut conn) => app::campaigns::prefs::language_of(&mut conn, &token)
+            .await
+            .ok()
+            .flatten(),
+        Err(_) => None,
+    };
+    let Some(language) = language.filter(|l| app::i18n::parse_locale(l).is_some()) else {
+        return next.run(req).await;
+    };
+    crate::middleware::with_lang_cookie(req.headers_mut(), &language);
+    let mut res = next.run(req).await;
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A short link in a message (`/o/<code>-<message>`): records the click and redirects (303) to
+/// the address; an unknown code is a 404. Link checkers in mail systems count as clicks too,
+/// as with every click counter.
+pub async fn short_link(
+    axum::extract::State(state): axum::extract::State<app::server::AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::{http::StatusCode, response::IntoResponse};
+    if code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return (StatusCode::NOT_FOUND, "unknown link\n").into_response();
+    }
+    let now = state.clock.now();
+    let found = state
+        .db
+        .write(move |tx| {
+            Box::pin(async move { Ok(app::campaigns::links::click(tx, &code, now).await?) })
+        })
+        .await;
+    match found {
+        Ok(Some(url)) => axum::response::Redirect::to(&url).into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "unknown link\n").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "recording a click failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "try again\n").into_response()
+        }
+    }
+}
