@@ -13,7 +13,7 @@ async function arrived(match: (m: Mail) => boolean, n = 1): Promise<Mail[]> {
   return found;
 }
 
-test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one click and the next one skips her", async ({ page, request }) => {
+test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one click and the next one skips her", async ({ browser, page, request }) => {
   const run = Date.now() % 100000;
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
@@ -52,9 +52,9 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
     await block.getByRole("button", { name: "Save" }).click();
     await expect(page.locator("details.language-message", { has: page.locator(`summary:has-text("${language}")`) }).locator(".missing-badge")).toHaveCount(0);
   };
-  await write("English", "{{ preferred_name }}, winter sale", "Hello {{ preferred_name }}, you have {{ points }} points.");
-  await write("Svenska", "{{ preferred_name }}, vinterrea", "Hej {{ preferred_name }}! Du har {{ points }} poäng.");
-  await write("Latviešu", "{{ preferred_name }}, ziemas izpārdošana", "Sveiki, {{ preferred_name }}! Jums ir {{ points }} punkti.");
+  await write("English", `{{ preferred_name }}, winter sale ${run}`, "Hello {{ preferred_name }}, you have {{ points }} points.");
+  await write("Svenska", `{{ preferred_name }}, vinterrea ${run}`, "Hej {{ preferred_name }}! Du har {{ points }} poäng.");
+  await write("Latviešu", `{{ preferred_name }}, ziemas izpārdošana ${run}`, "Sveiki, {{ preferred_name }}! Jums ir {{ points }} punkti.");
 
   await expectAccessible(page);
 
@@ -70,13 +70,13 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
   await page.locator("section[aria-labelledby=send]").getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.locator(".lede .badge")).toHaveText("Finished", { timeout: 20_000 });
 
-  const [anna] = await arrived((m) => m.to === "anna@example.com" && m.subject === "Anna, vinterrea");
+  const [anna] = await arrived((m) => m.to === "anna@example.com" && m.subject === `Anna, vinterrea ${run}`);
   expect(anna.text).toContain("Hej Anna!");
   expect(anna.list_unsubscribe_post).toBe("List-Unsubscribe=One-Click");
-  const [liga] = await arrived((m) => m.to === "liga@example.com" && m.subject.startsWith("Līga, ziemas"));
+  const [liga] = await arrived((m) => m.to === "liga@example.com" && m.subject === `Līga, ziemas izpārdošana ${run}`);
   expect(liga.html).toContain('lang="lv"');
   // Ola reads Norwegian, which has no message: he gets the shop's language.
-  await arrived((m) => m.to === "ola@example.com" && m.subject === "Ola, winter sale");
+  await arrived((m) => m.to === "ola@example.com" && m.subject === `Ola, winter sale ${run}`);
 
   // Anna's mail app unsubscribes in one click: a POST without cookies, 200, no redirect.
   // `<https://…/u/token>, <mailto:…?subject=unsubscribe%20token>`
@@ -86,7 +86,8 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
   expect(res.status()).toBe(200);
 
   // Her preference page (no sign-in) speaks Swedish and shows it.
-  const prefs = await page.context().browser()!.newPage();
+  const visitor = await browser.newContext();
+  const prefs = await visitor.newPage();
   await goto(prefs, new URL(link).pathname);
   await expect(prefs.getByRole("heading", { level: 1 })).toHaveText("Dina erbjudanden");
   await expect(prefs.getByLabel("Medlemserbjudanden via e-post")).not.toBeChecked();
@@ -103,4 +104,11 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
   await expect(page.locator(".lede .badge")).toHaveText("Finished", { timeout: 20_000 });
   await arrived((m) => m.to === "liga@example.com" && m.subject === `Spring ${run}`);
   expect(mails().filter((m) => m.to === "anna@example.com" && m.subject === `Spring ${run}`)).toHaveLength(0);
+
+  // Giving consent again is as easy: her preference page, one box (this also leaves the
+  // demo data as it was for the next run).
+  await prefs.getByLabel("Medlemserbjudanden via e-post").check();
+  await prefs.getByRole("button", { name: "Spara" }).click();
+  await expect(prefs.getByRole("status")).toHaveText("Sparat.");
+  await visitor.close();
 });

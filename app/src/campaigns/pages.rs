@@ -33,6 +33,9 @@ pub fn status_text(status: Status) -> String {
 pub fn SegmentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SaveSegment>::new();
+    // Live counts: an action of the page's, so reloading the editor after a save does not
+    // drop one on the way.
+    let live = ServerAction::<SaveSegment>::new();
     let editor = Resource::new(move || action.version().get(), |_| load_segments());
     let editing =
         use_query_map().with_untracked(|q| q.get("id").and_then(|v| v.parse::<i64>().ok()));
@@ -44,7 +47,7 @@ pub fn SegmentsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match editor.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(ed) => view! { <SegmentForm ed editing action /> }.into_any(),
+                    Ok(ed) => view! { <SegmentForm ed editing action live /> }.into_any(),
                 }
             })}
         </Transition>
@@ -56,6 +59,7 @@ fn SegmentForm(
     ed: SegmentEditor,
     editing: Option<i64>,
     action: ServerAction<SaveSegment>,
+    live: ServerAction<SaveSegment>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = last_error(action);
@@ -161,7 +165,6 @@ fn SegmentForm(
     .into_any();
     // The count follows the rules as they change (a moment after the last change), through
     // an action of its own so the editor is not reloaded; the buttons work without it.
-    let live = ServerAction::<SaveSegment>::new();
     let on_change = move |ev: leptos::ev::Event| live_count(&ev, live);
     // Whichever answered last shows.
     let shown = RwSignal::new(None::<Preview>);
@@ -225,6 +228,10 @@ fn live_count(ev: &leptos::ev::Event, live: ServerAction<SaveSegment>) {
         }
         let handle = set_timeout_with_handle(
             move || {
+                // Gone meanwhile (a save re-rendered the editor, or another page is open).
+                if !form.is_connected() {
+                    return;
+                }
                 let Ok(data) = web_sys::FormData::new_with_form(&form) else {
                     return;
                 };

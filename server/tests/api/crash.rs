@@ -35,7 +35,7 @@ fn start(db_url: &str, port: u16) -> Server {
     Server { child }
 }
 
-async fn healthy(c: &reqwest::Client, base: &str) {
+pub(crate) async fn healthy(c: &reqwest::Client, base: &str) {
     for _ in 0..300 {
         if let Ok(r) = c.get(format!("{base}/health")).send().await
             && r.status() == 200

@@ -10,7 +10,10 @@ use std::{
 };
 
 use super::smtp::Smtp;
-use crate::helpers::{TempDir, client};
+use crate::{
+    crash::healthy,
+    helpers::{TempDir, client},
+};
 
 const MEMBERS: i64 = 10_000;
 const CONNECTIONS: usize = 4;
@@ -30,18 +33,6 @@ fn start(db_url: &str, port: u16, smtp: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("server starts")
-}
-
-async fn healthy(c: &reqwest::Client, base: &str) {
-    for _ in 0..300 {
-        if let Ok(r) = c.get(format!("{base}/health")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not come up");
 }
 
 /// Messages received per recipient (headers only, read by Python's own parser).

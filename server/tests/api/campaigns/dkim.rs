@@ -5,11 +5,8 @@
 
 use std::sync::Arc;
 
-use super::{draft, join, smtp::Smtp, token_of, unsubscribe_link, wait_finished};
-use crate::{
-    helpers::{json_of, spawn_with},
-    temp_dir::TempDir,
-};
+use super::{draft, shop_with_sven, smtp::Smtp, token_of, unsubscribe_link, wait_finished};
+use crate::{helpers::json_of, temp_dir::TempDir};
 
 /// Verifies every message in a Maildir, each as received and with its `List-Unsubscribe`
 /// link changed: `[to, signed headers, valid, valid after the change]` per message.
@@ -55,32 +52,13 @@ async fn messages_are_dkim_signed_over_the_unsubscribe_headers_and_the_mailto_un
     let key = std::fs::read_to_string(&key_file).expect("key");
 
     let smtp = Smtp::raw().await;
-    let url = smtp.url();
-    let app = spawn_with(move |c| {
-        let mut mail = server::mail::SmtpConfig::parse(&url, "news@shop.example", None, 1)
-            .expect("smtp config");
-        mail.dkim = Some(Arc::new(
-            server::mail::dkim("sel1", "shop.example", &key).expect("dkim key"),
-        ));
-        mail.unsubscribe_to = "leave@shop.example".parse().expect("address");
-        c.mail = Some(mail);
-    })
-    .await
-    .with_demo()
-    .await;
-    let db = app.db().await;
-    sqlx::query("UPDATE users SET email_marketing = 0 WHERE email LIKE '%@example.com'")
-        .execute(&db)
-        .await
-        .expect("demo members opt out");
-    join(&app, "sven@example.org", "Sven", "sv").await;
-    smtp.wait_for(1).await;
-    sqlx::query(
-        "UPDATE users SET email_confirmed_at = created_at WHERE email = 'sven@example.org'",
-    )
-    .execute(&db)
-    .await
-    .expect("confirmed");
+    let mut mail = server::mail::SmtpConfig::parse(&smtp.url(), "news@shop.example", None, 1)
+        .expect("smtp config");
+    mail.dkim = Some(Arc::new(
+        server::mail::dkim("sel1", "shop.example", &key).expect("dkim key"),
+    ));
+    mail.unsubscribe_to = "leave@shop.example".parse().expect("address");
+    let (app, db) = shop_with_sven(&smtp, mail, "sv").await;
     let owner = app.signed_in_as("owner@example.com").await;
     let id = draft(&owner, "Signed", &[("consent", "email")], "Hi", "Hello").await;
     json_of(&owner, "campaigns/send", &[("id", &id)]).await;

@@ -2,35 +2,15 @@
 //! in the text; both go out as `/o/<code>-<message>`, which records the click for that
 //! message and redirects to the address.
 
-use super::{draft, join, smtp::Smtp, wait_finished};
-use crate::helpers::{json_of, spawn_with};
+use super::{draft, shop_with_sven, smtp::Smtp, wait_finished};
+use crate::helpers::json_of;
 
 #[tokio::test]
 async fn links_in_a_campaign_are_short_count_clicks_per_message_and_redirect() {
     let smtp = Smtp::start().await;
-    let url = smtp.url();
-    let app = spawn_with(move |c| {
-        c.mail = Some(
-            server::mail::SmtpConfig::parse(&url, "news@shop.example", None, 1)
-                .expect("smtp config"),
-        );
-    })
-    .await
-    .with_demo()
-    .await;
-    let db = app.db().await;
-    sqlx::query("UPDATE users SET email_marketing = 0 WHERE email LIKE '%@example.com'")
-        .execute(&db)
-        .await
-        .expect("demo members opt out");
-    join(&app, "sven@example.org", "Sven", "en").await;
-    smtp.wait_for(1).await;
-    sqlx::query(
-        "UPDATE users SET email_confirmed_at = created_at WHERE email = 'sven@example.org'",
-    )
-    .execute(&db)
-    .await
-    .expect("confirmed");
+    let mail = server::mail::SmtpConfig::parse(&smtp.url(), "news@shop.example", None, 1)
+        .expect("smtp config");
+    let (app, db) = shop_with_sven(&smtp, mail, "en").await;
     let (offer, title): (i64, String) =
         sqlx::query_as("SELECT id, title FROM offers ORDER BY id LIMIT 1")
             .fetch_one(&db)

@@ -35,6 +35,34 @@ pub(super) async fn join(app: &crate::helpers::TestApp, email: &str, name: &str,
     );
 }
 
+/// A demo shop whose own members take no offers (so a test follows only its own), with
+/// Sven, who joined in `lang` asking for offers by email and confirmed his address; the
+/// confirmation mail is the first message the SMTP server got.
+pub(super) async fn shop_with_sven(
+    smtp: &smtp::Smtp,
+    mail: server::mail::SmtpConfig,
+    lang: &str,
+) -> (crate::helpers::TestApp, sqlx::SqlitePool) {
+    let app = spawn_with(move |c| c.mail = Some(mail))
+        .await
+        .with_demo()
+        .await;
+    let db = app.db().await;
+    sqlx::query("UPDATE users SET email_marketing = 0 WHERE email LIKE '%@example.com'")
+        .execute(&db)
+        .await
+        .expect("demo members opt out");
+    join(&app, "sven@example.org", "Sven", lang).await;
+    smtp.wait_for(1).await;
+    sqlx::query(
+        "UPDATE users SET email_confirmed_at = created_at WHERE email = 'sven@example.org'",
+    )
+    .execute(&db)
+    .await
+    .expect("confirmed");
+    (app, db)
+}
+
 pub(super) fn token_of(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or_default()
 }
