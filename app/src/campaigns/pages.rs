@@ -191,6 +191,16 @@ fn SegmentForm(
                     <label><input type="radio" name="match_all" value="any" checked=!match_all />" " {t!(i18n, campaigns.match_any)}</label>
                 </fieldset>
                 {grid}
+                // The count in view while the rules further up change (phones); the status
+                // region below says it to screen readers.
+                {move || shown.get().map(|p| {
+                    let count = p.count;
+                    view! {
+                        <p class="live-count" aria-hidden="true">
+                            {move || t!(i18n, campaigns.members_match, count = move || format::number(i18n.get_locale().as_str(), count))}
+                        </p>
+                    }
+                })}
                 <div class="actions">
                     <button type="submit" name="intent" value="count" class="button">{t!(i18n, campaigns.count)}</button>
                     <button type="submit" name="intent" value="save" class="button primary">{t!(i18n, campaigns.save_segment)}</button>
