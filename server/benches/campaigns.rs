@@ -78,6 +78,9 @@ async fn shop(dir: &Path, name: &str, members: u64, purchases: u64) -> Config {
         PathBuf::from("target/site"),
     );
     let db = server::open_database(&config).await.expect("db");
+    let checkpoints = server::seed::checkpointer(&config)
+        .await
+        .expect("checkpoints");
     demo::load_parts_if_empty(&db, &app::accounts::Hasher::new(1), demo::Parts::SHOP_ONLY)
         .await
         .expect("shop");
@@ -102,6 +105,7 @@ async fn shop(dir: &Path, name: &str, members: u64, purchases: u64) -> Config {
     })
     .await
     .expect("consents");
+    checkpoints.abort();
     db.close().await;
     config
 }

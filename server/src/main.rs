@@ -62,12 +62,16 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             let started = std::time::Instant::now();
+            let checkpoints = server::seed::checkpointer(&config)
+                .await
+                .map_err(|e| e.to_string())?;
             let added = server::seed::members(&db, members, seed)
                 .await
                 .map_err(|e| e.to_string())?;
             let bought = server::seed::purchases(&db, purchases, months, seed)
                 .await
                 .map_err(|e| e.to_string())?;
+            checkpoints.abort();
             db.close().await;
             println!(
                 "{added} members and {bought} purchases added in {:.1} s",

@@ -8,6 +8,32 @@ use app::{
     error::AppError,
 };
 
+/// Checkpoints the WAL every half second until the returned task is aborted. The writer never
+/// checkpoints (the server does, in the background, once it runs), so a seeder writing millions
+/// of rows must, or the WAL grows by gigabytes.
+pub async fn checkpointer(
+    config: &crate::Config,
+) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(app::db::connect_options(
+            &config.database_url,
+            config.durability,
+        )?)
+        .await?;
+    Ok(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "checkpoint while seeding failed");
+            }
+        }
+    }))
+}
+
 /// Stored instead of a password hash: not a PHC string, so no password matches it.
 const NO_PASSWORD: &str = "!";
 

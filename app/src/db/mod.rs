@@ -93,7 +93,7 @@ impl Db {
         let opts = connect_options(url, durability)?;
         // The writer never checkpoints the WAL itself: a checkpoint copies and syncs pages for
         // tens of milliseconds, and every queued writer would wait for it. The server runs
-        // them in the background instead ([`Db::checkpoint`]).
+        // them in the background instead (and the seeder, while it runs).
         let generation = cache::Generation::default();
         let hooked = generation.clone();
         let accounts = std::sync::Arc::new(accounts::Accounts::default());
