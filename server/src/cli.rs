@@ -184,11 +184,9 @@ pub async fn unsubscribe_mail(
     let done = db
         .write(move |tx| {
             Box::pin(async move {
-                app::campaigns::prefs::set(
+                app::campaigns::prefs::unsubscribe(
                     tx,
                     &token,
-                    Some(false),
-                    None,
                     "unsubscribe_mail",
                     &Default::default(),
                     now,

@@ -1,6 +1,7 @@
 //! The Regulars server: builds the router (pages, server functions, static files, middleware),
 //! opens the database, and runs until told to stop.
 
+mod background;
 mod brand;
 pub mod cli;
 pub mod config;
@@ -32,9 +33,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_cont
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, services::ServeDir};
-use tower_sessions::{
-    Expiry, SessionManagerLayer, cookie::SameSite, session_store::ExpiredDeletion,
-};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::SqliteStore;
 
 pub use config::Config;
@@ -219,51 +218,12 @@ impl Application {
             .await?;
         let store = SqliteStore::new(sessions_pool.clone());
         store.migrate().await?;
-        let sweeper = tokio::spawn({
-            let store = store.clone();
-            async move {
-                let mut every = tokio::time::interval(Duration::from_secs(3600));
-                loop {
-                    every.tick().await;
-                    if let Err(e) = store.delete_expired().await {
-                        tracing::warn!(error = %e, "deleting expired sessions failed");
-                    }
-                }
-            }
-        });
+        let sweeper = background::session_sweeper(store.clone());
         // Expiry and tier reviews: at start (catching up on downtime), then at intervals.
-        let points_sweeper = tokio::spawn({
-            let (db, clock, interval) = (db.clone(), config.clock.clone(), config.sweep_interval);
-            async move {
-                let mut every = tokio::time::interval(interval);
-                loop {
-                    every.tick().await;
-                    match app::jobs::sweep(&db, clock.now()).await {
-                        Ok(done) if done != app::jobs::Sweep::default() => {
-                            tracing::info!(?done, "points sweep");
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "points sweep failed"),
-                    }
-                }
-            }
-        });
+        let points_sweeper =
+            background::points_sweeper(db.clone(), config.clock.clone(), config.sweep_interval);
         // WAL checkpoints off the write path (the writer connection does not run them).
-        let checkpointer = tokio::spawn({
-            let pool = sessions_pool.clone();
-            async move {
-                let mut every = tokio::time::interval(Duration::from_millis(500));
-                loop {
-                    every.tick().await;
-                    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                        .execute(&pool)
-                        .await
-                    {
-                        tracing::warn!(error = %e, "WAL checkpoint failed");
-                    }
-                }
-            }
-        });
+        let checkpointer = background::checkpointer(sessions_pool.clone(), "PASSIVE");
         let idle = tower_sessions::cookie::time::Duration::seconds(
             i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX),
         );
@@ -320,30 +280,11 @@ impl Application {
             }
         };
         // Scheduled campaigns start when their time comes (checked every few seconds).
-        senders.push(tokio::spawn({
-            let (db, clock) = (db.clone(), config.clock.clone());
-            let base_url = state.base_url.clone();
-            async move {
-                let mut every = tokio::time::interval(Duration::from_secs(5));
-                loop {
-                    every.tick().await;
-                    let now = clock.now();
-                    let base_url = base_url.clone();
-                    let started = db
-                        .write(move |tx| {
-                            Box::pin(async move {
-                                app::campaigns::db::start_due(tx, &base_url, now).await
-                            })
-                        })
-                        .await;
-                    match started {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(campaigns = n, "scheduled campaigns started"),
-                        Err(e) => tracing::warn!(error = %e, "starting scheduled campaigns failed"),
-                    }
-                }
-            }
-        }));
+        senders.push(background::campaign_scheduler(
+            db.clone(),
+            config.clock.clone(),
+            state.base_url.clone(),
+        ));
         let router = router(state, sessions, &config.base_url);
         Ok(Self {
             listener,

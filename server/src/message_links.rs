@@ -22,16 +22,8 @@ pub async fn one_click(
         .db
         .write(move |tx| {
             Box::pin(async move {
-                app::campaigns::prefs::set(
-                    tx,
-                    &token,
-                    Some(false),
-                    None,
-                    "unsubscribe_link",
-                    &proof,
-                    now,
-                )
-                .await
+                app::campaigns::prefs::unsubscribe(tx, &token, "unsubscribe_link", &proof, now)
+                    .await
             })
         })
         .await;
@@ -54,7 +46,6 @@ pub async fn token_language(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use app::i18n::LANG_COOKIE;
     use axum::http::{HeaderValue, Method, header};
     let path = req.uri().path();
     let token = path
@@ -66,10 +57,11 @@ pub async fn token_language(
         return next.run(req).await;
     };
     let language = match state.db.reader.acquire().await {
-        Ok(mut conn) => app::campaigns::prefs::language_of(&mut conn, &token)
+        Ok(mut conn) => app::campaigns::prefs::get(&mut conn, &token)
             .await
             .ok()
-            .flatten(),
+            .flatten()
+            .map(|p| p.language),
         Err(_) => None,
     };
     let Some(language) = language.filter(|l| app::i18n::parse_locale(l).is_some()) else {
@@ -77,10 +69,7 @@ pub async fn token_language(
     };
     crate::middleware::with_lang_cookie(req.headers_mut(), &language);
     let mut res = next.run(req).await;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&app::i18n::lang_cookie(&language, state.secure_cookies)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

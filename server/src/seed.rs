@@ -21,17 +21,7 @@ pub async fn checkpointer(
             config.durability,
         )?)
         .await?;
-    Ok(tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&pool)
-                .await
-            {
-                tracing::warn!(error = %e, "checkpoint while seeding failed");
-            }
-        }
-    }))
+    Ok(crate::background::checkpointer(pool, "TRUNCATE"))
 }
 
 /// Stored instead of a password hash: not a PHC string, so no password matches it.

@@ -20,16 +20,13 @@ pub(crate) mod imp {
     pub use crate::{
         error::{AppError, Msg},
         i18n::LocaleExt as _,
-        i18n::{LANG_COOKIE, parse_locale},
+        i18n::parse_locale,
         server::{caller, client_ip, set_cookie, state},
     };
 
     /// Remembers the language in the cookie the i18n layer reads.
     pub fn set_lang_cookie(code: &str, secure: bool) {
-        let secure = if secure { "; Secure" } else { "" };
-        set_cookie(&format!(
-            "{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
-        ));
+        set_cookie(&crate::i18n::lang_cookie(code, secure));
     }
 
     /// The value, or `None` with `field`'s error noted in `errors`.

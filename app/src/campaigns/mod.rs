@@ -11,6 +11,8 @@ mod campaign_page;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod links;
+#[cfg(feature = "ssr")]
+mod messages_db;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod prefs;

@@ -149,21 +149,6 @@ async fn user_of(conn: &mut SqliteConnection, token: &str) -> Result<Option<i64>
     .await
 }
 
-/// The language of the member a message's `token` was sent to (the pages its links open are
-/// shown in it).
-pub async fn language_of(
-    conn: &mut SqliteConnection,
-    token: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT u.language FROM outbox o JOIN users u ON u.id = o.user_id
-         WHERE o.token = $1 AND u.closed_at IS NULL",
-    )
-    .bind(token)
-    .fetch_optional(conn)
-    .await
-}
-
 /// What the preference page shows for `token`.
 pub async fn get(
     conn: &mut SqliteConnection,
@@ -198,6 +183,18 @@ fn hint(address: &str) -> String {
         }
         None => "…".to_owned(),
     }
+}
+
+/// Withdraws email consent for the member behind `token` (an unsubscribe link or mail);
+/// `None` when the token names nobody.
+pub async fn unsubscribe(
+    tx: &mut SqliteConnection,
+    token: &str,
+    source: &str,
+    proof: &RequestProof,
+    now: Stamp,
+) -> Result<Option<Preferences>, AppError> {
+    set(tx, token, Some(false), None, source, proof, now).await
 }
 
 /// Sets the channels behind `token`; the page's new state, or `None` for an unknown token.

@@ -22,6 +22,12 @@ pub use leptos_i18n::Locale as LocaleExt;
 /// Name of the cookie that carries the chosen language.
 pub const LANG_COOKIE: &str = "regulars_lang";
 
+/// The `Set-Cookie` value that remembers language `code` for a year.
+pub fn lang_cookie(code: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}")
+}
+
 /// The language codes the product speaks, in the order the switcher lists them.
 pub const LANGUAGES: [(&str, &str); 5] = [
     ("en", "English"),

@@ -35,6 +35,20 @@ fn start(db_url: &str, port: u16) -> Server {
     Server { child }
 }
 
+/// Signs `c` in as the demo owner on the server at `base`.
+pub(crate) async fn sign_in_owner(c: &reqwest::Client, base: &str) {
+    let res = c
+        .post(format!("{base}/api/accounts/sign_in"))
+        .form(&[
+            ("email", "owner@example.com"),
+            ("password", server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), 200);
+}
+
 pub(crate) async fn healthy(c: &reqwest::Client, base: &str) {
     for _ in 0..300 {
         if let Ok(r) = c.get(format!("{base}/health")).send().await
@@ -59,16 +73,7 @@ async fn acknowledged_movements_survive_sigkill_restarts() {
     let mut server = start(&db_url, port);
     let (c, _jar) = client();
     healthy(&c, &base).await;
-    let res = c
-        .post(format!("{base}/api/accounts/sign_in"))
-        .form(&[
-            ("email", "owner@example.com"),
-            ("password", server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 200);
+    sign_in_owner(&c, &base).await;
     let members: Vec<i64> = {
         let pool = sqlx::SqlitePool::connect(&db_url).await.expect("db");
         let ids = sqlx::query_scalar("SELECT id FROM users WHERE role = 'member'")

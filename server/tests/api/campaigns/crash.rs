@@ -11,7 +11,7 @@ use std::{
 
 use super::smtp::Smtp;
 use crate::{
-    crash::healthy,
+    crash::{healthy, sign_in_owner},
     helpers::{TempDir, client},
 };
 
@@ -48,17 +48,7 @@ for name in (os.listdir(new) if os.path.isdir(new) else []):
         seen[str(m['To'])] += 1
 print(json.dumps(seen))
 "#;
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", COUNT])
-        .arg(smtp.maildir())
-        .output()
-        .expect("python reads the maildir");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    smtp.read_with(COUNT, &[])
 }
 
 async fn call(
@@ -108,16 +98,7 @@ async fn a_campaign_killed_mid_send_reaches_everyone_once_and_finishes_only_when
     .execute(&pool)
     .await
     .expect("members");
-    let res = c
-        .post(format!("{base}/api/accounts/sign_in"))
-        .form(&[
-            ("email", "owner@example.com"),
-            ("password", server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 200);
+    sign_in_owner(&c, &base).await;
     let segment = call(
         &c,
         &base,

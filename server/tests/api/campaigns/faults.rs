@@ -4,34 +4,22 @@
 
 use std::time::Duration;
 
-use super::{draft, join, smtp::Smtp, wait_finished};
-use crate::helpers::{json_of, spawn_with};
+use super::{draft, join, shop, smtp::Smtp, wait_finished};
+use crate::helpers::json_of;
 
 #[tokio::test]
 async fn temporary_failures_retry_later_bounces_suppress_and_too_many_failures_pause() {
     let smtp = Smtp::faulty().await;
-    let url = smtp.url();
-    let app = spawn_with(move |c| {
-        c.mail = Some(
-            server::mail::SmtpConfig::parse(
-                &url,
-                "news@shop.example",
-                Some("hello@shop.example"),
-                1,
-            )
-            .expect("smtp config"),
-        );
-    })
-    .await
-    .with_demo()
-    .await;
+    let mail = server::mail::SmtpConfig::parse(
+        &smtp.url(),
+        "news@shop.example",
+        Some("hello@shop.example"),
+        1,
+    )
+    .expect("smtp config");
+    let (app, db) = shop(mail).await;
     let start = app::db::Stamp::now();
     app.config.clock.set(start);
-    let db = app.db().await;
-    sqlx::query("UPDATE users SET email_marketing = 0 WHERE email LIKE '%@example.com'")
-        .execute(&db)
-        .await
-        .expect("demo members opt out");
     for (email, name) in [
         ("busy@example.org", "Bo"),
         ("bounce@example.org", "Bea"),

@@ -170,9 +170,15 @@ impl Smtp {
         if !maildir.join("new").exists() {
             return Vec::new();
         }
+        self.read_with(READ, &[])
+    }
+
+    /// What a Python `script` prints as JSON when run with the Maildir and `args`.
+    pub fn read_with<T: serde::de::DeserializeOwned>(&self, script: &str, args: &[&str]) -> T {
         let out = std::process::Command::new(PYTHON)
-            .args(["-c", READ])
-            .arg(&maildir)
+            .args(["-c", script])
+            .arg(self.maildir())
+            .args(args)
             .output()
             .expect("python reads the maildir");
         assert!(
@@ -180,7 +186,7 @@ impl Smtp {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).expect("mail json")
+        serde_json::from_slice(&out.stdout).expect("json")
     }
 
     /// Waits until `n` messages arrived (10 s at most), and returns them all.
