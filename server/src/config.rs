@@ -42,6 +42,9 @@ pub struct Config {
     /// `REGULARS_SMTP_*` and `REGULARS_DKIM_*` variables: where and how email goes. Unset:
     /// messages wait in the outbox.
     pub mail: Option<crate::mail::SmtpConfig>,
+    /// `REGULARS_SMS_GATEWAY_URL` with `REGULARS_SMS_FROM`, `REGULARS_SMS_TOKEN` and the other
+    /// `REGULARS_SMS_*` variables: where texts go. Unset: they wait in the outbox.
+    pub sms: Option<crate::sms::SmsConfig>,
 }
 
 /// A variable that is set but unusable.
@@ -207,6 +210,7 @@ impl Config {
             trusted_proxies,
             clock: app::db::Clock::default(),
             mail: crate::mail::SmtpConfig::from_vars(&v)?,
+            sms: crate::sms::SmsConfig::from_vars(&v)?,
         })
     }
 
@@ -230,6 +234,7 @@ impl Config {
             trusted_proxies: app::proxies::Proxies::default(),
             clock: app::db::Clock::default(),
             mail: None,
+            sms: None,
         }
     }
 

@@ -10,8 +10,11 @@ mod exports;
 pub mod mail;
 mod message_links;
 mod middleware;
+mod pacer;
 mod qr;
 pub mod seed;
+mod sender;
+pub mod sms;
 
 use app::{
     App,
@@ -114,11 +117,13 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// The whole HTTP surface for `state`, with sessions stored in `sessions`.
+/// The whole HTTP surface for `state`, with sessions stored in `sessions` (and the SMS
+/// gateway's callbacks under `/sms/` when a gateway is configured).
 pub fn router(
     state: AppState,
     sessions: SessionManagerLayer<SqliteStore>,
     base_url: &str,
+    sms_hooks: Option<Router>,
 ) -> Router {
     let routes = generate_route_list(App);
     let render_state = state.clone();
@@ -137,7 +142,11 @@ pub fn router(
         ServeDir::new(state.leptos_options.site_root.as_ref()).fallback(not_found.into_service());
     let base: Arc<str> = base_url.into();
     let context_state = state.clone();
-    Router::new()
+    let mut routes_in = Router::new();
+    if let Some(hooks) = sms_hooks {
+        routes_in = routes_in.nest_service("/sms", hooks);
+    }
+    routes_in
         .route(
             "/api/{*fn_name}",
             post(server_fn_handler).get(server_fn_handler),
@@ -285,7 +294,25 @@ impl Application {
             config.clock.clone(),
             state.base_url.clone(),
         ));
-        let router = router(state, sessions, &config.base_url);
+        let sms_hooks = match config.sms.clone() {
+            Some(sms) => {
+                let hooks = sms::hooks::routes(
+                    db.clone(),
+                    config.clock.clone(),
+                    &sms.token,
+                    state.base_url.clone(),
+                );
+                senders.extend(sms::start(
+                    &db,
+                    &config.clock,
+                    Arc::new(sms),
+                    state.base_url.clone(),
+                ));
+                Some(hooks)
+            }
+            None => None,
+        };
+        let router = router(state, sessions, &config.base_url, sms_hooks);
         Ok(Self {
             listener,
             router,

@@ -145,6 +145,7 @@ pub async fn sign_up(
                     "confirm_email",
                     None,
                     id,
+                    "email",
                     email.as_str(),
                     locale.as_str(),
                     &key,

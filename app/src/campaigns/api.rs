@@ -161,14 +161,24 @@ pub async fn campaigns() -> Result<Vec<CampaignSummary>, AppError> {
     Ok(super::db::list(&mut conn).await?)
 }
 
-/// A new draft campaign (email; SMS comes with its gateway).
+/// A new draft campaign on `channel` (`email`, the default, or `sms`; fixed once created).
 #[server(prefix = "/api", endpoint = "campaigns/create")]
-pub async fn create_campaign(name: String, segment_id: Option<i64>) -> Result<i64, AppError> {
-    use crate::{accounts::Role, server::*};
+pub async fn create_campaign(
+    name: String,
+    segment_id: Option<i64>,
+    channel: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::{accounts::Role, error::Msg, server::*};
     let name = clean_name(&name, "name")?;
+    let channel = match channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => Channel::Email,
+        Some(c) => {
+            Channel::parse(c).ok_or_else(|| AppError::field("channel", Msg::ChoiceInvalid))?
+        }
+    };
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
-            let id = super::db::create(tx, &name, Channel::Email, segment_id, me.id, now).await?;
+            let id = super::db::create(tx, &name, channel, segment_id, me.id, now).await?;
             crate::audit::db::record(
                 tx,
                 Some(me.id),
@@ -233,40 +243,61 @@ pub async fn update_campaign(
 pub async fn save_message(
     id: i64,
     language: String,
-    subject: String,
-    preheader: String,
+    #[server(default)] subject: String,
+    #[server(default)] preheader: String,
     body: String,
 ) -> Result<Campaign, AppError> {
     use crate::{accounts::Role, error::Msg, server::*};
     if crate::i18n::parse_locale(&language).is_none() {
         return Err(AppError::BadRequest);
     }
-    let (subject, preheader, body) = (subject.trim(), preheader.trim(), body.trim());
-    let mut errors = Vec::new();
-    for (field, text, max) in [
-        ("subject", subject, super::MAX_SUBJECT),
-        ("preheader", preheader, super::MAX_PREHEADER),
-        ("body", body, super::MAX_BODY),
-    ] {
-        if text.chars().count() > max {
-            errors.push((field, Msg::TextTooLong));
-        }
-    }
-    if !body.is_empty() && subject.is_empty() {
-        errors.push(("subject", Msg::TextRequired));
-    }
-    if let Some(e) = AppError::from_fields(errors) {
-        return Err(e);
-    }
-    let message = super::Message {
-        language,
-        subject: subject.to_owned(),
-        preheader: preheader.to_owned(),
-        body: body.to_owned(),
-        problems: vec![],
-    };
+    let (subject, preheader, body) = (
+        subject.trim().to_owned(),
+        preheader.trim().to_owned(),
+        body.trim().to_owned(),
+    );
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
+            let channel: Option<String> =
+                sqlx::query_scalar("SELECT channel FROM campaigns WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            // A text has only a body, and a shorter one.
+            let sms = channel.ok_or(AppError::NotFound)? == "sms";
+            let (subject, preheader) = if sms {
+                (String::new(), String::new())
+            } else {
+                (subject, preheader)
+            };
+            let body_max = if sms {
+                super::MAX_SMS_BODY
+            } else {
+                super::MAX_BODY
+            };
+            let mut errors = Vec::new();
+            for (field, text, max) in [
+                ("subject", &subject, super::MAX_SUBJECT),
+                ("preheader", &preheader, super::MAX_PREHEADER),
+                ("body", &body, body_max),
+            ] {
+                if text.chars().count() > max {
+                    errors.push((field, Msg::TextTooLong));
+                }
+            }
+            if !sms && !body.is_empty() && subject.is_empty() {
+                errors.push(("subject", Msg::TextRequired));
+            }
+            if let Some(e) = AppError::from_fields(errors) {
+                return Err(e);
+            }
+            let message = super::Message {
+                language,
+                subject,
+                preheader,
+                body,
+                problems: vec![],
+            };
             super::db::save_message(tx, id, &message, now).await?;
             crate::audit::db::record(
                 tx,
@@ -310,15 +341,31 @@ pub async fn preview_message(
         token: "preview",
         message: None,
     };
-    let rendered =
-        crate::outbox::compose::render_campaign(&mut conn, id, to, &st.base_url, st.clock.now())
-            .await?;
+    let channel: Option<String> = sqlx::query_scalar("SELECT channel FROM campaigns WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (base, now) = (&st.base_url, st.clock.now());
+    let rendered = match channel.as_deref() {
+        None => return Err(AppError::NotFound),
+        // A text has only its body: shown as the plain text the phone gets.
+        Some("sms") => crate::outbox::sms::render(&mut conn, id, to, base, true, now)
+            .await?
+            .map(|(language, text)| Rendered {
+                language,
+                subject: String::new(),
+                preheader: String::new(),
+                html: String::new(),
+                text,
+            }),
+        Some(_) => crate::outbox::compose::render_campaign(&mut conn, id, to, base, now).await?,
+    };
     rendered.map_err(|_| AppError::Conflict {
         message_key: Msg::CampaignProblems,
     })
 }
 
-/// Sends the message in `language` to the caller's own address (marked as a test).
+/// Sends the message in `language` to the caller's own address or phone (marked as a test).
 #[server(prefix = "/api", endpoint = "campaigns/test_send")]
 pub async fn test_send(id: i64, language: String) -> Result<(), AppError> {
     use crate::{accounts::Role, server::*};
@@ -328,9 +375,33 @@ pub async fn test_send(id: i64, language: String) -> Result<(), AppError> {
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
             super::db::status(tx, id).await?;
+            let (channel, phone): (String, Option<String>) = sqlx::query_as(
+                "SELECT c.channel, u.phone FROM campaigns c, users u WHERE c.id = $1 AND u.id = $2",
+            )
+            .bind(id)
+            .bind(me.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            // A text goes to the caller's own phone (on their profile), an email to their address.
+            let address = match channel.as_str() {
+                "sms" => phone.ok_or_else(|| {
+                    AppError::field("language", crate::error::Msg::PhoneNeededForSms)
+                })?,
+                _ => me.email.clone(),
+            };
             let key = format!("test:{id}:{}:{}", me.id, crate::outbox::new_token());
-            crate::outbox::queue_one(tx, "test", Some(id), me.id, &me.email, &language, &key, now)
-                .await?;
+            crate::outbox::queue_one(
+                tx,
+                "test",
+                Some(id),
+                me.id,
+                &channel,
+                &address,
+                &language,
+                &key,
+                now,
+            )
+            .await?;
             Ok(())
         })
     })

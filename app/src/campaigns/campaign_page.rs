@@ -5,9 +5,11 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
 
+use super::sms_parts::{SmsCounter, SmsPreview, with_stop_line};
 use super::{
-    Campaign, ControlCampaign, Message, PreviewMessage, Problem, SaveMessage, SendCampaign, Status,
-    TestSend, UpdateCampaign, VARIABLES, get_campaign, load_segments, pages::status_text,
+    Campaign, Channel, ControlCampaign, Message, PreviewMessage, Problem, SaveMessage,
+    SendCampaign, Status, TestSend, UpdateCampaign, VARIABLES, get_campaign, load_segments,
+    pages::status_text,
 };
 use crate::{
     i18n::{LANGUAGES, language_name_of, t, t_string, use_i18n},
@@ -83,6 +85,7 @@ fn CampaignView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editable = c.status.editable();
+    let sms = c.channel == Channel::Sms;
     let p = c.progress;
     let done = p.sent + p.failed + p.suppressed + p.cancelled;
     let send_error = last_error(send);
@@ -109,6 +112,7 @@ fn CampaignView(
                     {t!(i18n, campaigns.sent)} ": " {p.sent} " · " {t!(i18n, campaigns.queued)} ": " {p.queued}
                     " · " {t!(i18n, campaigns.failed)} ": " {p.failed} " · " {t!(i18n, campaigns.suppressed)} ": " {p.suppressed}
                     " · " {t!(i18n, campaigns.clicked)} ": " {p.clicked}
+                    {sms.then(|| view! { " · " {t!(i18n, campaigns.delivered)} ": " {p.delivered} })}
                 </p>
             </section>
         })}
@@ -118,7 +122,7 @@ fn CampaignView(
                 " — " {t_string!(i18n, campaigns.fallback_note).replace("{language}", language_name_of(&c.default_language))}</p>
         })}
         <MessagesSection c=c.clone() message editable />
-        <PreviewSection id />
+        <PreviewSection id sms />
         <section class="card" aria-labelledby="send">
             <h2 id="send">{t!(i18n, campaigns.send_title)}</h2>
             {editable.then(|| view! {
@@ -210,6 +214,7 @@ fn MessagesSection(
     editable: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let sms = c.channel == Channel::Sms;
     let sent = RwSignal::new(String::new());
     let any_error = last_error(message);
     // The offer's and reward's fields, once chosen.
@@ -244,6 +249,13 @@ fn MessagesSection(
             let is_missing = m.body.is_empty();
             let problems = m.problems.iter().map(|(f, p)| problem_text(f, p)).collect::<Vec<_>>();
             let has_problems = !problems.is_empty();
+            // What the phone gets, counted live as staff type (texts only).
+            let typed = RwSignal::new(m.body.clone());
+            let as_sent = Signal::derive(move || typed.with(|b| with_stop_line(b, code)));
+            let email_fields = (!sms).then(|| view! {
+                <Field name="subject" id=format!("subject-{code}") error value=m.subject.clone()>{t!(i18n, campaigns.subject)}</Field>
+                <Field name="preheader" id=format!("preheader-{code}") error value=m.preheader.clone() hint=ViewFn::from(move || t_string!(i18n, campaigns.preheader_hint))>{t!(i18n, campaigns.preheader)}</Field>
+            });
             view! {
                 <details class="language-message" open=has_problems lang=code>
                     <summary>
@@ -258,9 +270,11 @@ fn MessagesSection(
                         <FormError error />
                         <input type="hidden" name="id" value=c.id />
                         <input type="hidden" name="language" value=code />
-                        <Field name="subject" id=format!("subject-{code}") error value=m.subject.clone()>{t!(i18n, campaigns.subject)}</Field>
-                        <Field name="preheader" id=format!("preheader-{code}") error value=m.preheader.clone() hint=ViewFn::from(move || t_string!(i18n, campaigns.preheader_hint))>{t!(i18n, campaigns.preheader)}</Field>
-                        <TextAreaField name="body" id=format!("body-{code}") rows=8 error value=m.body.clone()>{t!(i18n, campaigns.body)}</TextAreaField>
+                        {email_fields}
+                        <div on:input=move |ev| typed.set(event_target_value(&ev))>
+                            <TextAreaField name="body" id=format!("body-{code}") rows=if sms { 4 } else { 8 } error value=m.body.clone()>{t!(i18n, campaigns.body)}</TextAreaField>
+                        </div>
+                        {sms.then(|| view! { <SmsCounter text=as_sent /> })}
                         {editable.then(|| view! { <button type="submit" class="button">{t!(i18n, common.save)}</button> })}
                     </ActionForm>
                 </details>
@@ -270,6 +284,7 @@ fn MessagesSection(
     view! {
         <section class="card" aria-labelledby="messages">
             <h2 id="messages">{t!(i18n, campaigns.messages)}</h2>
+            {sms.then(|| view! { <p class="hint">{t!(i18n, campaigns.sms_hint)}</p> })}
             <p class="hint">{t!(i18n, campaigns.variables)} " " <code>{vars}</code></p>
             {forms}
         </section>
@@ -277,7 +292,7 @@ fn MessagesSection(
 }
 
 #[component]
-fn PreviewSection(id: i64) -> impl IntoView {
+fn PreviewSection(id: i64, sms: bool) -> impl IntoView {
     let i18n = use_i18n();
     let preview = ServerAction::<PreviewMessage>::new();
     let test = ServerAction::<TestSend>::new();
@@ -298,12 +313,16 @@ fn PreviewSection(id: i64) -> impl IntoView {
                 <Field name="member" id="preview-member" kind="email" error hint=ViewFn::from(move || t_string!(i18n, campaigns.member_hint))>{t!(i18n, campaigns.as_member)}</Field>
                 <button type="submit" class="button">{t!(i18n, campaigns.show_preview)}</button>
             </ActionForm>
-            {move || preview.value().get().and_then(Result::ok).map(|r| view! {
-                <div class="email-preview" lang=r.language.clone()>
-                    <p><strong>{t!(i18n, campaigns.subject)} ": "</strong> {r.subject.clone()}</p>
-                    <p><strong>{t!(i18n, campaigns.preheader)} ": "</strong> {r.preheader.clone()}</p>
-                    <iframe title=t_string!(i18n, campaigns.preview) srcdoc=r.html.clone() sandbox="" class="email-frame"></iframe>
-                </div>
+            {move || preview.value().get().and_then(Result::ok).map(|r| if sms {
+                view! { <SmsPreview text=r.text language=r.language /> }.into_any()
+            } else {
+                view! {
+                    <div class="email-preview" lang=r.language.clone()>
+                        <p><strong>{t!(i18n, campaigns.subject)} ": "</strong> {r.subject.clone()}</p>
+                        <p><strong>{t!(i18n, campaigns.preheader)} ": "</strong> {r.preheader.clone()}</p>
+                        <iframe title=t_string!(i18n, campaigns.preview) srcdoc=r.html.clone() sandbox="" class="email-frame"></iframe>
+                    </div>
+                }.into_any()
             })}
             <ActionForm action=test attr:novalidate=true attr:class="stack">
                 <FormError error=test_error />
@@ -311,7 +330,7 @@ fn PreviewSection(id: i64) -> impl IntoView {
                 <SelectField name="language" id="test-language" options=test_languages error=test_error>{t!(i18n, campaigns.language)}</SelectField>
                 <button type="submit" class="button">{t!(i18n, campaigns.test_send)}</button>
                 {move || matches!(test.value().get(), Some(Ok(()))).then(|| view! {
-                    <p class="notice" role="status">{t!(i18n, campaigns.test_sent)}</p>
+                    <p class="notice" role="status">{if sms { t_string!(i18n, campaigns.test_sent_sms) } else { t_string!(i18n, campaigns.test_sent) }}</p>
                 })}
             </ActionForm>
         </section>

@@ -116,13 +116,12 @@ pub async fn preview(
     match_all: bool,
     when: &sql::When,
 ) -> Result<Preview, sqlx::Error> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM users u WHERE ");
+    // Both counts in one pass over the members.
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(");
+    q.push(sql::reachable(Channel::Email))
+        .push("), 0) FROM users u WHERE ");
     sql::push_members(&mut q, rules, match_all, when);
-    let count: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM users u WHERE ");
-    sql::push_members(&mut q, rules, match_all, when);
-    sql::push_reachable(&mut q, Channel::Email);
-    let email_reachable: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
+    let (count, email_reachable): (i64, i64) = q.build_query_as().fetch_one(&mut *conn).await?;
     let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT u.id, u.preferred_name AS name, u.email, u.language FROM users u WHERE ",
     );
@@ -182,6 +181,13 @@ pub async fn progress(conn: &mut SqliteConnection, id: i64) -> Result<Progress, 
     p.clicked = sqlx::query_scalar(
         "SELECT count(DISTINCT c.outbox_id) FROM link_clicks c JOIN links l ON l.id = c.link_id
          WHERE l.campaign_id = $1 AND c.outbox_id IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    p.delivered = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE campaign_id = $1 AND kind = 'campaign'
+           AND status = 'sent' AND delivered_at IS NOT NULL",
     )
     .bind(id)
     .fetch_one(conn)

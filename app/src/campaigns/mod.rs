@@ -21,6 +21,8 @@ pub mod rules;
 pub mod send_api;
 #[cfg(feature = "ssr")]
 mod sending;
+pub mod sms;
+mod sms_parts;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]
@@ -201,6 +203,8 @@ pub struct Progress {
     pub cancelled: i64,
     /// Messages whose short links were clicked at least once.
     pub clicked: i64,
+    /// Text messages the gateway reported delivered to the phone.
+    pub delivered: i64,
 }
 
 impl Progress {
@@ -283,6 +287,8 @@ pub const MAX_SUBJECT: usize = 150;
 pub const MAX_PREHEADER: usize = 150;
 /// Longest body.
 pub const MAX_BODY: usize = 20_000;
+/// Longest text-message body (as written, before variables: ten parts of plain text).
+pub const MAX_SMS_BODY: usize = 1_530;
 /// The version of the consent texts shown on sign-up and My data (bumped when they change;
 /// stored with each consent event beside a hash of the exact words).
 pub const CONSENT_TEXT_VERSION: &str = "2026-12-04";

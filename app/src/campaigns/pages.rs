@@ -291,6 +291,16 @@ pub fn CampaignsPage() -> impl IntoView {
     let error = last_error(create);
     let list = Resource::new(move || create.version().get(), |_| campaigns());
     let editor = Resource::new(|| (), |_| load_segments());
+    let channels = vec![
+        (
+            "email".to_owned(),
+            t_string!(i18n, campaigns.channel_email).to_owned(),
+        ),
+        (
+            "sms".to_owned(),
+            t_string!(i18n, campaigns.channel_sms).to_owned(),
+        ),
+    ];
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -306,6 +316,7 @@ pub fn CampaignsPage() -> impl IntoView {
             <ActionForm action=create attr:novalidate=true attr:class="stack">
                 <FormError error />
                 <Field name="name" error>{t!(i18n, campaigns.campaign_name)}</Field>
+                <SelectField name="channel" id="new-channel" options=channels error>{t!(i18n, campaigns.channel)}</SelectField>
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
                         let segments = editor.await.map(|e| e.segments).unwrap_or_default();

@@ -13,13 +13,15 @@ use crate::{
     error::{AppError, Msg},
 };
 
-/// Checks that a campaign can go: a segment, a message in the default language, no problems.
-async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<Segment, AppError> {
-    let segment_id: Option<i64> =
-        sqlx::query_scalar("SELECT segment_id FROM campaigns WHERE id = $1")
+/// Checks that a campaign can go: a segment, a message in the default language, no problems
+/// (and a subject, for email). Its segment and channel.
+async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<(Segment, Channel), AppError> {
+    let (segment_id, channel): (Option<i64>, String) =
+        sqlx::query_as("SELECT segment_id, channel FROM campaigns WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
+    let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
     let segment = match segment_id {
         Some(s) => segment(tx, s).await?,
         None => None,
@@ -32,20 +34,19 @@ async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<Segment, AppError> 
             message_key: Msg::MessageMissing,
         });
     }
-    if messages
-        .iter()
-        .any(|m| !m.problems.is_empty() || m.subject.trim().is_empty())
-    {
+    if messages.iter().any(|m| {
+        !m.problems.is_empty() || (channel == Channel::Email && m.subject.trim().is_empty())
+    }) {
         return Err(AppError::Conflict {
             message_key: Msg::CampaignProblems,
         });
     }
-    Ok(segment)
+    Ok((segment, channel))
 }
 
 /// Sends a draft or scheduled campaign now: one outbox row per reachable member of its
-/// segment and a short link per address its messages name, written in this transaction. How
-/// many were queued.
+/// segment (to their email address or phone, by the campaign's channel) and a short link per
+/// address its messages name, written in this transaction. How many were queued.
 pub async fn queue(
     tx: &mut SqliteConnection,
     id: i64,
@@ -53,7 +54,7 @@ pub async fn queue(
     now: Stamp,
 ) -> Result<i64, AppError> {
     editable(tx, id).await?;
-    let segment = ready(tx, id).await?;
+    let (segment, channel) = ready(tx, id).await?;
     let targets = crate::outbox::compose::link_targets(tx, id, base_url).await?;
     super::links::make(tx, id, &targets, now).await?;
     let when = when(tx, now).await?;
@@ -62,8 +63,14 @@ pub async fn queue(
              dedupe_key, token, status, next_attempt_at, created_at)
          SELECT 'campaign', ",
     );
+    let address = match channel {
+        Channel::Email => "u.email",
+        Channel::Sms => "u.phone",
+    };
     q.push_bind(id)
-        .push(", u.id, 'email', u.email, u.language, 'campaign:' || ")
+        .push(", u.id, ")
+        .push_bind(channel.as_str())
+        .push(format!(", {address}, u.language, 'campaign:' || "))
         .push_bind(id)
         .push(" || ':' || u.id, lower(hex(randomblob(16))), 'queued', ")
         .push_bind(now)
@@ -71,7 +78,7 @@ pub async fn queue(
         .push_bind(now)
         .push(" FROM users u WHERE ");
     sql::push_members(&mut q, &segment.rules, segment.match_all, &when);
-    sql::push_reachable(&mut q, Channel::Email);
+    sql::push_reachable(&mut q, channel);
     let queued =
         i64::try_from(q.build().execute(&mut *tx).await?.rows_affected()).unwrap_or(i64::MAX);
     sqlx::query(

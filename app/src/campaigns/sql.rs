@@ -166,17 +166,22 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
     }
 }
 
-/// Pushes the condition that a member may receive marketing on `channel` now: consent given,
+/// The condition that a member may receive marketing on `channel` now: consent given,
 /// (email) address confirmed, (SMS) a phone, and the address not suppressed.
-pub fn push_reachable(q: &mut QueryBuilder<'_, Sqlite>, channel: Channel) {
-    q.push(match channel {
+pub fn reachable(channel: Channel) -> &'static str {
+    match channel {
         Channel::Email => {
-            " AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL \
+            "u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'email' AND s.address = u.email)"
         }
         Channel::Sms => {
-            " AND u.sms_marketing = 1 AND u.phone IS NOT NULL \
+            "u.sms_marketing = 1 AND u.phone IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'sms' AND s.address = u.phone)"
         }
-    });
+    }
+}
+
+/// Pushes `AND` [`reachable`].
+pub fn push_reachable(q: &mut QueryBuilder<'_, Sqlite>, channel: Channel) {
+    q.push(" AND ").push(reachable(channel));
 }

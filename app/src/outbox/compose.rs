@@ -5,7 +5,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::Claimed;
+use super::{Claimed, gate};
 use crate::{
     brand::db::brand,
     campaigns::{
@@ -59,7 +59,7 @@ pub enum Skip {
     Broken(String),
 }
 
-fn locale(code: &str) -> Locale {
+pub(super) fn locale(code: &str) -> Locale {
     parse_locale(code).unwrap_or(Locale::en)
 }
 
@@ -135,7 +135,7 @@ pub async fn link_targets(
 }
 
 /// The member's values for templates.
-async fn vars(
+pub(super) async fn vars(
     conn: &mut SqliteConnection,
     campaign_id: i64,
     user_id: i64,
@@ -187,6 +187,30 @@ async fn vars(
     })
 }
 
+/// Campaign `campaign_id`'s message in `language`, or in the shop's default language when it
+/// has none in that one: `(language used, subject, preheader, body)`.
+pub(super) async fn message_for(
+    conn: &mut SqliteConnection,
+    campaign_id: i64,
+    language: &str,
+) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
+    let default = default_language(conn).await?;
+    sqlx::query_as(
+        "SELECT language, subject, preheader, body FROM campaign_messages
+         WHERE campaign_id = $1 AND language IN ($2, $3)
+         ORDER BY language = $2 DESC LIMIT 1",
+    )
+    .bind(campaign_id)
+    .bind(language)
+    .bind(&default)
+    .fetch_optional(conn)
+    .await
+}
+
+pub(super) fn no_message() -> Skip {
+    Skip::Broken("no message in the member's or the default language".into())
+}
+
 /// Renders campaign `campaign_id`'s message for `to` in their language (or the default's).
 pub async fn render_campaign(
     conn: &mut SqliteConnection,
@@ -201,21 +225,9 @@ pub async fn render_campaign(
         token,
         message: outbox_id,
     } = to;
-    let default = default_language(conn).await?;
-    let message: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT language, subject, preheader, body FROM campaign_messages
-         WHERE campaign_id = $1 AND language IN ($2, $3)
-         ORDER BY language = $2 DESC LIMIT 1",
-    )
-    .bind(campaign_id)
-    .bind(language)
-    .bind(&default)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((used, subject, preheader, body)) = message else {
-        return Ok(Err(Skip::Broken(
-            "no message in the member's or the default language".into(),
-        )));
+    let Some((used, subject, preheader, body)) = message_for(conn, campaign_id, language).await?
+    else {
+        return Ok(Err(no_message()));
     };
     let brand = brand(conn).await?;
     let vars = vars(
@@ -266,24 +278,6 @@ pub async fn render_campaign(
     }))
 }
 
-/// Whether `user_id` may get marketing email at `address` now.
-async fn reachable(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    address: &str,
-) -> Result<bool, sqlx::Error> {
-    let ok: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM users u WHERE u.id = $1 AND u.email = $2 AND u.closed_at IS NULL
-           AND u.disabled_at IS NULL AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = 'email' AND s.address = u.email)",
-    )
-    .bind(user_id)
-    .bind(address)
-    .fetch_optional(conn)
-    .await?;
-    Ok(ok.is_some())
-}
-
 /// The email for a claimed row, or why it is not sent.
 pub async fn compose(
     conn: &mut SqliteConnection,
@@ -301,20 +295,8 @@ pub async fn compose(
     match row.kind.as_str() {
         "campaign" | "test" => {
             let marketing = row.kind == "campaign";
-            if marketing {
-                let status: Option<String> =
-                    sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
-                        .bind(row.campaign_id)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                match status.as_deref() {
-                    Some("sending") => {}
-                    Some("paused") => return Ok(Err(Skip::Held)),
-                    _ => return Ok(Err(Skip::Cancelled)),
-                }
-            }
-            if marketing && !reachable(conn, user_id, &row.address).await? {
-                return Ok(Err(Skip::Suppressed));
+            if let Some(skip) = gate(conn, row).await? {
+                return Ok(Err(skip));
             }
             let Some(campaign) = row.campaign_id else {
                 return Ok(Err(Skip::Broken("no campaign".into())));

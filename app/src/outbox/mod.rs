@@ -6,6 +6,7 @@
 //! one row.
 
 pub mod compose;
+pub mod sms;
 
 use sqlx::SqliteConnection;
 
@@ -42,10 +43,12 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     60 * (1_i64 << attempts.clamp(1, 8).saturating_sub(1)).min(120)
 }
 
-/// Claims up to `limit` due rows for `lease_secs`: queued rows whose time has come and rows
-/// whose lease ran out, skipping campaigns that are not sending (paused, cancelled).
+/// Claims up to `limit` due rows on `channel` (`email`, `sms`: each transport takes only its
+/// own) for `lease_secs`: queued rows whose time has come and rows whose lease ran out,
+/// skipping campaigns that are not sending (paused, cancelled).
 pub async fn claim(
     tx: &mut SqliteConnection,
+    channel: &str,
     now: Stamp,
     lease_secs: i64,
     limit: i64,
@@ -56,13 +59,14 @@ pub async fn claim(
              SELECT o.id FROM outbox o LEFT JOIN campaigns c ON c.id = o.campaign_id
              WHERE o.status IN ('queued', 'sending') AND o.next_attempt_at <= $2
                AND (o.status = 'queued' OR o.lease_until <= $2)
-               AND (o.kind <> 'campaign' OR c.status = 'sending')
+               AND (o.kind <> 'campaign' OR c.status = 'sending') AND o.channel = $4
              ORDER BY o.next_attempt_at, o.id LIMIT $3)
          RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts",
     )
     .bind(now.plus_secs(lease_secs))
     .bind(now)
     .bind(limit)
+    .bind(channel)
     .fetch_all(tx)
     .await
 }
@@ -225,6 +229,53 @@ pub async fn suppress(
     Ok(())
 }
 
+/// Whether `user_id` may get marketing at `address` on `channel` now: consent, a confirmed
+/// address (email), the address still theirs, not suppressed, the account open.
+async fn reachable(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    channel: &str,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users u WHERE u.id = $1 AND u.closed_at IS NULL AND u.disabled_at IS NULL
+           AND CASE $3
+               WHEN 'sms' THEN u.phone = $2 AND u.sms_marketing = 1
+               ELSE u.email = $2 AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL END
+           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = $3 AND s.address = $2)",
+    )
+    .bind(user_id)
+    .bind(address)
+    .bind(channel)
+    .fetch_optional(conn)
+    .await?;
+    Ok(ok.is_some())
+}
+
+/// Why a claimed campaign row is not sent now (its campaign paused or stopped, its recipient
+/// no longer reachable); `None` when it goes. Other kinds always go.
+pub async fn gate(
+    conn: &mut SqliteConnection,
+    row: &Claimed,
+) -> Result<Option<compose::Skip>, sqlx::Error> {
+    if row.kind != "campaign" {
+        return Ok(None);
+    }
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
+        .bind(row.campaign_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match status.as_deref() {
+        Some("sending") => {
+            let user_id = row.user_id.unwrap_or_default();
+            (!reachable(conn, user_id, &row.channel, &row.address).await?)
+                .then_some(compose::Skip::Suppressed)
+        }
+        Some("paused") => Some(compose::Skip::Held),
+        _ => Some(compose::Skip::Cancelled),
+    })
+}
+
 /// A random token for a message's links.
 pub fn new_token() -> String {
     use rand::RngCore as _;
@@ -233,14 +284,15 @@ pub fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Queues one message outside a campaign (a test send, an address confirmation). Its
-/// `dedupe_key` makes queueing it twice queue it once.
+/// Queues one message outside a campaign (a test send, an address confirmation) to `address`
+/// on `channel`. Its `dedupe_key` makes queueing it twice queue it once.
 #[expect(clippy::too_many_arguments, reason = "one column each")]
 pub async fn queue_one(
     tx: &mut SqliteConnection,
     kind: &str,
     campaign_id: Option<i64>,
     user_id: i64,
+    channel: &str,
     address: &str,
     language: &str,
     dedupe_key: &str,
@@ -249,7 +301,7 @@ pub async fn queue_one(
     let done = sqlx::query(
         "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
              dedupe_key, token, status, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, 'queued', $8, $8)",
+         VALUES ($1, $2, $3, $9, $4, $5, $6, $7, 'queued', $8, $8)",
     )
     .bind(kind)
     .bind(campaign_id)
@@ -259,6 +311,7 @@ pub async fn queue_one(
     .bind(dedupe_key)
     .bind(new_token())
     .bind(now)
+    .bind(channel)
     .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,7 +1,5 @@
-//! Email out: the SMTP transport (`REGULARS_SMTP_URL`) and the outbox workers that deliver
-//! what the app queued. Each worker keeps one SMTP connection open, claims a few due rows with
-//! a lease, sends them one by one and records each result as soon as the server answered, so
-//! a crash re-sends at most the message in flight on each connection.
+//! Email out: the SMTP transport (`REGULARS_SMTP_URL`) the outbox workers ([`crate::sender`])
+//! deliver email rows through, one SMTP connection per worker.
 //!
 //! Plain SMTP connections are our own TCP sockets with `TCP_NODELAY` (lettre's own do not set
 //! it, and Nagle's algorithm then holds every command for a delayed ACK: ≈ 44 messages/s);
@@ -10,9 +8,9 @@
 use std::{sync::Arc, time::Duration};
 
 use app::{
-    db::{Clock, Db},
+    db::{Clock, Db, Stamp},
     outbox::{
-        self, Claimed, Outcome,
+        Claimed, Outcome,
         compose::{Composed, Purpose, Skip, compose},
     },
 };
@@ -28,15 +26,11 @@ use lettre::{
 };
 
 mod config;
-mod pacer;
 pub use config::{MailConfigError, Security, SmtpConfig, dkim};
-pub use pacer::Pacer;
+
+use crate::sender::Transport;
 
 type SmtpError = lettre::transport::smtp::Error;
-
-/// Rows a worker claims at a time: few, so a pause or cancel stops sending soon (rows already
-/// claimed are checked again before each is sent).
-const CLAIM: i64 = 8;
 
 /// Opens a connection (and signs in when configured).
 async fn connect(config: &SmtpConfig) -> Result<AsyncSmtpConnection, String> {
@@ -151,52 +145,34 @@ fn outcome_of(e: &SmtpError) -> Outcome {
     }
 }
 
-/// One worker: claims, sends, records, until the process stops.
-async fn worker(
-    db: Db,
-    clock: Clock,
+/// One SMTP connection's worth of sending (opened when first needed, again after trouble).
+struct Smtp {
     config: Arc<SmtpConfig>,
     base_url: Arc<str>,
-    pacer: Arc<Pacer>,
-) {
-    let mut conn: Option<AsyncSmtpConnection> = None;
-    let host = config.domain();
-    loop {
-        let now = clock.now();
-        let claimed = db
-            .write(move |tx| Box::pin(async move { Ok(outbox::claim(tx, now, 120, CLAIM).await?) }))
-            .await;
-        let rows = match claimed {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::warn!(error = %e, "outbox claim failed");
-                Vec::new()
-            }
-        };
-        if rows.is_empty() {
-            // Idle: look again shortly (new rows are committed by other tasks).
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            continue;
-        }
-        for row in rows {
-            pacer.wait().await;
-            let outcome = send_one(&db, &clock, &config, &base_url, &host, &mut conn, &row).await;
-            let now = clock.now();
-            let record = db
-                .write(move |tx| {
-                    Box::pin(async move { Ok(outbox::record(tx, &[(row, outcome)], now).await?) })
-                })
-                .await;
-            if let Err(e) = record {
-                tracing::warn!(error = %e, "recording a sent message failed");
-            }
-        }
+    host: String,
+    conn: Option<AsyncSmtpConnection>,
+}
+
+impl Transport for Smtp {
+    const CHANNEL: &'static str = "email";
+
+    async fn send(&mut self, db: &Db, now: Stamp, row: &Claimed) -> Outcome {
+        send_one(
+            db,
+            now,
+            &self.config,
+            &self.base_url,
+            &self.host,
+            &mut self.conn,
+            row,
+        )
+        .await
     }
 }
 
 async fn send_one(
     db: &Db,
-    clock: &Clock,
+    now: Stamp,
     config: &SmtpConfig,
     base_url: &str,
     host: &str,
@@ -204,7 +180,7 @@ async fn send_one(
     row: &Claimed,
 ) -> Outcome {
     let composed = match db.reader.acquire().await {
-        Ok(mut c) => compose(&mut c, row, base_url, host, clock.now()).await,
+        Ok(mut c) => compose(&mut c, row, base_url, host, now).await,
         Err(e) => return Outcome::Retry(e.to_string()),
     };
     let mail = match composed {
@@ -260,19 +236,15 @@ pub fn start(
     config: SmtpConfig,
     base_url: Arc<str>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    let pacer = Arc::new(Pacer::new(config.per_second, config.per_hour));
     let config = Arc::new(config);
-    (0..config.connections)
-        .map(|_| {
-            tokio::spawn(worker(
-                db.clone(),
-                clock.clone(),
-                config.clone(),
-                base_url.clone(),
-                pacer.clone(),
-            ))
-        })
-        .collect()
+    let host = config.domain();
+    let pace = (config.per_second, config.per_hour);
+    crate::sender::start(&db, &clock, config.connections, pace, || Smtp {
+        config: config.clone(),
+        base_url: base_url.clone(),
+        host: host.clone(),
+        conn: None,
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Campaigns over HTTP with a real SMTP server on loopback: the whole flow (`flow`), what the
-//! mail server answers (`faults`), the queue before sending (`queue`), short links, DKIM and a
-//! SIGKILL during a send; and the helpers they share.
+//! mail server answers (`faults`), the queue before sending (`queue`), short links, DKIM, a
+//! SIGKILL during a send and text messages through a gateway (`sms`); and the helpers they
+//! share.
 
 mod crash;
 mod dkim;
@@ -8,6 +9,7 @@ mod faults;
 mod flow;
 mod links;
 mod queue;
+mod sms;
 mod smtp;
 
 use std::time::Duration;

@@ -103,7 +103,7 @@ async fn server_db(app: &crate::helpers::TestApp) -> Vec<String> {
     let db = server::open_database(&app.config).await.expect("db");
     let now = app::db::Stamp::now();
     let rows = db
-        .write(move |tx| Box::pin(async move { Ok(claim(tx, now, 60, 10).await?) }))
+        .write(move |tx| Box::pin(async move { Ok(claim(tx, "email", now, 60, 10).await?) }))
         .await
         .expect("set up by this test");
     let mut results = Vec::new();
