@@ -8,7 +8,10 @@
 //!    `BENCH_QUEUE` (default 100,000) member segment (no SMTP configured, nothing leaves).
 //! 3. Segments: counts over HTTP on `BENCH_SEGMENT_MEMBERS` (default 1,000,000) made-up members
 //!    with `BENCH_SEGMENT_PURCHASES` (default 10,000,000) purchases over a year, rule by rule,
-//!    p50/p95 of `BENCH_ROUNDS` (default 10) counts each.
+//!    p50/p95 of `BENCH_ROUNDS` (default 10) counts each. The seeded shop is kept in
+//!    `target/tmp/campaigns-bench` and used again by later runs (`BENCH_FRESH=1` seeds anew).
+//!
+//! `BENCH_ONLY=segments` (or `email`, `queue`, comma-separated) runs only those parts.
 //!
 //! Each result is also one machine-readable line (`bench email …`, `bench queue …`,
 //! `bench segment …`).
@@ -314,12 +317,29 @@ async fn segments(dir: &Path) -> Vec<String> {
     let purchases = env_number("BENCH_SEGMENT_PURCHASES", 10_000_000);
     let rounds = env_number("BENCH_ROUNDS", 10);
     let started = Instant::now();
-    let config = shop(dir, "segments", members, purchases).await;
+    // Seeding takes minutes: a shop of this size seeded by an earlier run is used again
+    // (migrated to this build on opening; `BENCH_FRESH=1` seeds anew).
+    let name = format!("segments-{members}-{purchases}");
+    let done = dir.join(format!("{name}.seeded"));
+    let fresh = std::env::var("BENCH_FRESH").is_ok_and(|v| v == "1");
+    let config = if done.exists() && !fresh {
+        Config::local(
+            format!("sqlite://{}/{name}.db", dir.display()),
+            PathBuf::from("target/site"),
+        )
+    } else {
+        for ext in ["db", "db-wal", "db-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("{name}.{ext}")));
+        }
+        let config = shop(dir, &name, members, purchases).await;
+        std::fs::write(&done, b"").expect("marker");
+        config
+    };
     let seeded = started.elapsed().as_secs_f64();
     let (base, stop, handle) = serve(&config).await;
     let client = signed_in(&base).await;
     println!(
-        "\nsegments: {members} members, {purchases} purchases (seeded in {seeded:.0} s), {rounds} counts per rule over HTTP"
+        "\nsegments: {members} members, {purchases} purchases (seeded or reopened in {seeded:.0} s), {rounds} counts per rule over HTTP"
     );
     println!(
         "{:>24} {:>9} {:>9} {:>9}",
@@ -352,11 +372,27 @@ async fn segments(dir: &Path) -> Vec<String> {
 #[tokio::main]
 async fn main() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("campaigns-bench");
-    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("bench directory");
-    let mut lines = email(&dir).await;
-    lines.extend(queue(&dir).await);
-    lines.extend(segments(&dir).await);
+    // Every database but the big segment shop starts afresh.
+    for entry in std::fs::read_dir(&dir).expect("bench directory").flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !file.starts_with("segments-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    // `BENCH_ONLY=email,queue,segments` picks parts (default: all).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
+    let mut lines = Vec::new();
+    if run("email") {
+        lines.extend(email(&dir).await);
+    }
+    if run("queue") {
+        lines.extend(queue(&dir).await);
+    }
+    if run("segments") {
+        lines.extend(segments(&dir).await);
+    }
     for line in lines {
         println!("{line}");
     }

@@ -50,8 +50,6 @@ pub fn push_members<'a>(
 }
 
 fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) {
-    const BOUGHT_SINCE: &str =
-        "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ";
     match rule {
         Rule::Tier { tier_id: Some(id) } => {
             q.push(
@@ -76,18 +74,25 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
             };
             q.push(format!("u.created_at {op} ")).push_bind(start);
         }
+        // The last purchase is a roll-up on the member row (kept by a trigger on every
+        // purchase): a column of the covering index, not a probe of the ledger per member.
         Rule::InactiveDays { days } => {
-            q.push("NOT ")
-                .push(BOUGHT_SINCE)
+            q.push("(u.last_purchase_at IS NULL OR u.last_purchase_at < ")
                 .push_bind(when.days_ago(*days))
                 .push(")");
         }
         Rule::ActiveDays { days } => {
-            q.push(BOUGHT_SINCE)
-                .push_bind(when.days_ago(*days))
-                .push(")");
+            q.push("u.last_purchase_at >= ")
+                .push_bind(when.days_ago(*days));
         }
+        // Only members who bought since then can have bought or spent enough since then: the
+        // roll-up skips the rest before the ledger is read.
         Rule::Purchases { count, days } => {
+            if *count > 0 {
+                q.push("u.last_purchase_at >= ")
+                    .push_bind(when.days_ago(*days))
+                    .push(" AND ");
+            }
             q.push(
                 "(SELECT count(*) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ",
             )
@@ -96,23 +101,33 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
             .push_bind(*count);
         }
         Rule::Spend { minor, days } => {
+            if *minor > 0 {
+                q.push("u.last_purchase_at >= ")
+                    .push_bind(when.days_ago(*days))
+                    .push(" AND ");
+            }
             q.push("(SELECT coalesce(sum(p.amount_minor - p.refunded_minor), 0) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ")
                 .push_bind(when.days_ago(*days))
                 .push(") >= ")
                 .push_bind(*minor);
         }
+        // A member without a balance row has 0 points. Written as a set the balance index
+        // answers (`balance >= n` holds for no one, or everyone, without a row).
         Rule::BalanceFrom { points } | Rule::BalanceBelow { points } => {
-            let op = if matches!(rule, Rule::BalanceFrom { .. }) {
-                ">="
-            } else {
-                "<"
+            let from = matches!(rule, Rule::BalanceFrom { .. });
+            // balance >= n, for members with no row: 0 >= n.
+            let missing_match = *points <= 0;
+            let (op, cmp) = match (from, missing_match) {
+                (true, false) => ("IN", ">="),
+                (true, true) => ("NOT IN", "<"),
+                (false, false) => ("NOT IN", ">="),
+                (false, true) => ("IN", "<"),
             };
-            q.push(
-                "coalesce((SELECT b.balance FROM member_balances b WHERE b.member_id = u.id), 0) ",
-            )
-            .push(op)
-            .push(" ")
-            .push_bind(*points);
+            q.push(format!(
+                "u.id {op} (SELECT b.member_id FROM member_balances b WHERE b.balance {cmp} "
+            ))
+            .push_bind(*points)
+            .push(")");
         }
         Rule::ExpiringWithin { days } => {
             q.push("EXISTS (SELECT 1 FROM point_lots l WHERE l.member_id = u.id AND l.remaining > 0 AND l.expires_at > ")

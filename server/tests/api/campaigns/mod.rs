@@ -9,6 +9,7 @@ mod faults;
 mod flow;
 mod links;
 mod queue;
+mod rules;
 mod sms;
 mod smtp;
 
