@@ -5,6 +5,9 @@
 
 use crate::helpers::{json_of, spawn_with};
 
+/// The editor's fields, the same condition in SQL over `u`, and its one bound value.
+type Case<'a> = (Vec<(&'a str, &'a str)>, String, String);
+
 #[tokio::test]
 async fn ledger_rules_count_what_the_purchase_table_says() {
     let now = app::db::Stamp::now();
@@ -55,7 +58,7 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     let balance = "coalesce((SELECT b.balance FROM member_balances b WHERE b.member_id = u.id), 0)";
     let bought =
         "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.created_at >= $1)";
-    let cases: Vec<(Vec<(&str, &str)>, String, String)> = vec![
+    let cases: Vec<Case> = vec![
         (
             vec![("inactive_days", "30")],
             format!("NOT {bought}"),
