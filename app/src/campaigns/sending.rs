@@ -79,6 +79,9 @@ pub async fn queue(
         .push(" FROM users u WHERE ");
     sql::push_members(&mut q, &segment.rules, segment.match_all, &when);
     sql::push_reachable(&mut q, channel);
+    // In member order: the covering index yields members in language order, and rows written
+    // in that order land all over the outbox's indexes (twice the time at 100,000).
+    q.push(" ORDER BY u.id");
     let queued =
         i64::try_from(q.build().execute(&mut *tx).await?.rows_affected()).unwrap_or(i64::MAX);
     sqlx::query(
