@@ -390,33 +390,20 @@ async fn an_sms_campaign_reaches_phones_in_their_language_and_stop_replies_unsub
 
     // Replies: a forged STOP changes nothing; a thank-you is ignored; Anna's "Stopp" ends her
     // texts, with the proof recorded.
-    let inbound = "http://127.0.0.1/sms/inbound";
-    let forged = callback(
-        &app,
-        "/sms/inbound",
-        inbound,
-        "guess",
-        &[("From", FLAKY), ("Body", "STOP")],
-    )
-    .await;
-    assert_eq!(forged.status(), 403);
-    let thanks = callback(
-        &app,
-        "/sms/inbound",
-        inbound,
-        TOKEN,
-        &[("From", FLAKY), ("Body", "Thanks!")],
-    )
-    .await;
-    assert_eq!(thanks.status(), 200);
-    let stop = callback(
-        &app,
-        "/sms/inbound",
-        inbound,
-        TOKEN,
-        &[("From", "+46731112233"), ("Body", "Stopp")],
-    )
-    .await;
+    let on = &app;
+    let reply = |key: &'static str, from: &'static str, body: &'static str| async move {
+        callback(
+            on,
+            "/sms/inbound",
+            "http://127.0.0.1/sms/inbound",
+            key,
+            &[("From", from), ("Body", body)],
+        )
+        .await
+    };
+    assert_eq!(reply("guess", FLAKY, "STOP").await.status(), 403);
+    assert_eq!(reply(TOKEN, FLAKY, "Thanks!").await.status(), 200);
+    let stop = reply(TOKEN, "+46731112233", "Stopp").await;
     assert_eq!(stop.status(), 200);
     assert!(stop.text().await.expect("body").contains("<Response>"));
     let consents: Vec<(String, bool, String)> = sqlx::query_as(
