@@ -32,12 +32,13 @@ export LEPTOS_JS_MINIFY := true
 export LEPTOS_HASH_FILES := true
 export LEPTOS_HASH_FILE_NAME := hash.txt
 
-.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server bench clean
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server bench size clean
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
 	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium"
 	@echo "make bench  the ledger benchmark over HTTP (BENCH_SECONDS, REGULARS_SYNCHRONOUS)"
+	@echo "make size   the bytes a first load of the member home and the counter downloads"
 
 tools: ## install the build tools that are missing
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -56,7 +57,7 @@ tools: ## install the build tools that are missing
 	@mkdir -p public/vendor && cp -u $(TOOLS)/node_modules/jsqr/dist/jsQR.js public/vendor/jsQR.js
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 run: build
 	@mkdir -p data
@@ -97,6 +98,16 @@ e2e: build e2e-deps
 	cd end2end && npx playwright test
 
 test: tools fmt-check lint build rust-test e2e
+
+# What a phone downloads on a first load of a member's home and of the counter: every file,
+# raw, gzip -9 and brotli 11, against the member page's budget (a demo shop on a spare port).
+size: build e2e-deps
+	@dir=$$(mktemp -d); port=3057; \
+	REGULARS_DATABASE_URL=sqlite://$$dir/size.db REGULARS_ADDR=127.0.0.1:$$port \
+	  REGULARS_BASE_URL=http://127.0.0.1:$$port ./target/release/server serve --demo >$$dir/server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
+	for i in $$(seq 150); do curl -sf http://127.0.0.1:$$port/health >/dev/null && break; sleep 0.2; done; \
+	cd end2end && node size.mjs http://127.0.0.1:$$port
 
 # Benchmarks are not tests: they print figures (and ratios to a baseline in the same run).
 bench: smtp-server

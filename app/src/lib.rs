@@ -43,7 +43,8 @@ use leptos_router::{
 
 use crate::{
     accounts::{
-        ChangePasswordPage, SignInCodePage, SignInPage, SignUpPage, TwoFactorPage, provide_auth,
+        ChangePasswordPage, SignInCodePage, SignInPage, SignUpPage, SignUpSentPage, TwoFactorPage,
+        provide_auth,
     },
     console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
     feedback::{
@@ -114,6 +115,7 @@ fn AppRoutes() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/sent") view=SignUpSentPage />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in/code") view=SignInCodePage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />

@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
+import { confirmJoin, expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
 
 test("a low score opens a case; staff reply and resolve with goodwill; the member sees it through", async ({ page, browser }) => {
   // Rita joins and tells the shop what went wrong, on her phone.
@@ -12,6 +12,7 @@ test("a low score opens a case; staff reply and resolve with goodwill; the membe
   await rita.getByLabel("Email", { exact: true }).fill(email);
   await rita.getByLabel("Password", { exact: true }).fill("a long password");
   await rita.getByRole("button", { name: "Join" }).click();
+  await confirmJoin(rita, email);
   await expect(rita.getByRole("heading", { level: 1 })).toHaveText("Hi, Rita!");
   await rita.getByRole("link", { name: "Give feedback and see your cases" }).click();
   await expect(rita.getByRole("heading", { name: "How was your visit?" })).toBeVisible();

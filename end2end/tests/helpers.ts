@@ -1,5 +1,6 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { mails } from "./mail";
 
 export const DEMO_PASSWORD = "regulars-demo";
 
@@ -68,3 +69,35 @@ export const test = base.extend({
     expect(errors, "errors in the browser").toEqual([]);
   },
 });
+
+/** The link in the newest confirmation mail to `email`, once it has arrived. */
+export async function confirmationLink(email: string): Promise<string> {
+  let link = "";
+  await expect
+    .poll(() => {
+      const sent = mails().filter((m) => m.to.toLowerCase().includes(email.toLowerCase()) && m.text.includes("/confirm/"));
+      link = sent.at(-1)?.text.match(/https?:\/\/\S+\/confirm\/[0-9a-f]+/)?.[0] ?? "";
+      return link;
+    }, { timeout: 20_000, message: `a confirmation mail to ${email}` })
+    .not.toBe("");
+  return link;
+}
+
+/** Finishes joining as a new member does: after the form's "check your inbox", opens the link
+ * in the confirmation mail to `email` and presses its button, which signs them in. */
+export async function confirmJoin(page: Page, email: string) {
+  await expect(page).toHaveURL(/\/join\/sent$/);
+  await goto(page, new URL(await confirmationLink(email)).pathname);
+  await page.getByRole("main").getByRole("button").click();
+  await expect(page).not.toHaveURL(/\/confirm\//);
+}
+
+/** Joins through the form's endpoint and confirms through the mailed link's, signing
+ * `request`'s context in. */
+export async function joinByRequest(request: APIRequestContext, form: Record<string, string>) {
+  const res = await request.post("/api/accounts/sign_up", { form });
+  expect(res.status(), await res.text()).toBe(200);
+  const token = (await confirmationLink(form.email)).split("/confirm/")[1];
+  const confirmed = await request.post("/api/preferences/confirm", { form: { token } });
+  expect(confirmed.status(), await confirmed.text()).toBe(200);
+}

@@ -1,6 +1,6 @@
 import { expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { DEMO_PASSWORD, expectAccessible, goto, signIn, test } from "./helpers";
+import { confirmJoin, DEMO_PASSWORD, expectAccessible, goto, signIn, test } from "./helpers";
 
 test("a member edits their profile, downloads their data and closes the account", async ({ page }) => {
   // A member of their own, so the demo's stay for the other tests.
@@ -11,6 +11,7 @@ test("a member edits their profile, downloads their data and closes the account"
   await page.getByLabel("Password", { exact: true }).fill("a long password");
   await page.getByRole("checkbox", { name: /offers by email/ }).check();
   await page.getByRole("main").getByRole("button", { name: "Join" }).click();
+  await confirmJoin(page, email);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Lena!");
 
   await page.getByRole("link", { name: "My data" }).click();

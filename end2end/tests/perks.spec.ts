@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
+import { confirmJoin, expectAccessible, goto, signIn, test, watchErrors } from "./helpers";
 
 test("a friend's link, a punch card that fills up and issues its reward, and a next-visit discount after a purchase", async ({ page, browser }) => {
   // Anna shares her link.
@@ -21,6 +21,7 @@ test("a friend's link, a punch card that fills up and issues its reward, and a n
   await pia.getByLabel("Email", { exact: true }).fill(email);
   await pia.getByLabel("Password", { exact: true }).fill("a long password");
   await pia.getByRole("button", { name: "Join" }).click();
+  await confirmJoin(pia, email);
   await expect(pia.getByRole("heading", { level: 1 })).toHaveText("Hi, Pia!");
   await expect(pia.getByText("You were referred by Anna.")).toBeVisible();
   await expect(pia.getByRole("img", { name: "0 of 10 stamps" })).toBeVisible();

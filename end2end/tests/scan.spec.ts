@@ -2,7 +2,7 @@ import { chromium, expect } from "@playwright/test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { goto, signIn, test } from "./helpers";
+import { goto, joinByRequest, signIn, test } from "./helpers";
 
 const W = 640;
 const H = 480;
@@ -20,10 +20,7 @@ function y4m(rgba: number[]): Buffer {
 
 test("staff scan a member card's QR code with the device camera and the member opens", async ({ page }) => {
   // Siv joins; her card, as her phone shows it, is the QR of her member number.
-  const joined = await page.request.post("/api/accounts/sign_up", {
-    form: { email: "siv@scan.example", password: "a long password", preferred_name: "Siv", language: "sv" },
-  });
-  expect(joined.status()).toBe(200);
+  await joinByRequest(page.request, { email: "siv@scan.example", password: "a long password", preferred_name: "Siv", language: "sv" });
   await goto(page, "/");
   await expect(page.getByRole("img", { name: /QR/ })).toBeVisible();
   const svg = await (await page.request.get("/me/card.svg")).text();

@@ -138,8 +138,12 @@ pub fn router(
             render(req).await.into_response()
         }
     };
-    let files =
-        ServeDir::new(state.leptos_options.site_root.as_ref()).fallback(not_found.into_service());
+    // `cargo leptos build -P` writes brotli (quality 11) and gzip files beside the bundle:
+    // served as they are, rather than compressed on the fly at a low level for each request.
+    let files = ServeDir::new(state.leptos_options.site_root.as_ref())
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found.into_service());
     let base: Arc<str> = base_url.into();
     let context_state = state.clone();
     let mut routes_in = Router::new();

@@ -48,6 +48,38 @@ pub(crate) mod imp {
         }
     }
 
+    /// Signs `id` in on this request's session — or starts its second step when the account
+    /// has or needs one — and sends the browser where it lands.
+    pub async fn begin_session(
+        id: i64,
+        epoch: i64,
+        role: Role,
+        language: &str,
+    ) -> Result<(), AppError> {
+        let st = state()?;
+        let session = this_session().await?;
+        let step = {
+            let mut conn = st.db.reader.acquire().await?;
+            super::super::two_factor::second_step(&mut conn, id, role).await?
+        };
+        match step {
+            Some(enrol) => {
+                session::start_pending(&session, id, epoch, enrol).await?;
+                leptos_axum::redirect(if enrol {
+                    "/account/two-factor"
+                } else {
+                    "/sign-in/code"
+                });
+            }
+            None => {
+                session::start(&session, id, epoch).await?;
+                set_lang_cookie(language, st.secure_cookies);
+                leptos_axum::redirect(home_of(role));
+            }
+        }
+        Ok(())
+    }
+
     /// The session of this request.
     pub async fn this_session() -> Result<tower_sessions::Session, AppError> {
         leptos_axum::extract::<tower_sessions::Session>()
@@ -65,7 +97,9 @@ pub async fn current_account() -> Result<Option<CurrentUser>, AppError> {
     Ok(imp::caller())
 }
 
-/// Creates a member account and signs it in. Consents are off unless their box was ticked.
+/// Creates a member account and sends the link that confirms its address and signs it in;
+/// an address that has an account gets a message instead, and the answer is the same.
+/// Consents are off unless their box was ticked.
 #[server(prefix = "/api", endpoint = "accounts/sign_up")]
 pub async fn sign_up(
     email: String,
@@ -123,7 +157,7 @@ pub async fn sign_up(
     let (by_email, by_sms) = (email_marketing.is_some(), sms_marketing.is_some());
     let proof = crate::campaigns::prefs::request_proof();
     let now = st.clock.now();
-    let id = st
+    let joined = st
         .db
         .write(move |tx| {
             Box::pin(async move {
@@ -137,35 +171,17 @@ pub async fn sign_up(
                     sms_marketing: by_sms,
                     phone: phone.as_deref(),
                 };
-                let id = db::insert_user(tx, &new, "sign_up", &proof).await?;
-                // Double opt-in: marketing mail waits until the address is confirmed.
-                let key = format!("confirm:{id}:{email}");
-                crate::outbox::queue_one(
-                    tx,
-                    "confirm_email",
-                    None,
-                    id,
-                    "email",
-                    email.as_str(),
-                    locale.as_str(),
-                    &key,
-                    now,
-                )
-                .await?;
-                let code = referral.as_deref().map(str::trim).filter(|c| !c.is_empty());
-                if let Some(code) = code {
-                    crate::perks::engine::set_referrer(tx, id, code)
-                        .await
-                        .map_err(|_| AppError::field("referral", Msg::ReferralUnknown))?;
-                }
-                Ok(id)
+                super::join::join(tx, &new, &proof, referral.as_deref(), now).await
             })
         })
         .await?;
-    tracing::info!(user_id = id, "member signed up");
-    session::start(&this_session().await?, id, 0).await?;
+    // The same answer either way: the confirmation link signs a new member in.
+    match joined {
+        Some(id) => tracing::info!(user_id = id, "member signed up"),
+        None => tracing::info!("sign-up with a known address: its owner was told"),
+    }
     set_lang_cookie(locale.as_str(), st.secure_cookies);
-    leptos_axum::redirect("/");
+    leptos_axum::redirect("/join/sent");
     Ok(())
 }
 
@@ -188,28 +204,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         _ => return Err(AppError::InvalidCredentials),
     };
     st.limits.signed_in(email.as_str(), &ip);
-    let session = this_session().await?;
-    // A second factor, when the account has one or the shop requires one.
-    let step = {
-        let mut conn = st.db.reader.acquire().await?;
-        super::two_factor::second_step(&mut conn, row.id, row.role).await?
-    };
-    match step {
-        Some(enrol) => {
-            session::start_pending(&session, row.id, row.epoch, enrol).await?;
-            leptos_axum::redirect(if enrol {
-                "/account/two-factor"
-            } else {
-                "/sign-in/code"
-            });
-        }
-        None => {
-            session::start(&session, row.id, row.epoch).await?;
-            set_lang_cookie(row.language.as_str(), st.secure_cookies);
-            leptos_axum::redirect(home_of(row.role));
-        }
-    }
-    Ok(())
+    begin_session(row.id, row.epoch, row.role, row.language.as_str()).await
 }
 
 /// Signs out of this browser.

@@ -6,6 +6,8 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod join;
+#[cfg(feature = "ssr")]
 mod limits;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -19,7 +21,7 @@ pub use api::{ChangePassword, SetLanguage, SignIn, SignOut, SignUp, current_acco
 pub use components::{Auth, provide_auth, use_auth};
 #[cfg(feature = "ssr")]
 pub use limits::{Limits, RateLimiter};
-pub use pages::{ChangePasswordPage, SignInPage, SignOutButton, SignUpPage};
+pub use pages::{ChangePasswordPage, SignInPage, SignOutButton, SignUpPage, SignUpSentPage};
 #[cfg(feature = "ssr")]
 pub use password::Hasher;
 pub use two_factor::{SignInCodePage, TwoFactorPage, TwoFactorRule};

@@ -76,6 +76,22 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
+/// `/join/sent`: where joining lands, whether or not the address already had an account.
+#[component]
+pub fn SignUpSentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow">
+            <PageTitle>{t!(i18n, account.sent_title)}</PageTitle>
+            <p class="lede" role="status">{t!(i18n, account.sent_lede)}</p>
+            <p class="hint">{t!(i18n, account.sent_missing)}</p>
+            <p class="alt">
+                {t!(i18n, account.have_account)} " " <A href="/sign-in">{t!(i18n, nav.sign_in)}</A>
+            </p>
+        </section>
+    }
+}
+
 /// `/sign-in`: members and staff sign in here.
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -73,30 +73,26 @@ pub async fn save_preferences(
 }
 
 /// Confirms the address a confirmation message went to (double opt-in). A `POST` from the
-/// page's button, so a mail scanner fetching the link confirms nothing.
+/// page's button, so a mail scanner fetching the link confirms nothing. The first use of a
+/// fresh link also signs its member in: it finishes joining.
 #[server(prefix = "/api", endpoint = "preferences/confirm")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::accounts::api::imp;
     use crate::server::*;
     let st = state()?;
     let now = st.clock.now();
-    st.db
+    let found = st
+        .db
         .write(move |tx| {
             Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, $1)
-                     WHERE closed_at IS NULL AND id = (
-                         SELECT o.user_id FROM outbox o
-                         WHERE o.token = $2 AND o.kind = 'confirm_email' AND o.address = users.email)",
-                )
-                .bind(now)
-                .bind(&token)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(AppError::NotFound);
-                }
-                Ok(())
+                crate::accounts::join::confirm(tx, &token, now)
+                    .await?
+                    .ok_or(AppError::NotFound)
             })
         })
-        .await
+        .await?;
+    if found.signs_in {
+        imp::begin_session(found.id, found.epoch, found.role, &found.language).await?;
+    }
+    Ok(())
 }

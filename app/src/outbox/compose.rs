@@ -332,37 +332,72 @@ pub async fn compose(
         }
         "confirm_email" => {
             let l = locale(&row.language);
-            let brand = brand(conn).await?;
-            let link = format!("{base_url}/confirm/{}", row.token);
-            let body = format!(
-                "{}\n\n{link}\n\n{}",
-                td_string!(l, campaigns.confirm_body),
-                td_string!(l, campaigns.confirm_ignore)
-            );
-            let subject = td_string!(l, campaigns.confirm_subject).to_string();
-            let footer = Footer {
+            let service = Service {
+                subject: td_string!(l, campaigns.confirm_subject),
+                lead: td_string!(l, campaigns.confirm_body),
+                link: format!("{base_url}/confirm/{}", row.token),
+                ignore: td_string!(l, campaigns.confirm_ignore),
                 why: td_string!(l, campaigns.confirm_why),
-                unsubscribe: td_string!(l, campaigns.footer_preferences),
-                preferences_url: &format!("{base_url}/me/data"),
             };
-            let content = Content {
-                language: &row.language,
-                subject: &subject,
-                preheader: "",
-                body: &body,
+            Ok(Ok(service.compose(conn, row, base_url, message_id).await?))
+        }
+        "account_exists" => {
+            let l = locale(&row.language);
+            let service = Service {
+                subject: td_string!(l, campaigns.exists_subject),
+                lead: td_string!(l, campaigns.exists_body),
+                link: format!("{base_url}/sign-in"),
+                ignore: td_string!(l, campaigns.exists_ignore),
+                why: td_string!(l, campaigns.exists_why),
             };
-            let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
-            let email = template::email(&brand, logo.as_deref(), content, footer);
-            Ok(Ok(Composed {
-                to: row.address.clone(),
-                purpose: Purpose::Service,
-                subject: email.subject,
-                html: email.html,
-                text: email.text,
-                unsubscribe_url: None,
-                message_id,
-            }))
+            Ok(Ok(service.compose(conn, row, base_url, message_id).await?))
         }
         other => Ok(Err(Skip::Broken(format!("unknown kind {other}")))),
+    }
+}
+
+/// A service message about the account (not marketing): a lead, one link, what to do when
+/// it was not you, and why it came.
+struct Service {
+    subject: &'static str,
+    lead: &'static str,
+    link: String,
+    ignore: &'static str,
+    why: &'static str,
+}
+
+impl Service {
+    async fn compose(
+        self,
+        conn: &mut SqliteConnection,
+        row: &Claimed,
+        base_url: &str,
+        message_id: String,
+    ) -> Result<Composed, sqlx::Error> {
+        let l = locale(&row.language);
+        let brand = brand(conn).await?;
+        let body = format!("{}\n\n{}\n\n{}", self.lead, self.link, self.ignore);
+        let footer = Footer {
+            why: self.why,
+            unsubscribe: td_string!(l, campaigns.footer_preferences),
+            preferences_url: &format!("{base_url}/me/data"),
+        };
+        let content = Content {
+            language: &row.language,
+            subject: self.subject,
+            preheader: "",
+            body: &body,
+        };
+        let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
+        let email = template::email(&brand, logo.as_deref(), content, footer);
+        Ok(Composed {
+            to: row.address.clone(),
+            purpose: Purpose::Service,
+            subject: email.subject,
+            html: email.html,
+            text: email.text,
+            unsubscribe_url: None,
+            message_id,
+        })
     }
 }

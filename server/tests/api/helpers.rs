@@ -182,6 +182,8 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Joins as a new member and opens the confirmation link, as they would: the answer to
+    /// the confirmation (which signs them in), or the form's answer when it was refused.
     pub async fn sign_up(
         &self,
         email: &str,
@@ -189,16 +191,37 @@ impl TestApp {
         name: &str,
         language: &str,
     ) -> Response {
-        self.call(
-            "accounts/sign_up",
-            &[
-                ("email", email),
-                ("password", password),
-                ("preferred_name", name),
-                ("language", language),
-            ],
-        )
+        self.sign_up_with(&[
+            ("email", email),
+            ("password", password),
+            ("preferred_name", name),
+            ("language", language),
+        ])
         .await
+    }
+
+    /// [`Self::sign_up`] with any form.
+    pub async fn sign_up_with(&self, form: &[(&str, &str)]) -> Response {
+        let res = self.call("accounts/sign_up", form).await;
+        if res.status() != 200 {
+            return res;
+        }
+        let email = form.iter().find(|(k, _)| *k == "email").map(|(_, v)| v);
+        let email = email.expect("an email").trim().to_lowercase();
+        let token = self.confirm_token(&email).await;
+        self.call("preferences/confirm", &[("token", &token)]).await
+    }
+
+    /// The token of the newest confirmation message to `email` (what its link carries).
+    pub async fn confirm_token(&self, email: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT token FROM outbox WHERE kind = 'confirm_email' AND address = $1
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(email)
+        .fetch_one(&self.db().await)
+        .await
+        .expect("a confirmation message")
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {

@@ -99,33 +99,145 @@ async fn consents_are_off_unless_ticked_and_a_tick_is_recorded() {
 }
 
 #[tokio::test]
-async fn a_taken_email_in_any_case_is_refused_with_a_generic_field_error() {
+async fn a_taken_email_in_any_case_gets_the_same_answer_and_its_owner_a_note() {
     let app = spawn_app().await;
+    let form = |email: &'static str, password: &'static str| {
+        [
+            ("email", email),
+            ("password", password),
+            ("preferred_name", "Someone"),
+            ("language", "en"),
+        ]
+    };
+    let location = |res: &reqwest::Response| {
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    // A new address and a taken one (in other case) get the same answer, and no session:
+    // joining finishes at the link in the mail.
+    let new = app
+        .call("accounts/sign_up", &form("anna@example.com", "password1"))
+        .await;
     assert_eq!(
-        app.sign_up("anna@example.com", "password1", "Anna", "sv")
+        (new.status().as_u16(), location(&new).as_deref()),
+        (200, Some("/join/sent"))
+    );
+    assert_eq!(
+        app.me().await,
+        serde_json::Value::Null,
+        "not signed in before confirming"
+    );
+    let other = app.other_client();
+    let again = other
+        .call("accounts/sign_up", &form("ANNA@example.com", "password2"))
+        .await;
+    assert_eq!(
+        (again.status().as_u16(), location(&again).as_deref()),
+        (200, Some("/join/sent"))
+    );
+    assert_eq!(other.me().await, serde_json::Value::Null);
+    let db = app.db().await;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(users, 1, "no second account");
+    // Unconfirmed, the owner of the address gets the link again (once an hour at most).
+    other
+        .call("accounts/sign_up", &form("anna@example.com", "password3"))
+        .await;
+    let kinds = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT kind FROM outbox WHERE address = 'anna@example.com' ORDER BY id",
+        )
+        .fetch_all(&db)
+        .await
+        .expect("outbox")
+    };
+    assert_eq!(kinds().await, ["confirm_email", "confirm_email"]);
+    // The first link signs in; once confirmed, a new attempt tells the owner the account
+    // exists (once an hour) and signs nobody in.
+    let token = app.confirm_token("anna@example.com").await;
+    let confirmed = app.call("preferences/confirm", &[("token", &token)]).await;
+    assert_eq!(location(&confirmed).as_deref(), Some("/"));
+    assert_eq!(app.me().await["email"], "anna@example.com");
+    for _ in 0..2 {
+        let res = other
+            .call("accounts/sign_up", &form("anna@example.com", "password4"))
+            .await;
+        assert_eq!(location(&res).as_deref(), Some("/join/sent"));
+    }
+    assert_eq!(
+        kinds().await,
+        ["confirm_email", "confirm_email", "account_exists"]
+    );
+    assert_eq!(other.me().await, serde_json::Value::Null);
+    // The first password stands.
+    assert_eq!(
+        other
+            .sign_in("anna@example.com", "password4")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        other
+            .sign_in("anna@example.com", "password1")
             .await
             .status(),
         200
     );
-    let other = app.other_client();
-    let res = other
-        .sign_up("ANNA@example.com", "password2", "Someone", "en")
-        .await;
-    assert_eq!(res.status(), 422);
-    assert_eq!(
-        error_json(res).await,
-        json!({"Validation": {"field": "email", "message_key": "email_unavailable"}})
-    );
-    assert_eq!(
-        other.me().await,
-        serde_json::Value::Null,
-        "no session for the refused sign-up"
-    );
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db().await)
+}
+
+#[tokio::test]
+async fn a_confirmation_link_signs_in_once_and_only_while_fresh() {
+    let app = spawn_app().await;
+    let form = [
+        ("email", "ola@example.com"),
+        ("password", "password1"),
+        ("preferred_name", "Ola"),
+        ("language", "nb"),
+    ];
+    assert_eq!(app.call("accounts/sign_up", &form).await.status(), 200);
+    let token = app.confirm_token("ola@example.com").await;
+    // A stale link (sent more than two days ago) confirms the address but signs nobody in.
+    let db = app.db().await;
+    sqlx::query("UPDATE outbox SET created_at = '2000-01-01T00:00:00Z' WHERE token = $1")
+        .bind(&token)
+        .execute(&db)
         .await
-        .expect("count");
-    assert_eq!(n, 1);
+        .expect("age the link");
+    let stale = app.other_client();
+    let res = stale
+        .call("preferences/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(stale.me().await, serde_json::Value::Null);
+    let confirmed: Option<String> =
+        sqlx::query_scalar("SELECT email_confirmed_at FROM users WHERE email = 'ola@example.com'")
+            .fetch_one(&db)
+            .await
+            .expect("user");
+    assert!(confirmed.is_some());
+    // A fresh link to a confirmed address signs nobody in either: it is not a way in.
+    sqlx::query("UPDATE outbox SET created_at = $1 WHERE token = $2")
+        .bind(app.config.clock.now())
+        .bind(&token)
+        .execute(&db)
+        .await
+        .expect("refresh the link");
+    let again = app.other_client();
+    again
+        .call("preferences/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(again.me().await, serde_json::Value::Null);
+    // An unknown token is not found.
+    let res = again
+        .call("preferences/confirm", &[("token", "nope")])
+        .await;
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ impl Shop {
             ("language", "en"),
         ];
         form.extend(referral.map(|r| ("referral", r)));
-        let res = c.call("accounts/sign_up", &form).await;
+        let res = c.sign_up_with(&form).await;
         assert_eq!(res.status(), 200, "sign up {email}");
         let id = c.me().await["id"].as_i64().expect("id");
         (c, id)
