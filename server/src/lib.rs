@@ -13,7 +13,7 @@ mod middleware;
 mod pacer;
 mod qr;
 pub mod seed;
-mod sender;
+pub mod sender;
 pub mod sms;
 
 use app::{

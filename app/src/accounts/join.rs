@@ -3,6 +3,8 @@
 //! tells a stranger who is a member: a new address gets its account and a confirmation link;
 //! a known one gets a message instead — the link again while it is unconfirmed, otherwise a
 //! note that the account exists. Either message goes out at most once an hour per account.
+//! A phone number another account has is not named as taken either: the account is made
+//! without it, and the confirmation says so.
 
 use sqlx::SqliteConnection;
 
@@ -34,7 +36,19 @@ pub async fn join(
     {
         return Err(AppError::field("referral", Msg::ReferralUnknown));
     }
-    let id = match db::insert_user(tx, new, "sign_up", proof).await {
+    let mut inserted = db::insert_user(tx, new, "sign_up", proof).await;
+    // A number another account has is left out rather than named as taken (that would tell a
+    // stranger whose number it is); the confirmation tells the address's owner.
+    let phone_left_out = matches!(inserted, Err(InsertUserError::PhoneTaken));
+    if phone_left_out {
+        let without = NewUser {
+            phone: None,
+            sms_marketing: false,
+            ..*new
+        };
+        inserted = db::insert_user(tx, &without, "sign_up", proof).await;
+    }
+    let id = match inserted {
         Ok(id) => id,
         Err(InsertUserError::EmailTaken) => {
             tell_existing(tx, new.email.as_str(), now).await?;
@@ -57,6 +71,12 @@ pub async fn join(
         now,
     )
     .await?;
+    if phone_left_out {
+        sqlx::query("UPDATE outbox SET note = 'phone_not_saved' WHERE dedupe_key = $1")
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?;
+    }
     if let Some(code) = referral {
         crate::perks::engine::set_referrer(tx, id, code)
             .await

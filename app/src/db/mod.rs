@@ -128,6 +128,9 @@ impl Db {
         let reader = SqlitePoolOptions::new()
             .max_connections(readers.max(1))
             .acquire_timeout(Duration::from_secs(30))
+            // A connection to a local file does not go stale: no ping (a round trip to its
+            // thread) before every use.
+            .test_before_acquire(false)
             // Readers map the file (no copy per page read: a segment count probes an index a
             // million times) and keep a bigger cache of their own.
             .connect_with(

@@ -5,15 +5,19 @@
 
 use sqlx::SqliteConnection;
 
-use super::{Claimed, gate};
+use std::sync::Arc;
+
+use super::{
+    Claimed,
+    context::{Cache, Member, Shared, chosen},
+};
 use crate::{
     brand::db::brand,
     campaigns::{
         Rendered,
-        db::default_language,
-        template::{self, Content, Footer, Linked, Vars},
+        template::{self, Content, Footer},
     },
-    db::{Stamp, local_day},
+    db::Stamp,
     i18n::{Locale, parse_locale, td_string},
 };
 
@@ -76,40 +80,6 @@ pub struct Recipient<'a> {
     pub message: Option<i64>,
 }
 
-/// The offer and reward campaign `id` names, with where members read about them.
-async fn chosen(
-    conn: &mut SqliteConnection,
-    id: i64,
-    base_url: &str,
-) -> Result<(Option<Linked>, Option<Linked>), sqlx::Error> {
-    let offer: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT o.id, o.title, o.description FROM campaigns c JOIN offers o ON o.id = c.offer_id
-         WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let reward: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT r.id, r.name, r.description FROM campaigns c JOIN rewards r ON r.id = c.reward_id
-         WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok((
-        offer.map(|(id, title, description)| Linked {
-            title,
-            description,
-            url: format!("{base_url}/#offer-{id}"),
-        }),
-        reward.map(|(id, title, description)| Linked {
-            title,
-            description,
-            url: format!("{base_url}/me/rewards#reward-{id}"),
-        }),
-    ))
-}
-
 /// The addresses campaign `id`'s messages link to: written in them, and its offer's and
 /// reward's (short links are made for these when it is queued).
 pub async fn link_targets(
@@ -134,79 +104,6 @@ pub async fn link_targets(
     Ok(urls)
 }
 
-/// The member's values for templates.
-pub(super) async fn vars(
-    conn: &mut SqliteConnection,
-    campaign_id: i64,
-    user_id: i64,
-    shop: &str,
-    base_url: &str,
-    token: &str,
-    now: Stamp,
-) -> Result<Vars, sqlx::Error> {
-    let (name, points, tier): (String, i64, Option<String>) = sqlx::query_as(
-        "SELECT u.preferred_name, coalesce(b.balance, 0), t.name
-         FROM users u LEFT JOIN member_balances b ON b.member_id = u.id
-         LEFT JOIN member_tiers mt ON mt.member_id = u.id LEFT JOIN tiers t ON t.id = mt.tier_id
-         WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let expiring: Option<(i64, String)> = sqlx::query_as(
-        "SELECT sum(remaining), expires_at FROM point_lots
-         WHERE member_id = $1 AND remaining > 0 AND expires_at > $2
-         GROUP BY expires_at ORDER BY expires_at LIMIT 1",
-    )
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let tz = crate::campaigns::db::shop_tz(conn).await?;
-    let (expiring_points, expiring_on) = match expiring {
-        Some((n, at)) => {
-            let day = at
-                .parse::<Stamp>()
-                .map_or(at.clone(), |t| local_day(&tz, t).0.to_string());
-            (n, day)
-        }
-        None => (0, String::new()),
-    };
-    let (offer, reward) = chosen(conn, campaign_id, base_url).await?;
-    Ok(Vars {
-        offer,
-        reward,
-        preferred_name: name,
-        points,
-        tier: tier.unwrap_or_default(),
-        expiring_points,
-        expiring_on,
-        shop: shop.to_owned(),
-        portal_url: format!("{base_url}/"),
-        preferences_url: format!("{base_url}/u/{token}"),
-    })
-}
-
-/// Campaign `campaign_id`'s message in `language`, or in the shop's default language when it
-/// has none in that one: `(language used, subject, preheader, body)`.
-pub(super) async fn message_for(
-    conn: &mut SqliteConnection,
-    campaign_id: i64,
-    language: &str,
-) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
-    let default = default_language(conn).await?;
-    sqlx::query_as(
-        "SELECT language, subject, preheader, body FROM campaign_messages
-         WHERE campaign_id = $1 AND language IN ($2, $3)
-         ORDER BY language = $2 DESC LIMIT 1",
-    )
-    .bind(campaign_id)
-    .bind(language)
-    .bind(&default)
-    .fetch_optional(conn)
-    .await
-}
-
 pub(super) fn no_message() -> Skip {
     Skip::Broken("no message in the member's or the default language".into())
 }
@@ -219,68 +116,62 @@ pub async fn render_campaign(
     base_url: &str,
     now: Stamp,
 ) -> Result<Result<Rendered, Skip>, sqlx::Error> {
-    let Recipient {
-        user_id,
-        language,
-        token,
-        message: outbox_id,
-    } = to;
-    let Some((used, subject, preheader, body)) = message_for(conn, campaign_id, language).await?
+    let shared = Shared::load(conn, campaign_id, base_url).await?;
+    let Some(member) = Member::load(conn, campaign_id, to.user_id, ("email", ""), now).await?
     else {
-        return Ok(Err(no_message()));
+        return Ok(Err(Skip::Broken("no such member".into())));
     };
-    let brand = brand(conn).await?;
-    let vars = vars(
-        conn,
-        campaign_id,
-        user_id,
-        brand.shown_name(),
-        base_url,
-        token,
-        now,
-    )
-    .await?;
+    Ok(render_with(&shared, &member, to, base_url))
+}
+
+/// Campaign message for `member` (`to`) from what its campaign shares.
+fn render_with(
+    shared: &Shared,
+    member: &Member,
+    to: Recipient<'_>,
+    base_url: &str,
+) -> Result<Rendered, Skip> {
+    let Some(message) = shared.message(to.language) else {
+        return Err(no_message());
+    };
+    let vars = shared.vars(member, base_url, to.token);
     let rendered = (|| {
         Ok::<_, crate::campaigns::Problem>((
-            template::render(&subject, &vars)?,
-            template::render(&preheader, &vars)?,
-            template::render(&body, &vars)?,
+            template::render(&message.subject, &vars)?,
+            template::render(&message.preheader, &vars)?,
+            template::render(&message.body, &vars)?,
         ))
     })();
-    let (subject, preheader, mut body) = match rendered {
-        Ok(r) => r,
-        Err(p) => return Ok(Err(Skip::Broken(format!("{p:?}")))),
-    };
-    if let Some(outbox_id) = outbox_id {
-        let links = crate::campaigns::links::of_campaign(conn, campaign_id).await?;
-        body = crate::campaigns::links::shorten(&body, &links, base_url, outbox_id);
-    }
-    let l = locale(&used);
+    let (subject, preheader, body) = rendered.map_err(|p| Skip::Broken(format!("{p:?}")))?;
+    let body = shared.shorten(body, base_url, to.message);
+    let l = locale(&message.language);
     let footer = Footer {
         why: td_string!(l, campaigns.footer_why),
         unsubscribe: td_string!(l, campaigns.footer_unsubscribe),
         preferences_url: &vars.preferences_url,
     };
+    let brand = &shared.brand;
     let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
     let content = Content {
-        language: &used,
+        language: &message.language,
         subject: &subject,
         preheader: &preheader,
         body: &body,
     };
-    let email = template::email(&brand, logo.as_deref(), content, footer);
-    Ok(Ok(Rendered {
-        language: used,
+    let email = template::email(brand, logo.as_deref(), content, footer);
+    Ok(Rendered {
+        language: message.language.clone(),
         subject: email.subject,
         preheader,
         html: email.html,
         text: email.text,
-    }))
+    })
 }
 
 /// The email for a claimed row, or why it is not sent.
 pub async fn compose(
     conn: &mut SqliteConnection,
+    cache: &mut Cache,
     row: &Claimed,
     base_url: &str,
     host: &str,
@@ -295,11 +186,9 @@ pub async fn compose(
     match row.kind.as_str() {
         "campaign" | "test" => {
             let marketing = row.kind == "campaign";
-            if let Some(skip) = gate(conn, row).await? {
-                return Ok(Err(skip));
-            }
-            let Some(campaign) = row.campaign_id else {
-                return Ok(Err(Skip::Broken("no campaign".into())));
+            let (shared, member) = match read(conn, cache, row, base_url, now).await? {
+                Ok(both) => both,
+                Err(skip) => return Ok(Err(skip)),
             };
             let to = Recipient {
                 user_id,
@@ -307,7 +196,7 @@ pub async fn compose(
                 token: &row.token,
                 message: marketing.then_some(row.id),
             };
-            let rendered = render_campaign(conn, campaign, to, base_url, now).await?;
+            let rendered = render_with(&shared, &member, to, base_url);
             Ok(rendered.map(|r| Composed {
                 to: row.address.clone(),
                 purpose: if marketing {
@@ -335,6 +224,8 @@ pub async fn compose(
             let service = Service {
                 subject: td_string!(l, campaigns.confirm_subject),
                 lead: td_string!(l, campaigns.confirm_body),
+                after: (row.note.as_deref() == Some("phone_not_saved"))
+                    .then(|| td_string!(l, campaigns.confirm_phone_left_out)),
                 link: format!("{base_url}/confirm/{}", row.token),
                 ignore: td_string!(l, campaigns.confirm_ignore),
                 why: td_string!(l, campaigns.confirm_why),
@@ -346,6 +237,7 @@ pub async fn compose(
             let service = Service {
                 subject: td_string!(l, campaigns.exists_subject),
                 lead: td_string!(l, campaigns.exists_body),
+                after: None,
                 link: format!("{base_url}/sign-in"),
                 ignore: td_string!(l, campaigns.exists_ignore),
                 why: td_string!(l, campaigns.exists_why),
@@ -356,11 +248,39 @@ pub async fn compose(
     }
 }
 
+/// What a campaign row's message is made of — its campaign's shared part (from `cache`) and
+/// its recipient now — or why it is not sent: a campaign row goes only while its campaign is
+/// sending and its recipient reachable.
+pub async fn read(
+    conn: &mut SqliteConnection,
+    cache: &mut Cache,
+    row: &Claimed,
+    base_url: &str,
+    now: Stamp,
+) -> Result<Result<(Arc<Shared>, Member), Skip>, sqlx::Error> {
+    let Some(campaign) = row.campaign_id else {
+        return Ok(Err(Skip::Broken("no campaign".into())));
+    };
+    let member = cache.member(conn, row, now).await?;
+    let marketing = row.kind == "campaign";
+    let member = match member {
+        Some(m) => match m.gate().filter(|_| marketing) {
+            None => m,
+            Some(skip) => return Ok(Err(skip)),
+        },
+        None if marketing => return Ok(Err(Skip::Suppressed)),
+        None => return Ok(Err(Skip::Broken("no such member".into()))),
+    };
+    Ok(Ok((cache.shared(conn, campaign, base_url).await?, member)))
+}
+
 /// A service message about the account (not marketing): a lead, one link, what to do when
 /// it was not you, and why it came.
 struct Service {
     subject: &'static str,
     lead: &'static str,
+    /// A paragraph after the link (a phone number left out at sign-up).
+    after: Option<&'static str>,
     link: String,
     ignore: &'static str,
     why: &'static str,
@@ -376,7 +296,12 @@ impl Service {
     ) -> Result<Composed, sqlx::Error> {
         let l = locale(&row.language);
         let brand = brand(conn).await?;
-        let body = format!("{}\n\n{}\n\n{}", self.lead, self.link, self.ignore);
+        let mut body = format!("{}\n\n{}\n\n", self.lead, self.link);
+        if let Some(after) = self.after {
+            body.push_str(after);
+            body.push_str("\n\n");
+        }
+        body.push_str(self.ignore);
         let footer = Footer {
             why: self.why,
             unsubscribe: td_string!(l, campaigns.footer_preferences),

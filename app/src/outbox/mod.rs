@@ -6,6 +6,7 @@
 //! one row.
 
 pub mod compose;
+pub mod context;
 pub mod sms;
 
 use sqlx::SqliteConnection;
@@ -33,6 +34,8 @@ pub struct Claimed {
     pub token: String,
     /// Tries so far, this one included.
     pub attempts: i64,
+    /// What the composer should add (`phone_not_saved` on a confirmation).
+    pub note: Option<String>,
 }
 
 /// Tries before a temporary failure becomes permanent.
@@ -61,7 +64,8 @@ pub async fn claim(
                AND (o.status = 'queued' OR o.lease_until <= $2)
                AND (o.kind <> 'campaign' OR c.status = 'sending') AND o.channel = $4
              ORDER BY o.next_attempt_at, o.id LIMIT $3)
-         RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts",
+         RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts,
+             note",
     )
     .bind(now.plus_secs(lease_secs))
     .bind(now)
@@ -107,18 +111,25 @@ pub async fn record(
     results: &[(Claimed, Outcome)],
     now: Stamp,
 ) -> Result<(), sqlx::Error> {
+    // Sent, the usual answer: one statement for all of them.
+    let sent: Vec<i64> = results
+        .iter()
+        .filter(|(_, o)| *o == Outcome::Sent)
+        .map(|(row, _)| row.id)
+        .collect();
+    if !sent.is_empty() {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL
+             WHERE id IN (SELECT value FROM json_each($2)) AND status = 'sending'",
+        )
+        .bind(now)
+        .bind(serde_json::to_string(&sent).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+        .execute(&mut *tx)
+        .await?;
+    }
     for (row, outcome) in results {
         match outcome {
-            Outcome::Sent => {
-                sqlx::query(
-                    "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL
-                     WHERE id = $2 AND status = 'sending'",
-                )
-                .bind(now)
-                .bind(row.id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            Outcome::Sent => {}
             Outcome::Retry(error) if row.attempts < MAX_ATTEMPTS => {
                 sqlx::query(
                     "UPDATE outbox SET status = 'queued', lease_until = NULL, last_error = $1,
@@ -227,53 +238,6 @@ pub async fn suppress(
     .execute(tx)
     .await?;
     Ok(())
-}
-
-/// Whether `user_id` may get marketing at `address` on `channel` now: consent, a confirmed
-/// address (email), the address still theirs, not suppressed, the account open.
-async fn reachable(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    channel: &str,
-    address: &str,
-) -> Result<bool, sqlx::Error> {
-    let ok: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM users u WHERE u.id = $1 AND u.closed_at IS NULL AND u.disabled_at IS NULL
-           AND CASE $3
-               WHEN 'sms' THEN u.phone = $2 AND u.sms_marketing = 1
-               ELSE u.email = $2 AND u.email_marketing = 1 AND u.email_confirmed_at IS NOT NULL END
-           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = $3 AND s.address = $2)",
-    )
-    .bind(user_id)
-    .bind(address)
-    .bind(channel)
-    .fetch_optional(conn)
-    .await?;
-    Ok(ok.is_some())
-}
-
-/// Why a claimed campaign row is not sent now (its campaign paused or stopped, its recipient
-/// no longer reachable); `None` when it goes. Other kinds always go.
-pub async fn gate(
-    conn: &mut SqliteConnection,
-    row: &Claimed,
-) -> Result<Option<compose::Skip>, sqlx::Error> {
-    if row.kind != "campaign" {
-        return Ok(None);
-    }
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
-        .bind(row.campaign_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match status.as_deref() {
-        Some("sending") => {
-            let user_id = row.user_id.unwrap_or_default();
-            (!reachable(conn, user_id, &row.channel, &row.address).await?)
-                .then_some(compose::Skip::Suppressed)
-        }
-        Some("paused") => Some(compose::Skip::Held),
-        _ => Some(compose::Skip::Cancelled),
-    })
 }
 
 /// A random token for a message's links.

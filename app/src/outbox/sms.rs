@@ -6,13 +6,12 @@ use sqlx::SqliteConnection;
 
 use super::{
     Claimed,
-    compose::{Recipient, Skip, locale, message_for, no_message, vars},
-    gate, suppress,
+    compose::{Recipient, Skip, locale, no_message, read},
+    context::{Cache, Member, Shared},
+    suppress,
 };
 use crate::{
-    brand::db::brand,
     campaigns::{
-        links,
         prefs::{RequestProof, set_channels},
         template,
     },
@@ -43,52 +42,54 @@ pub async fn render(
     marketing: bool,
     now: Stamp,
 ) -> Result<Result<(String, String), Skip>, sqlx::Error> {
-    let Some((used, _, _, body)) = message_for(conn, campaign_id, to.language).await? else {
-        return Ok(Err(no_message()));
+    let shared = Shared::load(conn, campaign_id, base_url).await?;
+    let Some(member) = Member::load(conn, campaign_id, to.user_id, ("sms", ""), now).await? else {
+        return Ok(Err(Skip::Broken("no such member".into())));
     };
-    let shop = brand(conn).await?.shown_name().to_owned();
-    let values = vars(
-        conn,
-        campaign_id,
-        to.user_id,
-        &shop,
-        base_url,
-        to.token,
-        now,
-    )
-    .await?;
-    let mut text = match template::render(&body, &values) {
-        Ok(t) => t.trim().to_owned(),
-        Err(p) => return Ok(Err(Skip::Broken(format!("{p:?}")))),
+    Ok(render_with(&shared, &member, to, base_url, marketing))
+}
+
+/// The text for `member` (`to`) from what its campaign shares.
+fn render_with(
+    shared: &Shared,
+    member: &Member,
+    to: Recipient<'_>,
+    base_url: &str,
+    marketing: bool,
+) -> Result<(String, String), Skip> {
+    let Some(message) = shared.message(to.language) else {
+        return Err(no_message());
     };
-    if let Some(message) = to.message {
-        let codes = links::of_campaign(conn, campaign_id).await?;
-        text = links::shorten(&text, &codes, base_url, message);
-    }
+    let values = shared.vars(member, base_url, to.token);
+    let text = template::render(&message.body, &values)
+        .map_err(|p| Skip::Broken(format!("{p:?}")))?
+        .trim()
+        .to_owned();
+    let mut text = shared.shorten(text, base_url, to.message);
+    let used = message.language.clone();
     if marketing {
         text.push('\n');
         text.push_str(td_string!(locale(&used), campaigns.sms_stop_line));
     }
-    Ok(Ok((used, text)))
+    Ok((used, text))
 }
 
-/// The text for a claimed SMS row, or why it is not sent.
+/// The text for a claimed row (what its campaign shares from `cache`), or why it is not sent.
 pub async fn compose(
     conn: &mut SqliteConnection,
+    cache: &mut Cache,
     row: &Claimed,
     base_url: &str,
     now: Stamp,
 ) -> Result<Result<Text, Skip>, sqlx::Error> {
-    if let Some(skip) = gate(conn, row).await? {
-        return Ok(Err(skip));
-    }
     let marketing = match row.kind.as_str() {
         "campaign" => true,
         "test" => false,
         other => return Ok(Err(Skip::Broken(format!("no text for {other}")))),
     };
-    let Some(campaign) = row.campaign_id else {
-        return Ok(Err(Skip::Broken("no campaign".into())));
+    let (shared, member) = match read(conn, cache, row, base_url, now).await? {
+        Ok(both) => both,
+        Err(skip) => return Ok(Err(skip)),
     };
     let to = Recipient {
         user_id: row.user_id.unwrap_or_default(),
@@ -96,7 +97,7 @@ pub async fn compose(
         token: &row.token,
         message: marketing.then_some(row.id),
     };
-    let rendered = render(conn, campaign, to, base_url, marketing, now).await?;
+    let rendered = render_with(&shared, &member, to, base_url, marketing);
     Ok(rendered.map(|(used, text)| Text {
         to: row.address.clone(),
         body: if marketing {

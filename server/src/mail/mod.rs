@@ -12,6 +12,7 @@ use app::{
     outbox::{
         Claimed, Outcome,
         compose::{Composed, Purpose, Skip, compose},
+        context::Cache,
     },
 };
 use lettre::{
@@ -156,75 +157,56 @@ struct Smtp {
 impl Transport for Smtp {
     const CHANNEL: &'static str = "email";
 
-    async fn send(&mut self, db: &Db, now: Stamp, row: &Claimed) -> Outcome {
-        send_one(
-            db,
-            now,
-            &self.config,
-            &self.base_url,
-            &self.host,
-            &mut self.conn,
-            row,
-        )
-        .await
-    }
-}
-
-async fn send_one(
-    db: &Db,
-    now: Stamp,
-    config: &SmtpConfig,
-    base_url: &str,
-    host: &str,
-    conn: &mut Option<AsyncSmtpConnection>,
-    row: &Claimed,
-) -> Outcome {
-    let composed = match db.reader.acquire().await {
-        Ok(mut c) => compose(&mut c, row, base_url, host, now).await,
-        Err(e) => return Outcome::Retry(e.to_string()),
-    };
-    let mail = match composed {
-        Ok(Ok(mail)) => mail,
-        Ok(Err(Skip::Suppressed)) => return Outcome::Suppressed,
-        Ok(Err(Skip::Held)) => return Outcome::Held,
-        Ok(Err(Skip::Cancelled)) => return Outcome::Cancelled,
-        Ok(Err(Skip::Broken(why))) => {
-            return Outcome::Failed {
-                error: why,
-                bounce: false,
-            };
-        }
-        Err(e) => return Outcome::Retry(e.to_string()),
-    };
-    let (envelope, bytes) = match build(config, &mail) {
-        Ok(b) => b,
-        Err(why) => {
-            return Outcome::Failed {
-                error: why,
-                bounce: false,
-            };
-        }
-    };
-    if conn.as_ref().is_none_or(AsyncSmtpConnection::has_broken) {
-        match connect(config).await {
-            Ok(c) => *conn = Some(c),
-            Err(e) => return Outcome::Retry(e),
-        }
-    }
-    let Some(c) = conn.as_mut() else {
-        return Outcome::Retry("no connection".into());
-    };
-    match c.send(&envelope, &bytes).await {
-        Ok(_) => Outcome::Sent,
-        Err(e) => {
-            if !e.is_permanent() {
-                // The connection may be in any state: start afresh next time.
-                *conn = None;
-            } else {
-                // A 5xx leaves the transaction open on some servers: reset it.
-                let _ = c.command(lettre::transport::smtp::commands::Rset).await;
+    async fn send(&mut self, db: &Db, now: Stamp, row: &Claimed, cache: &mut Cache) -> Outcome {
+        let (config, base_url, host) = (&self.config, &self.base_url, &self.host);
+        let composed = match db.reader.acquire().await {
+            Ok(mut c) => compose(&mut c, cache, row, base_url, host, now).await,
+            Err(e) => return Outcome::Retry(e.to_string()),
+        };
+        let mail = match composed {
+            Ok(Ok(mail)) => mail,
+            Ok(Err(Skip::Suppressed)) => return Outcome::Suppressed,
+            Ok(Err(Skip::Held)) => return Outcome::Held,
+            Ok(Err(Skip::Cancelled)) => return Outcome::Cancelled,
+            Ok(Err(Skip::Broken(why))) => {
+                return Outcome::Failed {
+                    error: why,
+                    bounce: false,
+                };
             }
-            outcome_of(&e)
+            Err(e) => return Outcome::Retry(e.to_string()),
+        };
+        let (envelope, bytes) = match build(config, &mail) {
+            Ok(b) => b,
+            Err(why) => {
+                return Outcome::Failed {
+                    error: why,
+                    bounce: false,
+                };
+            }
+        };
+        let conn = &mut self.conn;
+        if conn.as_ref().is_none_or(AsyncSmtpConnection::has_broken) {
+            match connect(config).await {
+                Ok(c) => *conn = Some(c),
+                Err(e) => return Outcome::Retry(e),
+            }
+        }
+        let Some(c) = conn.as_mut() else {
+            return Outcome::Retry("no connection".into());
+        };
+        match c.send(&envelope, &bytes).await {
+            Ok(_) => Outcome::Sent,
+            Err(e) => {
+                if !e.is_permanent() {
+                    // The connection may be in any state: start afresh next time.
+                    *conn = None;
+                } else {
+                    // A 5xx leaves the transaction open on some servers: reset it.
+                    let _ = c.command(lettre::transport::smtp::commands::Rset).await;
+                }
+                outcome_of(&e)
+            }
         }
     }
 }

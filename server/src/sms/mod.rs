@@ -13,6 +13,7 @@ use app::{
     outbox::{
         Claimed, Outcome,
         compose::Skip,
+        context::Cache,
         sms::{Text, compose, is_hard},
     },
 };
@@ -148,9 +149,9 @@ struct Gateway {
 impl Transport for Gateway {
     const CHANNEL: &'static str = "sms";
 
-    async fn send(&mut self, db: &Db, now: Stamp, row: &Claimed) -> Outcome {
+    async fn send(&mut self, db: &Db, now: Stamp, row: &Claimed, cache: &mut Cache) -> Outcome {
         let composed = match db.reader.acquire().await {
-            Ok(mut c) => compose(&mut c, row, &self.base_url, now).await,
+            Ok(mut c) => compose(&mut c, cache, row, &self.base_url, now).await,
             Err(e) => return Outcome::Retry(e.to_string()),
         };
         match composed {

@@ -205,13 +205,49 @@ async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() 
     let field_error = |field: &str, key: &str| {
         json!({"Validation": {"field": field, "message_key": key}}).to_string()
     };
+    // A number another account has is not named as taken (whose number it is stays private):
+    // the account is made without it, and its confirmation says so in the member's language.
+    let (status, _) = join("kim2@example.com", "+46 70 555 12 34", true).await;
+    assert_eq!(status, 200, "the same answer as for a free number");
+    let db = app.db().await;
+    let (phone, sms, note): (Option<String>, bool, Option<String>) = sqlx::query_as(
+        "SELECT u.phone, u.sms_marketing, o.note FROM users u
+         JOIN outbox o ON o.user_id = u.id AND o.kind = 'confirm_email'
+         WHERE u.email = 'kim2@example.com'",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("kim2 joined");
+    assert_eq!(phone, None, "the number stays with its account");
+    assert!(!sms, "no text messages without a number");
+    assert_eq!(note.as_deref(), Some("phone_not_saved"));
+    let row: app::outbox::Claimed = sqlx::query_as(
+        "SELECT id, kind, campaign_id, user_id, channel, address, language, token, attempts, note
+         FROM outbox WHERE address = 'kim2@example.com'",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("its confirmation");
+    let mut conn = db.acquire().await.expect("connection");
+    let mut cache = app::outbox::context::Cache::default();
+    let mail = app::outbox::compose::compose(
+        &mut conn,
+        &mut cache,
+        &row,
+        "http://x",
+        "x",
+        app::db::Stamp::now(),
+    )
+    .await
+    .expect("read")
+    .expect("composed");
+    assert!(
+        mail.text
+            .contains("The phone number you gave could not be added to your account"),
+        "{}",
+        mail.text
+    );
     for (email, phone, sms, key) in [
-        (
-            "kim2@example.com",
-            "+46 70 555 12 34",
-            false,
-            "phone_unavailable",
-        ),
         ("kim3@example.com", "call me", false, "phone_invalid"),
         ("kim4@example.com", "12", false, "phone_invalid"),
         ("kim5@example.com", "", true, "phone_needed_for_sms"),
@@ -227,7 +263,7 @@ async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() 
             .fetch_all(&app.db().await)
             .await
             .expect("phones");
-    assert_eq!(phones, [Some("+46705551234".to_owned()), None]);
+    assert_eq!(phones, [Some("+46705551234".to_owned()), None, None]);
 }
 
 #[tokio::test]

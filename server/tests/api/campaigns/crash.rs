@@ -1,7 +1,9 @@
 //! Crash safety of sending: the real server binary, sending a 10,000-member campaign to a real
 //! SMTP server on loopback, is killed with SIGKILL at several points and restarted. Every
-//! member gets the message; none gets it twice beyond the messages in flight on an open
-//! connection at each kill; the campaign is never finished while a message is unsent.
+//! member gets the message; none gets it twice beyond what a worker may have sent but not yet
+//! recorded at each kill (the message in flight, and at most [`server::sender::PENDING`]
+//! waiting for a record and as many in the record being committed); the campaign is never
+//! finished while a message is unsent.
 
 use std::{
     collections::HashMap,
@@ -196,10 +198,12 @@ async fn a_campaign_killed_mid_send_reaches_everyone_once_and_finishes_only_when
         .count();
     assert_eq!(missing, 0, "every member got the message");
     let twice: usize = seen.values().map(|n| n - 1).sum();
+    let unrecorded = 1 + 2 * server::sender::PENDING;
     assert!(
-        twice <= kills * CONNECTIONS,
+        twice <= kills * CONNECTIONS * unrecorded,
         "{twice} duplicates after {kills} kills of {CONNECTIONS} connections"
     );
+    println!("crash: {twice} duplicates after {kills} kills of {CONNECTIONS} connections");
     let (rows, sent): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE status = 'sent') FROM outbox WHERE kind = 'campaign'",
     )

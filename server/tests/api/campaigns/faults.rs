@@ -116,10 +116,11 @@ async fn temporary_failures_retry_later_bounces_suppress_and_too_many_failures_p
     );
     assert!(mails.iter().all(|m| m.to != "bounce@example.org"));
 
-    // A campaign where most fail pauses itself: 24 bounces among 25.
-    // (Added straight to the database: 24 sign-ups would meet the per-address limit.)
+    // A campaign where most fail pauses itself, and its workers stop at their next batch of
+    // 16: 200 bounces among 202 leave plenty held. (Added straight to the database: 200
+    // sign-ups would meet the per-address limit.)
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 23)
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
          INSERT INTO users (email, password_hash, role, preferred_name, language, email_marketing,
              email_confirmed_at, created_at, updated_at)
          SELECT 'bounce' || i || '@example.net', '!', 'member', 'Bounce', 'en', 1,

@@ -98,6 +98,7 @@ async fn server_db(app: &crate::helpers::TestApp) -> Vec<String> {
     use app::outbox::{
         Outcome, claim,
         compose::{Skip, compose},
+        context::Cache,
         record,
     };
     let db = server::open_database(&app.config).await.expect("db");
@@ -107,9 +108,10 @@ async fn server_db(app: &crate::helpers::TestApp) -> Vec<String> {
         .await
         .expect("set up by this test");
     let mut results = Vec::new();
+    let mut cache = Cache::default();
     for row in rows {
         let mut conn = db.reader.acquire().await.expect("set up by this test");
-        let outcome = match compose(&mut conn, &row, "http://x", "x", now)
+        let outcome = match compose(&mut conn, &mut cache, &row, "http://x", "x", now)
             .await
             .expect("set up by this test")
         {
