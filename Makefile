@@ -37,7 +37,7 @@ export LEPTOS_HASH_FILE_NAME := hash.txt
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
 	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium"
-	@echo "make bench  the ledger benchmark over HTTP (BENCH_SECONDS, REGULARS_SYNCHRONOUS)"
+	@echo "make bench  benchmarks: ledger, campaigns (BENCH_*), time to interactive on a phone"
 	@echo "make size   the bytes a first load of the member home and the counter downloads"
 
 tools: ## install the build tools that are missing
@@ -99,20 +99,28 @@ e2e: build e2e-deps
 
 test: tools fmt-check lint build rust-test e2e
 
-# What a phone downloads on a first load of a member's home and of the counter: every file,
-# raw, gzip -9 and brotli 11, against the member page's budget (a demo shop on a spare port).
-size: build e2e-deps
+# A demo shop from the release build on a spare port for a script in end2end/ (its base URL is
+# the script's first argument); stopped and removed afterwards.
+define with_demo_shop
 	@dir=$$(mktemp -d); port=3057; \
-	REGULARS_DATABASE_URL=sqlite://$$dir/size.db REGULARS_ADDR=127.0.0.1:$$port \
+	REGULARS_DATABASE_URL=sqlite://$$dir/shop.db REGULARS_ADDR=127.0.0.1:$$port \
 	  REGULARS_BASE_URL=http://127.0.0.1:$$port ./target/release/server serve --demo >$$dir/server.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
 	for i in $$(seq 150); do curl -sf http://127.0.0.1:$$port/health >/dev/null && break; sleep 0.2; done; \
-	cd end2end && node size.mjs http://127.0.0.1:$$port
+	cd end2end && node $(1) http://127.0.0.1:$$port
+endef
+
+# What a phone downloads on a first load of a member's home and of the counter: every file,
+# raw, gzip -9 and brotli 11, against the member page's budget.
+size: build e2e-deps
+	$(call with_demo_shop,size.mjs)
 
 # Benchmarks are not tests: they print figures (and ratios to a baseline in the same run).
-bench: smtp-server
+# The last one loads a member's home on an emulated phone (slow 4G, 4x slower CPU).
+bench: smtp-server build e2e-deps
 	cargo bench -p server --bench ledger
 	cargo bench -p server --bench campaigns
+	$(call with_demo_shop,tti.mjs)
 
 clean:
 	cargo clean
