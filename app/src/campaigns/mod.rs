@@ -18,6 +18,7 @@ pub mod pages;
 pub mod prefs;
 pub mod prefs_api;
 pub mod rules;
+pub mod segment_api;
 pub mod send_api;
 #[cfg(feature = "ssr")]
 mod sending;
@@ -33,6 +34,7 @@ pub use pages::{CampaignPage, CampaignsPage, SegmentsPage};
 pub use prefs_api::*;
 pub use prefs_page::{ConfirmEmailPage, PreferencesPage};
 pub use rules::{Channel, Rule, RuleForm};
+pub use segment_api::*;
 pub use send_api::*;
 
 mod prefs_page;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{
     Claimed,
-    context::{Cache, Member, Shared, chosen},
+    context::{Cache, Member, Shared, chosen, for_preview, no_member},
 };
 use crate::{
     brand::db::brand,
@@ -116,12 +116,9 @@ pub async fn render_campaign(
     base_url: &str,
     now: Stamp,
 ) -> Result<Result<Rendered, Skip>, sqlx::Error> {
-    let shared = Shared::load(conn, campaign_id, base_url).await?;
-    let Some(member) = Member::load(conn, campaign_id, to.user_id, ("email", ""), now).await?
-    else {
-        return Ok(Err(Skip::Broken("no such member".into())));
-    };
-    Ok(render_with(&shared, &member, to, base_url))
+    Ok(for_preview(conn, campaign_id, to.user_id, base_url, now)
+        .await?
+        .and_then(|(shared, member)| render_with(&shared, &member, to, base_url)))
 }
 
 /// Campaign message for `member` (`to`) from what its campaign shares.
@@ -269,7 +266,7 @@ pub async fn read(
             Some(skip) => return Ok(Err(skip)),
         },
         None if marketing => return Ok(Err(Skip::Suppressed)),
-        None => return Ok(Err(Skip::Broken("no such member".into()))),
+        None => return Ok(Err(no_member())),
     };
     Ok(Ok((cache.shared(conn, campaign, base_url).await?, member)))
 }

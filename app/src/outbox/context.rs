@@ -218,19 +218,6 @@ impl Member {
         .await
     }
 
-    /// Member `user_id` for a message of campaign `campaign_id` to `address` on `channel`
-    /// (`None`: no such account).
-    pub async fn load(
-        conn: &mut SqliteConnection,
-        campaign_id: i64,
-        user_id: i64,
-        (channel, address): (&str, &str),
-        now: Stamp,
-    ) -> Result<Option<Self>, sqlx::Error> {
-        let to = [(0, campaign_id, user_id, channel, address)];
-        Ok(Self::load_many(conn, &to, now).await?.pop())
-    }
-
     /// Why a campaign message is not sent now (its campaign paused or stopped, the member no
     /// longer reachable); `None` when it goes.
     pub fn gate(&self) -> Option<Skip> {
@@ -240,6 +227,30 @@ impl Member {
             _ => Some(Skip::Cancelled),
         }
     }
+}
+
+/// What a preview of campaign `campaign_id` for member `user_id` is made of (its campaign
+/// and the member, whose consent does not matter here), or why there is none.
+pub async fn for_preview(
+    conn: &mut SqliteConnection,
+    campaign_id: i64,
+    user_id: i64,
+    base_url: &str,
+    now: Stamp,
+) -> Result<Result<(Shared, Member), Skip>, sqlx::Error> {
+    let to = [(0, campaign_id, user_id, "", "")];
+    let Some(member) = Member::load_many(conn, &to, now).await?.pop() else {
+        return Ok(Err(no_member()));
+    };
+    Ok(Ok((
+        Shared::load(conn, campaign_id, base_url).await?,
+        member,
+    )))
+}
+
+/// A message for an account that no longer exists.
+pub(super) fn no_member() -> Skip {
+    Skip::Broken("no such member".into())
 }
 
 /// What a worker has read for the batch it claimed: each campaign's shared part, and the

@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 use super::{
     Claimed,
     compose::{Recipient, Skip, locale, no_message, read},
-    context::{Cache, Member, Shared},
+    context::{Cache, Member, Shared, for_preview},
     suppress,
 };
 use crate::{
@@ -42,11 +42,9 @@ pub async fn render(
     marketing: bool,
     now: Stamp,
 ) -> Result<Result<(String, String), Skip>, sqlx::Error> {
-    let shared = Shared::load(conn, campaign_id, base_url).await?;
-    let Some(member) = Member::load(conn, campaign_id, to.user_id, ("sms", ""), now).await? else {
-        return Ok(Err(Skip::Broken("no such member".into())));
-    };
-    Ok(render_with(&shared, &member, to, base_url, marketing))
+    Ok(for_preview(conn, campaign_id, to.user_id, base_url, now)
+        .await?
+        .and_then(|(shared, member)| render_with(&shared, &member, to, base_url, marketing)))
 }
 
 /// The text for `member` (`to`) from what its campaign shares.

@@ -11,6 +11,7 @@ mod links;
 mod queue;
 mod rules;
 mod sms;
+mod sms_gateway;
 mod smtp;
 
 use std::time::Duration;
