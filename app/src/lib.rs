@@ -3,6 +3,7 @@
 //! queries, engine and pages; the README's Architecture section describes them).
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit;
 pub mod brand;
 pub mod campaigns;

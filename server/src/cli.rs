@@ -1,6 +1,7 @@
 //! Command line: `server [serve] [--demo]`, `server migrate`,
 //! `server create-owner --email E --name N [--language L] --password-stdin`,
-//! `server seed --members N [--seed S]`, `server unsubscribe-mail < message`.
+//! `server seed --members N [--seed S]`, `server rollups check|rebuild`,
+//! `server unsubscribe-mail < message`.
 
 use app::{
     accounts::{
@@ -47,6 +48,12 @@ pub enum Command {
     /// Read an email sent to the `List-Unsubscribe` mailto address on standard input and
     /// withdraw the email consent its subject names.
     UnsubscribeMail,
+    /// Compare the analytics roll-ups with a recomputation from the ledger (`rebuild`:
+    /// replace them with it).
+    Rollups {
+        /// Rebuild instead of checking.
+        rebuild: bool,
+    },
     /// Print usage.
     Help,
 }
@@ -60,6 +67,8 @@ pub const USAGE: &str = "usage:
   server seed --members N [--purchases P] [--months M] [--seed S]
                                add N made-up members who cannot sign in, and P purchases of
                                theirs over the last M months (default 12), for benchmarks
+  server rollups check|rebuild compare the analytics roll-ups with the ledger (exit 1 on any
+                               difference), or recompute them from it
   server unsubscribe-mail      read a mail sent to the List-Unsubscribe mailto address on
                                stdin (pipe it from the mail server) and unsubscribe its sender";
 
@@ -71,6 +80,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         None => Ok(Command::Serve { demo: false }),
         Some("--help" | "-h" | "help") => Ok(Command::Help),
         Some("migrate") => Ok(Command::Migrate),
+        Some("rollups") => match (it.next(), it.next()) {
+            (Some("check"), None) => Ok(Command::Rollups { rebuild: false }),
+            (Some("rebuild"), None) => Ok(Command::Rollups { rebuild: true }),
+            _ => Err("rollups needs check or rebuild".into()),
+        },
         Some("serve" | "--demo") => {
             let mut demo = first == Some("--demo");
             for a in it {
@@ -269,6 +283,20 @@ mod tests {
             Ok(Command::Serve { demo: true })
         );
         assert_eq!(parse(&args("--demo")), Ok(Command::Serve { demo: true }));
+    }
+
+    #[test]
+    fn rollups_check_or_rebuild() {
+        assert_eq!(
+            parse(&args("rollups check")),
+            Ok(Command::Rollups { rebuild: false })
+        );
+        assert_eq!(
+            parse(&args("rollups rebuild")),
+            Ok(Command::Rollups { rebuild: true })
+        );
+        assert!(parse(&args("rollups")).is_err());
+        assert!(parse(&args("rollups check now")).is_err());
     }
 
     #[test]

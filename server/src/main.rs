@@ -41,6 +41,26 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `server rollups check`: what differs, as an error when anything does.
+async fn check_rollups(db: &app::db::Db) -> Result<String, String> {
+    let mut conn = db.reader.acquire().await.map_err(|e| e.to_string())?;
+    let drift = app::analytics::rollups::check(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    if drift.is_empty() {
+        return Ok("roll-ups agree with the ledger".into());
+    }
+    let rows: Vec<String> = drift
+        .iter()
+        .map(|d| format!("{} {}", d.rollup, d.key))
+        .collect();
+    Err(format!(
+        "{} roll-up rows differ from the ledger (server rollups rebuild recomputes them): {}",
+        drift.len(),
+        rows.join(", ")
+    ))
+}
+
 async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
         Command::Help => println!("{}", cli::USAGE),
@@ -51,6 +71,23 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .close()
                 .await;
             println!("database migrated");
+        }
+        Command::Rollups { rebuild } => {
+            let db = server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let result = if rebuild {
+                db.write(|tx| Box::pin(async move { Ok(app::analytics::rollups::rebuild(tx).await?) }))
+                    .await
+                    .map(|()| "roll-ups rebuilt from the ledger".to_owned())
+                    .map_err(|e| e.to_string())
+            } else {
+                check_rollups(&db).await
+            };
+            db.close().await;
+            let message = result?;
+            println!("{message} in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::Seed {
             members,

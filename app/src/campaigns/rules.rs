@@ -113,6 +113,12 @@ impl Rule {
                 | Rule::Location { .. }
         )
     }
+
+    /// Whether the rule reads the member roll-up (`member_stats`, as `s`).
+    pub fn reads_member_stats(&self) -> bool {
+        matches!(self, Rule::Purchases { count, .. } if *count > 0)
+            || matches!(self, Rule::Spend { minor, .. } if *minor > 0)
+    }
 }
 
 /// The editor's fields, as the form sends them (every one optional; blank is unset).

@@ -75,9 +75,8 @@ pub async fn queue(
         .push(" || ':' || u.id, lower(hex(randomblob(16))), 'queued', ")
         .push_bind(now)
         .push(", ")
-        .push_bind(now)
-        .push(" FROM users u WHERE ");
-    sql::push_members(&mut q, &segment.rules, segment.match_all, &when);
+        .push_bind(now);
+    sql::push_from(&mut q, &segment.rules, segment.match_all, &when);
     sql::push_reachable(&mut q, channel);
     // In member order: the covering index yields members in language order, and rows written
     // in that order land all over the outbox's indexes (twice the time at 100,000).

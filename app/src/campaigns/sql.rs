@@ -7,6 +7,9 @@ use sqlx::{QueryBuilder, Sqlite};
 use super::rules::{Channel, Rule};
 use crate::db::{Day, Stamp, local_day, local_day_start};
 
+/// How many latest purchases the member roll-up (`member_stats.r1_…` to `r5_…`) keeps.
+const LATEST: i64 = 5;
+
 /// The moment a segment is evaluated at, in the shop's time zone.
 #[derive(Debug, Clone)]
 pub struct When {
@@ -26,13 +29,23 @@ impl When {
     }
 }
 
-/// Pushes `WHERE`-able SQL selecting the active members of the segment (`u` is `users`).
-pub fn push_members<'a>(
+/// Pushes ` FROM users u … WHERE …` selecting the active members of the segment (`u` is
+/// the member; `s` their `member_stats` row when a rule reads it).
+pub fn push_from<'a>(
     q: &mut QueryBuilder<'a, Sqlite>,
     rules: &'a [Rule],
     match_all: bool,
     when: &When,
 ) {
+    // A rule on the member roll-up reads it row by row beside the member: both tables in
+    // member order (a scan of the users table and a step forward in the roll-up's) is a
+    // third of the time of a set of ids probed from the segment index's order, and far less
+    // than a random look-up per member.
+    if rules.iter().any(Rule::reads_member_stats) {
+        q.push(" FROM users u NOT INDEXED LEFT JOIN member_stats s ON s.member_id = u.id WHERE ");
+    } else {
+        q.push(" FROM users u WHERE ");
+    }
     q.push("u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL");
     if rules.is_empty() {
         return;
@@ -85,31 +98,49 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
             q.push("u.last_purchase_at >= ")
                 .push_bind(when.days_ago(*days));
         }
-        // Only members who bought since then can have bought or spent enough since then: the
-        // roll-up skips the rest before the ledger is read.
+        // The member roll-up keeps each member's five latest purchases: "at least n in the
+        // window" is the n-th latest inside it, a column; beyond five, only members whose
+        // fifth latest is inside it are counted in the ledger.
         Rule::Purchases { count, days } => {
-            if *count > 0 {
-                q.push("u.last_purchase_at >= ")
-                    .push_bind(when.days_ago(*days))
-                    .push(" AND ");
+            let since = when.days_ago(*days);
+            if *count <= 0 {
+                q.push("1");
+            } else if *count <= LATEST {
+                q.push(format!("s.r{count}_at >= ")).push_bind(since);
+            } else {
+                q.push(format!("s.r{LATEST}_at >= "))
+                    .push_bind(since)
+                    .push(" AND (SELECT count(*) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ")
+                    .push_bind(since)
+                    .push(") >= ")
+                    .push_bind(*count);
             }
-            q.push(
-                "(SELECT count(*) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ",
-            )
-            .push_bind(when.days_ago(*days))
-            .push(") >= ")
-            .push_bind(*count);
         }
+        // Spend in the window is the sum of the latest purchases inside it when the fifth
+        // latest is outside it (all of the window's are then among the five); otherwise that
+        // member's purchases in the ledger are summed.
         Rule::Spend { minor, days } => {
-            if *minor > 0 {
-                q.push("u.last_purchase_at >= ")
-                    .push_bind(when.days_ago(*days))
-                    .push(" AND ");
+            let since = when.days_ago(*days);
+            if *minor <= 0 {
+                q.push("1");
+                return;
             }
-            q.push("(SELECT coalesce(sum(p.amount_minor - p.refunded_minor), 0) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ")
-                .push_bind(when.days_ago(*days))
-                .push(") >= ")
-                .push_bind(*minor);
+            q.push("s.last_purchase_at >= ")
+                .push_bind(since)
+                .push(format!(" AND CASE WHEN s.r{LATEST}_at >= "))
+                .push_bind(since)
+                .push(" THEN (SELECT coalesce(sum(p.amount_minor - p.refunded_minor), 0) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= ")
+                .push_bind(since)
+                .push(") ELSE ");
+            for i in 1..=LATEST {
+                if i > 1 {
+                    q.push(" + ");
+                }
+                q.push(format!("CASE WHEN s.r{i}_at >= "))
+                    .push_bind(since)
+                    .push(format!(" THEN s.r{i}_net ELSE 0 END"));
+            }
+            q.push(" END >= ").push_bind(*minor);
         }
         // A member without a balance row has 0 points. Written as a set the balance index
         // answers (`balance >= n` holds for no one, or everyone, without a row).

@@ -1,7 +1,9 @@
 //! Segment rules that read the ledger and balances, counted over HTTP, against the same
 //! question asked of the purchase table directly: the last-purchase roll-up on the member row
 //! (kept by a trigger on every purchase, including ones dated before the member's last) and
-//! the balance sets must give the plain query's answer, members without a balance row included.
+//! the balance sets must give the plain query's answer, members without a balance row included;
+//! so must the member roll-up's five latest purchases for counts and spend in a window, with
+//! refunds and members who bought more than five times in it. `rollups::check` agrees.
 
 use crate::helpers::{json_of, spawn_with};
 
@@ -27,6 +29,27 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     server::seed::purchases(&db, 600, 4, 7)
         .await
         .expect("purchases");
+    // Regulars: every seventh made-up member buys eight more times over 100 days, in an order
+    // that is not their time order; and refunds, some whole, some half.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8)
+         INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price,
+             points, created_at)
+         SELECT u.id, 700 + (u.id * i * 31) % 2000, 'EUR', (SELECT min(id) FROM locations), 1, 0,
+                strftime('%Y-%m-%dT%H:%M:%SZ', $1 - ((u.id * 7919 + i * 104729) % 8640000), 'unixepoch')
+         FROM users u, n WHERE u.password_hash = '!' AND u.id % 7 = 0",
+    )
+    .bind(now.unix())
+    .execute(&pool)
+    .await
+    .expect("regulars' purchases");
+    sqlx::query(
+        "UPDATE purchases SET refunded_minor = CASE WHEN id % 2 = 0 THEN amount_minor ELSE amount_minor / 2 END
+         WHERE id % 5 = 0",
+    )
+    .execute(&pool)
+    .await
+    .expect("refunds");
     sqlx::query(
         "UPDATE member_balances SET balance = (member_id * 37) % 120 WHERE member_id % 3 = 0",
     )
@@ -58,7 +81,53 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     let balance = "coalesce((SELECT b.balance FROM member_balances b WHERE b.member_id = u.id), 0)";
     let bought =
         "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.created_at >= $1)";
+    let purchases_since = |n: i64| {
+        format!(
+            "(SELECT count(*) FROM purchases p WHERE p.member_id = u.id AND p.created_at >= $1) >= {n}"
+        )
+    };
+    let spent_since = |minor: i64| {
+        format!(
+            "(SELECT coalesce(sum(p.amount_minor - p.refunded_minor), 0) FROM purchases p
+              WHERE p.member_id = u.id AND p.created_at >= $1) >= {minor}"
+        )
+    };
     let cases: Vec<Case> = vec![
+        (
+            vec![("purchases_min", "1"), ("purchases_days", "30")],
+            purchases_since(1),
+            since(30),
+        ),
+        (
+            vec![("purchases_min", "3"), ("purchases_days", "90")],
+            purchases_since(3),
+            since(90),
+        ),
+        (
+            vec![("purchases_min", "5"), ("purchases_days", "60")],
+            purchases_since(5),
+            since(60),
+        ),
+        (
+            vec![("purchases_min", "7"), ("purchases_days", "100")],
+            purchases_since(7),
+            since(100),
+        ),
+        (
+            vec![("spend_min", "20"), ("spend_days", "30")],
+            spent_since(2_000),
+            since(30),
+        ),
+        (
+            vec![("spend_min", "60.50"), ("spend_days", "100")],
+            spent_since(6_050),
+            since(100),
+        ),
+        (
+            vec![("spend_min", "150"), ("spend_days", "120")],
+            spent_since(15_000),
+            since(120),
+        ),
         (
             vec![("inactive_days", "30")],
             format!("NOT {bought}"),
@@ -110,6 +179,57 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
         );
         assert!(expected > 0, "{rules:?} matched no one");
     }
+    // The members the latest-five roll-up cannot answer alone (more than five purchases in
+    // the window) are among those counted.
+    let many: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM users u WHERE {}",
+        purchases_since(7)
+    ))
+    .bind(since(100))
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert!(many > 5, "{many} members with 7 purchases in 100 days");
+    // Every roll-up agrees with its recomputation; a changed row is found, and a rebuild puts
+    // it right.
+    let mut conn = pool.acquire().await.expect("conn");
+    assert_eq!(
+        app::analytics::rollups::check(&mut conn).await.expect("check"),
+        vec![]
+    );
+    sqlx::query("UPDATE member_stats SET r3_net = r3_net + 1 WHERE member_id = (SELECT max(member_id) FROM member_stats WHERE r3_id IS NOT NULL)")
+        .execute(&mut *conn)
+        .await
+        .expect("drift");
+    let drift = app::analytics::rollups::check(&mut conn).await.expect("check");
+    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert_eq!(drift[0].rollup, "member_stats");
+    drop(conn);
+    // The command line says so and fails; `rebuild` puts it right.
+    let rollups = |what: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["rollups", what])
+            .env("REGULARS_DATABASE_URL", &app.config.database_url)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("server rollups");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    };
+    let (ok, text) = rollups("check");
+    assert!(
+        !ok && text.contains(&format!("member_stats {}", drift[0].key)),
+        "{text}"
+    );
+    assert!(rollups("rebuild").0);
+    let (ok, text) = rollups("check");
+    assert!(ok && text.contains("agree"), "{text}");
+    let mut conn = pool.acquire().await.expect("conn");
+    assert_eq!(
+        app::analytics::rollups::check(&mut conn).await.expect("check"),
+        vec![]
+    );
     // The roll-up equals the ledger's own maximum for every member.
     let wrong: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM users u

@@ -1,0 +1,7 @@
+//! Retention analytics. Their figures come from roll-ups: small tables that summarise the
+//! ledger, kept in the transaction of every row they summarise (SQLite triggers, so whatever
+//! writes a purchase or refund keeps them), and checked against a full recomputation
+//! (`rollups`).
+
+#[cfg(feature = "ssr")]
+pub mod rollups;
