@@ -8,7 +8,7 @@
 //!    `BENCH_QUEUE` (default 100,000) member segment (no SMTP configured, nothing leaves).
 //! 3. Segments: counts over HTTP on `BENCH_SEGMENT_MEMBERS` (default 1,000,000) made-up members
 //!    with `BENCH_SEGMENT_PURCHASES` (default 10,000,000) purchases over a year, rule by rule,
-//!    p50/p95 of `BENCH_ROUNDS` (default 10) counts each. The seeded shop is kept in
+//!    p50/p95 of `BENCH_ROUNDS` (default 20) counts each. The seeded shop is kept in
 //!    `target/tmp/campaigns-bench` and used again by later runs (`BENCH_FRESH=1` seeds anew).
 //!
 //! `BENCH_ONLY=segments` (or `email`, `queue`, comma-separated) runs only those parts.
@@ -315,7 +315,7 @@ const RULES: [(&str, &[(&str, &str)]); 8] = [
 async fn segments(dir: &Path) -> Vec<String> {
     let members = env_number("BENCH_SEGMENT_MEMBERS", 1_000_000);
     let purchases = env_number("BENCH_SEGMENT_PURCHASES", 10_000_000);
-    let rounds = env_number("BENCH_ROUNDS", 10);
+    let rounds = env_number("BENCH_ROUNDS", 20);
     let started = Instant::now();
     // Seeding takes minutes: a shop of this size seeded by an earlier run is used again
     // (migrated to this build on opening; `BENCH_FRESH=1` seeds anew).

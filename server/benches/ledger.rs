@@ -1,7 +1,8 @@
 //! Ledger benchmark over HTTP: a real server on a temporary SQLite file, N concurrent clients
 //! alternating earning (a purchase, points per the earning rules) and redeeming on a few members, each call with its own idempotency
-//! key. For 1, 8, 32 and 64 clients it runs the unbatched writer (a commit per change) and then
-//! the group-commit writer, and prints throughput, latency, commits per second and jobs per
+//! key. For 1, 8, 32 and 64 clients it runs the unbatched writer (a commit per change), then
+//! the group-commit writer, and last the group-commit writer without the analytics roll-ups'
+//! triggers (what keeping them costs), and prints throughput, latency, commits per second and jobs per
 //! commit, the ratio to the unbatched run of the same process, and one machine-readable line
 //! per result. Run with `make bench`.
 //!
@@ -27,6 +28,32 @@ struct Result {
     p50_ms: f64,
     p99_ms: f64,
     errors: usize,
+}
+
+/// Drops the roll-ups' triggers, or puts them back (`saved`: their SQL) and recomputes the
+/// roll-ups from the ledger written without them.
+async fn triggers(db: &app::db::Db, saved: &[String], on: bool) {
+    let statements: Vec<String> = if on {
+        saved.to_vec()
+    } else {
+        app::analytics::rollups::TRIGGERS
+            .iter()
+            .map(|t| format!("DROP TRIGGER {t}"))
+            .collect()
+    };
+    db.write(move |tx| {
+        Box::pin(async move {
+            for statement in &statements {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            if on {
+                app::analytics::rollups::rebuild(tx).await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .expect("roll-up triggers");
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -296,23 +323,40 @@ async fn main() {
         "µs/job",
         "vs serial"
     );
+    let saved: Vec<String> = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each($1))",
+    )
+    .bind(serde_json::to_string(&app::analytics::rollups::TRIGGERS).expect("names"))
+    .fetch_all(&db.reader)
+    .await
+    .expect("roll-up triggers");
+    assert_eq!(saved.len(), app::analytics::rollups::TRIGGERS.len());
     let mut round = 0;
     for clients in [1usize, 8, 32, 64] {
         let mut pair = Vec::new();
         // The unbatched writer (a commit per job) first, as the baseline of the same process;
         // then group commit without and with the writer's cache of the program.
+        // Last, group commit without the roll-ups' triggers: what keeping them costs.
         let modes = [
             ("serial", 1, true),
             ("uncached", app::db::MAX_BATCH, false),
             ("grouped", app::db::MAX_BATCH, true),
+            ("no-rollups", app::db::MAX_BATCH, true),
         ];
         for (mode, batch, cache) in modes {
             db.set_batch(batch);
             db.set_cache(cache);
+            let rollups = mode != "no-rollups";
+            if !rollups {
+                triggers(&db, &saved, false).await;
+            }
             let before = db.write_stats();
             let r = run(&base, &client, &members, location, clients, secs, round).await;
             round += 1;
             let stats = db.write_stats().since(&before);
+            if !rollups {
+                triggers(&db, &saved, true).await;
+            }
             let elapsed = secs as f64;
             let commits = stats.commits() as f64;
             let per_commit = if commits > 0.0 {

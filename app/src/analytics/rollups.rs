@@ -8,6 +8,13 @@
 
 use sqlx::SqliteConnection;
 
+/// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
+pub const TRIGGERS: [&str; 3] = [
+    "purchases_last_purchase",
+    "purchases_member_stats",
+    "purchases_member_stats_refund",
+];
+
 /// A roll-up row that differs from the ledger's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drift {
