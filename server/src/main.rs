@@ -78,10 +78,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             let started = std::time::Instant::now();
             let result = if rebuild {
-                db.write(|tx| Box::pin(async move { Ok(app::analytics::rollups::rebuild(tx).await?) }))
-                    .await
-                    .map(|()| "roll-ups rebuilt from the ledger".to_owned())
-                    .map_err(|e| e.to_string())
+                db.write(|tx| {
+                    Box::pin(async move { Ok(app::analytics::rollups::rebuild(tx).await?) })
+                })
+                .await
+                .map(|()| "roll-ups rebuilt from the ledger".to_owned())
+                .map_err(|e| e.to_string())
             } else {
                 check_rollups(&db).await
             };

@@ -118,13 +118,11 @@ pub async fn preview(
 ) -> Result<Preview, sqlx::Error> {
     // Both counts in one pass over the members.
     let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*), coalesce(sum(");
-    q.push(sql::reachable(Channel::Email))
-        .push("), 0)");
+    q.push(sql::reachable(Channel::Email)).push("), 0)");
     sql::push_from(&mut q, rules, match_all, when);
     let (count, email_reachable): (i64, i64) = q.build_query_as().fetch_one(&mut *conn).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT u.id, u.preferred_name AS name, u.email, u.language",
-    );
+    let mut q =
+        QueryBuilder::<Sqlite>::new("SELECT u.id, u.preferred_name AS name, u.email, u.language");
     sql::push_from(&mut q, rules, match_all, when);
     q.push(" ORDER BY u.id LIMIT 10");
     let sample: Vec<SampleMember> = q.build_query_as().fetch_all(&mut *conn).await?;

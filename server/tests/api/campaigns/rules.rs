@@ -194,14 +194,18 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     // it right.
     let mut conn = pool.acquire().await.expect("conn");
     assert_eq!(
-        app::analytics::rollups::check(&mut conn).await.expect("check"),
+        app::analytics::rollups::check(&mut conn)
+            .await
+            .expect("check"),
         vec![]
     );
     sqlx::query("UPDATE member_stats SET r3_net = r3_net + 1 WHERE member_id = (SELECT max(member_id) FROM member_stats WHERE r3_id IS NOT NULL)")
         .execute(&mut *conn)
         .await
         .expect("drift");
-    let drift = app::analytics::rollups::check(&mut conn).await.expect("check");
+    let drift = app::analytics::rollups::check(&mut conn)
+        .await
+        .expect("check");
     assert_eq!(drift.len(), 1, "{drift:?}");
     assert_eq!(drift[0].rollup, "member_stats");
     drop(conn);
@@ -227,7 +231,9 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     assert!(ok && text.contains("agree"), "{text}");
     let mut conn = pool.acquire().await.expect("conn");
     assert_eq!(
-        app::analytics::rollups::check(&mut conn).await.expect("check"),
+        app::analytics::rollups::check(&mut conn)
+            .await
+            .expect("check"),
         vec![]
     );
     // The roll-up equals the ledger's own maximum for every member.
