@@ -71,7 +71,7 @@ fmt-check:
 
 # The server and the app (ssr) in one call, so both resolve the same features as the release
 # build (see server/Cargo.toml on reqwest) and nothing is compiled twice.
-lint:
+lint: fmt-check
 	cargo clippy --release -p server -p app --features app/ssr --all-targets -- -D warnings
 	cargo clippy --release -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 

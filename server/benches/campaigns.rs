@@ -292,7 +292,10 @@ async fn queue(dir: &Path) -> Vec<String> {
 }
 
 /// Rules to count: typed columns first, then ones reading the purchase ledger.
-const RULES: [(&str, &[(&str, &str)]); 8] = [
+/// Stands for the shop's first location's id in [`RULES`].
+const FIRST_LOCATION: &str = "first location";
+
+const RULES: [(&str, &[(&str, &str)]); 9] = [
     ("language", &[("language", "sv")]),
     ("birthday_month", &[("birthday_month", "12")]),
     ("consent_email", &[("consent", "email")]),
@@ -310,6 +313,7 @@ const RULES: [(&str, &[(&str, &str)]); 8] = [
         "spend_100_in_30_days",
         &[("spend_min", "100"), ("spend_days", "30")],
     ),
+    ("bought_at_location", &[("location", FIRST_LOCATION)]),
 ];
 
 async fn segments(dir: &Path) -> Vec<String> {
@@ -346,9 +350,27 @@ async fn segments(dir: &Path) -> Vec<String> {
         "rule", "members", "p50 ms", "p95 ms"
     );
     let mut lines = Vec::new();
+    let pool = sqlx::SqlitePool::connect(&config.database_url)
+        .await
+        .expect("database");
+    let location: i64 = sqlx::query_scalar("SELECT min(id) FROM locations")
+        .fetch_one(&pool)
+        .await
+        .expect("a location");
+    pool.close().await;
+    let location = location.to_string();
     for (name, fields) in RULES {
         let mut form = vec![("intent", "count"), ("match_all", "all")];
-        form.extend_from_slice(fields);
+        form.extend(fields.iter().map(|&(k, v)| {
+            (
+                k,
+                if v == FIRST_LOCATION {
+                    location.as_str()
+                } else {
+                    v
+                },
+            )
+        }));
         let mut times = Vec::new();
         let mut count = 0;
         for _ in 0..rounds {

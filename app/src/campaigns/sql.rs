@@ -184,12 +184,11 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
                 .push(" AND ")
                 .push_bind(high);
         }
+        // The members who bought there: a range of the per-location roll-up's key.
         Rule::Location { location_id } => {
-            q.push(
-                "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.location_id = ",
-            )
-            .push_bind(*location_id)
-            .push(")");
+            q.push("u.id IN (SELECT ml.member_id FROM member_locations ml WHERE ml.location_id = ")
+                .push_bind(*location_id)
+                .push(")");
         }
         Rule::Language { language } => {
             q.push("u.language = ").push_bind(language.as_str());

@@ -81,6 +81,19 @@ pub const TABLES: &[Owned] = &[
         OnClose::Keep,
     ),
     own("purchases", "member_id", "t.member_id = $1", OnClose::Keep),
+    // Roll-ups of their purchases: kept with the ledger they sum up.
+    own(
+        "member_stats",
+        "member_id",
+        "t.member_id = $1",
+        OnClose::Keep,
+    ),
+    own(
+        "member_locations",
+        "member_id",
+        "t.member_id = $1",
+        OnClose::Keep,
+    ),
     own(
         "refunds",
         "purchase_id",

@@ -3,7 +3,8 @@
 //! (kept by a trigger on every purchase, including ones dated before the member's last) and
 //! the balance sets must give the plain query's answer, members without a balance row included;
 //! so must the member roll-up's five latest purchases for counts and spend in a window, with
-//! refunds and members who bought more than five times in it. `rollups::check` agrees.
+//! refunds and members who bought more than five times in it; and the per-location roll-up for
+//! "bought at". `rollups::check` agrees.
 
 use crate::helpers::{json_of, spawn_with};
 
@@ -35,7 +36,10 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8)
          INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price,
              points, created_at)
-         SELECT u.id, 700 + (u.id * i * 31) % 2000, 'EUR', (SELECT min(id) FROM locations), 1, 0,
+         SELECT u.id, 700 + (u.id * i * 31) % 2000, 'EUR',
+                (SELECT l.id FROM locations l
+                 WHERE (SELECT count(*) FROM locations k WHERE k.id < l.id)
+                     = (u.id + i) % (SELECT count(*) FROM locations)), 1, 0,
                 strftime('%Y-%m-%dT%H:%M:%SZ', $1 - ((u.id * 7919 + i * 104729) % 8640000), 'unixepoch')
          FROM users u, n WHERE u.password_hash = '!' AND u.id % 7 = 0",
     )
@@ -92,7 +96,25 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
               WHERE p.member_id = u.id AND p.created_at >= $1) >= {minor}"
         )
     };
+    let (first, last): (i64, i64) = sqlx::query_as("SELECT min(id), max(id) FROM locations")
+        .fetch_one(&pool)
+        .await
+        .expect("locations");
+    assert!(first < last, "the demo shop has more than one location");
+    let (first, last) = (first.to_string(), last.to_string());
+    let bought_at =
+        "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.location_id = $1)";
     let cases: Vec<Case> = vec![
+        (
+            vec![("location", &first)],
+            bought_at.to_owned(),
+            first.clone(),
+        ),
+        (
+            vec![("location", &last)],
+            bought_at.to_owned(),
+            last.clone(),
+        ),
         (
             vec![("purchases_min", "1"), ("purchases_days", "30")],
             purchases_since(1),
