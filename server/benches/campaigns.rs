@@ -16,6 +16,9 @@
 //! Each result is also one machine-readable line (`bench email …`, `bench queue …`,
 //! `bench segment …`).
 
+#[path = "campaigns/segments.rs"]
+mod segments;
+
 use server::{Application, Config, demo, mail::SmtpConfig};
 use std::{
     path::{Path, PathBuf},
@@ -291,106 +294,6 @@ async fn queue(dir: &Path) -> Vec<String> {
     vec![format!("bench queue recipients={queued} seconds={secs:.2}")]
 }
 
-/// Rules to count: typed columns first, then ones reading the purchase ledger.
-/// Stands for the shop's first location's id in [`RULES`].
-const FIRST_LOCATION: &str = "first location";
-
-const RULES: [(&str, &[(&str, &str)]); 9] = [
-    ("language", &[("language", "sv")]),
-    ("birthday_month", &[("birthday_month", "12")]),
-    ("consent_email", &[("consent", "email")]),
-    (
-        "language_and_consent",
-        &[("language", "lv"), ("consent", "email")],
-    ),
-    ("balance_from", &[("balance_min", "1")]),
-    ("inactive_30_days", &[("inactive_days", "30")]),
-    (
-        "purchases_3_in_90_days",
-        &[("purchases_min", "3"), ("purchases_days", "90")],
-    ),
-    (
-        "spend_100_in_30_days",
-        &[("spend_min", "100"), ("spend_days", "30")],
-    ),
-    ("bought_at_location", &[("location", FIRST_LOCATION)]),
-];
-
-async fn segments(dir: &Path) -> Vec<String> {
-    let members = env_number("BENCH_SEGMENT_MEMBERS", 1_000_000);
-    let purchases = env_number("BENCH_SEGMENT_PURCHASES", 10_000_000);
-    let rounds = env_number("BENCH_ROUNDS", 20);
-    let started = Instant::now();
-    // Seeding takes minutes: a shop of this size seeded by an earlier run is used again
-    // (migrated to this build on opening; `BENCH_FRESH=1` seeds anew).
-    let name = format!("segments-{members}-{purchases}");
-    let done = dir.join(format!("{name}.seeded"));
-    let fresh = std::env::var("BENCH_FRESH").is_ok_and(|v| v == "1");
-    let config = if done.exists() && !fresh {
-        Config::local(
-            format!("sqlite://{}/{name}.db", dir.display()),
-            PathBuf::from("target/site"),
-        )
-    } else {
-        for ext in ["db", "db-wal", "db-shm"] {
-            let _ = std::fs::remove_file(dir.join(format!("{name}.{ext}")));
-        }
-        let config = shop(dir, &name, members, purchases).await;
-        std::fs::write(&done, b"").expect("marker");
-        config
-    };
-    let seeded = started.elapsed().as_secs_f64();
-    let (base, stop, handle) = serve(&config).await;
-    let client = signed_in(&base).await;
-    println!(
-        "\nsegments: {members} members, {purchases} purchases (seeded or reopened in {seeded:.0} s), {rounds} counts per rule over HTTP"
-    );
-    println!(
-        "{:>24} {:>9} {:>9} {:>9}",
-        "rule", "members", "p50 ms", "p95 ms"
-    );
-    let mut lines = Vec::new();
-    let pool = sqlx::SqlitePool::connect(&config.database_url)
-        .await
-        .expect("database");
-    let location: i64 = sqlx::query_scalar("SELECT min(id) FROM locations")
-        .fetch_one(&pool)
-        .await
-        .expect("a location");
-    pool.close().await;
-    let location = location.to_string();
-    for (name, fields) in RULES {
-        let mut form = vec![("intent", "count"), ("match_all", "all")];
-        form.extend(fields.iter().map(|&(k, v)| {
-            (
-                k,
-                if v == FIRST_LOCATION {
-                    location.as_str()
-                } else {
-                    v
-                },
-            )
-        }));
-        let mut times = Vec::new();
-        let mut count = 0;
-        for _ in 0..rounds {
-            let t = Instant::now();
-            let r = call(&client, &base, "campaigns/segment_save", &form).await;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-            count = r["preview"]["count"].as_i64().unwrap_or(0);
-        }
-        times.sort_by(f64::total_cmp);
-        let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
-        println!("{name:>24} {count:>9} {p50:>9.0} {p95:>9.0}");
-        lines.push(format!(
-            "bench segment members={members} purchases={purchases} rule={name} matched={count} p50_ms={p50:.0} p95_ms={p95:.0}"
-        ));
-    }
-    let _ = stop.send(());
-    let _ = handle.await;
-    lines
-}
-
 #[tokio::main]
 async fn main() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("campaigns-bench");
@@ -413,7 +316,7 @@ async fn main() {
         lines.extend(queue(&dir).await);
     }
     if run("segments") {
-        lines.extend(segments(&dir).await);
+        lines.extend(segments::run(&dir).await);
     }
     for line in lines {
         println!("{line}");

@@ -101,19 +101,6 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// Whether the rule reads the purchase ledger (slower on a large shop) rather than
-    /// member columns.
-    pub fn reads_ledger(&self) -> bool {
-        matches!(
-            self,
-            Rule::InactiveDays { .. }
-                | Rule::ActiveDays { .. }
-                | Rule::Purchases { .. }
-                | Rule::Spend { .. }
-                | Rule::Location { .. }
-        )
-    }
-
     /// Whether the rule reads the member roll-up (`member_stats`, as `s`).
     pub fn reads_member_stats(&self) -> bool {
         matches!(self, Rule::Purchases { count, .. } if *count > 0)

@@ -8,6 +8,14 @@
 
 use crate::helpers::{json_of, spawn_with};
 
+/// What `rollups::check` finds on the test's database.
+async fn drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
+    let mut conn = pool.acquire().await.expect("conn");
+    app::analytics::rollups::check(&mut conn)
+        .await
+        .expect("check")
+}
+
 /// The editor's fields, the same condition in SQL over `u`, and its one bound value.
 type Case<'a> = (Vec<(&'a str, &'a str)>, String, String);
 
@@ -104,52 +112,36 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     let (first, last) = (first.to_string(), last.to_string());
     let bought_at =
         "EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id AND p.location_id = $1)";
-    let cases: Vec<Case> = vec![
-        (
-            vec![("location", &first)],
-            bought_at.to_owned(),
-            first.clone(),
-        ),
-        (
-            vec![("location", &last)],
-            bought_at.to_owned(),
-            last.clone(),
-        ),
-        (
-            vec![("purchases_min", "1"), ("purchases_days", "30")],
-            purchases_since(1),
-            since(30),
-        ),
-        (
-            vec![("purchases_min", "3"), ("purchases_days", "90")],
-            purchases_since(3),
-            since(90),
-        ),
-        (
-            vec![("purchases_min", "5"), ("purchases_days", "60")],
-            purchases_since(5),
-            since(60),
-        ),
-        (
-            vec![("purchases_min", "7"), ("purchases_days", "100")],
-            purchases_since(7),
-            since(100),
-        ),
-        (
-            vec![("spend_min", "20"), ("spend_days", "30")],
-            spent_since(2_000),
-            since(30),
-        ),
-        (
-            vec![("spend_min", "60.50"), ("spend_days", "100")],
-            spent_since(6_050),
-            since(100),
-        ),
-        (
-            vec![("spend_min", "150"), ("spend_days", "120")],
-            spent_since(15_000),
-            since(120),
-        ),
+    let mut cases: Vec<Case> = Vec::new();
+    for id in [&first, &last] {
+        cases.push((vec![("location", id)], bought_at.to_owned(), id.clone()));
+    }
+    // At least n purchases in the window: as typed, as a number, the window as typed and in days.
+    for (typed, n, window, days) in [
+        ("1", 1, "30", 30),
+        ("3", 3, "90", 90),
+        ("5", 5, "60", 60),
+        ("7", 7, "100", 100),
+    ] {
+        cases.push((
+            vec![("purchases_min", typed), ("purchases_days", window)],
+            purchases_since(n),
+            since(days),
+        ));
+    }
+    // Spent at least: as typed and in minor units.
+    for (typed, minor, window, days) in [
+        ("20", 2_000, "30", 30),
+        ("60.50", 6_050, "100", 100),
+        ("150", 15_000, "120", 120),
+    ] {
+        cases.push((
+            vec![("spend_min", typed), ("spend_days", window)],
+            spent_since(minor),
+            since(days),
+        ));
+    }
+    cases.extend([
         (
             vec![("inactive_days", "30")],
             format!("NOT {bought}"),
@@ -182,7 +174,7 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
             format!("{balance} < 50 AND $1 = $1"),
             String::new(),
         ),
-    ];
+    ]);
     for (rules, condition, bound) in cases {
         let expected: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM users u WHERE {members} AND {condition}"
@@ -214,23 +206,14 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     assert!(many > 5, "{many} members with 7 purchases in 100 days");
     // Every roll-up agrees with its recomputation; a changed row is found, and a rebuild puts
     // it right.
-    let mut conn = pool.acquire().await.expect("conn");
-    assert_eq!(
-        app::analytics::rollups::check(&mut conn)
-            .await
-            .expect("check"),
-        vec![]
-    );
+    assert_eq!(drift(&pool).await, vec![]);
     sqlx::query("UPDATE member_stats SET r3_net = r3_net + 1 WHERE member_id = (SELECT max(member_id) FROM member_stats WHERE r3_id IS NOT NULL)")
-        .execute(&mut *conn)
+        .execute(&pool)
         .await
         .expect("drift");
-    let drift = app::analytics::rollups::check(&mut conn)
-        .await
-        .expect("check");
-    assert_eq!(drift.len(), 1, "{drift:?}");
-    assert_eq!(drift[0].rollup, "member_stats");
-    drop(conn);
+    let drift_now = drift(&pool).await;
+    assert_eq!(drift_now.len(), 1, "{drift_now:?}");
+    assert_eq!(drift_now[0].rollup, "member_stats");
     // The command line says so and fails; `rebuild` puts it right.
     let rollups = |what: &str| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -245,19 +228,13 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     };
     let (ok, text) = rollups("check");
     assert!(
-        !ok && text.contains(&format!("member_stats {}", drift[0].key)),
+        !ok && text.contains(&format!("member_stats {}", drift_now[0].key)),
         "{text}"
     );
     assert!(rollups("rebuild").0);
     let (ok, text) = rollups("check");
     assert!(ok && text.contains("agree"), "{text}");
-    let mut conn = pool.acquire().await.expect("conn");
-    assert_eq!(
-        app::analytics::rollups::check(&mut conn)
-            .await
-            .expect("check"),
-        vec![]
-    );
+    assert_eq!(drift(&pool).await, vec![]);
     // The roll-up equals the ledger's own maximum for every member.
     let wrong: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM users u
