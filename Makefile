@@ -32,7 +32,7 @@ export LEPTOS_JS_MINIFY := true
 export LEPTOS_HASH_FILES := true
 export LEPTOS_HASH_FILE_NAME := hash.txt
 
-.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server bench size clean
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server ssl-dev bench size clean
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
@@ -71,11 +71,11 @@ fmt-check:
 
 # The server and the app (ssr) in one call, so both resolve the same features as the release
 # build (see server/Cargo.toml on reqwest) and nothing is compiled twice.
-lint: fmt-check
+lint: fmt-check ssl-dev
 	cargo clippy --release -p server -p app --features app/ssr --all-targets -- -D warnings
 	cargo clippy --release -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
-rust-test: smtp-server
+rust-test: smtp-server ssl-dev
 	cargo test --release -p app -p server --features app/ssr
 
 chromium:
@@ -90,6 +90,14 @@ smtp-server:
 	  echo "installing python3-aiosmtpd, python3-dkim and openssl from apt"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd python3-dkim openssl >/dev/null; }
+
+# OpenSSL's headers for the email benchmark's in-process SMTP server (mailin), which the tests
+# and the lint build as well.
+ssl-dev:
+	@pkg-config --exists openssl 2>/dev/null || { \
+	  echo "installing libssl-dev and pkg-config from apt"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libssl-dev pkg-config >/dev/null; }
 
 e2e-deps: chromium
 	@cd end2end && { [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund --silent; }
@@ -117,7 +125,7 @@ size: build e2e-deps
 
 # Benchmarks are not tests: they print figures (and ratios to a baseline in the same run).
 # The last one loads a member's home on an emulated phone (slow 4G, 4x slower CPU).
-bench: smtp-server build e2e-deps
+bench: smtp-server ssl-dev build e2e-deps
 	cargo bench -p server --bench ledger
 	cargo bench -p server --bench campaigns
 	$(call with_demo_shop,tti.mjs)

@@ -1,9 +1,10 @@
 //! Campaign benchmark (`make bench`): what sending costs on this machine.
 //!
 //! 1. Email: a campaign to `BENCH_EMAILS` (default 5,000) members, each message rendered from a
-//!    ≈ 6 KB text, through the outbox to a real SMTP server on loopback (Debian's aiosmtpd,
-//!    discarding what it accepts), with 1, 4 and 8 connections; messages per second from the
-//!    send until the campaign is finished, and the ratio to one connection.
+//!    ≈ 6 KB text, through the outbox to a real SMTP server on loopback, with 1, 4 and 8
+//!    connections; messages per second from the send until the campaign is finished, and the
+//!    ratio to one connection. Two servers: Debian's aiosmtpd (a Python process, discarding
+//!    what it accepts) and mailin (Rust, in this process, counting what it accepts).
 //! 2. Queueing: the time `campaigns/send` takes to write one outbox row per member of a
 //!    `BENCH_QUEUE` (default 100,000) member segment (no SMTP configured, nothing leaves).
 //! 3. Segments: counts over HTTP on `BENCH_SEGMENT_MEMBERS` (default 1,000,000) made-up members
@@ -16,14 +17,16 @@
 //! Each result is also one machine-readable line (`bench email …`, `bench queue …`,
 //! `bench segment …`).
 
+#[path = "campaigns/email.rs"]
+mod email;
 #[path = "campaigns/segments.rs"]
 mod segments;
 
-use server::{Application, Config, demo, mail::SmtpConfig};
+use server::{Application, Config, demo};
 use std::{
     path::{Path, PathBuf},
     sync::Arc,
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -163,106 +166,6 @@ async fn campaign(client: &reqwest::Client, base: &str, segment: &str) -> String
     id
 }
 
-async fn email(dir: &Path) -> Vec<String> {
-    let n = env_number("BENCH_EMAILS", 5_000);
-    println!("\nemail: {n} messages of ≈ 6 KB per run through aiosmtpd on loopback (discarding)");
-    println!(
-        "{:>12} {:>10} {:>10} {:>10}",
-        "connections", "seconds", "msgs/s", "vs 1"
-    );
-    let mut lines = Vec::new();
-    let mut baseline = 0.0;
-    for connections in [1usize, 4, 8] {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("port")
-            .port();
-        let mut smtp = std::process::Command::new("/usr/bin/python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Sink",
-            ])
-            .spawn()
-            .expect("aiosmtpd (python3-aiosmtpd)");
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let mut config = shop(dir, &format!("email-{connections}"), n, 0).await;
-        // Everyone takes email, so the campaign has `n` recipients.
-        let db = server::open_database(&config).await.expect("db");
-        db.write(|tx| Box::pin(async move {
-            sqlx::query("UPDATE users SET email_marketing = 1 WHERE role = 'member' AND password_hash NOT LIKE '$argon2%'").execute(&mut *tx).await?;
-            Ok(())
-        })).await.expect("consent");
-        db.close().await;
-        config.mail = Some(
-            SmtpConfig::parse(
-                &format!("smtp://127.0.0.1:{port}"),
-                "Bench <news@shop.example>",
-                None,
-                connections,
-            )
-            .expect("smtp"),
-        );
-        let (base, stop, handle) = serve(&config).await;
-        let client = signed_in(&base).await;
-        let segment = call(
-            &client,
-            &base,
-            "campaigns/segment_save",
-            &[
-                ("intent", "save"),
-                ("name", "Made up"),
-                ("match_all", "all"),
-                ("consent", "email"),
-            ],
-        )
-        .await["id"]
-            .as_i64()
-            .expect("segment")
-            .to_string();
-        let id = campaign(&client, &base, &segment).await;
-        let started = Instant::now();
-        let sent = call(&client, &base, "campaigns/send", &[("id", &id)]).await;
-        let total = sent["progress"]["queued"].as_i64().unwrap_or(0);
-        let mut done = 0;
-        while started.elapsed() < Duration::from_secs(600) {
-            let c = call(&client, &base, "campaigns/get", &[("id", &id)]).await;
-            done = c["progress"]["sent"].as_i64().unwrap_or(0);
-            if c["status"] == "finished" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let secs = started.elapsed().as_secs_f64();
-        let rate = done as f64 / secs;
-        if connections == 1 {
-            baseline = rate.max(f64::MIN_POSITIVE);
-        }
-        println!(
-            "{connections:>12} {secs:>10.2} {rate:>10.0} {:>9.2}x",
-            rate / baseline
-        );
-        lines.push(format!(
-            "bench email messages={done} queued={total} connections={connections} seconds={secs:.2} msgs_per_s={rate:.0} vs_one={:.2}",
-            rate / baseline
-        ));
-        let _ = stop.send(());
-        let _ = handle.await;
-        let _ = smtp.kill();
-        let _ = smtp.wait();
-    }
-    lines
-}
-
 async fn queue(dir: &Path) -> Vec<String> {
     let n = env_number("BENCH_QUEUE", 100_000);
     let config = shop(dir, "queue", n * 2, 0).await;
@@ -310,7 +213,7 @@ async fn main() {
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let mut lines = Vec::new();
     if run("email") {
-        lines.extend(email(&dir).await);
+        lines.extend(email::run(&dir).await);
     }
     if run("queue") {
         lines.extend(queue(&dir).await);
