@@ -77,6 +77,14 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     if changed > 0 {
         tracing::info!(changed, "phone numbers rewritten in E.164 form");
     }
+    // The roll-ups in shop time, filled for the shop's time zone (after the migration that
+    // adds them, or a zone set outside the app).
+    let rebuilt = db
+        .write(|tx| Box::pin(async move { Ok(app::analytics::shop_time::sync(tx).await?) }))
+        .await?;
+    if rebuilt {
+        tracing::info!("roll-ups in shop time rebuilt for the shop's time zone");
+    }
     Ok(db)
 }
 

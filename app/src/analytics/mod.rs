@@ -5,3 +5,5 @@
 
 #[cfg(feature = "ssr")]
 pub mod rollups;
+#[cfg(feature = "ssr")]
+pub mod shop_time;

@@ -7,16 +7,26 @@
 //! - `member_locations`: per location and member, purchases, spend, refunds and the last
 //!   purchase (segments: "bought at this location"; per-location figures).
 //! - `users.last_purchase_at`: the last purchase on the member row (segments by inactivity).
+//!
+//! In the shop's time (local months and days, see `shop_time`):
+//! - `member_months`: per member and month, purchases, spend and refunds.
+//! - `cohort_months`: per join cohort (the month members joined) and month, how many of its
+//!   members bought, and their purchases, spend and refunds (cohort retention).
+//! - `cohorts`: members who joined per month.
+//! - `location_days`: per day and location, purchases, spend and refunds.
 
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 5] = [
+pub const TRIGGERS: [&str; 8] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
     "purchases_member_locations",
     "purchases_member_locations_refund",
+    "purchases_shop_time",
+    "purchases_shop_time_refund",
+    "users_cohort",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -24,12 +34,35 @@ pub const TRIGGERS: [&str; 5] = [
 pub struct Drift {
     /// Which roll-up.
     pub rollup: &'static str,
-    /// The row's member.
-    pub key: i64,
+    /// The row's key (a member id; a cohort and month; a day and location).
+    pub key: String,
 }
 
-/// Roll-up tables with a `<table>_recomputed` view of the same columns, keyed by member.
-const TABLES: [&str; 2] = ["member_stats", "member_locations"];
+/// A roll-up table with a `<table>_recomputed` view of the same columns.
+pub struct Table {
+    pub name: &'static str,
+    /// What names a row in a report.
+    key: &'static str,
+    /// Kept in the shop's time (rebuilt when its time zone changes).
+    pub shop_time: bool,
+}
+
+const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table {
+    Table {
+        name,
+        key,
+        shop_time,
+    }
+}
+
+pub const TABLES: [Table; 6] = [
+    table("member_stats", "member_id", false),
+    table("member_locations", "member_id", false),
+    table("member_months", "member_id || ' ' || month", true),
+    table("cohort_months", "cohort || ' ' || month", true),
+    table("cohorts", "cohort", true),
+    table("location_days", "day || ' ' || location_id", true),
+];
 
 /// At most this many drifting rows are reported per roll-up.
 const REPORTED: i64 = 100;
@@ -38,17 +71,17 @@ const REPORTED: i64 = 100;
 /// at most 100 per roll-up.
 pub async fn check(conn: &mut SqliteConnection) -> Result<Vec<Drift>, sqlx::Error> {
     let mut out = Vec::new();
-    for table in TABLES {
-        let members: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT member_id FROM (SELECT * FROM {table} EXCEPT SELECT * FROM {table}_recomputed)
+    for Table { name, key, .. } in TABLES {
+        let keys: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT CAST({key} AS TEXT) FROM (SELECT * FROM {name} EXCEPT SELECT * FROM {name}_recomputed)
              UNION
-             SELECT member_id FROM (SELECT * FROM {table}_recomputed EXCEPT SELECT * FROM {table})
+             SELECT CAST({key} AS TEXT) FROM (SELECT * FROM {name}_recomputed EXCEPT SELECT * FROM {name})
              ORDER BY 1 LIMIT $1"
         ))
         .bind(REPORTED)
         .fetch_all(&mut *conn)
         .await?;
-        out.extend(members.into_iter().map(|key| Drift { rollup: table, key }));
+        out.extend(keys.into_iter().map(|key| Drift { rollup: name, key }));
     }
     let last: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM users u LEFT JOIN member_stats_recomputed r ON r.member_id = u.id
@@ -59,23 +92,33 @@ pub async fn check(conn: &mut SqliteConnection) -> Result<Vec<Drift>, sqlx::Erro
     .await?;
     out.extend(last.into_iter().map(|key| Drift {
         rollup: "users.last_purchase_at",
-        key,
+        key: key.to_string(),
     }));
     Ok(out)
 }
 
-/// Recomputes every roll-up from the ledger (inside the caller's write transaction).
-pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for table in TABLES {
-        sqlx::query(&format!("DELETE FROM {table}"))
+/// Recomputes the roll-up tables `which` picks from the ledger (inside the caller's write
+/// transaction).
+pub async fn rebuild_tables(
+    conn: &mut SqliteConnection,
+    which: impl Fn(&Table) -> bool,
+) -> Result<(), sqlx::Error> {
+    for Table { name, .. } in TABLES.iter().filter(|t| which(t)) {
+        sqlx::query(&format!("DELETE FROM {name}"))
             .execute(&mut *conn)
             .await?;
         sqlx::query(&format!(
-            "INSERT INTO {table} SELECT * FROM {table}_recomputed"
+            "INSERT INTO {name} SELECT * FROM {name}_recomputed"
         ))
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Recomputes every roll-up from the ledger (inside the caller's write transaction).
+pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    rebuild_tables(conn, |_| true).await?;
     sqlx::query(
         "UPDATE users SET last_purchase_at =
              (SELECT s.last_purchase_at FROM member_stats s WHERE s.member_id = users.id)

@@ -2,6 +2,7 @@
 //! as the plain POSTs they are.
 
 mod accounts;
+mod analytics;
 mod audit;
 mod bad_input;
 mod brand;

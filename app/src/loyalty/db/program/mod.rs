@@ -42,8 +42,10 @@ pub async fn save_settings(
     .bind(&s.time_zone)
     .bind(&s.country)
     .bind(at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    // Months and days in the analytics follow a changed time zone.
+    crate::analytics::shop_time::sync(conn).await?;
     Ok(())
 }
 

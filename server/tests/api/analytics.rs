@@ -1,0 +1,226 @@
+//! Roll-ups in the shop's time (member-month, cohort-month, cohort sizes, day and location):
+//! hand-computed months and days across a summer-time change, whatever writes the purchase
+//! (the counter's API or plain SQL), refunds where the purchase was made, agreement with a
+//! full recomputation on random data, and a time-zone change that moves every month and day.
+
+use crate::helpers::demo_shop;
+use app::db::Stamp;
+use serde_json::Value;
+
+/// What `rollups::check` finds.
+async fn drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
+    let mut conn = pool.acquire().await.expect("conn");
+    app::analytics::rollups::check(&mut conn)
+        .await
+        .expect("check")
+}
+
+/// `(month, members, purchases, spend, refunded)` of one cohort, month by month.
+async fn cohort(pool: &sqlx::SqlitePool, cohort: &str) -> Vec<(String, i64, i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT month, members, purchases, spend_minor, refunded_minor FROM cohort_months
+         WHERE cohort = $1 ORDER BY month",
+    )
+    .bind(cohort)
+    .fetch_all(pool)
+    .await
+    .expect("cohort")
+}
+
+#[tokio::test]
+async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
+    let s = demo_shop(Stamp::utc(2026, 4, 10, 12, 0, 0)).await;
+    let pool = s.app.db().await;
+    let set_zone = |zone: &'static str| {
+        let manager = &s.manager;
+        async move {
+            let form = [
+                ("currency", "EUR"),
+                ("rate", "1"),
+                ("rounding", "down"),
+                ("expiry_months", "12"),
+                ("qualification_months", "12"),
+                ("downgrade", "one_tier"),
+                ("time_zone", zone),
+            ];
+            let res = manager.call("program/settings", &form).await;
+            assert_eq!(res.status(), 200, "{zone}");
+        }
+    };
+    set_zone("Europe/Riga").await;
+    // Vera joins at 23:30 UTC on 31 January: 1 February in Riga (UTC+2).
+    let vera: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, preferred_name, language, created_at, updated_at)
+         VALUES ('vera@example.com', '!', 'member', 'Vera', 'lv', '2026-01-31T23:30:00Z', '2026-01-31T23:30:00Z')
+         RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("Vera");
+    sqlx::query("INSERT INTO member_balances (member_id, balance, updated_at) VALUES ($1, 0, '2026-01-31T23:30:00Z')")
+        .bind(vera)
+        .execute(&pool)
+        .await
+        .expect("Vera's balance");
+    let joined: i64 = sqlx::query_scalar("SELECT joined FROM cohorts WHERE cohort = '2026-02'")
+        .fetch_one(&pool)
+        .await
+        .expect("cohort 2026-02");
+    assert_eq!(joined, 1);
+    // 22:30 UTC on 28 March is 00:30 on the 29th in Riga (still UTC+2); 21:30 UTC on
+    // 31 March is 00:30 on 1 April (UTC+3 since the 29th); the third is at the counter.
+    sqlx::query(
+        "INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points, created_at)
+         VALUES ($1, 1000, 'EUR', $2, 1, 0, '2026-03-28T22:30:00Z'),
+                ($1, 2500, 'EUR', $3, 1, 0, '2026-03-31T21:30:00Z')",
+    )
+    .bind(vera)
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(&pool)
+    .await
+    .expect("purchases");
+    let bought: Value = s
+        .staff
+        .call(
+            "loyalty/purchase",
+            &[
+                ("member_id", vera.to_string().as_str()),
+                ("amount", "7.00"),
+                ("currency", "EUR"),
+                ("confirm", "true"),
+                ("location_id", s.harbour.to_string().as_str()),
+                ("full_price", "true"),
+                ("idempotency_key", "analytics-vera-1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("purchase");
+    assert!(bought["purchase"]["id"].as_i64().is_some(), "{bought}");
+    // Half of the April purchase made at midnight comes back.
+    sqlx::query(
+        "UPDATE purchases SET refunded_minor = 1250 WHERE member_id = $1 AND amount_minor = 2500",
+    )
+    .bind(vera)
+    .execute(&pool)
+    .await
+    .expect("refund");
+    assert_eq!(
+        cohort(&pool, "2026-02").await,
+        vec![
+            ("2026-03".into(), 1, 1, 1000, 0),
+            ("2026-04".into(), 1, 2, 3200, 1250),
+        ]
+    );
+    let days: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT day, location_id, purchases, spend_minor, refunded_minor FROM location_days
+         WHERE day IN ('2026-03-28', '2026-03-29', '2026-03-31', '2026-04-01', '2026-04-10')
+         ORDER BY day, location_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("days");
+    assert_eq!(
+        days,
+        vec![
+            ("2026-03-29".into(), s.main_street, 1, 1000, 0),
+            ("2026-04-01".into(), s.harbour, 1, 2500, 1250),
+            ("2026-04-10".into(), s.harbour, 1, 700, 0),
+        ]
+    );
+
+    // Random members and purchases over fourteen months, refunds whole and partial.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+         INSERT INTO users (email, password_hash, role, preferred_name, language, created_at, updated_at)
+         SELECT 'r' || i || '@example.com', '!', 'member', 'R' || i, 'en',
+                strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 7919 * 104729) % 36288000, 'unixepoch'),
+                '2026-01-01T00:00:00Z'
+         FROM n",
+    )
+    .execute(&pool)
+    .await
+    .expect("members");
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+         INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points, created_at)
+         SELECT u.id, 100 + (i * 37) % 5000, 'EUR', CASE WHEN i % 3 = 0 THEN $1 ELSE $2 END, 1, 0,
+                strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 15485863) % 36288000, 'unixepoch')
+         FROM n JOIN users u ON u.email = 'r' || (1 + (i * 31) % 300) || '@example.com'",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(&pool)
+    .await
+    .expect("purchases");
+    sqlx::query(
+        "UPDATE purchases SET refunded_minor = CASE WHEN id % 2 = 0 THEN amount_minor ELSE amount_minor / 3 END
+         WHERE id % 7 = 0",
+    )
+    .execute(&pool)
+    .await
+    .expect("refunds");
+    assert_eq!(drift(&pool).await, vec![]);
+    let months: i64 = sqlx::query_scalar("SELECT count(DISTINCT cohort) FROM cohort_months")
+        .fetch_one(&pool)
+        .await
+        .expect("cohorts");
+    assert!(months >= 12, "{months} cohorts");
+
+    // In New York the same instants fall in other months and days; everything follows.
+    set_zone("America/New_York").await;
+    assert_eq!(drift(&pool).await, vec![]);
+    let zone: String = sqlx::query_scalar("SELECT zone FROM shop_offsets_zone")
+        .fetch_one(&pool)
+        .await
+        .expect("zone");
+    assert_eq!(zone, "America/New_York");
+    // Vera joined on 31 January (18:30, UTC-5); her first two purchases were on 28 and
+    // 31 March in the evening (UTC-4 since 8 March), the third on 10 April.
+    let vera_months: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.cohort, m.month, m.purchases FROM member_months m
+         JOIN member_cohorts c ON c.member_id = m.member_id
+         WHERE m.member_id = $1 ORDER BY m.month",
+    )
+    .bind(vera)
+    .fetch_all(&pool)
+    .await
+    .expect("Vera's months");
+    assert_eq!(
+        vera_months,
+        vec![
+            ("2026-01".into(), "2026-03".into(), 2),
+            ("2026-01".into(), "2026-04".into(), 1),
+        ]
+    );
+    let day: Option<i64> = sqlx::query_scalar(
+        "SELECT purchases FROM location_days WHERE day = '2026-03-31' AND location_id = $1",
+    )
+    .bind(s.harbour)
+    .fetch_optional(&pool)
+    .await
+    .expect("day");
+    assert!(day.is_some_and(|n| n >= 1));
+
+    // A changed row is found; the rebuild puts it right.
+    sqlx::query("UPDATE location_days SET purchases = purchases + 1 WHERE day = '2026-03-31' AND location_id = $1")
+        .bind(s.harbour)
+        .execute(&pool)
+        .await
+        .expect("drift");
+    assert_eq!(
+        drift(&pool).await,
+        vec![app::analytics::rollups::Drift {
+            rollup: "location_days",
+            key: format!("2026-03-31 {}", s.harbour),
+        }]
+    );
+    let mut conn = pool.acquire().await.expect("conn");
+    app::analytics::rollups::rebuild(&mut conn)
+        .await
+        .expect("rebuild");
+    drop(conn);
+    assert_eq!(drift(&pool).await, vec![]);
+}
