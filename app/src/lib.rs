@@ -47,7 +47,7 @@ use crate::{
         ChangePasswordPage, SignInCodePage, SignInPage, SignUpPage, SignUpSentPage, TwoFactorPage,
         provide_auth,
     },
-    console::{ComingSoon, ConsoleHome, ConsoleLayout, Section},
+    console::{ConsoleHome, ConsoleLayout},
     feedback::{
         inbox::{CasePage, InboxPage},
         pages::{MemberFeedbackPage, PublicFeedbackPage},
@@ -108,7 +108,6 @@ fn AppRoutes() -> impl IntoView {
     // and scripts can tell a hydrated page from a server-rendered one.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let soon = |section| move || view! { <ComingSoon section /> };
     view! {
         <Router>
             <TopBar />
@@ -143,7 +142,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("campaigns") view=crate::campaigns::CampaignsPage ssr=SsrMode::Async />
                         <Route path=path!("campaigns/:id") view=crate::campaigns::CampaignPage ssr=SsrMode::Async />
                         <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
-                        <Route path=path!("analytics") view=soon(Section::Analytics) ssr=SsrMode::Async />
+                        <Route path=path!("analytics") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />

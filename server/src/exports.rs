@@ -1,5 +1,5 @@
-//! Downloads: the audit log as CSV (`/console/audit.csv`, owners and managers), with the same
-//! filters as its page.
+//! Downloads (owners and managers): the audit log as CSV (`/console/audit.csv`), with the same
+//! filters as its page, and the cohort table (`/console/analytics/cohorts.csv`).
 
 use app::{
     accounts::{CurrentUser, Role},
@@ -51,15 +51,20 @@ pub(crate) async fn audit_csv(
         Ok::<_, app::error::AppError>(db::csv(&entries))
     }
     .await;
+    csv_response(result, "audit-log.csv")
+}
+
+/// A CSV download named `file`, or the error's status (logged when it is the server's).
+fn csv_response(result: Result<String, app::error::AppError>, file: &str) -> Response {
     match result {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit-log.csv\"",
+                    format!("attachment; filename=\"{file}\""),
                 ),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             body,
         )
@@ -68,9 +73,45 @@ pub(crate) async fn audit_csv(
             let status =
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             if status.is_server_error() {
-                tracing::error!(error = ?e, "audit CSV");
+                tracing::error!(error = ?e, file, "CSV download");
             }
             status.into_response()
         }
     }
+}
+
+/// The cohort page's range (join months).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct MonthRange {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `/console/analytics/cohorts.csv`: the cohort table, one line per cohort and month since
+/// joining.
+pub(crate) async fn cohorts_csv(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Query(q): Query<MonthRange>,
+) -> Response {
+    match user {
+        None => return StatusCode::UNAUTHORIZED.into_response(),
+        Some(axum::Extension(u)) if !u.role.at_least(Role::Manager) => {
+            return StatusCode::FORBIDDEN.into_response();
+        }
+        Some(_) => {}
+    }
+    let result = async {
+        let mut conn = state.db.reader.acquire().await?;
+        let c = app::analytics::cohorts::db::cohorts(
+            &mut conn,
+            state.clock.now(),
+            q.from.as_deref(),
+            q.to.as_deref(),
+        )
+        .await?;
+        Ok::<_, app::error::AppError>(app::analytics::cohorts::csv(&c))
+    }
+    .await;
+    csv_response(result, "cohorts.csv")
 }

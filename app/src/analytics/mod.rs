@@ -3,7 +3,11 @@
 //! writes a purchase or refund keeps them), and checked against a full recomputation
 //! (`rollups`).
 
+pub mod cohorts;
+mod cohorts_page;
 #[cfg(feature = "ssr")]
 pub mod rollups;
 #[cfg(feature = "ssr")]
 pub mod shop_time;
+
+pub use cohorts_page::CohortsPage;

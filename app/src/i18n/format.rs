@@ -251,6 +251,30 @@ pub fn date(locale: &str, timestamp: &str) -> String {
     }
 }
 
+/// A month (from `YYYY-MM`): `Nov 2026` (en), `nov. 2026` (sv, nb), `2026. gada nov.` (lv),
+/// `nov. de 2026` (pt). Returns the input unchanged if it is not a month.
+pub fn month(locale: &str, month: &str) -> String {
+    let parsed = month.get(..7).and_then(|d| {
+        let (y, m) = d.split_once('-')?;
+        let (y, m): (i32, usize) = (y.parse().ok()?, m.parse().ok()?);
+        (1..=12).contains(&m).then_some((y, m))
+    });
+    let Some((y, m)) = parsed else {
+        return month.to_owned();
+    };
+    let months = MONTHS
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .unwrap_or(&MONTHS[0])
+        .1;
+    let mon = months[m - 1];
+    match locale {
+        "lv" => format!("{y}. gada {mon}"),
+        "pt" => format!("{mon} de {y}"),
+        _ => format!("{mon} {y}"),
+    }
+}
+
 /// A date and a 24-hour time (from `YYYY-MM-DD HH:MM`, already in the shop's time zone):
 /// `23 Nov 2026, 14:30` (en), `23 nov. 2026 14:30` (sv), `23. nov. 2026, 14:30` (nb),
 /// `2026. gada 23. nov. 14:30` (lv), `23 de nov. de 2026 14:30` (pt).

@@ -3,9 +3,9 @@
 //! (the counter's API or plain SQL), refunds where the purchase was made, agreement with a
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
-use crate::helpers::demo_shop;
+use crate::helpers::{demo_shop, error_json, field_error, json_of};
 use app::db::Stamp;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// What `rollups::check` finds.
 async fn drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
@@ -130,6 +130,58 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
             ("2026-04-10".into(), s.harbour, 1, 700, 0),
         ]
     );
+
+    // The cohort page and its download: Vera's cohort bought in its second and third month
+    // (the current month is April).
+    let page = json_of(
+        &s.manager,
+        "analytics/cohorts",
+        &[("from", "2026-02"), ("to", "2026-02")],
+    )
+    .await;
+    assert_eq!(
+        page,
+        json!({"from": "2026-02", "to": "2026-02", "current": "2026-04",
+               "rows": [{"cohort": "2026-02", "joined": 1, "buying": [0, 1, 1]}]})
+    );
+    let csv = s
+        .manager
+        .client
+        .get(
+            s.app
+                .url("/console/analytics/cohorts.csv?from=2026-02&to=2026-03"),
+        )
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        csv.headers()["content-type"].to_str().ok(),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        csv.text().await.expect("body"),
+        "cohort,joined,month,months_since_joining,members_buying,share_percent\n\
+         2026-02,1,2026-02,0,0,0\n\
+         2026-02,1,2026-03,1,1,100\n\
+         2026-02,1,2026-04,2,1,100\n"
+    );
+    // Staff below manager may not read it; a month that is not one is the field's error.
+    let staff = s
+        .staff
+        .client
+        .get(s.app.url("/console/analytics/cohorts.csv"))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(staff.status(), 403);
+    assert_eq!(s.staff.call("analytics/cohorts", &[]).await.status(), 403);
+    let bad = s
+        .manager
+        .call("analytics/cohorts", &[("from", "2026-13")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(error_json(bad).await, field_error("from", "date_invalid"));
 
     // Random members and purchases over fourteen months, refunds whole and partial.
     sqlx::query(

@@ -120,6 +120,16 @@ fn dates_match_the_glossary_examples() {
 }
 
 #[test]
+fn months_are_written_like_the_dates() {
+    assert_eq!(month("en", "2026-11"), "Nov 2026");
+    assert_eq!(month("sv", "2026-03"), "mars 2026");
+    assert_eq!(month("nb", "2026-11"), "nov. 2026");
+    assert_eq!(month("lv", "2026-11"), "2026. gada nov.");
+    assert_eq!(month("pt", "2026-11"), "nov. de 2026");
+    assert_eq!(month("en", "2026-13"), "2026-13");
+}
+
+#[test]
 fn date_ranges_write_both_ends_in_the_locale() {
     assert_eq!(
         date_range("sv", Some("2026-11-01"), Some("2026-12-24")).as_deref(),
