@@ -103,15 +103,17 @@ fn CohortTable(rows: Vec<CohortRow>, months: usize, shares: bool) -> impl IntoVi
                             let month = r.cohort.clone();
                             let joined = r.joined;
                             let cells = (0..months).map(|k| {
-                                let (text, style) = match (r.buying.get(k), shares) {
+                                let (text, tint) = match (r.buying.get(k), shares) {
                                     (None, _) => (String::new(), String::new()),
                                     (Some(n), false) => (format::number(locale(), *n), String::new()),
                                     (Some(_), true) => match r.share(k) {
                                         None => ("—".to_owned(), String::new()),
-                                        Some(p) => (format::percent(locale(), p), format!("--share:{p}%")),
+                                        // Tinted in steps of a tenth (inline styles are
+                                        // not allowed by the page's security policy).
+                                        Some(p) => (format::percent(locale(), p), format!("h{}", (p.clamp(0, 100) + 5) / 10)),
                                     },
                                 };
-                                view! { <td style=style>{text}</td> }
+                                view! { <td class=tint>{text}</td> }
                             }).collect_view();
                             view! {
                                 <tr>

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { expect, type Page } from "@playwright/test";
+import { expectAccessible, goto, signIn, test } from "./helpers";
+
+// Retention by join month on the demo shop: its members joined this month (the demo is loaded
+// when the server starts), so the last cohort is this month's; a purchase at the counter by a
+// member of it who has not bought this month (Līga) adds one to "bought in month 0", in both
+// tables and in the download.
+
+/** Joined and month-0 buyers of the last (current) cohort, as the counts table shows them. */
+async function currentCohort(page: Page) {
+  const counts = page.locator("section", { has: page.getByRole("heading", { name: "Members buying", exact: true }) });
+  const row = counts.locator("tbody tr").last();
+  const cells = await row.locator("td").allInnerTexts();
+  return { month: await row.locator("th").innerText(), joined: Number(cells[0].replace(/,/g, "")), buying: Number(cells[1].replace(/,/g, "")) };
+}
+
+test("the cohort table counts this month's members and their purchases, as numbers, shares and CSV", async ({ page }) => {
+  await signIn(page, "manager@example.com");
+  await goto(page, "/console/analytics");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention by join month");
+  const before = await currentCohort(page);
+  const thisMonth = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "Europe/Stockholm" }).format(new Date());
+  expect(before.month).toBe(thisMonth);
+  // The demo's five members at least (sign-ups in other tests join this month too).
+  expect(before.joined).toBeGreaterThanOrEqual(5);
+
+  // Līga buys at the counter.
+  await goto(page, "/console/counter");
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "Main Street" });
+  await Promise.all([page.waitForResponse(/set_counter_place/), page.getByRole("button", { name: "Set location" }).click()]);
+  await page.getByLabel("Member number, phone, email or name", { exact: true }).fill("liga@example.com");
+  await page.getByRole("button", { name: "Find" }).click();
+  const purchase = page.locator(".member-panel").getByRole("form", { name: "Record a purchase" });
+  await purchase.getByLabel("Amount", { exact: true }).fill("12.50");
+  await purchase.getByRole("button", { name: "Record purchase" }).click();
+  await expect(page.locator(".outcome")).toContainText("Purchase recorded: €12.50");
+
+  await goto(page, "/console/analytics");
+  const after = await currentCohort(page);
+  expect(after).toEqual({ ...before, buying: before.buying + 1 });
+  // The heat map shows the same as a share of the cohort.
+  const shares = page.locator("section", { has: page.getByRole("heading", { name: "Share of members buying" }) });
+  const share = Math.floor((after.buying * 200 + after.joined) / (2 * after.joined));
+  await expect(shares.locator("tbody tr").last().locator("td").nth(1)).toHaveText(`${share}%`);
+  await expectAccessible(page);
+
+  // The download holds the same numbers.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download as CSV" }).click();
+  const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  expect(lines[0]).toBe("cohort,joined,month,months_since_joining,members_buying,share_percent");
+  const last = lines[lines.length - 1].split(",");
+  expect(last.slice(1).map(String)).toEqual([String(after.joined), last[2], "0", String(after.buying), String(share)]);
+  expect(last[0]).toBe(last[2]);
+});
