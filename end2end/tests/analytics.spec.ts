@@ -16,7 +16,8 @@ async function currentCohort(page: Page) {
 }
 
 test("the cohort table counts this month's members and their purchases, as numbers, shares and CSV", async ({ page }) => {
-  await signIn(page, "manager@example.com");
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   await goto(page, "/console/analytics");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention by join month");
   const before = await currentCohort(page);

@@ -87,7 +87,8 @@ fn CohortTable(rows: Vec<CohortRow>, months: usize, shares: bool) -> impl IntoVi
         "cohort-counts"
     };
     view! {
-        <section class="card" aria-labelledby=id>
+        // The table's scrolling region is the landmark (named by the heading), not the card.
+        <section class="card">
             <h2 id=id>{title}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby=id>
                 <table class="cohorts" class:heat=shares>

@@ -118,7 +118,10 @@ pub async fn run(dir: &Path) -> Vec<String> {
     }
     times.sort_by(f64::total_cmp);
     let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
-    println!("{:>24} {cohorts:>9} {p50:>9.0} {p95:>9.0}", "analytics: cohorts");
+    println!(
+        "{:>24} {cohorts:>9} {p50:>9.0} {p95:>9.0}",
+        "analytics: cohorts"
+    );
     lines.push(format!(
         "bench analytics page=cohorts members={members} purchases={purchases} cohorts={cohorts} p50_ms={p50:.0} p95_ms={p95:.0}"
     ));
