@@ -135,8 +135,25 @@ async fn serve(
     (base, stop, handle)
 }
 
-/// A campaign to segment `segment` with a ≈ 6 KB message; its id.
-async fn campaign(client: &reqwest::Client, base: &str, segment: &str) -> String {
+/// A draft campaign with a ≈ 6 KB English message to a segment of everyone who takes email;
+/// its id.
+async fn campaign(client: &reqwest::Client, base: &str) -> String {
+    let segment = call(
+        client,
+        base,
+        "campaigns/segment_save",
+        &[
+            ("intent", "save"),
+            ("name", "Email"),
+            ("match_all", "all"),
+            ("consent", "email"),
+        ],
+    )
+    .await["id"]
+        .as_i64()
+        .expect("segment")
+        .to_string();
+    let segment = segment.as_str();
     let id = call(
         client,
         base,
@@ -171,22 +188,7 @@ async fn queue(dir: &Path) -> Vec<String> {
     let config = shop(dir, "queue", n * 2, 0).await;
     let (base, stop, handle) = serve(&config).await;
     let client = signed_in(&base).await;
-    let segment = call(
-        &client,
-        &base,
-        "campaigns/segment_save",
-        &[
-            ("intent", "save"),
-            ("name", "Email"),
-            ("match_all", "all"),
-            ("consent", "email"),
-        ],
-    )
-    .await["id"]
-        .as_i64()
-        .expect("segment")
-        .to_string();
-    let id = campaign(&client, &base, &segment).await;
+    let id = campaign(&client, &base).await;
     let started = Instant::now();
     let sent = call(&client, &base, "campaigns/send", &[("id", &id)]).await;
     let secs = started.elapsed().as_secs_f64();

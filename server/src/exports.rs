@@ -21,6 +21,17 @@ pub(crate) struct AuditQuery {
     to: Option<String>,
 }
 
+/// 401 for visitors, 403 below manager; `None` for managers and owners.
+fn refused(user: Option<&axum::Extension<CurrentUser>>) -> Option<Response> {
+    match user {
+        None => Some(StatusCode::UNAUTHORIZED.into_response()),
+        Some(axum::Extension(u)) if !u.role.at_least(Role::Manager) => {
+            Some(StatusCode::FORBIDDEN.into_response())
+        }
+        Some(_) => None,
+    }
+}
+
 /// Most rows in one download.
 const MAX_ROWS: i64 = 100_000;
 
@@ -30,12 +41,8 @@ pub(crate) async fn audit_csv(
     user: Option<axum::Extension<CurrentUser>>,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    match user {
-        None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(axum::Extension(u)) if !u.role.at_least(Role::Manager) => {
-            return StatusCode::FORBIDDEN.into_response();
-        }
-        Some(_) => {}
+    if let Some(refused) = refused(user.as_ref()) {
+        return refused;
     }
     let actor = match q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
@@ -94,12 +101,8 @@ pub(crate) async fn cohorts_csv(
     user: Option<axum::Extension<CurrentUser>>,
     Query(q): Query<MonthRange>,
 ) -> Response {
-    match user {
-        None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(axum::Extension(u)) if !u.role.at_least(Role::Manager) => {
-            return StatusCode::FORBIDDEN.into_response();
-        }
-        Some(_) => {}
+    if let Some(refused) = refused(user.as_ref()) {
+        return refused;
     }
     let result = async {
         let mut conn = state.db.reader.acquire().await?;

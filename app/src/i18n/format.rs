@@ -224,6 +224,16 @@ const MONTHS: [(&str, [&str; 12]); 5] = [
 ];
 
 /// A calendar date (from a UTC timestamp `YYYY-MM-DD…`) in the locale's medium style:
+/// The short name of month `m` (1–12) in `locale` (English for others).
+fn month_name(locale: &str, m: usize) -> &'static str {
+    let months = MONTHS
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .unwrap_or(&MONTHS[0])
+        .1;
+    months[m - 1]
+}
+
 /// `23 Nov 2026` (en), `23 nov. 2026` (sv), `23. nov. 2026` (nb), `2026. gada 23. nov.` (lv),
 /// `23 de nov. de 2026` (pt). Returns the input unchanged if it is not a timestamp.
 pub fn date(locale: &str, timestamp: &str) -> String {
@@ -237,12 +247,7 @@ pub fn date(locale: &str, timestamp: &str) -> String {
     let Some((y, m, d)) = parsed else {
         return timestamp.to_owned();
     };
-    let months = MONTHS
-        .iter()
-        .find(|(l, _)| *l == locale)
-        .unwrap_or(&MONTHS[0])
-        .1;
-    let mon = months[m - 1];
+    let mon = month_name(locale, m);
     match locale {
         "nb" => format!("{d}. {mon} {y}"),
         "lv" => format!("{y}. gada {d}. {mon}"),
@@ -262,12 +267,7 @@ pub fn month(locale: &str, month: &str) -> String {
     let Some((y, m)) = parsed else {
         return month.to_owned();
     };
-    let months = MONTHS
-        .iter()
-        .find(|(l, _)| *l == locale)
-        .unwrap_or(&MONTHS[0])
-        .1;
-    let mon = months[m - 1];
+    let mon = month_name(locale, m);
     match locale {
         "lv" => format!("{y}. gada {mon}"),
         "pt" => format!("{mon} de {y}"),

@@ -117,22 +117,7 @@ async fn send(dir: &Path, name: &str, n: u64, port: u16, connections: usize) -> 
     );
     let (base, stop, handle) = serve(&config).await;
     let client = signed_in(&base).await;
-    let segment = call(
-        &client,
-        &base,
-        "campaigns/segment_save",
-        &[
-            ("intent", "save"),
-            ("name", "Made up"),
-            ("match_all", "all"),
-            ("consent", "email"),
-        ],
-    )
-    .await["id"]
-        .as_i64()
-        .expect("segment")
-        .to_string();
-    let id = campaign(&client, &base, &segment).await;
+    let id = campaign(&client, &base).await;
     let started = Instant::now();
     let sent = call(&client, &base, "campaigns/send", &[("id", &id)]).await;
     let total = sent["progress"]["queued"].as_i64().unwrap_or(0);

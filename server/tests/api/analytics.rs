@@ -3,17 +3,9 @@
 //! (the counter's API or plain SQL), refunds where the purchase was made, agreement with a
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
-use crate::helpers::{demo_shop, error_json, field_error, json_of};
+use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;
 use serde_json::{Value, json};
-
-/// What `rollups::check` finds.
-async fn drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
-    let mut conn = pool.acquire().await.expect("conn");
-    app::analytics::rollups::check(&mut conn)
-        .await
-        .expect("check")
-}
 
 /// `(month, members, purchases, spend, refunded)` of one cohort, month by month.
 async fn cohort(pool: &sqlx::SqlitePool, cohort: &str) -> Vec<(String, i64, i64, i64, i64)> {
@@ -214,7 +206,7 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
     .execute(&pool)
     .await
     .expect("refunds");
-    assert_eq!(drift(&pool).await, vec![]);
+    assert_eq!(rollup_drift(&pool).await, vec![]);
     let months: i64 = sqlx::query_scalar("SELECT count(DISTINCT cohort) FROM cohort_months")
         .fetch_one(&pool)
         .await
@@ -223,7 +215,7 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
 
     // In New York the same instants fall in other months and days; everything follows.
     set_zone("America/New_York").await;
-    assert_eq!(drift(&pool).await, vec![]);
+    assert_eq!(rollup_drift(&pool).await, vec![]);
     let zone: String = sqlx::query_scalar("SELECT zone FROM shop_offsets_zone")
         .fetch_one(&pool)
         .await
@@ -263,7 +255,7 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
         .await
         .expect("drift");
     assert_eq!(
-        drift(&pool).await,
+        rollup_drift(&pool).await,
         vec![app::analytics::rollups::Drift {
             rollup: "location_days",
             key: format!("2026-03-31 {}", s.harbour),
@@ -274,5 +266,5 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
         .await
         .expect("rebuild");
     drop(conn);
-    assert_eq!(drift(&pool).await, vec![]);
+    assert_eq!(rollup_drift(&pool).await, vec![]);
 }

@@ -379,3 +379,11 @@ pub fn captured_log() -> String {
     });
     String::from_utf8_lossy(&log.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
 }
+
+/// What `rollups::check` finds on a test's database.
+pub async fn rollup_drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
+    let mut conn = pool.acquire().await.expect("conn");
+    app::analytics::rollups::check(&mut conn)
+        .await
+        .expect("check")
+}

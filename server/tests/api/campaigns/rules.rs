@@ -6,15 +6,7 @@
 //! refunds and members who bought more than five times in it; and the per-location roll-up for
 //! "bought at". `rollups::check` agrees.
 
-use crate::helpers::{json_of, spawn_with};
-
-/// What `rollups::check` finds on the test's database.
-async fn drift(pool: &sqlx::SqlitePool) -> Vec<app::analytics::rollups::Drift> {
-    let mut conn = pool.acquire().await.expect("conn");
-    app::analytics::rollups::check(&mut conn)
-        .await
-        .expect("check")
-}
+use crate::helpers::{json_of, rollup_drift, spawn_with};
 
 /// The editor's fields, the same condition in SQL over `u`, and its one bound value.
 type Case<'a> = (Vec<(&'a str, &'a str)>, String, String);
@@ -230,12 +222,12 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     assert!(many > 5, "{many} members with 7 purchases in 100 days");
     // Every roll-up agrees with its recomputation; a changed row is found, and a rebuild puts
     // it right.
-    assert_eq!(drift(&pool).await, vec![]);
+    assert_eq!(rollup_drift(&pool).await, vec![]);
     sqlx::query("UPDATE member_stats SET r3_net = r3_net + 1 WHERE member_id = (SELECT max(member_id) FROM member_stats WHERE r3_id IS NOT NULL)")
         .execute(&pool)
         .await
         .expect("drift");
-    let drift_now = drift(&pool).await;
+    let drift_now = rollup_drift(&pool).await;
     assert_eq!(drift_now.len(), 1, "{drift_now:?}");
     assert_eq!(drift_now[0].rollup, "member_stats");
     // The command line says so and fails; `rebuild` puts it right.
@@ -258,7 +250,7 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     assert!(rollups("rebuild").0);
     let (ok, text) = rollups("check");
     assert!(ok && text.contains("agree"), "{text}");
-    assert_eq!(drift(&pool).await, vec![]);
+    assert_eq!(rollup_drift(&pool).await, vec![]);
     // The roll-up equals the ledger's own maximum for every member.
     let wrong: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM users u
