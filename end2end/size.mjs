@@ -42,7 +42,8 @@ for (const { email, path } of pages) {
     );
   });
   await page.goto(`${base}${path}`);
-  await page.locator("main[data-hydrated]").waitFor();
+  // A page that loads the WASM is measured once hydrated; a plain one (a member's) once loaded.
+  if (await page.locator('link[rel="modulepreload"]').count()) await page.locator("main[data-hydrated]").waitFor();
   await page.waitForLoadState("networkidle");
   await Promise.all(pending);
   await context.close();

@@ -2,9 +2,11 @@
 // (cache off), in Chromium with Lighthouse's mobile "slow 4G" (1.6 Mbit/s down, 750 kbit/s up,
 // 150 ms round trip) and a 4× slower CPU (CDP), against the same load unthrottled as the
 // baseline. "Interactive" is the moment the page has hydrated (`main[data-hydrated]`, set by
-// the app once its WASM has taken over the server-rendered page); first contentful paint is
-// printed beside it.
-//   node tti.mjs BASE [RUNS] [EMAIL:PATH ...]   (default 3 runs of anna@example.com:/)
+// the app once its WASM has taken over the server-rendered page) — or, for a page served
+// without the WASM (a member's own pages: plain HTML whose forms need no script), the end of
+// its load event or its first contentful paint, whichever is later (a page cannot be used
+// before it is seen). First contentful paint is printed beside it.
+//   node tti.mjs BASE [RUNS] [EMAIL:PATH ...]   (default 3 runs of a member's `/` and the staff counter)
 // Prints `bench tti page=/ network=slow4g cpu=4x runs=… fcp_ms=… ms=… vs_unthrottled=…`.
 import { chromium } from "@playwright/test";
 
@@ -14,7 +16,7 @@ if (!base) {
   process.exit(2);
 }
 const runs = Number(runsArg ?? 3);
-const pages = (specs.length ? specs : ["anna@example.com:/"]).map((s) => {
+const pages = (specs.length ? specs : ["anna@example.com:/", "staff@example.com:/console/counter"]).map((s) => {
   const at = s.indexOf(":");
   return { email: s.slice(0, at), path: s.slice(at + 1) };
 });
@@ -56,12 +58,16 @@ async function once(email, path, throttled) {
     await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   }
-  await page.goto(`${base}${path}`, { timeout: 120_000 });
-  await page.locator("main[data-hydrated]").waitFor({ timeout: 120_000 });
-  const [tti, fcp] = await page.evaluate(() => [
-    window.__hydratedAt,
-    performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
-  ]);
+  await page.goto(`${base}${path}`, { timeout: 120_000, waitUntil: "load" });
+  const wasm = (await page.locator('link[rel="modulepreload"]').count()) > 0;
+  if (wasm) await page.locator("main[data-hydrated]").waitFor({ timeout: 120_000 });
+  // First contentful paint may be reported a moment after the load event.
+  await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 10_000 }).catch(() => {});
+  const [tti, fcp] = await page.evaluate((wasm) => {
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
+    const loaded = performance.getEntriesByType("navigation")[0].loadEventEnd;
+    return [wasm ? window.__hydratedAt : Math.max(loaded, fcp), fcp];
+  }, wasm);
   await context.close();
   return { tti, fcp };
 }

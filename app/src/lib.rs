@@ -76,7 +76,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {if loads_wasm() {
+                    view! { <HydrationScripts options /> }.into_any()
+                } else {
+                    view! { <script src="/plain.js" defer></script> }.into_any()
+                }}
                 <MetaTags />
             </head>
             <body>
@@ -84,6 +88,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether this page loads the WASM bundle. A member's own pages (`/`, `/me/…`) and the public
+/// feedback form (`/feedback/…`, opened from a receipt's QR code) are served as plain HTML:
+/// every form on them works without it, and a phone on a shop's weak signal
+/// should not download the whole console's module to check a balance (1.5 MB brotli, where
+/// the page itself is ≈ 20 KB). Staff pages and the sign-in and sign-up forms hydrate. A plain
+/// page gets `/plain.js` instead: a few lines that switch the language on choosing it.
+fn loads_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        server::request_path().is_none_or(|p| hydrates(&p))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
+    }
+}
+
+/// Whether the page at `path` hydrates (see `loads_wasm`).
+pub fn hydrates(path: &str) -> bool {
+    !(path == "/" || path == "/me" || path.starts_with("/me/") || path.starts_with("/feedback/"))
 }
 
 /// The root component: language, auth and routes.
@@ -150,5 +176,33 @@ fn AppRoutes() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_members_own_pages_are_plain_html_and_the_rest_hydrates() {
+        for plain in [
+            "/",
+            "/me",
+            "/me/rewards",
+            "/me/history",
+            "/me/data",
+            "/me/feedback",
+        ] {
+            assert!(!super::hydrates(plain), "{plain}");
+        }
+        for app in [
+            "/console",
+            "/console/counter",
+            "/sign-in",
+            "/join",
+            "/account/password",
+            "/meet",
+            "/u/x",
+        ] {
+            assert!(super::hydrates(app), "{app}");
+        }
     }
 }

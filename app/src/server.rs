@@ -174,6 +174,11 @@ pub fn current_language() -> String {
         .unwrap_or_else(|| "en".to_owned())
 }
 
+/// The path of the request being answered (none outside a request).
+pub fn request_path() -> Option<String> {
+    use_context::<Parts>().map(|p| p.uri.path().to_owned())
+}
+
 /// True for a plain HTML form post (no WASM yet): those get a redirect carrying the error,
 /// so the status must stay a redirect.
 pub fn is_form_post() -> bool {

@@ -4,9 +4,15 @@ import { mails } from "./mail";
 
 export const DEMO_PASSWORD = "regulars-demo";
 
-/** Waits until the WASM has hydrated the page (the app marks <main>). */
+/** Whether the page loads the WASM bundle (a member's own pages are plain HTML). */
+export async function loadsWasm(page: Page) {
+  return (await page.locator('link[rel="modulepreload"]').count()) > 0;
+}
+
+/** Waits until the page is ready to use: once the WASM has hydrated it (the app marks
+ * <main>), or at once for a page served without the WASM. */
 export async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated]")).toHaveCount(1);
+  if (await loadsWasm(page)) await expect(page.locator("main[data-hydrated]")).toHaveCount(1);
 }
 
 export async function goto(page: Page, path: string) {

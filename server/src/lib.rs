@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 mod exports;
+mod form_posts;
 pub mod mail;
 mod message_links;
 mod middleware;
@@ -32,7 +33,7 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, services::ServeDir};
@@ -108,10 +109,6 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
 /// implicitly before, answering 500 when it was exceeded; now 413).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
-}
-
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(&state.db.reader)
@@ -161,7 +158,7 @@ pub fn router(
     routes_in
         .route(
             "/api/{*fn_name}",
-            post(server_fn_handler).get(server_fn_handler),
+            post(form_posts::server_fn_handler).get(form_posts::server_fn_handler),
         )
         .route("/health", get(health))
         .route("/me/card.svg", get(qr::member_card))
@@ -186,6 +183,7 @@ pub fn router(
             },
         )
         .fallback_service(files)
+        .layer(axum::middleware::from_fn(form_posts::carry_result))
         .layer(axum::middleware::from_fn(middleware::server_fn_body))
         // Read by `server_fn_body` (the extractors' limit, so an oversized body is told apart).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

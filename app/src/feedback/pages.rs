@@ -19,7 +19,7 @@ use super::{
 use crate::{
     error::AppError,
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
-    ui::{Field, FormError, Loading, PageTitle, error_view, last_error},
+    ui::{Field, FormError, Loading, PageTitle, error_view, last_error, last_result},
 };
 
 /// A row of radio buttons for a score, with its error.
@@ -107,7 +107,8 @@ pub fn FeedbackForm(
             .iter()
             .map(|c| (c.as_str().to_owned(), category_label(*c).to_owned())),
     );
-    let sent = move || action.value().get().and_then(Result::ok);
+    let result = last_result(action);
+    let sent = move || result.get().and_then(Result::ok);
     // Sent: empty the form, so the next answer starts fresh (and is not the last one again).
     let form_ref = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {

@@ -13,7 +13,7 @@ use super::{
 use crate::loyalty::rules::Currency;
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
-    ui::{Field, FormError, error_text, last_error},
+    ui::{Field, FormError, error_text, last_error, last_result},
 };
 
 /// What an offer gives, in words: "10 % off", "€5.00 off", "×2 points", "A free item".
@@ -272,7 +272,7 @@ fn ReferralCard(referral: Referral, action: ServerAction<EnterReferral>) -> impl
             <p class="hint">{move || t_string!(i18n, perks.refer_code).replace("{code}", &referral.code)}</p>
             <p class="hint">{move || t_string!(i18n, perks.refer_count).replace("{n}", &referred.to_string())}</p>
             {referral.referred_by.clone().map(|name| view! { <p class="hint">{move || t_string!(i18n, perks.referred_by).replace("{name}", &name)}</p> })}
-            {move || action.value().get().and_then(Result::ok).map(|name| view! {
+            {move || last_result(action).get().and_then(Result::ok).map(|name| view! {
                 <p class="notice" role="status">{t_string!(i18n, perks.referred_by).replace("{name}", &name)}</p>
             })}
             {referral.can_enter.then(|| view! {

@@ -168,7 +168,10 @@ fn TakeReward(
     let error = last_error(redeem);
     let title_id = format!("take-title-{id}");
     let heading = NodeRef::<leptos::html::P>::new();
-    // Moves focus to the question when it appears, so keyboards and screen readers follow.
+    // Moves focus to the question when it appears, so keyboards and screen readers follow: the
+    // browser does it on a page load (`autofocus`; this page is plain HTML — and the link has
+    // no `#fragment`, which would make the browser skip autofocus), the effect when the
+    // question appears in a page the WASM runs.
     Effect::new(move |_| {
         if let Some(el) = heading.get() {
             _ = el.focus();
@@ -177,7 +180,7 @@ fn TakeReward(
     move || {
         if !asking() {
             return view! {
-                <A href=format!("/me/rewards?take={id}#reward-{id}") attr:class="button primary">
+                <A href=format!("/me/rewards?take={id}") attr:class="button primary">
                     {t!(i18n, rewards.redeem_submit)}
                 </A>
             }
@@ -197,7 +200,7 @@ fn TakeReward(
         };
         view! {
             <div class="take-confirm" role="group" aria-labelledby=labelled_by>
-                <p class="take-title" id=title_id tabindex="-1" node_ref=heading>
+                <p class="take-title" id=title_id tabindex="-1" autofocus=true node_ref=heading>
                     <strong>{t!(i18n, rewards.confirm_title)}</strong>
                 </p>
                 <p>{t!(i18n, rewards.confirm_text, cost = cost_text, reward = move || name.clone(), days = move || days)}</p>

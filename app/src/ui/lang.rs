@@ -1,5 +1,6 @@
 //! The language switcher in the top bar. Without WASM it is a form with a button; once
-//! hydrated, choosing a language switches at once (and the button hides).
+//! hydrated, choosing a language switches at once (and the button hides). On the pages served
+//! without the WASM, `/plain.js` does the same for selects marked `data-submit-on-change`.
 
 use leptos::{form::ActionForm, prelude::*};
 
@@ -31,7 +32,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     view! {
         <ActionForm action=action attr:class="lang-switcher">
             <label for="language-select" class="visually-hidden">{t!(i18n, nav.language)}</label>
-            <select id="language-select" name="language" on:change=on_change>
+            <select id="language-select" name="language" data-submit-on-change="" on:change=on_change>
                 {LANGUAGES
                     .into_iter()
                     .map(|(code, label)| {

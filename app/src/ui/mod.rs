@@ -6,7 +6,7 @@ mod fields;
 mod lang;
 mod notice;
 
-pub use errors::last_error;
+pub use errors::{last_error, last_result};
 pub use fields::{Field, SelectField, TextAreaField};
 pub use lang::{LanguageField, LanguageSwitcher};
 pub use notice::SavedNotice;

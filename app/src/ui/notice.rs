@@ -5,7 +5,8 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::error::AppError;
 
-/// The children, shown after `action` last succeeded and hidden while it runs again. The
+/// The children, shown after `action` last succeeded (in this page, or as a plain form post
+/// that came back here) and hidden while it runs again. The
 /// status region is there from the start, so screen readers announce the text when it appears.
 #[component]
 pub fn SavedNotice<S>(
@@ -19,12 +20,13 @@ pub fn SavedNotice<S>(
 ) -> impl IntoView
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    S::Output: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
 {
+    let result = super::last_result(action);
     let done = move || {
         mine.is_none_or(|m| m.get())
             && !action.pending().get()
-            && action.value().with(|v| matches!(v, Some(Ok(_))))
+            && result.with(|v| matches!(v, Some(Ok(_))))
     };
     view! {
         <div role="status" class="saved">

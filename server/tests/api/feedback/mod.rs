@@ -59,6 +59,7 @@ async fn another_member(s: &Shop, email: &str) -> TestApp {
 }
 
 mod cap;
+mod plain;
 mod priority;
 mod public;
 mod quality;
