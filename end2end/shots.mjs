@@ -19,7 +19,8 @@ for (const [tag, viewport] of [["phone", { width: 390, height: 844 }], ["desktop
   }
   for (const path of paths) {
     await page.goto(`${base}${path}`);
-    await page.locator("main[data-hydrated]").waitFor();
+    // A member's own pages are plain HTML (no WASM to wait for).
+    if (await page.locator('link[rel="modulepreload"]').count()) await page.locator("main[data-hydrated]").waitFor();
     await page.waitForTimeout(300);
     const name = path.replace(/[^a-z0-9]+/gi, "_").replace(/^_|_$/g, "") || "home";
     await page.screenshot({ path: `${out}/${name}-${tag}.png`, fullPage: true });
