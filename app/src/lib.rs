@@ -168,7 +168,8 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("campaigns") view=crate::campaigns::CampaignsPage ssr=SsrMode::Async />
                         <Route path=path!("campaigns/:id") view=crate::campaigns::CampaignPage ssr=SsrMode::Async />
                         <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
-                        <Route path=path!("analytics") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
+                        <Route path=path!("analytics") view=crate::analytics::GlancePage ssr=SsrMode::Async />
+                        <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />

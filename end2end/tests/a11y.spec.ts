@@ -58,6 +58,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/campaigns",
       "/console/segments",
       "/console/analytics",
+      "/console/analytics/cohorts",
       "/console/staff",
       "/console/audit",
       "/console/settings",

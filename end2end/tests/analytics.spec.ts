@@ -7,6 +7,17 @@ import { expectAccessible, goto, joinByRequest, signIn, test } from "./helpers";
 // at the counter adds one to the cohort and one to "bought in month 0", in both tables and in
 // the download (a new member, so the demo members other tests rely on are left as they are).
 
+const num = (s: string) => Number(s.replace(/,/g, ""));
+
+/** The glance page's members buying in the last 30 days, and this month's buyers and purchases. */
+async function glance(page: Page) {
+  await goto(page, "/console/analytics");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention at a glance");
+  const stat = page.locator(".stats > div", { has: page.getByText("Bought in the last 30 days", { exact: true }) });
+  const cells = await page.getByRole("region", { name: "Month by month" }).locator("tbody tr").first().locator("td").allInnerTexts();
+  return { active30: num(await stat.locator("dd").first().innerText()), buying: num(cells[0]), purchases: num(cells[3]) };
+}
+
 /** Joined and month-0 buyers of the last (current) cohort, as the counts table shows them. */
 async function currentCohort(page: Page) {
   const counts = page.locator("section", { has: page.getByRole("heading", { name: "Members buying", exact: true }) });
@@ -15,10 +26,12 @@ async function currentCohort(page: Page) {
   return { month: await row.locator("th").innerText(), joined: Number(cells[0].replace(/,/g, "")), buying: Number(cells[1].replace(/,/g, "")) };
 }
 
-test("the cohort table counts this month's members and their purchases, as numbers, shares and CSV", async ({ page, browser }) => {
+test("at a glance and by join month: a new member's purchase counts, as numbers, shares and CSV", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
-  await goto(page, "/console/analytics");
+  const glanceBefore = await glance(page);
+  await expectAccessible(page);
+  await page.getByRole("navigation", { name: "Analytics pages" }).getByRole("link", { name: "By join month" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention by join month");
   const before = await currentCohort(page);
   const thisMonth = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "Europe/Stockholm" }).format(new Date());
@@ -41,7 +54,11 @@ test("the cohort table counts this month's members and their purchases, as numbe
   await purchase.getByRole("button", { name: "Record purchase" }).click();
   await expect(page.locator(".outcome")).toContainText("Purchase recorded: €12.50");
 
-  await goto(page, "/console/analytics");
+  // At a glance: one more member bought in the last 30 days and this month, one purchase more.
+  const glanceAfter = await glance(page);
+  expect(glanceAfter).toEqual({ active30: glanceBefore.active30 + 1, buying: glanceBefore.buying + 1, purchases: glanceBefore.purchases + 1 });
+
+  await goto(page, "/console/analytics/cohorts");
   const after = await currentCohort(page);
   expect(after).toEqual({ ...before, joined: before.joined + 1, buying: before.buying + 1 });
   // The heat map shows the same as a share of the cohort.

@@ -1,5 +1,6 @@
 //! Downloads (owners and managers): the audit log as CSV (`/console/audit.csv`), with the same
-//! filters as its page, and the cohort table (`/console/analytics/cohorts.csv`).
+//! filters as its page, the cohort table (`/console/analytics/cohorts.csv`) and retention month
+//! by month (`/console/analytics/months.csv`).
 
 use app::{
     accounts::{CurrentUser, Role},
@@ -87,34 +88,43 @@ fn csv_response(result: Result<String, app::error::AppError>, file: &str) -> Res
     }
 }
 
-/// The cohort page's range (join months).
+/// An analytics page's range of months (and, on the glance page, its churn window).
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct MonthRange {
     from: Option<String>,
     to: Option<String>,
+    churn_days: Option<String>,
 }
 
-/// `/console/analytics/cohorts.csv`: the cohort table, one line per cohort and month since
-/// joining.
-pub(crate) async fn cohorts_csv(
+/// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
+/// join cohort and month since joining) or `months.csv` (retention at a glance, a line a month).
+pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
+    axum::extract::Path(file): axum::extract::Path<String>,
     Query(q): Query<MonthRange>,
 ) -> Response {
+    use app::analytics::{cohorts, glance};
     if let Some(refused) = refused(user.as_ref()) {
         return refused;
     }
     let result = async {
         let mut conn = state.db.reader.acquire().await?;
-        let c = app::analytics::cohorts::db::cohorts(
-            &mut conn,
-            state.clock.now(),
-            q.from.as_deref(),
-            q.to.as_deref(),
-        )
-        .await?;
-        Ok::<_, app::error::AppError>(app::analytics::cohorts::csv(&c))
+        let (now, from, to) = (state.clock.now(), q.from.as_deref(), q.to.as_deref());
+        Ok::<_, app::error::AppError>(match file.as_str() {
+            "cohorts.csv" => Some(cohorts::csv(
+                &cohorts::db::cohorts(&mut conn, now, from, to).await?,
+            )),
+            "months.csv" => Some(glance::csv(
+                &glance::db::glance(&mut conn, now, from, to, q.churn_days.as_deref()).await?,
+            )),
+            _ => None,
+        })
     }
     .await;
-    csv_response(result, "cohorts.csv")
+    match result {
+        Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
+        Ok(Some(csv)) => csv_response(Ok(csv), &file),
+        Err(e) => csv_response(Err(e), &file),
+    }
 }

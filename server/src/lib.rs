@@ -164,7 +164,7 @@ pub fn router(
         .route("/me/card.svg", get(qr::member_card))
         .route("/account/two-factor.svg", get(qr::two_factor_qr))
         .route("/console/audit.csv", get(exports::audit_csv))
-        .route("/console/analytics/cohorts.csv", get(exports::cohorts_csv))
+        .route("/console/analytics/{file}", get(exports::analytics_csv))
         .route("/brand/logo", get(brand::logo))
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))

@@ -109,14 +109,14 @@ pub mod db {
         }
     }
 
-    /// The cohorts from `from` to `to` (default: the twelve months up to the shop's current
-    /// month), each with its buying members month by month up to the current month.
-    pub async fn cohorts(
+    /// The months a page asks for, as `(from, to, current)`: `to` defaults to the shop's
+    /// current month (and is never later), `from` to eleven months before `to`.
+    pub async fn month_range(
         conn: &mut SqliteConnection,
         now: Stamp,
         from: Option<&str>,
         to: Option<&str>,
-    ) -> Result<Cohorts, AppError> {
+    ) -> Result<(String, String, String), AppError> {
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
         let current =
             month_index(&crate::db::local_day(&zone, now).0.to_string()[..7]).unwrap_or_default();
@@ -125,7 +125,18 @@ pub mod db {
         if from > to {
             return Err(AppError::field("from", Msg::DateInvalid));
         }
-        let (from, to, current) = (month_of(from), month_of(to), month_of(current));
+        Ok((month_of(from), month_of(to), month_of(current)))
+    }
+
+    /// The cohorts from `from` to `to` (default: the twelve months up to the shop's current
+    /// month), each with its buying members month by month up to the current month.
+    pub async fn cohorts(
+        conn: &mut SqliteConnection,
+        now: Stamp,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Cohorts, AppError> {
+        let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
         let joined: Vec<(String, i64)> = sqlx::query_as(
             "SELECT cohort, joined FROM cohorts WHERE cohort BETWEEN $1 AND $2 ORDER BY cohort",
         )

@@ -1,4 +1,4 @@
-//! `/console/analytics` (managers and owners): retention by join month. Each row is the
+//! `/console/analytics/cohorts` (managers and owners): retention by join month. Each row is the
 //! members who joined in a month; each column a month since then; each cell the share of the
 //! cohort who bought in that month, shaded by size (a heat map that is also the table of
 //! numbers), then the same as member counts, a range of join months (a plain GET form, so a
@@ -22,6 +22,7 @@ pub fn CohortsPage() -> impl IntoView {
     let cohorts = Resource::new(range, |(from, to)| analytics_cohorts(from, to));
     view! {
         <PageTitle>{t!(i18n, analytics.cohorts_title)}</PageTitle>
+        <super::glance_page::AnalyticsNav />
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match cohorts.await {
@@ -52,7 +53,7 @@ fn CohortsView(c: Cohorts) -> impl IntoView {
     view! {
         <section class="card">
             <p class="hint">{t!(i18n, analytics.cohorts_hint)}</p>
-            <Form method="GET" action="/console/analytics" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.range_label)>
+            <Form method="GET" action="/console/analytics/cohorts" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.range_label)>
                 <Field name="from" id="cohorts-from" kind="month" value=c.from.clone() error=no_error>
                     {t!(i18n, analytics.from)}
                 </Field>

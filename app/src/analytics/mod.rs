@@ -5,9 +5,12 @@
 
 pub mod cohorts;
 mod cohorts_page;
+pub mod glance;
+mod glance_page;
 #[cfg(feature = "ssr")]
 pub mod rollups;
 #[cfg(feature = "ssr")]
 pub mod shop_time;
 
 pub use cohorts_page::CohortsPage;
+pub use glance_page::GlancePage;

@@ -14,6 +14,8 @@
 //!   members bought, and their purchases, spend and refunds (cohort retention).
 //! - `cohorts`: members who joined per month.
 //! - `location_days`: per day and location, purchases, spend and refunds.
+//! - `month_totals`: per month, how many members bought and how many of them more than once,
+//!   their purchases, spend and refunds (retention at a glance).
 
 use sqlx::SqliteConnection;
 
@@ -55,13 +57,14 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
     }
 }
 
-pub const TABLES: [Table; 6] = [
+pub const TABLES: [Table; 7] = [
     table("member_stats", "member_id", false),
     table("member_locations", "member_id", false),
     table("member_months", "member_id || ' ' || month", true),
     table("cohort_months", "cohort || ' ' || month", true),
     table("cohorts", "cohort", true),
     table("location_days", "day || ' ' || location_id", true),
+    table("month_totals", "month", true),
 ];
 
 /// At most this many drifting rows are reported per roll-up.

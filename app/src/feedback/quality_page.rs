@@ -11,7 +11,7 @@ use super::{
     types::Category,
 };
 use crate::i18n::{LocaleExt as _, format, t, t_string, use_i18n};
-use crate::ui::{Loading, PageTitle, error_view};
+use crate::ui::{BarChart, Loading, PageTitle, error_view};
 
 /// Periods to choose from, in weeks.
 const PERIODS: [i64; 4] = [4, 12, 26, 52];
@@ -165,6 +165,11 @@ fn QualityView(q: Quality) -> impl IntoView {
     .into_any()
 }
 
+/// One number of each week, for a chart.
+fn bars(weeks: &[WeekRow], pick: fn(&WeekRow) -> Option<i64>) -> Vec<(String, Option<i64>)> {
+    weeks.iter().map(|r| (r.key.clone(), pick(r))).collect()
+}
+
 #[component]
 fn WeekCharts(weeks: Vec<WeekRow>, csat: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -173,68 +178,14 @@ fn WeekCharts(weeks: Vec<WeekRow>, csat: bool) -> impl IntoView {
     }
     let most = weeks.iter().map(|r| r.count).max().unwrap_or(1).max(1);
     let charts = view! {
-        <Chart title=t_string!(i18n, feedback.q_nps) rows=weeks.clone() low=-100 high=100 pick=|r| r.nps />
-        {csat.then(|| view! { <Chart title=t_string!(i18n, feedback.q_csat) rows=weeks.clone() low=0 high=100 pick=|r| r.csat /> })}
-        <Chart title=t_string!(i18n, feedback.q_count) rows=weeks.clone() low=0 high=most pick=|r| Some(r.count) />
+        <BarChart title=t_string!(i18n, feedback.q_nps) bars=bars(&weeks, |r| r.nps) low=-100 high=100 />
+        {csat.then(|| view! { <BarChart title=t_string!(i18n, feedback.q_csat) bars=bars(&weeks, |r| r.csat) low=0 high=100 /> })}
+        <BarChart title=t_string!(i18n, feedback.q_count) bars=bars(&weeks, |r| Some(r.count)) low=0 high=most />
     }
     .into_any();
     view! {
         <div class="charts">{charts}</div>
         <Table title=t_string!(i18n, feedback.col_week) rows=weeks dates=true csat />
-    }
-    .into_any()
-}
-
-/// A bar chart of one number by week, from a zero line; `low`..`high` is the scale. The same
-/// numbers are in the table below it, so the chart is one image with a summary for readers.
-#[component]
-fn Chart(
-    title: &'static str,
-    rows: Vec<WeekRow>,
-    low: i64,
-    high: i64,
-    pick: fn(&WeekRow) -> Option<i64>,
-) -> impl IntoView {
-    const H: i64 = 100;
-    const W: i64 = 24;
-    // A question nobody answered in the period has no chart (its column in the table says "—").
-    if rows.iter().all(|r| pick(r).is_none()) {
-        return ().into_any();
-    }
-    let locale = use_i18n().get_locale_untracked().as_str();
-    let span = (high - low).max(1);
-    let y = move |v: i64| H - (v - low) * H / span;
-    let zero = y(0.clamp(low, high));
-    let width = i64::try_from(rows.len()).unwrap_or(0) * (W + 8);
-    let summary = rows
-        .iter()
-        .map(|r| format!("{}: {}", r.key, or_dash(locale, pick(r))))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let bars = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let v = pick(r)?;
-            let x = i64::try_from(i).unwrap_or(0) * (W + 8) + 4;
-            let (top, bottom) = (y(v).min(zero), y(v).max(zero));
-            let class = if v < 0 { "bar negative" } else { "bar" };
-            Some(view! {
-                <rect class=class x=x y=top width=W height=(bottom - top).max(1)>
-                    <title>{format!("{}: {v}", r.key)}</title>
-                </rect>
-            })
-        })
-        .collect_view();
-    view! {
-        <figure class="chart">
-            <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 {} {}", width.max(1), H) preserveAspectRatio="none" role="img"
-                aria-label=format!("{title}: {summary}")>
-                <line class="axis" x1="0" x2=width y1=zero y2=zero />
-                {bars}
-            </svg>
-        </figure>
     }
     .into_any()
 }

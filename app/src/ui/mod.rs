@@ -1,11 +1,13 @@
 //! Generic widgets every page uses: labelled form fields with their error, form-level error
 //! text, the language switcher. Translation of server error keys lives here too.
 
+mod chart;
 mod errors;
 mod fields;
 mod lang;
 mod notice;
 
+pub use chart::BarChart;
 pub use errors::{last_error, last_result};
 pub use fields::{Field, SelectField, TextAreaField};
 pub use lang::{LanguageField, LanguageSwitcher};

@@ -105,26 +105,29 @@ pub async fn run(dir: &Path) -> Vec<String> {
             "bench segment members={members} purchases={purchases} rule={name} matched={count} p50_ms={p50:.0} p95_ms={p95:.0}"
         ));
     }
-    // The cohort page (retention by join month) reads the cohort roll-ups: what it costs at
-    // this size (the made-up members all joined when the shop was seeded, so its cohorts are
-    // few; the page reads the same two small tables whatever their number).
-    let mut times = Vec::new();
-    let mut cohorts = 0;
-    for _ in 0..rounds {
-        let t = Instant::now();
-        let r = call(&client, &base, "analytics/cohorts", &[]).await;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        cohorts = r["rows"].as_array().map_or(0, Vec::len);
+    // The analytics pages read roll-ups: what they cost at this size. The cohort page reads
+    // the cohort tables (the made-up members joined over three years: 12 cohorts in its
+    // default range); the glance page a row a month and two ranges of the index on each
+    // member's last purchase.
+    for (page, rows_of) in [("cohorts", "rows"), ("glance", "months")] {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let r = call(&client, &base, &format!("analytics/{page}"), &[]).await;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            rows = r[rows_of].as_array().map_or(0, Vec::len);
+        }
+        times.sort_by(f64::total_cmp);
+        let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
+        println!(
+            "{:>24} {rows:>9} {p50:>9.0} {p95:>9.0}",
+            format!("analytics: {page}")
+        );
+        lines.push(format!(
+            "bench analytics page={page} members={members} purchases={purchases} rows={rows} p50_ms={p50:.0} p95_ms={p95:.0}"
+        ));
     }
-    times.sort_by(f64::total_cmp);
-    let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
-    println!(
-        "{:>24} {cohorts:>9} {p50:>9.0} {p95:>9.0}",
-        "analytics: cohorts"
-    );
-    lines.push(format!(
-        "bench analytics page=cohorts members={members} purchases={purchases} cohorts={cohorts} p50_ms={p50:.0} p95_ms={p95:.0}"
-    ));
     let _ = stop.send(());
     let _ = handle.await;
     lines

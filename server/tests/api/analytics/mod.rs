@@ -3,6 +3,8 @@
 //! (the counter's API or plain SQL), refunds where the purchase was made, agreement with a
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
+mod glance;
+
 use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;
 use serde_json::{Value, json};

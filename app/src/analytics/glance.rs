@@ -1,0 +1,328 @@
+//! Retention at a glance: how many members are buying (in the last 30 and 90 days), how many
+//! have stopped (no purchase for the shop's churn window), and month by month how many bought,
+//! how many of them came back within the month (the repeat purchase rate), how often, and what
+//! a visit is worth. From roll-ups only: the months from `month_totals` (a row a month), the
+//! counts from the index on each member's last purchase (`member_stats`), so the page reads a
+//! few dozen rows and two index ranges whatever the size of the ledger.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{error::AppError, loyalty::rules::Currency};
+use leptos::prelude::*;
+
+/// The churn window when the page names none: no purchase for this many days.
+pub const CHURN_DAYS: i64 = 90;
+
+/// One month's purchases by members (in the shop's time; refunds count in the month of the
+/// purchase).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotals {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Members who bought.
+    pub members: i64,
+    /// Of them, members who bought more than once.
+    pub repeat_members: i64,
+    pub purchases: i64,
+    pub spend_minor: i64,
+    pub refunded_minor: i64,
+}
+
+/// `n / d` in whole percent, rounded half up; `None` when `d` is zero.
+fn percent(n: i64, d: i64) -> Option<i64> {
+    (d > 0).then(|| (n * 200 + d) / (2 * d))
+}
+
+impl MonthTotals {
+    /// What the month's purchases came to after refunds.
+    pub fn net_minor(&self) -> i64 {
+        self.spend_minor - self.refunded_minor
+    }
+
+    /// The share of the month's buying members who bought more than once, in whole percent.
+    pub fn repeat_rate(&self) -> Option<i64> {
+        percent(self.repeat_members, self.members)
+    }
+
+    /// Purchases per buying member, in hundredths (rounded half up).
+    pub fn frequency(&self) -> Option<i64> {
+        percent(self.purchases, self.members)
+    }
+
+    /// The average purchase after refunds, in minor units (rounded half up).
+    pub fn average_spend(&self) -> Option<i64> {
+        let (n, d) = (self.net_minor(), self.purchases);
+        (d > 0).then(|| (2 * n + d).div_euclid(2 * d))
+    }
+}
+
+/// The page's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Glance {
+    pub currency: Currency,
+    /// Members with a purchase in the last 30 days, and in the last 90.
+    pub active_30: i64,
+    pub active_90: i64,
+    /// Members who have bought at least once.
+    pub buyers: i64,
+    /// Of them, those with no purchase in the last `churn_days` days.
+    pub churned: i64,
+    pub churn_days: i64,
+    /// The months shown, oldest first (`from` to `to`), every one (a month without purchases
+    /// is zeros), and the shop's current month.
+    pub from: String,
+    pub to: String,
+    pub current: String,
+    pub months: Vec<MonthTotals>,
+}
+
+impl Glance {
+    /// The share of buyers who have churned, in whole percent.
+    pub fn churn_rate(&self) -> Option<i64> {
+        percent(self.churned, self.buyers)
+    }
+
+    /// The last month shown and the one before it (for the trend).
+    pub fn last_two(&self) -> (Option<&MonthTotals>, Option<&MonthTotals>) {
+        let mut it = self.months.iter().rev();
+        (it.next(), it.next())
+    }
+}
+
+/// The months as CSV, one line each (`month,members_buying,repeat_members,repeat_rate_percent,
+/// purchases,purchases_per_member,spend_minor,refunded_minor,net_minor,average_spend_minor`).
+pub fn csv(g: &Glance) -> String {
+    let mut out = String::from(
+        "month,members_buying,repeat_members,repeat_rate_percent,purchases,purchases_per_member,\
+         spend_minor,refunded_minor,net_minor,average_spend_minor\n",
+    );
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for m in &g.months {
+        let per = m
+            .frequency()
+            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{per},{},{},{},{}\n",
+            m.month,
+            m.members,
+            m.repeat_members,
+            opt(m.repeat_rate()),
+            m.purchases,
+            m.spend_minor,
+            m.refunded_minor,
+            m.net_minor(),
+            opt(m.average_spend()),
+        ));
+    }
+    out
+}
+
+/// Retention at a glance (managers and owners): months `from` to `to` (`YYYY-MM`; by default
+/// the twelve up to the current one) and the churn window in days (default 90).
+#[server(prefix = "/api", endpoint = "analytics/glance")]
+pub async fn analytics_glance(
+    from: Option<String>,
+    to: Option<String>,
+    churn_days: Option<String>,
+) -> Result<Glance, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    db::glance(
+        &mut conn,
+        st.clock.now(),
+        from.as_deref(),
+        to.as_deref(),
+        churn_days.as_deref(),
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod db {
+    use sqlx::SqliteConnection;
+
+    use super::{CHURN_DAYS, Glance, MonthTotals};
+    use crate::{
+        analytics::cohorts::{db::month_range, month_index, month_of},
+        db::{Stamp, days},
+        error::{AppError, Msg},
+    };
+
+    /// The churn window field: blank is the default; otherwise whole days, 1 to 3,650.
+    fn churn_field(value: Option<&str>) -> Result<i64, AppError> {
+        match value.map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(CHURN_DAYS),
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|d| (1..=3_650).contains(d))
+                .ok_or_else(|| AppError::field("churn_days", Msg::DaysInvalid)),
+        }
+    }
+
+    /// Members whose last purchase is at or after `since` (an index range).
+    async fn active_since(conn: &mut SqliteConnection, since: Stamp) -> Result<i64, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM member_stats WHERE last_purchase_at >= $1")
+                .bind(since)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    }
+
+    pub async fn glance(
+        conn: &mut SqliteConnection,
+        now: Stamp,
+        from: Option<&str>,
+        to: Option<&str>,
+        churn_days: Option<&str>,
+    ) -> Result<Glance, AppError> {
+        let churn_days = churn_field(churn_days)?;
+        let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
+        let currency = crate::loyalty::db::program::settings(&mut *conn)
+            .await?
+            .currency;
+        let buyers: i64 = sqlx::query_scalar("SELECT count(*) FROM member_stats")
+            .fetch_one(&mut *conn)
+            .await?;
+        let active_30 = active_since(&mut *conn, now - days(30)).await?;
+        let active_90 = active_since(&mut *conn, now - days(90)).await?;
+        let churned = buyers - active_since(&mut *conn, now - days(churn_days)).await?;
+        let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT month, members, repeat_members, purchases, spend_minor, refunded_minor
+             FROM month_totals WHERE month BETWEEN $1 AND $2 ORDER BY month",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?;
+        let (first, last) = (
+            month_index(&from).unwrap_or_default(),
+            month_index(&to).unwrap_or_default(),
+        );
+        let months = (first..=last)
+            .map(|i| {
+                let month = month_of(i);
+                rows.iter()
+                    .find(|r| r.0 == month)
+                    .map(|r| MonthTotals {
+                        month: month.clone(),
+                        members: r.1,
+                        repeat_members: r.2,
+                        purchases: r.3,
+                        spend_minor: r.4,
+                        refunded_minor: r.5,
+                    })
+                    .unwrap_or(MonthTotals {
+                        month,
+                        ..MonthTotals::default()
+                    })
+            })
+            .collect();
+        Ok(Glance {
+            currency,
+            active_30,
+            active_90,
+            buyers,
+            churned,
+            churn_days,
+            from,
+            to,
+            current,
+            months,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_churn_window_is_whole_days_within_ten_years() {
+            assert_eq!(super::churn_field(None), Ok(super::CHURN_DAYS));
+            assert_eq!(super::churn_field(Some(" ")), Ok(super::CHURN_DAYS));
+            assert_eq!(super::churn_field(Some("60")), Ok(60));
+            for bad in ["0", "-5", "3651", "1.5", "soon"] {
+                assert!(super::churn_field(Some(bad)).is_err(), "{bad}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(
+        m: &str,
+        members: i64,
+        repeat: i64,
+        purchases: i64,
+        spend: i64,
+        refunded: i64,
+    ) -> MonthTotals {
+        MonthTotals {
+            month: m.into(),
+            members,
+            repeat_members: repeat,
+            purchases,
+            spend_minor: spend,
+            refunded_minor: refunded,
+        }
+    }
+
+    #[test]
+    fn rates_round_half_up_and_refunds_count_against_the_visit() {
+        // 8 members, 3 of them twice or more: 37.5 % → 38 %. 13 purchases by 8: 1.625 → 1.63.
+        // €100.00 spent, €2.50 refunded, over 13 purchases: 9750 / 13 = 750.
+        let m = month("2026-11", 8, 3, 13, 10_000, 250);
+        assert_eq!(m.net_minor(), 9_750);
+        assert_eq!(m.repeat_rate(), Some(38));
+        assert_eq!(m.frequency(), Some(163));
+        assert_eq!(m.average_spend(), Some(750));
+        // 3 purchases of 10, 10 and 11 (31 / 3 = 10.33 → 10); 5 / 2 = 2.5 → 3.
+        assert_eq!(month("x", 1, 1, 3, 31, 0).average_spend(), Some(10));
+        assert_eq!(month("x", 1, 1, 2, 5, 0).average_spend(), Some(3));
+        let empty = month("2026-12", 0, 0, 0, 0, 0);
+        assert_eq!(
+            (
+                empty.repeat_rate(),
+                empty.frequency(),
+                empty.average_spend()
+            ),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn churn_is_a_share_of_those_who_ever_bought_and_csv_has_a_line_a_month() {
+        let g = Glance {
+            currency: Currency::Eur,
+            active_30: 2,
+            active_90: 5,
+            buyers: 7,
+            churned: 2,
+            churn_days: 90,
+            from: "2026-11".into(),
+            to: "2026-12".into(),
+            current: "2026-12".into(),
+            months: vec![
+                month("2026-11", 8, 3, 13, 10_000, 250),
+                month("2026-12", 0, 0, 0, 0, 0),
+            ],
+        };
+        // 2 of 7: 28.57 % → 29 %.
+        assert_eq!(g.churn_rate(), Some(29));
+        let (last, before) = g.last_two();
+        assert_eq!(last.map(|m| m.month.as_str()), Some("2026-12"));
+        assert_eq!(before.map(|m| m.month.as_str()), Some("2026-11"));
+        assert_eq!(
+            csv(&g),
+            "month,members_buying,repeat_members,repeat_rate_percent,purchases,purchases_per_member,\
+             spend_minor,refunded_minor,net_minor,average_spend_minor\n\
+             2026-11,8,3,38,13,1.63,10000,250,9750,750\n\
+             2026-12,0,0,,0,,0,0,0,\n"
+        );
+    }
+}
