@@ -122,9 +122,8 @@ pub(crate) async fn analytics_csv(
         })
     }
     .await;
-    match result {
-        Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
-        Ok(Some(csv)) => csv_response(Ok(csv), &file),
-        Err(e) => csv_response(Err(e), &file),
+    match result.transpose() {
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+        Some(result) => csv_response(result, &file),
     }
 }

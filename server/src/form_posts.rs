@@ -59,14 +59,12 @@ pub async fn carry_result(req: Request, next: Next) -> Response {
 /// A function's own redirect (`leptos_axum::redirect`, such as the counter's) is left as it is.
 async fn with_output(res: Response, fn_path: &str, referer: &str) -> Response {
     let (mut parts, body) = res.into_parts();
-    let (Some(from), Some(target)) = (
-        Url::parse(referer).ok(),
-        parts
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|l| Url::parse(referer).ok()?.join(l).ok()),
-    ) else {
+    let from = Url::parse(referer).ok();
+    let location = parts
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok());
+    let Some((from, target)) = from.and_then(|f| Some((f.clone(), f.join(location?).ok()?))) else {
         return Response::from_parts(parts, body);
     };
     if without_results(&from) != without_results(&target) {

@@ -33,9 +33,13 @@ impl CohortRow {
     /// Share of the cohort buying in month `k` since joining, in whole percent (rounded half
     /// up), or `None` for an empty cohort.
     pub fn share(&self, k: usize) -> Option<i64> {
-        let n = *self.buying.get(k)?;
-        (self.joined > 0).then(|| (n * 200 + self.joined) / (2 * self.joined))
+        percent(*self.buying.get(k)?, self.joined)
     }
+}
+
+/// `n / d` in whole percent, rounded half up; `None` when `d` is zero.
+pub fn percent(n: i64, d: i64) -> Option<i64> {
+    (d > 0).then(|| (n * 200 + d) / (2 * d))
 }
 
 /// `YYYY-MM` as a month count, or `None`.

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cohorts::percent;
 use crate::{error::AppError, loyalty::rules::Currency};
 use leptos::prelude::*;
 
@@ -26,11 +27,6 @@ pub struct MonthTotals {
     pub purchases: i64,
     pub spend_minor: i64,
     pub refunded_minor: i64,
-}
-
-/// `n / d` in whole percent, rounded half up; `None` when `d` is zero.
-fn percent(n: i64, d: i64) -> Option<i64> {
-    (d > 0).then(|| (n * 200 + d) / (2 * d))
 }
 
 impl MonthTotals {
