@@ -59,6 +59,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/segments",
       "/console/analytics",
       "/console/analytics/cohorts",
+      "/console/analytics/rfm",
       "/console/staff",
       "/console/audit",
       "/console/settings",

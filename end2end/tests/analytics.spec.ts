@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, type Page } from "@playwright/test";
+import { type Browser, expect, type Page } from "@playwright/test";
 import { expectAccessible, goto, joinByRequest, signIn, test } from "./helpers";
 
 // Retention by join month on the demo shop: its members joined this month (the demo is loaded
@@ -26,6 +26,23 @@ async function currentCohort(page: Page) {
   return { month: await row.locator("th").innerText(), joined: Number(cells[0].replace(/,/g, "")), buying: Number(cells[1].replace(/,/g, "")) };
 }
 
+
+/** A new member joins (by request) and buys for €12.50 at the counter at Main Street. */
+async function joinAndBuy(page: Page, browser: Browser, email: string, name: string) {
+  const visitor = await browser.newContext();
+  await joinByRequest(visitor.request, { email, password: "a long password", preferred_name: name, language: "en" });
+  await visitor.close();
+  await goto(page, "/console/counter");
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "Main Street" });
+  await Promise.all([page.waitForResponse(/set_counter_place/), page.getByRole("button", { name: "Set location" }).click()]);
+  await page.getByLabel("Member number, phone, email or name", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Find" }).click();
+  const purchase = page.locator(".member-panel").getByRole("form", { name: "Record a purchase" });
+  await purchase.getByLabel("Amount", { exact: true }).fill("12.50");
+  await purchase.getByRole("button", { name: "Record purchase" }).click();
+  await expect(page.locator(".outcome")).toContainText("Purchase recorded: €12.50");
+}
+
 test("at a glance and by join month: a new member's purchase counts, as numbers, shares and CSV", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
@@ -40,19 +57,7 @@ test("at a glance and by join month: a new member's purchase counts, as numbers,
   expect(before.joined).toBeGreaterThanOrEqual(5);
 
   // Someone joins, and buys at the counter.
-  const email = `cohort-${Date.now()}@example.com`;
-  const visitor = await browser.newContext();
-  await joinByRequest(visitor.request, { email, password: "a long password", preferred_name: "Cora", language: "en" });
-  await visitor.close();
-  await goto(page, "/console/counter");
-  await page.getByLabel("Location", { exact: true }).selectOption({ label: "Main Street" });
-  await Promise.all([page.waitForResponse(/set_counter_place/), page.getByRole("button", { name: "Set location" }).click()]);
-  await page.getByLabel("Member number, phone, email or name", { exact: true }).fill(email);
-  await page.getByRole("button", { name: "Find" }).click();
-  const purchase = page.locator(".member-panel").getByRole("form", { name: "Record a purchase" });
-  await purchase.getByLabel("Amount", { exact: true }).fill("12.50");
-  await purchase.getByRole("button", { name: "Record purchase" }).click();
-  await expect(page.locator(".outcome")).toContainText("Purchase recorded: €12.50");
+  await joinAndBuy(page, browser, `cohort-${Date.now()}@example.com`, "Cora");
 
   // At a glance: one more member bought in the last 30 days and this month, one purchase more.
   const glanceAfter = await glance(page);
@@ -75,4 +80,50 @@ test("at a glance and by join month: a new member's purchase counts, as numbers,
   const last = lines[lines.length - 1].split(",");
   expect(last.slice(1).map(String)).toEqual([String(after.joined), last[2], "0", String(after.buying), String(share)]);
   expect(last[0]).toBe(last[2]);
+});
+
+/** The RFM page's buyers and each group's members, as the groups table shows them. */
+async function rfm(page: Page) {
+  await goto(page, "/console/analytics/rfm");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("RFM and churn risk");
+  const hint = await page.getByText(/^Each of the [\d,]+ members who have bought/).innerText();
+  const buyers = num(hint.match(/Each of the ([\d,]+) members/)?.[1] ?? "");
+  const groups: Record<string, number> = {};
+  for (const row of await page.getByRole("region", { name: "Groups" }).locator("tbody tr").all()) {
+    groups[await row.locator("th a").innerText()] = num(await row.locator("td").first().innerText());
+  }
+  return { buyers, groups };
+}
+
+test("RFM: a first purchase today makes a new member, and a group becomes a segment", async ({ page, browser }) => {
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
+  const before = await rfm(page);
+  // Every buyer is in exactly one group.
+  expect(Object.values(before.groups).reduce((a, b) => a + b, 0)).toBe(before.buyers);
+  expect(Object.keys(before.groups)).toEqual(["Champions", "Loyal", "New", "At risk", "Can't lose", "Hibernating", "Others"]);
+  await expectAccessible(page);
+
+  const name = `Rita ${Date.now()}`;
+  const email = `rfm-${Date.now()}@example.com`;
+  await joinAndBuy(page, browser, email, name);
+  const after = await rfm(page);
+  expect(after.buyers).toBe(before.buyers + 1);
+  // One purchase, today: the newest recency, the lowest frequency.
+  expect(after.groups.New).toBeGreaterThanOrEqual(1);
+  await page.getByRole("navigation", { name: "Group to list" }).getByRole("link", { name: "New", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "New: who spent most" })).toBeVisible();
+  const mine = page.getByRole("region", { name: "New: who spent most" }).getByRole("row", { name: new RegExp(name) });
+  await expect(mine).toContainText("€12.50");
+  await expect(mine.locator("td").last()).toHaveText(/^[45] 1 [1-5]$/);
+
+  // The group as a segment, for a campaign.
+  const newRow = page.getByRole("region", { name: "Groups" }).getByRole("row", { name: /^New/ });
+  await newRow.getByRole("button", { name: "Make a segment" }).click();
+  await expect(page.getByText("Segment saved.")).toBeVisible();
+  await page.getByRole("link", { name: "Open it in the segment editor" }).click();
+  const editor = page.locator("section[aria-labelledby=segment-edit]");
+  await expect(editor.getByLabel("RFM group")).toHaveValue("new");
+  await expect(editor.getByRole("status").first()).toContainText("members match");
+  await expect(editor.locator("table")).toContainText(email);
 });

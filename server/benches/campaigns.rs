@@ -80,6 +80,9 @@ async fn call(
     body
 }
 
+/// Months of made-up history.
+const MONTHS: u64 = 36;
+
 /// A database with the demo shop and `members` made-up members who take offers by email.
 async fn shop(dir: &Path, name: &str, members: u64, purchases: u64) -> Config {
     let config = Config::local(
@@ -90,13 +93,17 @@ async fn shop(dir: &Path, name: &str, members: u64, purchases: u64) -> Config {
     let checkpoints = server::seed::checkpointer(&config)
         .await
         .expect("checkpoints");
-    demo::load_parts_if_empty(&db, &app::accounts::Hasher::new(1), demo::Parts::SHOP_ONLY)
-        .await
-        .expect("shop");
-    server::seed::members(&db, members, 1)
+    demo::load_parts_if_empty(
+        &db,
+        &app::accounts::Hasher::new(1),
+        demo::Parts::FOR_SEEDING,
+    )
+    .await
+    .expect("shop");
+    server::seed::members(&db, members, MONTHS, 1)
         .await
         .expect("members");
-    server::seed::purchases(&db, purchases, 12, 1)
+    server::seed::history(&db, purchases, MONTHS, 1)
         .await
         .expect("purchases");
     db.write(|tx| {

@@ -65,8 +65,10 @@ pub const USAGE: &str = "usage:
   server create-owner --email EMAIL --name NAME [--language en|sv|nb|lv|pt] --password-stdin
                                create an owner account; the password is read from stdin
   server seed --members N [--purchases P] [--months M] [--seed S]
-                               add N made-up members who cannot sign in, and P purchases of
-                               theirs over the last M months (default 12), for benchmarks
+                               add N made-up members who cannot sign in, joined over the last
+                               M months (default 36), and P purchases of theirs with points,
+                               rewards, tiers and feedback, busier in December, most members
+                               leaving in time; the same S gives the same shop (benchmarks)
   server rollups check|rebuild compare the analytics roll-ups with the ledger (exit 1 on any
                                difference), or recompute them from it
   server unsubscribe-mail      read a mail sent to the List-Unsubscribe mailto address on
@@ -119,7 +121,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             })
         }
         Some("seed") => {
-            let (mut members, mut purchases, mut months, mut seed) = (None, 0, 12, 1);
+            let (mut members, mut purchases, mut months, mut seed) = (None, 0, 36, 1);
             while let Some(a) = it.next() {
                 let mut number = |what: &str| {
                     it.next()
@@ -323,7 +325,7 @@ mod tests {
             Ok(Command::Seed {
                 members: 1_000_000,
                 purchases: 0,
-                months: 12,
+                months: 36,
                 seed: 1
             })
         );

@@ -118,6 +118,12 @@ impl Parts {
         feedback: true,
         purchases: true,
     };
+    /// What a seeded history (`server seed`) uses: all but the demo members' purchases.
+    pub const FOR_SEEDING: Self = Self {
+        perks: true,
+        feedback: true,
+        purchases: false,
+    };
     /// Accounts and program only: an empty ledger.
     pub const SHOP_ONLY: Self = Self {
         perks: false,

@@ -97,14 +97,15 @@ pub(crate) struct MonthRange {
 }
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
-/// join cohort and month since joining) or `months.csv` (retention at a glance, a line a month).
+/// join cohort and month since joining), `months.csv` (retention at a glance, a line a month)
+/// or `rfm.csv` (a line per RFM group).
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(q): Query<MonthRange>,
 ) -> Response {
-    use app::analytics::{cohorts, glance};
+    use app::analytics::{cohorts, glance, rfm};
     if let Some(refused) = refused(user.as_ref()) {
         return refused;
     }
@@ -117,6 +118,9 @@ pub(crate) async fn analytics_csv(
             )),
             "months.csv" => Some(glance::csv(
                 &glance::db::glance(&mut conn, now, from, to, q.churn_days.as_deref()).await?,
+            )),
+            "rfm.csv" => Some(rfm::csv(
+                &app::analytics::rfm_db::report(&mut conn, now, rfm::Group::AtRisk).await?,
             )),
             _ => None,
         })

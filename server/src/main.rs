@@ -104,12 +104,19 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let checkpoints = server::seed::checkpointer(&config)
                 .await
                 .map_err(|e| e.to_string())?;
-            let added = server::seed::members(&db, members, seed)
+            // On an empty database: the demo shop (program, tiers, reward, feedback form) to
+            // seed members and their history into.
+            demo::load_parts_if_empty(
+                &db,
+                &app::accounts::Hasher::new(1),
+                demo::Parts::FOR_SEEDING,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let added = server::seed::members(&db, members, months, seed)
                 .await
                 .map_err(|e| e.to_string())?;
-            let bought = server::seed::purchases(&db, purchases, months, seed)
-                .await
-                .map_err(|e| e.to_string())?;
+            let bought = server::seed::history(&db, purchases, months, seed).await?;
             checkpoints.abort();
             db.close().await;
             println!(

@@ -24,6 +24,7 @@ pub fn AnalyticsNav() -> impl IntoView {
         <nav class="filters" aria-label=move || t_string!(i18n, analytics.nav_label)>
             <A href="/console/analytics" exact=true>{t!(i18n, analytics.nav_glance)}</A>
             <A href="/console/analytics/cohorts">{t!(i18n, analytics.nav_cohorts)}</A>
+            <A href="/console/analytics/rfm">{t!(i18n, analytics.nav_rfm)}</A>
         </nav>
     }
 }

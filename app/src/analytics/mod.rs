@@ -7,6 +7,10 @@ pub mod cohorts;
 mod cohorts_page;
 pub mod glance;
 mod glance_page;
+pub mod rfm;
+#[cfg(feature = "ssr")]
+pub mod rfm_db;
+mod rfm_page;
 #[cfg(feature = "ssr")]
 pub mod rollups;
 #[cfg(feature = "ssr")]
@@ -14,3 +18,4 @@ pub mod shop_time;
 
 pub use cohorts_page::CohortsPage;
 pub use glance_page::GlancePage;
+pub use rfm_page::{RfmPage, group_name};

@@ -6,6 +6,8 @@
 //!   the five latest (segments: "3 purchases in 90 days" is a column).
 //! - `member_locations`: per location and member, purchases, spend, refunds and the last
 //!   purchase (segments: "bought at this location"; per-location figures).
+//! - `recency_frequency`: members by the day of their last purchase and their purchases, with
+//!   their spend after refunds (RFM quintiles and groups); recomputed from `member_stats`.
 //! - `users.last_purchase_at`: the last purchase on the member row (segments by inactivity).
 //!
 //! In the shop's time (local months and days, see `shop_time`):
@@ -20,7 +22,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 8] = [
+pub const TRIGGERS: [&str; 11] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -29,6 +31,9 @@ pub const TRIGGERS: [&str; 8] = [
     "purchases_shop_time",
     "purchases_shop_time_refund",
     "users_cohort",
+    "member_stats_rf_insert",
+    "member_stats_rf_update",
+    "member_stats_rf_delete",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -57,8 +62,10 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
     }
 }
 
-pub const TABLES: [Table; 7] = [
+/// In rebuild order: `recency_frequency` is read from `member_stats`.
+pub const TABLES: [Table; 8] = [
     table("member_stats", "member_id", false),
+    table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
     table("member_months", "member_id || ' ' || month", true),
     table("cohort_months", "cohort || ' ' || month", true),

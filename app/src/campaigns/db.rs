@@ -19,11 +19,22 @@ pub async fn shop_tz(conn: &mut SqliteConnection) -> Result<String, sqlx::Error>
         .map(|tz| tz.unwrap_or_else(|| "UTC".to_owned()))
 }
 
-/// The moment `now` in the shop's zone.
-pub async fn when(conn: &mut SqliteConnection, now: Stamp) -> Result<sql::When, sqlx::Error> {
+/// The moment `now` in the shop's zone, with the RFM quintiles if `rules` name a group.
+pub async fn when(
+    conn: &mut SqliteConnection,
+    now: Stamp,
+    rules: &[Rule],
+) -> Result<sql::When, sqlx::Error> {
+    let rfm = if rules.iter().any(|r| matches!(r, Rule::RfmGroup { .. })) {
+        let cells = crate::analytics::rfm_db::cells(&mut *conn).await?;
+        crate::analytics::rfm_db::quintiles(&mut *conn, &cells).await?
+    } else {
+        None
+    };
     Ok(sql::When {
         now,
         tz: shop_tz(conn).await?,
+        rfm,
     })
 }
 

@@ -108,6 +108,13 @@ fn SegmentForm(
             t_string!(i18n, campaigns.nps_detractor).to_owned(),
         ),
     ];
+    let mut rfm = vec![(String::new(), any.clone())];
+    rfm.extend(crate::analytics::rfm::Group::ALL.map(|g| {
+        (
+            g.as_str().to_owned(),
+            crate::analytics::group_name(i18n, g).to_owned(),
+        )
+    }));
     let consent = vec![
         (String::new(), any),
         (
@@ -136,6 +143,7 @@ fn SegmentForm(
             <Field name="balance_below" kind="number" error value=form.balance_below.clone().unwrap_or_default()>{t!(i18n, campaigns.rule_balance_below)}</Field>
             <Field name="expiring_days" kind="number" error value=form.expiring_days.clone().unwrap_or_default()>{t!(i18n, campaigns.rule_expiring)}</Field>
             <SelectField name="nps" id="rule-nps" options=nps selected=form.nps.clone().unwrap_or_default() error>{t!(i18n, campaigns.rule_nps)}</SelectField>
+            <SelectField name="rfm" id="rule-rfm" options=rfm selected=form.rfm.clone().unwrap_or_default() error>{t!(i18n, campaigns.rule_rfm)}</SelectField>
             <SelectField name="location" id="rule-location" options=locations selected=form.location.clone().unwrap_or_default() error>{t!(i18n, campaigns.rule_location)}</SelectField>
             <SelectField name="language" id="rule-language" options=languages selected=form.language.clone().unwrap_or_default() error>{t!(i18n, campaigns.rule_language)}</SelectField>
             <SelectField name="birthday_month" id="rule-birthday" options=months selected=form.birthday_month.clone().unwrap_or_default() error>{t!(i18n, campaigns.rule_birthday)}</SelectField>

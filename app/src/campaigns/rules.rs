@@ -98,6 +98,8 @@ pub enum Rule {
     Tag { tag: String },
     /// Has given marketing consent on this channel.
     Consent { channel: Channel },
+    /// In this RFM group, by the quintiles when the segment is counted or sent.
+    RfmGroup { group: crate::analytics::rfm::Group },
 }
 
 impl Rule {
@@ -105,6 +107,7 @@ impl Rule {
     pub fn reads_member_stats(&self) -> bool {
         matches!(self, Rule::Purchases { count, .. } if *count > 0)
             || matches!(self, Rule::Spend { minor, .. } if *minor > 0)
+            || matches!(self, Rule::RfmGroup { .. })
     }
 }
 
@@ -151,6 +154,9 @@ pub struct RuleForm {
     pub tag: Option<String>,
     /// `email` or `sms`.
     pub consent: Option<String>,
+    /// An RFM group (`at_risk`, …).
+    #[serde(default)]
+    pub rfm: Option<String>,
 }
 
 /// Longest span a rule may look back or ahead, in days (ten years).
@@ -302,6 +308,12 @@ impl RuleForm {
                 None => errors.push(("consent", Msg::ChoiceInvalid)),
             }
         }
+        if let Some(v) = set(&self.rfm) {
+            match crate::analytics::rfm::Group::parse(v) {
+                Some(group) => rules.push(Rule::RfmGroup { group }),
+                None => errors.push(("rfm", Msg::ChoiceInvalid)),
+            }
+        }
         if errors.is_empty() {
             Ok(rules)
         } else {
@@ -350,6 +362,7 @@ impl RuleForm {
                 Rule::BirthdayMonth { month } => form.birthday_month = s(*month),
                 Rule::Tag { tag } => form.tag = Some(tag.clone()),
                 Rule::Consent { channel } => form.consent = Some(channel.as_str().into()),
+                Rule::RfmGroup { group } => form.rfm = Some(group.as_str().into()),
             }
         }
         form

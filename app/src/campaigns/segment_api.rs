@@ -69,6 +69,7 @@ pub async fn save_segment(
     birthday_month: Option<String>,
     tag: Option<String>,
     consent: Option<String>,
+    rfm: Option<String>,
 ) -> Result<SegmentSaved, AppError> {
     use crate::{accounts::Role, server::*};
     let me = require(Role::Manager)?;
@@ -93,6 +94,7 @@ pub async fn save_segment(
         birthday_month,
         tag,
         consent,
+        rfm,
     };
     let rules = form
         .rules()
@@ -134,7 +136,7 @@ pub async fn save_segment(
         _ => return Err(AppError::BadRequest),
     };
     let mut conn = st.db.reader.acquire().await?;
-    let when = super::db::when(&mut conn, now).await?;
+    let when = super::db::when(&mut conn, now, &rules).await?;
     let preview = super::db::preview(&mut conn, &rules, match_all, &when).await?;
     Ok(SegmentSaved { id: saved, preview })
 }
@@ -149,6 +151,6 @@ pub async fn segment_count(id: i64) -> Result<Preview, AppError> {
     let segment = super::db::segment(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let when = super::db::when(&mut conn, st.clock.now()).await?;
+    let when = super::db::when(&mut conn, st.clock.now(), &segment.rules).await?;
     Ok(super::db::preview(&mut conn, &segment.rules, segment.match_all, &when).await?)
 }

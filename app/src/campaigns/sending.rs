@@ -57,7 +57,7 @@ pub async fn queue(
     let (segment, channel) = ready(tx, id).await?;
     let targets = crate::outbox::compose::link_targets(tx, id, base_url).await?;
     super::links::make(tx, id, &targets, now).await?;
-    let when = when(tx, now).await?;
+    let when = when(tx, now, &segment.rules).await?;
     let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
              dedupe_key, token, status, next_attempt_at, created_at)

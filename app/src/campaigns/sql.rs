@@ -17,6 +17,9 @@ pub struct When {
     pub now: Stamp,
     /// The shop's time zone.
     pub tz: String,
+    /// The RFM quintiles now, when a rule names an RFM group (`None`: none does, or nobody
+    /// has bought yet).
+    pub rfm: Option<crate::analytics::rfm::Edges>,
 }
 
 impl When {
@@ -216,6 +219,14 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
                 Channel::Sms => "u.sms_marketing = 1",
             });
         }
+        // Bounds on the member roll-up's last purchase day and purchases, from the quintiles
+        // of the moment (the group a member is in moves as others buy).
+        Rule::RfmGroup { group } => match &when.rfm {
+            Some(edges) => crate::analytics::rfm_db::push_group(q, *group, edges),
+            None => {
+                q.push("0");
+            }
+        },
     }
 }
 

@@ -34,7 +34,9 @@ pub async fn run(dir: &Path) -> Vec<String> {
         .await
         .expect("shop");
     let started = Instant::now();
-    server::seed::members(&db, members, 1).await.expect("seed");
+    server::seed::members(&db, members, 36, 1)
+        .await
+        .expect("seed");
     let seeded = started.elapsed().as_secs_f64();
     // One member in a hundred is a VIP.
     db.write(|tx| {

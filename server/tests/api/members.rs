@@ -10,7 +10,10 @@ use crate::helpers::{TestApp, error_json, field_error, spawn_app, user_id as mem
 async fn shop() -> (TestApp, TestApp) {
     let app = spawn_app().await.with_shop().await;
     let db = server::open_database(&app.config).await.expect("db");
-    assert_eq!(server::seed::members(&db, 40, 3).await.expect("seed"), 40);
+    assert_eq!(
+        server::seed::members(&db, 40, 36, 3).await.expect("seed"),
+        40
+    );
     db.close().await;
     let staff = app.signed_in_as("staff@example.com").await;
     (app, staff)

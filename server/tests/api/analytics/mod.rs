@@ -4,6 +4,7 @@
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
 mod glance;
+mod seed;
 
 use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;

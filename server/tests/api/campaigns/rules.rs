@@ -6,7 +6,7 @@
 //! refunds and members who bought more than five times in it; and the per-location roll-up for
 //! "bought at". `rollups::check` agrees.
 
-use crate::helpers::{json_of, rollup_drift, spawn_with};
+use crate::helpers::{TestApp, json_of, rollup_drift, spawn_with};
 
 /// The editor's fields, the same condition in SQL over `u`, and its one bound value.
 type Case<'a> = (Vec<(&'a str, &'a str)>, String, String);
@@ -19,7 +19,9 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
         .with_demo()
         .await;
     let db = server::open_database(&app.config).await.expect("db");
-    server::seed::members(&db, 400, 7).await.expect("members");
+    server::seed::members(&db, 400, 36, 7)
+        .await
+        .expect("members");
     let pool = app.db().await;
     // Some members lose their balance row (it counts as zero points).
     sqlx::query("DELETE FROM member_balances WHERE member_id % 11 = 0 AND member_id > 20")
@@ -27,7 +29,7 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
         .await
         .expect("some members have no balance row");
     // Purchases at random times over four months, in random order.
-    server::seed::purchases(&db, 600, 4, 7)
+    server::seed::history(&db, 600, 4, 7)
         .await
         .expect("purchases");
     // Regulars: every seventh made-up member buys eight more times over 100 days, in an order
@@ -65,7 +67,9 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
         .fetch_one(&pool)
         .await
         .expect("max id");
-    server::seed::members(&db, 30, 8).await.expect("members");
+    server::seed::members(&db, 30, 36, 8)
+        .await
+        .expect("members");
     sqlx::query("DELETE FROM member_balances WHERE member_id > $1 AND member_id % 2 = 0")
         .bind(before)
         .execute(&pool)
@@ -188,11 +192,12 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     // "Bought at" looks members up by id from the per-location roll-up's list rather than
     // scanning the segment index and probing the list per member (a third of the time at
     // 1 M members).
+    rfm_groups_count_what_the_quintiles_say(&pool, &owner).await;
     let mut conn = pool.acquire().await.expect("conn");
-    let when = app::campaigns::db::when(&mut conn, now)
+    let rules = [app::campaigns::rules::Rule::Location { location_id: 1 }];
+    let when = app::campaigns::db::when(&mut conn, now, &rules)
         .await
         .expect("when");
-    let rules = [app::campaigns::rules::Rule::Location { location_id: 1 }];
     let mut q = sqlx::QueryBuilder::new("EXPLAIN QUERY PLAN SELECT count(*)");
     app::campaigns::sql::push_from(&mut q, &rules, true, &when);
     let plan: Vec<String> = q
@@ -260,4 +265,75 @@ async fn ledger_rules_count_what_the_purchase_table_says() {
     .await
     .expect("roll-up check");
     assert_eq!(wrong, 0);
+}
+
+/// The RFM groups, worked out here from every member's roll-up row (the values at ranks
+/// ⌈k·n/5⌉, a score per member, the groups' table written out again), are what a segment of
+/// each group counts and what the RFM page shows.
+async fn rfm_groups_count_what_the_quintiles_say(pool: &sqlx::SqlitePool, owner: &TestApp) {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT substr(s.last_purchase_at, 1, 10), s.purchases, u.closed_at IS NULL AND u.disabled_at IS NULL
+         FROM member_stats s JOIN users u ON u.id = s.member_id",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("stats");
+    let n = rows.len();
+    assert!(n > 100, "{n} buyers");
+    let edges = |mut v: Vec<String>| -> Vec<String> {
+        v.sort();
+        (1..=4)
+            .map(|k| v[(k * n).div_ceil(5) - 1].clone())
+            .collect()
+    };
+    let days = edges(rows.iter().map(|r| r.0.clone()).collect());
+    let mut counts: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    counts.sort_unstable();
+    let freq: Vec<i64> = (1..=4).map(|k| counts[(k * n).div_ceil(5) - 1]).collect();
+    let mut expected = std::collections::BTreeMap::<&str, (i64, i64)>::new();
+    for (day, purchases, active) in &rows {
+        let r = 1 + days.iter().filter(|e| *e < day).count();
+        let f = 1 + freq.iter().filter(|e| *e < purchases).count();
+        let group = match (r, f) {
+            (4 | 5, 4 | 5) => "champions",
+            (1 | 2, 5) => "cant_lose",
+            (1 | 2, 3 | 4) => "at_risk",
+            (1 | 2, 1 | 2) => "hibernating",
+            (3, 3..=5) | (4 | 5, 3) => "loyal",
+            (4 | 5, 1) => "new",
+            _ => "others",
+        };
+        let e = expected.entry(group).or_default();
+        e.0 += 1;
+        e.1 += *active;
+    }
+    let page = json_of(owner, "analytics/rfm", &[]).await;
+    assert_eq!(page["buyers"].as_u64(), Some(n as u64));
+    for g in app::analytics::rfm::Group::ALL {
+        let (all, active) = expected.get(g.as_str()).copied().unwrap_or_default();
+        let shown = page["groups"]
+            .as_array()
+            .and_then(|gs| gs.iter().find(|x| x["group"] == g.as_str()))
+            .and_then(|x| x["members"].as_i64());
+        assert_eq!(shown, Some(all), "{g:?} on the page");
+        let counted = json_of(
+            owner,
+            "campaigns/segment_save",
+            &[
+                ("intent", "count"),
+                ("match_all", "all"),
+                ("rfm", g.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(
+            counted["preview"]["count"].as_i64(),
+            Some(active),
+            "{g:?}: {counted}"
+        );
+    }
+    assert!(
+        expected.len() >= 6,
+        "the made-up history fills most groups: {expected:?}"
+    );
 }

@@ -3,6 +3,13 @@
 //! is not a hash: nothing matches it), have no consent to marketing and a balance at zero, like
 //! members who joined at the counter and never set a password.
 
+mod habits;
+mod history;
+mod rows;
+mod write;
+
+use sqlx::ConnectOptions;
+
 use app::{
     db::{Db, Stamp},
     error::AppError,
@@ -16,10 +23,11 @@ pub async fn checkpointer(
 ) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(app::db::connect_options(
-            &config.database_url,
-            config.durability,
-        )?)
+        // A checkpoint behind a big write job takes seconds: not worth a warning each.
+        .connect_with(
+            app::db::connect_options(&config.database_url, config.durability)?
+                .disable_statement_logging(),
+        )
         .await?;
     Ok(crate::background::checkpointer(pool, "TRUNCATE"))
 }
@@ -112,11 +120,11 @@ struct Made {
     joined: Stamp,
 }
 
-fn make(mix: &mut Mix, n: u64, seed: u64, now: Stamp) -> Made {
+fn make(mix: &mut Mix, n: u64, seed: u64, now: Stamp, span: u64) -> Made {
     let (first, first_ascii) = mix.pick(&FIRST);
     let (last, last_ascii) = mix.pick(&LAST);
-    // Spread over the last three years.
-    let back = i64::try_from(mix.next() % (3 * 365 * 86_400)).unwrap_or(0);
+    // Spread over the shop's history.
+    let back = i64::try_from(mix.next() % span.max(1)).unwrap_or(0);
     Made {
         name: format!("{first} {last}"),
         email: format!("{first_ascii}.{last_ascii}.{seed}.{n}@example.net"),
@@ -129,8 +137,11 @@ fn make(mix: &mut Mix, n: u64, seed: u64, now: Stamp) -> Made {
 
 /// Adds `count` members made from `seed`, numbered on from the accounts already there (so
 /// running it again adds more, never the same email twice). Returns how many it added.
-pub async fn members(db: &Db, count: u64, seed: u64) -> Result<u64, AppError> {
+pub async fn members(db: &Db, count: u64, months: u64, seed: u64) -> Result<u64, AppError> {
     let now = Stamp::now();
+    let span =
+        u64::try_from(now.unix() - now.plus_months(-i64::try_from(months).unwrap_or(36)).unix())
+            .unwrap_or(0);
     let mut mix = Mix(seed);
     let start: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(&db.reader)
@@ -141,7 +152,7 @@ pub async fn members(db: &Db, count: u64, seed: u64) -> Result<u64, AppError> {
         let take = (count - done).min(ROWS * PER_JOB);
         let mut batch = Vec::with_capacity(usize::try_from(take).unwrap_or(0));
         for i in 0..take {
-            batch.push(make(&mut mix, start + done + i, seed, now));
+            batch.push(make(&mut mix, start + done + i, seed, now, span));
         }
         db.write(move |tx| {
             Box::pin(async move {
@@ -190,50 +201,149 @@ pub async fn members(db: &Db, count: u64, seed: u64) -> Result<u64, AppError> {
     Ok(done)
 }
 
-/// Purchases per write job.
-const PURCHASES_PER_JOB: u64 = 100_000;
+/// Purchases per write job (with their points, codes, feedback and cases).
+const PURCHASES_PER_JOB: usize = 50_000;
 
-/// Adds `count` purchases spread over the made-up members (those `members` added) and over
-/// the last `months` months, made from `seed` by arithmetic in SQL (the same arguments give the
-/// same rows), at the shop's first location. They leave points and balances as they are: they
-/// stand in for history when measuring what reads the purchase table (segments, analytics).
-/// Returns how many it added.
-pub async fn purchases(db: &Db, count: u64, months: u64, seed: u64) -> Result<u64, AppError> {
-    let now = Stamp::now();
-    let span = i64::try_from(months.max(1) * 30 * 86_400).unwrap_or(i64::MAX);
-    let seed = i64::try_from(seed % 1_000_003).unwrap_or(1);
-    let mut done = 0;
-    while done < count {
-        let take = i64::try_from((count - done).min(PURCHASES_PER_JOB)).unwrap_or(0);
-        let offset = i64::try_from(done).unwrap_or(0);
-        let end = now.unix();
-        db.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2),
-                     made AS (SELECT min(id) AS lo, max(id) - min(id) + 1 AS width FROM users
-                              WHERE password_hash = $3),
-                     loc AS (SELECT min(id) AS id FROM locations)
-                     INSERT INTO purchases (member_id, amount_minor, currency, location_id,
-                         full_price, points, created_at)
-                     SELECT made.lo + ((i * 2654435761 + $4) % made.width),
-                            500 + ((i * 40503 + $4) % 9500), 'EUR', loc.id, 1, 0,
-                            strftime('%Y-%m-%dT%H:%M:%SZ', $5 - ((i * 97 + $4 * 7) % $6), 'unixepoch')
-                     FROM n, made, loc WHERE made.width > 0",
-                )
-                .bind(offset)
-                .bind(offset + take - 1)
-                .bind(NO_PASSWORD)
-                .bind(seed)
-                .bind(end)
-                .bind(span)
-                .execute(&mut *tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await?;
-        done += u64::try_from(take).unwrap_or(0);
+/// What the seeder needs of the shop as it is.
+async fn shop(db: &Db) -> Result<history::Shop, sqlx::Error> {
+    let mut conn = db.reader.acquire().await?;
+    let settings = app::loyalty::db::program::settings(&mut conn).await?;
+    let tiers = app::loyalty::db::program::tiers(&mut conn).await?;
+    let locations = app::loyalty::db::program::locations(&mut conn)
+        .await?
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let rewards = sqlx::query_as(
+        "SELECT id, cost, valid_days, name FROM rewards
+         WHERE active = 1 AND stock IS NULL AND min_tier_id IS NULL ORDER BY cost",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let form = sqlx::query_as(
+        "SELECT f.id, s.nps_max FROM feedback_forms f, feedback_settings s
+         WHERE f.active = 1 ORDER BY f.id LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let sla_hours = sqlx::query_scalar("SELECT sla_hours FROM feedback_settings")
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or(48);
+    Ok(history::Shop {
+        settings,
+        tiers,
+        locations,
+        rewards,
+        form,
+        sla_hours,
+    })
+}
+
+/// The next free id of each table the histories write.
+async fn next_ids(db: &Db) -> Result<rows::Ids, sqlx::Error> {
+    let (purchase, movement, code, feedback, case): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT coalesce(max(id), 0) + 1 FROM purchases),
+                (SELECT coalesce(max(id), 0) + 1 FROM point_movements),
+                (SELECT coalesce(max(id), 0) + 1 FROM reward_codes),
+                (SELECT coalesce(max(id), 0) + 1 FROM feedback),
+                (SELECT coalesce(max(id), 0) + 1 FROM cases)",
+    )
+    .fetch_one(&db.reader)
+    .await?;
+    Ok(rows::Ids {
+        purchase,
+        movement,
+        code,
+        feedback,
+        case,
+    })
+}
+
+/// Gives the made-up members who have no purchases yet `count` purchases between them over
+/// the last `months` months, each member's history lived through by the program's rules (see
+/// [`history`]): the same members, shop and seed give the same rows. Returns how many
+/// purchases it added.
+pub async fn history(db: &Db, count: u64, months: u64, seed: u64) -> Result<u64, String> {
+    let fail = |e: sqlx::Error| e.to_string();
+    let shop = shop(db).await.map_err(fail)?;
+    if shop.locations.is_empty() && count > 0 {
+        return Err(
+            "the shop has no location to buy at: run `server serve --demo` once or add one".into(),
+        );
     }
-    Ok(done)
+    let now = Stamp::now().unix();
+    let months = i64::try_from(months.max(1)).unwrap_or(36);
+    let span = history::Span {
+        from: Stamp::from_unix(now).plus_months(-months).unix(),
+        now,
+    };
+    let members: Vec<(i64, Stamp, String)> = sqlx::query_as(
+        "SELECT id, created_at, language FROM users u
+         WHERE password_hash = $1
+           AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = u.id)
+         ORDER BY id",
+    )
+    .bind(NO_PASSWORD)
+    .fetch_all(&db.reader)
+    .await
+    .map_err(fail)?;
+    let members: Vec<history::Member> = members
+        .into_iter()
+        .map(|(id, joined, language)| history::Member {
+            id,
+            joined: joined.unix(),
+            language,
+        })
+        .collect();
+    let counts = shares(
+        count,
+        &members
+            .iter()
+            .map(|m| habits::weight(seed, m, span))
+            .collect::<Vec<_>>(),
+    );
+    let mut ids = next_ids(db).await.map_err(fail)?;
+    let currency = shop.settings.currency.code();
+    let mut rows = rows::Rows::default();
+    let mut added = 0;
+    for (i, (member, n)) in members.iter().zip(counts).enumerate() {
+        history::live(&shop, span, seed, member, n, &mut ids, &mut rows);
+        if rows.purchases.len() >= PURCHASES_PER_JOB || i + 1 == members.len() {
+            let batch = std::mem::take(&mut rows);
+            added += batch.purchases.len() as u64;
+            db.write(move |tx| {
+                Box::pin(async move { Ok(write::rows(tx, &batch, currency, seed).await?) })
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(added)
+}
+
+/// Splits `total` into whole parts proportional to `weights` (rounding the running sum, so
+/// the parts add up to `total` exactly; no weight at all: nothing).
+fn shares(total: u64, weights: &[f64]) -> Vec<u64> {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let mut running = 0.0;
+    let mut given = 0;
+    weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            running += w;
+            let upto = if i + 1 == weights.len() {
+                total
+            } else {
+                ((running / sum) * total as f64).floor() as u64
+            };
+            let part = upto.saturating_sub(given);
+            given += part;
+            part
+        })
+        .collect()
 }
