@@ -171,6 +171,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("analytics") view=crate::analytics::GlancePage ssr=SsrMode::Async />
                         <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/rfm") view=crate::analytics::RfmPage ssr=SsrMode::Async />
+                        <Route path=path!("analytics/points") view=crate::analytics::PointsPage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />

@@ -94,18 +94,20 @@ pub(crate) struct MonthRange {
     from: Option<String>,
     to: Option<String>,
     churn_days: Option<String>,
+    value_of_100: Option<String>,
 }
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
 /// join cohort and month since joining), `months.csv` (retention at a glance, a line a month)
-/// or `rfm.csv` (a line per RFM group).
+/// `points.csv` (points issued, redeemed and expired, a line a month) or `rfm.csv` (a line per
+/// RFM group).
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(q): Query<MonthRange>,
 ) -> Response {
-    use app::analytics::{cohorts, glance, rfm};
+    use app::analytics::{cohorts, glance, points, rfm};
     if let Some(refused) = refused(user.as_ref()) {
         return refused;
     }
@@ -118,6 +120,16 @@ pub(crate) async fn analytics_csv(
             )),
             "months.csv" => Some(glance::csv(
                 &glance::db::glance(&mut conn, now, from, to, q.churn_days.as_deref()).await?,
+            )),
+            "points.csv" => Some(points::csv(
+                &app::analytics::points_db::economy(
+                    &mut conn,
+                    now,
+                    from,
+                    to,
+                    q.value_of_100.as_deref(),
+                )
+                .await?,
             )),
             "rfm.csv" => Some(rfm::csv(
                 &app::analytics::rfm_db::report(&mut conn, now, rfm::Group::AtRisk).await?,

@@ -25,6 +25,7 @@ pub fn AnalyticsNav() -> impl IntoView {
             <A href="/console/analytics" exact=true>{t!(i18n, analytics.nav_glance)}</A>
             <A href="/console/analytics/cohorts">{t!(i18n, analytics.nav_cohorts)}</A>
             <A href="/console/analytics/rfm">{t!(i18n, analytics.nav_rfm)}</A>
+            <A href="/console/analytics/points">{t!(i18n, analytics.nav_points)}</A>
         </nav>
     }
 }

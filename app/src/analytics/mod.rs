@@ -7,6 +7,10 @@ pub mod cohorts;
 mod cohorts_page;
 pub mod glance;
 mod glance_page;
+pub mod points;
+#[cfg(feature = "ssr")]
+pub mod points_db;
+mod points_page;
 pub mod rfm;
 #[cfg(feature = "ssr")]
 pub mod rfm_db;
@@ -18,4 +22,5 @@ pub mod shop_time;
 
 pub use cohorts_page::CohortsPage;
 pub use glance_page::GlancePage;
+pub use points_page::PointsPage;
 pub use rfm_page::{RfmPage, group_name};

@@ -18,11 +18,17 @@
 //! - `location_days`: per day and location, purchases, spend and refunds.
 //! - `month_totals`: per month, how many members bought and how many of them more than once,
 //!   their purchases, spend and refunds (retention at a glance).
+//! - `point_months`: per month and kind of movement, points credited and debited (points
+//!   economy: issued, redeemed, expired; their sum is what members hold).
+//! - `reward_months`: per month and reward, codes issued, their points and how many were used.
+//!
+//! In UTC:
+//! - `lot_expiry_days`: per day, the open points that expire on it.
 
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 11] = [
+pub const TRIGGERS: [&str; 17] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -34,6 +40,12 @@ pub const TRIGGERS: [&str; 11] = [
     "member_stats_rf_insert",
     "member_stats_rf_update",
     "member_stats_rf_delete",
+    "point_movements_months",
+    "point_lots_expiry_insert",
+    "point_lots_expiry_update",
+    "point_lots_expiry_delete",
+    "reward_codes_months",
+    "reward_codes_months_used",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -63,7 +75,7 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 8] = [
+pub const TABLES: [Table; 11] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -72,6 +84,9 @@ pub const TABLES: [Table; 8] = [
     table("cohorts", "cohort", true),
     table("location_days", "day || ' ' || location_id", true),
     table("month_totals", "month", true),
+    table("point_months", "month || ' ' || kind", true),
+    table("lot_expiry_days", "day", false),
+    table("reward_months", "month || ' ' || reward_id", true),
 ];
 
 /// At most this many drifting rows are reported per roll-up.

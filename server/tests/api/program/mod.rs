@@ -321,5 +321,6 @@ async fn purchases_refuse_bad_input_with_field_errors() {
 }
 
 mod admin;
+mod economy;
 mod forms;
 mod periods;

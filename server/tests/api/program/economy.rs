@@ -1,0 +1,145 @@
+//! The points economy page on hand-computed points: a member buys for €100 (100 points),
+//! takes a 40-point reward, staff redeem 10 points at the counter, €50 is refunded (50 points
+//! back), and a year later the rest expires. Every figure moves by exactly that, whatever the
+//! shop had before; the roll-ups agree with the ledger throughout.
+
+use super::Shop;
+use crate::helpers::{json_of, rollup_drift};
+use app::db::Stamp;
+use serde_json::Value;
+
+async fn economy(s: &Shop, from: &str, to: &str, value: &str) -> Value {
+    json_of(
+        &s.manager,
+        "analytics/points",
+        &[("from", from), ("to", to), ("value_of_100", value)],
+    )
+    .await
+}
+
+/// `after - before` of `key` at the top level, or of month `i`.
+fn grew(before: &Value, after: &Value, i: Option<usize>, key: &str) -> i64 {
+    let pick = |v: &Value| i.map_or_else(|| v[key].clone(), |i| v["months"][i][key].clone());
+    pick(after).as_i64().expect(key) - pick(before).as_i64().expect(key)
+}
+
+#[tokio::test]
+async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
+    let s = super::demo().await;
+    s.settings("12", "one_tier").await;
+    let before = economy(&s, "2026-12", "2027-01", "0,50").await;
+    assert_eq!(before["months"][1]["month"], "2027-01");
+    assert_eq!(before["value_of_100"], 50);
+
+    let bought = s.buy("100", "econ-1").await;
+    assert_eq!(bought["purchase"]["points"], 100);
+    let res = s
+        .manager
+        .call(
+            "rewards/save",
+            &[
+                ("name", "Cinnamon bun"),
+                ("description", ""),
+                ("cost", "40"),
+                ("stock", ""),
+                ("starts_on", ""),
+                ("ends_on", ""),
+                ("icon", "gift"),
+                ("valid_days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let reward = res.json::<Value>().await.expect("json")["id"].to_string();
+    let res = s
+        .member
+        .call(
+            "rewards/redeem",
+            &[("reward_id", &reward), ("idempotency_key", "econ-bun")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    s.redeem("10", "econ-counter").await;
+    let purchase = bought["purchase"]["id"].as_i64().expect("id");
+    assert_eq!(s.refund(purchase, "50", "econ-half").await.status(), 200);
+    assert_eq!(s.invariants().await, 0, "100 − 40 − 10 − 50");
+
+    let after = economy(&s, "2026-12", "2027-01", "0,50").await;
+    let jan = Some(1);
+    assert_eq!(grew(&before, &after, jan, "issued"), 100);
+    assert_eq!(
+        grew(&before, &after, jan, "redeemed"),
+        50,
+        "the reward and the counter"
+    );
+    assert_eq!(
+        grew(&before, &after, jan, "other"),
+        50,
+        "the refund's points"
+    );
+    assert_eq!(grew(&before, &after, jan, "expired"), 0);
+    assert_eq!(grew(&before, &after, None, "outstanding"), 0);
+    let bun = after["rewards"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["name"] == "Cinnamon bun"))
+        .expect("the reward is listed");
+    assert_eq!(
+        (
+            bun["codes"].as_i64(),
+            bun["points"].as_i64(),
+            bun["used"].as_i64()
+        ),
+        (Some(1), Some(40), Some(0))
+    );
+    assert!(rollup_drift(&s.app.db().await).await.is_empty());
+
+    // Another 80 points: they are held, worth €0.40 at €0.50 per 100, and expire on 6 January
+    // 2028 — within 30 days on 20 December 2027.
+    s.buy("80", "econ-2").await;
+    let held = economy(&s, "2026-12", "2027-01", "0,50").await;
+    assert_eq!(grew(&after, &held, None, "outstanding"), 80);
+    let outstanding = held["outstanding"].as_i64().expect("outstanding");
+    s.app.config.clock.set(Stamp::utc(2027, 12, 20, 12, 0, 0));
+    let soon = economy(&s, "2027-11", "2027-12", "0,50").await;
+    assert_eq!(soon["outstanding"].as_i64(), Some(outstanding));
+    assert!(soon["expiring_30"].as_i64() >= Some(80), "{soon}");
+    let ahead = soon["expiring"].as_array().expect("expiring");
+    assert_eq!(ahead[0]["month"], "2028-01");
+
+    // The sweep after the year: expired in January 2028, no longer held.
+    let at = Stamp::utc(2028, 1, 10, 12, 0, 0);
+    s.app.config.clock.set(at);
+    let before_sweep = economy(&s, "2027-12", "2028-01", "1").await;
+    s.sweep(at).await;
+    let swept = economy(&s, "2027-12", "2028-01", "1").await;
+    assert_eq!(grew(&before_sweep, &swept, Some(1), "expired"), 80);
+    assert_eq!(grew(&before_sweep, &swept, None, "outstanding"), -80);
+    assert_eq!(swept["expiring_30"], 0);
+    assert!(rollup_drift(&s.app.db().await).await.is_empty());
+
+    // The download has a line a month; a value that is not an amount is the field's error.
+    let csv = s
+        .manager
+        .client
+        .get(
+            s.app
+                .url("/console/analytics/points.csv?from=2027-12&to=2028-01"),
+        )
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.expect("body");
+    assert!(
+        csv.starts_with(
+            "month,issued,redeemed,expired,other_taken,net,redemption_rate_percent\n2027-12,"
+        ),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3);
+    let res = s
+        .manager
+        .call("analytics/points", &[("value_of_100", "a lot")])
+        .await;
+    assert_eq!(res.status(), 422);
+}
