@@ -60,6 +60,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics",
       "/console/analytics/cohorts",
       "/console/analytics/rfm",
+      "/console/analytics/points",
       "/console/staff",
       "/console/audit",
       "/console/settings",

@@ -127,3 +127,45 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   await expect(editor.getByRole("status").first()).toContainText("members match");
   await expect(editor.locator("table")).toContainText(email);
 });
+
+/** Points held by members, and this month's points issued, as the points page shows them. */
+async function points(page: Page) {
+  await goto(page, "/console/analytics/points");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Points economy");
+  const stat = page.locator(".stats > div", { has: page.getByText("Points held by members", { exact: true }) });
+  const month = page.getByRole("region", { name: "Points month by month" }).locator("tbody tr").first();
+  return { held: num(await stat.locator("dd").first().innerText()), issued: num(await month.locator("td").first().innerText()) };
+}
+
+/** The console home's purchases and points issued today. */
+async function today(page: Page) {
+  await goto(page, "/console");
+  const day = page.getByRole("region", { name: /^Today, / });
+  const stat = (label: string) => day.locator(".stats > div", { has: page.getByRole("link", { name: label, exact: true }) }).locator("dd");
+  return { purchases: num(await stat("Purchases").innerText()), issued: num(await stat("Points issued").innerText()) };
+}
+
+test("points economy and the console home: a purchase's points are issued today and held, and the download agrees", async ({ page, browser }) => {
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
+  await expect(page.getByRole("heading", { name: "Needs attention first" })).toBeVisible();
+  await expectAccessible(page);
+  const home = await today(page);
+  const before = await points(page);
+  // The demo members hold points from yesterday's purchases.
+  expect(before.held).toBeGreaterThan(0);
+  await expectAccessible(page);
+  await joinAndBuy(page, browser, `points-${Date.now()}@example.com`, "Pia");
+  const after = await points(page);
+  const earned = after.issued - before.issued;
+  // €12.50 earns 12 points, 24 on the demo's double-points Tuesdays.
+  expect([12, 24]).toContain(earned);
+  expect(after.held).toBe(before.held + earned);
+  expect(await today(page)).toEqual({ purchases: home.purchases + 1, issued: home.issued + earned });
+  await goto(page, "/console/analytics/points");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download as CSV" }).click();
+  const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  expect(lines[0]).toBe("month,issued,redeemed,expired,other_taken,net,redemption_rate_percent");
+  expect(Number(lines[lines.length - 1].split(",")[1])).toBe(after.issued);
+});

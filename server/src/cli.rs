@@ -245,7 +245,8 @@ pub async fn create_owner(
         .write(move |tx| {
             Box::pin(async move {
                 let new = NewUser::new(&email, &hash, Role::Owner, &name, locale);
-                let id = insert_user(tx, &new, "cli", &Default::default()).await?;
+                let id = insert_user(tx, &new, "cli", &Default::default(), app::db::Stamp::now())
+                    .await?;
                 audit::db::record(
                     tx,
                     None,

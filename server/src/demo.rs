@@ -184,7 +184,7 @@ async fn load(
             email_marketing: login.role == Role::Member,
             ..NewUser::new(&email, hash, login.role, &name, language)
         };
-        let id = insert_user(tx, &new, "demo", &Default::default())
+        let id = insert_user(tx, &new, "demo", &Default::default(), Stamp::now())
             .await
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
         ids.push((login.email, id));

@@ -86,14 +86,15 @@ fn referral_code() -> String {
 }
 
 /// Inserts an account (with its referral code, its consent records and, for a member, a
-/// zero balance row that every later point movement updates) and returns its id.
+/// zero balance row that every later point movement updates), joined at `now` (the app's
+/// clock), and returns its id.
 pub async fn insert_user(
     conn: &mut SqliteConnection,
     user: &NewUser<'_>,
     source: &str,
     proof: &crate::campaigns::prefs::RequestProof,
+    now: Stamp,
 ) -> Result<i64, InsertUserError> {
-    let now = Stamp::now();
     let mut tries = 0;
     let id: i64 = loop {
         let inserted = sqlx::query_scalar(

@@ -36,7 +36,7 @@ pub async fn join(
     {
         return Err(AppError::field("referral", Msg::ReferralUnknown));
     }
-    let mut inserted = db::insert_user(tx, new, "sign_up", proof).await;
+    let mut inserted = db::insert_user(tx, new, "sign_up", proof, now).await;
     // A number another account has is left out rather than named as taken (that would tell a
     // stranger whose number it is); the confirmation tells the address's owner.
     let phone_left_out = matches!(inserted, Err(InsertUserError::PhoneTaken));
@@ -46,7 +46,7 @@ pub async fn join(
             sms_marketing: false,
             ..*new
         };
-        inserted = db::insert_user(tx, &without, "sign_up", proof).await;
+        inserted = db::insert_user(tx, &without, "sign_up", proof, now).await;
     }
     let id = match inserted {
         Ok(id) => id,

@@ -168,8 +168,7 @@ fn EconomyView(e: Economy) -> impl IntoView {
                 </table>
             </div>
         </section>
-        <div class="charts">
-            <section class="card">
+        <section class="card">
                 <h2 id="points-ahead">{t!(i18n, analytics.expiring_title)}</h2>
                 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="points-ahead">
                     <table>
@@ -180,8 +179,8 @@ fn EconomyView(e: Economy) -> impl IntoView {
                         <tbody>{ahead}</tbody>
                     </table>
                 </div>
-            </section>
-            <section class="card">
+        </section>
+        <section class="card">
                 <h2 id="points-rewards">{t!(i18n, analytics.rewards_title)}</h2>
                 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="points-rewards">
                     <table>
@@ -195,7 +194,6 @@ fn EconomyView(e: Economy) -> impl IntoView {
                     </table>
                 </div>
             </section>
-        </div>
     }
     .into_any()
 }

@@ -88,7 +88,8 @@ fn RfmView(r: Rfm) -> impl IntoView {
         ),
     ];
     view! {
-        <section class="card" aria-labelledby="rfm-edges">
+        // The table's scrolling region is the landmark (named by the heading), not the card.
+        <section class="card">
             <p class="hint">{t_string!(i18n, analytics.rfm_hint).replace("{n}", &format::number(l, r.buyers))}</p>
             <h2 id="rfm-edges">{t!(i18n, analytics.edges_title)}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="rfm-edges">
@@ -154,7 +155,8 @@ fn GroupsTable(
                 <tr>
                     <th scope="row">
                         <a href=format!("/console/analytics/rfm?group={}", g.group.as_str())>{name}</a>
-                        <span class="hint">" "{group_rule(i18n, g.group)}</span>
+                        <br />
+                        <small class="hint">{group_rule(i18n, g.group)}</small>
                     </th>
                     <td>{format::number(l, g.members)}</td>
                     <td>{share.map_or_else(|| "—".to_owned(), |p| format::percent(l, p))}</td>

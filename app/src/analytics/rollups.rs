@@ -21,6 +21,8 @@
 //! - `point_months`: per month and kind of movement, points credited and debited (points
 //!   economy: issued, redeemed, expired; their sum is what members hold).
 //! - `reward_months`: per month and reward, codes issued, their points and how many were used.
+//! - `day_totals`: per day, members who joined and points issued and redeemed (the console
+//!   home's today and this week).
 //!
 //! In UTC:
 //! - `lot_expiry_days`: per day, the open points that expire on it.
@@ -28,7 +30,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 17] = [
+pub const TRIGGERS: [&str; 19] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -46,6 +48,8 @@ pub const TRIGGERS: [&str; 17] = [
     "point_lots_expiry_delete",
     "reward_codes_months",
     "reward_codes_months_used",
+    "users_join_day",
+    "point_movements_day",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -75,7 +79,7 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 11] = [
+pub const TABLES: [Table; 12] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -87,6 +91,7 @@ pub const TABLES: [Table; 11] = [
     table("point_months", "month || ' ' || kind", true),
     table("lot_expiry_days", "day", false),
     table("reward_months", "month || ' ' || reward_id", true),
+    table("day_totals", "day", true),
 ];
 
 /// At most this many drifting rows are reported per roll-up.

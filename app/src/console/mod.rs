@@ -2,5 +2,7 @@
 //! later issues fill are real routes already, so links and bookmarks stay stable.
 
 pub mod pages;
+pub mod today;
+mod today_view;
 
 pub use pages::{ComingSoon, ConsoleHome, ConsoleLayout, Section};

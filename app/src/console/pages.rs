@@ -195,6 +195,7 @@ pub fn ConsoleHome() -> impl IntoView {
                     let name = u.name.clone();
                     view! {
                         <p class="lede">{t!(i18n, console.welcome, name = move || name.clone())}</p>
+                        {u.role.at_least(Role::Manager).then(|| view! { <super::today_view::TodayCard /> })}
                         <ul class="tiles">
                             {Section::ALL
                                 .into_iter()

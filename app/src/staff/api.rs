@@ -69,10 +69,11 @@ pub async fn create_staff(
     let locale =
         parse_locale(&language).ok_or_else(|| AppError::field("language", Msg::LanguageInvalid))?;
     let hash = st.hasher.hash(&password).await?;
+    let now = st.clock.now();
     write_as(Role::Owner, move |tx, me, _| {
         Box::pin(async move {
             let new = NewUser::new(&email, &hash, role, &name, locale);
-            let id = insert_user(tx, &new, "staff_create", &Default::default()).await?;
+            let id = insert_user(tx, &new, "staff_create", &Default::default(), now).await?;
             let detail = format!("role={}", role.as_str());
             audit::db::record(
                 tx,

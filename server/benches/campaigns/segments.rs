@@ -109,8 +109,15 @@ pub async fn run(dir: &Path) -> Vec<String> {
     // the cohort tables (the made-up members joined over three years: 12 cohorts in its
     // default range); the glance page a row a month and two ranges of the index on each
     // member's last purchase; the RFM page every (last purchase day, purchases) cell, four
-    // look-ups by rank and the at-risk members who spent most (its rows: the seven groups).
-    for (page, rows_of) in [("cohorts", "rows"), ("glance", "months"), ("rfm", "groups")] {
+    // look-ups by rank and the at-risk members who spent most (its rows: the seven groups);
+    // the points page a row per month and kind, a range of expiry days, a row per month and
+    // reward.
+    for (page, rows_of) in [
+        ("cohorts", "rows"),
+        ("glance", "months"),
+        ("rfm", "groups"),
+        ("points", "months"),
+    ] {
         let mut times = Vec::new();
         let mut rows = 0;
         for _ in 0..rounds {

@@ -143,3 +143,42 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
         .await;
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn the_console_home_counts_today_and_this_week_from_monday() {
+    let s = super::demo().await;
+    let home = || json_of(&s.manager, "console/today", &[]);
+    let before = home().await;
+    assert_eq!(
+        (before["today"].as_str(), before["monday"].as_str()),
+        (Some("2027-01-06"), Some("2027-01-04"))
+    );
+    // Monday: €10. Today (Wednesday): €20, 5 points redeemed, someone joins.
+    s.app.config.clock.set(Stamp::utc(2027, 1, 4, 10, 0, 0));
+    s.buy("10", "home-monday").await;
+    s.app.config.clock.set(super::WED);
+    s.buy("20", "home-today").await;
+    s.redeem("5", "home-redeem").await;
+    let joiner = s.app.other_client();
+    assert_eq!(
+        joiner
+            .sign_up("joiner@example.com", "a long password", "Jo", "sv")
+            .await
+            .status(),
+        200
+    );
+    let after = home().await;
+    let grew = |span: &str, key: &str| {
+        after[span][key].as_i64().expect(key) - before[span][key].as_i64().expect(key)
+    };
+    let keys = ["purchases", "net_minor", "joined", "issued", "redeemed"];
+    assert_eq!(keys.map(|k| grew("day", k)), [1, 2_000, 1, 20, 5], "today");
+    assert_eq!(
+        keys.map(|k| grew("week", k)),
+        [2, 3_000, 1, 30, 5],
+        "this week"
+    );
+    assert!(rollup_drift(&s.app.db().await).await.is_empty());
+    // Counter staff have the tiles, not the figures.
+    assert_eq!(s.staff.call("console/today", &[]).await.status(), 403);
+}
