@@ -124,6 +124,7 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   await page.getByRole("link", { name: "Open it in the segment editor" }).click();
   const editor = page.locator("section[aria-labelledby=segment-edit]");
   await expect(editor.getByLabel("RFM group")).toHaveValue("new");
+  await editor.getByRole("button", { name: "Count members" }).click();
   await expect(editor.getByRole("status").first()).toContainText("members match");
   await expect(editor.locator("table")).toContainText(email);
 });

@@ -37,7 +37,7 @@ const RULES: [(&str, &[(&str, &str)]); 9] = [
 
 pub async fn run(dir: &Path) -> Vec<String> {
     let members = env_number("BENCH_SEGMENT_MEMBERS", 1_000_000);
-    let purchases = env_number("BENCH_SEGMENT_PURCHASES", 10_000_000);
+    let purchases = env_number("BENCH_SEGMENT_PURCHASES", 20_000_000);
     let rounds = env_number("BENCH_ROUNDS", 20);
     let started = Instant::now();
     // Seeding takes minutes: a shop of this size seeded by an earlier run is used again
