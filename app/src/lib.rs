@@ -172,6 +172,8 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/rfm") view=crate::analytics::RfmPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/points") view=crate::analytics::PointsPage ssr=SsrMode::Async />
+                        <Route path=path!("analytics/program") view=crate::analytics::ProgramEffectPage ssr=SsrMode::Async />
+                        <Route path=path!("analytics/service") view=crate::analytics::ServicePage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />

@@ -61,6 +61,8 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics/cohorts",
       "/console/analytics/rfm",
       "/console/analytics/points",
+      "/console/analytics/program",
+      "/console/analytics/service",
       "/console/staff",
       "/console/audit",
       "/console/settings",

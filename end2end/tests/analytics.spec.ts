@@ -27,8 +27,8 @@ async function currentCohort(page: Page) {
 }
 
 
-/** A new member joins (by request) and buys for €12.50 at the counter at Main Street. */
-async function joinAndBuy(page: Page, browser: Browser, email: string, name: string) {
+/** A new member joins (by request) and buys for `amount` euros (€12.50) at the counter at Main Street. */
+async function joinAndBuy(page: Page, browser: Browser, email: string, name: string, amount = "12.50") {
   const visitor = await browser.newContext();
   await joinByRequest(visitor.request, { email, password: "a long password", preferred_name: name, language: "en" });
   await visitor.close();
@@ -38,9 +38,9 @@ async function joinAndBuy(page: Page, browser: Browser, email: string, name: str
   await page.getByLabel("Member number, phone, email or name", { exact: true }).fill(email);
   await page.getByRole("button", { name: "Find" }).click();
   const purchase = page.locator(".member-panel").getByRole("form", { name: "Record a purchase" });
-  await purchase.getByLabel("Amount", { exact: true }).fill("12.50");
+  await purchase.getByLabel("Amount", { exact: true }).fill(amount);
   await purchase.getByRole("button", { name: "Record purchase" }).click();
-  await expect(page.locator(".outcome")).toContainText("Purchase recorded: €12.50");
+  await expect(page.locator(".outcome")).toContainText(`Purchase recorded: €${Number(amount).toFixed(2)}`);
 }
 
 test("at a glance and by join month: a new member's purchase counts, as numbers, shares and CSV", async ({ page, browser }) => {
@@ -169,4 +169,39 @@ test("points economy and the console home: a purchase's points are issued today 
   const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
   expect(lines[0]).toBe("month,issued,redeemed,expired,other_taken,net,redemption_rate_percent");
   expect(Number(lines[lines.length - 1].split(",")[1])).toBe(after.issued);
+});
+
+/** Members by tier now, all together, and this month's next-visit discounts issued. */
+async function programEffect(page: Page) {
+  await goto(page, "/console/analytics/program");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Program effect");
+  const tiers = await page.getByRole("region", { name: "Members by tier now" }).locator("tbody tr td:nth-child(2)").allInnerTexts();
+  const month = await page.getByRole("region", { name: "Next-visit discounts" }).locator("tbody tr").first().locator("td").allInnerTexts();
+  return { members: tiers.map(num).reduce((a, b) => a + b, 0), issued: num(month[0]) };
+}
+
+test("program effect and service quality: a €25 purchase gives a next-visit discount this month; the demo's feedback is grouped", async ({ page, browser }) => {
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
+  const before = await programEffect(page);
+  await expectAccessible(page);
+  // The demo's discount: 15 % off the next visit for a purchase of €20 or more.
+  await joinAndBuy(page, browser, `effect-${Date.now()}@example.com`, "Dag", "25");
+  const after = await programEffect(page);
+  expect(after).toEqual({ members: before.members + 1, issued: before.issued + 1 });
+
+  await page.getByRole("navigation", { name: "Analytics pages" }).getByRole("link", { name: "Service quality" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Service quality and coming back");
+  await expectAccessible(page);
+  // The demo's answers from 40 and 33 days ago are promoters' (10 and 9), past their 30 days.
+  const row = page.getByRole("region", { name: "Coming back by recommendation score" }).getByRole("row", { name: /^Promoters/ });
+  const cells = await row.locator("td").allInnerTexts();
+  expect(num(cells[0])).toBeGreaterThanOrEqual(2);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download as CSV" }).click();
+  const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  expect(lines[0]).toBe(
+    "group,answers,came_back,return_rate_percent,resolved_case_answers,resolved_case_came_back,unresolved_case_answers,unresolved_case_came_back",
+  );
+  expect(lines[1].split(",").slice(0, 2)).toEqual(["promoters", String(num(cells[0]))]);
 });

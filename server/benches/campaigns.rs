@@ -8,14 +8,15 @@
 //! 2. Queueing: the time `campaigns/send` takes to write one outbox row per member of a
 //!    `BENCH_QUEUE` (default 100,000) member segment (no SMTP configured, nothing leaves).
 //! 3. Segments: counts over HTTP on `BENCH_SEGMENT_MEMBERS` (default 1,000,000) made-up members
-//!    with `BENCH_SEGMENT_PURCHASES` (default 10,000,000) purchases over a year, rule by rule,
-//!    p50/p95 of `BENCH_ROUNDS` (default 20) counts each. The seeded shop is kept in
+//!    with `BENCH_SEGMENT_PURCHASES` (default 20,000,000) purchases lived through over three
+//!    years (`server seed`), rule by rule, p50/p95 of `BENCH_ROUNDS` (default 20) counts each;
+//!    then each analytics page and the console home the same way. The seeded shop is kept in
 //!    `target/tmp/campaigns-bench` and used again by later runs (`BENCH_FRESH=1` seeds anew).
 //!
 //! `BENCH_ONLY=segments` (or `email`, `queue`, comma-separated) runs only those parts.
 //!
 //! Each result is also one machine-readable line (`bench email …`, `bench queue …`,
-//! `bench segment …`).
+//! `bench segment …`, `bench analytics page=… …`).
 
 #[path = "campaigns/email.rs"]
 mod email;

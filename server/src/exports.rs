@@ -99,15 +99,16 @@ pub(crate) struct MonthRange {
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
 /// join cohort and month since joining), `months.csv` (retention at a glance, a line a month)
-/// `points.csv` (points issued, redeemed and expired, a line a month) or `rfm.csv` (a line per
-/// RFM group).
+/// `points.csv` (points issued, redeemed and expired, a line a month), `program.csv` (tier moves
+/// and next-visit discounts, a line a month), `service.csv` (return after feedback, a line per
+/// recommendation-score group) or `rfm.csv` (a line per RFM group).
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(q): Query<MonthRange>,
 ) -> Response {
-    use app::analytics::{cohorts, glance, points, rfm};
+    use app::analytics::{cohorts, glance, points, program, rfm, service};
     if let Some(refused) = refused(user.as_ref()) {
         return refused;
     }
@@ -130,6 +131,12 @@ pub(crate) async fn analytics_csv(
                     q.value_of_100.as_deref(),
                 )
                 .await?,
+            )),
+            "program.csv" => Some(program::csv(
+                &app::analytics::program_db::program(&mut conn, now, from, to).await?,
+            )),
+            "service.csv" => Some(service::csv(
+                &service::db::service(&mut conn, now, from, to).await?,
             )),
             "rfm.csv" => Some(rfm::csv(
                 &app::analytics::rfm_db::report(&mut conn, now, rfm::Group::AtRisk).await?,

@@ -26,7 +26,38 @@ pub fn AnalyticsNav() -> impl IntoView {
             <A href="/console/analytics/cohorts">{t!(i18n, analytics.nav_cohorts)}</A>
             <A href="/console/analytics/rfm">{t!(i18n, analytics.nav_rfm)}</A>
             <A href="/console/analytics/points">{t!(i18n, analytics.nav_points)}</A>
+            <A href="/console/analytics/program">{t!(i18n, analytics.nav_program)}</A>
+            <A href="/console/analytics/service">{t!(i18n, analytics.nav_service)}</A>
         </nav>
+    }
+}
+
+/// An analytics page's range of months (a GET form, so a view is a link; `children` are its
+/// other fields) and its CSV download named `file`.
+#[component]
+pub fn MonthsForm(
+    action: &'static str,
+    from: String,
+    to: String,
+    csv: String,
+    file: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let no_error = Signal::derive(|| None);
+    let id = |field: &str| format!("{}-{field}", file.trim_end_matches(".csv"));
+    view! {
+        <Form method="GET" action=action attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.months_label)>
+            <Field name="from" id=id("from") kind="month" value=from error=no_error>
+                {t!(i18n, analytics.month_from)}
+            </Field>
+            <Field name="to" id=id("to") kind="month" value=to error=no_error>
+                {t!(i18n, analytics.month_to)}
+            </Field>
+            {children.map(|c| c())}
+            <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
+        </Form>
+        <p><a href=csv download=file rel="external">{t!(i18n, analytics.csv)}</a></p>
     }
 }
 
@@ -126,19 +157,11 @@ fn GlanceView(g: Glance) -> impl IntoView {
             <dl class="stats">{stats}</dl>
         </section>
         <section class="card">
-            <Form method="GET" action="/console/analytics" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.months_label)>
-                <Field name="from" id="glance-from" kind="month" value=g.from.clone() error=no_error>
-                    {t!(i18n, analytics.month_from)}
-                </Field>
-                <Field name="to" id="glance-to" kind="month" value=g.to.clone() error=no_error>
-                    {t!(i18n, analytics.month_to)}
-                </Field>
+            <MonthsForm action="/console/analytics" from=g.from.clone() to=g.to.clone() csv file="months.csv">
                 <Field name="churn_days" id="glance-churn" kind="number" value=g.churn_days.to_string() error=no_error>
                     {t!(i18n, analytics.churn_days)}
                 </Field>
-                <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
-            </Form>
-            <p><a href=csv download="months.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>
+            </MonthsForm>
         </section>
         // The table's scrolling region is the landmark (named by the heading), not the card.
         <section class="card">

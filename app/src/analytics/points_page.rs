@@ -4,7 +4,7 @@
 //! expires, rewards by popularity, a GET form (months, value of 100 points) and the CSV.
 
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::points::{Economy, analytics_points};
 use crate::{
@@ -133,19 +133,11 @@ fn EconomyView(e: Economy) -> impl IntoView {
             </dl>
         </section>
         <section class="card">
-            <Form method="GET" action="/console/analytics/points" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.months_label)>
-                <Field name="from" id="points-from" kind="month" value=e.from.clone() error=no_error>
-                    {t!(i18n, analytics.month_from)}
-                </Field>
-                <Field name="to" id="points-to" kind="month" value=e.to.clone() error=no_error>
-                    {t!(i18n, analytics.month_to)}
-                </Field>
+            <super::glance_page::MonthsForm action="/console/analytics/points" from=e.from.clone() to=e.to.clone() csv file="points.csv">
                 <Field name="value_of_100" id="points-value" value=format::amount_input(l, e.value_of_100) error=no_error>
                     {t!(i18n, analytics.value_of_100)}
                 </Field>
-                <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
-            </Form>
-            <p><a href=csv download="points.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>
+            </super::glance_page::MonthsForm>
         </section>
         <section class="card">
             <h2 id="points-months">{t!(i18n, analytics.points_months)}</h2>

@@ -23,14 +23,18 @@
 //! - `reward_months`: per month and reward, codes issued, their points and how many were used.
 //! - `day_totals`: per day, members who joined and points issued and redeemed (the console
 //!   home's today and this week).
+//! - `tier_months`: per month and move between tiers, how many members moved.
+//! - `coupon_months`: per month next-visit discounts were issued, how many were issued, voided
+//!   and used, and what the visits that used them paid and had refunded.
 //!
 //! In UTC:
 //! - `lot_expiry_days`: per day, the open points that expire on it.
+//! - `feedback_returns`: per answer a member gave, their first purchase in the 30 days after.
 
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 19] = [
+pub const TRIGGERS: [&str; 25] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -50,6 +54,12 @@ pub const TRIGGERS: [&str; 19] = [
     "reward_codes_months_used",
     "users_join_day",
     "point_movements_day",
+    "tier_changes_months",
+    "coupons_months_insert",
+    "coupons_months_update",
+    "purchases_coupon_months_refund",
+    "purchases_feedback_return",
+    "feedback_return_insert",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -79,7 +89,7 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 12] = [
+pub const TABLES: [Table; 15] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -92,6 +102,13 @@ pub const TABLES: [Table; 12] = [
     table("lot_expiry_days", "day", false),
     table("reward_months", "month || ' ' || reward_id", true),
     table("day_totals", "day", true),
+    table(
+        "tier_months",
+        "month || ' ' || from_tier || ' ' || to_tier",
+        true,
+    ),
+    table("coupon_months", "month", true),
+    table("feedback_returns", "feedback_id", false),
 ];
 
 /// At most this many drifting rows are reported per roll-up.

@@ -13,12 +13,22 @@ use std::collections::VecDeque;
 use super::{
     Mix,
     habits::{DAY, times, traits},
-    rows::{Case, Code, Feedback, Ids, Lot, Movement, Purchase, Rows, TierChange},
+    rows::{Case, Code, Coupon, Feedback, Ids, Lot, Movement, Purchase, Rows, TierChange},
 };
+
+/// The next-visit discount rule (see `perk_settings`).
+pub struct Discount {
+    pub percent: i64,
+    pub min_purchase: i64,
+    pub days: i64,
+    pub min_next: i64,
+}
 
 /// What the shop offers that a history uses.
 pub struct Shop {
     pub settings: Settings,
+    /// The next-visit discount, when it is on.
+    pub discount: Option<Discount>,
     /// Sorted by threshold.
     pub tiers: Vec<Tier>,
     pub locations: Vec<i64>,
@@ -57,9 +67,58 @@ struct Life<'a> {
     earned: VecDeque<(i64, i64)>,
     tier: Option<i64>,
     review: Option<i64>,
+    /// The next-visit discount held: its row and the instants it is valid from and until.
+    coupon: Option<(usize, i64, i64)>,
 }
 
 impl Life<'_> {
+    /// Uses the discount held if it is valid at `at` for `amount`; returns its row and what
+    /// it takes off. One that has run out is dropped.
+    fn use_coupon(&mut self, at: i64, amount: i64) -> Option<(usize, i64)> {
+        let d = self.shop.discount.as_ref()?;
+        let (row, from, until) = self.coupon?;
+        if at >= until {
+            self.coupon = None;
+            return None;
+        }
+        if at < from || amount < d.min_next {
+            return None;
+        }
+        self.coupon = None;
+        let off =
+            app::perks::types::discount(app::perks::types::OfferKind::Percent, d.percent, amount)?;
+        Some((row, off))
+    }
+
+    /// Issues a next-visit discount for purchase `purchase` (paid `paid` at `at`) when the
+    /// rule is on, the purchase used none and none is held: valid from the next day (UTC) for
+    /// the rule's days.
+    fn issue_coupon(&mut self, purchase: i64, paid: i64, at: i64, used_one: bool) {
+        let Some(d) = self.shop.discount.as_ref() else {
+            return;
+        };
+        if used_one || self.coupon.is_some() || paid < d.min_purchase {
+            return;
+        }
+        let from = (at.div_euclid(DAY) + 1) * DAY;
+        let until = from + d.days * DAY;
+        let day = |t: i64| Stamp::from_unix(t).to_string()[..10].to_owned();
+        let id = self.ids.coupon;
+        self.ids.coupon += 1;
+        self.coupon = Some((self.rows.coupons.len(), from, until));
+        self.rows.coupons.push(Coupon {
+            id,
+            member_id: self.member.id,
+            percent: d.percent,
+            valid_from: day(from),
+            valid_until: day(until - DAY),
+            min_purchase: d.min_next,
+            source_purchase_id: purchase,
+            used: None,
+            at: Stamp::from_unix(at),
+        });
+    }
+
     fn move_points(
         &mut self,
         amount: i64,
@@ -218,6 +277,7 @@ pub fn live(
         earned: VecDeque::new(),
         tier: None,
         review: None,
+        coupon: None,
     };
     let n = shop.locations.len().max(1);
     let later = |at: i64, secs: i64| (at + secs).min(span.now);
@@ -228,7 +288,9 @@ pub fn live(
         } else {
             shop.locations[usize::try_from(mix.next()).unwrap_or(0) % n]
         };
-        let amount = (t.usual * i64::try_from(50 + mix.next() % 100).unwrap_or(100) / 100).max(100);
+        let full = (t.usual * i64::try_from(50 + mix.next() % 100).unwrap_or(100) / 100).max(100);
+        let used = life.use_coupon(at, full);
+        let amount = full - used.map_or(0, |(_, off)| off);
         let tier_pct = life
             .tier
             .and_then(|id| shop.tiers.iter().find(|x| x.id == id))
@@ -242,8 +304,13 @@ pub fn live(
             amount_minor: amount,
             location_id: location,
             points,
+            coupon: used.map(|(row, off)| (life.rows.coupons[row].id, off)),
             at: Stamp::from_unix(at),
         });
+        if let Some((row, _)) = used {
+            life.rows.coupons[row].used = Some((purchase, Stamp::from_unix(at)));
+        }
+        life.issue_coupon(purchase, amount, at, used.is_some());
         if points > 0 {
             life.move_points(points, "earn", "", at, Some((purchase, location)));
             life.earned.push_back((at, points));
@@ -313,8 +380,9 @@ pub fn live(
                 at: Stamp::from_unix(said),
             });
             if nps <= nps_max {
-                // Older cases are all resolved; of the last month's, six in ten.
-                let resolved = (said < span.now - 30 * DAY || mix.next() % 10 < 6).then(|| {
+                // Of older cases nine in ten were resolved; of the last month's, six in ten.
+                let share = if said < span.now - 30 * DAY { 9 } else { 6 };
+                let resolved = (mix.next() % 10 < share).then(|| {
                     let first = later(
                         said,
                         3_600 * (1 + i64::try_from(mix.next() % 20).unwrap_or(0)),

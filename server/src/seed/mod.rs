@@ -230,8 +230,16 @@ async fn shop(db: &Db) -> Result<history::Shop, sqlx::Error> {
         .fetch_optional(&mut *conn)
         .await?
         .unwrap_or(48);
+    let perks = app::perks::engine::settings(&mut conn).await?;
+    let discount = perks.return_percent.map(|percent| history::Discount {
+        percent,
+        min_purchase: perks.return_min_purchase,
+        days: perks.return_days,
+        min_next: perks.return_min_next,
+    });
     Ok(history::Shop {
         settings,
+        discount,
         tiers,
         locations,
         rewards,
@@ -242,21 +250,24 @@ async fn shop(db: &Db) -> Result<history::Shop, sqlx::Error> {
 
 /// The next free id of each table the histories write.
 async fn next_ids(db: &Db) -> Result<rows::Ids, sqlx::Error> {
-    let (purchase, movement, code, feedback, case): (i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT coalesce(max(id), 0) + 1 FROM purchases),
-                (SELECT coalesce(max(id), 0) + 1 FROM point_movements),
-                (SELECT coalesce(max(id), 0) + 1 FROM reward_codes),
-                (SELECT coalesce(max(id), 0) + 1 FROM feedback),
-                (SELECT coalesce(max(id), 0) + 1 FROM cases)",
-    )
-    .fetch_one(&db.reader)
-    .await?;
+    let (purchase, movement, code, feedback, case, coupon): (i64, i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT (SELECT coalesce(max(id), 0) + 1 FROM purchases),
+                    (SELECT coalesce(max(id), 0) + 1 FROM point_movements),
+                    (SELECT coalesce(max(id), 0) + 1 FROM reward_codes),
+                    (SELECT coalesce(max(id), 0) + 1 FROM feedback),
+                    (SELECT coalesce(max(id), 0) + 1 FROM cases),
+                    (SELECT coalesce(max(id), 0) + 1 FROM coupons)",
+        )
+        .fetch_one(&db.reader)
+        .await?;
     Ok(rows::Ids {
         purchase,
         movement,
         code,
         feedback,
         case,
+        coupon,
     })
 }
 

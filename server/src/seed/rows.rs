@@ -10,6 +10,7 @@ pub struct Ids {
     pub code: i64,
     pub feedback: i64,
     pub case: i64,
+    pub coupon: i64,
 }
 
 pub struct Purchase {
@@ -18,6 +19,22 @@ pub struct Purchase {
     pub amount_minor: i64,
     pub location_id: i64,
     pub points: i64,
+    /// The next-visit discount it used and what it took off.
+    pub coupon: Option<(i64, i64)>,
+    pub at: Stamp,
+}
+
+/// A next-visit discount, valid on shop days `valid_from..=valid_until`.
+pub struct Coupon {
+    pub id: i64,
+    pub member_id: i64,
+    pub percent: i64,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub min_purchase: i64,
+    pub source_purchase_id: i64,
+    /// The purchase that used it, and when.
+    pub used: Option<(i64, Stamp)>,
     pub at: Stamp,
 }
 
@@ -92,6 +109,7 @@ pub struct Rows {
     pub codes: Vec<Code>,
     pub feedback: Vec<Feedback>,
     pub cases: Vec<Case>,
+    pub coupons: Vec<Coupon>,
     pub tier_changes: Vec<TierChange>,
     /// (member, balance, as of).
     pub balances: Vec<(i64, i64, Stamp)>,

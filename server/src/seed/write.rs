@@ -35,7 +35,7 @@ pub async fn rows(
     insert(
         conn,
         "INSERT INTO purchases (id, member_id, amount_minor, currency, location_id, full_price,
-             points, created_at) ",
+             points, discount_minor, created_at) ",
         &rows.purchases,
         |b, p| {
             b.push_bind(p.id)
@@ -45,10 +45,41 @@ pub async fn rows(
                 .push_bind(p.location_id)
                 .push_bind(1)
                 .push_bind(p.points)
+                .push_bind(p.coupon.map_or(0, |c| c.1))
                 .push_bind(p.at);
         },
     )
     .await?;
+    // Discounts after the purchases that gave and used them; then the purchases point back.
+    insert(
+        conn,
+        "INSERT INTO coupons (id, member_id, percent, valid_from, valid_until, min_purchase,
+             source_purchase_id, used_purchase_id, used_at, created_at) ",
+        &rows.coupons,
+        |b, c| {
+            b.push_bind(c.id)
+                .push_bind(c.member_id)
+                .push_bind(c.percent)
+                .push_bind(&c.valid_from)
+                .push_bind(&c.valid_until)
+                .push_bind(c.min_purchase)
+                .push_bind(c.source_purchase_id)
+                .push_bind(c.used.map(|u| u.0))
+                .push_bind(c.used.map(|u| u.1))
+                .push_bind(c.at);
+        },
+    )
+    .await?;
+    if let (Some(first), Some(last)) = (rows.coupons.first(), rows.coupons.last()) {
+        sqlx::query(
+            "UPDATE purchases SET coupon_id = c.id FROM coupons c
+             WHERE c.id BETWEEN $1 AND $2 AND c.used_purchase_id = purchases.id",
+        )
+        .bind(first.id)
+        .bind(last.id)
+        .execute(&mut *conn)
+        .await?;
+    }
     insert(
         conn,
         "INSERT INTO point_movements (id, member_id, amount, kind, reason, actor_kind,

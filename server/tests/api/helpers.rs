@@ -334,6 +334,13 @@ pub fn field_error(field: &str, key: &str) -> serde_json::Value {
 }
 
 /// Calls a server function that must succeed and returns its JSON.
+/// A download `path` (with its query) as `c` gets it: its body, after checking it came (200).
+pub async fn download(c: &TestApp, path: &str) -> String {
+    let res = c.client.get(c.url(path)).send().await.expect("download");
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.expect("body")
+}
+
 pub async fn json_of(c: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
     let res = c.call(endpoint, form).await;
     assert_eq!(res.status(), 200, "{endpoint}");

@@ -64,6 +64,7 @@ mod priority;
 mod public;
 mod quality;
 mod repeats;
+mod returns;
 mod setup;
 
 #[tokio::test]

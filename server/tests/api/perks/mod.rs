@@ -13,6 +13,17 @@ const WED: Stamp = Stamp::utc(2027, 1, 6, 11, 0, 0);
 
 crate::helpers::local_demo_shop!(WED);
 
+/// 15 % off the next visit for a purchase of €20 or more, for 14 days, on €10 or more; no
+/// referral bonus.
+const DISCOUNT_15: [(&str, &str); 6] = [
+    ("return_percent", "15"),
+    ("return_min_purchase", "20"),
+    ("return_days", "14"),
+    ("return_min_next", "10"),
+    ("referral_points", "0"),
+    ("referral_min_purchase", ""),
+];
+
 impl Shop {
     /// A new member, signed in: (client, id).
     async fn member(&self, email: &str, referral: Option<&str>) -> (TestApp, i64) {
@@ -312,5 +323,6 @@ async fn offers_keep_their_audience_dates_and_per_member_limit() {
     assert_eq!(res.status(), 403);
 }
 
+mod effect;
 mod refunds;
 mod returning;

@@ -5,15 +5,7 @@ use super::*;
 #[tokio::test]
 async fn a_next_visit_discount_starts_the_next_day_and_keeps_its_terms() {
     let s = demo().await;
-    s.settings(&[
-        ("return_percent", "15"),
-        ("return_min_purchase", "20"),
-        ("return_days", "14"),
-        ("return_min_next", "10"),
-        ("referral_points", "0"),
-        ("referral_min_purchase", ""),
-    ])
-    .await;
+    s.settings(&DISCOUNT_15).await;
     let (nora, id) = s.member("nora@example.com", None).await;
     // Below the rule's minimum: nothing.
     let r = s.bought(id, "19.99", &[]).await;

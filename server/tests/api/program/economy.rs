@@ -4,7 +4,7 @@
 //! shop had before; the roll-ups agree with the ledger throughout.
 
 use super::Shop;
-use crate::helpers::{json_of, rollup_drift};
+use crate::helpers::{download, json_of, rollup_drift};
 use app::db::Stamp;
 use serde_json::Value;
 
@@ -118,18 +118,11 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
     assert!(rollup_drift(&s.app.db().await).await.is_empty());
 
     // The download has a line a month; a value that is not an amount is the field's error.
-    let csv = s
-        .manager
-        .client
-        .get(
-            s.app
-                .url("/console/analytics/points.csv?from=2027-12&to=2028-01"),
-        )
-        .send()
-        .await
-        .expect("csv");
-    assert_eq!(csv.status(), 200);
-    let csv = csv.text().await.expect("body");
+    let csv = download(
+        &s.manager,
+        "/console/analytics/points.csv?from=2027-12&to=2028-01",
+    )
+    .await;
     assert!(
         csv.starts_with(
             "month,issued,redeemed,expired,other_taken,net,redemption_rate_percent\n2027-12,"

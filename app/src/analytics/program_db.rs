@@ -1,0 +1,113 @@
+//! Program effect's queries: a range of each roll-up's key, and members per tier by its index.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    cohorts::{db::month_range, month_index, month_of},
+    program::{CouponMonth, Move, Program, TierCount, TierMonth, fold_moves},
+};
+use crate::{db::Stamp, error::AppError};
+
+pub async fn program(
+    conn: &mut SqliteConnection,
+    now: Stamp,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Program, AppError> {
+    let (from, to, _) = month_range(&mut *conn, now, from, to).await?;
+    let currency = crate::loyalty::db::program::settings(&mut *conn)
+        .await?
+        .currency;
+    let named: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM tiers ORDER BY threshold")
+        .fetch_all(&mut *conn)
+        .await?;
+    let counts: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT coalesce(tier_id, 0), count(*) FROM member_tiers GROUP BY 1")
+            .fetch_all(&mut *conn)
+            .await?;
+    // Members without a tier row yet count as no tier.
+    let members: i64 = sqlx::query_scalar("SELECT coalesce(sum(joined), 0) FROM cohorts")
+        .fetch_one(&mut *conn)
+        .await?;
+    let count = |id: i64| counts.iter().find(|(t, _)| *t == id).map_or(0, |(_, n)| *n);
+    let tiered: i64 = named.iter().map(|(id, _)| count(*id)).sum();
+    let mut tiers = vec![TierCount {
+        id: 0,
+        name: String::new(),
+        members: (members - tiered).max(0),
+    }];
+    tiers.extend(named.into_iter().map(|(id, name)| TierCount {
+        members: count(id),
+        id,
+        name,
+    }));
+    let first = month_index(&from).unwrap_or_default();
+    let last = month_index(&to).unwrap_or_default();
+    let mut months: Vec<TierMonth> = (first..=last)
+        .map(|i| TierMonth {
+            month: month_of(i),
+            ..TierMonth::default()
+        })
+        .collect();
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT month, from_tier, to_tier, members FROM tier_months WHERE month BETWEEN $1 AND $2",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows: Vec<(i64, Move)> = rows
+        .into_iter()
+        .map(|(month, from, to, members)| {
+            (
+                month_index(&month).unwrap_or_default(),
+                Move { from, to, members },
+            )
+        })
+        .collect();
+    let ranked: Vec<i64> = tiers.iter().map(|t| t.id).collect();
+    let moves = fold_moves(&ranked, &mut months, first, &rows);
+    let found: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT month, issued, voided, used, spend_minor, refunded_minor FROM coupon_months
+         WHERE month BETWEEN $1 AND $2",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let coupons = (first..=last)
+        .map(|i| {
+            let month = month_of(i);
+            found
+                .iter()
+                .find(|r| r.0 == month)
+                .map(|r| CouponMonth {
+                    month: r.0.clone(),
+                    issued: r.1,
+                    voided: r.2,
+                    used: r.3,
+                    spend_minor: r.4,
+                    refunded_minor: r.5,
+                })
+                .unwrap_or(CouponMonth {
+                    month,
+                    ..CouponMonth::default()
+                })
+        })
+        .collect();
+    let discount_on: bool = sqlx::query_scalar(
+        "SELECT coalesce((SELECT return_percent IS NOT NULL FROM perk_settings WHERE id = 1), 0)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Program {
+        currency,
+        from,
+        to,
+        tiers,
+        months,
+        moves,
+        coupons,
+        discount_on,
+    })
+}

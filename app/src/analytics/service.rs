@@ -1,0 +1,296 @@
+//! The service-quality link: of the answers members gave on feedback forms, how many were
+//! followed by a purchase within 30 days, by recommendation score (promoters, passives,
+//! detractors, no score) and by whether the case the answer opened was resolved. Answers whose
+//! 30 days have not passed are left out (they could still come back). From the
+//! `feedback_returns` roll-up: a walk over the answers of the months shown, one look-up each.
+
+use serde::{Deserialize, Serialize};
+
+use super::cohorts::percent;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Days after an answer in which a purchase counts as coming back.
+pub const RETURN_DAYS: i64 = 30;
+
+/// Recommendation-score groups, in the page's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NpsGroup {
+    Promoters,
+    Passives,
+    Detractors,
+    NoScore,
+}
+
+impl NpsGroup {
+    pub const ALL: [NpsGroup; 4] = [
+        NpsGroup::Promoters,
+        NpsGroup::Passives,
+        NpsGroup::Detractors,
+        NpsGroup::NoScore,
+    ];
+
+    /// The group of a score (0–10).
+    pub fn of(nps: Option<i64>) -> Self {
+        match nps {
+            Some(9..) => NpsGroup::Promoters,
+            Some(7..=8) => NpsGroup::Passives,
+            Some(_) => NpsGroup::Detractors,
+            None => NpsGroup::NoScore,
+        }
+    }
+
+    /// Its name in the CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            NpsGroup::Promoters => "promoters",
+            NpsGroup::Passives => "passives",
+            NpsGroup::Detractors => "detractors",
+            NpsGroup::NoScore => "no_score",
+        }
+    }
+}
+
+/// Answers and how many came back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returns {
+    pub answers: i64,
+    pub returned: i64,
+}
+
+impl Returns {
+    /// In whole percent; `None` without answers.
+    pub fn rate(&self) -> Option<i64> {
+        percent(self.returned, self.answers)
+    }
+
+    fn add(&mut self, o: Returns) {
+        self.answers += o.answers;
+        self.returned += o.returned;
+    }
+}
+
+/// A group's answers: all, those whose case is resolved, those whose case is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupReturns {
+    pub group: NpsGroup,
+    pub all: Returns,
+    pub resolved: Returns,
+    pub unresolved: Returns,
+}
+
+/// What a case did with an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseState {
+    None,
+    Resolved,
+    Unresolved,
+}
+
+/// The page's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub from: String,
+    pub to: String,
+    /// One per group, in [`NpsGroup::ALL`]'s order.
+    pub groups: Vec<GroupReturns>,
+    /// Answers of the months shown too recent to tell.
+    pub recent: i64,
+}
+
+impl Service {
+    /// Folds `(score group, case state, answers, came back)` rows into the groups.
+    pub fn fold(from: String, to: String, rows: &[(NpsGroup, CaseState, Returns)]) -> Self {
+        let groups = NpsGroup::ALL
+            .into_iter()
+            .map(|group| {
+                let mut g = GroupReturns {
+                    group,
+                    all: Returns::default(),
+                    resolved: Returns::default(),
+                    unresolved: Returns::default(),
+                };
+                for (_, state, r) in rows.iter().filter(|(x, ..)| *x == group) {
+                    g.all.add(*r);
+                    match state {
+                        CaseState::Resolved => g.resolved.add(*r),
+                        CaseState::Unresolved => g.unresolved.add(*r),
+                        CaseState::None => {}
+                    }
+                }
+                g
+            })
+            .collect();
+        Service {
+            from,
+            to,
+            groups,
+            recent: 0,
+        }
+    }
+
+    /// Every group together.
+    pub fn total(&self) -> GroupReturns {
+        let mut t = GroupReturns {
+            group: NpsGroup::NoScore,
+            all: Returns::default(),
+            resolved: Returns::default(),
+            unresolved: Returns::default(),
+        };
+        for g in &self.groups {
+            t.all.add(g.all);
+            t.resolved.add(g.resolved);
+            t.unresolved.add(g.unresolved);
+        }
+        t
+    }
+}
+
+/// The groups as CSV: `group,answers,came_back,return_rate_percent,resolved_case_answers,
+/// resolved_case_came_back,unresolved_case_answers,unresolved_case_came_back`.
+pub fn csv(s: &Service) -> String {
+    let mut out = String::from(
+        "group,answers,came_back,return_rate_percent,resolved_case_answers,\
+         resolved_case_came_back,unresolved_case_answers,unresolved_case_came_back\n",
+    );
+    for g in &s.groups {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            g.group.key(),
+            g.all.answers,
+            g.all.returned,
+            g.all.rate().map(|r| r.to_string()).unwrap_or_default(),
+            g.resolved.answers,
+            g.resolved.returned,
+            g.unresolved.answers,
+            g.unresolved.returned
+        ));
+    }
+    out
+}
+
+/// The service-quality link (managers and owners): answers given in months `from` to `to`
+/// (`YYYY-MM`; by default the twelve up to the current one).
+#[server(prefix = "/api", endpoint = "analytics/service")]
+pub async fn analytics_service(
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Service, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let st = state()?;
+    let mut conn = st.db.reader.acquire().await?;
+    db::service(&mut conn, st.clock.now(), from.as_deref(), to.as_deref()).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod db {
+    use sqlx::SqliteConnection;
+
+    use super::{CaseState, NpsGroup, RETURN_DAYS, Returns, Service};
+    use crate::{
+        db::{Day, Stamp, days, local_day_start},
+        error::AppError,
+    };
+
+    /// The first moment of month `month` (`YYYY-MM`) in time zone `tz`.
+    fn month_start(tz: &str, month: &str) -> Option<Stamp> {
+        local_day_start(tz, format!("{month}-01").parse::<Day>().ok()?, 0)
+    }
+
+    pub async fn service(
+        conn: &mut SqliteConnection,
+        now: Stamp,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Service, AppError> {
+        let (from, to, _) =
+            super::super::cohorts::db::month_range(&mut *conn, now, from, to).await?;
+        let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
+        let next = super::super::cohorts::month_of(
+            super::super::cohorts::month_index(&to).unwrap_or_default() + 1,
+        );
+        let (Some(start), Some(end)) = (month_start(&zone, &from), month_start(&zone, &next))
+        else {
+            return Ok(Service::fold(from, to, &[]));
+        };
+        let cutoff = now - days(RETURN_DAYS);
+        let rows: Vec<(Option<i64>, i64, i64, i64)> = sqlx::query_as(
+            "SELECT CASE WHEN f.nps >= 9 THEN 9 WHEN f.nps >= 7 THEN 7 ELSE f.nps END,
+                    CASE WHEN c.id IS NULL THEN 0 WHEN c.status = 'resolved' THEN 1 ELSE 2 END,
+                    count(*), count(r.feedback_id)
+             FROM feedback f
+             LEFT JOIN cases c ON c.feedback_id = f.id
+             LEFT JOIN feedback_returns r ON r.feedback_id = f.id
+             WHERE f.created_at >= $1 AND f.created_at < $2 AND f.created_at <= $3
+               AND f.member_id IS NOT NULL
+             GROUP BY 1, 2",
+        )
+        .bind(start)
+        .bind(end)
+        .bind(cutoff)
+        .fetch_all(&mut *conn)
+        .await?;
+        let rows: Vec<_> = rows
+            .into_iter()
+            .map(|(nps, state, answers, returned)| {
+                let state = match state {
+                    1 => CaseState::Resolved,
+                    2 => CaseState::Unresolved,
+                    _ => CaseState::None,
+                };
+                (NpsGroup::of(nps), state, Returns { answers, returned })
+            })
+            .collect();
+        let mut s = Service::fold(from, to, &rows);
+        s.recent = sqlx::query_scalar(
+            "SELECT count(*) FROM feedback WHERE created_at > $1 AND created_at >= $2
+               AND created_at < $3 AND member_id IS NOT NULL",
+        )
+        .bind(cutoff)
+        .bind(start)
+        .bind(end)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_into_groups_and_rates_are_per_case_state() {
+        assert_eq!(NpsGroup::of(Some(10)), NpsGroup::Promoters);
+        assert_eq!(NpsGroup::of(Some(9)), NpsGroup::Promoters);
+        assert_eq!(NpsGroup::of(Some(8)), NpsGroup::Passives);
+        assert_eq!(NpsGroup::of(Some(7)), NpsGroup::Passives);
+        assert_eq!(NpsGroup::of(Some(6)), NpsGroup::Detractors);
+        assert_eq!(NpsGroup::of(Some(0)), NpsGroup::Detractors);
+        assert_eq!(NpsGroup::of(None), NpsGroup::NoScore);
+        let r = |answers, returned| Returns { answers, returned };
+        let rows = [
+            (NpsGroup::Promoters, CaseState::None, r(10, 7)),
+            (NpsGroup::Detractors, CaseState::None, r(2, 0)),
+            (NpsGroup::Detractors, CaseState::Resolved, r(6, 4)),
+            (NpsGroup::Detractors, CaseState::Unresolved, r(3, 1)),
+        ];
+        let s = Service::fold("2026-10".into(), "2026-11".into(), &rows);
+        let d = s.groups[2];
+        assert_eq!(d.group, NpsGroup::Detractors);
+        assert_eq!(d.all, r(11, 5));
+        // 4 of 6 after a resolved case: 66.7 % → 67 %; 1 of 3 unresolved: 33 %.
+        assert_eq!(d.resolved.rate(), Some(67));
+        assert_eq!(d.unresolved.rate(), Some(33));
+        assert_eq!(s.groups[1].all.rate(), None);
+        assert_eq!(s.total().all, r(21, 12));
+        assert_eq!(
+            csv(&s),
+            "group,answers,came_back,return_rate_percent,resolved_case_answers,\
+             resolved_case_came_back,unresolved_case_answers,unresolved_case_came_back\n\
+             promoters,10,7,70,0,0,0,0\npassives,0,0,,0,0,0,0\n\
+             detractors,11,5,45,6,4,3,1\nno_score,0,0,,0,0,0,0\n"
+        );
+    }
+}
