@@ -49,6 +49,7 @@ fn ServiceView(s: Service) -> impl IntoView {
         NpsGroup::NoScore => t_string!(i18n, analytics.nps_none),
     };
     let total = s.total();
+    let of = move |n: i64| t_string!(i18n, analytics.of_n).replace("{n}", &format::number(l, n));
     let bars = s
         .groups
         .iter()
@@ -87,17 +88,17 @@ fn ServiceView(s: Service) -> impl IntoView {
                 <div>
                     <dt>{t!(i18n, analytics.after_resolved)}</dt>
                     <dd>{rate(total.resolved)}</dd>
-                    <dd class="trend">{format::number(l, total.resolved.answers)}</dd>
+                    <dd class="trend">{of(total.resolved.answers)}</dd>
                 </div>
                 <div>
                     <dt>{t!(i18n, analytics.after_unresolved)}</dt>
                     <dd>{rate(total.unresolved)}</dd>
-                    <dd class="trend">{format::number(l, total.unresolved.answers)}</dd>
+                    <dd class="trend">{of(total.unresolved.answers)}</dd>
                 </div>
                 <div>
                     <dt>{t!(i18n, analytics.all_answers)}</dt>
                     <dd>{rate(total.all)}</dd>
-                    <dd class="trend">{format::number(l, total.all.answers)}</dd>
+                    <dd class="trend">{of(total.all.answers)}</dd>
                 </div>
             </dl>
             <p class="hint">{recent}</p>
