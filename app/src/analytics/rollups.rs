@@ -26,6 +26,9 @@
 //! - `tier_months`: per month and move between tiers, how many members moved.
 //! - `coupon_months`: per month next-visit discounts were issued, how many were issued, voided
 //!   and used, and what the visits that used them paid and had refunded.
+//! - `service_days`: per day, recommendation-score group and case state, members' feedback
+//!   and how much of it was followed by a purchase within 30 days (read from
+//!   `feedback_returns`, which is rebuilt first).
 //!
 //! In UTC:
 //! - `lot_expiry_days`: per day, the open points that expire on it.
@@ -34,7 +37,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 25] = [
+pub const TRIGGERS: [&str; 28] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -60,6 +63,9 @@ pub const TRIGGERS: [&str; 25] = [
     "purchases_coupon_months_refund",
     "purchases_feedback_return",
     "feedback_return_insert",
+    "feedback_service_day",
+    "cases_service_day_insert",
+    "cases_service_day_update",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -89,7 +95,7 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 15] = [
+pub const TABLES: [Table; 16] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -109,6 +115,7 @@ pub const TABLES: [Table; 15] = [
     ),
     table("coupon_months", "month", true),
     table("feedback_returns", "feedback_id", false),
+    table("service_days", "day || ' ' || grp || ' ' || state", true),
 ];
 
 /// At most this many drifting rows are reported per roll-up.

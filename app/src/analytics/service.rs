@@ -1,8 +1,8 @@
 //! The service-quality link: of the answers members gave on feedback forms, how many were
 //! followed by a purchase within 30 days, by recommendation score (promoters, passives,
 //! detractors, no score) and by whether the case the answer opened was resolved. Answers whose
-//! 30 days have not passed are left out (they could still come back). From the
-//! `feedback_returns` roll-up: a walk over the answers of the months shown, one look-up each.
+//! 30 days have not passed (given after the shop day 30 days ago) are left out: they could still
+//! come back. From the `service_days` roll-up: a few rows a day.
 
 use serde::{Deserialize, Serialize};
 
@@ -189,15 +189,12 @@ pub mod db {
 
     use super::{CaseState, NpsGroup, RETURN_DAYS, Returns, Service};
     use crate::{
-        db::{Day, Stamp, days, local_day_start},
+        db::{Stamp, days, local_day},
         error::AppError,
     };
 
-    /// The first moment of month `month` (`YYYY-MM`) in time zone `tz`.
-    fn month_start(tz: &str, month: &str) -> Option<Stamp> {
-        local_day_start(tz, format!("{month}-01").parse::<Day>().ok()?, 0)
-    }
-
+    /// The answers of months `from`..=`to` given up to the shop day 30 days ago, from the
+    /// `service_days` roll-up; the later ones of those months are counted as too recent.
     pub async fn service(
         conn: &mut SqliteConnection,
         now: Stamp,
@@ -207,49 +204,40 @@ pub mod db {
         let (from, to, _) =
             super::super::cohorts::db::month_range(&mut *conn, now, from, to).await?;
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
-        let next = super::super::cohorts::month_of(
-            super::super::cohorts::month_index(&to).unwrap_or_default() + 1,
-        );
-        let (Some(start), Some(end)) = (month_start(&zone, &from), month_start(&zone, &next))
-        else {
-            return Ok(Service::fold(from, to, &[]));
-        };
-        let cutoff = now - days(RETURN_DAYS);
-        let rows: Vec<(Option<i64>, i64, i64, i64)> = sqlx::query_as(
-            "SELECT CASE WHEN f.nps >= 9 THEN 9 WHEN f.nps >= 7 THEN 7 ELSE f.nps END,
-                    CASE WHEN c.id IS NULL THEN 0 WHEN c.status = 'resolved' THEN 1 ELSE 2 END,
-                    count(*), count(r.feedback_id)
-             FROM feedback f
-             LEFT JOIN cases c ON c.feedback_id = f.id
-             LEFT JOIN feedback_returns r ON r.feedback_id = f.id
-             WHERE f.created_at >= $1 AND f.created_at < $2 AND f.created_at <= $3
-               AND f.member_id IS NOT NULL
-             GROUP BY 1, 2",
+        let cutoff = local_day(&zone, now - days(RETURN_DAYS)).0.to_string();
+        let (first, last) = (format!("{from}-01"), format!("{to}-31"));
+        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT grp, state, sum(answers), sum(returned) FROM service_days
+             WHERE day BETWEEN $1 AND $2 AND day <= $3 GROUP BY 1, 2",
         )
-        .bind(start)
-        .bind(end)
-        .bind(cutoff)
+        .bind(&first)
+        .bind(&last)
+        .bind(&cutoff)
         .fetch_all(&mut *conn)
         .await?;
         let rows: Vec<_> = rows
             .into_iter()
-            .map(|(nps, state, answers, returned)| {
+            .map(|(grp, state, answers, returned)| {
+                let group = usize::try_from(grp)
+                    .ok()
+                    .and_then(|g| NpsGroup::ALL.get(g).copied())
+                    .unwrap_or(NpsGroup::NoScore);
                 let state = match state {
                     1 => CaseState::Resolved,
                     2 => CaseState::Unresolved,
                     _ => CaseState::None,
                 };
-                (NpsGroup::of(nps), state, Returns { answers, returned })
+                (group, state, Returns { answers, returned })
             })
             .collect();
         let mut s = Service::fold(from, to, &rows);
         s.recent = sqlx::query_scalar(
-            "SELECT count(*) FROM feedback WHERE created_at > $1 AND created_at >= $2
-               AND created_at < $3 AND member_id IS NOT NULL",
+            "SELECT coalesce(sum(answers), 0) FROM service_days
+             WHERE day BETWEEN $1 AND $2 AND day > $3",
         )
-        .bind(cutoff)
-        .bind(start)
-        .bind(end)
+        .bind(&first)
+        .bind(&last)
+        .bind(&cutoff)
         .fetch_one(&mut *conn)
         .await?;
         Ok(s)

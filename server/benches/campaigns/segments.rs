@@ -112,9 +112,9 @@ pub async fn run(dir: &Path) -> Vec<String> {
     // look-ups by rank and the at-risk members who spent most (its rows: the seven groups);
     // the points page a row per month and kind, a range of expiry days, a row per month and
     // reward; the program page members per tier by an index, a row per month and tier move
-    // and per month of discounts; the service page every member's feedback of twelve months
-    // with its case and return (its rows: the four score groups); the console home a week of
-    // day rows and the open cases.
+    // and per month of discounts; the service page a year of day rows by score group and case
+    // state (its rows: the four score groups); the console home a week of day rows and the
+    // open cases.
     for (page, endpoint, rows_of) in [
         ("cohorts", "analytics/cohorts", "rows"),
         ("glance", "analytics/glance", "months"),
