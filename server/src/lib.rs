@@ -33,7 +33,7 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, services::ServeDir};
@@ -122,6 +122,15 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource loads
+/// suppressed by a flag that leptos keeps for the whole process, and a resource first polled
+/// while it is up never loads: a page rendering in another server of this process (the tests
+/// run many) would wait forever if every server listed the routes again.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface for `state`, with sessions stored in `sessions` (and the SMS
 /// gateway's callbacks under `/sms/` when a gateway is configured).
 pub fn router(
@@ -130,7 +139,7 @@ pub fn router(
     base_url: &str,
     sms_hooks: Option<Router>,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let render_state = state.clone();
     let not_found = move |req: Request<Body>| {
         let state = render_state.clone();

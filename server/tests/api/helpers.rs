@@ -40,6 +40,8 @@ fn client_at(local: Option<std::net::IpAddr>) -> (Client, Arc<Jar>) {
         .local_address(local)
         .cookie_provider(jar.clone())
         .redirect(Policy::none())
+        // A request that hangs fails its test with its name instead of holding up the run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client");
     (client, jar)
@@ -333,7 +335,6 @@ pub fn field_error(field: &str, key: &str) -> serde_json::Value {
     serde_json::json!({"Validation": {"field": field, "message_key": key}})
 }
 
-/// Calls a server function that must succeed and returns its JSON.
 /// A download `path` (with its query) as `c` gets it: its body, after checking it came (200).
 pub async fn download(c: &TestApp, path: &str) -> String {
     let res = c.client.get(c.url(path)).send().await.expect("download");
@@ -341,6 +342,7 @@ pub async fn download(c: &TestApp, path: &str) -> String {
     res.text().await.expect("body")
 }
 
+/// Calls a server function that must succeed and returns its JSON.
 pub async fn json_of(c: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
     let res = c.call(endpoint, form).await;
     assert_eq!(res.status(), 200, "{endpoint}");

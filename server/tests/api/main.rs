@@ -15,6 +15,7 @@ mod members;
 mod my_data;
 mod perks;
 mod program;
+mod rendering;
 mod rewards;
 mod security;
 mod sessions;
