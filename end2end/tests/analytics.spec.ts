@@ -205,3 +205,27 @@ test("program effect and service quality: a €25 purchase gives a next-visit di
   );
   expect(lines[1].split(",").slice(0, 2)).toEqual(["promoters", String(num(cells[0]))]);
 });
+
+test("the shop's churn window and point value, set in Settings, are the analytics pages' defaults", async ({ page }) => {
+  await signIn(page, "manager@example.com");
+  const save = async (days: string, value: string) => {
+    await goto(page, "/console/settings");
+    const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Analytics" }) });
+    await card.getByLabel("Stopped after (days without a purchase)").fill(days);
+    await card.getByLabel("Value of 100 points (EUR)").fill(value);
+    await card.getByRole("button", { name: "Save" }).click();
+    await expect(card.getByText("Saved.")).toBeVisible();
+  };
+  await save("60", "0.50");
+  await goto(page, "/console/analytics");
+  await expect(page.getByText("No purchase for 60 days", { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Stopped after (days without a purchase)")).toHaveValue("60");
+  await goto(page, "/console/analytics/points");
+  await expect(page.getByText(/at €0\.50 per 100 points/)).toBeVisible();
+  // A view may still name another window, for itself only.
+  await goto(page, "/console/analytics?churn_days=30");
+  await expect(page.getByText("No purchase for 30 days", { exact: true })).toBeVisible();
+  await save("", "");
+  await goto(page, "/console/analytics");
+  await expect(page.getByText("No purchase for 90 days", { exact: true })).toBeVisible();
+});

@@ -11,9 +11,6 @@ use super::cohorts::percent;
 use crate::{error::AppError, loyalty::rules::Currency};
 use leptos::prelude::*;
 
-/// The churn window when the page names none: no purchase for this many days.
-pub const CHURN_DAYS: i64 = 90;
-
 /// One month's purchases by members (in the shop's time; refunds count in the month of the
 /// purchase).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +112,8 @@ pub fn csv(g: &Glance) -> String {
 }
 
 /// Retention at a glance (managers and owners): months `from` to `to` (`YYYY-MM`; by default
-/// the twelve up to the current one) and the churn window in days (default 90).
+/// the twelve up to the current one) and the churn window in days (the shop's setting unless
+/// given).
 #[server(prefix = "/api", endpoint = "analytics/glance")]
 pub async fn analytics_glance(
     from: Option<String>,
@@ -140,24 +138,12 @@ pub async fn analytics_glance(
 pub mod db {
     use sqlx::SqliteConnection;
 
-    use super::{CHURN_DAYS, Glance, MonthTotals};
+    use super::{Glance, MonthTotals};
     use crate::{
         analytics::cohorts::{db::month_range, month_index, month_of},
         db::{Stamp, days},
-        error::{AppError, Msg},
+        error::AppError,
     };
-
-    /// The churn window field: blank is the default; otherwise whole days, 1 to 3,650.
-    fn churn_field(value: Option<&str>) -> Result<i64, AppError> {
-        match value.map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(CHURN_DAYS),
-            Some(v) => v
-                .parse()
-                .ok()
-                .filter(|d| (1..=3_650).contains(d))
-                .ok_or_else(|| AppError::field("churn_days", Msg::DaysInvalid)),
-        }
-    }
 
     /// Members whose last purchase is at or after `since` (an index range).
     async fn active_since(conn: &mut SqliteConnection, since: Stamp) -> Result<i64, AppError> {
@@ -176,7 +162,8 @@ pub mod db {
         to: Option<&str>,
         churn_days: Option<&str>,
     ) -> Result<Glance, AppError> {
-        let churn_days = churn_field(churn_days)?;
+        let (saved, _) = crate::analytics::settings::db::saved(&mut *conn).await?;
+        let churn_days = crate::analytics::settings::db::churn_field(churn_days, saved)?;
         let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
         let currency = crate::loyalty::db::program::settings(&mut *conn)
             .await?
@@ -230,19 +217,6 @@ pub mod db {
             current,
             months,
         })
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn the_churn_window_is_whole_days_within_ten_years() {
-            assert_eq!(super::churn_field(None), Ok(super::CHURN_DAYS));
-            assert_eq!(super::churn_field(Some(" ")), Ok(super::CHURN_DAYS));
-            assert_eq!(super::churn_field(Some("60")), Ok(60));
-            for bad in ["0", "-5", "3651", "1.5", "soon"] {
-                assert!(super::churn_field(Some(bad)).is_err(), "{bad}");
-            }
-        }
     }
 }
 

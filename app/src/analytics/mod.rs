@@ -23,6 +23,7 @@ mod rfm_page;
 pub mod rollups;
 pub mod service;
 mod service_page;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod shop_time;
 

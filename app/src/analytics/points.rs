@@ -11,9 +11,6 @@ use super::cohorts::percent;
 use crate::{error::AppError, loyalty::rules::Currency};
 use leptos::prelude::*;
 
-/// What 100 points are worth when the page names nothing, in minor units (1.00).
-pub const VALUE_OF_100: i64 = 100;
-
 /// A month's points (credits of every kind are issued; debits by kind).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointMonth {
@@ -125,7 +122,7 @@ pub fn csv(e: &Economy) -> String {
 }
 
 /// The points economy (managers and owners): months `from` to `to` (`YYYY-MM`; by default the
-/// twelve up to the current one) and what 100 points are worth (`1.00` unless given).
+/// twelve up to the current one) and what 100 points are worth (the shop's setting unless given).
 #[server(prefix = "/api", endpoint = "analytics/points")]
 pub async fn analytics_points(
     from: Option<String>,

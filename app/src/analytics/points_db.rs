@@ -4,35 +4,30 @@ use sqlx::SqliteConnection;
 
 use super::{
     cohorts::{db::month_range, month_index, month_of},
-    points::{Economy, ExpiryMonth, PointMonth, RewardUse, VALUE_OF_100},
+    points::{Economy, ExpiryMonth, PointMonth, RewardUse},
 };
 use crate::{
     db::{Stamp, days},
-    error::{AppError, Msg},
+    error::AppError,
 };
 
-/// The value field: blank is the default; otherwise an amount up to 10,000.00.
-fn value_field(value: Option<&str>) -> Result<i64, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(VALUE_OF_100),
-        Some(v) => crate::loyalty::rules::parse_amount(v)
-            .ok()
-            .filter(|m| (0..=1_000_000).contains(m))
-            .ok_or_else(|| AppError::field("value_of_100", Msg::AmountInvalid)),
-    }
-}
-
-/// Open points that expire from today (UTC) to `until` (a day).
-async fn expiring(conn: &mut SqliteConnection, today: &str, until: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
+/// Open points that expire from `now`'s day to `within` days later (UTC days, as lots
+/// expire at midnight UTC): the points economy's and the console home's "expiring soon".
+pub async fn expiring_within(
+    conn: &mut SqliteConnection,
+    now: Stamp,
+    within: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "SELECT coalesce(sum(points), 0) FROM lot_expiry_days WHERE day BETWEEN $1 AND $2",
     )
-    .bind(today)
-    .bind(until)
+    .bind(day(now))
+    .bind(day(now + days(within)))
     .fetch_one(&mut *conn)
-    .await?)
+    .await
 }
 
+/// `at`'s UTC day, `YYYY-MM-DD`.
 fn day(at: Stamp) -> String {
     at.to_string().chars().take(10).collect()
 }
@@ -44,7 +39,8 @@ pub async fn economy(
     to: Option<&str>,
     value_of_100: Option<&str>,
 ) -> Result<Economy, AppError> {
-    let value_of_100 = value_field(value_of_100)?;
+    let (_, saved) = super::settings::db::saved(&mut *conn).await?;
+    let value_of_100 = super::settings::db::value_field(value_of_100, saved)?;
     let (from, to, _) = month_range(&mut *conn, now, from, to).await?;
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?
@@ -53,9 +49,8 @@ pub async fn economy(
         sqlx::query_scalar("SELECT coalesce(sum(credit - debit), 0) FROM point_months")
             .fetch_one(&mut *conn)
             .await?;
-    let today = day(now);
-    let expiring_30 = expiring(&mut *conn, &today, &day(now + days(30))).await?;
-    let expiring_90 = expiring(&mut *conn, &today, &day(now + days(90))).await?;
+    let expiring_30 = expiring_within(&mut *conn, now, 30).await?;
+    let expiring_90 = expiring_within(&mut *conn, now, 90).await?;
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT month, kind, credit, debit FROM point_months WHERE month BETWEEN $1 AND $2",
     )
@@ -80,7 +75,7 @@ pub async fn economy(
         "SELECT substr(day, 1, 7), sum(points) FROM lot_expiry_days WHERE day >= $1
          GROUP BY 1 ORDER BY 1 LIMIT 13",
     )
-    .bind(&today)
+    .bind(day(now))
     .fetch_all(&mut *conn)
     .await?;
     let rewards: Vec<(String, i64, i64, i64)> = sqlx::query_as(
@@ -116,17 +111,4 @@ pub async fn economy(
             })
             .collect(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_value_of_a_hundred_points_is_an_amount() {
-        assert_eq!(super::value_field(None), Ok(super::VALUE_OF_100));
-        assert_eq!(super::value_field(Some("0,35")), Ok(35));
-        assert_eq!(super::value_field(Some(" 2 ")), Ok(200));
-        for bad in ["-1", "1.234", "lots", "10000.01"] {
-            assert!(super::value_field(Some(bad)).is_err(), "{bad}");
-        }
-    }
 }

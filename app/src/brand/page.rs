@@ -38,7 +38,7 @@ pub fn BrandMark() -> impl IntoView {
     }
 }
 
-/// `/console/settings`: the shop's name, colour and logo.
+/// `/console/settings`: the shop's name, colour and logo, and the analytics' settings.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -99,6 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     </form>
                                 })}
                             </section>
+                            <crate::analytics::settings::AnalyticsSettingsCard />
                         }.into_any()
                     })
                 })}}

@@ -83,7 +83,7 @@ mod db {
     use sqlx::SqliteConnection;
 
     use super::{Span, Today};
-    use crate::db::{Stamp, days, local_day};
+    use crate::db::{Stamp, local_day};
 
     async fn span(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<Span, sqlx::Error> {
         let (purchases, net_minor): (i64, i64) = sqlx::query_as(
@@ -130,14 +130,7 @@ mod db {
         )
         .fetch_one(&mut *conn)
         .await?;
-        let utc = |t: Stamp| t.to_string().chars().take(10).collect::<String>();
-        let expiring_30: i64 = sqlx::query_scalar(
-            "SELECT coalesce(sum(points), 0) FROM lot_expiry_days WHERE day BETWEEN $1 AND $2",
-        )
-        .bind(utc(now))
-        .bind(utc(now + days(30)))
-        .fetch_one(&mut *conn)
-        .await?;
+        let expiring_30 = crate::analytics::points_db::expiring_within(&mut *conn, now, 30).await?;
         Ok(Today {
             currency,
             day: span(&mut *conn, &today, &today).await?,

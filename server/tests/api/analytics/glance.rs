@@ -1,7 +1,8 @@
 //! Retention at a glance on hand-computed purchases: three new members added to the demo
 //! shop change its figures by exactly what they bought (members buying, repeat buyers,
 //! purchases, spend and refunds per month; active, buyers and churned now), whatever the
-//! demo's own purchases are.
+//! demo's own purchases are; and the shop's saved churn window and point value as the
+//! glance and points pages' defaults.
 
 use crate::helpers::{demo_shop, error_json, field_error, json_of};
 use app::db::Stamp;
@@ -136,4 +137,78 @@ async fn the_glance_counts_what_three_members_bought() {
         error_json(bad).await,
         field_error("churn_days", "days_invalid")
     );
+}
+
+#[tokio::test]
+async fn the_shops_churn_window_and_point_value_are_the_pages_defaults() {
+    let s = demo_shop(Stamp::utc(2026, 4, 10, 12, 0, 0)).await;
+    let settings = |c| json_of(c, "analytics/settings", &[]);
+    let saved = settings(&s.manager).await;
+    assert_eq!(
+        (
+            &saved["churn_days"],
+            &saved["value_of_100"],
+            &saved["currency"]
+        ),
+        (&90.into(), &100.into(), &"EUR".into())
+    );
+    let churn_of = async |form: &[(&str, &str)]| {
+        json_of(&s.manager, "analytics/glance", form).await["churn_days"].clone()
+    };
+    let value_of = async |form: &[(&str, &str)]| {
+        json_of(&s.manager, "analytics/points", form).await["value_of_100"].clone()
+    };
+    assert_eq!(churn_of(&[]).await, 90);
+    assert_eq!(value_of(&[]).await, 100);
+
+    let save = async |c: &crate::helpers::TestApp, churn: &str, value: &str| {
+        c.call(
+            "analytics/settings_save",
+            &[("churn_days", churn), ("value_of_100", value)],
+        )
+        .await
+    };
+    assert_eq!(save(&s.staff, "120", "0,35").await.status(), 403);
+    assert_eq!(s.staff.call("analytics/settings", &[]).await.status(), 403);
+    for (churn, value, field, key) in [
+        ("0", "1", "churn_days", "days_invalid"),
+        ("3651", "1", "churn_days", "days_invalid"),
+        ("120", "a lot", "value_of_100", "amount_invalid"),
+        ("120", "10000.01", "value_of_100", "amount_invalid"),
+    ] {
+        let bad = save(&s.manager, churn, value).await;
+        assert_eq!(bad.status(), 422, "{churn} {value}");
+        assert_eq!(error_json(bad).await, field_error(field, key));
+    }
+    assert_eq!(
+        settings(&s.manager).await,
+        saved,
+        "nothing saved by a refusal"
+    );
+
+    assert_eq!(save(&s.manager, "120", "0,35").await.status(), 200);
+    let now = settings(&s.manager).await;
+    assert_eq!(
+        (&now["churn_days"], &now["value_of_100"]),
+        (&120.into(), &35.into())
+    );
+    assert_eq!(churn_of(&[]).await, 120, "the glance page's default");
+    assert_eq!(
+        churn_of(&[("churn_days", "30")]).await,
+        30,
+        "a view may name another"
+    );
+    assert_eq!(value_of(&[]).await, 35, "the points page's default");
+    assert_eq!(value_of(&[("value_of_100", "2")]).await, 200);
+    let audited: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'analytics.settings' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&s.app.db().await)
+    .await
+    .expect("audited");
+    assert_eq!(audited, "churn_days=120 value_of_100=35");
+
+    // Blank fields save the product's defaults again.
+    assert_eq!(save(&s.manager, " ", "").await.status(), 200);
+    assert_eq!(settings(&s.manager).await, saved);
 }
