@@ -207,7 +207,8 @@ test("program effect and service quality: a €25 purchase gives a next-visit di
 });
 
 test("the shop's churn window and point value, set in Settings, are the analytics pages' defaults", async ({ page }) => {
-  await signIn(page, "manager@example.com");
+  await signIn(page, "owner@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   const save = async (days: string, value: string) => {
     await goto(page, "/console/settings");
     const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Analytics" }) });
