@@ -12,10 +12,11 @@ test("the shop's name, colour and logo replace the product's on the portal", asy
   await expect(page).toHaveURL(/\/console$/);
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
-  await page.getByLabel("Shop name", { exact: true }).fill("Kafé Linné");
-  await page.getByLabel("Brand colour", { exact: true }).fill("#7a1f3d");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.locator(".saved")).toContainText("Saved.");
+  const brand = page.locator("section.card", { has: page.getByRole("heading", { name: "Name and colour" }) });
+  await brand.getByLabel("Shop name", { exact: true }).fill("Kafé Linné");
+  await brand.getByLabel("Brand colour", { exact: true }).fill("#7a1f3d");
+  await brand.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(brand.locator(".saved")).toContainText("Saved.");
   await page.getByLabel("Logo image", { exact: true }).setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: PNG });
   await page.getByRole("button", { name: "Upload logo" }).click();
   await expect(page.getByText("Logo saved.")).toBeVisible();
@@ -44,10 +45,10 @@ test("the shop's name, colour and logo replace the product's on the portal", asy
   // Back to the product's name and look for the tests that follow.
   await page.getByRole("button", { name: "Remove the logo" }).click();
   await expect(page.getByText("Logo removed.")).toBeVisible();
-  await page.getByLabel("Shop name", { exact: true }).fill("");
-  await page.getByLabel("Brand colour", { exact: true }).fill("#1f5f4a");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.locator(".saved")).toContainText("Saved.");
+  await brand.getByLabel("Shop name", { exact: true }).fill("");
+  await brand.getByLabel("Brand colour", { exact: true }).fill("#1f5f4a");
+  await brand.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(brand.locator(".saved")).toContainText("Saved.");
   await page.reload();
   await expect(page.locator(".top-bar .brand")).toHaveText("Regulars");
 });
