@@ -21,15 +21,10 @@ pub async fn expiring_within(
     sqlx::query_scalar(
         "SELECT coalesce(sum(points), 0) FROM lot_expiry_days WHERE day BETWEEN $1 AND $2",
     )
-    .bind(day(now))
-    .bind(day(now + days(within)))
+    .bind(now.utc_day())
+    .bind((now + days(within)).utc_day())
     .fetch_one(&mut *conn)
     .await
-}
-
-/// `at`'s UTC day, `YYYY-MM-DD`.
-fn day(at: Stamp) -> String {
-    at.to_string().chars().take(10).collect()
 }
 
 pub async fn economy(
@@ -75,7 +70,7 @@ pub async fn economy(
         "SELECT substr(day, 1, 7), sum(points) FROM lot_expiry_days WHERE day >= $1
          GROUP BY 1 ORDER BY 1 LIMIT 13",
     )
-    .bind(day(now))
+    .bind(now.utc_day())
     .fetch_all(&mut *conn)
     .await?;
     let rewards: Vec<(String, i64, i64, i64)> = sqlx::query_as(

@@ -138,7 +138,7 @@ pub async fn report(
         }
         None => (Vec::new(), [[0; 5]; 5], Vec::new()),
     };
-    let today: String = now.to_string().chars().take(10).collect();
+    let today = now.utc_day();
     let days_since = edges.as_ref().map_or([0; 4], |e| {
         e.recency.clone().map(|day| {
             format!("{day}T00:00:00Z")

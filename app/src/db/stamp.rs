@@ -103,6 +103,11 @@ impl Stamp {
     pub fn plus_secs(self, secs: i64) -> Self {
         self + SignedDuration::from_secs(secs)
     }
+
+    /// The UTC day, `YYYY-MM-DD`.
+    pub fn utc_day(self) -> String {
+        self.to_string().chars().take(10).collect()
+    }
 }
 
 /// `n` days of 24 hours.
@@ -305,6 +310,7 @@ mod tests {
         );
         assert!("2026-11-23".parse::<Stamp>().is_err());
         assert!("yesterday".parse::<Stamp>().is_err());
+        assert_eq!(at("2026-11-23T23:30:00-01:00").utc_day(), "2026-11-24");
     }
 
     #[test]
