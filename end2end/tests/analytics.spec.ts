@@ -9,10 +9,17 @@ import { expectAccessible, goto, joinByRequest, signIn, test } from "./helpers";
 
 const num = (s: string) => Number(s.replace(/,/g, ""));
 
-/** The glance page's members buying in the last 30 days, and this month's buyers and purchases. */
-async function glance(page: Page) {
+/** The glance page's members buying in the last 30 days, and this month's buyers and purchases
+ * (at one location when `place` names it, chosen in the page's form). */
+async function glance(page: Page, place?: string) {
   await goto(page, "/console/analytics");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention at a glance");
+  if (place) {
+    await page.getByLabel("Location", { exact: true }).selectOption({ label: place });
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/location=\d+/);
+    await expect(page.getByText(`At ${place} only: members who bought there and what they bought there.`)).toBeVisible();
+  }
   const stat = page.locator(".stats > div", { has: page.getByText("Bought in the last 30 days", { exact: true }) });
   const cells = await page.getByRole("region", { name: "Month by month" }).locator("tbody tr").first().locator("td").allInnerTexts();
   return { active30: num(await stat.locator("dd").first().innerText()), buying: num(cells[0]), purchases: num(cells[3]) };
@@ -43,11 +50,13 @@ async function joinAndBuy(page: Page, browser: Browser, email: string, name: str
   await expect(page.locator(".outcome")).toContainText(`Purchase recorded: €${Number(amount).toFixed(2)}`);
 }
 
-test("at a glance and by join month: a new member's purchase counts, as numbers, shares and CSV", async ({ page, browser }) => {
+test("at a glance, per location and by join month: a new member's purchase counts, as numbers, shares and CSV", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
   const glanceBefore = await glance(page);
   await expectAccessible(page);
+  const mainBefore = await glance(page, "Main Street");
+  const harbourBefore = await glance(page, "Harbour");
   await page.getByRole("navigation", { name: "Analytics pages" }).getByRole("link", { name: "By join month" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Retention by join month");
   const before = await currentCohort(page);
@@ -62,6 +71,9 @@ test("at a glance and by join month: a new member's purchase counts, as numbers,
   // At a glance: one more member bought in the last 30 days and this month, one purchase more.
   const glanceAfter = await glance(page);
   expect(glanceAfter).toEqual({ active30: glanceBefore.active30 + 1, buying: glanceBefore.buying + 1, purchases: glanceBefore.purchases + 1 });
+  // Per location: the purchase was at Main Street, the Harbour's figures stay.
+  expect(await glance(page, "Main Street")).toEqual({ active30: mainBefore.active30 + 1, buying: mainBefore.buying + 1, purchases: mainBefore.purchases + 1 });
+  expect(await glance(page, "Harbour")).toEqual(harbourBefore);
 
   await goto(page, "/console/analytics/cohorts");
   const after = await currentCohort(page);
@@ -171,16 +183,22 @@ test("points economy and the console home: a purchase's points are issued today 
   expect(Number(lines[lines.length - 1].split(",")[1])).toBe(after.issued);
 });
 
-/** Members by tier now, all together, and this month's next-visit discounts issued. */
+/** The program page's section on coming back with and without a perk. */
+const perkReturns = (page: Page) =>
+  page.locator("section", { has: page.getByRole("heading", { name: "Coming back with and without a perk" }) });
+
+/** Members by tier now, all together, this month's next-visit discounts issued, and purchases
+ * too recent to tell whether they came back. */
 async function programEffect(page: Page) {
   await goto(page, "/console/analytics/program");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Program effect");
   const tiers = await page.getByRole("region", { name: "Members by tier now" }).locator("tbody tr td:nth-child(2)").allInnerTexts();
   const month = await page.getByRole("region", { name: "Next-visit discounts" }).locator("tbody tr").first().locator("td").allInnerTexts();
-  return { members: tiers.map(num).reduce((a, b) => a + b, 0), issued: num(month[0]) };
+  const recent = await perkReturns(page).getByText(/^Left out until/).innerText();
+  return { members: tiers.map(num).reduce((a, b) => a + b, 0), issued: num(month[0]), recent: num(recent.split(": ").pop() ?? "") };
 }
 
-test("program effect and service quality: a €25 purchase gives a next-visit discount this month; the demo's feedback is grouped", async ({ page, browser }) => {
+test("program effect and service quality: a €25 purchase gives a next-visit discount this month and waits 30 days to count as coming back; the demo's feedback is grouped", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
   const before = await programEffect(page);
@@ -188,7 +206,17 @@ test("program effect and service quality: a €25 purchase gives a next-visit di
   // The demo's discount: 15 % off the next visit for a purchase of €20 or more.
   await joinAndBuy(page, browser, `effect-${Date.now()}@example.com`, "Dag", "25");
   const after = await programEffect(page);
-  expect(after).toEqual({ members: before.members + 1, issued: before.issued + 1 });
+  expect(after).toEqual({ members: before.members + 1, issued: before.issued + 1, recent: before.recent + 1 });
+  // Coming back with and without a perk: a row per perk, and the same as CSV.
+  const perks = perkReturns(page);
+  await expect(perks.getByRole("region").locator("tbody tr th")).toHaveText(["Next-visit discount", "Punch card started", "Member offer", "Any of them"]);
+  const perksCsv = page.waitForEvent("download");
+  await perks.getByRole("link", { name: "Download as CSV" }).click();
+  const perkLines = readFileSync(await (await perksCsv).path(), "utf8").trim().split("\n");
+  expect(perkLines[0]).toBe(
+    "perk,purchases_with,returned_with,return_rate_with_percent,purchases_without,returned_without,return_rate_without_percent",
+  );
+  expect(perkLines.slice(1).map((l) => l.split(",")[0])).toEqual(["next_visit_discount", "punch_card", "member_offer", "any"]);
 
   await page.getByRole("navigation", { name: "Analytics pages" }).getByRole("link", { name: "Service quality" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Service quality and coming back");

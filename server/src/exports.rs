@@ -95,12 +95,14 @@ pub(crate) struct MonthRange {
     to: Option<String>,
     churn_days: Option<String>,
     value_of_100: Option<String>,
+    location: Option<String>,
 }
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
-/// join cohort and month since joining), `months.csv` (retention at a glance, a line a month)
+/// join cohort and month since joining), `months.csv` (retention at a glance, a line a month, for the shop or a location)
 /// `points.csv` (points issued, redeemed and expired, a line a month), `program.csv` (tier moves
-/// and next-visit discounts, a line a month), `service.csv` (return after feedback, a line per
+/// and next-visit discounts, a line a month), `perks.csv` (return within 30 days with and
+/// without each perk, a line per perk), `service.csv` (return after feedback, a line per
 /// recommendation-score group) or `rfm.csv` (a line per RFM group).
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
@@ -120,7 +122,15 @@ pub(crate) async fn analytics_csv(
                 &cohorts::db::cohorts(&mut conn, now, from, to).await?,
             )),
             "months.csv" => Some(glance::csv(
-                &glance::db::glance(&mut conn, now, from, to, q.churn_days.as_deref()).await?,
+                &glance::db::glance(
+                    &mut conn,
+                    now,
+                    from,
+                    to,
+                    q.churn_days.as_deref(),
+                    q.location.as_deref(),
+                )
+                .await?,
             )),
             "points.csv" => Some(points::csv(
                 &app::analytics::points_db::economy(
@@ -134,6 +144,11 @@ pub(crate) async fn analytics_csv(
             )),
             "program.csv" => Some(program::csv(
                 &app::analytics::program_db::program(&mut conn, now, from, to).await?,
+            )),
+            "perks.csv" => Some(app::analytics::perk_returns::csv(
+                &app::analytics::program_db::program(&mut conn, now, from, to)
+                    .await?
+                    .returns,
             )),
             "service.csv" => Some(service::csv(
                 &service::db::service(&mut conn, now, from, to).await?,

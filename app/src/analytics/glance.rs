@@ -67,6 +67,10 @@ pub struct Glance {
     pub to: String,
     pub current: String,
     pub months: Vec<MonthTotals>,
+    /// The location the figures are for (`None`: the whole shop; then every count is of
+    /// members who bought there and what they bought there), and the shop's locations.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl Glance {
@@ -119,6 +123,7 @@ pub async fn analytics_glance(
     from: Option<String>,
     to: Option<String>,
     churn_days: Option<String>,
+    location: Option<String>,
 ) -> Result<Glance, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
@@ -130,6 +135,7 @@ pub async fn analytics_glance(
         from.as_deref(),
         to.as_deref(),
         churn_days.as_deref(),
+        location.as_deref(),
     )
     .await
 }
@@ -142,17 +148,58 @@ pub mod db {
     use crate::{
         analytics::cohorts::{db::month_range, month_index, month_of},
         db::{Stamp, days},
-        error::AppError,
+        error::{AppError, Msg},
+        loyalty::rules::Location,
     };
 
-    /// Members whose last purchase is at or after `since` (an index range).
-    async fn active_since(conn: &mut SqliteConnection, since: Stamp) -> Result<i64, AppError> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM member_stats WHERE last_purchase_at >= $1")
-                .bind(since)
-                .fetch_one(&mut *conn)
-                .await?,
-        )
+    /// Where the figures come from: the whole shop's roll-ups, or one location's (each query
+    /// binds the location as `$1`; the shop's ignore it).
+    struct Scope {
+        members: &'static str,
+        months: &'static str,
+    }
+
+    const SHOP: Scope = Scope {
+        members: "member_stats WHERE $1 IS NULL",
+        months: "month_totals WHERE $1 IS NULL",
+    };
+    const LOCATION: Scope = Scope {
+        members: "member_locations WHERE location_id = $1",
+        months: "location_months WHERE location_id = $1",
+    };
+
+    /// Members whose last purchase (there) is at or after `since` (an index range).
+    async fn active_since(
+        conn: &mut SqliteConnection,
+        scope: &Scope,
+        location: Option<i64>,
+        since: Stamp,
+    ) -> Result<i64, AppError> {
+        let sql = format!(
+            "SELECT count(*) FROM {} AND last_purchase_at >= $2",
+            scope.members
+        );
+        Ok(sqlx::query_scalar(&sql)
+            .bind(location)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?)
+    }
+
+    /// The `location` field: blank for the whole shop, else one of `locations`.
+    pub fn location_field(
+        raw: Option<&str>,
+        locations: &[Location],
+    ) -> Result<Option<i64>, AppError> {
+        let raw = raw.map(str::trim).unwrap_or_default();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| locations.iter().any(|l| l.id == *id))
+            .map(Some)
+            .ok_or_else(|| AppError::field("location", Msg::LocationRequired))
     }
 
     pub async fn glance(
@@ -161,23 +208,31 @@ pub mod db {
         from: Option<&str>,
         to: Option<&str>,
         churn_days: Option<&str>,
+        location: Option<&str>,
     ) -> Result<Glance, AppError> {
         let (saved, _) = crate::analytics::settings::db::saved(&mut *conn).await?;
         let churn_days = crate::analytics::settings::db::churn_field(churn_days, saved)?;
+        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+        let location = location_field(location, &locations)?;
         let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
         let currency = crate::loyalty::db::program::settings(&mut *conn)
             .await?
             .currency;
-        let buyers: i64 = sqlx::query_scalar("SELECT count(*) FROM member_stats")
+        let scope = if location.is_some() { &LOCATION } else { &SHOP };
+        let buyers: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", scope.members))
+            .bind(location)
             .fetch_one(&mut *conn)
             .await?;
-        let active_30 = active_since(&mut *conn, now - days(30)).await?;
-        let active_90 = active_since(&mut *conn, now - days(90)).await?;
-        let churned = buyers - active_since(&mut *conn, now - days(churn_days)).await?;
-        let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        let active_30 = active_since(&mut *conn, scope, location, now - days(30)).await?;
+        let active_90 = active_since(&mut *conn, scope, location, now - days(90)).await?;
+        let churned =
+            buyers - active_since(&mut *conn, scope, location, now - days(churn_days)).await?;
+        let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
             "SELECT month, members, repeat_members, purchases, spend_minor, refunded_minor
-             FROM month_totals WHERE month BETWEEN $1 AND $2 ORDER BY month",
-        )
+             FROM {} AND month BETWEEN $2 AND $3 ORDER BY month",
+            scope.months
+        ))
+        .bind(location)
         .bind(&from)
         .bind(&to)
         .fetch_all(&mut *conn)
@@ -216,6 +271,8 @@ pub mod db {
             to,
             current,
             months,
+            location,
+            locations,
         })
     }
 }
@@ -281,6 +338,8 @@ mod tests {
                 month("2026-11", 8, 3, 13, 10_000, 250),
                 month("2026-12", 0, 0, 0, 0, 0),
             ],
+            location: None,
+            locations: Vec::new(),
         };
         // 2 of 7: 28.57 % → 29 %.
         assert_eq!(g.churn_rate(), Some(29));
@@ -294,5 +353,29 @@ mod tests {
              2026-11,8,3,38,13,1.63,10000,250,9750,750\n\
              2026-12,0,0,,0,,0,0,0,\n"
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_location_is_blank_for_the_whole_shop_or_one_of_the_shops() {
+        use crate::loyalty::rules::Location;
+        let places = [
+            Location {
+                id: 3,
+                name: "Harbour".into(),
+            },
+            Location {
+                id: 7,
+                name: "Main Street".into(),
+            },
+        ];
+        let field = |raw| db::location_field(raw, &places);
+        assert_eq!(field(None).ok(), Some(None));
+        assert_eq!(field(Some(" ")).ok(), Some(None));
+        assert_eq!(field(Some("7")).ok(), Some(Some(7)));
+        for bad in ["4", "x", "-3"] {
+            let e = field(Some(bad)).expect_err(bad);
+            assert!(e.field_message("location").is_some(), "{bad}");
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! `/console/analytics` (managers and owners): retention at a glance. The headline counts
 //! (members buying in the last 30 and 90 days, members who have stopped), the last month shown
 //! against the one before, then month by month as two charts and the table of their numbers,
-//! with a range of months and the churn window (a plain GET form, so a view is a link) and
-//! the CSV download.
+//! with a range of months, the churn window and a location (a plain GET form, so a view is a
+//! link) and the CSV download.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -13,7 +13,7 @@ use leptos_router::{
 use super::glance::{Glance, MonthTotals, analytics_glance};
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
-    ui::{BarChart, Field, Loading, PageTitle, error_view},
+    ui::{BarChart, Field, Loading, PageTitle, SelectField, error_view},
 };
 
 /// The analytics pages' own links.
@@ -66,8 +66,10 @@ pub fn GlancePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
-    let asked = move || (get("from"), get("to"), get("churn_days"));
-    let glance = Resource::new(asked, |(from, to, churn)| analytics_glance(from, to, churn));
+    let asked = move || (get("from"), get("to"), get("churn_days"), get("location"));
+    let glance = Resource::new(asked, |(from, to, churn, location)| {
+        analytics_glance(from, to, churn, location)
+    });
     view! {
         <PageTitle>{t!(i18n, analytics.glance_title)}</PageTitle>
         <AnalyticsNav />
@@ -93,9 +95,24 @@ fn GlanceView(g: Glance) -> impl IntoView {
     let l = i18n.get_locale_untracked().as_str();
     let no_error = Signal::derive(|| None);
     let currency = g.currency;
+    let here = g.location.map(|id| id.to_string()).unwrap_or_default();
     let csv = format!(
-        "/console/analytics/months.csv?from={}&to={}&churn_days={}",
+        "/console/analytics/months.csv?from={}&to={}&churn_days={}&location={here}",
         g.from, g.to, g.churn_days
+    );
+    let place = g
+        .locations
+        .iter()
+        .find(|x| Some(x.id) == g.location)
+        .map(|x| x.name.clone());
+    let mut places = vec![(
+        String::new(),
+        t_string!(i18n, analytics.all_locations).to_owned(),
+    )];
+    places.extend(
+        g.locations
+            .iter()
+            .map(|x| (x.id.to_string(), x.name.clone())),
     );
     let (last, before) = g.last_two();
     let (last, before) = (last.cloned().unwrap_or_default(), before.cloned());
@@ -154,6 +171,9 @@ fn GlanceView(g: Glance) -> impl IntoView {
         <section class="card" aria-labelledby="glance-summary">
             <h2 id="glance-summary" class="visually-hidden">{t!(i18n, analytics.glance_title)}</h2>
             <p class="hint">{t!(i18n, analytics.glance_hint)}</p>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, analytics.at_location).replace("{location}", &name)}</p>
+            })}
             <dl class="stats">{stats}</dl>
         </section>
         <section class="card">
@@ -161,6 +181,9 @@ fn GlanceView(g: Glance) -> impl IntoView {
                 <Field name="churn_days" id="glance-churn" kind="number" value=g.churn_days.to_string() error=no_error>
                     {t!(i18n, analytics.churn_days)}
                 </Field>
+                <SelectField name="location" id="glance-location" options=places selected=here error=no_error>
+                    {t!(i18n, analytics.location)}
+                </SelectField>
             </MonthsForm>
         </section>
         // The table's scrolling region is the landmark (named by the heading), not the card.

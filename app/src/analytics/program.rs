@@ -1,7 +1,8 @@
 //! Program effect: how members are spread over the tiers now and how they moved between them
-//! month by month (the shop's time), and how next-visit discounts worked: issued, voided by a
-//! refund, used, the use rate and what the visits that used them brought in. From roll-ups
-//! (`tier_months`, `coupon_months`) and an index on members' tiers: a few hundred rows
+//! month by month (the shop's time), how next-visit discounts worked: issued, voided by a
+//! refund, used, the use rate and what the visits that used them brought in, and how often
+//! members came back with and without a perk (`perk_returns`). From roll-ups (`tier_months`,
+//! `coupon_months`, `perk_returns`) and an index on members' tiers: a few hundred rows
 //! whatever the size of the ledger.
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,11 @@ pub struct Program {
     pub coupons: Vec<CouponMonth>,
     /// The next-visit discount rule is on now.
     pub discount_on: bool,
+    /// Return within 30 days with and without each perk: purchases of the months shown up to
+    /// the shop day 30 days ago.
+    pub returns: Vec<super::perk_returns::PerkReturn>,
+    /// Purchases of the months shown too recent to tell.
+    pub returns_recent: i64,
 }
 
 impl Program {
@@ -261,6 +267,8 @@ mod tests {
             moves: Vec::new(),
             coupons: vec![c],
             discount_on: true,
+            returns: Vec::new(),
+            returns_recent: 0,
         };
         assert_eq!(p.tier_name(0), None);
         assert_eq!(p.members(), 9);

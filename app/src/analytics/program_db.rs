@@ -2,11 +2,15 @@
 
 use sqlx::SqliteConnection;
 
+use super::service::RETURN_DAYS;
 use super::{
     cohorts::{db::month_range, month_index, month_of},
     program::{CouponMonth, Move, Program, TierCount, TierMonth, fold_moves},
 };
-use crate::{db::Stamp, error::AppError};
+use crate::{
+    db::{Stamp, days, local_day},
+    error::AppError,
+};
 
 pub async fn program(
     conn: &mut SqliteConnection,
@@ -100,7 +104,10 @@ pub async fn program(
     )
     .fetch_one(&mut *conn)
     .await?;
+    let (held, returns_recent) = perk_returns(&mut *conn, now, &from, &to).await?;
     Ok(Program {
+        returns: super::perk_returns::fold(&held),
+        returns_recent,
         currency,
         from,
         to,
@@ -110,4 +117,35 @@ pub async fn program(
         coupons,
         discount_on,
     })
+}
+
+/// The `perk_returns` rows of months `from`..=`to` up to the shop day 30 days ago, summed per
+/// combination of perks, and the purchases of those months after that day (too recent to tell).
+async fn perk_returns(
+    conn: &mut SqliteConnection,
+    now: Stamp,
+    from: &str,
+    to: &str,
+) -> Result<(Vec<(i64, i64, i64)>, i64), AppError> {
+    let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
+    let cutoff = local_day(&zone, now - days(RETURN_DAYS)).0.to_string();
+    let (first, last) = (format!("{from}-01"), format!("{to}-31"));
+    let held = sqlx::query_as(
+        "SELECT perks, sum(visits), sum(returned) FROM perk_returns
+         WHERE day BETWEEN $1 AND $2 AND day <= $3 GROUP BY perks",
+    )
+    .bind(&first)
+    .bind(&last)
+    .bind(&cutoff)
+    .fetch_all(&mut *conn)
+    .await?;
+    let recent = sqlx::query_scalar(
+        "SELECT coalesce(sum(visits), 0) FROM perk_returns WHERE day BETWEEN $1 AND $2 AND day > $3",
+    )
+    .bind(&first)
+    .bind(&last)
+    .bind(&cutoff)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((held, recent))
 }

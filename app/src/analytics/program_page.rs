@@ -1,13 +1,17 @@
 //! `/console/analytics/program` (managers and owners): program effect. Members by tier now,
 //! moves up and down between tiers month by month and the moves of the months shown by size,
 //! and next-visit discounts month by month: issued, voided, used, the use rate and what those
-//! visits brought in. Each chart with the table of its numbers, a GET form (months) and the
-//! CSV.
+//! visits brought in, and how often members came back within 30 days of a purchase with and
+//! without a perk. Each chart with the table of its numbers, a GET form (months) and a CSV.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::program::{Program, analytics_program};
+use super::{
+    perk_returns::{Perk, Returns},
+    program::{Program, analytics_program},
+    service::RETURN_DAYS,
+};
 use crate::{
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     ui::{BarChart, Loading, PageTitle, error_view},
@@ -39,7 +43,8 @@ pub fn ProgramEffectPage() -> impl IntoView {
                             />
                         </section>
                         <TiersView p=p.clone() />
-                        <DiscountsView p />
+                        <DiscountsView p=p.clone() />
+                        <PerksView p />
                     }.into_any(),
                 }
             })}
@@ -228,6 +233,83 @@ fn DiscountsView(p: Program) -> impl IntoView {
                     <tbody>{months}</tbody>
                 </table>
             </div>
+        </section>
+    }
+}
+
+#[component]
+fn PerksView(p: Program) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked().as_str();
+    let days = RETURN_DAYS.to_string();
+    let rate = move |r: Returns| {
+        r.rate()
+            .map_or_else(|| "—".to_owned(), |v| format::percent(l, v))
+    };
+    let name = move |perk: Perk| match perk {
+        Perk::Discount => t_string!(i18n, analytics.perk_discount),
+        Perk::Card => t_string!(i18n, analytics.perk_card),
+        Perk::Offer => t_string!(i18n, analytics.perk_offer),
+        Perk::Any => t_string!(i18n, analytics.perk_any),
+    };
+    let bars = |side: fn(&super::perk_returns::PerkReturn) -> Returns| {
+        p.returns
+            .iter()
+            .map(|r| (name(r.perk).to_owned(), side(r).rate()))
+            .collect::<Vec<_>>()
+    };
+    let (with, without) = (bars(|r| r.with), bars(|r| r.without));
+    let rows = p
+        .returns
+        .iter()
+        .map(|r| {
+            let lift = r.lift().map_or_else(
+                || "—".to_owned(),
+                |v| format!("{}{}", if v > 0 { "+" } else { "" }, format::number(l, v)),
+            );
+            let cells = [
+                format::number(l, r.with.visits),
+                rate(r.with),
+                format::number(l, r.without.visits),
+                rate(r.without),
+                lift,
+            ];
+            view! {
+                <tr class:total=r.perk == Perk::Any>
+                    <th scope="row">{name(r.perk)}</th>
+                    {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
+    let hint = t_string!(i18n, analytics.perks_hint).replace("{days}", &days);
+    let recent = t_string!(i18n, analytics.perks_recent)
+        .replace("{days}", &days)
+        .replace("{n}", &format::number(l, p.returns_recent));
+    let csv = format!("/console/analytics/perks.csv?from={}&to={}", p.from, p.to);
+    view! {
+        <section class="card">
+            <h2 id="perk-returns">{t!(i18n, analytics.perks_title)}</h2>
+            <p class="hint">{hint}</p>
+            <p class="hint">{recent}</p>
+            <div class="charts">
+                <BarChart title=t_string!(i18n, analytics.col_with_rate) bars=with low=0 high=100 />
+                <BarChart title=t_string!(i18n, analytics.col_without_rate) bars=without low=0 high=100 />
+            </div>
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="perk-returns">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, analytics.col_perk)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_with_purchases)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_with_rate)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_without_purchases)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_without_rate)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_lift)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p><a href=csv download="perks.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>
         </section>
     }
 }

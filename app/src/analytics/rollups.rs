@@ -18,6 +18,9 @@
 //! - `location_days`: per day and location, purchases, spend and refunds.
 //! - `month_totals`: per month, how many members bought and how many of them more than once,
 //!   their purchases, spend and refunds (retention at a glance).
+//! - `member_location_months`: per location, member and month, the member's purchases there.
+//! - `location_months`: per location and month, what `month_totals` is for the whole shop
+//!   (retention at a glance for one location).
 //! - `point_months`: per month and kind of movement, points credited and debited (points
 //!   economy: issued, redeemed, expired; their sum is what members hold).
 //! - `reward_months`: per month and reward, codes issued, their points and how many were used.
@@ -26,6 +29,9 @@
 //! - `tier_months`: per month and move between tiers, how many members moved.
 //! - `coupon_months`: per month next-visit discounts were issued, how many were issued, voided
 //!   and used, and what the visits that used them paid and had refunded.
+//! - `perk_returns`: per day and combination of perks the member held as they left a
+//!   purchase (`purchases.perks_held`), purchases and how many were followed by another of
+//!   the same member within 30 days.
 //! - `service_days`: per day, recommendation-score group and case state, members' feedback
 //!   and how much of it was followed by a purchase within 30 days (read from
 //!   `feedback_returns`, which is rebuilt first).
@@ -37,7 +43,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 28] = [
+pub const TRIGGERS: [&str; 32] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -66,6 +72,10 @@ pub const TRIGGERS: [&str; 28] = [
     "feedback_service_day",
     "cases_service_day_insert",
     "cases_service_day_update",
+    "purchases_perk_returns",
+    "purchases_perk_returns_held",
+    "purchases_location_months",
+    "purchases_location_months_refund",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -95,7 +105,7 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 16] = [
+pub const TABLES: [Table; 19] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -104,6 +114,12 @@ pub const TABLES: [Table; 16] = [
     table("cohorts", "cohort", true),
     table("location_days", "day || ' ' || location_id", true),
     table("month_totals", "month", true),
+    table(
+        "member_location_months",
+        "location_id || ' ' || member_id || ' ' || month",
+        true,
+    ),
+    table("location_months", "location_id || ' ' || month", true),
     table("point_months", "month || ' ' || kind", true),
     table("lot_expiry_days", "day", false),
     table("reward_months", "month || ' ' || reward_id", true),
@@ -114,6 +130,7 @@ pub const TABLES: [Table; 16] = [
         true,
     ),
     table("coupon_months", "month", true),
+    table("perk_returns", "day || ' ' || perks", true),
     table("feedback_returns", "feedback_id", false),
     table("service_days", "day || ' ' || grp || ' ' || state", true),
 ];

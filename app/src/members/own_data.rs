@@ -101,6 +101,12 @@ pub const TABLES: &[Owned] = &[
         OnClose::Keep,
     ),
     own(
+        "member_location_months",
+        "member_id",
+        "t.member_id = $1",
+        OnClose::Keep,
+    ),
+    own(
         "refunds",
         "purchase_id",
         "t.purchase_id IN (SELECT id FROM purchases WHERE member_id = $1)",

@@ -342,6 +342,17 @@ impl Undone {
     }
 }
 
+/// Bits of `purchases.perks_held`: what a member held as they left a purchase (program effect
+/// compares how often members with and without each come back).
+pub mod held {
+    /// A next-visit discount neither used nor past its last day.
+    pub const DISCOUNT: i64 = 1;
+    /// Stamps on an active punch card that is not full.
+    pub const CARD: i64 = 2;
+    /// A member-only offer they can use.
+    pub const OFFER: i64 = 4;
+}
+
 /// Minor units an offer or coupon takes off `amount_minor`: percentages round down (the shop
 /// never gives more than it says); a fixed amount is taken whole. `None` when it would leave
 /// nothing to pay.

@@ -253,12 +253,16 @@ pub fn live(
             location_id: location,
             points,
             coupon: used.map(|(row, off)| (life.rows.coupons[row].id, off)),
+            perks_held: 0,
             at: Stamp::from_unix(at),
         });
         if let Some((row, _)) = used {
             life.rows.coupons[row].used = Some((purchase, Stamp::from_unix(at)));
         }
         life.issue_coupon(purchase, amount, at, used.is_some());
+        if let (Some(_), Some(p)) = (life.coupon, life.rows.purchases.last_mut()) {
+            p.perks_held = app::perks::types::held::DISCOUNT;
+        }
         if points > 0 {
             life.move_points(points, "earn", "", at, Some((purchase, location)));
             life.earned.push_back((at, points));

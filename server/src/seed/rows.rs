@@ -21,6 +21,9 @@ pub struct Purchase {
     pub points: i64,
     /// The next-visit discount it used and what it took off.
     pub coupon: Option<(i64, i64)>,
+    /// What the member held as they left (`purchases.perks_held`): made-up members hold
+    /// next-visit discounts only.
+    pub perks_held: i64,
     pub at: Stamp,
 }
 

@@ -35,7 +35,7 @@ pub async fn rows(
     insert(
         conn,
         "INSERT INTO purchases (id, member_id, amount_minor, currency, location_id, full_price,
-             points, discount_minor, created_at) ",
+             points, discount_minor, perks_held, created_at) ",
         &rows.purchases,
         |b, p| {
             b.push_bind(p.id)
@@ -46,6 +46,7 @@ pub async fn rows(
                 .push_bind(1)
                 .push_bind(p.points)
                 .push_bind(p.coupon.map_or(0, |c| c.1))
+                .push_bind(p.perks_held)
                 .push_bind(p.at);
         },
     )

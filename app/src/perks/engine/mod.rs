@@ -184,6 +184,7 @@ pub async fn after_purchase(
         expiry_of(&program, now),
     )
     .await?;
+    record_held(conn, member_id, purchase_id, &program, today, now).await?;
     Ok(applied)
 }
 
@@ -233,12 +234,14 @@ pub async fn counter_perks(
 
 mod cards;
 mod coupons;
+mod held;
 mod offers;
 mod referrals;
 mod undo;
 
 pub use cards::*;
 pub use coupons::*;
+pub use held::*;
 pub use offers::*;
 pub use referrals::*;
 pub use undo::*;

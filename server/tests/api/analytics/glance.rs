@@ -23,12 +23,49 @@ async fn glance(c: &crate::helpers::TestApp, churn_days: &str) -> Value {
 }
 
 /// `after - before` for each of `keys` at the top level, or in month `i`.
-fn grew(before: &Value, after: &Value, at: Option<usize>, keys: &[&str]) -> Vec<i64> {
+pub(super) fn grew(before: &Value, after: &Value, at: Option<usize>, keys: &[&str]) -> Vec<i64> {
     let pick = |v: &Value| at.map_or_else(|| v.clone(), |i| v["months"][i].clone());
     let (b, a) = (pick(before), pick(after));
     keys.iter()
         .map(|k| a[*k].as_i64().unwrap_or(-1) - b[*k].as_i64().unwrap_or(-1))
         .collect()
+}
+
+/// Ada buys twice in April (at Main Street on the 2nd, at the Harbour on the 5th); Bo at Main
+/// Street once in March (€5 of €20 refunded later) and once in April; Cy once, at the Harbour
+/// on 20 December: 111 days before 10 April.
+pub(super) async fn ada_bo_cy(s: &crate::helpers::DemoShop, pool: &sqlx::SqlitePool) {
+    sqlx::query(
+        "INSERT INTO users (email, password_hash, role, preferred_name, language, created_at, updated_at)
+         VALUES ('ada@example.com', '!', 'member', 'Ada', 'en', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z'),
+                ('bo@example.com', '!', 'member', 'Bo', 'sv', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z'),
+                ('cy@example.com', '!', 'member', 'Cy', 'pt', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z')",
+    )
+    .execute(pool)
+    .await
+    .expect("members");
+    sqlx::query(
+        "INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points, created_at)
+         SELECT u.id, p.amount, 'EUR', CASE p.place WHEN 'main' THEN $1 ELSE $2 END, 1, 0, p.at
+         FROM (SELECT 'ada@example.com' AS email, 1000 AS amount, 'main' AS place, '2026-04-02T12:00:00Z' AS at
+               UNION ALL SELECT 'ada@example.com', 3000, 'harbour', '2026-04-05T12:00:00Z'
+               UNION ALL SELECT 'bo@example.com', 2000, 'main', '2026-03-15T12:00:00Z'
+               UNION ALL SELECT 'bo@example.com', 1000, 'main', '2026-04-08T12:00:00Z'
+               UNION ALL SELECT 'cy@example.com', 4000, 'harbour', '2025-12-20T12:00:00Z') p
+         JOIN users u ON u.email = p.email",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(pool)
+    .await
+    .expect("purchases");
+    sqlx::query(
+        "UPDATE purchases SET refunded_minor = 500
+         WHERE created_at = '2026-03-15T12:00:00Z' AND amount_minor = 2000",
+    )
+    .execute(pool)
+    .await
+    .expect("refund");
 }
 
 #[tokio::test]
@@ -41,38 +78,7 @@ async fn the_glance_counts_what_three_members_bought() {
     assert_eq!(before["months"][1]["month"], "2026-04");
     assert_eq!(before["current"], "2026-04");
 
-    // Ada buys twice in April; Bo once in March (€5 of €20 refunded later) and once in April;
-    // Cy once, on 20 December: 111 days ago.
-    sqlx::query(
-        "INSERT INTO users (email, password_hash, role, preferred_name, language, created_at, updated_at)
-         VALUES ('ada@example.com', '!', 'member', 'Ada', 'en', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z'),
-                ('bo@example.com', '!', 'member', 'Bo', 'sv', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z'),
-                ('cy@example.com', '!', 'member', 'Cy', 'pt', '2025-11-01T12:00:00Z', '2025-11-01T12:00:00Z')",
-    )
-    .execute(&pool)
-    .await
-    .expect("members");
-    sqlx::query(
-        "INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points, created_at)
-         SELECT u.id, p.amount, 'EUR', $1, 1, 0, p.at
-         FROM (SELECT 'ada@example.com' AS email, 1000 AS amount, '2026-04-02T12:00:00Z' AS at
-               UNION ALL SELECT 'ada@example.com', 3000, '2026-04-05T12:00:00Z'
-               UNION ALL SELECT 'bo@example.com', 2000, '2026-03-15T12:00:00Z'
-               UNION ALL SELECT 'bo@example.com', 1000, '2026-04-08T12:00:00Z'
-               UNION ALL SELECT 'cy@example.com', 4000, '2025-12-20T12:00:00Z') p
-         JOIN users u ON u.email = p.email",
-    )
-    .bind(s.main_street)
-    .execute(&pool)
-    .await
-    .expect("purchases");
-    sqlx::query(
-        "UPDATE purchases SET refunded_minor = 500
-         WHERE created_at = '2026-03-15T12:00:00Z' AND amount_minor = 2000",
-    )
-    .execute(&pool)
-    .await
-    .expect("refund");
+    ada_bo_cy(&s, &pool).await;
 
     let after = glance(&s.manager, "100").await;
     let month = [

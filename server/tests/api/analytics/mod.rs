@@ -4,6 +4,7 @@
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
 mod glance;
+mod locations;
 mod seed;
 
 use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
@@ -192,8 +193,10 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
     .expect("members");
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-         INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points, created_at)
+         INSERT INTO purchases (member_id, amount_minor, currency, location_id, full_price, points,
+                                perks_held, created_at)
          SELECT u.id, 100 + (i * 37) % 5000, 'EUR', CASE WHEN i % 3 = 0 THEN $1 ELSE $2 END, 1, 0,
+                (i * 13) % 8,
                 strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 15485863) % 36288000, 'unixepoch')
          FROM n JOIN users u ON u.email = 'r' || (1 + (i * 31) % 300) || '@example.com'",
     )
@@ -209,7 +212,19 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
     .execute(&pool)
     .await
     .expect("refunds");
+    // What members held, written after the purchase as the counter does.
+    sqlx::query("UPDATE purchases SET perks_held = (perks_held + 3) % 8 WHERE id % 5 = 0")
+        .execute(&pool)
+        .await
+        .expect("perks held");
     assert_eq!(rollup_drift(&pool).await, vec![]);
+    // Purchases came in out of time order: returns found both ways.
+    let (visits, returned): (i64, i64) =
+        sqlx::query_as("SELECT sum(visits), sum(returned) FROM perk_returns")
+            .fetch_one(&pool)
+            .await
+            .expect("perk returns");
+    assert!(visits >= 2000 && returned > 100, "{visits} {returned}");
     let months: i64 = sqlx::query_scalar("SELECT count(DISTINCT cohort) FROM cohort_months")
         .fetch_one(&pool)
         .await

@@ -323,6 +323,7 @@ async fn offers_keep_their_audience_dates_and_per_member_limit() {
     assert_eq!(res.status(), 403);
 }
 
+mod comeback;
 mod effect;
 mod refunds;
 mod returning;
