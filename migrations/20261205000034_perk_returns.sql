@@ -52,18 +52,22 @@ CREATE TRIGGER purchases_perk_returns AFTER INSERT ON purchases BEGIN
                     WHERE q.member_id = NEW.member_id AND q.created_at > NEW.created_at
                       AND q.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', NEW.created_at, '+30 days')))
     ON CONFLICT (day, perks) DO UPDATE SET visits = visits + 1, returned = returned + excluded.returned;
-    -- The member's purchases of the 30 days before that nothing else followed within 30 days
-    -- are returns now (in time order, only the one just before).
+    -- The member's purchases just before it (the latest earlier time; several if they share
+    -- it) are returns now if it is within their 30 days and nothing else followed them within
+    -- 30 days. An earlier purchase than those had them follow it, so it returned already. The
+    -- check reads the index once for the time, not once per purchase sharing it.
     INSERT INTO perk_returns (day, perks, visits, returned)
     SELECT date(p.created_at, (SELECT o.offset_s FROM shop_offsets o WHERE o.from_utc <= p.created_at
-                                      ORDER BY o.from_utc DESC LIMIT 1) || ' seconds'),
+                               ORDER BY o.from_utc DESC LIMIT 1) || ' seconds'),
            p.perks_held, 0, 1
-    FROM purchases p
-    WHERE p.member_id = NEW.member_id AND p.created_at < NEW.created_at
-      AND p.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', NEW.created_at, '-30 days')
-      AND NOT EXISTS (SELECT 1 FROM purchases q
-                      WHERE q.member_id = p.member_id AND q.id <> NEW.id AND q.created_at > p.created_at
-                        AND q.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', p.created_at, '+30 days'))
+    FROM (SELECT b.at FROM (SELECT max(created_at) AS at FROM purchases
+                            WHERE member_id = NEW.member_id AND created_at < NEW.created_at) b
+          WHERE b.at >= strftime('%Y-%m-%dT%H:%M:%SZ', NEW.created_at, '-30 days')
+            AND NOT EXISTS (SELECT 1 FROM purchases q
+                            WHERE q.member_id = NEW.member_id AND q.id <> NEW.id AND q.created_at > b.at
+                              AND q.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', b.at, '+30 days'))) m
+         CROSS JOIN purchases p
+    WHERE p.member_id = NEW.member_id AND p.created_at = m.at
     ON CONFLICT (day, perks) DO UPDATE SET returned = returned + 1;
 END;
 

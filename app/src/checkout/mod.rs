@@ -91,6 +91,12 @@ pub async fn purchase(
         now,
     )
     .await?;
+    // What the member leaves with, in the tier they are in now.
+    let tier = match &new_tier {
+        Some(name) => counter.tiers.iter().find(|t| &t.name == name).map(|t| t.id),
+        None => counter.tier,
+    };
+    perks::record_held(conn, sale.member_id, purchase.id, tier, counter.day).await?;
     // The referral bonus may have paid the member too: then the balance is read again.
     let balance = match recorded.balance {
         Some(b) if perks.referral_bonus == 0 => b,

@@ -111,24 +111,28 @@ pub async fn run(dir: &Path) -> Vec<String> {
     // member's last purchase; the RFM page every (last purchase day, purchases) cell, four
     // look-ups by rank and the at-risk members who spent most (its rows: the seven groups);
     // the points page a row per month and kind, a range of expiry days, a row per month and
-    // reward; the program page members per tier by an index, a row per month and tier move
-    // and per month of discounts; the service page a year of day rows by score group and case
+    // reward; the program page members per tier by an index, a row per month and tier move,
+    // per month of discounts and per day and combination of perks held; the service page a year of day rows by score group and case
     // state (its rows: the four score groups); the console home a week of day rows and the
     // open cases.
-    for (page, endpoint, rows_of) in [
-        ("cohorts", "analytics/cohorts", "rows"),
-        ("glance", "analytics/glance", "months"),
-        ("rfm", "analytics/rfm", "groups"),
-        ("points", "analytics/points", "months"),
-        ("program", "analytics/program", "months"),
-        ("service", "analytics/service", "groups"),
-        ("console_home", "console/today", "day"),
+    // The glance page for one location reads that location's month rows and two ranges of
+    // the index on each member's last purchase there.
+    let at_first = [("location", location.as_str())];
+    for (page, endpoint, rows_of, form) in [
+        ("cohorts", "analytics/cohorts", "rows", &[][..]),
+        ("glance", "analytics/glance", "months", &[]),
+        ("glance_location", "analytics/glance", "months", &at_first),
+        ("rfm", "analytics/rfm", "groups", &[]),
+        ("points", "analytics/points", "months", &[]),
+        ("program", "analytics/program", "months", &[]),
+        ("service", "analytics/service", "groups", &[]),
+        ("console_home", "console/today", "day", &[]),
     ] {
         let mut times = Vec::new();
         let mut rows = 0;
         for _ in 0..rounds {
             let t = Instant::now();
-            let r = call(&client, &base, endpoint, &[]).await;
+            let r = call(&client, &base, endpoint, form).await;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             rows = r[rows_of].as_array().map_or(1, Vec::len);
         }

@@ -184,7 +184,6 @@ pub async fn after_purchase(
         expiry_of(&program, now),
     )
     .await?;
-    record_held(conn, member_id, purchase_id, &program, today, now).await?;
     Ok(applied)
 }
 
