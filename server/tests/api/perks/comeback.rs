@@ -49,23 +49,7 @@ async fn purchases_are_split_by_what_the_member_held_and_count_as_returned_withi
     let beans = s
         .offer("10 % off coffee beans", &[("per_member_limit", "1")])
         .await;
-    let res = s
-        .manager
-        .call(
-            "rewards/save",
-            &[
-                ("name", "Free coffee"),
-                ("description", ""),
-                ("cost", "150"),
-                ("stock", ""),
-                ("starts_on", ""),
-                ("ends_on", ""),
-                ("icon", "coffee"),
-                ("valid_days", "30"),
-            ],
-        )
-        .await;
-    let reward = res.json::<Value>().await.expect("json")["id"].to_string();
+    let reward = s.free_coffee().await;
     let card = [
         ("name", "Coffee card"),
         ("stamps_needed", "10"),

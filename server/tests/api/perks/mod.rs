@@ -112,6 +112,28 @@ impl Shop {
         .expect("balance")
     }
 
+    /// Adds the reward "Free coffee" (150 points); returns its id as a form value.
+    async fn free_coffee(&self) -> String {
+        let res = self
+            .manager
+            .call(
+                "rewards/save",
+                &[
+                    ("name", "Free coffee"),
+                    ("description", ""),
+                    ("cost", "150"),
+                    ("stock", ""),
+                    ("starts_on", ""),
+                    ("ends_on", ""),
+                    ("icon", "coffee"),
+                    ("valid_days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "save reward");
+        res.json::<Value>().await.expect("json")["id"].to_string()
+    }
+
     async fn settings(&self, form: &[(&str, &str)]) {
         let res = self.manager.call("perks/save_settings", form).await;
         assert_eq!(res.status(), 200, "save perk settings");

@@ -74,23 +74,7 @@ async fn a_next_visit_discount_starts_the_next_day_and_keeps_its_terms() {
 #[tokio::test]
 async fn a_full_punch_card_issues_its_reward_and_starts_again() {
     let s = demo().await;
-    let res = s
-        .manager
-        .call(
-            "rewards/save",
-            &[
-                ("name", "Free coffee"),
-                ("description", ""),
-                ("cost", "150"),
-                ("stock", ""),
-                ("starts_on", ""),
-                ("ends_on", ""),
-                ("icon", "coffee"),
-                ("valid_days", "30"),
-            ],
-        )
-        .await;
-    let reward = res.json::<Value>().await.expect("json")["id"].to_string();
+    let reward = s.free_coffee().await;
     let card = |name: &'static str, needed: &'static str, per_item: bool| {
         let reward = reward.clone();
         let m = &s.manager;
