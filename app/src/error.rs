@@ -201,6 +201,8 @@ pub enum Msg {
     StockInvalid,
     /// Not a number of days in the allowed range.
     DaysInvalid,
+    /// Not a control-group share from 0 to 50 %.
+    HoldoutInvalid,
     /// The offer is not open to this member now (switched off, outside its dates, or for others).
     OfferUnavailable,
     /// The member used the offer as often as it allows.

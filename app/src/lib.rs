@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod idempotency;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+pub mod journeys;
 pub mod layout;
 pub mod loyalty;
 pub mod members;
@@ -168,6 +169,8 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("campaigns") view=crate::campaigns::CampaignsPage ssr=SsrMode::Async />
                         <Route path=path!("campaigns/:id") view=crate::campaigns::CampaignPage ssr=SsrMode::Async />
                         <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
+                        <Route path=path!("journeys") view=crate::journeys::JourneysPage ssr=SsrMode::Async />
+                        <Route path=path!("journeys/:trigger") view=crate::journeys::JourneyPage ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=crate::analytics::GlancePage ssr=SsrMode::Async />
                         <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/rfm") view=crate::analytics::RfmPage ssr=SsrMode::Async />

@@ -57,6 +57,8 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       await casePath(page),
       "/console/campaigns",
       "/console/segments",
+      "/console/journeys",
+      "/console/journeys/win_back",
       "/console/analytics",
       "/console/analytics/cohorts",
       "/console/analytics/rfm",

@@ -55,23 +55,51 @@ pub fn checkpointer(pool: sqlx::SqlitePool, mode: &'static str) -> JoinHandle<()
     })
 }
 
-/// Starts scheduled campaigns when their time comes (checked every five seconds).
-pub fn campaign_scheduler(db: Db, clock: Clock, base_url: Arc<str>) -> JoinHandle<()> {
+/// Starts scheduled campaigns when their time comes (checked every five seconds), and runs
+/// the journeys every `journeys_every` (members who crossed a trigger's moment enter, and
+/// their messages are queued).
+pub fn campaign_scheduler(
+    db: Db,
+    clock: Clock,
+    base_url: Arc<str>,
+    journeys_every: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(5));
+        let mut journeys_last: Option<tokio::time::Instant> = None;
         loop {
             every.tick().await;
             let now = clock.now();
+            let journeys = journeys_last.is_none_or(|t| t.elapsed() >= journeys_every);
+            if journeys {
+                journeys_last = Some(tokio::time::Instant::now());
+            }
             let base_url = base_url.clone();
-            let started = db
+            let done = db
                 .write(move |tx| {
-                    Box::pin(async move { app::campaigns::db::start_due(tx, &base_url, now).await })
+                    Box::pin(async move {
+                        let started = app::campaigns::db::start_due(tx, &base_url, now).await?;
+                        let entered = if journeys {
+                            app::journeys::db::run_all(tx, &base_url, now).await?
+                        } else {
+                            0
+                        };
+                        Ok((started, entered))
+                    })
                 })
                 .await;
-            match started {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(campaigns = n, "scheduled campaigns started"),
-                Err(e) => tracing::warn!(error = %e, "starting scheduled campaigns failed"),
+            match done {
+                Ok((0, 0)) => {}
+                Ok((started, entered)) => {
+                    tracing::info!(
+                        campaigns = started,
+                        journey_entries = entered,
+                        "campaigns started, journeys run"
+                    );
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "starting campaigns or running journeys failed")
+                }
             }
         }
     })

@@ -33,6 +33,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// How often the sweeper expires points and reviews tiers (`REGULARS_SWEEP_SECONDS`).
     pub sweep_interval: Duration,
+    /// How often journeys look for members to enter (`REGULARS_JOURNEY_SECONDS`, default 60).
+    pub journey_interval: Duration,
     /// `REGULARS_TRUSTED_PROXIES`: reverse proxies (addresses, CIDR ranges) whose
     /// `Forwarded`/`X-Forwarded-For` names the client; default none.
     pub trusted_proxies: app::proxies::Proxies,
@@ -207,6 +209,12 @@ impl Config {
                 1..=86_400,
                 "expected seconds, 1 to 86400 (a day)",
             )?),
+            journey_interval: Duration::from_secs(v.number(
+                "REGULARS_JOURNEY_SECONDS",
+                60,
+                1..=86_400,
+                "expected seconds, 1 to 86400 (a day)",
+            )?),
             trusted_proxies,
             clock: app::db::Clock::default(),
             mail: crate::mail::SmtpConfig::from_vars(&v)?,
@@ -231,6 +239,7 @@ impl Config {
             sign_up_limit_ip: 20,
             site_root,
             sweep_interval: Duration::from_secs(300),
+            journey_interval: Duration::from_secs(60),
             trusted_proxies: app::proxies::Proxies::default(),
             clock: app::db::Clock::default(),
             mail: None,

@@ -190,6 +190,7 @@ impl Application {
             db.clone(),
             config.clock.clone(),
             state.base_url.clone(),
+            config.journey_interval,
         ));
         let sms_hooks = match config.sms.clone() {
             Some(sms) => {

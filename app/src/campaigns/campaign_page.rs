@@ -207,8 +207,9 @@ fn problem_text(field: &str, p: &Problem) -> String {
     format!("{field}: {what}")
 }
 
+/// The messages per language (shared with journeys, whose messages are a campaign too).
 #[component]
-fn MessagesSection(
+pub(crate) fn MessagesSection(
     c: Campaign,
     message: ServerAction<SaveMessage>,
     editable: bool,
@@ -291,8 +292,9 @@ fn MessagesSection(
     }
 }
 
+/// A preview as any member, and a test send.
 #[component]
-fn PreviewSection(id: i64, sms: bool) -> impl IntoView {
+pub(crate) fn PreviewSection(id: i64, sms: bool) -> impl IntoView {
     let i18n = use_i18n();
     let preview = ServerAction::<PreviewMessage>::new();
     let test = ServerAction::<TestSend>::new();

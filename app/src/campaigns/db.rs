@@ -149,12 +149,14 @@ pub async fn default_language(conn: &mut SqliteConnection) -> Result<String, sql
     crate::texts::db::default_language(conn).await
 }
 
-/// Every campaign, newest first.
+/// Every campaign, newest first (not those that hold a journey's messages).
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<CampaignSummary>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, name, channel, status FROM campaigns ORDER BY id DESC")
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, channel, status FROM campaigns
+         WHERE id NOT IN (SELECT campaign_id FROM journeys) ORDER BY id DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, name, channel, status) in rows {
         out.push(CampaignSummary {
@@ -372,4 +374,4 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Campaign
 }
 
 pub use super::messages_db::{chosen, messages, problems, save_message};
-pub use super::sending::{control, finish_done, queue, schedule, start_due};
+pub use super::sending::{control, finish_done, messages_ready, queue, schedule, start_due};

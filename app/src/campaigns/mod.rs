@@ -30,6 +30,7 @@ pub mod sql;
 pub mod template;
 
 pub use api::*;
+pub(crate) use campaign_page::{MessagesSection, PreviewSection};
 pub use pages::{CampaignPage, CampaignsPage, SegmentsPage};
 pub use prefs_api::*;
 pub use prefs_page::{ConfirmEmailPage, PreferencesPage};

@@ -13,9 +13,10 @@ use crate::{
     error::{AppError, Msg},
 };
 
-/// Checks that a campaign can go: a segment, a message in the default language, no problems
-/// (and a subject, for email). Its segment and channel.
+/// Checks that a campaign can go: not a journey's, a segment, its messages ready. Its
+/// segment and channel.
 async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<(Segment, Channel), AppError> {
+    not_a_journeys(tx, id).await?;
     let (segment_id, channel): (Option<i64>, String) =
         sqlx::query_as("SELECT segment_id, channel FROM campaigns WHERE id = $1")
             .bind(id)
@@ -27,6 +28,17 @@ async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<(Segment, Channel),
         None => None,
     }
     .ok_or_else(|| AppError::field("segment_id", Msg::SegmentRequired))?;
+    messages_ready(tx, id, channel).await?;
+    Ok((segment, channel))
+}
+
+/// Checks that campaign `id`'s messages can go: one in the default language, no problems
+/// (and a subject, for email).
+pub async fn messages_ready(
+    tx: &mut SqliteConnection,
+    id: i64,
+    channel: Channel,
+) -> Result<(), AppError> {
     let messages = messages(tx, id).await?;
     let default = default_language(tx).await?;
     if !messages.iter().any(|m| m.language == default) {
@@ -41,7 +53,21 @@ async fn ready(tx: &mut SqliteConnection, id: i64) -> Result<(Segment, Channel),
             message_key: Msg::CampaignProblems,
         });
     }
-    Ok((segment, channel))
+    Ok(())
+}
+
+/// A campaign that holds a journey's messages is sent by its journey only.
+async fn not_a_journeys(tx: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
+    let journeys: i64 = sqlx::query_scalar("SELECT count(*) FROM journeys WHERE campaign_id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if journeys > 0 {
+        return Err(AppError::Conflict {
+            message_key: Msg::CampaignLocked,
+        });
+    }
+    Ok(())
 }
 
 /// Sends a draft or scheduled campaign now: one outbox row per reachable member of its
@@ -124,6 +150,7 @@ pub async fn control(
     to: Status,
     now: Stamp,
 ) -> Result<Status, AppError> {
+    not_a_journeys(tx, id).await?;
     let from = status(tx, id).await?;
     let next = match (from, to) {
         (Status::Sending, Status::Paused) => Status::Paused,

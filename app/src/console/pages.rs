@@ -29,6 +29,8 @@ pub enum Section {
     Feedback,
     /// Segments and campaigns.
     Campaigns,
+    /// Messages that go out by themselves.
+    Journeys,
     /// Retention analytics.
     Analytics,
     /// Staff accounts (owners).
@@ -40,13 +42,14 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 10] = [
+    const ALL: [Section; 11] = [
         Section::Counter,
         Section::Members,
         Section::Programs,
         Section::Offers,
         Section::Feedback,
         Section::Campaigns,
+        Section::Journeys,
         Section::Analytics,
         Section::Staff,
         Section::Audit,
@@ -61,6 +64,7 @@ impl Section {
             Section::Offers => "/console/offers",
             Section::Feedback => "/console/feedback",
             Section::Campaigns => "/console/campaigns",
+            Section::Journeys => "/console/journeys",
             Section::Analytics => "/console/analytics",
             Section::Staff => "/console/staff",
             Section::Audit => "/console/audit",
@@ -74,6 +78,7 @@ impl Section {
             Section::Programs
             | Section::Offers
             | Section::Campaigns
+            | Section::Journeys
             | Section::Analytics
             | Section::Audit
             | Section::Settings => role.at_least(Role::Manager),
@@ -90,6 +95,7 @@ impl Section {
             Section::Offers => t_string!(i18n, console.nav_offers),
             Section::Feedback => t_string!(i18n, console.nav_feedback),
             Section::Campaigns => t_string!(i18n, console.nav_campaigns),
+            Section::Journeys => t_string!(i18n, console.nav_journeys),
             Section::Analytics => t_string!(i18n, console.nav_analytics),
             Section::Staff => t_string!(i18n, console.nav_staff),
             Section::Audit => t_string!(i18n, console.nav_audit),

@@ -181,8 +181,8 @@ pub async fn compose(
     );
     let user_id = row.user_id.unwrap_or_default();
     match row.kind.as_str() {
-        "campaign" | "test" => {
-            let marketing = row.kind == "campaign";
+        "campaign" | "journey" | "test" => {
+            let marketing = super::is_marketing(&row.kind);
             let (shared, member) = match read(conn, cache, row, base_url, now).await? {
                 Ok(both) => both,
                 Err(skip) => return Ok(Err(skip)),
@@ -259,7 +259,7 @@ pub async fn read(
         return Ok(Err(Skip::Broken("no campaign".into())));
     };
     let member = cache.member(conn, row, now).await?;
-    let marketing = row.kind == "campaign";
+    let marketing = super::is_marketing(&row.kind);
     let member = match member {
         Some(m) => match m.gate().filter(|_| marketing) {
             None => m,

@@ -149,7 +149,8 @@ impl Shared {
 pub struct Member {
     /// The outbox row it was read for.
     row_id: i64,
-    /// The campaign's status now (`None`: gone).
+    /// The campaign's status now (`None`: gone); a journey's campaign is `sending` while the
+    /// journey is on.
     status: Option<String>,
     /// Whether they may get marketing at the row's address now: consent, a confirmed address
     /// (email), the address still theirs, not suppressed, the account open.
@@ -190,7 +191,12 @@ impl Member {
             "WITH r AS (SELECT value ->> 0 AS row_id, value ->> 1 AS campaign_id,
                      value ->> 2 AS user_id, value ->> 3 AS channel, value ->> 4 AS address
                  FROM json_each($1))
-             SELECT r.row_id, (SELECT status FROM campaigns WHERE id = r.campaign_id) AS status,
+             SELECT r.row_id,
+                 -- A journey's messages go while the journey is on.
+                 (SELECT CASE WHEN j.id IS NULL THEN c.status
+                              WHEN j.enabled = 1 THEN 'sending' ELSE 'cancelled' END
+                  FROM campaigns c LEFT JOIN journeys j ON j.campaign_id = c.id
+                  WHERE c.id = r.campaign_id) AS status,
                  (u.closed_at IS NULL AND u.disabled_at IS NULL
                   AND CASE r.channel
                       WHEN 'sms' THEN u.phone IS r.address AND u.sms_marketing = 1

@@ -38,6 +38,12 @@ pub struct Claimed {
     pub note: Option<String>,
 }
 
+/// Whether a row of `kind` is marketing: sent only while the member consents, with an
+/// unsubscribe link (a campaign's or a journey's message; not a test or an account notice).
+pub fn is_marketing(kind: &str) -> bool {
+    matches!(kind, "campaign" | "journey")
+}
+
 /// Tries before a temporary failure becomes permanent.
 pub const MAX_ATTEMPTS: i64 = 8;
 

@@ -81,7 +81,7 @@ pub async fn compose(
     now: Stamp,
 ) -> Result<Result<Text, Skip>, sqlx::Error> {
     let marketing = match row.kind.as_str() {
-        "campaign" => true,
+        "campaign" | "journey" => true,
         "test" => false,
         other => return Ok(Err(Skip::Broken(format!("no text for {other}")))),
     };

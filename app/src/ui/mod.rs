@@ -79,6 +79,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::CouponMinPurchase => t_string!(i18n, errors.coupon_min_purchase),
         Msg::CouponFullPriceOnly => t_string!(i18n, errors.coupon_full_price_only),
         Msg::PercentInvalid => t_string!(i18n, errors.percent_invalid),
+        Msg::HoldoutInvalid => t_string!(i18n, errors.holdout_invalid),
         Msg::ValueInvalid => t_string!(i18n, errors.value_invalid),
         Msg::LimitInvalid => t_string!(i18n, errors.limit_invalid),
         Msg::StampsInvalid => t_string!(i18n, errors.stamps_invalid),

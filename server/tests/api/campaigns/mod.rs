@@ -7,6 +7,7 @@ mod crash;
 mod dkim;
 mod faults;
 mod flow;
+mod journeys;
 mod links;
 mod queue;
 mod rules;

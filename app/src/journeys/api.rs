@@ -1,0 +1,82 @@
+//! Server functions for journeys (owners and managers): the list, one journey, its settings.
+//! Its messages are saved, previewed and test-sent through the campaign functions.
+
+use leptos::prelude::*;
+
+use super::{Journey, Results, Trigger};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn trigger_of(raw: &str) -> Result<Trigger, AppError> {
+    Trigger::parse(raw.trim()).ok_or(AppError::NotFound)
+}
+
+/// Every journey: its trigger, whether it is on, and what it brought.
+#[server(prefix = "/api", endpoint = "journeys/list")]
+pub async fn journeys() -> Result<Vec<(Trigger, bool, Results)>, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    super::db::list(&mut conn).await
+}
+
+/// One journey (`win_back`).
+#[server(prefix = "/api", endpoint = "journeys/get")]
+pub async fn get_journey(trigger: String) -> Result<Journey, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let trigger = trigger_of(&trigger)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    super::db::get(&mut conn, trigger).await
+}
+
+/// Saves a journey's settings (`enabled`: a checkbox, present when ticked; empty
+/// `reentry_days`: once ever). Switching it on enters whoever qualifies now. Answers the
+/// journey.
+#[server(prefix = "/api", endpoint = "journeys/save")]
+pub async fn save_journey(
+    trigger: String,
+    enabled: Option<String>,
+    wait_days: String,
+    reentry_days: String,
+    holdout_pct: String,
+    window_days: String,
+) -> Result<Journey, AppError> {
+    use crate::{accounts::Role, server::*};
+    let trigger = trigger_of(&trigger)?;
+    let settings = super::Settings::parse(
+        enabled.is_some(),
+        &wait_days,
+        &reentry_days,
+        &holdout_pct,
+        &window_days,
+    )?;
+    let base_url = state()?.base_url.clone();
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            let entered = super::db::save(tx, trigger, settings, &base_url, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                if settings.enabled {
+                    "journey.on"
+                } else {
+                    "journey.off"
+                },
+                &format!("journey:{}", trigger.as_str()),
+                &format!(
+                    "wait {} days, re-entry {}, control {} %, window {} days, {entered} entered",
+                    settings.wait_days,
+                    settings
+                        .reentry_days
+                        .map_or_else(|| "once".to_owned(), |d| format!("{d} days")),
+                    settings.holdout_pct,
+                    settings.window_days
+                ),
+            )
+            .await?;
+            super::db::get(tx, trigger).await
+        })
+    })
+    .await
+}

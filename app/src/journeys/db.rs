@@ -1,0 +1,314 @@
+//! Journey queries: settings, the job that enters members and queues their messages, and
+//! the results.
+
+use sqlx::SqliteConnection;
+
+use super::{Journey, Results, Settings, Trigger};
+use crate::{
+    campaigns::{Channel, sql::reachable},
+    db::{Stamp, days},
+    error::AppError,
+};
+
+/// A journey's row: id, its campaign, channel, settings, checked-until.
+struct Row {
+    id: i64,
+    campaign_id: i64,
+    channel: Channel,
+    settings: Settings,
+    checked_until: Option<Stamp>,
+}
+
+async fn row(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Row, AppError> {
+    type Raw = (
+        i64,
+        i64,
+        String,
+        bool,
+        i64,
+        Option<i64>,
+        i64,
+        i64,
+        Option<Stamp>,
+    );
+    let raw: Option<Raw> = sqlx::query_as(
+        "SELECT j.id, j.campaign_id, c.channel, j.enabled, j.wait_days, j.reentry_days,
+                j.holdout_pct, j.window_days, j.checked_until
+         FROM journeys j JOIN campaigns c ON c.id = j.campaign_id WHERE j.trigger = $1",
+    )
+    .bind(trigger.as_str())
+    .fetch_optional(conn)
+    .await?;
+    let (
+        id,
+        campaign_id,
+        channel,
+        enabled,
+        wait_days,
+        reentry_days,
+        holdout_pct,
+        window_days,
+        checked_until,
+    ) = raw.ok_or(AppError::NotFound)?;
+    Ok(Row {
+        id,
+        campaign_id,
+        channel: Channel::parse(&channel).unwrap_or(Channel::Email),
+        settings: Settings {
+            enabled,
+            wait_days,
+            reentry_days,
+            holdout_pct,
+            window_days,
+        },
+        checked_until,
+    })
+}
+
+/// Journey `trigger` with its messages and results.
+pub async fn get(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Journey, AppError> {
+    let row = row(&mut *conn, trigger).await?;
+    let campaign = crate::campaigns::db::get(&mut *conn, row.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let results = results(&mut *conn, row.id, row.settings.window_days).await?;
+    let currency = crate::loyalty::db::program::settings(&mut *conn)
+        .await?
+        .currency;
+    Ok(Journey {
+        trigger,
+        settings: row.settings,
+        campaign,
+        results,
+        currency,
+    })
+}
+
+/// Every journey: trigger, switched on, what it brought.
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<(Trigger, bool, Results)>, AppError> {
+    let mut out = Vec::new();
+    for trigger in Trigger::ALL {
+        let row = row(&mut *conn, trigger).await?;
+        let results = results(&mut *conn, row.id, row.settings.window_days).await?;
+        out.push((trigger, row.settings.enabled, results));
+    }
+    Ok(out)
+}
+
+/// Saves journey `trigger`'s settings. Switching it on needs its messages ready (one in the
+/// shop's language, no problems) and enters whoever qualifies now; switching it off drops
+/// its messages not sent yet. How many members entered.
+pub async fn save(
+    tx: &mut SqliteConnection,
+    trigger: Trigger,
+    settings: Settings,
+    base_url: &str,
+    now: Stamp,
+) -> Result<u64, AppError> {
+    let before = row(&mut *tx, trigger).await?;
+    if settings.enabled {
+        crate::campaigns::db::messages_ready(&mut *tx, before.campaign_id, before.channel).await?;
+    }
+    sqlx::query(
+        "UPDATE journeys SET enabled = $1, wait_days = $2, reentry_days = $3, holdout_pct = $4,
+             window_days = $5, updated_at = $6,
+             checked_until = CASE WHEN enabled = 1 AND $1 THEN checked_until END
+         WHERE id = $7",
+    )
+    .bind(settings.enabled)
+    .bind(settings.wait_days)
+    .bind(settings.reentry_days)
+    .bind(settings.holdout_pct)
+    .bind(settings.window_days)
+    .bind(now)
+    .bind(before.id)
+    .execute(&mut *tx)
+    .await?;
+    if !settings.enabled {
+        sqlx::query(
+            "UPDATE outbox SET status = 'cancelled', lease_until = NULL
+             WHERE campaign_id = $1 AND kind = 'journey' AND status = 'queued'",
+        )
+        .bind(before.campaign_id)
+        .execute(&mut *tx)
+        .await?;
+        return Ok(0);
+    }
+    run(tx, trigger, base_url, now).await
+}
+
+/// The job: runs every switched-on journey at `now`. How many members entered.
+pub async fn run_all(
+    tx: &mut SqliteConnection,
+    base_url: &str,
+    now: Stamp,
+) -> Result<u64, AppError> {
+    let mut entered = 0;
+    for trigger in Trigger::ALL {
+        if row(&mut *tx, trigger).await?.settings.enabled {
+            entered += run(tx, trigger, base_url, now).await?;
+        }
+    }
+    Ok(entered)
+}
+
+/// Enters the members who crossed the trigger's moment since the journey last looked (all
+/// who qualify, the first time) and are reachable on its channel, unless the re-entry rule
+/// keeps them out, and queues a message for each entry outside the control group. Running it
+/// twice at the same `now` changes nothing the second time. How many entered.
+async fn run(
+    tx: &mut SqliteConnection,
+    trigger: Trigger,
+    base_url: &str,
+    now: Stamp,
+) -> Result<u64, AppError> {
+    let j = row(&mut *tx, trigger).await?;
+    let s = j.settings;
+    let moment = now - days(s.wait_days);
+    let reentry_after = s.reentry_days.map(|d| now - days(d));
+    // The control group: a fixed share of member ids (7,919 is prime to 100, so every
+    // hundred consecutive ids hold exactly `holdout_pct` of them).
+    let entered = sqlx::query(&format!(
+        "INSERT OR IGNORE INTO journey_entries (journey_id, user_id, entry_key, entered_at, held_out)
+         SELECT $1, u.id, s.last_purchase_at, $2, (u.id * 7919) % 100 < $3
+         FROM member_stats s JOIN users u ON u.id = s.member_id
+         WHERE s.last_purchase_at <= $4 AND ($5 IS NULL OR s.last_purchase_at > $5)
+           AND u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL AND {}
+           AND NOT EXISTS (SELECT 1 FROM journey_entries e
+                           WHERE e.journey_id = $1 AND e.user_id = u.id
+                             AND ($6 IS NULL OR e.entered_at > $6))
+         ORDER BY u.id",
+        reachable(j.channel)
+    ))
+    .bind(j.id)
+    .bind(now)
+    .bind(s.holdout_pct)
+    .bind(moment)
+    .bind(j.checked_until)
+    .bind(reentry_after)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query("UPDATE journeys SET checked_until = $1 WHERE id = $2 AND (checked_until IS NULL OR checked_until < $1)")
+        .bind(moment)
+        .bind(j.id)
+        .execute(&mut *tx)
+        .await?;
+    if entered > 0 {
+        queue(tx, &j, base_url, now).await?;
+    }
+    Ok(entered)
+}
+
+/// One outbox row per entry that has none and is not in the control group (the entry's id
+/// is the row's dedupe key: one message per entry, whatever runs twice).
+async fn queue(
+    tx: &mut SqliteConnection,
+    j: &Row,
+    base_url: &str,
+    now: Stamp,
+) -> Result<(), AppError> {
+    let targets = crate::outbox::compose::link_targets(&mut *tx, j.campaign_id, base_url).await?;
+    crate::campaigns::links::make(&mut *tx, j.campaign_id, &targets, now).await?;
+    let address = match j.channel {
+        Channel::Email => "u.email",
+        Channel::Sms => "u.phone",
+    };
+    sqlx::query(&format!(
+        "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
+             dedupe_key, token, status, next_attempt_at, created_at)
+         SELECT 'journey', $1, u.id, $2, {address}, u.language, 'journey:' || e.id,
+                lower(hex(randomblob(16))), 'queued', $3, $3
+         FROM journey_entries e JOIN users u ON u.id = e.user_id
+         WHERE e.journey_id = $4 AND e.outbox_id IS NULL AND e.held_out = 0
+           AND {address} IS NOT NULL"
+    ))
+    .bind(j.campaign_id)
+    .bind(j.channel.as_str())
+    .bind(now)
+    .bind(j.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE journey_entries SET outbox_id =
+             (SELECT o.id FROM outbox o WHERE o.dedupe_key = 'journey:' || journey_entries.id)
+         WHERE journey_id = $1 AND outbox_id IS NULL AND held_out = 0",
+    )
+    .bind(j.id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// What journey `id` brought, with purchases counted within `window_days` of a message
+/// (last touch: no later marketing message to the member before the purchase).
+async fn results(
+    conn: &mut SqliteConnection,
+    id: i64,
+    window_days: i64,
+) -> Result<Results, sqlx::Error> {
+    let mut r = Results::default();
+    (r.entered, r.held_out) = sqlx::query_as(
+        "SELECT count(*), coalesce(sum(held_out), 0) FROM journey_entries WHERE journey_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let statuses: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT o.status, count(*) FROM journey_entries e JOIN outbox o ON o.id = e.outbox_id
+         WHERE e.journey_id = $1 GROUP BY o.status",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (status, n) in statuses {
+        match status.as_str() {
+            "queued" | "sending" => r.queued += n,
+            "sent" => r.sent += n,
+            _ => r.not_sent += n,
+        }
+    }
+    r.clicked = sqlx::query_scalar(
+        "SELECT count(DISTINCT c.outbox_id) FROM journey_entries e
+         JOIN link_clicks c ON c.outbox_id = e.outbox_id WHERE e.journey_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let window = format!("+{window_days} days");
+    (r.bought, r.purchases, r.revenue_minor, r.points) = sqlx::query_as(
+        "WITH sent AS (
+             SELECT e.user_id, o.id AS outbox_id, o.sent_at FROM journey_entries e
+             JOIN outbox o ON o.id = e.outbox_id
+             WHERE e.journey_id = $1 AND o.status = 'sent'),
+         hits AS (
+             SELECT s.outbox_id, p.amount_minor - p.refunded_minor AS net,
+                    p.points - p.points_refunded AS points
+             FROM sent s JOIN purchases p ON p.member_id = s.user_id
+              AND p.created_at > s.sent_at
+              AND p.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, $2)
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM outbox o WHERE o.user_id = s.user_id
+                   AND o.kind IN ('campaign', 'journey') AND o.status = 'sent'
+                   AND o.sent_at > s.sent_at AND o.sent_at < p.created_at))
+         SELECT count(DISTINCT outbox_id), count(*), coalesce(sum(net), 0),
+                coalesce(sum(points), 0)
+         FROM hits",
+    )
+    .bind(id)
+    .bind(&window)
+    .fetch_one(&mut *conn)
+    .await?;
+    r.held_out_bought = sqlx::query_scalar(
+        "SELECT count(*) FROM journey_entries e
+         WHERE e.journey_id = $1 AND e.held_out = 1 AND EXISTS (
+             SELECT 1 FROM purchases p WHERE p.member_id = e.user_id
+               AND p.created_at > e.entered_at
+               AND p.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', e.entered_at, $2))",
+    )
+    .bind(id)
+    .bind(&window)
+    .fetch_one(conn)
+    .await?;
+    Ok(r)
+}

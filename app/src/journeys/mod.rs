@@ -1,0 +1,251 @@
+//! Journeys: messages that go out by themselves when something happens to a member. The
+//! first trigger is win-back — a number of days after a member's last purchase. A journey
+//! job looks at who crossed the trigger's moment since it last looked, enters them (once per
+//! occasion, under the journey's re-entry rule) and writes their message to the outbox in the
+//! same transaction; a share of the entries is kept as a control group and gets nothing, so
+//! the journey's results can say what the message changed. A journey's messages per language
+//! are a campaign of its own, written and previewed like any campaign but never sent as one.
+
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod page;
+
+pub use api::*;
+pub use page::{JourneyPage, JourneysPage};
+
+use crate::{
+    analytics::cohorts::percent,
+    campaigns::Campaign,
+    error::{AppError, Msg},
+    loyalty::rules::Currency,
+};
+
+/// What starts a journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// A number of days after the member's last purchase.
+    WinBack,
+}
+
+impl Trigger {
+    /// Every trigger.
+    pub const ALL: [Trigger; 1] = [Trigger::WinBack];
+
+    /// As stored and in addresses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::WinBack => "win_back",
+        }
+    }
+
+    /// From its stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// Longest wait, re-entry or attribution window, in days.
+pub const MAX_DAYS: i64 = 365;
+/// Largest control group, in percent of entries.
+pub const MAX_HOLDOUT: i64 = 50;
+
+/// A journey's settings as staff set them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Whether members enter it now.
+    pub enabled: bool,
+    /// Days after the trigger's event (win-back: the last purchase).
+    pub wait_days: i64,
+    /// Days after an entry before the member may enter again (`None`: once ever).
+    pub reentry_days: Option<i64>,
+    /// Percent of entries kept as the control group.
+    pub holdout_pct: i64,
+    /// Days after a message in which a purchase counts for it.
+    pub window_days: i64,
+}
+
+impl Settings {
+    /// Parses the form's fields (as typed); each bad one is that field's error.
+    pub fn parse(
+        enabled: bool,
+        wait_days: &str,
+        reentry_days: &str,
+        holdout_pct: &str,
+        window_days: &str,
+    ) -> Result<Self, AppError> {
+        let days = |field: &str, raw: &str| whole(field, raw, 1..=MAX_DAYS, Msg::DaysInvalid);
+        Ok(Self {
+            enabled,
+            wait_days: days("wait_days", wait_days)?,
+            reentry_days: match reentry_days.trim() {
+                "" => None,
+                raw => Some(days("reentry_days", raw)?),
+            },
+            holdout_pct: whole(
+                "holdout_pct",
+                holdout_pct,
+                0..=MAX_HOLDOUT,
+                Msg::HoldoutInvalid,
+            )?,
+            window_days: days("window_days", window_days)?,
+        })
+    }
+}
+
+fn whole(
+    field: &str,
+    raw: &str,
+    range: std::ops::RangeInclusive<i64>,
+    msg: Msg,
+) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| AppError::field(field, msg))
+}
+
+/// What a journey brought: its entries, messages, and the purchases attributed to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Results {
+    /// Entries so far.
+    pub entered: i64,
+    /// Of those, kept as the control group.
+    pub held_out: i64,
+    /// Messages waiting to be sent.
+    pub queued: i64,
+    /// Messages accepted by the mail server or gateway.
+    pub sent: i64,
+    /// Messages not sent (failed, or consent gone by sending time).
+    pub not_sent: i64,
+    /// Sent messages whose short links were clicked.
+    pub clicked: i64,
+    /// Members who bought within the window after their message, with no later message
+    /// (campaign or journey) before the purchase: last touch.
+    pub bought: i64,
+    /// Those purchases.
+    pub purchases: i64,
+    /// Their amount less what was refunded of them, in minor units.
+    pub revenue_minor: i64,
+    /// Points they earned (less what their refunds took back).
+    pub points: i64,
+    /// Control-group entries whose member bought within the window after entering.
+    pub held_out_bought: i64,
+}
+
+impl Results {
+    /// Share of sent messages followed by an attributed purchase, in whole percent.
+    pub fn bought_rate(&self) -> Option<i64> {
+        percent(self.bought, self.sent)
+    }
+
+    /// Share of the control group that bought within the window, in whole percent.
+    pub fn held_out_rate(&self) -> Option<i64> {
+        percent(self.held_out_bought, self.held_out)
+    }
+
+    /// What the message changed: the messaged members' rate less the control group's, in
+    /// percentage points (none until both have members).
+    pub fn lift(&self) -> Option<i64> {
+        Some(self.bought_rate()? - self.held_out_rate()?)
+    }
+}
+
+/// A journey as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Journey {
+    /// Its trigger.
+    pub trigger: Trigger,
+    /// Settings.
+    pub settings: Settings,
+    /// Its messages (the campaign that holds them).
+    pub campaign: Campaign,
+    /// What it brought.
+    pub results: Results,
+    /// The shop's currency.
+    pub currency: Currency,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_each_field_and_name_the_bad_one() {
+        let ok = Settings::parse(true, " 45 ", "", "10", "5").expect("valid");
+        assert_eq!(
+            ok,
+            Settings {
+                enabled: true,
+                wait_days: 45,
+                reentry_days: None,
+                holdout_pct: 10,
+                window_days: 5
+            }
+        );
+        assert_eq!(
+            Settings::parse(false, "1", "365", "0", "365")
+                .expect("valid")
+                .reentry_days,
+            Some(365)
+        );
+        let field = |r: Result<Settings, AppError>| match r {
+            Err(AppError::Validation { field, message_key }) => (field, message_key),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(Settings::parse(true, "0", "", "10", "5")),
+            ("wait_days".into(), Msg::DaysInvalid)
+        );
+        assert_eq!(
+            field(Settings::parse(true, "30", "366", "10", "5")),
+            ("reentry_days".into(), Msg::DaysInvalid)
+        );
+        assert_eq!(
+            field(Settings::parse(true, "30", "", "51", "5")),
+            ("holdout_pct".into(), Msg::HoldoutInvalid)
+        );
+        assert_eq!(
+            field(Settings::parse(true, "30", "", "-1", "5")),
+            ("holdout_pct".into(), Msg::HoldoutInvalid)
+        );
+        assert_eq!(
+            field(Settings::parse(true, "30", "", "10", "five")),
+            ("window_days".into(), Msg::DaysInvalid)
+        );
+    }
+
+    #[test]
+    fn lift_is_the_messaged_rate_less_the_control_groups() {
+        let r = Results {
+            sent: 40,
+            bought: 10,
+            held_out: 5,
+            held_out_bought: 1,
+            ..Results::default()
+        };
+        assert_eq!(r.bought_rate(), Some(25));
+        assert_eq!(r.held_out_rate(), Some(20));
+        assert_eq!(r.lift(), Some(5));
+        let none = Results {
+            sent: 3,
+            bought: 1,
+            ..Results::default()
+        };
+        assert_eq!(none.held_out_rate(), None);
+        assert_eq!(none.lift(), None);
+        assert_eq!(Results::default().bought_rate(), None);
+    }
+
+    #[test]
+    fn triggers_round_trip_their_stored_form() {
+        for t in Trigger::ALL {
+            assert_eq!(Trigger::parse(t.as_str()), Some(t));
+        }
+        assert_eq!(Trigger::parse("birthday"), None);
+    }
+}

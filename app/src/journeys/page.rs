@@ -1,0 +1,187 @@
+//! `/console/journeys` (the list) and `/console/journeys/:trigger` (managers and owners): a
+//! journey's switch and settings, what it brought — entries, messages, clicks, purchases
+//! attributed to the message and the control group's purchases beside them — and its
+//! messages per language with a preview and a test send.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{Journey, Results, SaveJourney, Trigger, get_journey, journeys};
+use crate::{
+    campaigns::{MessagesSection, PreviewSection, SaveMessage},
+    i18n::{LocaleExt as _, format, t, t_string, use_i18n},
+    ui::{Field, FormError, Loading, PageTitle, SavedNotice, error_view, last_error},
+};
+
+/// A trigger's name.
+pub fn name(t: Trigger) -> &'static str {
+    let i18n = use_i18n();
+    match t {
+        Trigger::WinBack => t_string!(i18n, journeys.win_back),
+    }
+}
+
+fn about(t: Trigger) -> &'static str {
+    let i18n = use_i18n();
+    match t {
+        Trigger::WinBack => t_string!(i18n, journeys.win_back_about),
+    }
+}
+
+/// The list of journeys.
+#[component]
+pub fn JourneysPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| journeys());
+    view! {
+        <PageTitle>{t!(i18n, journeys.title)}</PageTitle>
+        <p class="lede">{t!(i18n, journeys.lede)}</p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(items) => items.into_iter().map(|(trigger, on, r)| {
+                        let l = i18n.get_locale_untracked().as_str();
+                        view! {
+                            <section class="card">
+                                <h2><A href=format!("/console/journeys/{}", trigger.as_str())>{name(trigger)}</A></h2>
+                                <p><span class="badge">{if on { t_string!(i18n, journeys.on) } else { t_string!(i18n, journeys.off) }}</span></p>
+                                <p class="hint">{about(trigger)}</p>
+                                <p>
+                                    {t!(i18n, journeys.entered)} ": " {format::number(l, r.entered)} " · "
+                                    {t!(i18n, journeys.sent)} ": " {format::number(l, r.sent)} " · "
+                                    {t!(i18n, journeys.bought)} ": " {format::number(l, r.bought)}
+                                </p>
+                            </section>
+                        }
+                    }).collect_view().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One journey.
+#[component]
+pub fn JourneyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let trigger = use_params_map().with_untracked(|p| p.get("trigger").unwrap_or_default());
+    let save = ServerAction::<SaveJourney>::new();
+    let message = ServerAction::<SaveMessage>::new();
+    let data = Resource::new(
+        move || (save.version().get(), message.version().get()),
+        move |_| get_journey(trigger.clone()),
+    );
+    view! {
+        <p><A href="/console/journeys">{t!(i18n, journeys.back)}</A></p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <PageTitle>{t!(i18n, journeys.title)}</PageTitle><p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(j) => view! { <JourneyView j save message /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn JourneyView(
+    j: Journey,
+    save: ServerAction<SaveJourney>,
+    message: ServerAction<SaveMessage>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = last_error(save);
+    let s = j.settings;
+    let id = j.campaign.id;
+    let sms = j.campaign.channel == crate::campaigns::Channel::Sms;
+    view! {
+        <PageTitle>{name(j.trigger)}</PageTitle>
+        <p class="lede">
+            <span class="badge">{if s.enabled { t_string!(i18n, journeys.on) } else { t_string!(i18n, journeys.off) }}</span>
+            " " {about(j.trigger)}
+        </p>
+        <section class="card" aria-labelledby="journey-settings">
+            <h2 id="journey-settings">{t!(i18n, journeys.settings)}</h2>
+            <ActionForm action=save attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <input type="hidden" name="trigger" value=j.trigger.as_str() />
+                <div class="check">
+                    <input type="checkbox" id="enabled" name="enabled" value="on" checked=s.enabled />
+                    <label for="enabled">{t!(i18n, journeys.enabled)}</label>
+                </div>
+                <Field name="wait_days" kind="number" error value=s.wait_days.to_string()
+                    hint=ViewFn::from(move || t_string!(i18n, journeys.wait_hint))>{t!(i18n, journeys.wait_days)}</Field>
+                <Field name="reentry_days" kind="number" error value=s.reentry_days.map(|d| d.to_string()).unwrap_or_default()
+                    hint=ViewFn::from(move || t_string!(i18n, journeys.reentry_hint))>{t!(i18n, journeys.reentry_days)}</Field>
+                <Field name="holdout_pct" kind="number" error value=s.holdout_pct.to_string()
+                    hint=ViewFn::from(move || t_string!(i18n, journeys.holdout_hint))>{t!(i18n, journeys.holdout_pct)}</Field>
+                <Field name="window_days" kind="number" error value=s.window_days.to_string()
+                    hint=ViewFn::from(move || t_string!(i18n, journeys.window_hint))>{t!(i18n, journeys.window_days)}</Field>
+                <button type="submit" class="button primary">{t!(i18n, common.save)}</button>
+                <SavedNotice action=save>{move || t_string!(i18n, journeys.saved)}</SavedNotice>
+            </ActionForm>
+        </section>
+        <ResultsView r=j.results currency=j.currency window=s.window_days />
+        <MessagesSection c=j.campaign.clone() message editable=true />
+        <PreviewSection id sms />
+    }
+}
+
+#[component]
+fn ResultsView(
+    r: Results,
+    currency: crate::loyalty::rules::Currency,
+    window: i64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked().as_str();
+    let n = move |v: i64| format::number(l, v);
+    let pct = move |v: Option<i64>| v.map_or_else(|| "—".to_owned(), |v| format::percent(l, v));
+    let lift = r.lift().map_or_else(
+        || "—".to_owned(),
+        |v| format!("{}{}", if v > 0 { "+" } else { "" }, format::number(l, v)),
+    );
+    let rows = [
+        (t_string!(i18n, journeys.entered), n(r.entered)),
+        (t_string!(i18n, journeys.held_out), n(r.held_out)),
+        (t_string!(i18n, journeys.queued), n(r.queued)),
+        (t_string!(i18n, journeys.sent), n(r.sent)),
+        (t_string!(i18n, journeys.not_sent), n(r.not_sent)),
+        (t_string!(i18n, journeys.clicked), n(r.clicked)),
+        (t_string!(i18n, journeys.bought), n(r.bought)),
+        (t_string!(i18n, journeys.bought_rate), pct(r.bought_rate())),
+        (t_string!(i18n, journeys.purchases), n(r.purchases)),
+        (
+            t_string!(i18n, journeys.revenue),
+            format::money(l, r.revenue_minor, currency),
+        ),
+        (t_string!(i18n, journeys.points), n(r.points)),
+        (
+            t_string!(i18n, journeys.held_out_bought),
+            n(r.held_out_bought),
+        ),
+        (
+            t_string!(i18n, journeys.held_out_rate),
+            pct(r.held_out_rate()),
+        ),
+        (t_string!(i18n, journeys.lift), lift),
+    ];
+    let hint = t_string!(i18n, journeys.results_hint).replace("{days}", &window.to_string());
+    view! {
+        <section class="card" aria-labelledby="journey-results">
+            <h2 id="journey-results">{t!(i18n, journeys.results)}</h2>
+            <p class="hint">{hint}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="journey-results">
+                <table>
+                    <tbody>
+                        {rows.into_iter().map(|(k, v)| view! {
+                            <tr><th scope="row">{k}</th><td>{v}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
