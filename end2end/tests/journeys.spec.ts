@@ -15,7 +15,7 @@ async function arrived(match: (m: Mail) => boolean): Promise<Mail> {
 
 /** The figure in the results table's row named `name`. */
 async function figure(page: import("@playwright/test").Page, name: string) {
-  const cell = page.locator("section[aria-labelledby=journey-results]").getByRole("row", { name, exact: false }).locator("td");
+  const cell = page.getByRole("region", { name: "O que ela trouxe" }).getByRole("row", { name: new RegExp(`^${name} `) }).locator("td");
   return (await cell.first().textContent())?.trim();
 }
 

@@ -279,6 +279,7 @@ async fn load_program(
     }
     if parts.perks {
         perks::load_perks(conn, at).await?;
+        perks::load_win_back(conn, at).await?;
     }
     if parts.feedback {
         feedback::load_form(conn, at).await?;

@@ -170,7 +170,7 @@ fn ResultsView(
     ];
     let hint = t_string!(i18n, journeys.results_hint).replace("{days}", &window.to_string());
     view! {
-        <section class="card" aria-labelledby="journey-results">
+        <section class="card">
             <h2 id="journey-results">{t!(i18n, journeys.results)}</h2>
             <p class="hint">{hint}</p>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="journey-results">

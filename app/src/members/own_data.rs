@@ -180,6 +180,20 @@ pub const TABLES: &[Owned] = &[
             OnClose::Delete,
         )
     },
+    // Their entries in journeys (each names its message), and the clicks on their messages'
+    // links: deleted with the messages.
+    own(
+        "journey_entries",
+        "user_id",
+        "t.user_id = $1",
+        OnClose::Delete,
+    ),
+    own(
+        "link_clicks",
+        "outbox_id",
+        "t.outbox_id IN (SELECT id FROM outbox WHERE user_id = $1)",
+        OnClose::Delete,
+    ),
     // Messages to them (the address and the link token are theirs); closing deletes them.
     // Suppressions stay: they hold an address, not an account.
     Owned {

@@ -1,5 +1,6 @@
 //! The demo shop's perks: a reward, a punch card for it, two member offers (one with its
-//! texts in every language), a next-visit discount and a referral bonus.
+//! texts in every language), a next-visit discount and a referral bonus; and the win-back
+//! journey's message.
 
 use super::DemoError;
 use app::db::Stamp;
@@ -131,5 +132,54 @@ pub(super) async fn load_perks(
         referral_min_purchase: 1_000,
     };
     perks::save_settings(conn, &settings, at).await?;
+    Ok(())
+}
+
+/// The win-back journey's message in each language (the journey stays off: the owner decides).
+pub(super) async fn load_win_back(
+    conn: &mut sqlx::SqliteConnection,
+    at: Stamp,
+) -> Result<(), DemoError> {
+    let campaign: i64 =
+        sqlx::query_scalar("SELECT campaign_id FROM journeys WHERE trigger = 'win_back'")
+            .fetch_one(&mut *conn)
+            .await?;
+    let messages = [
+        (
+            "en",
+            "We miss you, {{ preferred_name }}",
+            "It has been a while! You have {{ points }} points waiting at {{ shop }}. Come by this week: {{ portal_url }}",
+        ),
+        (
+            "sv",
+            "Vi saknar dig, {{ preferred_name }}",
+            "Det var ett tag sedan! Du har {{ points }} poäng som väntar hos {{ shop }}. Titta förbi den här veckan: {{ portal_url }}",
+        ),
+        (
+            "nb",
+            "Vi savner deg, {{ preferred_name }}",
+            "Det er en stund siden! Du har {{ points }} poeng som venter hos {{ shop }}. Stikk innom denne uken: {{ portal_url }}",
+        ),
+        (
+            "lv",
+            "Mums tevis pietrūkst, {{ preferred_name }}",
+            "Sen neesam tikušies! {{ shop }} tevi gaida {{ points }} punkti. Iegriezies šonedēļ: {{ portal_url }}",
+        ),
+        (
+            "pt",
+            "Sentimos sua falta, {{ preferred_name }}",
+            "Faz tempo! Você tem {{ points }} pontos esperando na {{ shop }}. Passe aqui esta semana: {{ portal_url }}",
+        ),
+    ];
+    for (language, subject, body) in messages {
+        let message = app::campaigns::Message {
+            language: language.into(),
+            subject: subject.into(),
+            preheader: String::new(),
+            body: body.into(),
+            problems: vec![],
+        };
+        app::campaigns::db::save_message(conn, campaign, &message, at).await?;
+    }
     Ok(())
 }

@@ -324,6 +324,51 @@ async fn win_back_enters_lapsed_members_once_keeps_a_control_group_and_counts_wh
     .await
     .expect("cai");
     assert_eq!(cai, 0);
+    // A clicks the link in her message; then she closes her account: her entries, messages
+    // and clicks go with it.
+    let a_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(a)
+        .fetch_one(&pool)
+        .await
+        .expect("email");
+    let mail = mails.iter().find(|m| m.to == a_email).expect("A's message");
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/o/"))
+        .expect("a short link");
+    let path = &link[link.find("/o/").expect("path")..];
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("click");
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(journey(&manager).await["results"]["clicked"], 1);
+    let db = server::open_database(&app.config).await.expect("db");
+    let closed = db
+        .write(move |tx| {
+            Box::pin(async move {
+                Ok(app::members::own_data::close(tx, a, Stamp::utc(2026, 7, 1, 12, 0, 0)).await?)
+            })
+        })
+        .await
+        .expect("closed");
+    db.close().await;
+    assert!(closed);
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM journey_entries WHERE user_id = $1)
+              + (SELECT count(*) FROM outbox WHERE user_id = $1)",
+    )
+    .bind(a)
+    .fetch_one(&pool)
+    .await
+    .expect("left");
+    assert_eq!(left, 0);
+    assert_eq!(journey(&manager).await["results"]["clicked"], 0);
     // Switched off, nobody enters.
     assert_eq!(save(&manager, false, "30", "60").await.status(), 200);
     assert_eq!(run(&app, Stamp::utc(2026, 7, 30, 12, 0, 0)).await, 0);
