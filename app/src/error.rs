@@ -307,6 +307,21 @@ pub enum Msg {
     MessageMissing,
 }
 
+/// A whole number in `range` typed into `field` (spaces around it allowed), or that field's
+/// error `msg`.
+pub fn whole_number(
+    field: &str,
+    raw: &str,
+    range: std::ops::RangeInclusive<i64>,
+    msg: Msg,
+) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| AppError::field(field, msg))
+}
+
 impl AppError {
     /// A field error.
     pub fn field(field: &str, message_key: Msg) -> Self {

@@ -62,6 +62,7 @@ test("a manager switches on win-back; Ola, who last bought yesterday, gets it in
   // Ola buys at the counter.
   const owner = await (await browser.newContext()).newPage();
   await signIn(owner, "owner@example.com");
+  await expect(owner).toHaveURL(/\/console$/);
   await goto(owner, "/console/counter?q=ola%40example.com");
   const panel = owner.locator(".member-panel");
   await expect(panel.getByRole("heading", { level: 2 })).toHaveText("Ola");

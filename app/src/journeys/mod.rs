@@ -19,7 +19,7 @@ pub use page::{JourneyPage, JourneysPage};
 use crate::{
     analytics::cohorts::percent,
     campaigns::Campaign,
-    error::{AppError, Msg},
+    error::{AppError, Msg, whole_number},
     loyalty::rules::Currency,
 };
 
@@ -77,7 +77,8 @@ impl Settings {
         holdout_pct: &str,
         window_days: &str,
     ) -> Result<Self, AppError> {
-        let days = |field: &str, raw: &str| whole(field, raw, 1..=MAX_DAYS, Msg::DaysInvalid);
+        let days =
+            |field: &str, raw: &str| whole_number(field, raw, 1..=MAX_DAYS, Msg::DaysInvalid);
         Ok(Self {
             enabled,
             wait_days: days("wait_days", wait_days)?,
@@ -85,7 +86,7 @@ impl Settings {
                 "" => None,
                 raw => Some(days("reentry_days", raw)?),
             },
-            holdout_pct: whole(
+            holdout_pct: whole_number(
                 "holdout_pct",
                 holdout_pct,
                 0..=MAX_HOLDOUT,
@@ -94,19 +95,6 @@ impl Settings {
             window_days: days("window_days", window_days)?,
         })
     }
-}
-
-fn whole(
-    field: &str,
-    raw: &str,
-    range: std::ops::RangeInclusive<i64>,
-    msg: Msg,
-) -> Result<i64, AppError> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| AppError::field(field, msg))
 }
 
 /// What a journey brought: its entries, messages, and the purchases attributed to them.

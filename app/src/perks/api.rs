@@ -132,19 +132,7 @@ pub(super) mod imp {
         parse_amount(raw).map_err(|m| AppError::field(field, m))
     }
 
-    /// A whole number in `range`, or the field's error.
-    pub fn number(
-        field: &str,
-        raw: &str,
-        range: std::ops::RangeInclusive<i64>,
-        msg: Msg,
-    ) -> Result<i64, AppError> {
-        raw.trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| range.contains(n))
-            .ok_or_else(|| AppError::field(field, msg))
-    }
+    pub use crate::error::whole_number as number;
 
     /// An optional limit: empty is none.
     pub fn limit(field: &str, raw: &str) -> Result<Option<i64>, AppError> {

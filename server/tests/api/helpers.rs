@@ -321,6 +321,29 @@ macro_rules! local_demo_shop {
 }
 pub(crate) use local_demo_shop;
 
+/// A purchase of `euros` by `member` at `location`, recorded at the counter by `staff`
+/// (confirmed, a fresh idempotency key), with `extra` form fields.
+pub async fn purchase(
+    staff: &TestApp,
+    member: i64,
+    euros: &str,
+    location: i64,
+    extra: &[(&str, &str)],
+) -> Response {
+    let (member, location) = (member.to_string(), location.to_string());
+    let key = format!("purchase-key-{}", unique());
+    let mut form = vec![
+        ("member_id", member.as_str()),
+        ("amount", euros),
+        ("currency", "EUR"),
+        ("confirm", "true"),
+        ("location_id", location.as_str()),
+        ("idempotency_key", key.as_str()),
+    ];
+    form.extend_from_slice(extra);
+    staff.call("loyalty/purchase", &form).await
+}
+
 /// The id of the account with `email`.
 pub async fn user_id(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM users WHERE email = $1")

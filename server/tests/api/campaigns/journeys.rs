@@ -40,21 +40,7 @@ async fn run(app: &TestApp, now: Stamp) -> u64 {
 }
 
 async fn buy(staff: &TestApp, member: i64, euros: &str, location: i64) -> Value {
-    let (member, location) = (member.to_string(), location.to_string());
-    let key = format!("journey-buy-{}", unique());
-    let res = staff
-        .call(
-            "loyalty/purchase",
-            &[
-                ("member_id", member.as_str()),
-                ("amount", euros),
-                ("currency", "EUR"),
-                ("confirm", "true"),
-                ("location_id", location.as_str()),
-                ("idempotency_key", key.as_str()),
-            ],
-        )
-        .await;
+    let res = crate::helpers::purchase(staff, member, euros, location, &[]).await;
     assert_eq!(res.status(), 200, "{}", crate::helpers::captured_log());
     res.json().await.expect("json")
 }

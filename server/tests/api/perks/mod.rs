@@ -67,18 +67,7 @@ impl Shop {
 
     /// Records a purchase; `extra` adds fields (`apply`, `items`, `full_price`).
     async fn buy(&self, member: i64, euros: &str, extra: &[(&str, &str)]) -> reqwest::Response {
-        let (member, location) = (member.to_string(), self.main_street.to_string());
-        let key = format!("purchase-key-{}", unique());
-        let mut form = vec![
-            ("member_id", member.as_str()),
-            ("amount", euros),
-            ("currency", "EUR"),
-            ("confirm", "true"),
-            ("location_id", location.as_str()),
-            ("idempotency_key", key.as_str()),
-        ];
-        form.extend_from_slice(extra);
-        self.staff.call("loyalty/purchase", &form).await
+        crate::helpers::purchase(&self.staff, member, euros, self.main_street, extra).await
     }
 
     async fn bought(&self, member: i64, euros: &str, extra: &[(&str, &str)]) -> Value {

@@ -39,24 +39,9 @@ impl Shop {
 
     /// Gives the member `euros` points through a purchase.
     async fn earn(&self, euros: &str) {
-        let (member, location) = (self.member_id.to_string(), self.main_street.to_string());
-        let res = self
-            .staff
-            .call(
-                "loyalty/purchase",
-                &[
-                    ("member_id", member.as_str()),
-                    ("amount", euros),
-                    ("currency", "EUR"),
-                    ("confirm", "true"),
-                    ("location_id", location.as_str()),
-                    (
-                        "idempotency_key",
-                        &format!("earn-{euros}-{}", crate::helpers::unique()),
-                    ),
-                ],
-            )
-            .await;
+        let res =
+            crate::helpers::purchase(&self.staff, self.member_id, euros, self.main_street, &[])
+                .await;
         assert_eq!(res.status(), 200);
     }
 
