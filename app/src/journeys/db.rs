@@ -134,7 +134,9 @@ pub async fn save(
         .await?;
         return Ok(0);
     }
-    run(tx, trigger, base_url, now).await
+    // As saved (`checked_until` may have been cleared).
+    let j = row(&mut *tx, trigger).await?;
+    run(tx, &j, base_url, now).await
 }
 
 /// The job: runs every switched-on journey at `now`. How many members entered.
@@ -145,8 +147,9 @@ pub async fn run_all(
 ) -> Result<u64, AppError> {
     let mut entered = 0;
     for trigger in Trigger::ALL {
-        if row(&mut *tx, trigger).await?.settings.enabled {
-            entered += run(tx, trigger, base_url, now).await?;
+        let j = row(&mut *tx, trigger).await?;
+        if j.settings.enabled {
+            entered += run(tx, &j, base_url, now).await?;
         }
     }
     Ok(entered)
@@ -158,11 +161,10 @@ pub async fn run_all(
 /// twice at the same `now` changes nothing the second time. How many entered.
 async fn run(
     tx: &mut SqliteConnection,
-    trigger: Trigger,
+    j: &Row,
     base_url: &str,
     now: Stamp,
 ) -> Result<u64, AppError> {
-    let j = row(&mut *tx, trigger).await?;
     let s = j.settings;
     let moment = now - days(s.wait_days);
     let reentry_after = s.reentry_days.map(|d| now - days(d));
@@ -195,7 +197,7 @@ async fn run(
         .execute(&mut *tx)
         .await?;
     if entered > 0 {
-        queue(tx, &j, base_url, now).await?;
+        queue(tx, j, base_url, now).await?;
     }
     Ok(entered)
 }

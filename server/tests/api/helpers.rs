@@ -1,11 +1,15 @@
 //! `spawn_app()`: a running server with its own database, and a cookie-keeping client.
 
-use app::db::{Durability, Stamp};
+use app::db::Durability;
 use reqwest::{Client, Response, cookie::Jar, redirect::Policy};
 use server::{Application, Config, demo};
 use std::{path::PathBuf, sync::Arc};
 
+mod shop;
+
 pub use crate::temp_dir::TempDir;
+pub(crate) use shop::local_demo_shop;
+pub use shop::{DemoShop, demo_shop, purchase};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running test server.
@@ -260,88 +264,6 @@ impl Drop for TestApp {
 /// The JSON error body of a failed server function.
 pub async fn error_json(res: Response) -> serde_json::Value {
     res.json().await.expect("error body is JSON")
-}
-
-/// The demo shop with an empty ledger (and no rewards or perks), its clock fixed at `at`, its
-/// manager and staff signed in, and a new member ("Nora", English) with no history.
-pub struct DemoShop {
-    pub app: TestApp,
-    pub manager: TestApp,
-    pub staff: TestApp,
-    pub member: TestApp,
-    pub member_id: i64,
-    pub main_street: i64,
-    pub harbour: i64,
-}
-
-pub async fn demo_shop(at: Stamp) -> DemoShop {
-    let app = spawn_app().await.with_shop().await;
-    app.config.clock.set(at);
-    let manager = app.signed_in_as("manager@example.com").await;
-    let staff = app.signed_in_as("staff@example.com").await;
-    let member = app.other_client();
-    let res = member
-        .sign_up("new@example.com", "a long password", "Nora", "en")
-        .await;
-    assert_eq!(res.status(), 200);
-    let member_id = member.me().await["id"].as_i64().expect("member id");
-    let locations: Vec<(String, i64)> = sqlx::query_as("SELECT name, id FROM locations")
-        .fetch_all(&app.db().await)
-        .await
-        .expect("locations");
-    let id = |n: &str| locations.iter().find(|l| l.0 == n).map(|l| l.1).expect(n);
-    DemoShop {
-        main_street: id("Main Street"),
-        harbour: id("Harbour"),
-        app,
-        manager,
-        staff,
-        member,
-        member_id,
-    }
-}
-
-/// Declares `struct Shop`, the demo shop of [`demo_shop`] under a name the test file can add
-/// methods to, and `async fn demo()`, with the clock at `$at`.
-macro_rules! local_demo_shop {
-    ($at:expr) => {
-        struct Shop(crate::helpers::DemoShop);
-
-        impl std::ops::Deref for Shop {
-            type Target = crate::helpers::DemoShop;
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
-
-        async fn demo() -> Shop {
-            Shop(crate::helpers::demo_shop($at).await)
-        }
-    };
-}
-pub(crate) use local_demo_shop;
-
-/// A purchase of `euros` by `member` at `location`, recorded at the counter by `staff`
-/// (confirmed, a fresh idempotency key), with `extra` form fields.
-pub async fn purchase(
-    staff: &TestApp,
-    member: i64,
-    euros: &str,
-    location: i64,
-    extra: &[(&str, &str)],
-) -> Response {
-    let (member, location) = (member.to_string(), location.to_string());
-    let key = format!("purchase-key-{}", unique());
-    let mut form = vec![
-        ("member_id", member.as_str()),
-        ("amount", euros),
-        ("currency", "EUR"),
-        ("confirm", "true"),
-        ("location_id", location.as_str()),
-        ("idempotency_key", key.as_str()),
-    ];
-    form.extend_from_slice(extra);
-    staff.call("loyalty/purchase", &form).await
 }
 
 /// The id of the account with `email`.
