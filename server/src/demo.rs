@@ -2,6 +2,7 @@
 //! each language. Loaded only into an empty database, never over real data.
 
 mod feedback;
+mod journeys;
 mod perks;
 
 use app::{
@@ -279,7 +280,7 @@ async fn load_program(
     }
     if parts.perks {
         perks::load_perks(conn, at).await?;
-        perks::load_win_back(conn, at).await?;
+        journeys::load_messages(conn, at).await?;
     }
     if parts.feedback {
         feedback::load_form(conn, at).await?;

@@ -214,7 +214,7 @@ pub fn time_zone_name(name: &str) -> Option<String> {
 }
 
 /// Time zone `tz`, or UTC if this server does not know it.
-fn zone(tz: &str) -> jiff::tz::TimeZone {
+pub fn zone(tz: &str) -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 

@@ -102,6 +102,12 @@ pub enum Msg {
     DaysInvalid,
     /// Not a control-group share from 0 to 50 %.
     HoldoutInvalid,
+    /// Not a journey's wait in the range its trigger allows.
+    WaitInvalid,
+    /// Not a whole hour from 0 to 23 (or one end of quiet hours without the other).
+    HourInvalid,
+    /// Not a frequency cap (1 to 50 messages in 1 to 90 days).
+    CapInvalid,
     /// The offer is not open to this member now (switched off, outside its dates, or for others).
     OfferUnavailable,
     /// The member used the offer as often as it allows.

@@ -1,5 +1,10 @@
 //! Server functions for journeys (owners and managers): the list, one journey, its settings.
-//! Its messages are saved, previewed and test-sent through the campaign functions.
+//! Its messages are saved, previewed and test-sent through the campaign functions. The
+//! sending rules (quiet hours, frequency caps) are read and saved here too.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 
 use leptos::prelude::*;
 
@@ -20,7 +25,7 @@ pub async fn journeys() -> Result<Vec<(Trigger, bool, Results)>, AppError> {
     super::db::list(&mut conn).await
 }
 
-/// One journey (`win_back`).
+/// One journey (`welcome`, `points_expiring`, `birthday`, `win_back`).
 #[server(prefix = "/api", endpoint = "journeys/get")]
 pub async fn get_journey(trigger: String) -> Result<Journey, AppError> {
     use crate::{accounts::Role, server::*};
@@ -45,6 +50,7 @@ pub async fn save_journey(
     use crate::{accounts::Role, server::*};
     let trigger = trigger_of(&trigger)?;
     let settings = super::Settings::parse(
+        trigger,
         enabled.is_some(),
         &wait_days,
         &reentry_days,
@@ -76,6 +82,63 @@ pub async fn save_journey(
             )
             .await?;
             super::db::get(tx, trigger).await
+        })
+    })
+    .await
+}
+
+/// The sending rules (quiet hours and frequency caps) of both channels.
+#[server(prefix = "/api", endpoint = "journeys/rules")]
+pub async fn sending_rules() -> Result<super::rules::SendingRules, AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    Ok(super::rules::sending_rules(&mut conn).await?)
+}
+
+/// Saves the sending rules of both channels (each field as typed; empty quiet hours: none,
+/// empty cap: none). Answers them as saved.
+#[server(prefix = "/api", endpoint = "journeys/rules/save")]
+pub async fn save_sending_rules(
+    email_quiet_from: String,
+    email_quiet_until: String,
+    email_cap: String,
+    email_cap_days: String,
+    sms_quiet_from: String,
+    sms_quiet_until: String,
+    sms_cap: String,
+    sms_cap_days: String,
+) -> Result<super::rules::SendingRules, AppError> {
+    use super::rules::{ChannelRules, SendingRules};
+    use crate::{accounts::Role, server::*};
+    let rules = SendingRules {
+        email: ChannelRules::parse(
+            "email_",
+            &email_quiet_from,
+            &email_quiet_until,
+            &email_cap,
+            &email_cap_days,
+        )?,
+        sms: ChannelRules::parse(
+            "sms_",
+            &sms_quiet_from,
+            &sms_quiet_until,
+            &sms_cap,
+            &sms_cap_days,
+        )?,
+    };
+    write_as(Role::Manager, move |tx, me, _| {
+        Box::pin(async move {
+            super::rules::save_sending_rules(tx, &rules).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "sending_rules.save",
+                "sending_rules",
+                &format!("{rules:?}"),
+            )
+            .await?;
+            Ok(rules)
         })
     })
     .await

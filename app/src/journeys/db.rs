@@ -6,13 +6,14 @@ use sqlx::SqliteConnection;
 use super::{Journey, Results, Settings, Trigger};
 use crate::{
     campaigns::{Channel, sql::reachable},
-    db::{Stamp, days},
+    db::{Stamp, days, local_day},
     error::AppError,
 };
 
-/// A journey's row: id, its campaign, channel, settings, checked-until.
+/// A journey's row: id, trigger, its campaign, channel, settings, checked-until.
 struct Row {
     id: i64,
+    trigger: Trigger,
     campaign_id: i64,
     channel: Channel,
     settings: Settings,
@@ -52,6 +53,7 @@ async fn row(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Row, AppEr
     ) = raw.ok_or(AppError::NotFound)?;
     Ok(Row {
         id,
+        trigger,
         campaign_id,
         channel: Channel::parse(&channel).unwrap_or(Channel::Email),
         settings: Settings {
@@ -155,10 +157,92 @@ pub async fn run_all(
     Ok(entered)
 }
 
-/// Enters the members who crossed the trigger's moment since the journey last looked (all
-/// who qualify, the first time) and are reachable on its channel, unless the re-entry rule
-/// keeps them out, and queues a message for each entry outside the control group. Running it
-/// twice at the same `now` changes nothing the second time. How many entered.
+/// Who crossed journey `j`'s trigger between its two bounds (`$4` exclusive, `$5`
+/// inclusive; see [`bounds`]): `(user_id, entry_key)`, the key naming the occasion.
+fn crossed(j: &Row) -> &'static str {
+    match (j.trigger, j.channel) {
+        (Trigger::WinBack, _) => {
+            "SELECT s.member_id AS user_id, s.last_purchase_at AS entry_key FROM member_stats s
+             WHERE s.last_purchase_at <= $5 AND ($4 IS NULL OR s.last_purchase_at > $4)"
+        }
+        // Email: welcome once the address is confirmed (it cannot be sent before).
+        (Trigger::Welcome, Channel::Email) => {
+            "SELECT id AS user_id, email_confirmed_at AS entry_key FROM users
+             WHERE email_confirmed_at IS NOT NULL AND email_confirmed_at <= $5
+               AND email_confirmed_at > $4"
+        }
+        (Trigger::Welcome, Channel::Sms) => {
+            "SELECT id AS user_id, created_at AS entry_key FROM users
+             WHERE role = 'member' AND created_at <= $5 AND created_at > $4"
+        }
+        // One entry per member and day on which some of their points expire.
+        (Trigger::PointsExpiring, _) => {
+            "SELECT member_id AS user_id, substr(expires_at, 1, 10) AS entry_key FROM point_lots
+             WHERE remaining > 0 AND expires_at <= $5 AND expires_at > $4"
+        }
+        // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
+        // years. The key is the day.
+        (Trigger::Birthday, _) => {
+            "WITH RECURSIVE days(day) AS (
+                 SELECT $4 WHERE $4 <= $5
+                 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < $5),
+             mds(md, day) AS (
+                 SELECT substr(day, 6), day FROM days
+                 UNION ALL SELECT '02-29', day FROM days WHERE substr(day, 6) = '02-28'
+                   AND substr(date(substr(day, 1, 4) || '-03-01', '-1 day'), 9) <> '29')
+             SELECT u.id AS user_id, m.day AS entry_key FROM mds m
+             JOIN users u ON u.birthday IS NOT NULL AND substr(u.birthday, 6) = m.md"
+        }
+    }
+}
+
+/// Most birthday days one run catches up on (a server that was off for longer skips the
+/// older ones).
+const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
+
+/// The bounds of journey `j`'s run at `now` for [`crossed`] — after the moment it last
+/// looked up to, up to the trigger's moment now — and that moment, to remember. The first
+/// run (just switched on) of win-back takes everyone who lapsed; welcome, only those who
+/// join from now on; points expiring, all whose points expire within the wait; birthday,
+/// today's (or the day `wait` ahead).
+async fn bounds(
+    conn: &mut SqliteConnection,
+    j: &Row,
+    now: Stamp,
+) -> Result<(Option<String>, String, Stamp), AppError> {
+    let wait = days(j.settings.wait_days);
+    let last = j.checked_until;
+    Ok(match j.trigger {
+        Trigger::WinBack => {
+            let moment = now - wait;
+            (last.map(|t| t.to_string()), moment.to_string(), moment)
+        }
+        Trigger::Welcome => {
+            let moment = now - wait;
+            let lo = last.unwrap_or(moment);
+            (Some(lo.to_string()), moment.to_string(), moment)
+        }
+        Trigger::PointsExpiring => {
+            let moment = now + wait;
+            let lo = last.unwrap_or(now);
+            (Some(lo.to_string()), moment.to_string(), moment)
+        }
+        Trigger::Birthday => {
+            let moment = now + wait;
+            let tz = crate::campaigns::db::shop_tz(conn).await?;
+            let hi = local_day(&tz, moment).0;
+            let lo = last.map_or(hi, |t| local_day(&tz, t).0.plus_days(1));
+            let lo = lo.max(hi.plus_days(1 - BIRTHDAY_CATCH_UP_DAYS));
+            (Some(lo.to_string()), hi.to_string(), moment)
+        }
+    })
+}
+
+/// Enters the members who crossed the trigger's moment since the journey last looked and
+/// are reachable on its channel, unless the re-entry rule keeps them out, and queues a
+/// message for each entry outside the control group; first, members who reached the goal
+/// while their message waited leave. Running it twice at the same `now` changes nothing the
+/// second time. How many entered.
 async fn run(
     tx: &mut SqliteConnection,
     j: &Row,
@@ -166,27 +250,30 @@ async fn run(
     now: Stamp,
 ) -> Result<u64, AppError> {
     let s = j.settings;
-    let moment = now - days(s.wait_days);
+    if j.trigger.goal_is_purchase() {
+        leave_on_purchase(&mut *tx, j, now).await?;
+    }
+    let (lo, hi, moment) = bounds(&mut *tx, j, now).await?;
     let reentry_after = s.reentry_days.map(|d| now - days(d));
     // The control group: a fixed share of member ids (7,919 is prime to 100, so every
     // hundred consecutive ids hold exactly `holdout_pct` of them).
     let entered = sqlx::query(&format!(
         "INSERT OR IGNORE INTO journey_entries (journey_id, user_id, entry_key, entered_at, held_out)
-         SELECT $1, u.id, s.last_purchase_at, $2, (u.id * 7919) % 100 < $3
-         FROM member_stats s JOIN users u ON u.id = s.member_id
-         WHERE s.last_purchase_at <= $4 AND ($5 IS NULL OR s.last_purchase_at > $5)
-           AND u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL AND {}
+         SELECT $1, u.id, c.entry_key, $2, (u.id * 7919) % 100 < $3
+         FROM ({}) c JOIN users u ON u.id = c.user_id
+         WHERE u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL AND {}
            AND NOT EXISTS (SELECT 1 FROM journey_entries e
                            WHERE e.journey_id = $1 AND e.user_id = u.id
                              AND ($6 IS NULL OR e.entered_at > $6))
          ORDER BY u.id",
+        crossed(j),
         reachable(j.channel)
     ))
     .bind(j.id)
     .bind(now)
     .bind(s.holdout_pct)
-    .bind(moment)
-    .bind(j.checked_until)
+    .bind(lo)
+    .bind(hi)
     .bind(reentry_after)
     .execute(&mut *tx)
     .await?
@@ -200,6 +287,39 @@ async fn run(
         queue(tx, j, base_url, now).await?;
     }
     Ok(entered)
+}
+
+/// Members of journey `j` who bought after entering while their message still waits (held
+/// by quiet hours, or behind a long queue) leave it: the message is dropped.
+async fn leave_on_purchase(
+    tx: &mut SqliteConnection,
+    j: &Row,
+    now: Stamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE journey_entries SET left_at = $2
+         WHERE id IN (
+             SELECT e.id FROM outbox o JOIN journey_entries e ON e.outbox_id = o.id
+             JOIN member_stats s ON s.member_id = e.user_id
+             WHERE o.campaign_id = $3 AND o.status = 'queued' AND e.journey_id = $1
+               AND e.left_at IS NULL AND s.last_purchase_at > e.entered_at)",
+    )
+    .bind(j.id)
+    .bind(now)
+    .bind(j.campaign_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', lease_until = NULL
+         WHERE campaign_id = $2 AND status = 'queued'
+           AND id IN (SELECT outbox_id FROM journey_entries WHERE journey_id = $1 AND left_at = $3)",
+    )
+    .bind(j.id)
+    .bind(j.campaign_id)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// One outbox row per entry that has none and is not in the control group (the entry's id
@@ -256,17 +376,19 @@ async fn results(
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let statuses: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT o.status, count(*) FROM journey_entries e JOIN outbox o ON o.id = e.outbox_id
-         WHERE e.journey_id = $1 GROUP BY o.status",
+    let statuses: Vec<(String, bool, i64)> = sqlx::query_as(
+        "SELECT o.status, e.left_at IS NOT NULL, count(*) FROM journey_entries e
+         JOIN outbox o ON o.id = e.outbox_id
+         WHERE e.journey_id = $1 GROUP BY 1, 2",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    for (status, n) in statuses {
+    for (status, left, n) in statuses {
         match status.as_str() {
             "queued" | "sending" => r.queued += n,
             "sent" => r.sent += n,
+            "cancelled" if left => r.left += n,
             _ => r.not_sent += n,
         }
     }

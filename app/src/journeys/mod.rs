@@ -1,10 +1,14 @@
-//! Journeys: messages that go out by themselves when something happens to a member. The
-//! first trigger is win-back — a number of days after a member's last purchase. A journey
-//! job looks at who crossed the trigger's moment since it last looked, enters them (once per
-//! occasion, under the journey's re-entry rule) and writes their message to the outbox in the
-//! same transaction; a share of the entries is kept as a control group and gets nothing, so
-//! the journey's results can say what the message changed. A journey's messages per language
+//! Journeys: messages that go out by themselves when something happens to a member — they
+//! join, their birthday comes, their points are about to expire, or they stop buying
+//! (win-back). A journey job looks at who crossed the trigger's moment since it last looked,
+//! enters them (once per occasion, under the journey's re-entry rule) and writes their
+//! message to the outbox in the same transaction; a share of the entries is kept as a
+//! control group and gets nothing, so the journey's results can say what the message
+//! changed. A member whose message still waits (quiet hours) when they reach the journey's
+//! goal — a purchase — leaves the journey and the message is dropped. A journey's messages per language
 //! are a campaign of its own, written and previewed like any campaign but never sent as one.
+
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +16,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod page;
+pub mod rules;
+mod rules_card;
 
 pub use api::*;
 pub use page::{JourneyPage, JourneysPage};
@@ -27,19 +33,50 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
+    /// A number of days after the member's email was confirmed (text messages: after they
+    /// joined).
+    Welcome,
+    /// A number of days before the member's points expire (once per expiry day).
+    PointsExpiring,
+    /// On the member's birthday (or a number of days before), on the shop's calendar.
+    Birthday,
     /// A number of days after the member's last purchase.
     WinBack,
 }
 
 impl Trigger {
-    /// Every trigger.
-    pub const ALL: [Trigger; 1] = [Trigger::WinBack];
+    /// Every trigger, in the order the console lists them.
+    pub const ALL: [Trigger; 4] = [
+        Trigger::Welcome,
+        Trigger::PointsExpiring,
+        Trigger::Birthday,
+        Trigger::WinBack,
+    ];
 
     /// As stored and in addresses.
     pub fn as_str(self) -> &'static str {
         match self {
+            Trigger::Welcome => "welcome",
+            Trigger::PointsExpiring => "points_expiring",
+            Trigger::Birthday => "birthday",
             Trigger::WinBack => "win_back",
         }
+    }
+
+    /// The days a journey may wait after (or before) its event.
+    pub fn wait_range(self) -> RangeInclusive<i64> {
+        match self {
+            Trigger::Welcome => 0..=MAX_DAYS,
+            Trigger::PointsExpiring => 1..=90,
+            Trigger::Birthday => 0..=30,
+            Trigger::WinBack => 1..=MAX_DAYS,
+        }
+    }
+
+    /// Whether a purchase is the journey's goal: a member who buys while their message
+    /// waits leaves the journey (everything but birthday).
+    pub fn goal_is_purchase(self) -> bool {
+        !matches!(self, Trigger::Birthday)
     }
 
     /// From its stored form.
@@ -58,7 +95,8 @@ pub const MAX_HOLDOUT: i64 = 50;
 pub struct Settings {
     /// Whether members enter it now.
     pub enabled: bool,
-    /// Days after the trigger's event (win-back: the last purchase).
+    /// Days after the trigger's event (win-back: the last purchase; welcome: joining) or
+    /// before it (birthday, points expiring).
     pub wait_days: i64,
     /// Days after an entry before the member may enter again (`None`: once ever).
     pub reentry_days: Option<i64>,
@@ -69,8 +107,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Parses the form's fields (as typed); each bad one is that field's error.
+    /// Parses the form's fields (as typed) for a journey on `trigger`; each bad one is that
+    /// field's error.
     pub fn parse(
+        trigger: Trigger,
         enabled: bool,
         wait_days: &str,
         reentry_days: &str,
@@ -81,7 +121,12 @@ impl Settings {
             |field: &str, raw: &str| whole_number(field, raw, 1..=MAX_DAYS, Msg::DaysInvalid);
         Ok(Self {
             enabled,
-            wait_days: days("wait_days", wait_days)?,
+            wait_days: whole_number(
+                "wait_days",
+                wait_days,
+                trigger.wait_range(),
+                Msg::WaitInvalid,
+            )?,
             reentry_days: match reentry_days.trim() {
                 "" => None,
                 raw => Some(days("reentry_days", raw)?),
@@ -108,8 +153,10 @@ pub struct Results {
     pub queued: i64,
     /// Messages accepted by the mail server or gateway.
     pub sent: i64,
-    /// Messages not sent (failed, or consent gone by sending time).
+    /// Messages not sent (failed, consent gone by sending time, dropped when switched off).
     pub not_sent: i64,
+    /// Entries that left on reaching the goal before their message went (it was dropped).
+    pub left: i64,
     /// Sent messages whose short links were clicked.
     pub clicked: i64,
     /// Members who bought within the window after their message, with no later message
@@ -164,7 +211,8 @@ mod tests {
 
     #[test]
     fn settings_parse_each_field_and_name_the_bad_one() {
-        let ok = Settings::parse(true, " 45 ", "", "10", "5").expect("valid");
+        const WB: Trigger = Trigger::WinBack;
+        let ok = Settings::parse(WB, true, " 45 ", "", "10", "5").expect("valid");
         assert_eq!(
             ok,
             Settings {
@@ -176,7 +224,7 @@ mod tests {
             }
         );
         assert_eq!(
-            Settings::parse(false, "1", "365", "0", "365")
+            Settings::parse(WB, false, "1", "365", "0", "365")
                 .expect("valid")
                 .reentry_days,
             Some(365)
@@ -186,23 +234,23 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(
-            field(Settings::parse(true, "0", "", "10", "5")),
-            ("wait_days".into(), Msg::DaysInvalid)
+            field(Settings::parse(WB, true, "0", "", "10", "5")),
+            ("wait_days".into(), Msg::WaitInvalid)
         );
         assert_eq!(
-            field(Settings::parse(true, "30", "366", "10", "5")),
+            field(Settings::parse(WB, true, "30", "366", "10", "5")),
             ("reentry_days".into(), Msg::DaysInvalid)
         );
         assert_eq!(
-            field(Settings::parse(true, "30", "", "51", "5")),
+            field(Settings::parse(WB, true, "30", "", "51", "5")),
             ("holdout_pct".into(), Msg::HoldoutInvalid)
         );
         assert_eq!(
-            field(Settings::parse(true, "30", "", "-1", "5")),
+            field(Settings::parse(WB, true, "30", "", "-1", "5")),
             ("holdout_pct".into(), Msg::HoldoutInvalid)
         );
         assert_eq!(
-            field(Settings::parse(true, "30", "", "10", "five")),
+            field(Settings::parse(WB, true, "30", "", "10", "five")),
             ("window_days".into(), Msg::DaysInvalid)
         );
     }
@@ -234,6 +282,36 @@ mod tests {
         for t in Trigger::ALL {
             assert_eq!(Trigger::parse(t.as_str()), Some(t));
         }
-        assert_eq!(Trigger::parse("birthday"), None);
+        assert_eq!(Trigger::parse("anniversary"), None);
+    }
+
+    #[test]
+    fn each_trigger_has_its_own_wait_range() {
+        let wait = |t: Trigger, raw: &str| Settings::parse(t, true, raw, "", "10", "5");
+        // Welcome and birthday may go on the day; win-back needs a day without a purchase.
+        assert_eq!(wait(Trigger::Welcome, "0").map(|s| s.wait_days), Ok(0));
+        assert_eq!(wait(Trigger::Birthday, "30").map(|s| s.wait_days), Ok(30));
+        assert_eq!(
+            wait(Trigger::PointsExpiring, "90").map(|s| s.wait_days),
+            Ok(90)
+        );
+        for (t, bad) in [
+            (Trigger::WinBack, "0"),
+            (Trigger::Birthday, "31"),
+            (Trigger::PointsExpiring, "0"),
+            (Trigger::PointsExpiring, "91"),
+            (Trigger::Welcome, "366"),
+        ] {
+            assert_eq!(
+                wait(t, bad),
+                Err(AppError::Validation {
+                    field: "wait_days".into(),
+                    message_key: Msg::WaitInvalid
+                }),
+                "{t:?} {bad}"
+            );
+        }
+        assert!(!Trigger::Birthday.goal_is_purchase());
+        assert!(Trigger::WinBack.goal_is_purchase());
     }
 }

@@ -17,6 +17,9 @@ use crate::{
 pub fn name(t: Trigger) -> &'static str {
     let i18n = use_i18n();
     match t {
+        Trigger::Welcome => t_string!(i18n, journeys.welcome),
+        Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring),
+        Trigger::Birthday => t_string!(i18n, journeys.birthday),
         Trigger::WinBack => t_string!(i18n, journeys.win_back),
     }
 }
@@ -24,7 +27,33 @@ pub fn name(t: Trigger) -> &'static str {
 fn about(t: Trigger) -> &'static str {
     let i18n = use_i18n();
     match t {
+        Trigger::Welcome => t_string!(i18n, journeys.welcome_about),
+        Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring_about),
+        Trigger::Birthday => t_string!(i18n, journeys.birthday_about),
         Trigger::WinBack => t_string!(i18n, journeys.win_back_about),
+    }
+}
+
+/// The wait field's label and hint for trigger `t`.
+fn wait_words(t: Trigger) -> (&'static str, &'static str) {
+    let i18n = use_i18n();
+    match t {
+        Trigger::Welcome => (
+            t_string!(i18n, journeys.wait_welcome),
+            t_string!(i18n, journeys.wait_welcome_hint),
+        ),
+        Trigger::PointsExpiring => (
+            t_string!(i18n, journeys.wait_points_expiring),
+            t_string!(i18n, journeys.wait_points_expiring_hint),
+        ),
+        Trigger::Birthday => (
+            t_string!(i18n, journeys.wait_birthday),
+            t_string!(i18n, journeys.wait_birthday_hint),
+        ),
+        Trigger::WinBack => (
+            t_string!(i18n, journeys.wait_days),
+            t_string!(i18n, journeys.wait_hint),
+        ),
     }
 }
 
@@ -58,6 +87,7 @@ pub fn JourneysPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::rules_card::RulesCard />
     }
 }
 
@@ -96,6 +126,7 @@ fn JourneyView(
     let s = j.settings;
     let id = j.campaign.id;
     let sms = j.campaign.channel == crate::campaigns::Channel::Sms;
+    let (wait_label, wait_hint) = wait_words(j.trigger);
     view! {
         <PageTitle>{name(j.trigger)}</PageTitle>
         <p class="lede">
@@ -112,7 +143,7 @@ fn JourneyView(
                     <label for="enabled">{t!(i18n, journeys.enabled)}</label>
                 </div>
                 <Field name="wait_days" kind="number" error value=s.wait_days.to_string()
-                    hint=ViewFn::from(move || t_string!(i18n, journeys.wait_hint))>{t!(i18n, journeys.wait_days)}</Field>
+                    hint=ViewFn::from(move || wait_hint)>{wait_label}</Field>
                 <Field name="reentry_days" kind="number" error value=s.reentry_days.map(|d| d.to_string()).unwrap_or_default()
                     hint=ViewFn::from(move || t_string!(i18n, journeys.reentry_hint))>{t!(i18n, journeys.reentry_days)}</Field>
                 <Field name="holdout_pct" kind="number" error value=s.holdout_pct.to_string()
@@ -149,6 +180,7 @@ fn ResultsView(
         (t_string!(i18n, journeys.queued), n(r.queued)),
         (t_string!(i18n, journeys.sent), n(r.sent)),
         (t_string!(i18n, journeys.not_sent), n(r.not_sent)),
+        (t_string!(i18n, journeys.left), n(r.left)),
         (t_string!(i18n, journeys.clicked), n(r.clicked)),
         (t_string!(i18n, journeys.bought), n(r.bought)),
         (t_string!(i18n, journeys.bought_rate), pct(r.bought_rate())),

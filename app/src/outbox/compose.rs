@@ -59,6 +59,8 @@ pub enum Skip {
     Held,
     /// Its campaign was cancelled after the row was claimed.
     Cancelled,
+    /// The member reached the channel's frequency cap.
+    Capped,
     /// Nothing to send (campaign or message gone, a template that no longer renders).
     Broken(String),
 }

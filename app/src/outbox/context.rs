@@ -155,6 +155,9 @@ pub struct Member {
     /// Whether they may get marketing at the row's address now: consent, a confirmed address
     /// (email), the address still theirs, not suppressed, the account open.
     reachable: bool,
+    /// Whether the member already had as many marketing messages on the channel as its
+    /// frequency cap allows (sent within its days, or claimed before this one).
+    capped: bool,
     name: String,
     points: i64,
     tier: Option<String>,
@@ -205,6 +208,13 @@ impl Member {
                   AND NOT EXISTS (SELECT 1 FROM suppressions s
                                   WHERE s.channel = r.channel AND s.address = r.address))
                    AS reachable,
+                 coalesce((SELECT (SELECT count(*) FROM outbox o
+                                   WHERE o.user_id = u.id AND o.channel = r.channel
+                                     AND o.kind IN ('campaign', 'journey')
+                                     AND ((o.status = 'sent' AND o.sent_at > strftime(
+                                               '%Y-%m-%dT%H:%M:%SZ', $2, '-' || sr.cap_days || ' days'))
+                                          OR (o.status = 'sending' AND o.id < r.row_id))) >= sr.cap
+                           FROM sending_rules sr WHERE sr.channel = r.channel), 0) AS capped,
                  u.preferred_name AS name, coalesce(b.balance, 0) AS points, t.name AS tier,
                  (SELECT sum(remaining) FROM point_lots p
                   WHERE p.member_id = u.id AND p.remaining > 0 AND p.expires_at =
@@ -228,7 +238,8 @@ impl Member {
     /// longer reachable); `None` when it goes.
     pub fn gate(&self) -> Option<Skip> {
         match self.status.as_deref() {
-            Some("sending") => (!self.reachable).then_some(Skip::Suppressed),
+            Some("sending") if !self.reachable => Some(Skip::Suppressed),
+            Some("sending") => self.capped.then_some(Skip::Capped),
             Some("paused") => Some(Skip::Held),
             _ => Some(Skip::Cancelled),
         }

@@ -54,7 +54,8 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 
 /// Claims up to `limit` due rows on `channel` (`email`, `sms`: each transport takes only its
 /// own) for `lease_secs`: queued rows whose time has come and rows whose lease ran out,
-/// skipping campaigns that are not sending (paused, cancelled).
+/// skipping campaigns that are not sending (paused, cancelled), and marketing altogether in
+/// the channel's quiet hours (those rows wait).
 pub async fn claim(
     tx: &mut SqliteConnection,
     channel: &str,
@@ -62,6 +63,7 @@ pub async fn claim(
     lease_secs: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
+    let quiet = crate::journeys::rules::quiet_now(&mut *tx, channel, now).await?;
     sqlx::query_as(
         "UPDATE outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1
          WHERE id IN (
@@ -69,6 +71,7 @@ pub async fn claim(
              WHERE o.status IN ('queued', 'sending') AND o.next_attempt_at <= $2
                AND (o.status = 'queued' OR o.lease_until <= $2)
                AND (o.kind <> 'campaign' OR c.status = 'sending') AND o.channel = $4
+               AND NOT ($5 AND o.kind IN ('campaign', 'journey'))
              ORDER BY o.next_attempt_at, o.id LIMIT $3)
          RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts,
              note",
@@ -77,6 +80,7 @@ pub async fn claim(
     .bind(now)
     .bind(limit)
     .bind(channel)
+    .bind(quiet)
     .fetch_all(tx)
     .await
 }
@@ -108,6 +112,8 @@ pub enum Outcome {
     Held,
     /// Not sent: its campaign was cancelled meanwhile.
     Cancelled,
+    /// Not sent: the member had as many marketing messages as the frequency cap allows.
+    Capped,
 }
 
 /// Records what became of claimed rows, and finishes campaigns with nothing left to send.
@@ -161,16 +167,17 @@ pub async fn record(
                     suppress(tx, &row.channel, &row.address, "hard_bounce", now).await?;
                 }
             }
-            Outcome::Suppressed | Outcome::Cancelled => {
+            Outcome::Suppressed | Outcome::Cancelled | Outcome::Capped => {
                 sqlx::query(
-                    "UPDATE outbox SET status = $1, lease_until = NULL
-                     WHERE id = $2 AND status = 'sending'",
+                    "UPDATE outbox SET status = $1, lease_until = NULL, last_error = $2
+                     WHERE id = $3 AND status = 'sending'",
                 )
-                .bind(if *outcome == Outcome::Suppressed {
-                    "suppressed"
-                } else {
+                .bind(if *outcome == Outcome::Cancelled {
                     "cancelled"
+                } else {
+                    "suppressed"
                 })
+                .bind((*outcome == Outcome::Capped).then_some("frequency cap"))
                 .bind(row.id)
                 .execute(&mut *tx)
                 .await?;

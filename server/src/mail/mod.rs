@@ -168,6 +168,7 @@ impl Transport for Smtp {
             Ok(Err(Skip::Suppressed)) => return Outcome::Suppressed,
             Ok(Err(Skip::Held)) => return Outcome::Held,
             Ok(Err(Skip::Cancelled)) => return Outcome::Cancelled,
+            Ok(Err(Skip::Capped)) => return Outcome::Capped,
             Ok(Err(Skip::Broken(why))) => {
                 return Outcome::Failed {
                     error: why,

@@ -159,6 +159,7 @@ impl Transport for Gateway {
             Ok(Err(Skip::Suppressed)) => Outcome::Suppressed,
             Ok(Err(Skip::Held)) => Outcome::Held,
             Ok(Err(Skip::Cancelled)) => Outcome::Cancelled,
+            Ok(Err(Skip::Capped)) => Outcome::Capped,
             Ok(Err(Skip::Broken(why))) => Outcome::Failed {
                 error: why,
                 bounce: false,

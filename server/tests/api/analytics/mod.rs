@@ -27,22 +27,7 @@ async fn cohort(pool: &sqlx::SqlitePool, cohort: &str) -> Vec<(String, i64, i64,
 async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
     let s = demo_shop(Stamp::utc(2026, 4, 10, 12, 0, 0)).await;
     let pool = s.app.db().await;
-    let set_zone = |zone: &'static str| {
-        let manager = &s.manager;
-        async move {
-            let form = [
-                ("currency", "EUR"),
-                ("rate", "1"),
-                ("rounding", "down"),
-                ("expiry_months", "12"),
-                ("qualification_months", "12"),
-                ("downgrade", "one_tier"),
-                ("time_zone", zone),
-            ];
-            let res = manager.call("program/settings", &form).await;
-            assert_eq!(res.status(), 200, "{zone}");
-        }
-    };
+    let set_zone = |zone: &'static str| crate::helpers::set_program_zone(&s.manager, zone);
     set_zone("Europe/Riga").await;
     // Vera joins at 23:30 UTC on 31 January: 1 February in Riga (UTC+2).
     let vera: i64 = sqlx::query_scalar(

@@ -4,8 +4,7 @@
 //! running the job twice, and the purchases attributed to the message (within the window,
 //! last touch, refunds taken off) beside the control group's.
 
-use super::smtp::Smtp;
-use crate::helpers::{TestApp, error_json, field_error, json_of, rollup_drift, spawn_with, unique};
+use crate::helpers::{TestApp, error_json, field_error, json_of, rollup_drift, unique};
 use app::db::Stamp;
 use serde_json::Value;
 
@@ -61,19 +60,7 @@ async fn results_when_sent(c: &TestApp, sent: i64) -> Value {
 
 #[tokio::test]
 async fn win_back_enters_lapsed_members_once_keeps_a_control_group_and_counts_what_came_back() {
-    crate::helpers::captured_log();
-    let smtp = Smtp::start().await;
-    let mail = server::mail::SmtpConfig::parse(&smtp.url(), "news@shop.example", None, 1)
-        .expect("smtp config");
-    // The server's own journey runs wait an hour: this test runs the job at the moments it
-    // names.
-    let app = spawn_with(move |c| {
-        c.mail = Some(mail);
-        c.journey_interval = std::time::Duration::from_secs(3600);
-    })
-    .await
-    .with_shop()
-    .await;
+    let (smtp, app) = super::journey_shop().await;
     app.config.clock.set(Stamp::utc(2026, 4, 10, 12, 0, 0));
     let pool = app.db().await;
     let manager = app.signed_in_as("manager@example.com").await;
@@ -127,7 +114,7 @@ async fn win_back_enters_lapsed_members_once_keeps_a_control_group_and_counts_wh
     assert_eq!(res.status(), 422);
     assert_eq!(
         error_json(res).await,
-        field_error("wait_days", "days_invalid")
+        field_error("wait_days", "wait_invalid")
     );
     let campaign_id = journey(&manager).await["campaign"]["id"]
         .as_i64()

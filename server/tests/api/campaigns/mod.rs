@@ -14,6 +14,7 @@ mod rules;
 mod sms;
 mod sms_gateway;
 mod smtp;
+mod triggers;
 
 use std::time::Duration;
 
@@ -137,4 +138,21 @@ pub(super) async fn wait_finished(c: &crate::helpers::TestApp, id: &str) -> serd
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("campaign {id} did not finish");
+}
+
+/// A shop with its demo staff and a real SMTP server, for the journey tests: the server's
+/// own journey runs wait an hour, so each test runs the job at the moments it names.
+pub(super) async fn journey_shop() -> (smtp::Smtp, crate::helpers::TestApp) {
+    crate::helpers::captured_log();
+    let smtp = smtp::Smtp::start().await;
+    let mail = server::mail::SmtpConfig::parse(&smtp.url(), "news@shop.example", None, 1)
+        .expect("smtp config");
+    let app = spawn_with(move |c| {
+        c.mail = Some(mail);
+        c.journey_interval = Duration::from_secs(3600);
+    })
+    .await
+    .with_shop()
+    .await;
+    (smtp, app)
 }

@@ -86,3 +86,19 @@ pub async fn purchase(
     form.extend_from_slice(extra);
     staff.call("loyalty/purchase", &form).await
 }
+
+/// Saves the program settings as `manager` (a point per euro rounded down, points expiring
+/// after 12 months, one tier down at review) with time zone `zone`.
+pub async fn set_program_zone(manager: &TestApp, zone: &str) {
+    let form = [
+        ("currency", "EUR"),
+        ("rate", "1"),
+        ("rounding", "down"),
+        ("expiry_months", "12"),
+        ("qualification_months", "12"),
+        ("downgrade", "one_tier"),
+        ("time_zone", zone),
+    ];
+    let res = manager.call("program/settings", &form).await;
+    assert_eq!(res.status(), 200, "{zone}");
+}

@@ -1,0 +1,385 @@
+//! The welcome, birthday and points-expiring journeys, quiet hours and the frequency cap,
+//! over HTTP with a real SMTP server on loopback and a clock the test moves (the journey job
+//! is run at the moments the test names, as the server's scheduler would).
+
+use crate::helpers::{TestApp, error_json, field_error, json_of, rollup_drift};
+use app::db::Stamp;
+use serde_json::Value;
+use sqlx::SqlitePool;
+
+async fn journey(c: &TestApp, trigger: &str) -> Value {
+    json_of(c, "journeys/get", &[("trigger", trigger)]).await
+}
+
+/// Writes an English message for journey `trigger` and switches it on with `wait` days and
+/// no control group.
+async fn switch_on(c: &TestApp, trigger: &str, wait: &str, reentry: &str) -> Value {
+    let campaign = journey(c, trigger).await["campaign"]["id"].to_string();
+    json_of(
+        c,
+        "campaigns/message",
+        &[
+            ("id", &campaign),
+            ("language", "en"),
+            (
+                "subject",
+                &format!("{trigger} for {{{{ preferred_name }}}}"),
+            ),
+            ("preheader", ""),
+            (
+                "body",
+                "{{ expiring_points }} points expire on {{ expiring_on }}.",
+            ),
+        ],
+    )
+    .await;
+    let form = [
+        ("trigger", trigger),
+        ("enabled", "on"),
+        ("wait_days", wait),
+        ("reentry_days", reentry),
+        ("holdout_pct", "0"),
+        ("window_days", "5"),
+    ];
+    let res = c.call("journeys/save", &form).await;
+    assert_eq!(res.status(), 200, "{trigger}");
+    res.json().await.expect("json")
+}
+
+async fn run(app: &TestApp, now: Stamp) -> u64 {
+    app.config.clock.set(now);
+    let db = server::open_database(&app.config).await.expect("db");
+    let base = app.config.base_url.clone();
+    let entered = db
+        .write(move |tx| Box::pin(async move { app::journeys::db::run_all(tx, &base, now).await }))
+        .await
+        .expect("journeys run");
+    db.close().await;
+    entered
+}
+
+/// A member who may get offers by email (confirmed at `confirmed`, if any).
+async fn member(
+    pool: &SqlitePool,
+    name: &str,
+    birthday: Option<&str>,
+    confirmed: Option<&str>,
+    consent: bool,
+) -> i64 {
+    let id = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, preferred_name, language, created_at,
+                            updated_at, email_marketing, email_confirmed_at, birthday)
+         VALUES (lower($1) || '@example.org', '!', 'member', $1, 'en', '2026-01-01T00:00:00Z',
+                 '2026-01-01T00:00:00Z', $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(name)
+    .bind(consent)
+    .bind(confirmed)
+    .bind(birthday)
+    .fetch_one(pool)
+    .await
+    .expect("member");
+    sqlx::query(
+        "INSERT INTO member_balances (member_id, balance, updated_at)
+         VALUES ($1, 0, '2026-01-01T00:00:00Z')",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .expect("balance");
+    id
+}
+
+/// Who entered journey `trigger`, by name, with each entry's key.
+async fn entries(pool: &SqlitePool, trigger: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT u.preferred_name, e.entry_key FROM journey_entries e
+         JOIN journeys j ON j.id = e.journey_id JOIN users u ON u.id = e.user_id
+         WHERE j.trigger = $1 ORDER BY e.id",
+    )
+    .bind(trigger)
+    .fetch_all(pool)
+    .await
+    .expect("entries")
+}
+
+async fn status_of(pool: &SqlitePool, name: &str, trigger: &str) -> (String, Option<String>) {
+    sqlx::query_as(
+        "SELECT o.status, o.last_error FROM journey_entries e
+         JOIN journeys j ON j.id = e.journey_id JOIN users u ON u.id = e.user_id
+         JOIN outbox o ON o.id = e.outbox_id
+         WHERE j.trigger = $1 AND u.preferred_name = $2 ORDER BY e.id DESC LIMIT 1",
+    )
+    .bind(trigger)
+    .bind(name)
+    .fetch_one(pool)
+    .await
+    .expect("status")
+}
+
+async fn wait_status(pool: &SqlitePool, name: &str, trigger: &str, want: &str) {
+    for _ in 0..400 {
+        if status_of(pool, name, trigger).await.0 == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!(
+        "{name}'s {trigger} message is {:?}, not {want}",
+        status_of(pool, name, trigger).await
+    );
+}
+
+#[tokio::test]
+async fn welcome_and_birthday_fire_once_per_occasion_on_the_shops_calendar() {
+    let (smtp, app) = super::journey_shop().await;
+    app.config.clock.set(Stamp::utc(2026, 6, 1, 12, 0, 0));
+    let pool = app.db().await;
+    let manager = app.signed_in_as("manager@example.com").await;
+    // The shop is in Riga (UTC+3 in summer).
+    crate::helpers::set_program_zone(&manager, "Europe/Riga").await;
+
+    // Welcome: Old confirmed before it was switched on and gets nothing; New confirms after,
+    // Nox never confirms, Nil confirms but wants no offers.
+    member(&pool, "Old", None, Some("2026-05-30T12:00:00Z"), true).await;
+    let r = switch_on(&manager, "welcome", "0", "").await;
+    assert_eq!(r["results"]["entered"], 0);
+    let new = member(&pool, "New", None, Some("2026-06-01T12:30:00Z"), true).await;
+    member(&pool, "Nox", None, None, true).await;
+    member(&pool, "Nil", None, Some("2026-06-01T12:30:00Z"), false).await;
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 1, 13, 0, 0)).await, 1);
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 1, 13, 0, 0)).await, 0);
+    assert_eq!(
+        entries(&pool, "welcome").await,
+        [("New".to_owned(), "2026-06-01T12:30:00Z".to_owned())]
+    );
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].subject, "welcome for New");
+    // Confirming a new address later does not welcome them twice (once ever).
+    sqlx::query("UPDATE users SET email_confirmed_at = '2026-06-02T08:00:00Z' WHERE id = $1")
+        .bind(new)
+        .execute(&pool)
+        .await
+        .expect("confirm again");
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 2, 9, 0, 0)).await, 0);
+    // Switched off (the shop's own members confirmed on the real date, months ahead of
+    // this test's clock: they would be welcomed when it gets there).
+    let form = [
+        ("trigger", "welcome"),
+        ("wait_days", "0"),
+        ("reentry_days", ""),
+        ("holdout_pct", "0"),
+        ("window_days", "5"),
+    ];
+    assert_eq!(manager.call("journeys/save", &form).await.status(), 200);
+
+    // Birthday, on the day by the shop's calendar: Bea on 15 June, Bo on 16 June, Leap on
+    // 29 February (the 28th in other years); Bix was born on the 15th too but wants no offers.
+    member(
+        &pool,
+        "Bea",
+        Some("1990-06-15"),
+        Some("2026-01-01T00:00:00Z"),
+        true,
+    )
+    .await;
+    member(
+        &pool,
+        "Bo",
+        Some("1985-06-16"),
+        Some("2026-01-01T00:00:00Z"),
+        true,
+    )
+    .await;
+    member(
+        &pool,
+        "Leap",
+        Some("2000-02-29"),
+        Some("2026-01-01T00:00:00Z"),
+        true,
+    )
+    .await;
+    member(
+        &pool,
+        "Bix",
+        Some("1990-06-15"),
+        Some("2026-01-01T00:00:00Z"),
+        false,
+    )
+    .await;
+    app.config.clock.set(Stamp::utc(2026, 6, 14, 20, 0, 0));
+    // 23:00 on the 14th in Riga: nobody yet.
+    let r = switch_on(&manager, "birthday", "0", "300").await;
+    assert_eq!(r["results"]["entered"], 0);
+    // 00:30 on the 15th in Riga (21:30 UTC on the 14th): Bea.
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 14, 21, 30, 0)).await, 1);
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 15, 9, 0, 0)).await, 0);
+    // The server was off on the 16th: the run on the 17th catches up with Bo.
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 17, 9, 0, 0)).await, 1);
+    // 2027 is not a leap year: Leap's birthday is on 28 February.
+    assert_eq!(run(&app, Stamp::utc(2027, 2, 27, 9, 0, 0)).await, 0);
+    assert_eq!(run(&app, Stamp::utc(2027, 2, 28, 9, 0, 0)).await, 1);
+    // A year on, Bea again (more than 300 days after her last entry).
+    assert_eq!(run(&app, Stamp::utc(2027, 6, 15, 9, 0, 0)).await, 1);
+    let got = entries(&pool, "birthday").await;
+    let want = [
+        ("Bea", "2026-06-15"),
+        ("Bo", "2026-06-16"),
+        ("Leap", "2027-02-28"),
+        ("Bea", "2027-06-15"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(n, k)| (n.to_owned(), k.to_owned())),
+        "{got:?}"
+    );
+    smtp.wait_for(5).await;
+    // Bad waits are the wait field's error, with the trigger's own range.
+    let form = [
+        ("trigger", "birthday"),
+        ("wait_days", "31"),
+        ("reentry_days", ""),
+        ("holdout_pct", "0"),
+        ("window_days", "5"),
+    ];
+    let res = manager.call("journeys/save", &form).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        field_error("wait_days", "wait_invalid")
+    );
+    assert!(rollup_drift(&pool).await.is_empty());
+}
+
+#[tokio::test]
+async fn points_expiring_quiet_hours_the_goal_and_the_frequency_cap() {
+    let (smtp, app) = super::journey_shop().await;
+    app.config.clock.set(Stamp::utc(2025, 6, 1, 12, 0, 0));
+    let pool = app.db().await;
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    crate::helpers::set_program_zone(&manager, "UTC").await;
+    let main: i64 = sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
+        .fetch_one(&pool)
+        .await
+        .expect("location");
+    let confirmed = Some("2025-01-01T00:00:00Z");
+    let (ann, ivo, cap) = (
+        member(&pool, "Ann", None, confirmed, true).await,
+        member(&pool, "Ivo", None, confirmed, true).await,
+        member(&pool, "Cap", None, confirmed, true).await,
+    );
+    // Points earned on 1 June 2025 expire on 1 June 2026; Ivo's on 20 June 2026.
+    for who in [ann, cap] {
+        let res = crate::helpers::purchase(&staff, who, "30", main, &[]).await;
+        assert_eq!(res.status(), 200);
+    }
+    app.config.clock.set(Stamp::utc(2025, 6, 20, 12, 0, 0));
+    let res = crate::helpers::purchase(&staff, ivo, "40", main, &[]).await;
+    assert_eq!(res.status(), 200);
+
+    // Rules: staff may not; a quiet hour needs both ends.
+    let rules = |from: &'static str, until: &'static str, cap: &'static str| {
+        [
+            ("email_quiet_from", from),
+            ("email_quiet_until", until),
+            ("email_cap", cap),
+            ("email_cap_days", "7"),
+            ("sms_quiet_from", ""),
+            ("sms_quiet_until", ""),
+            ("sms_cap", ""),
+            ("sms_cap_days", "7"),
+        ]
+    };
+    assert_eq!(
+        staff
+            .call("journeys/rules/save", &rules("21", "9", "1"))
+            .await
+            .status(),
+        403
+    );
+    let res = manager
+        .call("journeys/rules/save", &rules("21", "", "1"))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        field_error("email_quiet_until", "hour_invalid")
+    );
+    let saved = json_of(&manager, "journeys/rules/save", &rules("21", "9", "1")).await;
+    assert_eq!(
+        (
+            saved["email"]["quiet_from"].as_i64(),
+            saved["email"]["cap"].as_i64()
+        ),
+        (Some(21), Some(1))
+    );
+    assert_eq!(json_of(&manager, "journeys/rules", &[]).await, saved);
+
+    // Cap had a campaign message yesterday: one per 7 days is all she gets.
+    sqlx::query(
+        "INSERT INTO outbox (kind, user_id, channel, address, language, dedupe_key, token, status,
+                             next_attempt_at, created_at, sent_at)
+         VALUES ('campaign', $1, 'email', 'cap@example.org', 'en', 'earlier', 'earlier', 'sent',
+                 '2026-05-17T12:00:00Z', '2026-05-17T12:00:00Z', '2026-05-17T12:00:00Z')",
+    )
+    .bind(cap)
+    .execute(&pool)
+    .await
+    .expect("an earlier message");
+
+    // Switched on at 22:00 on 18 May with 14 days: Ann's and Cap's points expire within
+    // them; Ivo's do not yet. Quiet hours: the messages wait.
+    app.config.clock.set(Stamp::utc(2026, 5, 18, 22, 0, 0));
+    let r = switch_on(&manager, "points_expiring", "14", "30").await;
+    assert_eq!(r["results"]["entered"], 2);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(status_of(&pool, "Ann", "points_expiring").await.0, "queued");
+    assert_eq!(status_of(&pool, "Cap", "points_expiring").await.0, "queued");
+    assert!(smtp.mails().is_empty());
+    // Ann buys at 08:00, before her message went: she leaves the journey, it is dropped.
+    app.config.clock.set(Stamp::utc(2026, 5, 19, 8, 0, 0));
+    let res = crate::helpers::purchase(&staff, ann, "5", main, &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(run(&app, Stamp::utc(2026, 5, 19, 8, 30, 0)).await, 0);
+    assert_eq!(
+        status_of(&pool, "Ann", "points_expiring").await.0,
+        "cancelled"
+    );
+    // 09:00: quiet hours end; Cap is over the cap.
+    app.config.clock.set(Stamp::utc(2026, 5, 19, 9, 0, 0));
+    wait_status(&pool, "Cap", "points_expiring", "suppressed").await;
+    assert_eq!(
+        status_of(&pool, "Cap", "points_expiring")
+            .await
+            .1
+            .as_deref(),
+        Some("frequency cap")
+    );
+    // Ivo's points enter the 14 days on 6 June; the message says how many and when.
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 5, 12, 0, 0)).await, 0);
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 6, 12, 30, 0)).await, 1);
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, "ivo@example.org");
+    assert!(
+        mails[0].text.contains("40 points expire on 2026-06-20"),
+        "{}",
+        mails[0].text
+    );
+    let r = journey(&manager, "points_expiring").await["results"].clone();
+    let got: Vec<i64> = ["entered", "sent", "left", "not_sent", "queued"]
+        .iter()
+        .map(|f| r[f].as_i64().expect(f))
+        .collect();
+    assert_eq!(got, [3, 1, 1, 1, 0], "{r}");
+    assert_eq!(
+        entries(&pool, "points_expiring").await,
+        [
+            ("Ann".to_owned(), "2026-06-01".to_owned()),
+            ("Cap".to_owned(), "2026-06-01".to_owned()),
+            ("Ivo".to_owned(), "2026-06-20".to_owned())
+        ]
+    );
+    assert!(rollup_drift(&pool).await.is_empty());
+}
