@@ -25,6 +25,15 @@ test("a manager switches on win-back; Ola, who last bought yesterday, gets it in
   await signIn(page, "manager@example.com");
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Jornadas" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Jornadas");
+  // Quiet hours need both ends: one alone is that field's error, and nothing is saved.
+  const rules = page.locator("section[aria-labelledby=rules-title]");
+  const email = rules.getByRole("group", { name: "E-mail" });
+  await email.getByLabel("Silêncio a partir de (hora)").fill("21");
+  await rules.getByRole("button", { name: "Salvar regras" }).click();
+  await expect(email.getByText("Informe uma hora inteira de 0 a 23")).toBeVisible();
+  await email.getByLabel("Silêncio a partir de (hora)").fill("");
+  await rules.getByRole("button", { name: "Salvar regras" }).click();
+  await expect(rules.getByText("Salvo.")).toBeVisible();
   await page.getByRole("link", { name: "Reconquista" }).click();
   await expect(page).toHaveURL(/\/console\/journeys\/win_back$/);
   await expect(page.locator(".lede .badge")).toHaveText("Desligada");
@@ -47,7 +56,7 @@ test("a manager switches on win-back; Ola, who last bought yesterday, gets it in
   await settings.getByLabel("Ligada: membros entram e recebem a mensagem").check();
   await settings.getByLabel("Dias após a última compra").fill("0");
   await settings.getByRole("button", { name: "Salvar" }).click();
-  await expect(settings.getByText("Informe um número de dias de 1 a 365.")).toBeVisible();
+  await expect(settings.getByText("Informe um número de dias dentro do intervalo indicado abaixo do campo.")).toBeVisible();
   await settings.getByLabel("Dias após a última compra").fill("1");
   await settings.getByLabel("Grupo de controle (%)").fill("0");
   await settings.getByRole("button", { name: "Salvar" }).click();
