@@ -1,6 +1,6 @@
 -- More journey triggers: welcome (after the member's email is confirmed, or after joining for
--- text messages), birthday (on the shop's calendar) and points expiring (a number of days
--- before a member's points expire). The wait may now be 0 (welcome, birthday: on the day).
+-- text messages), birthday (on the shop's calendar), points expiring (a number of days
+-- before a member's points expire) and tier reached (after an upgrade). The wait may now be 0 (welcome, birthday: on the day).
 -- Members leave a journey when its goal happens (a purchase, for all but birthday): their
 -- message is dropped if it has not gone yet, and `left_at` says when.
 -- SQLite cannot change a CHECK, so `journeys` is rebuilt; entries keep pointing at their
@@ -13,7 +13,7 @@ DROP TABLE journeys;
 CREATE TABLE journeys (
     id            INTEGER PRIMARY KEY,
     trigger       TEXT    NOT NULL UNIQUE
-                  CHECK (trigger IN ('win_back', 'welcome', 'birthday', 'points_expiring')),
+                  CHECK (trigger IN ('win_back', 'welcome', 'birthday', 'points_expiring', 'tier_reached')),
     campaign_id   INTEGER NOT NULL UNIQUE REFERENCES campaigns (id),
     enabled       INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
     -- Days after the trigger's event (win-back: the last purchase; welcome: joining) or
@@ -48,6 +48,11 @@ VALUES ('Points expiring', 'email', 'draft', '2026-12-06T00:00:00Z', '2026-12-06
 INSERT INTO journeys (trigger, campaign_id, wait_days, reentry_days, updated_at)
 VALUES ('points_expiring', last_insert_rowid(), 14, 30, '2026-12-06T00:00:00Z');
 
+INSERT INTO campaigns (name, channel, status, created_at, updated_at)
+VALUES ('Tier reached', 'email', 'draft', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z');
+INSERT INTO journeys (trigger, campaign_id, wait_days, reentry_days, updated_at)
+VALUES ('tier_reached', last_insert_rowid(), 0, 1, '2026-12-06T00:00:00Z');
+
 -- When the member reached the journey's goal while their message waited.
 ALTER TABLE journey_entries ADD COLUMN left_at TEXT;
 
@@ -55,6 +60,7 @@ ALTER TABLE journey_entries ADD COLUMN left_at TEXT;
 CREATE INDEX users_joined ON users (created_at) WHERE role = 'member';
 CREATE INDEX users_email_confirmed ON users (email_confirmed_at) WHERE email_confirmed_at IS NOT NULL;
 CREATE INDEX users_birthday_day ON users (substr(birthday, 6)) WHERE birthday IS NOT NULL;
+CREATE INDEX tier_changes_upgrades ON tier_changes (created_at) WHERE reason = 'upgrade';
 
 -- Rules for marketing messages (campaigns and journeys; service messages are exempt), per
 -- channel: quiet hours on the shop's clock (`quiet_from` to `quiet_until`, whole hours,

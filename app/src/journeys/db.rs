@@ -180,6 +180,14 @@ fn crossed(j: &Row) -> &'static str {
             "SELECT member_id AS user_id, substr(expires_at, 1, 10) AS entry_key FROM point_lots
              WHERE remaining > 0 AND expires_at <= $5 AND expires_at > $4"
         }
+        // Upgrades to a tier above the first that the member still holds; the key is the
+        // change.
+        (Trigger::TierReached, _) => {
+            "SELECT c.member_id AS user_id, CAST(c.id AS TEXT) AS entry_key FROM tier_changes c
+             JOIN tiers t ON t.id = c.to_tier_id AND t.threshold > 0
+             JOIN member_tiers mt ON mt.member_id = c.member_id AND mt.tier_id = c.to_tier_id
+             WHERE c.reason = 'upgrade' AND c.created_at <= $5 AND c.created_at > $4"
+        }
         // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
         // years. The key is the day.
         (Trigger::Birthday, _) => {
@@ -202,8 +210,8 @@ const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
 
 /// The bounds of journey `j`'s run at `now` for [`crossed`] — after the moment it last
 /// looked up to, up to the trigger's moment now — and that moment, to remember. The first
-/// run (just switched on) of win-back takes everyone who lapsed; welcome, only those who
-/// join from now on; points expiring, all whose points expire within the wait; birthday,
+/// run (just switched on) of win-back takes everyone who lapsed; welcome and tier reached,
+/// only those who join or move up from now on; points expiring, all whose points expire within the wait; birthday,
 /// today's (or the day `wait` ahead).
 async fn bounds(
     conn: &mut SqliteConnection,
@@ -217,7 +225,7 @@ async fn bounds(
             let moment = now - wait;
             (last.map(|t| t.to_string()), moment.to_string(), moment)
         }
-        Trigger::Welcome => {
+        Trigger::Welcome | Trigger::TierReached => {
             let moment = now - wait;
             let lo = last.unwrap_or(moment);
             (Some(lo.to_string()), moment.to_string(), moment)

@@ -40,16 +40,19 @@ pub enum Trigger {
     PointsExpiring,
     /// On the member's birthday (or a number of days before), on the shop's calendar.
     Birthday,
+    /// A number of days after the member moved up to a tier above the first.
+    TierReached,
     /// A number of days after the member's last purchase.
     WinBack,
 }
 
 impl Trigger {
     /// Every trigger, in the order the console lists them.
-    pub const ALL: [Trigger; 4] = [
+    pub const ALL: [Trigger; 5] = [
         Trigger::Welcome,
         Trigger::PointsExpiring,
         Trigger::Birthday,
+        Trigger::TierReached,
         Trigger::WinBack,
     ];
 
@@ -59,6 +62,7 @@ impl Trigger {
             Trigger::Welcome => "welcome",
             Trigger::PointsExpiring => "points_expiring",
             Trigger::Birthday => "birthday",
+            Trigger::TierReached => "tier_reached",
             Trigger::WinBack => "win_back",
         }
     }
@@ -68,15 +72,15 @@ impl Trigger {
         match self {
             Trigger::Welcome => 0..=MAX_DAYS,
             Trigger::PointsExpiring => 1..=90,
-            Trigger::Birthday => 0..=30,
+            Trigger::Birthday | Trigger::TierReached => 0..=30,
             Trigger::WinBack => 1..=MAX_DAYS,
         }
     }
 
     /// Whether a purchase is the journey's goal: a member who buys while their message
-    /// waits leaves the journey (everything but birthday).
+    /// waits leaves the journey (everything but the greetings: birthday, tier reached).
     pub fn goal_is_purchase(self) -> bool {
-        !matches!(self, Trigger::Birthday)
+        !matches!(self, Trigger::Birthday | Trigger::TierReached)
     }
 
     /// From its stored form.
@@ -312,6 +316,7 @@ mod tests {
             );
         }
         assert!(!Trigger::Birthday.goal_is_purchase());
+        assert!(!Trigger::TierReached.goal_is_purchase());
         assert!(Trigger::WinBack.goal_is_purchase());
     }
 }

@@ -20,6 +20,7 @@ pub fn name(t: Trigger) -> &'static str {
         Trigger::Welcome => t_string!(i18n, journeys.welcome),
         Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring),
         Trigger::Birthday => t_string!(i18n, journeys.birthday),
+        Trigger::TierReached => t_string!(i18n, journeys.tier_reached),
         Trigger::WinBack => t_string!(i18n, journeys.win_back),
     }
 }
@@ -30,6 +31,7 @@ fn about(t: Trigger) -> &'static str {
         Trigger::Welcome => t_string!(i18n, journeys.welcome_about),
         Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring_about),
         Trigger::Birthday => t_string!(i18n, journeys.birthday_about),
+        Trigger::TierReached => t_string!(i18n, journeys.tier_reached_about),
         Trigger::WinBack => t_string!(i18n, journeys.win_back_about),
     }
 }
@@ -49,6 +51,10 @@ fn wait_words(t: Trigger) -> (&'static str, &'static str) {
         Trigger::Birthday => (
             t_string!(i18n, journeys.wait_birthday),
             t_string!(i18n, journeys.wait_birthday_hint),
+        ),
+        Trigger::TierReached => (
+            t_string!(i18n, journeys.wait_tier_reached),
+            t_string!(i18n, journeys.wait_tier_reached_hint),
         ),
         Trigger::WinBack => (
             t_string!(i18n, journeys.wait_days),

@@ -8,7 +8,7 @@ use super::DemoError;
 type Message = (&'static str, &'static str, &'static str);
 
 /// Per journey: its trigger and its message in each language.
-const MESSAGES: [(&str, [Message; 5]); 4] = [
+const MESSAGES: [(&str, [Message; 5]); 5] = [
     (
         "win_back",
         [
@@ -96,6 +96,36 @@ const MESSAGES: [(&str, [Message; 5]); 4] = [
                 "pt",
                 "Feliz aniversário, {{ preferred_name }}!",
                 "Toda a equipe da {{ shop }} deseja um feliz aniversário. Venha comemorar: {{ portal_url }}",
+            ),
+        ],
+    ),
+    (
+        "tier_reached",
+        [
+            (
+                "en",
+                "Welcome to {{ tier }}, {{ preferred_name }}!",
+                "Thank you for coming back so often: you are now {{ tier }} at {{ shop }}. See what it brings: {{ portal_url }}",
+            ),
+            (
+                "sv",
+                "Välkommen till {{ tier }}, {{ preferred_name }}!",
+                "Tack för att du kommer tillbaka så ofta: nu är du {{ tier }} hos {{ shop }}. Se vad det ger dig: {{ portal_url }}",
+            ),
+            (
+                "nb",
+                "Velkommen til {{ tier }}, {{ preferred_name }}!",
+                "Takk for at du kommer så ofte: nå er du {{ tier }} hos {{ shop }}. Se hva det gir deg: {{ portal_url }}",
+            ),
+            (
+                "lv",
+                "Laipni lūgts līmenī {{ tier }}, {{ preferred_name }}!",
+                "Paldies, ka nāc tik bieži: tagad tev {{ shop }} ir līmenis {{ tier }}. Uzzini, ko tas dod: {{ portal_url }}",
+            ),
+            (
+                "pt",
+                "Boas-vindas ao {{ tier }}, {{ preferred_name }}!",
+                "Obrigado por voltar tantas vezes: agora você é {{ tier }} na {{ shop }}. Veja o que isso traz: {{ portal_url }}",
             ),
         ],
     ),

@@ -131,6 +131,38 @@ async fn wait_status(pool: &SqlitePool, name: &str, trigger: &str, want: &str) {
     );
 }
 
+/// A shop at `at` on UTC with the manager and staff signed in and the Main Street counter's
+/// id, for the journeys whose members buy.
+struct Counter {
+    smtp: super::smtp::Smtp,
+    app: TestApp,
+    pool: SqlitePool,
+    manager: TestApp,
+    staff: TestApp,
+    main: i64,
+}
+
+async fn counter(at: Stamp) -> Counter {
+    let (smtp, app) = super::journey_shop().await;
+    app.config.clock.set(at);
+    let pool = app.db().await;
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    crate::helpers::set_program_zone(&manager, "UTC").await;
+    let main = sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
+        .fetch_one(&pool)
+        .await
+        .expect("location");
+    Counter {
+        smtp,
+        app,
+        pool,
+        manager,
+        staff,
+        main,
+    }
+}
+
 #[tokio::test]
 async fn welcome_and_birthday_fire_once_per_occasion_on_the_shops_calendar() {
     let (smtp, app) = super::journey_shop().await;
@@ -254,16 +286,14 @@ async fn welcome_and_birthday_fire_once_per_occasion_on_the_shops_calendar() {
 
 #[tokio::test]
 async fn points_expiring_quiet_hours_the_goal_and_the_frequency_cap() {
-    let (smtp, app) = super::journey_shop().await;
-    app.config.clock.set(Stamp::utc(2025, 6, 1, 12, 0, 0));
-    let pool = app.db().await;
-    let manager = app.signed_in_as("manager@example.com").await;
-    let staff = app.signed_in_as("staff@example.com").await;
-    crate::helpers::set_program_zone(&manager, "UTC").await;
-    let main: i64 = sqlx::query_scalar("SELECT id FROM locations WHERE name = 'Main Street'")
-        .fetch_one(&pool)
-        .await
-        .expect("location");
+    let Counter {
+        smtp,
+        app,
+        pool,
+        manager,
+        staff,
+        main,
+    } = counter(Stamp::utc(2025, 6, 1, 12, 0, 0)).await;
     let confirmed = Some("2025-01-01T00:00:00Z");
     let (ann, ivo, cap) = (
         member(&pool, "Ann", None, confirmed, true).await,
@@ -381,5 +411,57 @@ async fn points_expiring_quiet_hours_the_goal_and_the_frequency_cap() {
             ("Ivo".to_owned(), "2026-06-20".to_owned())
         ]
     );
+    assert!(rollup_drift(&pool).await.is_empty());
+}
+
+#[tokio::test]
+async fn tier_reached_greets_a_move_up_once_and_not_the_first_tier() {
+    let Counter {
+        smtp,
+        app,
+        pool,
+        manager,
+        staff,
+        main,
+    } = counter(Stamp::utc(2026, 3, 2, 10, 0, 0)).await;
+    let confirmed = Some("2026-01-01T00:00:00Z");
+    // Early moved up to Silver before the journey was switched on.
+    let early = member(&pool, "Early", None, confirmed, true).await;
+    let res = crate::helpers::purchase(&staff, early, "600", main, &[]).await;
+    assert_eq!(res.status(), 200);
+    app.config.clock.set(Stamp::utc(2026, 3, 2, 12, 0, 0));
+    let r = switch_on(&manager, "tier_reached", "0", "1").await;
+    assert_eq!(r["results"]["entered"], 0);
+    // Tia reaches Silver (500 points); Bru buys a little and is in Bronze, the first tier.
+    let tia = member(&pool, "Tia", None, confirmed, true).await;
+    let bru = member(&pool, "Bru", None, confirmed, true).await;
+    app.config.clock.set(Stamp::utc(2026, 3, 2, 13, 0, 0));
+    for (who, euros) in [(tia, "600"), (bru, "10")] {
+        let res = crate::helpers::purchase(&staff, who, euros, main, &[]).await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(run(&app, Stamp::utc(2026, 3, 2, 13, 5, 0)).await, 1);
+    assert_eq!(run(&app, Stamp::utc(2026, 3, 2, 13, 5, 0)).await, 0);
+    let got = entries(&pool, "tier_reached").await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, "Tia");
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(
+        (mails[0].to.as_str(), mails[0].subject.as_str()),
+        ("tia@example.org", "tier_reached for Tia")
+    );
+    // Gold (1,500) two days later is a second move: a second greeting (re-entry after a day).
+    app.config.clock.set(Stamp::utc(2026, 3, 4, 13, 0, 0));
+    let res = crate::helpers::purchase(&staff, tia, "1000", main, &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(run(&app, Stamp::utc(2026, 3, 4, 13, 5, 0)).await, 1);
+    let tiers: Vec<String> = sqlx::query_scalar(
+        "SELECT t.name FROM journey_entries e JOIN tier_changes c ON c.id = e.entry_key
+         JOIN tiers t ON t.id = c.to_tier_id ORDER BY e.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("tiers");
+    assert_eq!(tiers, ["Silver", "Gold"]);
     assert!(rollup_drift(&pool).await.is_empty());
 }
