@@ -1,12 +1,13 @@
 //! Journeys: messages that go out by themselves when something happens to a member — they
-//! join, their birthday comes, their points are about to expire, or they stop buying
-//! (win-back). A journey job looks at who crossed the trigger's moment since it last looked,
+//! join, their birthday comes, their points are about to expire, they move up a tier, or
+//! they stop buying (win-back). A journey job looks at who crossed the trigger's moment since it last looked,
 //! enters them (once per occasion, under the journey's re-entry rule) and writes their
 //! message to the outbox in the same transaction; a share of the entries is kept as a
 //! control group and gets nothing, so the journey's results can say what the message
 //! changed. A member whose message still waits (quiet hours) when they reach the journey's
-//! goal — a purchase — leaves the journey and the message is dropped. A journey's messages per language
-//! are a campaign of its own, written and previewed like any campaign but never sent as one.
+//! goal — a purchase — leaves the journey and the message is dropped. A journey's messages
+//! per language are a campaign of its own, written and previewed like any campaign but never
+//! sent as one.
 
 use std::ops::RangeInclusive;
 
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+mod occasions;
 mod page;
 pub mod rules;
 mod rules_card;

@@ -11,6 +11,7 @@ mod journeys;
 mod links;
 mod queue;
 mod rules;
+mod sending_rules;
 mod sms;
 mod sms_gateway;
 mod smtp;

@@ -1,0 +1,100 @@
+//! When each trigger fires: who crossed its moment between two bounds, and the bounds of a
+//! run — from where the journey last looked to the trigger's moment now.
+
+use sqlx::SqliteConnection;
+
+use super::Trigger;
+use crate::{
+    campaigns::Channel,
+    db::{Stamp, days, local_day},
+};
+
+/// Who crossed `trigger` (on `channel`) between its two bounds (`$4` exclusive, `$5`
+/// inclusive; see [`bounds`]): `(user_id, entry_key)`, the key naming the occasion.
+pub fn crossed(trigger: Trigger, channel: Channel) -> &'static str {
+    match (trigger, channel) {
+        (Trigger::WinBack, _) => {
+            "SELECT s.member_id AS user_id, s.last_purchase_at AS entry_key FROM member_stats s
+             WHERE s.last_purchase_at <= $5 AND ($4 IS NULL OR s.last_purchase_at > $4)"
+        }
+        // Email: welcome once the address is confirmed (it cannot be sent before).
+        (Trigger::Welcome, Channel::Email) => {
+            "SELECT id AS user_id, email_confirmed_at AS entry_key FROM users
+             WHERE email_confirmed_at IS NOT NULL AND email_confirmed_at <= $5
+               AND email_confirmed_at > $4"
+        }
+        (Trigger::Welcome, Channel::Sms) => {
+            "SELECT id AS user_id, created_at AS entry_key FROM users
+             WHERE role = 'member' AND created_at <= $5 AND created_at > $4"
+        }
+        // One entry per member and day on which some of their points expire.
+        (Trigger::PointsExpiring, _) => {
+            "SELECT member_id AS user_id, substr(expires_at, 1, 10) AS entry_key FROM point_lots
+             WHERE remaining > 0 AND expires_at <= $5 AND expires_at > $4"
+        }
+        // Upgrades to a tier above the first that the member still holds; the key is the
+        // change.
+        (Trigger::TierReached, _) => {
+            "SELECT c.member_id AS user_id, CAST(c.id AS TEXT) AS entry_key FROM tier_changes c
+             JOIN tiers t ON t.id = c.to_tier_id AND t.threshold > 0
+             JOIN member_tiers mt ON mt.member_id = c.member_id AND mt.tier_id = c.to_tier_id
+             WHERE c.reason = 'upgrade' AND c.created_at <= $5 AND c.created_at > $4"
+        }
+        // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
+        // years. The key is the day.
+        (Trigger::Birthday, _) => {
+            "WITH RECURSIVE days(day) AS (
+                 SELECT $4 WHERE $4 <= $5
+                 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < $5),
+             mds(md, day) AS (
+                 SELECT substr(day, 6), day FROM days
+                 UNION ALL SELECT '02-29', day FROM days WHERE substr(day, 6) = '02-28'
+                   AND substr(date(substr(day, 1, 4) || '-03-01', '-1 day'), 9) <> '29')
+             SELECT u.id AS user_id, m.day AS entry_key FROM mds m
+             JOIN users u ON u.birthday IS NOT NULL AND substr(u.birthday, 6) = m.md"
+        }
+    }
+}
+
+/// Most birthday days one run catches up on (a server that was off for longer skips the
+/// older ones).
+const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
+
+/// The bounds of a journey's run at `now` for [`crossed`] — after the moment it last
+/// looked up to (`last`), up to the trigger's moment now — and that moment, to remember. The first
+/// run (just switched on) of win-back takes everyone who lapsed; welcome and tier reached,
+/// only those who confirm or move up from now on; points expiring, all whose points expire
+/// within the wait; birthday, today's (or the day `wait` ahead).
+pub async fn bounds(
+    conn: &mut SqliteConnection,
+    trigger: Trigger,
+    wait_days: i64,
+    last: Option<Stamp>,
+    now: Stamp,
+) -> Result<(Option<String>, String, Stamp), sqlx::Error> {
+    let wait = days(wait_days);
+    Ok(match trigger {
+        Trigger::WinBack => {
+            let moment = now - wait;
+            (last.map(|t| t.to_string()), moment.to_string(), moment)
+        }
+        Trigger::Welcome | Trigger::TierReached => {
+            let moment = now - wait;
+            let lo = last.unwrap_or(moment);
+            (Some(lo.to_string()), moment.to_string(), moment)
+        }
+        Trigger::PointsExpiring => {
+            let moment = now + wait;
+            let lo = last.unwrap_or(now);
+            (Some(lo.to_string()), moment.to_string(), moment)
+        }
+        Trigger::Birthday => {
+            let moment = now + wait;
+            let tz = crate::campaigns::db::shop_tz(conn).await?;
+            let hi = local_day(&tz, moment).0;
+            let lo = last.map_or(hi, |t| local_day(&tz, t).0.plus_days(1));
+            let lo = lo.max(hi.plus_days(1 - BIRTHDAY_CATCH_UP_DAYS));
+            (Some(lo.to_string()), hi.to_string(), moment)
+        }
+    })
+}
