@@ -4,6 +4,7 @@
 //! running the job twice, and the purchases attributed to the message (within the window,
 //! last touch, refunds taken off) beside the control group's.
 
+use super::triggers::run;
 use crate::helpers::{TestApp, error_json, field_error, json_of, rollup_drift, unique};
 use app::db::Stamp;
 use serde_json::Value;
@@ -24,18 +25,6 @@ async fn save(c: &TestApp, enabled: bool, wait: &str, reentry: &str) -> reqwest:
         form.push(("enabled", "on"));
     }
     c.call("journeys/save", &form).await
-}
-
-/// Runs the journey job at `now` as the server's scheduler does; how many entered.
-async fn run(app: &TestApp, now: Stamp) -> u64 {
-    let db = server::open_database(&app.config).await.expect("db");
-    let base = app.config.base_url.clone();
-    let entered = db
-        .write(move |tx| Box::pin(async move { app::journeys::db::run_all(tx, &base, now).await }))
-        .await
-        .expect("journeys run");
-    db.close().await;
-    entered
 }
 
 async fn buy(staff: &TestApp, member: i64, euros: &str, location: i64) -> Value {

@@ -46,6 +46,8 @@ pub(super) async fn switch_on(c: &TestApp, trigger: &str, wait: &str, reentry: &
     res.json().await.expect("json")
 }
 
+/// Runs the journey job at `now` (the clock moved there first) as the server's scheduler
+/// does; how many entered.
 pub(super) async fn run(app: &TestApp, now: Stamp) -> u64 {
     app.config.clock.set(now);
     let db = server::open_database(&app.config).await.expect("db");
