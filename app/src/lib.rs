@@ -31,6 +31,7 @@ pub mod proxies;
 pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod social;
 pub mod staff;
 pub mod texts;
 pub mod ui;
@@ -92,7 +93,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Whether this page loads the WASM bundle. A member's own pages (`/`, `/me/…`) and the public
-/// feedback form (`/feedback/…`, opened from a receipt's QR code) are served as plain HTML:
+/// feedback form (`/feedback/…`, opened from a receipt's QR code) and the print sheets
+/// (`/print/…`) are served as plain HTML:
 /// every form on them works without it, and a phone on a shop's weak signal
 /// should not download the whole console's module to check a balance (1.5 MB brotli, where
 /// the page itself is ≈ 20 KB). Staff pages and the sign-in and sign-up forms hydrate. A plain
@@ -110,7 +112,11 @@ fn loads_wasm() -> bool {
 
 /// Whether the page at `path` hydrates (see `loads_wasm`).
 pub fn hydrates(path: &str) -> bool {
-    !(path == "/" || path == "/me" || path.starts_with("/me/") || path.starts_with("/feedback/"))
+    !(path == "/"
+        || path == "/me"
+        || path.starts_with("/me/")
+        || path.starts_with("/feedback/")
+        || path.starts_with("/print/"))
 }
 
 /// The root component: language, auth and routes.
@@ -154,6 +160,8 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/u/:token") view=crate::campaigns::PreferencesPage ssr=SsrMode::Async />
                     <Route path=path!("/confirm/:token") view=crate::campaigns::ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/feedback/:slug") view=PublicFeedbackPage ssr=SsrMode::Async />
+                    <Route path=path!("/print/join") view=crate::social::PrintPage ssr=SsrMode::Async />
+                    <Route path=path!("/print/feedback/:slug") view=crate::social::PrintPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />

@@ -26,7 +26,7 @@ async function memberPath(page: Page) {
 const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }[] = [
   {
     who: null,
-    paths: async () => ["/", "/join", "/join/sent", "/sign-in", "/sign-in/code", "/feedback/after-a-visit", "/no-such-page"],
+    paths: async () => ["/", "/join", "/join/sent", "/sign-in", "/sign-in/code", "/feedback/after-a-visit", "/print/join", "/print/feedback/after-a-visit?size=a6&lang=lv", "/no-such-page"],
   },
   {
     who: "anna@example.com",

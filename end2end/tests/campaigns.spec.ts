@@ -69,6 +69,7 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
 
   await page.locator("section[aria-labelledby=send]").getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.locator(".lede .badge")).toHaveText("Finished", { timeout: 20_000 });
+  const winter = new URL(page.url()).pathname;
 
   const [anna] = await arrived((m) => m.to === "anna@example.com" && m.subject === `Anna, vinterrea ${run}`);
   expect(anna.text).toContain("Hej Anna!");
@@ -84,6 +85,15 @@ test("an owner sends a campaign in Swedish and Latvian; Anna unsubscribes in one
   expect(anna.list_unsubscribe).toContain(`subject=unsubscribe%20${link.split("/").pop()}>`);
   const res = await request.post(link, { form: { "List-Unsubscribe": "One-Click" }, maxRedirects: 0 });
   expect(res.status()).toBe(200);
+
+  // The campaign's results count her unsubscribe; too few members for a control group.
+  await goto(page, winter);
+  const results = page.locator("section[aria-labelledby=results]");
+  await expect(results.getByRole("row", { name: "Unsubscribed through the message" })).toContainText("1");
+  await expect(results.getByRole("row", { name: "In the control group" })).toContainText("0");
+  const csv = await page.request.get(await results.getByRole("link", { name: "Download as CSV" }).getAttribute("href") ?? "");
+  expect(await csv.text()).toContain("\nunsubscribed,1\n");
+  await expectAccessible(page);
 
   // Her preference page (no sign-in) speaks Swedish and shows it.
   const visitor = await browser.newContext();

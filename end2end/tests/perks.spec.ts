@@ -8,6 +8,10 @@ test("a friend's link, a punch card that fills up and issues its reward, and a n
   await signIn(anna, "anna@example.com");
   const link = (await anna.locator(".referral-link code").innerText()).trim();
   expect(link).toMatch(/\/join\?ref=[0-9A-F]{10}$/);
+  // Her share links are plain links with it filled in (nothing of theirs loads here).
+  const share = anna.getByRole("list", { name: "Dela länken" });
+  await expect(share.getByRole("link")).toHaveText(["Email", "WhatsApp", "Facebook", "X"]);
+  expect(await share.getByRole("link", { name: "WhatsApp" }).getAttribute("href")).toContain(encodeURIComponent(link));
   await annaContext.close();
 
   // Pia joins through it, on her phone.

@@ -170,6 +170,19 @@ async fn campaign(client: &reqwest::Client, base: &str) -> String {
     )
     .await;
     let id = id.as_i64().expect("id").to_string();
+    // Everyone in the segment is sent it: no control group, so the figures measure sending.
+    call(
+        client,
+        base,
+        "campaigns/update",
+        &[
+            ("id", &id),
+            ("name", "Bench"),
+            ("segment_id", segment),
+            ("holdout_pct", "0"),
+        ],
+    )
+    .await;
     let paragraph = "Dear {{ preferred_name }}, this week every coffee and every pastry earns double points, and members in {{ tier }} get a third cup free. ";
     let body = format!(
         "{}\n\nYou have {{{{ points }}}} points.",

@@ -78,7 +78,8 @@ pub fn campaign_scheduler(
             let done = db
                 .write(move |tx| {
                     Box::pin(async move {
-                        let started = app::campaigns::db::start_due(tx, &base_url, now).await?;
+                        let started = app::campaigns::db::start_due(tx, &base_url, now).await?
+                            + app::campaigns::ab_db::decide_due(tx, now).await?;
                         let entered = if journeys {
                             app::journeys::db::run_all(tx, &base_url, now).await?
                         } else {

@@ -62,6 +62,34 @@ pub(crate) async fn audit_csv(
     csv_response(result, "audit-log.csv")
 }
 
+/// `/console/campaigns/{id}/results.csv`: what a campaign or a journey (by the campaign that
+/// holds its messages) brought, a line per figure.
+pub(crate) async fn campaign_results_csv(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    use app::{campaigns::results, error::AppError};
+    if let Some(refused) = refused(user.as_ref()) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = async {
+        let mut conn = state.db.reader.acquire().await?;
+        if let Some(r) = app::journeys::db::results_of_campaign(&mut conn, id).await? {
+            return Ok(results::csv(&r, true));
+        }
+        let c = app::campaigns::db::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok::<_, AppError>(results::csv(&c.results, false))
+    }
+    .await;
+    csv_response(result, &format!("campaign-{id}-results.csv"))
+}
+
 /// A CSV download named `file`, or the error's status (logged when it is the server's).
 fn csv_response(result: Result<String, app::error::AppError>, file: &str) -> Response {
     match result {

@@ -106,6 +106,14 @@ pub(crate) async fn feedback_qr(
     }
 }
 
+/// The join page's address as a QR code (`/qr/join.svg`), for posters and table cards.
+pub(crate) async fn join_qr(State(state): State<AppState>) -> axum::response::Response {
+    qr_svg_cached(
+        &format!("{}/join", state.base_url.trim_end_matches('/')),
+        "public, max-age=3600",
+    )
+}
+
 /// The authenticator secret being set up on this session as a QR code
 /// (`/account/two-factor.svg`); never cached, since it is the secret itself.
 pub(crate) async fn two_factor_qr(

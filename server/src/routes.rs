@@ -88,6 +88,10 @@ pub fn router(
         .route("/account/two-factor.svg", get(qr::two_factor_qr))
         .route("/console/audit.csv", get(exports::audit_csv))
         .route("/console/analytics/{file}", get(exports::analytics_csv))
+        .route(
+            "/console/campaigns/{id}/results.csv",
+            get(exports::campaign_results_csv),
+        )
         .route("/brand/logo", get(brand::logo))
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))
@@ -96,6 +100,7 @@ pub fn router(
         .route("/o/{code}", get(message_links::short_link))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
+        .route("/qr/join.svg", get(qr::join_qr))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -27,6 +27,7 @@ pub fn SignUpPage() -> impl IntoView {
         .with_untracked(|q| q.get("ref"))
         .unwrap_or_default();
     view! {
+        <crate::social::SocialMeta what="join" />
         <section class="card narrow">
             <PageTitle>{t!(i18n, account.join_title)}</PageTitle>
             <p class="lede">{t!(i18n, account.join_lede)}</p>

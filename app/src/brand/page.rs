@@ -99,6 +99,11 @@ pub fn SettingsPage() -> impl IntoView {
                                     </form>
                                 })}
                             </section>
+                            <section class="card" aria-labelledby="posters">
+                                <h2 id="posters">{t!(i18n, social.posters_title)}</h2>
+                                <p>{t!(i18n, social.posters_text)}</p>
+                                <p><A href="/print/join">{t!(i18n, social.print_link)}</A></p>
+                            </section>
                             <crate::analytics::settings::AnalyticsSettingsCard />
                         }.into_any()
                     })

@@ -1,4 +1,8 @@
 //! Server functions for campaigns (owners and managers): create, edit, preview, test-send.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 
 use leptos::prelude::*;
 
@@ -59,7 +63,10 @@ pub async fn get_campaign(id: i64) -> Result<Campaign, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Renames a campaign and sets its segment and the offer and reward its messages name.
+/// Renames a campaign and sets its segment, the offer and reward its messages name, its
+/// control group (percent, 0–50; empty: 10) and the days a purchase counts for a message
+/// (1–365; empty: 5), and its A/B test (`ab_pct` per variant, 0–25, 0: none; `ab_hours`
+/// before the winner is chosen, 1–168, default 4; `ab_metric`: `clicks` or `purchases`).
 #[server(prefix = "/api", endpoint = "campaigns/update")]
 pub async fn update_campaign(
     id: i64,
@@ -67,13 +74,40 @@ pub async fn update_campaign(
     segment_id: Option<i64>,
     offer_id: Option<i64>,
     reward_id: Option<i64>,
+    #[server(default)] holdout_pct: String,
+    #[server(default)] window_days: String,
+    #[server(default)] ab_pct: String,
+    #[server(default)] ab_hours: String,
+    #[server(default)] ab_metric: String,
 ) -> Result<Campaign, AppError> {
-    use crate::{accounts::Role, server::*};
+    use crate::{
+        accounts::Role,
+        error::{Msg, whole_number},
+        journeys::{MAX_DAYS, MAX_HOLDOUT},
+        server::*,
+    };
+    let or = |raw: &str, default: &'static str| match raw.trim() {
+        "" => default.to_owned(),
+        raw => raw.to_owned(),
+    };
     let settings = super::db::Settings {
         name: clean_name(&name, "name")?,
         segment_id,
         offer_id,
         reward_id,
+        holdout_pct: whole_number(
+            "holdout_pct",
+            &or(&holdout_pct, "10"),
+            0..=MAX_HOLDOUT,
+            Msg::HoldoutInvalid,
+        )?,
+        window_days: whole_number(
+            "window_days",
+            &or(&window_days, "5"),
+            1..=MAX_DAYS,
+            Msg::DaysInvalid,
+        )?,
+        ab: super::ab::Settings::parse(&ab_pct, &ab_hours, &ab_metric)?,
     };
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {

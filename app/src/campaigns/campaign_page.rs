@@ -7,8 +7,10 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::sms_parts::{SmsCounter, SmsPreview, with_stop_line};
 use super::{
-    Campaign, Channel, ControlCampaign, Message, PreviewMessage, Problem, SaveMessage,
-    SendCampaign, Status, TestSend, UpdateCampaign, VARIABLES, get_campaign, load_segments,
+    Campaign, Channel, ControlCampaign, Message, PreviewMessage, Problem, ResultsView, SaveMessage,
+    SendCampaign, Status, TestSend, UpdateCampaign, VARIABLES,
+    ab_card::{AbCard, AbFields},
+    get_campaign, load_segments,
     pages::status_text,
 };
 use crate::{
@@ -68,6 +70,7 @@ pub fn CampaignPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <PageTitle>{t!(i18n, campaigns.title)}</PageTitle><p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Ok(c) if c.variant_of.is_some() => view! { <VariantView c message /> }.into_any(),
                     Ok(c) => view! { <CampaignView c update message send control /> }.into_any(),
                 }
             })}
@@ -115,12 +118,17 @@ fn CampaignView(
                     {sms.then(|| view! { " · " {t!(i18n, campaigns.delivered)} ": " {p.delivered} })}
                 </p>
             </section>
-        })}
-        {editable.then(|| view! { <SettingsForm c=c.clone() update /> })}
+        }.into_any())}
+        {(!editable && (c.ab.decide_at.is_some() || c.ab.winner.is_some())).then(|| view! { <AbCard test=c.ab.clone() /> }.into_any())}
+        {(!editable).then(|| view! {
+            <ResultsView r=c.results currency=c.currency window=c.window_days journey=false
+                csv=format!("/console/campaigns/{id}/results.csv") />
+        }.into_any())}
+        {editable.then(|| view! { <SettingsForm c=c.clone() update /> }.into_any())}
         {(!c.missing.is_empty()).then(|| view! {
             <p class="missing-note">{t!(i18n, feedback.missing_languages)} ": " {missing.clone()}
                 " — " {t_string!(i18n, campaigns.fallback_note).replace("{language}", language_name_of(&c.default_language))}</p>
-        })}
+        }.into_any())}
         <MessagesSection c=c.clone() message editable />
         <PreviewSection id sms />
         <section class="card" aria-labelledby="send">
@@ -147,6 +155,24 @@ fn CampaignView(
                 })}
             </ActionForm>
         </section>
+    }
+}
+
+/// An A/B test's variant B: its messages and preview, and the way back to its campaign.
+#[component]
+fn VariantView(c: Campaign, message: ServerAction<SaveMessage>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (of, of_name) = c.variant_of.clone().unwrap_or_default();
+    let editable = c.status.editable();
+    let (id, sms, name) = (c.id, c.channel == Channel::Sms, c.name.clone());
+    view! {
+        <PageTitle>{name}</PageTitle>
+        <p class="lede">
+            {t_string!(i18n, campaigns.ab_variant_of).replace("{name}", &of_name)} " "
+            <A href=format!("/console/campaigns/{of}")>{t!(i18n, campaigns.ab_back)}</A>
+        </p>
+        <MessagesSection c=c.clone() message editable />
+        <PreviewSection id sms />
     }
 }
 
@@ -188,6 +214,11 @@ fn SettingsForm(c: Campaign, update: ServerAction<UpdateCampaign>) -> impl IntoV
                 </Transition>
                 <SelectField name="offer_id" id="campaign-offer" options=offers selected=offer error hint=links_hint>{t!(i18n, campaigns.offer)}</SelectField>
                 <SelectField name="reward_id" id="campaign-reward" options=rewards selected=reward error>{t!(i18n, campaigns.reward)}</SelectField>
+                <AbFields test=c.ab.clone() error />
+                <Field name="holdout_pct" kind="number" error value=c.holdout_pct.to_string()
+                    hint=ViewFn::from(move || t_string!(i18n, campaigns.holdout_hint))>{t!(i18n, journeys.holdout_pct)}</Field>
+                <Field name="window_days" kind="number" error value=c.window_days.to_string()
+                    hint=ViewFn::from(move || t_string!(i18n, journeys.window_hint))>{t!(i18n, journeys.window_days)}</Field>
                 <button type="submit" class="button">{t!(i18n, common.save)}</button>
             </ActionForm>
         </section>

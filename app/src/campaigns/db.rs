@@ -149,11 +149,14 @@ pub async fn default_language(conn: &mut SqliteConnection) -> Result<String, sql
     crate::texts::db::default_language(conn).await
 }
 
-/// Every campaign, newest first (not those that hold a journey's messages).
+/// Every campaign, newest first (not those that hold a journey's or a test's variant's
+/// messages).
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<CampaignSummary>, sqlx::Error> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, name, channel, status FROM campaigns
-         WHERE id NOT IN (SELECT campaign_id FROM journeys) ORDER BY id DESC",
+         WHERE id NOT IN (SELECT campaign_id FROM journeys)
+           AND id NOT IN (SELECT ab_variant FROM campaigns WHERE ab_variant IS NOT NULL)
+         ORDER BY id DESC",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -190,8 +193,8 @@ pub async fn progress(conn: &mut SqliteConnection, id: i64) -> Result<Progress, 
         }
     }
     p.clicked = sqlx::query_scalar(
-        "SELECT count(DISTINCT c.outbox_id) FROM link_clicks c JOIN links l ON l.id = c.link_id
-         WHERE l.campaign_id = $1 AND c.outbox_id IS NOT NULL",
+        "SELECT count(DISTINCT c.outbox_id) FROM outbox o JOIN link_clicks c ON c.outbox_id = o.id
+         WHERE o.campaign_id = $1 AND o.kind = 'campaign'",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -243,10 +246,14 @@ async fn segment_exists(tx: &mut SqliteConnection, id: i64) -> Result<(), AppErr
 
 /// A campaign's status, or `NotFound`.
 pub async fn status(tx: &mut SqliteConnection, id: i64) -> Result<Status, AppError> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
-        .bind(id)
-        .fetch_optional(tx)
-        .await?;
+    // A test's variant B follows the campaign it is tested in.
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT coalesce((SELECT a.status FROM campaigns a WHERE a.ab_variant = c.id), c.status)
+         FROM campaigns c WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(tx)
+    .await?;
     status
         .and_then(|s| Status::parse(&s))
         .ok_or(AppError::NotFound)
@@ -273,6 +280,12 @@ pub struct Settings {
     pub offer_id: Option<i64>,
     /// The reward they name.
     pub reward_id: Option<i64>,
+    /// Percent of the reachable members kept as the control group.
+    pub holdout_pct: i64,
+    /// Days after a message in which a purchase counts for it.
+    pub window_days: i64,
+    /// Its A/B test.
+    pub ab: super::ab::Settings,
 }
 
 /// Renames a campaign, sets its segment, offer and reward (while it may change).
@@ -303,7 +316,7 @@ pub async fn update(
     }
     sqlx::query(
         "UPDATE campaigns SET name = $1, segment_id = $2, offer_id = $3, reward_id = $4,
-             updated_at = $5 WHERE id = $6",
+             updated_at = $5, holdout_pct = $7, window_days = $8 WHERE id = $6",
     )
     .bind(&settings.name)
     .bind(settings.segment_id)
@@ -311,8 +324,11 @@ pub async fn update(
     .bind(settings.reward_id)
     .bind(now)
     .bind(id)
-    .execute(tx)
+    .bind(settings.holdout_pct)
+    .bind(settings.window_days)
+    .execute(&mut *tx)
     .await?;
+    super::ab_db::save(tx, id, &settings.ab, now).await?;
     Ok(())
 }
 
@@ -327,16 +343,31 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Campaign
         Option<String>,
         Option<i64>,
         Option<i64>,
+        i64,
+        i64,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT c.name, c.channel, c.segment_id, c.status, c.send_at, s.name, c.offer_id,
-                c.reward_id
+        "SELECT c.name, c.channel, c.segment_id,
+                coalesce((SELECT a.status FROM campaigns a WHERE a.ab_variant = c.id), c.status),
+                c.send_at, s.name, c.offer_id,
+                c.reward_id, c.holdout_pct, c.window_days
              FROM campaigns c LEFT JOIN segments s ON s.id = c.segment_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((name, channel, segment_id, status, send_at, segment_name, offer_id, reward_id)) = row
+    let Some((
+        name,
+        channel,
+        segment_id,
+        status,
+        send_at,
+        segment_name,
+        offer_id,
+        reward_id,
+        holdout_pct,
+        window_days,
+    )) = row
     else {
         return Ok(None);
     };
@@ -370,6 +401,12 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Campaign
         reward_id,
         offers,
         rewards,
+        holdout_pct,
+        window_days,
+        results: super::results_db::campaign(conn, id, window_days).await?,
+        ab: super::ab_db::test(conn, id, window_days, &tz).await?,
+        variant_of: super::ab_db::variant_of(conn, id).await?,
+        currency: crate::loyalty::db::program::settings(conn).await?.currency,
     }))
 }
 

@@ -109,19 +109,18 @@ pub async fn click(
     let Some((link_id, campaign_id, url)) = link else {
         return Ok(None);
     };
-    let outbox_id: Option<i64> = match message {
-        Some(m) => {
-            sqlx::query_scalar(
-                "SELECT id FROM outbox WHERE id = $1 AND campaign_id = $2
+    let outbox_id: Option<i64> =
+        match message {
+            Some(m) => sqlx::query_scalar(
+                "SELECT id FROM outbox WHERE id = $1 AND (campaign_id = $2 OR message_from = $2)
                    AND kind IN ('campaign', 'journey')",
             )
             .bind(m)
             .bind(campaign_id)
             .fetch_optional(&mut *tx)
-            .await?
-        }
-        None => None,
-    };
+            .await?,
+            None => None,
+        };
     sqlx::query("INSERT INTO link_clicks (link_id, outbox_id, at) VALUES ($1, $2, $3)")
         .bind(link_id)
         .bind(outbox_id)

@@ -5,6 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod ab;
+mod ab_card;
+#[cfg(feature = "ssr")]
+pub mod ab_db;
 pub mod api;
 mod campaign_page;
 #[cfg(feature = "ssr")]
@@ -17,6 +21,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod prefs;
 pub mod prefs_api;
+pub mod results;
+#[cfg(feature = "ssr")]
+pub mod results_db;
+mod results_view;
 pub mod rules;
 pub mod segment_api;
 pub mod send_api;
@@ -34,6 +42,7 @@ pub(crate) use campaign_page::{MessagesSection, PreviewSection};
 pub use pages::{CampaignPage, CampaignsPage, SegmentsPage};
 pub use prefs_api::*;
 pub use prefs_page::{ConfirmEmailPage, PreferencesPage};
+pub(crate) use results_view::ResultsView;
 pub use rules::{Channel, Rule, RuleForm};
 pub use segment_api::*;
 pub use send_api::*;
@@ -250,6 +259,18 @@ pub struct Campaign {
     pub offers: Vec<(i64, String)>,
     /// Rewards to choose from: `(id, name)`.
     pub rewards: Vec<(i64, String)>,
+    /// Percent of the reachable members kept as the control group when it is sent.
+    pub holdout_pct: i64,
+    /// Days after a message in which a purchase counts for it.
+    pub window_days: i64,
+    /// What it brought so far.
+    pub results: results::Results,
+    /// The shop's currency.
+    pub currency: crate::loyalty::rules::Currency,
+    /// Its A/B test.
+    pub ab: ab::Test,
+    /// The campaign this is variant B of, with its name (`None`: a campaign of its own).
+    pub variant_of: Option<(i64, String)>,
 }
 
 /// A campaign in the list.

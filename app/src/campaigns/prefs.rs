@@ -211,6 +211,17 @@ pub async fn set(
         return Ok(None);
     };
     set_channels(tx, id, email, sms, source, proof, now).await?;
+    // The message's own channel withdrawn through its link: an unsubscribe it caused.
+    sqlx::query(
+        "UPDATE outbox SET unsubscribed_at = $2
+         WHERE token = $1 AND unsubscribed_at IS NULL AND kind IN ('campaign', 'journey')
+           AND NOT (SELECT CASE outbox.channel WHEN 'sms' THEN sms_marketing ELSE email_marketing END
+                    FROM users WHERE id = outbox.user_id)",
+    )
+    .bind(token)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     Ok(get(tx, token).await?)
 }
 

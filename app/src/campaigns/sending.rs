@@ -6,6 +6,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use super::{
     Channel, Segment, Status,
     db::{default_language, editable, messages, segment, status, when},
+    results::MIN_HOLDOUT_AUDIENCE,
     sql,
 };
 use crate::{
@@ -56,12 +57,16 @@ pub async fn messages_ready(
     Ok(())
 }
 
-/// A campaign that holds a journey's messages is sent by its journey only.
+/// A campaign that holds a journey's messages is sent by its journey only, and a test's
+/// variant B by the campaign it is tested in.
 async fn not_a_journeys(tx: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
-    let journeys: i64 = sqlx::query_scalar("SELECT count(*) FROM journeys WHERE campaign_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let journeys: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM journeys WHERE campaign_id = $1)
+              + (SELECT count(*) FROM campaigns WHERE ab_variant = $1)",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
     if journeys > 0 {
         return Err(AppError::Conflict {
             message_key: Msg::CampaignLocked,
@@ -81,34 +86,57 @@ pub async fn queue(
 ) -> Result<i64, AppError> {
     editable(tx, id).await?;
     let (segment, channel) = ready(tx, id).await?;
-    let targets = crate::outbox::compose::link_targets(tx, id, base_url).await?;
-    super::links::make(tx, id, &targets, now).await?;
+    let (share, hours, variant): (i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT ab_pct, ab_hours, ab_variant FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let variant = variant.filter(|_| share > 0);
+    for c in std::iter::once(id).chain(variant) {
+        if c != id {
+            messages_ready(tx, c, channel)
+                .await
+                .map_err(|_| AppError::Conflict {
+                    message_key: Msg::VariantNotReady,
+                })?;
+        }
+        let targets = crate::outbox::compose::link_targets(tx, c, base_url).await?;
+        super::links::make(tx, c, &targets, now).await?;
+    }
     let when = when(tx, now, &segment.rules).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
-             dedupe_key, token, status, next_attempt_at, created_at)
-         SELECT 'campaign', ",
-    );
-    let address = match channel {
-        Channel::Email => "u.email",
-        Channel::Sms => "u.phone",
+    let audience = Audience {
+        id,
+        segment: &segment,
+        channel,
+        when: &when,
+        now,
     };
-    q.push_bind(id)
-        .push(", u.id, ")
-        .push_bind(channel.as_str())
-        .push(format!(", {address}, u.language, 'campaign:' || "))
-        .push_bind(id)
-        .push(" || ':' || u.id, lower(hex(randomblob(16))), 'queued', ")
-        .push_bind(now)
-        .push(", ")
-        .push_bind(now);
-    sql::push_from(&mut q, &segment.rules, segment.match_all, &when);
-    sql::push_reachable(&mut q, channel);
-    // In member order: the covering index yields members in language order, and rows written
-    // in that order land all over the outbox's indexes (twice the time at 100,000).
-    q.push(" ORDER BY u.id");
-    let queued =
-        i64::try_from(q.build().execute(&mut *tx).await?.rows_affected()).unwrap_or(i64::MAX);
+    let reachable = audience.reachable(tx).await?;
+    let held = hold_out(tx, &audience, reachable).await?;
+    let queued = match variant {
+        // A test: each variant to its share; the rest waits for the winner.
+        Some(b) if reachable >= MIN_HOLDOUT_AUDIENCE => {
+            sqlx::query("UPDATE campaigns SET ab_decide_at = $1 WHERE id = $2")
+                .bind(now.plus_secs(hours * 3600))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audience.write(tx, None, held, held + share).await?
+                + audience
+                    .write(tx, Some(b), held + share, held + 2 * share)
+                    .await?
+        }
+        _ => {
+            // Too few members for a test: everyone gets A, recorded as not tested.
+            if variant.is_some() {
+                sqlx::query("UPDATE campaigns SET ab_winner = 'a' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            audience.write(tx, None, 0, 100).await?
+        }
+    };
     sqlx::query(
         "UPDATE campaigns SET status = 'sending', queued = $1, send_at = NULL, updated_at = $2
          WHERE id = $3",
@@ -120,6 +148,154 @@ pub async fn queue(
     .await?;
     finish_done(tx, now).await?;
     Ok(queued)
+}
+
+/// Queues A/B-tested campaign `id`'s winner (`from`: variant B's campaign, `None`: A) for
+/// the reachable members of its segment now who were neither tested nor held back. A segment
+/// deleted or a message broken since it was sent leaves the rest unsent. How many.
+pub async fn queue_rest(
+    tx: &mut SqliteConnection,
+    id: i64,
+    from: Option<i64>,
+    now: Stamp,
+) -> Result<i64, AppError> {
+    let (segment, channel) = match ready(tx, id).await {
+        Ok(ready) => ready,
+        Err(AppError::Conflict { .. } | AppError::Validation { .. }) => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let (share, held): (i64, i64) = sqlx::query_as(
+        "SELECT ab_pct, CASE WHEN EXISTS (SELECT 1 FROM campaign_holdouts WHERE campaign_id = $1)
+                             THEN holdout_pct ELSE 0 END
+         FROM campaigns WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let when = when(tx, now, &segment.rules).await?;
+    let audience = Audience {
+        id,
+        segment: &segment,
+        channel,
+        when: &when,
+        now,
+    };
+    let queued = audience.write(tx, from, held + 2 * share, 100).await?;
+    sqlx::query("UPDATE campaigns SET queued = queued + $1 WHERE id = $2")
+        .bind(queued)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(queued)
+}
+
+/// The members a campaign goes to: the reachable members of its segment at `now`.
+struct Audience<'a> {
+    id: i64,
+    segment: &'a Segment,
+    channel: Channel,
+    when: &'a sql::When,
+    now: Stamp,
+}
+
+impl Audience<'_> {
+    /// Pushes ` FROM … WHERE …` selecting them.
+    fn push_from<'q>(&'q self, q: &mut QueryBuilder<'q, Sqlite>) {
+        sql::push_from(q, &self.segment.rules, self.segment.match_all, self.when);
+        sql::push_reachable(q, self.channel);
+    }
+
+    /// Pushes ` AND` a member's place in the campaign's fixed pattern of ids being in
+    /// `lo..hi` (0–100). The pattern is shifted per campaign (7,919 is prime to 100, so every
+    /// hundred consecutive ids take each place once): the control group is the lowest
+    /// places, then each tested variant's share, then the rest, and one campaign's groups
+    /// are not the next one's.
+    fn push_places<'q>(&self, q: &mut QueryBuilder<'q, Sqlite>, lo: i64, hi: i64) {
+        q.push(" AND ((u.id + ")
+            .push_bind(self.id)
+            .push(" * 37) * 7919) % 100 >= ")
+            .push_bind(lo)
+            .push(" AND ((u.id + ")
+            .push_bind(self.id)
+            .push(" * 37) * 7919) % 100 < ")
+            .push_bind(hi);
+    }
+
+    /// How many there are.
+    async fn reachable(&self, tx: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*)");
+        self.push_from(&mut q);
+        q.build_query_scalar().fetch_one(tx).await
+    }
+
+    /// Writes an outbox row for each of them in places `lo..hi` not held back (with variant
+    /// `from`'s messages, or the campaign's own). How many were new.
+    async fn write(
+        &self,
+        tx: &mut SqliteConnection,
+        from: Option<i64>,
+        lo: i64,
+        hi: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO outbox (kind, campaign_id, user_id, channel, address, language,
+                 dedupe_key, token, status, next_attempt_at, created_at, message_from)
+             SELECT 'campaign', ",
+        );
+        let address = match self.channel {
+            Channel::Email => "u.email",
+            Channel::Sms => "u.phone",
+        };
+        q.push_bind(self.id)
+            .push(", u.id, ")
+            .push_bind(self.channel.as_str())
+            .push(format!(", {address}, u.language, 'campaign:' || "))
+            .push_bind(self.id)
+            .push(" || ':' || u.id, lower(hex(randomblob(16))), 'queued', ")
+            .push_bind(self.now)
+            .push(", ")
+            .push_bind(self.now)
+            .push(", ")
+            .push_bind(from);
+        self.push_from(&mut q);
+        self.push_places(&mut q, lo, hi);
+        q.push(" AND NOT EXISTS (SELECT 1 FROM campaign_holdouts h WHERE h.campaign_id = ")
+            .push_bind(self.id)
+            .push(" AND h.user_id = u.id)");
+        // In member order: the covering index yields members in language order, and rows
+        // written in that order land all over the outbox's indexes (twice the time at
+        // 100,000).
+        q.push(" ORDER BY u.id");
+        Ok(i64::try_from(q.build().execute(tx).await?.rows_affected()).unwrap_or(i64::MAX))
+    }
+}
+
+/// Keeps campaign's control group out of its send: its share of the reachable members, when
+/// they number at least [`MIN_HOLDOUT_AUDIENCE`] (the lowest places of its pattern). The
+/// share kept, in percent (0: none).
+async fn hold_out(
+    tx: &mut SqliteConnection,
+    audience: &Audience<'_>,
+    reachable: i64,
+) -> Result<i64, sqlx::Error> {
+    let pct: i64 = sqlx::query_scalar("SELECT holdout_pct FROM campaigns WHERE id = $1")
+        .bind(audience.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if pct == 0 || reachable < MIN_HOLDOUT_AUDIENCE {
+        return Ok(0);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "INSERT OR IGNORE INTO campaign_holdouts (campaign_id, user_id, held_at) SELECT ",
+    );
+    q.push_bind(audience.id)
+        .push(", u.id, ")
+        .push_bind(audience.now);
+    audience.push_from(&mut q);
+    audience.push_places(&mut q, 0, pct);
+    q.push(" ORDER BY u.id");
+    q.build().execute(tx).await?;
+    Ok(pct)
 }
 
 /// Schedules a campaign for `at` (checked like a send now).
@@ -194,7 +370,8 @@ pub async fn control(
 pub async fn finish_done(tx: &mut SqliteConnection, now: Stamp) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE campaigns SET status = 'finished', finished_at = $1
-         WHERE status = 'sending' AND NOT EXISTS (
+         WHERE status = 'sending' AND (ab_decide_at IS NULL OR ab_winner IS NOT NULL)
+           AND NOT EXISTS (
              SELECT 1 FROM outbox o WHERE o.campaign_id = campaigns.id AND o.kind = 'campaign'
                AND o.status IN ('queued', 'sending'))",
     )

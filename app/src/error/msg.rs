@@ -108,6 +108,12 @@ pub enum Msg {
     HourInvalid,
     /// Not a frequency cap (1 to 50 messages in 1 to 90 days).
     CapInvalid,
+    /// Not an A/B test share from 0 to 25 % per variant.
+    ShareInvalid,
+    /// Not an A/B test wait from 1 to 168 hours.
+    AbHoursInvalid,
+    /// An A/B test's variant B has no message in the shop's language, or one with problems.
+    VariantNotReady,
     /// The offer is not open to this member now (switched off, outside its dates, or for others).
     OfferUnavailable,
     /// The member used the offer as often as it allows.

@@ -275,6 +275,7 @@ pub fn PublicFeedbackPage() -> impl IntoView {
         |(s, _)| feedback_form(Some(s)),
     );
     view! {
+        <crate::social::SocialMeta what="feedback" slug=slug() />
         <PageTitle>{t!(i18n, feedback.public_title)}</PageTitle>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

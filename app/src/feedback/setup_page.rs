@@ -258,7 +258,8 @@ fn FormEditor(
                 <p>
                     {t!(i18n, feedback.qr_hint)} <br />
                     <a href=link.clone()>{link.clone()}</a> <br />
-                    <a href=image download="">{t!(i18n, feedback.qr_download)}</a>
+                    <a href=image download="">{t!(i18n, feedback.qr_download)}</a> <br />
+                    <a href=format!("/print/feedback/{}", f.slug)>{t!(i18n, social.print_link)}</a>
                 </p>
             </div>
         }

@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 
 use super::{Journey, Results, Settings, Trigger};
 use crate::{
-    campaigns::{Channel, sql::reachable},
+    campaigns::{Channel, results_db::touches, sql::reachable},
     db::{Stamp, days},
     error::AppError,
 };
@@ -73,7 +73,7 @@ pub async fn get(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Journe
     let campaign = crate::campaigns::db::get(&mut *conn, row.campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let results = results(&mut *conn, row.id, row.settings.window_days).await?;
+    let results = results(&mut *conn, &row).await?;
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?
         .currency;
@@ -86,12 +86,32 @@ pub async fn get(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Journe
     })
 }
 
+/// What the journey whose messages campaign `campaign_id` holds brought (`None`: no
+/// journey's).
+pub async fn results_of_campaign(
+    conn: &mut SqliteConnection,
+    campaign_id: i64,
+) -> Result<Option<Results>, AppError> {
+    let trigger: Option<String> =
+        sqlx::query_scalar("SELECT trigger FROM journeys WHERE campaign_id = $1")
+            .bind(campaign_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match trigger.as_deref().and_then(Trigger::parse) {
+        Some(t) => {
+            let j = row(&mut *conn, t).await?;
+            Ok(Some(results(conn, &j).await?))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Every journey: trigger, switched on, what it brought.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<(Trigger, bool, Results)>, AppError> {
     let mut out = Vec::new();
     for trigger in Trigger::ALL {
         let row = row(&mut *conn, trigger).await?;
-        let results = results(&mut *conn, row.id, row.settings.window_days).await?;
+        let results = results(&mut *conn, &row).await?;
         out.push((trigger, row.settings.enabled, results));
     }
     Ok(out)
@@ -288,18 +308,14 @@ async fn queue(
     Ok(())
 }
 
-/// What journey `id` brought, with purchases counted within `window_days` of a message
-/// (last touch: no later marketing message to the member before the purchase).
-async fn results(
-    conn: &mut SqliteConnection,
-    id: i64,
-    window_days: i64,
-) -> Result<Results, sqlx::Error> {
+/// What journey `j` brought, with purchases counted within its window after a message (last
+/// touch: no later marketing message to the member before the purchase).
+async fn results(conn: &mut SqliteConnection, j: &Row) -> Result<Results, sqlx::Error> {
     let mut r = Results::default();
     (r.entered, r.held_out) = sqlx::query_as(
         "SELECT count(*), coalesce(sum(held_out), 0) FROM journey_entries WHERE journey_id = $1",
     )
-    .bind(id)
+    .bind(j.id)
     .fetch_one(&mut *conn)
     .await?;
     let statuses: Vec<(String, bool, i64)> = sqlx::query_as(
@@ -307,7 +323,7 @@ async fn results(
          JOIN outbox o ON o.id = e.outbox_id
          WHERE e.journey_id = $1 GROUP BY 1, 2",
     )
-    .bind(id)
+    .bind(j.id)
     .fetch_all(&mut *conn)
     .await?;
     for (status, left, n) in statuses {
@@ -318,37 +334,7 @@ async fn results(
             _ => r.not_sent += n,
         }
     }
-    r.clicked = sqlx::query_scalar(
-        "SELECT count(DISTINCT c.outbox_id) FROM journey_entries e
-         JOIN link_clicks c ON c.outbox_id = e.outbox_id WHERE e.journey_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let window = format!("+{window_days} days");
-    (r.bought, r.purchases, r.revenue_minor, r.points) = sqlx::query_as(
-        "WITH sent AS (
-             SELECT e.user_id, o.id AS outbox_id, o.sent_at FROM journey_entries e
-             JOIN outbox o ON o.id = e.outbox_id
-             WHERE e.journey_id = $1 AND o.status = 'sent'),
-         hits AS (
-             SELECT s.outbox_id, p.amount_minor - p.refunded_minor AS net,
-                    p.points - p.points_refunded AS points
-             FROM sent s JOIN purchases p ON p.member_id = s.user_id
-              AND p.created_at > s.sent_at
-              AND p.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, $2)
-             WHERE NOT EXISTS (
-                 SELECT 1 FROM outbox o WHERE o.user_id = s.user_id
-                   AND o.kind IN ('campaign', 'journey') AND o.status = 'sent'
-                   AND o.sent_at > s.sent_at AND o.sent_at < p.created_at))
-         SELECT count(DISTINCT outbox_id), count(*), coalesce(sum(net), 0),
-                coalesce(sum(points), 0)
-         FROM hits",
-    )
-    .bind(id)
-    .bind(&window)
-    .fetch_one(&mut *conn)
-    .await?;
+    let window = j.settings.window_days;
     r.held_out_bought = sqlx::query_scalar(
         "SELECT count(*) FROM journey_entries e
          WHERE e.journey_id = $1 AND e.held_out = 1 AND EXISTS (
@@ -356,9 +342,10 @@ async fn results(
                AND p.created_at > e.entered_at
                AND p.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', e.entered_at, $2))",
     )
-    .bind(id)
-    .bind(&window)
-    .fetch_one(conn)
+    .bind(j.id)
+    .bind(format!("+{window} days"))
+    .fetch_one(&mut *conn)
     .await?;
+    touches(conn, &mut r, j.campaign_id, "journey", window).await?;
     Ok(r)
 }

@@ -26,7 +26,6 @@ pub use api::*;
 pub use page::{JourneyPage, JourneysPage};
 
 use crate::{
-    analytics::cohorts::percent,
     campaigns::Campaign,
     error::{AppError, Msg, whole_number},
     loyalty::rules::Currency,
@@ -149,53 +148,7 @@ impl Settings {
     }
 }
 
-/// What a journey brought: its entries, messages, and the purchases attributed to them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Results {
-    /// Entries so far.
-    pub entered: i64,
-    /// Of those, kept as the control group.
-    pub held_out: i64,
-    /// Messages waiting to be sent.
-    pub queued: i64,
-    /// Messages accepted by the mail server or gateway.
-    pub sent: i64,
-    /// Messages not sent (failed, consent gone by sending time, dropped when switched off).
-    pub not_sent: i64,
-    /// Entries that left on reaching the goal before their message went (it was dropped).
-    pub left: i64,
-    /// Sent messages whose short links were clicked.
-    pub clicked: i64,
-    /// Members who bought within the window after their message, with no later message
-    /// (campaign or journey) before the purchase: last touch.
-    pub bought: i64,
-    /// Those purchases.
-    pub purchases: i64,
-    /// Their amount less what was refunded of them, in minor units.
-    pub revenue_minor: i64,
-    /// Points they earned (less what their refunds took back).
-    pub points: i64,
-    /// Control-group entries whose member bought within the window after entering.
-    pub held_out_bought: i64,
-}
-
-impl Results {
-    /// Share of sent messages followed by an attributed purchase, in whole percent.
-    pub fn bought_rate(&self) -> Option<i64> {
-        percent(self.bought, self.sent)
-    }
-
-    /// Share of the control group that bought within the window, in whole percent.
-    pub fn held_out_rate(&self) -> Option<i64> {
-        percent(self.held_out_bought, self.held_out)
-    }
-
-    /// What the message changed: the messaged members' rate less the control group's, in
-    /// percentage points (none until both have members).
-    pub fn lift(&self) -> Option<i64> {
-        Some(self.bought_rate()? - self.held_out_rate()?)
-    }
-}
+pub use crate::campaigns::results::Results;
 
 /// A journey as its page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,28 +213,6 @@ mod tests {
             field(Settings::parse(WB, true, "30", "", "10", "five")),
             ("window_days".into(), Msg::DaysInvalid)
         );
-    }
-
-    #[test]
-    fn lift_is_the_messaged_rate_less_the_control_groups() {
-        let r = Results {
-            sent: 40,
-            bought: 10,
-            held_out: 5,
-            held_out_bought: 1,
-            ..Results::default()
-        };
-        assert_eq!(r.bought_rate(), Some(25));
-        assert_eq!(r.held_out_rate(), Some(20));
-        assert_eq!(r.lift(), Some(5));
-        let none = Results {
-            sent: 3,
-            bought: 1,
-            ..Results::default()
-        };
-        assert_eq!(none.held_out_rate(), None);
-        assert_eq!(none.lift(), None);
-        assert_eq!(Results::default().bought_rate(), None);
     }
 
     #[test]

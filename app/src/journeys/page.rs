@@ -6,9 +6,9 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{Journey, Results, SaveJourney, Trigger, get_journey, journeys};
+use super::{Journey, SaveJourney, Trigger, get_journey, journeys};
 use crate::{
-    campaigns::{MessagesSection, PreviewSection, SaveMessage},
+    campaigns::{MessagesSection, PreviewSection, ResultsView, SaveMessage},
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     ui::{Field, FormError, Loading, PageTitle, SavedNotice, error_view, last_error},
 };
@@ -160,66 +160,9 @@ fn JourneyView(
                 <SavedNotice action=save>{move || t_string!(i18n, journeys.saved)}</SavedNotice>
             </ActionForm>
         </section>
-        <ResultsView r=j.results currency=j.currency window=s.window_days />
+        <ResultsView r=j.results currency=j.currency window=s.window_days journey=true
+            csv=format!("/console/campaigns/{id}/results.csv") />
         <MessagesSection c=j.campaign.clone() message editable=true />
         <PreviewSection id sms />
-    }
-}
-
-#[component]
-fn ResultsView(
-    r: Results,
-    currency: crate::loyalty::rules::Currency,
-    window: i64,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let l = i18n.get_locale_untracked().as_str();
-    let n = move |v: i64| format::number(l, v);
-    let pct = move |v: Option<i64>| v.map_or_else(|| "—".to_owned(), |v| format::percent(l, v));
-    let lift = r.lift().map_or_else(
-        || "—".to_owned(),
-        |v| format!("{}{}", if v > 0 { "+" } else { "" }, format::number(l, v)),
-    );
-    let rows = [
-        (t_string!(i18n, journeys.entered), n(r.entered)),
-        (t_string!(i18n, journeys.held_out), n(r.held_out)),
-        (t_string!(i18n, journeys.queued), n(r.queued)),
-        (t_string!(i18n, journeys.sent), n(r.sent)),
-        (t_string!(i18n, journeys.not_sent), n(r.not_sent)),
-        (t_string!(i18n, journeys.left), n(r.left)),
-        (t_string!(i18n, journeys.clicked), n(r.clicked)),
-        (t_string!(i18n, journeys.bought), n(r.bought)),
-        (t_string!(i18n, journeys.bought_rate), pct(r.bought_rate())),
-        (t_string!(i18n, journeys.purchases), n(r.purchases)),
-        (
-            t_string!(i18n, journeys.revenue),
-            format::money(l, r.revenue_minor, currency),
-        ),
-        (t_string!(i18n, journeys.points), n(r.points)),
-        (
-            t_string!(i18n, journeys.held_out_bought),
-            n(r.held_out_bought),
-        ),
-        (
-            t_string!(i18n, journeys.held_out_rate),
-            pct(r.held_out_rate()),
-        ),
-        (t_string!(i18n, journeys.lift), lift),
-    ];
-    let hint = t_string!(i18n, journeys.results_hint).replace("{days}", &window.to_string());
-    view! {
-        <section class="card">
-            <h2 id="journey-results">{t!(i18n, journeys.results)}</h2>
-            <p class="hint">{hint}</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="journey-results">
-                <table>
-                    <tbody>
-                        {rows.into_iter().map(|(k, v)| view! {
-                            <tr><th scope="row">{k}</th><td>{v}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
     }
 }

@@ -188,6 +188,13 @@ pub const TABLES: &[Owned] = &[
         "t.user_id = $1",
         OnClose::Delete,
     ),
+    // Campaigns' control groups they were kept in.
+    own(
+        "campaign_holdouts",
+        "user_id",
+        "t.user_id = $1",
+        OnClose::Delete,
+    ),
     own(
         "link_clicks",
         "outbox_id",

@@ -270,7 +270,8 @@ pub async fn read(
         None if marketing => return Ok(Err(Skip::Suppressed)),
         None => return Ok(Err(no_member())),
     };
-    Ok(Ok((cache.shared(conn, campaign, base_url).await?, member)))
+    let messages = row.message_from.unwrap_or(campaign);
+    Ok(Ok((cache.shared(conn, messages, base_url).await?, member)))
 }
 
 /// A service message about the account (not marketing): a lead, one link, what to do when

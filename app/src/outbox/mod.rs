@@ -36,6 +36,8 @@ pub struct Claimed {
     pub attempts: i64,
     /// What the composer should add (`phone_not_saved` on a confirmation).
     pub note: Option<String>,
+    /// The campaign whose messages it carries when not its own (an A/B test's variant B).
+    pub message_from: Option<i64>,
 }
 
 /// Whether a row of `kind` is marketing: sent only while the member consents, with an
@@ -74,7 +76,7 @@ pub async fn claim(
                AND NOT ($5 AND o.kind IN ('campaign', 'journey'))
              ORDER BY o.next_attempt_at, o.id LIMIT $3)
          RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts,
-             note",
+             note, message_from",
     )
     .bind(now.plus_secs(lease_secs))
     .bind(now)
@@ -156,11 +158,13 @@ pub async fn record(
             }
             Outcome::Retry(error) | Outcome::Failed { error, .. } => {
                 sqlx::query(
-                    "UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $1
+                    "UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = $1,
+                         bounced = $3
                      WHERE id = $2 AND status = 'sending'",
                 )
                 .bind(error)
                 .bind(row.id)
+                .bind(matches!(outcome, Outcome::Failed { bounce: true, .. }))
                 .execute(&mut *tx)
                 .await?;
                 if matches!(outcome, Outcome::Failed { bounce: true, .. }) {

@@ -184,6 +184,10 @@ pub async fn delivery(
                 .execute(&mut *tx)
                 .await?;
             if code.is_some_and(is_hard) {
+                sqlx::query("UPDATE outbox SET bounced = 1 WHERE token = $1")
+                    .bind(token)
+                    .execute(&mut *tx)
+                    .await?;
                 suppress(tx, "sms", &address, "hard_bounce", now).await?;
             }
         }

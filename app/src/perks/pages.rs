@@ -268,7 +268,8 @@ fn ReferralCard(referral: Referral, action: ServerAction<EnterReferral>) -> impl
             <h2 id="refer-title">{t!(i18n, perks.refer_title)}</h2>
             {(bonus > 0).then(|| view! { <p>{move || t_string!(i18n, perks.refer_bonus).replace("{points}", &bonus.to_string())}</p> })}
             <p>{t!(i18n, perks.refer_share)}</p>
-            <p class="referral-link"><code>{link}</code></p>
+            <p class="referral-link"><code>{link.clone()}</code></p>
+            <crate::social::ShareLinks url=link text=t_string!(i18n, perks.refer_title).to_owned() />
             <p class="hint">{move || t_string!(i18n, perks.refer_code).replace("{code}", &referral.code)}</p>
             <p class="hint">{move || t_string!(i18n, perks.refer_count).replace("{n}", &referred.to_string())}</p>
             {referral.referred_by.clone().map(|name| view! { <p class="hint">{move || t_string!(i18n, perks.referred_by).replace("{name}", &name)}</p> })}

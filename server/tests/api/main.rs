@@ -19,6 +19,7 @@ mod rendering;
 mod rewards;
 mod security;
 mod sessions;
+mod social;
 mod staff;
 mod temp_dir;
 mod texts;

@@ -126,6 +126,19 @@ async fn a_campaign_killed_mid_send_reaches_everyone_once_and_finishes_only_when
     .as_i64()
     .expect("campaign")
     .to_string();
+    // Every member is to get it: no control group.
+    call(
+        &c,
+        &base,
+        "campaigns/update",
+        &[
+            ("id", &id),
+            ("name", "Crash"),
+            ("segment_id", &segment),
+            ("holdout_pct", "0"),
+        ],
+    )
+    .await;
     call(
         &c,
         &base,

@@ -104,6 +104,9 @@ async fn temporary_failures_retry_later_bounces_suppress_and_too_many_failures_p
         "{done}"
     );
     assert_eq!(status_of("busy@example.org").await.1, 2, "one retry");
+    // The results count Bea's as a bounce (Bo's retried one is not).
+    assert_eq!(done["results"]["bounced"], 1, "{}", done["results"]);
+    assert_eq!(done["results"]["not_sent"], 1);
     // Marketing mail only (the confirmations went to every address).
     let mails: Vec<_> = smtp
         .mails()

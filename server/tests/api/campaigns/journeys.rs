@@ -27,7 +27,7 @@ async fn save(c: &TestApp, enabled: bool, wait: &str, reentry: &str) -> reqwest:
     c.call("journeys/save", &form).await
 }
 
-async fn buy(staff: &TestApp, member: i64, euros: &str, location: i64) -> Value {
+pub(super) async fn buy(staff: &TestApp, member: i64, euros: &str, location: i64) -> Value {
     let res = crate::helpers::purchase(staff, member, euros, location, &[]).await;
     assert_eq!(res.status(), 200, "{}", crate::helpers::captured_log());
     res.json().await.expect("json")
@@ -294,21 +294,7 @@ async fn win_back_enters_lapsed_members_once_keeps_a_control_group_and_counts_wh
         .await
         .expect("email");
     let mail = mails.iter().find(|m| m.to == a_email).expect("A's message");
-    let link = mail
-        .text
-        .split_whitespace()
-        .find(|w| w.contains("/o/"))
-        .expect("a short link");
-    let path = &link[link.find("/o/").expect("path")..];
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-        .get(app.url(path))
-        .send()
-        .await
-        .expect("click");
-    assert!(res.status().is_redirection(), "{}", res.status());
+    super::click(&app, mail).await;
     assert_eq!(journey(&manager).await["results"]["clicked"], 1);
     let db = server::open_database(&app.config).await.expect("db");
     let closed = db

@@ -3,6 +3,7 @@
 //! SIGKILL during a send and text messages through a gateway (`sms`); and the helpers they
 //! share.
 
+mod ab;
 mod crash;
 mod dkim;
 mod faults;
@@ -10,6 +11,7 @@ mod flow;
 mod journeys;
 mod links;
 mod queue;
+mod results;
 mod rules;
 mod sending_rules;
 mod sms;
@@ -128,6 +130,25 @@ pub(super) async fn draft(
     )
     .await;
     id
+}
+
+/// Follows the first short link in `mail`'s text (a click: a redirect to the address).
+pub(super) async fn click(app: &crate::helpers::TestApp, mail: &smtp::Mail) {
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/o/"))
+        .expect("a short link");
+    let path = &link[link.find("/o/").expect("path")..];
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("click");
+    assert!(res.status().is_redirection(), "{}", res.status());
 }
 
 pub(super) async fn wait_finished(c: &crate::helpers::TestApp, id: &str) -> serde_json::Value {
