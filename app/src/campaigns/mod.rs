@@ -10,6 +10,10 @@ mod ab_card;
 #[cfg(feature = "ssr")]
 pub mod ab_db;
 pub mod api;
+#[cfg(feature = "ssr")]
+mod audience;
+#[cfg(feature = "ssr")]
+mod campaign_db;
 mod campaign_page;
 #[cfg(feature = "ssr")]
 pub mod db;
