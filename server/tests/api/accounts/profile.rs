@@ -222,7 +222,8 @@ async fn a_member_who_gives_a_phone_number_is_found_by_it_and_it_stays_theirs() 
     assert!(!sms, "no text messages without a number");
     assert_eq!(note.as_deref(), Some("phone_not_saved"));
     let row: app::outbox::Claimed = sqlx::query_as(
-        "SELECT id, kind, campaign_id, user_id, channel, address, language, token, attempts, note
+        "SELECT id, kind, campaign_id, user_id, channel, address, language, token, attempts, note,
+                message_from
          FROM outbox WHERE address = 'kim2@example.com'",
     )
     .fetch_one(&db)

@@ -84,6 +84,11 @@ fn signatures() -> BTreeMap<String, Vec<Arg>> {
         while let Some(at) = rest.find("#[server(") {
             rest = &rest[at..];
             let attr = &rest[..rest.find(")]").expect("attribute ends")];
+            // An argument's own attribute, not a function's.
+            if attr == "#[server(default" {
+                rest = &rest[1..];
+                continue;
+            }
             let path = format!(
                 "{}/{}",
                 quoted(attr, "prefix").unwrap_or_else(|| "/api".into()),
@@ -115,6 +120,11 @@ fn signatures() -> BTreeMap<String, Vec<Arg>> {
                 .iter()
                 .filter_map(|a| a.split_once(':'))
                 .map(|(name, ty)| {
+                    // `#[server(default)]`: the argument may be left out.
+                    let (name, defaulted) = match name.trim().strip_prefix("#[server(default)]") {
+                        Some(name) => (name, true),
+                        None => (name, false),
+                    };
                     let ty: String = ty.chars().filter(|c| !c.is_whitespace()).collect();
                     let inner = ty
                         .strip_prefix("Option<")
@@ -129,7 +139,7 @@ fn signatures() -> BTreeMap<String, Vec<Arg>> {
                             "bool" => Kind::Bool,
                             _ => Kind::Text,
                         },
-                        required: !ty.starts_with("Option<"),
+                        required: !defaulted && !ty.starts_with("Option<"),
                     }
                 })
                 .collect();
