@@ -54,12 +54,14 @@ pub use send_api::*;
 mod prefs_page;
 
 /// The variables a message may use (`{{ preferred_name }}`).
-pub const VARIABLES: [&str; 10] = [
+pub const VARIABLES: [&str; 12] = [
     "preferred_name",
     "points",
     "tier",
     "expiring_points",
     "expiring_on",
+    "discount_percent",
+    "discount_until",
     "shop",
     "portal_url",
     "preferences_url",

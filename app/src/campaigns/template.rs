@@ -33,6 +33,11 @@ pub struct Vars {
     pub expiring_points: i64,
     /// When those expire, in the member's language (empty: none).
     pub expiring_on: String,
+    /// The percent off of the member's unused next-visit discount that ends first (0: none;
+    /// also one that starts tomorrow).
+    pub discount_percent: i64,
+    /// Its last day (empty: none).
+    pub discount_until: String,
     /// The shop's name.
     pub shop: String,
     /// The portal's address.
@@ -140,6 +145,8 @@ pub fn sample() -> Vars {
         tier: "Gold".into(),
         expiring_points: 200,
         expiring_on: "2027-01-31".into(),
+        discount_percent: 10,
+        discount_until: "2027-01-14".into(),
         shop: "Regulars".into(),
         portal_url: "https://example.org/".into(),
         preferences_url: "https://example.org/u/sample".into(),
@@ -165,6 +172,8 @@ pub fn render(source: &str, vars: &Vars) -> Result<String, Problem> {
         ("tier", Value::from(vars.tier.as_str())),
         ("expiring_points", Value::from(vars.expiring_points)),
         ("expiring_on", Value::from(vars.expiring_on.as_str())),
+        ("discount_percent", Value::from(vars.discount_percent)),
+        ("discount_until", Value::from(vars.discount_until.as_str())),
         ("shop", Value::from(vars.shop.as_str())),
         ("portal_url", Value::from(vars.portal_url.as_str())),
         (

@@ -25,7 +25,7 @@ pub async fn journeys() -> Result<Vec<(Trigger, bool, Results)>, AppError> {
     super::db::list(&mut conn).await
 }
 
-/// One journey (`welcome`, `points_expiring`, `birthday`, `tier_reached`, `win_back`).
+/// One journey, by its trigger (`welcome`, `win_back`, … as [`Trigger::as_str`]).
 #[server(prefix = "/api", endpoint = "journeys/get")]
 pub async fn get_journey(trigger: String) -> Result<Journey, AppError> {
     use crate::{accounts::Role, server::*};

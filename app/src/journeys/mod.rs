@@ -1,6 +1,7 @@
 //! Journeys: messages that go out by themselves when something happens to a member — they
-//! join, their birthday comes, their points are about to expire, they move up a tier, or
-//! they stop buying (win-back). A journey job looks at who crossed the trigger's moment since it last looked,
+//! join, their birthday comes, their points are about to expire, they move up a tier or may
+//! lose it, they stop buying (win-back), a purchase gives them a next-visit discount or it is about to
+//! end, their points reach a reward, or staff answer their feedback. A journey job looks at who crossed the trigger's moment since it last looked,
 //! enters them (once per occasion, under the journey's re-entry rule) and writes their
 //! message to the outbox in the same transaction; a share of the entries is kept as a
 //! control group and gets nothing, so the journey's results can say what the message
@@ -44,18 +45,37 @@ pub enum Trigger {
     Birthday,
     /// A number of days after the member moved up to a tier above the first.
     TierReached,
+    /// A number of days before the member's tier is reviewed, when the points they have
+    /// earned in the period so far would not keep it.
+    TierAtRisk,
     /// A number of days after the member's last purchase.
     WinBack,
+    /// A number of days after a purchase gave the member a next-visit discount (while it is
+    /// unused).
+    CouponIssued,
+    /// A number of days before the member's unused next-visit discount ends.
+    CouponEnding,
+    /// A number of days after the member's points reached the price of a reward (the
+    /// journey's own reward, or else the cheapest one on offer) and while they still have
+    /// them.
+    RewardInReach,
+    /// A number of days after staff replied on the member's feedback case or resolved it.
+    CaseAnswered,
 }
 
 impl Trigger {
     /// Every trigger, in the order the console lists them.
-    pub const ALL: [Trigger; 5] = [
+    pub const ALL: [Trigger; 10] = [
         Trigger::Welcome,
         Trigger::PointsExpiring,
         Trigger::Birthday,
         Trigger::TierReached,
+        Trigger::TierAtRisk,
         Trigger::WinBack,
+        Trigger::CouponIssued,
+        Trigger::CouponEnding,
+        Trigger::RewardInReach,
+        Trigger::CaseAnswered,
     ];
 
     /// As stored and in addresses.
@@ -65,7 +85,12 @@ impl Trigger {
             Trigger::PointsExpiring => "points_expiring",
             Trigger::Birthday => "birthday",
             Trigger::TierReached => "tier_reached",
+            Trigger::TierAtRisk => "tier_at_risk",
             Trigger::WinBack => "win_back",
+            Trigger::CouponIssued => "coupon_issued",
+            Trigger::CouponEnding => "coupon_ending",
+            Trigger::RewardInReach => "reward_in_reach",
+            Trigger::CaseAnswered => "case_answered",
         }
     }
 
@@ -73,16 +98,28 @@ impl Trigger {
     pub fn wait_range(self) -> RangeInclusive<i64> {
         match self {
             Trigger::Welcome => 0..=MAX_DAYS,
-            Trigger::PointsExpiring => 1..=90,
-            Trigger::Birthday | Trigger::TierReached => 0..=30,
+            Trigger::PointsExpiring | Trigger::TierAtRisk => 1..=90,
+            Trigger::Birthday
+            | Trigger::TierReached
+            | Trigger::CouponIssued
+            | Trigger::RewardInReach
+            | Trigger::CaseAnswered => 0..=30,
+            Trigger::CouponEnding => 1..=30,
             Trigger::WinBack => 1..=MAX_DAYS,
         }
     }
 
     /// Whether a purchase is the journey's goal: a member who buys while their message
-    /// waits leaves the journey (everything but the greetings: birthday, tier reached).
+    /// waits leaves the journey (everything but the greetings and notices: birthday, tier
+    /// reached, a reward in reach, an answered case).
     pub fn goal_is_purchase(self) -> bool {
-        !matches!(self, Trigger::Birthday | Trigger::TierReached)
+        !matches!(
+            self,
+            Trigger::Birthday
+                | Trigger::TierReached
+                | Trigger::RewardInReach
+                | Trigger::CaseAnswered
+        )
     }
 
     /// From its stored form.
@@ -239,6 +276,9 @@ mod tests {
             (Trigger::PointsExpiring, "0"),
             (Trigger::PointsExpiring, "91"),
             (Trigger::Welcome, "366"),
+            (Trigger::CouponEnding, "0"),
+            (Trigger::CouponIssued, "31"),
+            (Trigger::CaseAnswered, "31"),
         ] {
             assert_eq!(
                 wait(t, bad),
@@ -252,5 +292,8 @@ mod tests {
         assert!(!Trigger::Birthday.goal_is_purchase());
         assert!(!Trigger::TierReached.goal_is_purchase());
         assert!(Trigger::WinBack.goal_is_purchase());
+        assert!(Trigger::CouponEnding.goal_is_purchase());
+        assert!(!Trigger::CaseAnswered.goal_is_purchase());
+        assert_eq!(wait(Trigger::CouponIssued, "0").map(|s| s.wait_days), Ok(0));
     }
 }

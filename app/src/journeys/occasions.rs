@@ -40,6 +40,56 @@ pub fn crossed(trigger: Trigger, channel: Channel) -> &'static str {
              JOIN member_tiers mt ON mt.member_id = c.member_id AND mt.tier_id = c.to_tier_id
              WHERE c.reason = 'upgrade' AND c.created_at <= $5 AND c.created_at > $4"
         }
+        // Reviews in the window of members in a tier above the first whose points earned in
+        // the period so far (purchases less refunds, as the review counts them) are below
+        // their tier's threshold; the key is the review. The period starts the qualification
+        // months before the review, on the same day or the month's last (as the review does).
+        (Trigger::TierAtRisk, _) => {
+            "WITH months(n) AS (SELECT '-' || qualification_months || ' months'
+                                FROM program_settings WHERE id = 1)
+             SELECT mt.member_id AS user_id, mt.review_at AS entry_key
+             FROM member_tiers mt JOIN months JOIN tiers t ON t.id = mt.tier_id AND t.threshold > 0
+             WHERE mt.review_at <= $5 AND mt.review_at > $4
+               AND (SELECT coalesce(sum(p.points - p.points_refunded), 0) FROM purchases p
+                    WHERE p.member_id = mt.member_id AND p.created_at <= mt.review_at
+                      AND p.created_at > min(
+                          strftime('%Y-%m-%dT%H:%M:%SZ', mt.review_at, months.n),
+                          strftime('%Y-%m-%d', mt.review_at, 'start of month', months.n,
+                                   '+1 month', '-1 day') || substr(mt.review_at, 11)))
+                   < t.threshold"
+        }
+        // Discounts given in the window and not used yet; the key is the discount.
+        (Trigger::CouponIssued, _) => {
+            "SELECT member_id AS user_id, CAST(id AS TEXT) AS entry_key FROM coupons
+             WHERE used_purchase_id IS NULL AND created_at <= $5 AND created_at > $4"
+        }
+        // Unused discounts whose last day is between today and the day `wait` ahead (both
+        // shop-calendar days, inclusive): one that is shorter than the wait is still caught.
+        (Trigger::CouponEnding, _) => {
+            "SELECT member_id AS user_id, CAST(id AS TEXT) AS entry_key FROM coupons
+             WHERE used_purchase_id IS NULL AND valid_until >= $4 AND valid_until <= $5"
+        }
+        // Earnings that took the balance from below a reward's price to at least it, for
+        // members who still hold that many; the key is the earning. The price is that of the
+        // journey's own reward, or else of the cheapest reward on offer.
+        (Trigger::RewardInReach, _) => {
+            "WITH price(cost) AS (SELECT coalesce(
+                 (SELECT r.cost FROM journeys j JOIN campaigns c ON c.id = j.campaign_id
+                  JOIN rewards r ON r.id = c.reward_id WHERE j.trigger = 'reward_in_reach'),
+                 (SELECT min(cost) FROM rewards WHERE active = 1)))
+             SELECT m.member_id AS user_id, CAST(m.id AS TEXT) AS entry_key
+             FROM point_movements m JOIN price p JOIN member_balances b ON b.member_id = m.member_id
+             WHERE m.amount > 0 AND m.created_at <= $5 AND m.created_at > $4
+               AND m.balance_after >= p.cost AND m.balance_after - m.amount < p.cost
+               AND b.balance >= p.cost"
+        }
+        // Staff's replies to a member's case and its resolution; the key is the event.
+        (Trigger::CaseAnswered, _) => {
+            "SELECT c.member_id AS user_id, CAST(e.id AS TEXT) AS entry_key FROM case_events e
+             JOIN cases c ON c.id = e.case_id
+             WHERE e.kind IN ('reply', 'resolved') AND c.member_id IS NOT NULL
+               AND e.created_at <= $5 AND e.created_at > $4"
+        }
         // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
         // years. The key is the day.
         (Trigger::Birthday, _) => {
@@ -60,11 +110,14 @@ pub fn crossed(trigger: Trigger, channel: Channel) -> &'static str {
 /// older ones).
 const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
 
-/// The bounds of a journey's run at `now` for [`crossed`] — after the moment it last
-/// looked up to (`last`), up to the trigger's moment now — and that moment, to remember. The first
-/// run (just switched on) of win-back takes everyone who lapsed; welcome and tier reached,
-/// only those who confirm or move up from now on; points expiring, all whose points expire
-/// within the wait; birthday, today's (or the day `wait` ahead).
+/// The bounds of a journey's run at `now` for [`crossed`] — after the moment it last looked
+/// up to (`last`), up to the trigger's moment now — and that moment, to remember. The first
+/// run (just switched on) of win-back takes everyone who lapsed; welcome, tier reached, a
+/// discount given, a reward in reach and an answered case, only what happens from now on;
+/// points expiring and tier at risk, all whose points expire or tier is reviewed within the
+/// wait; birthday, today's (or the day `wait` ahead). A discount ending looks at every day
+/// from today to the day `wait` ahead on each run (an entry per discount keeps it to one
+/// message).
 pub async fn bounds(
     conn: &mut SqliteConnection,
     trigger: Trigger,
@@ -78,15 +131,25 @@ pub async fn bounds(
             let moment = now - wait;
             (last.map(|t| t.to_string()), moment.to_string(), moment)
         }
-        Trigger::Welcome | Trigger::TierReached => {
+        Trigger::Welcome
+        | Trigger::TierReached
+        | Trigger::CouponIssued
+        | Trigger::RewardInReach
+        | Trigger::CaseAnswered => {
             let moment = now - wait;
             let lo = last.unwrap_or(moment);
             (Some(lo.to_string()), moment.to_string(), moment)
         }
-        Trigger::PointsExpiring => {
+        Trigger::PointsExpiring | Trigger::TierAtRisk => {
             let moment = now + wait;
             let lo = last.unwrap_or(now);
             (Some(lo.to_string()), moment.to_string(), moment)
+        }
+        Trigger::CouponEnding => {
+            let moment = now + wait;
+            let tz = crate::campaigns::db::shop_tz(conn).await?;
+            let (today, hi) = (local_day(&tz, now).0, local_day(&tz, moment).0);
+            (Some(today.to_string()), hi.to_string(), moment)
         }
         Trigger::Birthday => {
             let moment = now + wait;

@@ -21,7 +21,12 @@ pub fn name(t: Trigger) -> &'static str {
         Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring),
         Trigger::Birthday => t_string!(i18n, journeys.birthday),
         Trigger::TierReached => t_string!(i18n, journeys.tier_reached),
+        Trigger::TierAtRisk => t_string!(i18n, journeys.tier_at_risk),
         Trigger::WinBack => t_string!(i18n, journeys.win_back),
+        Trigger::CouponIssued => t_string!(i18n, journeys.coupon_issued),
+        Trigger::CouponEnding => t_string!(i18n, journeys.coupon_ending),
+        Trigger::RewardInReach => t_string!(i18n, journeys.reward_in_reach),
+        Trigger::CaseAnswered => t_string!(i18n, journeys.case_answered),
     }
 }
 
@@ -32,7 +37,12 @@ fn about(t: Trigger) -> &'static str {
         Trigger::PointsExpiring => t_string!(i18n, journeys.points_expiring_about),
         Trigger::Birthday => t_string!(i18n, journeys.birthday_about),
         Trigger::TierReached => t_string!(i18n, journeys.tier_reached_about),
+        Trigger::TierAtRisk => t_string!(i18n, journeys.tier_at_risk_about),
         Trigger::WinBack => t_string!(i18n, journeys.win_back_about),
+        Trigger::CouponIssued => t_string!(i18n, journeys.coupon_issued_about),
+        Trigger::CouponEnding => t_string!(i18n, journeys.coupon_ending_about),
+        Trigger::RewardInReach => t_string!(i18n, journeys.reward_in_reach_about),
+        Trigger::CaseAnswered => t_string!(i18n, journeys.case_answered_about),
     }
 }
 
@@ -56,9 +66,29 @@ fn wait_words(t: Trigger) -> (&'static str, &'static str) {
             t_string!(i18n, journeys.wait_tier_reached),
             t_string!(i18n, journeys.wait_tier_reached_hint),
         ),
+        Trigger::TierAtRisk => (
+            t_string!(i18n, journeys.wait_tier_at_risk),
+            t_string!(i18n, journeys.wait_tier_at_risk_hint),
+        ),
         Trigger::WinBack => (
             t_string!(i18n, journeys.wait_days),
             t_string!(i18n, journeys.wait_hint),
+        ),
+        Trigger::CouponIssued => (
+            t_string!(i18n, journeys.wait_coupon_issued),
+            t_string!(i18n, journeys.wait_coupon_issued_hint),
+        ),
+        Trigger::CouponEnding => (
+            t_string!(i18n, journeys.wait_coupon_ending),
+            t_string!(i18n, journeys.wait_coupon_ending_hint),
+        ),
+        Trigger::RewardInReach => (
+            t_string!(i18n, journeys.wait_reward_in_reach),
+            t_string!(i18n, journeys.wait_reward_in_reach_hint),
+        ),
+        Trigger::CaseAnswered => (
+            t_string!(i18n, journeys.wait_case_answered),
+            t_string!(i18n, journeys.wait_case_answered_hint),
         ),
     }
 }

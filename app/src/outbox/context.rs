@@ -127,6 +127,8 @@ impl Shared {
             tier: member.tier.clone().unwrap_or_default(),
             expiring_points,
             expiring_on,
+            discount_percent: member.discount_percent.unwrap_or(0),
+            discount_until: member.discount_until.clone().unwrap_or_default(),
             shop: self.brand.shown_name().to_owned(),
             portal_url: format!("{base_url}/"),
             preferences_url: format!("{base_url}/u/{token}"),
@@ -165,6 +167,11 @@ pub struct Member {
     expiring_points: Option<i64>,
     /// … and when.
     expiring_at: Option<String>,
+    /// The percent off of their unused next-visit discount that ends first (also one that
+    /// starts tomorrow) …
+    discount_percent: Option<i64>,
+    /// … and its last day.
+    discount_until: Option<String>,
 }
 
 /// Who a message goes to: `(outbox row, campaign, member, channel, address)`.
@@ -190,6 +197,8 @@ impl Member {
         now: Stamp,
     ) -> Result<Vec<Self>, sqlx::Error> {
         let list = serde_json::to_string(to).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        // Discounts run by the shop's calendar.
+        let today = local_day(&shop_tz(&mut *conn).await?, now).0.to_string();
         sqlx::query_as(
             "WITH r AS (SELECT value ->> 0 AS row_id, value ->> 1 AS campaign_id,
                      value ->> 2 AS user_id, value ->> 3 AS channel, value ->> 4 AS address
@@ -223,13 +232,19 @@ impl Member {
                    AS expiring_points,
                  (SELECT min(expires_at) FROM point_lots q
                   WHERE q.member_id = u.id AND q.remaining > 0 AND q.expires_at > $2)
-                   AS expiring_at
+                   AS expiring_at,
+                 d.percent AS discount_percent, d.valid_until AS discount_until
              FROM r JOIN users u ON u.id = r.user_id
+             LEFT JOIN coupons d ON d.id = (
+                 SELECT k.id FROM coupons k WHERE k.member_id = u.id AND k.used_purchase_id IS NULL
+                   AND k.valid_until >= $3
+                 ORDER BY k.valid_until, k.id LIMIT 1)
              LEFT JOIN member_balances b ON b.member_id = u.id
              LEFT JOIN member_tiers mt ON mt.member_id = u.id LEFT JOIN tiers t ON t.id = mt.tier_id",
         )
         .bind(list)
         .bind(now)
+        .bind(today)
         .fetch_all(conn)
         .await
     }

@@ -8,7 +8,7 @@ use super::DemoError;
 type Message = (&'static str, &'static str, &'static str);
 
 /// Per journey: its trigger and its message in each language.
-const MESSAGES: [(&str, [Message; 5]); 5] = [
+const MESSAGES: [(&str, [Message; 5]); 10] = [
     (
         "win_back",
         [
@@ -156,6 +156,156 @@ const MESSAGES: [(&str, [Message; 5]); 5] = [
                 "pt",
                 "{{ expiring_points }} pontos expiram em {{ expiring_on }}",
                 "{{ preferred_name }}, use antes que expirem: você tem {{ points }} pontos na {{ shop }}. Veja suas recompensas: {{ portal_url }}",
+            ),
+        ],
+    ),
+    (
+        "tier_at_risk",
+        [
+            (
+                "en",
+                "Keep your {{ tier }}, {{ preferred_name }}",
+                "Your {{ tier }} tier at {{ shop }} is reviewed soon, and the points you have earned this period do not keep it yet. A visit or two will: {{ portal_url }}",
+            ),
+            (
+                "sv",
+                "Behåll din nivå {{ tier }}, {{ preferred_name }}",
+                "Din nivå {{ tier }} hos {{ shop }} omprövas snart, och poängen du tjänat under perioden räcker inte än för att behålla den. Ett besök eller två räcker: {{ portal_url }}",
+            ),
+            (
+                "nb",
+                "Behold nivået {{ tier }}, {{ preferred_name }}",
+                "Nivået ditt {{ tier }} hos {{ shop }} vurderes snart, og poengene du har tjent i perioden holder ikke ennå. Et besøk eller to holder: {{ portal_url }}",
+            ),
+            (
+                "lv",
+                "Saglabā savu līmeni {{ tier }}, {{ preferred_name }}",
+                "Tavu līmeni {{ tier }} {{ shop }} drīz pārskatīs, un šajā periodā nopelnītie punkti to vēl nesaglabā. Pietiks ar vienu vai diviem apmeklējumiem: {{ portal_url }}",
+            ),
+            (
+                "pt",
+                "Mantenha seu nível {{ tier }}, {{ preferred_name }}",
+                "Seu nível {{ tier }} na {{ shop }} será revisto em breve, e os pontos ganhos neste período ainda não o mantêm. Uma ou duas visitas bastam: {{ portal_url }}",
+            ),
+        ],
+    ),
+    (
+        "coupon_issued",
+        [
+            (
+                "en",
+                "{{ discount_percent }} % off your next visit, {{ preferred_name }}",
+                "Thank you for your purchase! Your next visit to {{ shop }} is {{ discount_percent }} % off until {{ discount_until }}. Show your card at the counter: {{ portal_url }}",
+            ),
+            (
+                "sv",
+                "{{ discount_percent }} % rabatt vid nästa besök, {{ preferred_name }}",
+                "Tack för ditt köp! Ditt nästa besök hos {{ shop }} ger {{ discount_percent }} % rabatt till och med {{ discount_until }}. Visa ditt kort i kassan: {{ portal_url }}",
+            ),
+            (
+                "nb",
+                "{{ discount_percent }} % rabatt på neste besøk, {{ preferred_name }}",
+                "Takk for kjøpet! Neste besøk hos {{ shop }} gir {{ discount_percent }} % rabatt til og med {{ discount_until }}. Vis kortet ditt i kassen: {{ portal_url }}",
+            ),
+            (
+                "lv",
+                "{{ discount_percent }} % atlaide nākamajā apmeklējumā, {{ preferred_name }}",
+                "Paldies par pirkumu! Nākamajā apmeklējumā {{ shop }} tev ir {{ discount_percent }} % atlaide līdz {{ discount_until }}. Uzrādi karti pie kases: {{ portal_url }}",
+            ),
+            (
+                "pt",
+                "{{ discount_percent }} % de desconto na próxima visita, {{ preferred_name }}",
+                "Obrigado pela compra! Sua próxima visita à {{ shop }} tem {{ discount_percent }} % de desconto até {{ discount_until }}. Mostre seu cartão no caixa: {{ portal_url }}",
+            ),
+        ],
+    ),
+    (
+        "coupon_ending",
+        [
+            (
+                "en",
+                "Your {{ discount_percent }} % off ends on {{ discount_until }}",
+                "{{ preferred_name }}, your next-visit discount at {{ shop }} is still waiting. Come by before it ends: {{ portal_url }}",
+            ),
+            (
+                "sv",
+                "Din rabatt på {{ discount_percent }} % går ut {{ discount_until }}",
+                "{{ preferred_name }}, din rabatt vid nästa besök hos {{ shop }} väntar fortfarande. Titta in innan den går ut: {{ portal_url }}",
+            ),
+            (
+                "nb",
+                "Rabatten din på {{ discount_percent }} % går ut {{ discount_until }}",
+                "{{ preferred_name }}, rabatten din på neste besøk hos {{ shop }} venter fortsatt. Stikk innom før den går ut: {{ portal_url }}",
+            ),
+            (
+                "lv",
+                "Tava {{ discount_percent }} % atlaide beidzas {{ discount_until }}",
+                "{{ preferred_name }}, tava atlaide nākamajā apmeklējumā {{ shop }} vēl gaida. Iegriezies, pirms tā beidzas: {{ portal_url }}",
+            ),
+            (
+                "pt",
+                "Seu desconto de {{ discount_percent }} % termina em {{ discount_until }}",
+                "{{ preferred_name }}, seu desconto na próxima visita à {{ shop }} ainda está esperando. Passe aqui antes que termine: {{ portal_url }}",
+            ),
+        ],
+    ),
+    (
+        "reward_in_reach",
+        [
+            (
+                "en",
+                "You have enough points for a reward, {{ preferred_name }}",
+                "You have {{ points }} points at {{ shop }}: enough for a reward. Pick yours: {{ portal_url }}me/rewards",
+            ),
+            (
+                "sv",
+                "Du har poäng nog för en belöning, {{ preferred_name }}",
+                "Du har {{ points }} poäng hos {{ shop }}: nog för en belöning. Välj din: {{ portal_url }}me/rewards",
+            ),
+            (
+                "nb",
+                "Du har nok poeng til en belønning, {{ preferred_name }}",
+                "Du har {{ points }} poeng hos {{ shop }}: nok til en belønning. Velg din: {{ portal_url }}me/rewards",
+            ),
+            (
+                "lv",
+                "Tev pietiek punktu atlīdzībai, {{ preferred_name }}",
+                "Tev {{ shop }} ir {{ points }} punkti: pietiek atlīdzībai. Izvēlies savu: {{ portal_url }}me/rewards",
+            ),
+            (
+                "pt",
+                "Você tem pontos suficientes para uma recompensa, {{ preferred_name }}",
+                "Você tem {{ points }} pontos na {{ shop }}: o bastante para uma recompensa. Escolha a sua: {{ portal_url }}me/rewards",
+            ),
+        ],
+    ),
+    (
+        "case_answered",
+        [
+            (
+                "en",
+                "We answered your feedback, {{ preferred_name }}",
+                "Thank you for telling {{ shop }} what you think. Read our answer: {{ portal_url }}me/feedback",
+            ),
+            (
+                "sv",
+                "Vi har svarat på dina synpunkter, {{ preferred_name }}",
+                "Tack för att du berättade för {{ shop }} vad du tycker. Läs vårt svar: {{ portal_url }}me/feedback",
+            ),
+            (
+                "nb",
+                "Vi har svart på tilbakemeldingen din, {{ preferred_name }}",
+                "Takk for at du fortalte {{ shop }} hva du synes. Les svaret vårt: {{ portal_url }}me/feedback",
+            ),
+            (
+                "lv",
+                "Mēs atbildējām uz tavām atsauksmēm, {{ preferred_name }}",
+                "Paldies, ka pastāstīji {{ shop }}, ko domā. Izlasi mūsu atbildi: {{ portal_url }}me/feedback",
+            ),
+            (
+                "pt",
+                "Respondemos à sua opinião, {{ preferred_name }}",
+                "Obrigado por contar à {{ shop }} o que você acha. Leia nossa resposta: {{ portal_url }}me/feedback",
             ),
         ],
     ),

@@ -10,6 +10,7 @@ mod faults;
 mod flow;
 mod journeys;
 mod links;
+mod notices;
 mod queue;
 mod results;
 mod rules;

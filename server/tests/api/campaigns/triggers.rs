@@ -14,6 +14,18 @@ pub(super) async fn journey(c: &TestApp, trigger: &str) -> Value {
 /// Writes an English message for journey `trigger` and switches it on with `wait` days and
 /// no control group.
 pub(super) async fn switch_on(c: &TestApp, trigger: &str, wait: &str, reentry: &str) -> Value {
+    let body = "{{ expiring_points }} points expire on {{ expiring_on }}.";
+    switch_on_saying(c, trigger, wait, reentry, body).await
+}
+
+/// [`switch_on`] with `body` as the message's text.
+pub(super) async fn switch_on_saying(
+    c: &TestApp,
+    trigger: &str,
+    wait: &str,
+    reentry: &str,
+    body: &str,
+) -> Value {
     let campaign = journey(c, trigger).await["campaign"]["id"].to_string();
     json_of(
         c,
@@ -26,10 +38,7 @@ pub(super) async fn switch_on(c: &TestApp, trigger: &str, wait: &str, reentry: &
                 &format!("{trigger} for {{{{ preferred_name }}}}"),
             ),
             ("preheader", ""),
-            (
-                "body",
-                "{{ expiring_points }} points expire on {{ expiring_on }}.",
-            ),
+            ("body", body),
         ],
     )
     .await;
