@@ -3,6 +3,7 @@ import { expectAccessible, goto, signIn, test } from "./helpers";
 
 test("a manager prints a Swedish table card for the join page: on paper only the sheet, with its QR code", async ({ page }) => {
   await signIn(page, "manager@example.com");
+  await expect(page).toHaveURL(/\/console$/);
   await goto(page, "/console/settings");
   // The Portuguese manager's settings link to the sheet.
   await page.getByRole("link", { name: "Imprimir um cartaz ou display de mesa" }).click();

@@ -80,7 +80,7 @@ pub fn AbCard(test: Test) -> impl IntoView {
             <h2 id="ab-test">{t!(i18n, campaigns.ab_legend)}</h2>
             <p role="status">{state}</p>
             {tested.then(|| view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="ab-test">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, journeys.figures)>
                     <table>
                         <thead>
                             <tr>

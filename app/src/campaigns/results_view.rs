@@ -88,7 +88,7 @@ pub fn ResultsView(
             <h2 id="results">{t!(i18n, journeys.results)}</h2>
             <p class="hint">{hint}</p>
             <BarChart title=t_string!(i18n, journeys.rates_chart) bars low=0 high=100 />
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="results">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, journeys.figures)>
                 <table>
                     <tbody>
                         {rows.into_iter().map(|(k, v)| view! {
