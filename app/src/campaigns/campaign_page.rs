@@ -238,19 +238,22 @@ fn problem_text(field: &str, p: &Problem) -> String {
     format!("{field}: {what}")
 }
 
-/// The messages per language (shared with journeys, whose messages are a campaign too).
+/// The messages per language (shared with journeys, whose messages are a campaign too);
+/// `names_offer`: the messages name an offer that is not the campaign's (the offer-starting
+/// journey's, each member's own).
 #[component]
 pub(crate) fn MessagesSection(
     c: Campaign,
     message: ServerAction<SaveMessage>,
     editable: bool,
+    #[prop(optional)] names_offer: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sms = c.channel == Channel::Sms;
     let sent = RwSignal::new(String::new());
     let any_error = last_error(message);
     // The offer's and reward's fields, once chosen.
-    let (offer, reward) = (c.offer_id.is_some(), c.reward_id.is_some());
+    let (offer, reward) = (c.offer_id.is_some() || names_offer, c.reward_id.is_some());
     let vars = VARIABLES
         .iter()
         .flat_map(|v| match *v {

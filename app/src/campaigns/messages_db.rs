@@ -65,16 +65,18 @@ pub fn problems(
 
 /// What campaign `id` has chosen for its messages to name.
 pub async fn chosen(conn: &mut SqliteConnection, id: i64) -> Result<template::Chosen, sqlx::Error> {
-    let row: Option<(Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT offer_id, reward_id FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
+    // The offer-starting journey's messages name the offer each member entered for.
+    let row: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT c.offer_id IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM journeys j WHERE j.campaign_id = c.id AND j.trigger = 'offer_starting'),
+                c.reward_id IS NOT NULL
+         FROM campaigns c WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
     let (offer, reward) = row.unwrap_or_default();
-    Ok(template::Chosen {
-        offer: offer.is_some(),
-        reward: reward.is_some(),
-    })
+    Ok(template::Chosen { offer, reward })
 }
 
 /// The messages of a campaign, each with its problems.

@@ -202,11 +202,14 @@ async fn run(
     .await?;
     let reentry_after = s.reentry_days.map(|d| now - days(d));
     // The control group: a fixed share of member ids (7,919 is prime to 100, so every
-    // hundred consecutive ids hold exactly `holdout_pct` of them).
+    // hundred consecutive ids hold exactly `holdout_pct` of them). A member with several
+    // occasions in one run enters once (the first key), as the re-entry rule would have it
+    // had they come one after the other.
     let entered = sqlx::query(&format!(
         "INSERT OR IGNORE INTO journey_entries (journey_id, user_id, entry_key, entered_at, held_out)
          SELECT $1, u.id, c.entry_key, $2, (u.id * 7919) % 100 < $3
-         FROM ({}) c JOIN users u ON u.id = c.user_id
+         FROM (SELECT user_id, min(entry_key) AS entry_key FROM ({}) GROUP BY user_id) c
+         JOIN users u ON u.id = c.user_id
          WHERE u.role = 'member' AND u.closed_at IS NULL AND u.disabled_at IS NULL AND {}
            AND NOT EXISTS (SELECT 1 FROM journey_entries e
                            WHERE e.journey_id = $1 AND e.user_id = u.id

@@ -1,7 +1,7 @@
 //! Journeys: messages that go out by themselves when something happens to a member — they
 //! join, their birthday comes, their points are about to expire, they move up a tier or may
 //! lose it, they stop buying (win-back), a purchase gives them a next-visit discount or it is about to
-//! end, their points reach a reward, or staff answer their feedback. A journey job looks at who crossed the trigger's moment since it last looked,
+//! end, their points reach a reward, staff answer their feedback, or an offer for them starts. A journey job looks at who crossed the trigger's moment since it last looked,
 //! enters them (once per occasion, under the journey's re-entry rule) and writes their
 //! message to the outbox in the same transaction; a share of the entries is kept as a
 //! control group and gets nothing, so the journey's results can say what the message
@@ -61,11 +61,14 @@ pub enum Trigger {
     RewardInReach,
     /// A number of days after staff replied on the member's feedback case or resolved it.
     CaseAnswered,
+    /// On the day a members' offer the member may use starts (or a number of days before);
+    /// the message names that offer.
+    OfferStarting,
 }
 
 impl Trigger {
     /// Every trigger, in the order the console lists them.
-    pub const ALL: [Trigger; 10] = [
+    pub const ALL: [Trigger; 11] = [
         Trigger::Welcome,
         Trigger::PointsExpiring,
         Trigger::Birthday,
@@ -76,6 +79,7 @@ impl Trigger {
         Trigger::CouponEnding,
         Trigger::RewardInReach,
         Trigger::CaseAnswered,
+        Trigger::OfferStarting,
     ];
 
     /// As stored and in addresses.
@@ -91,6 +95,7 @@ impl Trigger {
             Trigger::CouponEnding => "coupon_ending",
             Trigger::RewardInReach => "reward_in_reach",
             Trigger::CaseAnswered => "case_answered",
+            Trigger::OfferStarting => "offer_starting",
         }
     }
 
@@ -103,7 +108,8 @@ impl Trigger {
             | Trigger::TierReached
             | Trigger::CouponIssued
             | Trigger::RewardInReach
-            | Trigger::CaseAnswered => 0..=30,
+            | Trigger::CaseAnswered
+            | Trigger::OfferStarting => 0..=30,
             Trigger::CouponEnding => 1..=30,
             Trigger::WinBack => 1..=MAX_DAYS,
         }

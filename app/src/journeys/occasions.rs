@@ -90,6 +90,33 @@ pub fn crossed(trigger: Trigger, channel: Channel) -> &'static str {
              WHERE e.kind IN ('reply', 'resolved') AND c.member_id IS NOT NULL
                AND e.created_at <= $5 AND e.created_at > $4"
         }
+        // Active offers under their total limit that start between today ($4) and the day
+        // `wait` ahead ($5), shop-calendar days (one without a start date starts on the day it
+        // was made), and that no run has announced yet ($1 is the journey), with the members
+        // they are for: everyone, members in the offer's tiers, or the members picked. The
+        // key is the offer.
+        (Trigger::OfferStarting, _) => {
+            "WITH o AS (
+                 SELECT f.id, f.audience FROM (
+                     SELECT id, audience, active, total_limit, uses,
+                            coalesce(starts_on, date(created_at, (
+                                SELECT s.offset_s FROM shop_offsets s
+                                WHERE s.from_utc <= offers.created_at
+                                ORDER BY s.from_utc DESC LIMIT 1) || ' seconds')) AS day
+                     FROM offers) f
+                 WHERE f.active = 1 AND (f.total_limit IS NULL OR f.uses < f.total_limit)
+                   AND f.day >= $4 AND f.day <= $5
+                   AND NOT EXISTS (SELECT 1 FROM journey_entries e
+                                   WHERE e.journey_id = $1 AND e.entry_key = CAST(f.id AS TEXT)))
+             SELECT u.id AS user_id, CAST(o.id AS TEXT) AS entry_key FROM o
+             JOIN users u ON u.role = 'member'
+             WHERE o.audience = 'all'
+                OR (o.audience = 'tiers' AND EXISTS (
+                      SELECT 1 FROM member_tiers mt JOIN offer_tiers t ON t.tier_id = mt.tier_id
+                      WHERE t.offer_id = o.id AND mt.member_id = u.id))
+                OR (o.audience = 'picked' AND EXISTS (
+                      SELECT 1 FROM offer_members m WHERE m.offer_id = o.id AND m.member_id = u.id))"
+        }
         // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
         // years. The key is the day.
         (Trigger::Birthday, _) => {
@@ -115,9 +142,9 @@ const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
 /// run (just switched on) of win-back takes everyone who lapsed; welcome, tier reached, a
 /// discount given, a reward in reach and an answered case, only what happens from now on;
 /// points expiring and tier at risk, all whose points expire or tier is reviewed within the
-/// wait; birthday, today's (or the day `wait` ahead). A discount ending looks at every day
-/// from today to the day `wait` ahead on each run (an entry per discount keeps it to one
-/// message).
+/// wait; birthday, today's (or the day `wait` ahead). A discount ending and an offer starting
+/// look at every day from today to the day `wait` ahead on each run (an entry per discount
+/// keeps it to one message; an offer is announced by the first run that finds it).
 pub async fn bounds(
     conn: &mut SqliteConnection,
     trigger: Trigger,
@@ -145,7 +172,7 @@ pub async fn bounds(
             let lo = last.unwrap_or(now);
             (Some(lo.to_string()), moment.to_string(), moment)
         }
-        Trigger::CouponEnding => {
+        Trigger::CouponEnding | Trigger::OfferStarting => {
             let moment = now + wait;
             let tz = crate::campaigns::db::shop_tz(conn).await?;
             let (today, hi) = (local_day(&tz, now).0, local_day(&tz, moment).0);

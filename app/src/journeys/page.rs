@@ -27,6 +27,7 @@ pub fn name(t: Trigger) -> &'static str {
         Trigger::CouponEnding => t_string!(i18n, journeys.coupon_ending),
         Trigger::RewardInReach => t_string!(i18n, journeys.reward_in_reach),
         Trigger::CaseAnswered => t_string!(i18n, journeys.case_answered),
+        Trigger::OfferStarting => t_string!(i18n, journeys.offer_starting),
     }
 }
 
@@ -43,6 +44,7 @@ fn about(t: Trigger) -> &'static str {
         Trigger::CouponEnding => t_string!(i18n, journeys.coupon_ending_about),
         Trigger::RewardInReach => t_string!(i18n, journeys.reward_in_reach_about),
         Trigger::CaseAnswered => t_string!(i18n, journeys.case_answered_about),
+        Trigger::OfferStarting => t_string!(i18n, journeys.offer_starting_about),
     }
 }
 
@@ -89,6 +91,10 @@ fn wait_words(t: Trigger) -> (&'static str, &'static str) {
         Trigger::CaseAnswered => (
             t_string!(i18n, journeys.wait_case_answered),
             t_string!(i18n, journeys.wait_case_answered_hint),
+        ),
+        Trigger::OfferStarting => (
+            t_string!(i18n, journeys.wait_offer_starting),
+            t_string!(i18n, journeys.wait_offer_starting_hint),
         ),
     }
 }
@@ -192,7 +198,8 @@ fn JourneyView(
         </section>
         <ResultsView r=j.results currency=j.currency window=s.window_days journey=true
             csv=format!("/console/campaigns/{id}/results.csv") />
-        <MessagesSection c=j.campaign.clone() message editable=true />
+        <MessagesSection c=j.campaign.clone() message editable=true
+            names_offer={j.trigger == Trigger::OfferStarting} />
         <PreviewSection id sms />
     }
 }

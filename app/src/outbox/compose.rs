@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{
     Claimed,
-    context::{Cache, Member, Shared, chosen, for_preview, no_member},
+    context::{Cache, Member, Shared, chosen, for_preview, no_member, offer_url},
 };
 use crate::{
     brand::db::brand,
@@ -95,11 +95,21 @@ pub async fn link_targets(
             .fetch_all(&mut *conn)
             .await?;
     let (offer, reward) = chosen(conn, id, base_url).await?;
+    // The offer-starting journey names each member's own offer: every active one.
+    let announced: Vec<i64> = sqlx::query_scalar(
+        "SELECT f.id FROM offers f
+         JOIN journeys j ON j.campaign_id = $1 AND j.trigger = 'offer_starting'
+         WHERE f.active = 1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut urls: Vec<String> = bodies
         .iter()
         .flat_map(|b| crate::campaigns::links::written_urls(b))
         .chain(offer.map(|o| o.url))
         .chain(reward.map(|r| r.url))
+        .chain(announced.into_iter().map(|f| offer_url(base_url, f)))
         .collect();
     urls.sort();
     urls.dedup();

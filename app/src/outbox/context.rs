@@ -45,7 +45,14 @@ pub struct Shared {
     links: Vec<(String, String)>,
 }
 
-/// The offer and reward campaign `id` names, with where members read about them.
+/// Where members read about offer `id`.
+pub(super) fn offer_url(base_url: &str, id: i64) -> String {
+    format!("{base_url}/#offer-{id}")
+}
+
+/// The offer and reward campaign `id` names, with where members read about them. The
+/// offer-starting journey names the offer each member entered for (see [`Member`]); for its
+/// previews and test sends, the offer that starts last stands in.
 pub(super) async fn chosen(
     conn: &mut SqliteConnection,
     id: i64,
@@ -54,7 +61,12 @@ pub(super) async fn chosen(
     type Named = (Option<i64>, Option<String>, Option<String>);
     let row: Option<(Named, Named)> = sqlx::query_as(
         "SELECT o.id, o.title, o.description, r.id, r.name, r.description FROM campaigns c
-         LEFT JOIN offers o ON o.id = c.offer_id LEFT JOIN rewards r ON r.id = c.reward_id
+         LEFT JOIN offers o ON o.id = coalesce(c.offer_id, (
+             SELECT f.id FROM offers f JOIN journeys j
+               ON j.campaign_id = c.id AND j.trigger = 'offer_starting'
+             WHERE f.active = 1 ORDER BY coalesce(f.starts_on, f.created_at) DESC, f.id DESC
+             LIMIT 1))
+         LEFT JOIN rewards r ON r.id = c.reward_id
          WHERE c.id = $1",
     )
     .bind(id)
@@ -70,7 +82,7 @@ pub(super) async fn chosen(
     };
     Ok(row.map_or((None, None), |(offer, reward)| {
         (
-            linked(offer, &|id| format!("{base_url}/#offer-{id}")),
+            linked(offer, &|id| offer_url(base_url, id)),
             linked(reward, &|id| format!("{base_url}/me/rewards#reward-{id}")),
         )
     }))
@@ -119,8 +131,13 @@ impl Shared {
             }
             _ => (0, String::new()),
         };
+        let entered_for = member.offer_id.map(|id| Linked {
+            title: member.offer_title.clone().unwrap_or_default(),
+            description: member.offer_description.clone().unwrap_or_default(),
+            url: offer_url(base_url, id),
+        });
         Vars {
-            offer: self.offer.clone(),
+            offer: entered_for.or_else(|| self.offer.clone()),
             reward: self.reward.clone(),
             preferred_name: member.name.clone(),
             points: member.points,
@@ -172,6 +189,12 @@ pub struct Member {
     discount_percent: Option<i64>,
     /// … and its last day.
     discount_until: Option<String>,
+    /// The offer a message of the offer-starting journey announces (the entry's) …
+    offer_id: Option<i64>,
+    /// … its title …
+    offer_title: Option<String>,
+    /// … and description.
+    offer_description: Option<String>,
 }
 
 /// Who a message goes to: `(outbox row, campaign, member, channel, address)`.
@@ -233,8 +256,16 @@ impl Member {
                  (SELECT min(expires_at) FROM point_lots q
                   WHERE q.member_id = u.id AND q.remaining > 0 AND q.expires_at > $2)
                    AS expiring_at,
-                 d.percent AS discount_percent, d.valid_until AS discount_until
+                 d.percent AS discount_percent, d.valid_until AS discount_until,
+                 f.id AS offer_id, f.title AS offer_title, f.description AS offer_description
              FROM r JOIN users u ON u.id = r.user_id
+             -- A journey message's entry (its dedupe key names it), when the journey is the
+             -- offer-starting one: the offer is its key.
+             LEFT JOIN outbox ob ON ob.id = r.row_id AND ob.kind = 'journey'
+             LEFT JOIN journey_entries je ON je.id = CAST(substr(ob.dedupe_key, 9) AS INTEGER)
+                 AND je.outbox_id = ob.id
+             LEFT JOIN journeys jj ON jj.id = je.journey_id AND jj.trigger = 'offer_starting'
+             LEFT JOIN offers f ON jj.id IS NOT NULL AND f.id = CAST(je.entry_key AS INTEGER)
              LEFT JOIN coupons d ON d.id = (
                  SELECT k.id FROM coupons k WHERE k.member_id = u.id AND k.used_purchase_id IS NULL
                    AND k.valid_until >= $3

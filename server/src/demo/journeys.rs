@@ -8,7 +8,7 @@ use super::DemoError;
 type Message = (&'static str, &'static str, &'static str);
 
 /// Per journey: its trigger and its message in each language.
-const MESSAGES: [(&str, [Message; 5]); 10] = [
+const MESSAGES: [(&str, [Message; 5]); 11] = [
     (
         "win_back",
         [
@@ -306,6 +306,36 @@ const MESSAGES: [(&str, [Message; 5]); 10] = [
                 "pt",
                 "Respondemos à sua opinião, {{ preferred_name }}",
                 "Obrigado por contar à {{ shop }} o que você acha. Leia nossa resposta: {{ portal_url }}me/feedback",
+            ),
+        ],
+    ),
+    (
+        "offer_starting",
+        [
+            (
+                "en",
+                "New for members: {{ offer.title }}",
+                "{{ preferred_name }}, {{ offer.title }} is yours at {{ shop }}. {{ offer.description }} See it: {{ offer.url }}",
+            ),
+            (
+                "sv",
+                "Nytt för medlemmar: {{ offer.title }}",
+                "{{ preferred_name }}, {{ offer.title }} gäller dig hos {{ shop }}. {{ offer.description }} Se erbjudandet: {{ offer.url }}",
+            ),
+            (
+                "nb",
+                "Nytt for medlemmer: {{ offer.title }}",
+                "{{ preferred_name }}, {{ offer.title }} gjelder deg hos {{ shop }}. {{ offer.description }} Se tilbudet: {{ offer.url }}",
+            ),
+            (
+                "lv",
+                "Jaunums dalībniekiem: {{ offer.title }}",
+                "{{ preferred_name }}, {{ shop }} tev piedāvā: {{ offer.title }}. {{ offer.description }} Apskati: {{ offer.url }}",
+            ),
+            (
+                "pt",
+                "Novidade para membros: {{ offer.title }}",
+                "{{ preferred_name }}, {{ offer.title }} é para você na {{ shop }}. {{ offer.description }} Veja a oferta: {{ offer.url }}",
             ),
         ],
     ),

@@ -11,6 +11,7 @@ mod flow;
 mod journeys;
 mod links;
 mod notices;
+mod offer_journey;
 mod queue;
 mod results;
 mod rules;
