@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::public_card;
 use crate::{
-    i18n::{LANGUAGES, t, t_string, use_i18n},
+    i18n::{LANGUAGES, Locale, parse_locale, t, t_string, td_string, use_i18n},
     ui::{Loading, error_view},
 };
 
@@ -55,7 +55,9 @@ pub fn PrintPage() -> impl IntoView {
                         view! { <li><a href=here(size, code) hreflang=*code aria-current=current>{*name}</a></li> }
                     })
                     .collect_view();
-                let alt = t_string!(i18n, social.qr_alt).replace("{url}", &c.url);
+                // The sheet's own language, like the rest of the sheet.
+                let sheet = parse_locale(&c.language).unwrap_or(Locale::en);
+                let alt = td_string!(sheet, social.qr_alt).replace("{url}", &c.url);
                 view! {
                     <Title text=c.title.clone() />
                     <div class="print-controls">

@@ -136,11 +136,15 @@ pub(super) async fn draft(
 
 /// Follows the first short link in `mail`'s text (a click: a redirect to the address).
 pub(super) async fn click(app: &crate::helpers::TestApp, mail: &smtp::Mail) {
-    let link = mail
-        .text
+    followed(app, &mail.text).await;
+}
+
+/// Where the first short link in `text` leads (following it is a click).
+pub(super) async fn followed(app: &crate::helpers::TestApp, text: &str) -> String {
+    let link = text
         .split_whitespace()
         .find(|w| w.contains("/o/"))
-        .expect("a short link");
+        .unwrap_or_else(|| panic!("a short link in {text}"));
     let path = &link[link.find("/o/").expect("path")..];
     let res = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -151,6 +155,10 @@ pub(super) async fn click(app: &crate::helpers::TestApp, mail: &smtp::Mail) {
         .await
         .expect("click");
     assert!(res.status().is_redirection(), "{}", res.status());
+    res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned()
 }
 
 pub(super) async fn wait_finished(c: &crate::helpers::TestApp, id: &str) -> serde_json::Value {

@@ -1,7 +1,10 @@
 //! The offer-starting journey over HTTP with a real SMTP server on loopback and the clock
 //! moved by the test: each offer is announced once, to the members it is for, naming it.
 
-use super::triggers::{Counter, counter, entries, member, run, switch_on_saying};
+use super::{
+    followed,
+    triggers::{Counter, counter, entries, member, run, switch_on_saying},
+};
 use crate::helpers::{TestApp, json_of, purchase};
 use app::db::Stamp;
 
@@ -22,28 +25,6 @@ async fn offer(manager: &TestApp, title: &str, audience: &str, members: &str, st
     json_of(manager, "perks/save_offer", &form).await["id"]
         .as_i64()
         .expect("offer id")
-}
-
-/// Where the short link in `text` leads (each offer's address is a short link that counts
-/// the click).
-async fn followed(app: &TestApp, text: &str) -> String {
-    let link = text
-        .split_whitespace()
-        .find(|w| w.contains("/o/"))
-        .unwrap_or_else(|| panic!("a short link in {text}"));
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-        .get(app.url(&link[link.find("/o/").expect("path")..]))
-        .send()
-        .await
-        .expect("click");
-    assert!(res.status().is_redirection(), "{}", res.status());
-    res.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned()
 }
 
 #[tokio::test]
