@@ -111,7 +111,7 @@ pub fn JourneysPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(items) => items.into_iter().map(|(trigger, on, r)| {
+                    Ok(items) => view! { <div class="journey-list">{items.into_iter().map(|(trigger, on, r)| {
                         let l = i18n.get_locale_untracked().as_str();
                         view! {
                             <section class="card">
@@ -125,7 +125,7 @@ pub fn JourneysPage() -> impl IntoView {
                                 </p>
                             </section>
                         }
-                    }).collect_view().into_any(),
+                    }).collect_view()}</div> }.into_any(),
                 }
             })}
         </Transition>
