@@ -3,18 +3,11 @@
 //! a real SMTP server on loopback and the clock moved by the test.
 
 use super::triggers::{Counter, counter, entries, member, run, switch_on_saying};
-use crate::helpers::{TestApp, json_of, purchase, rollup_drift};
+use crate::helpers::{bought, json_of, rollup_drift};
 use app::db::Stamp;
-use serde_json::Value;
 
 /// A Monday (no bonus points: the demo's bonus is on Tuesdays).
 const MON: Stamp = Stamp::utc(2026, 3, 2, 10, 0, 0);
-
-async fn bought(staff: &TestApp, who: i64, euros: &str, at: i64, extra: &[(&str, &str)]) -> Value {
-    let res = purchase(staff, who, euros, at, extra).await;
-    assert_eq!(res.status(), 200, "purchase {euros}");
-    res.json().await.expect("json")
-}
 
 #[tokio::test]
 async fn a_discount_is_announced_once_and_reminded_before_its_last_day_unless_used() {
@@ -172,13 +165,13 @@ async fn enough_points_for_the_cheapest_reward_is_told_once_while_the_points_are
     bought(&staff, ria, "60", main, &[]).await;
     // Tom reaches 200 but the purchase is refunded before the job looks.
     let p = bought(&staff, tom, "200", main, &[]).await;
+    let purchase_id = p["purchase"]["id"].to_string();
     let refund = [
-        ("purchase_id", p["purchase"]["id"].to_string()),
-        ("amount", "200".into()),
-        ("confirm", "true".into()),
-        ("idempotency_key", "refund-tom".into()),
+        ("purchase_id", purchase_id.as_str()),
+        ("amount", "200"),
+        ("confirm", "true"),
+        ("idempotency_key", "refund-tom"),
     ];
-    let refund: Vec<(&str, &str)> = refund.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(staff.call("loyalty/refund", &refund).await.status(), 200);
     assert_eq!(run(&app, Stamp::utc(2026, 3, 2, 11, 2, 0)).await, 1);
     // (Sent before she earns more: the message says the balance when it is written.)

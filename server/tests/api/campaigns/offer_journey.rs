@@ -5,7 +5,7 @@ use super::{
     followed,
     triggers::{Counter, counter, entries, member, run, switch_on_saying},
 };
-use crate::helpers::{TestApp, json_of, purchase};
+use crate::helpers::{TestApp, bought, json_of};
 use app::db::Stamp;
 
 /// Saves an offer of 10 % off for `audience`, starting on `starts_on` (empty: at once); its id.
@@ -48,7 +48,7 @@ async fn each_offer_is_announced_once_to_the_members_it_is_for_by_name() {
     // Monday 2 March: Ann reaches Silver, Ben stays in the first tier.
     app.config.clock.set(Stamp::utc(2026, 3, 2, 10, 30, 0));
     for (who, euros) in [(ann, "600"), (ben, "10")] {
-        assert_eq!(purchase(&staff, who, euros, main, &[]).await.status(), 200);
+        bought(&staff, who, euros, main, &[]).await;
     }
     let silver: i64 = sqlx::query_scalar("SELECT id FROM tiers WHERE name = 'Silver'")
         .fetch_one(&pool)

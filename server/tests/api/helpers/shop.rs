@@ -87,6 +87,19 @@ pub async fn purchase(
     staff.call("loyalty/purchase", &form).await
 }
 
+/// [`purchase`] that must succeed: its receipt.
+pub async fn bought(
+    staff: &TestApp,
+    member: i64,
+    euros: &str,
+    location: i64,
+    extra: &[(&str, &str)],
+) -> serde_json::Value {
+    let res = purchase(staff, member, euros, location, extra).await;
+    assert_eq!(res.status(), 200, "purchase of {euros}");
+    res.json().await.expect("json")
+}
+
 /// Saves the program settings as `manager` (a point per euro rounded down, points expiring
 /// after 12 months, one tier down at review) with time zone `zone`.
 pub async fn set_program_zone(manager: &TestApp, zone: &str) {
