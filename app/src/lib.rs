@@ -10,6 +10,7 @@ pub mod campaigns;
 #[cfg(feature = "ssr")]
 pub mod checkout;
 pub mod console;
+pub mod contests;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
@@ -162,6 +163,8 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/feedback/:slug") view=PublicFeedbackPage ssr=SsrMode::Async />
                     <Route path=path!("/print/join") view=crate::social::PrintPage ssr=SsrMode::Async />
                     <Route path=path!("/print/feedback/:slug") view=crate::social::PrintPage ssr=SsrMode::Async />
+                    <Route path=path!("/print/contest/:slug") view=crate::social::PrintPage ssr=SsrMode::Async />
+                    <Route path=path!("/contests/:slug") view=crate::contests::ContestPublicPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />
@@ -179,6 +182,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
                         <Route path=path!("journeys") view=crate::journeys::JourneysPage ssr=SsrMode::Async />
                         <Route path=path!("journeys/:trigger") view=crate::journeys::JourneyPage ssr=SsrMode::Async />
+                        <Route path=path!("contests") view=crate::contests::ContestsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=crate::analytics::GlancePage ssr=SsrMode::Async />
                         <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/rfm") view=crate::analytics::RfmPage ssr=SsrMode::Async />

@@ -106,6 +106,33 @@ pub(crate) async fn feedback_qr(
     }
 }
 
+/// A contest's public page as a QR code (`/qr/contest/<slug>.svg`), for its poster.
+pub(crate) async fn contest_qr(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let Some(slug) = file.strip_suffix(".svg") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let found: Result<Option<String>, _> =
+        sqlx::query_scalar("SELECT slug FROM contests WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&state.db.reader)
+            .await;
+    match found {
+        Ok(Some(slug)) => qr_svg(&format!(
+            "{}/contests/{slug}",
+            state.base_url.trim_end_matches('/')
+        )),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "contest look-up");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The join page's address as a QR code (`/qr/join.svg`), for posters and table cards.
 pub(crate) async fn join_qr(State(state): State<AppState>) -> axum::response::Response {
     qr_svg_cached(

@@ -101,6 +101,7 @@ pub fn router(
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .route("/qr/join.svg", get(qr::join_qr))
+        .route("/qr/contest/{file}", get(qr::contest_qr))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -31,6 +31,8 @@ pub enum Section {
     Campaigns,
     /// Messages that go out by themselves.
     Journeys,
+    /// Contests members enter and their draws.
+    Contests,
     /// Retention analytics.
     Analytics,
     /// Staff accounts (owners).
@@ -42,7 +44,7 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 11] = [
+    const ALL: [Section; 12] = [
         Section::Counter,
         Section::Members,
         Section::Programs,
@@ -50,6 +52,7 @@ impl Section {
         Section::Feedback,
         Section::Campaigns,
         Section::Journeys,
+        Section::Contests,
         Section::Analytics,
         Section::Staff,
         Section::Audit,
@@ -65,6 +68,7 @@ impl Section {
             Section::Feedback => "/console/feedback",
             Section::Campaigns => "/console/campaigns",
             Section::Journeys => "/console/journeys",
+            Section::Contests => "/console/contests",
             Section::Analytics => "/console/analytics",
             Section::Staff => "/console/staff",
             Section::Audit => "/console/audit",
@@ -79,6 +83,7 @@ impl Section {
             | Section::Offers
             | Section::Campaigns
             | Section::Journeys
+            | Section::Contests
             | Section::Analytics
             | Section::Audit
             | Section::Settings => role.at_least(Role::Manager),
@@ -96,6 +101,7 @@ impl Section {
             Section::Feedback => t_string!(i18n, console.nav_feedback),
             Section::Campaigns => t_string!(i18n, console.nav_campaigns),
             Section::Journeys => t_string!(i18n, console.nav_journeys),
+            Section::Contests => t_string!(i18n, console.nav_contests),
             Section::Analytics => t_string!(i18n, console.nav_analytics),
             Section::Staff => t_string!(i18n, console.nav_staff),
             Section::Audit => t_string!(i18n, console.nav_audit),

@@ -216,6 +216,18 @@ pub enum Msg {
     SegmentRequired,
     /// No message in the shop's default language.
     MessageMissing,
+    /// The contest does not take entries now (not open, or not on its page).
+    ContestClosed,
+    /// A contest is drawn after its last day.
+    ContestNotOver,
+    /// A contest needs at least one way to enter.
+    ContestWaysRequired,
+    /// Winners: a whole number from 1 to 100.
+    WinnersInvalid,
+    /// The last day is before the first.
+    EndsBeforeStart,
+    /// A contest's prize: points or a reward, one of them.
+    PrizeRequired,
 }
 
 /// A whole number in `range` typed into `field` (spaces around it allowed), or that field's

@@ -201,6 +201,15 @@ pub const TABLES: &[Owned] = &[
         "t.outbox_id IN (SELECT id FROM outbox WHERE user_id = $1)",
         OnClose::Delete,
     ),
+    // Contests they entered on the page (deleted), and the draws they were in: kept, since
+    // the recorded list is what makes a draw checkable, and it names only a member id.
+    own(
+        "contest_entries",
+        "user_id",
+        "t.user_id = $1",
+        OnClose::Delete,
+    ),
+    own("contest_draws", "user_id", "t.user_id = $1", OnClose::Keep),
     // Messages to them (the address and the link token are theirs); closing deletes them.
     // Suppressions stay: they hold an address, not an account.
     Owned {

@@ -231,25 +231,31 @@ pub async fn compose(
         "confirm_email" => {
             let l = locale(&row.language);
             let service = Service {
-                subject: td_string!(l, campaigns.confirm_subject),
-                lead: td_string!(l, campaigns.confirm_body),
+                subject: td_string!(l, campaigns.confirm_subject).to_owned(),
+                lead: td_string!(l, campaigns.confirm_body).to_owned(),
                 after: (row.note.as_deref() == Some("phone_not_saved"))
                     .then(|| td_string!(l, campaigns.confirm_phone_left_out)),
                 link: format!("{base_url}/confirm/{}", row.token),
                 ignore: td_string!(l, campaigns.confirm_ignore),
-                why: td_string!(l, campaigns.confirm_why),
+                why: td_string!(l, campaigns.confirm_why).to_owned(),
             };
             Ok(Ok(service.compose(conn, row, base_url, message_id).await?))
         }
         "account_exists" => {
             let l = locale(&row.language);
             let service = Service {
-                subject: td_string!(l, campaigns.exists_subject),
-                lead: td_string!(l, campaigns.exists_body),
+                subject: td_string!(l, campaigns.exists_subject).to_owned(),
+                lead: td_string!(l, campaigns.exists_body).to_owned(),
                 after: None,
                 link: format!("{base_url}/sign-in"),
                 ignore: td_string!(l, campaigns.exists_ignore),
-                why: td_string!(l, campaigns.exists_why),
+                why: td_string!(l, campaigns.exists_why).to_owned(),
+            };
+            Ok(Ok(service.compose(conn, row, base_url, message_id).await?))
+        }
+        "contest_win" => {
+            let Some(service) = contest_win(conn, row, base_url).await? else {
+                return Ok(Err(Skip::Broken("no contest".into())));
             };
             Ok(Ok(service.compose(conn, row, base_url, message_id).await?))
         }
@@ -287,13 +293,13 @@ pub async fn read(
 /// A service message about the account (not marketing): a lead, one link, what to do when
 /// it was not you, and why it came.
 struct Service {
-    subject: &'static str,
-    lead: &'static str,
+    subject: String,
+    lead: String,
     /// A paragraph after the link (a phone number left out at sign-up).
     after: Option<&'static str>,
     link: String,
     ignore: &'static str,
-    why: &'static str,
+    why: String,
 }
 
 impl Service {
@@ -313,13 +319,13 @@ impl Service {
         }
         body.push_str(self.ignore);
         let footer = Footer {
-            why: self.why,
+            why: &self.why,
             unsubscribe: td_string!(l, campaigns.footer_preferences),
             preferences_url: &format!("{base_url}/me/data"),
         };
         let content = Content {
             language: &row.language,
-            subject: self.subject,
+            subject: &self.subject,
             preheader: "",
             body: &body,
         };
@@ -335,4 +341,48 @@ impl Service {
             message_id,
         })
     }
+}
+
+/// A winner's message: the contest the row's key names (`contest:<id>:<member>`), in the
+/// row's language, with the prize and where it is. `None` when that contest is gone.
+async fn contest_win(
+    conn: &mut SqliteConnection,
+    row: &Claimed,
+    base_url: &str,
+) -> Result<Option<Service>, sqlx::Error> {
+    let l = locale(&row.language);
+    let key: String = sqlx::query_scalar("SELECT dedupe_key FROM outbox WHERE id = $1")
+        .bind(row.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id = key.split(':').nth(1).and_then(|id| id.parse::<i64>().ok());
+    let Some(contest) = (match id {
+        Some(id) => crate::contests::db::by_id(conn, id, &row.language).await?,
+        None => None,
+    }) else {
+        return Ok(None);
+    };
+    let (prize, path) = match &contest.prize {
+        crate::contests::Prize::Points(points) => (
+            td_string!(l, contests.prize_points).replace(
+                "{points}",
+                &crate::i18n::format::number(&row.language, *points),
+            ),
+            "/me/history",
+        ),
+        crate::contests::Prize::Reward(_, name) => (
+            td_string!(l, contests.prize_reward).replace("{reward}", name),
+            "/me/rewards",
+        ),
+    };
+    Ok(Some(Service {
+        subject: td_string!(l, contests.win_subject).replace("{title}", &contest.title),
+        lead: td_string!(l, contests.win_body)
+            .replace("{title}", &contest.title)
+            .replace("{prize}", &prize),
+        after: None,
+        link: format!("{base_url}{path}"),
+        ignore: td_string!(l, contests.win_thanks),
+        why: td_string!(l, contests.win_why).replace("{title}", &contest.title),
+    }))
 }

@@ -32,7 +32,8 @@ pub struct Card {
     pub language: String,
 }
 
-/// The card of a public page: `what` is `join` or `feedback` (then `slug` names the form), in
+/// The card of a public page: `what` is `join`, `feedback` or `contest` (then `slug` names the
+/// form or contest), in
 /// `lang` (empty: the visitor's language). Anyone may read it: the pages are public.
 #[server(prefix = "/api", endpoint = "social/card")]
 pub async fn public_card(
@@ -78,6 +79,21 @@ pub async fn public_card(
                 format!("/qr/feedback/{}.svg", form.slug),
             )
         }
+        "contest" => {
+            let contest = crate::contests::db::by_slug(&mut conn, slug.trim(), &language)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let text = match contest.description.trim() {
+                "" => td_string!(l, contests.card_text).to_owned(),
+                d => d.chars().take(200).collect(),
+            };
+            (
+                contest.title,
+                text,
+                format!("/contests/{}", contest.slug),
+                format!("/qr/contest/{}.svg", contest.slug),
+            )
+        }
         _ => return Err(AppError::NotFound),
     };
     Ok(Card {
@@ -89,6 +105,29 @@ pub async fn public_card(
         qr,
         language,
     })
+}
+
+/// A public address's last part made from `name`: lower-case ASCII letters and digits, words
+/// joined by `-`; `fallback` when nothing is left.
+pub fn slug_of(name: &str, fallback: &str) -> String {
+    let slug = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        fallback.to_owned()
+    } else {
+        slug.chars()
+            .take(50)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
+    }
 }
 
 /// The Open Graph locale of a language code (`sv` → `sv_SE`).

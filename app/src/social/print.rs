@@ -1,5 +1,5 @@
-//! `/print/join` and `/print/feedback/:slug`: a poster (A4) or a table card (A6) for the join
-//! page or a feedback form — the shop, a title, a line, the QR code and the address — in any
+//! `/print/join`, `/print/feedback/:slug` and `/print/contest/:slug`: a poster (A4) or a table
+//! card (A6) for the join page, a feedback form or a contest — the shop, a title, a line, the QR code and the address — in any
 //! of the five languages (`?lang=`), whatever the reader's own. On screen the choices sit
 //! above the sheet; printed, only the sheet is on the page, sized by the print styles.
 
@@ -13,12 +13,21 @@ use crate::{
     ui::{Loading, error_view},
 };
 
-/// The print page of `/print/join` or `/print/feedback/:slug`.
+/// The print page of `/print/join`, `/print/feedback/:slug` or `/print/contest/:slug`.
 #[component]
 pub fn PrintPage() -> impl IntoView {
     let i18n = use_i18n();
     let slug = use_params_map().with_untracked(|p| p.get("slug"));
-    let what = if slug.is_some() { "feedback" } else { "join" };
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let what = if path.starts_with("/print/contest/") {
+        "contest"
+    } else if slug.is_some() {
+        "feedback"
+    } else {
+        "join"
+    };
     let query = use_query_map();
     let size = move || {
         query.with(|q| match q.get("size").as_deref() {

@@ -137,20 +137,7 @@ pub async fn save_form(
     if !asks.nps && !asks.csat && !asks.text {
         return Err(AppError::field("ask_nps", Msg::FormAsksNothing));
     }
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let slug = if slug.is_empty() {
-        "form".to_owned()
-    } else {
-        slug
-    };
+    let slug = crate::social::slug_of(&name, "form");
     // A new form is open for answers unless unticked; a changed one says so itself.
     let active = form_id.is_none() && active.is_none() || on(&active);
     crate::server::write_as(crate::accounts::Role::Manager, move |tx, me, now| {

@@ -4,6 +4,7 @@
 //! share.
 
 mod ab;
+mod contests;
 mod crash;
 mod dkim;
 mod faults;

@@ -29,24 +29,9 @@ async fn goodwill_above_the_case_cap_needs_a_manager_and_every_gift_is_audited()
     let rules = json_of(&s.manager, "feedback/setup", &[]).await;
     assert_eq!(rules["settings"]["goodwill_cap"], 500, "the default");
     let (cost, name) = (150, "Tea for two");
-    let res = s
-        .manager
-        .call(
-            "rewards/save",
-            &[
-                ("name", name),
-                ("description", ""),
-                ("cost", "150"),
-                ("stock", ""),
-                ("starts_on", ""),
-                ("ends_on", ""),
-                ("icon", "gift"),
-                ("valid_days", "30"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let reward = res.json::<Value>().await.expect("json")["id"].to_string();
+    let reward = crate::helpers::saved_reward(&s.manager, name, "150", "")
+        .await
+        .to_string();
     let case = submitted(&s.member, form, &[("nps", "2"), ("csat", "3")]).await;
     // Staff: over the cap is refused and changes nothing; at the cap is fine.
     let res = resolve(&s.staff, &case, "501", None).await;

@@ -319,22 +319,8 @@ async fn the_inbox_filters_by_assignee_and_location() {
 #[tokio::test]
 async fn resolving_gives_a_reward_code_once_and_only_to_a_member() {
     let (s, form) = shop().await;
-    let reward = json_of(
-        &s.manager,
-        "rewards/save",
-        &[
-            ("name", "Free coffee"),
-            ("description", ""),
-            ("cost", "150"),
-            ("stock", "1"),
-            ("starts_on", ""),
-            ("ends_on", ""),
-            ("icon", "coffee"),
-            ("valid_days", "30"),
-            ("active", "on"),
-        ],
-    )
-    .await["id"]
+    let reward = crate::helpers::saved_reward(&s.manager, "Free coffee", "150", "1")
+        .await
         .to_string();
     let opened = submitted(&s.member, form, &[("nps", "1"), ("csat", "1")]).await;
     let id = opened["case_id"].to_string();

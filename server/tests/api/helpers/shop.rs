@@ -100,6 +100,26 @@ pub async fn bought(
     res.json().await.expect("json")
 }
 
+/// Adds an active reward to the catalog as `manager` (`stock` empty: unlimited); its id.
+pub async fn saved_reward(manager: &TestApp, name: &str, cost: &str, stock: &str) -> i64 {
+    let form = [
+        ("name", name),
+        ("description", ""),
+        ("cost", cost),
+        ("stock", stock),
+        ("starts_on", ""),
+        ("ends_on", ""),
+        ("icon", "gift"),
+        ("valid_days", "30"),
+        ("active", "on"),
+    ];
+    let res = manager.call("rewards/save", &form).await;
+    assert_eq!(res.status(), 200, "reward {name}");
+    res.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
+}
+
 /// Saves the program settings as `manager` (a point per euro rounded down, points expiring
 /// after 12 months, one tier down at review) with time zone `zone`.
 pub async fn set_program_zone(manager: &TestApp, zone: &str) {
