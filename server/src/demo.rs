@@ -1,6 +1,7 @@
 //! Demo data for a first look: a shop with an owner, a manager, a counter worker and members in
 //! each language. Loaded only into an empty database, never over real data.
 
+mod contests;
 mod feedback;
 mod journeys;
 mod perks;
@@ -281,6 +282,7 @@ async fn load_program(
     if parts.perks {
         perks::load_perks(conn, at).await?;
         journeys::load_messages(conn, at).await?;
+        contests::load_contests(conn, at).await?;
     }
     if parts.feedback {
         feedback::load_form(conn, at).await?;
