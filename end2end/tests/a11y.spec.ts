@@ -26,11 +26,11 @@ async function memberPath(page: Page) {
 const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }[] = [
   {
     who: null,
-    paths: async () => ["/", "/join", "/join/sent", "/sign-in", "/sign-in/code", "/feedback/after-a-visit", "/print/join", "/print/feedback/after-a-visit?size=a6&lang=lv", "/no-such-page"],
+    paths: async () => ["/", "/join", "/join/sent", "/sign-in", "/sign-in/code", "/feedback/after-a-visit", "/print/join", "/print/feedback/after-a-visit?size=a6&lang=lv", "/contests/winter-draw", "/print/contest/winter-draw?lang=nb", "/offers/1", "/print/offer/1?size=a6", "/no-such-page"],
   },
   {
     who: "anna@example.com",
-    paths: async () => ["/", "/me/history", "/me/rewards", "/me/feedback", "/me/data", "/account/password"],
+    paths: async () => ["/", "/me/history", "/me/rewards", "/me/feedback", "/me/data", "/account/password", "/contests/autumn-draw"],
   },
   {
     who: "staff@example.com",
@@ -59,6 +59,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/segments",
       "/console/journeys",
       "/console/journeys/win_back",
+      "/console/contests",
       "/console/analytics",
       "/console/analytics/cohorts",
       "/console/analytics/rfm",

@@ -133,6 +133,38 @@ pub(crate) async fn contest_qr(
     }
 }
 
+/// A member offer's public page as a QR code (`/qr/offer/<id>.svg`), for its poster; only
+/// for an offer its public page shows.
+pub(crate) async fn offer_qr(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let Some(id) = file
+        .strip_suffix(".svg")
+        .and_then(|f| f.parse::<i64>().ok())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let found = async {
+        let mut conn = state.db.reader.acquire().await?;
+        let (today, _) =
+            app::loyalty::db::program::shop_today(&mut conn, state.clock.now()).await?;
+        app::perks::engine::public_offer(&mut conn, id, &today.to_string()).await
+    };
+    match found.await {
+        Ok(Some(_)) => qr_svg(&format!(
+            "{}/offers/{id}",
+            state.base_url.trim_end_matches('/')
+        )),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "offer look-up");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The join page's address as a QR code (`/qr/join.svg`), for posters and table cards.
 pub(crate) async fn join_qr(State(state): State<AppState>) -> axum::response::Response {
     qr_svg_cached(

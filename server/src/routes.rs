@@ -102,6 +102,7 @@ pub fn router(
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .route("/qr/join.svg", get(qr::join_qr))
         .route("/qr/contest/{file}", get(qr::contest_qr))
+        .route("/qr/offer/{file}", get(qr::offer_qr))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -116,14 +116,7 @@ impl Row {
     }
 }
 
-/// The shop's calendar day at `now`, and its time zone.
-pub async fn today(
-    conn: &mut SqliteConnection,
-    now: Stamp,
-) -> Result<(Day, jiff::tz::TimeZone), sqlx::Error> {
-    let zone = crate::db::zone(&crate::loyalty::db::program::settings(conn).await?.time_zone);
-    Ok((Day::from(now.in_zone(&zone).date()), zone))
-}
+pub use crate::loyalty::db::program::shop_today as today;
 
 async fn row(
     conn: &mut SqliteConnection,

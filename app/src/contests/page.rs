@@ -57,11 +57,14 @@ pub fn stage_name(stage: Stage) -> &'static str {
 pub fn ContestsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveContest>::new();
+    // Refetched after a change that worked: a refused form keeps what was typed.
     let changed = RwSignal::new(0_u32);
-    let data = Resource::new(
-        move || (save.version().get(), changed.get()),
-        |_| contests(),
-    );
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let data = Resource::new(move || changed.get(), |_| contests());
     view! {
         <PageTitle>{t!(i18n, contests.title)}</PageTitle>
         <p class="lede">{t!(i18n, contests.lede)}</p>

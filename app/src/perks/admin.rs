@@ -79,9 +79,18 @@ fn OffersCard(d: PerksAdmin, action: ServerAction<SaveOffer>) -> impl IntoView {
             };
             let (starts, ends) = (o.starts_on.clone(), o.ends_on.clone());
             let dates = move || format::date_range(locale(), starts.as_deref(), ends.as_deref());
+            // Its public page and poster, for offers anyone may see.
+            let (id, shown) = (o.id, o.active && o.audience != Audience::Picked);
             view! {
                 <tr>
-                    <td>{o.title.clone()} {(!o.active).then(|| view! { " " <span class="reason">{t!(i18n, rewards.inactive)}</span> })}</td>
+                    <td>
+                        {o.title.clone()} {(!o.active).then(|| view! { " " <span class="reason">{t!(i18n, rewards.inactive)}</span> })}
+                        {shown.then(|| view! {
+                            <br />
+                            <a href=format!("/offers/{id}")>{t!(i18n, perks.public_page)}</a> " · "
+                            <a href=format!("/print/offer/{id}")>{t!(i18n, perks.poster)}</a>
+                        })}
+                    </td>
                     <td class="wrap">{move || super::pages::gives(locale(), kind, value, currency)}</td>
                     <td class="wrap">{audience(o)}</td>
                     <td class="num">{uses}</td>

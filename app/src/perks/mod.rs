@@ -8,7 +8,9 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod engine;
 pub mod pages;
+mod public;
 mod settings_api;
 pub mod types;
 
 pub use admin::OffersPage;
+pub use public::OfferPublicPage;

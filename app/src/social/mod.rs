@@ -32,8 +32,8 @@ pub struct Card {
     pub language: String,
 }
 
-/// The card of a public page: `what` is `join`, `feedback` or `contest` (then `slug` names the
-/// form or contest), in
+/// The card of a public page: `what` is `join`, `feedback`, `contest` or `offer` (then `slug`
+/// names the form, the contest or the offer's id), in
 /// `lang` (empty: the visitor's language). Anyone may read it: the pages are public.
 #[server(prefix = "/api", endpoint = "social/card")]
 pub async fn public_card(
@@ -92,6 +92,32 @@ pub async fn public_card(
                 text,
                 format!("/contests/{}", contest.slug),
                 format!("/qr/contest/{}.svg", contest.slug),
+            )
+        }
+        "offer" => {
+            let id: i64 = slug.trim().parse().map_err(|_| AppError::NotFound)?;
+            let (today, _) =
+                crate::loyalty::db::program::shop_today(&mut conn, st.clock.now()).await?;
+            let mut offer = crate::perks::engine::public_offer(&mut conn, id, &today.to_string())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            crate::texts::db::Localised::load(&mut conn, &language)
+                .await?
+                .both(
+                    crate::texts::Kind::Offer,
+                    id,
+                    &mut offer.title,
+                    &mut offer.description,
+                );
+            let text = match offer.description.trim() {
+                "" => td_string!(l, perks.public_card_text).to_owned(),
+                d => d.chars().take(200).collect(),
+            };
+            (
+                offer.title,
+                text,
+                format!("/offers/{id}"),
+                format!("/qr/offer/{id}.svg"),
             )
         }
         _ => return Err(AppError::NotFound),

@@ -86,3 +86,87 @@ async fn public_pages_are_cards_in_their_language_and_print_in_any() {
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
     assert!(qr.text().await.expect("svg").starts_with("<?xml"));
 }
+
+#[tokio::test]
+async fn contests_and_member_offers_are_cards_and_posters_too_but_not_offers_for_picked_members() {
+    let app = spawn_with(|c| c.base_url = "https://shop.example".into())
+        .await
+        .with_demo()
+        .await;
+    let c = &app.client;
+
+    let (status, contest) = html(c, app.url("/contests/winter-draw"), "nb").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        meta(&contest, "og:title").as_deref(),
+        Some("Vintertrekning")
+    );
+    assert_eq!(
+        meta(&contest, "og:url").as_deref(),
+        Some("https://shop.example/contests/winter-draw")
+    );
+    assert!(
+        contest.contains(r#"<h1 class="page-title">Vintertrekning</h1>"#),
+        "{contest}"
+    );
+    let (_, sheet) = html(c, app.url("/print/contest/winter-draw?lang=lv"), "en").await;
+    assert!(sheet.contains(r#"<article lang="lv" class="print-sheet a4">"#));
+    assert!(sheet.contains("<h1>Ziemas izloze</h1>"), "{sheet}");
+    assert!(sheet.contains(r#"src="/qr/contest/winter-draw.svg""#));
+    assert!(sheet.contains("https://shop.example/contests/winter-draw</p>"));
+
+    // The demo's first offer is for everyone; the second is made one for picked members, the
+    // third is over: neither has a page, a card, a poster or a QR code.
+    let pool = app.db().await;
+    let mut ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM offers ORDER BY id LIMIT 2")
+        .fetch_all(&pool)
+        .await
+        .expect("offers");
+    sqlx::query("UPDATE offers SET audience = 'picked' WHERE id = $1")
+        .bind(ids[1])
+        .execute(&pool)
+        .await
+        .expect("picked");
+    let over: i64 = sqlx::query_scalar(
+        "INSERT INTO offers (title, description, audience, kind, value, active, created_at, ends_on)
+         VALUES ('Old deal', '', 'all', 'percent', 5, 1, '2020-01-01T00:00:00Z', '2020-01-31')
+         RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("an offer that is over");
+    ids.push(over);
+    let title: String = sqlx::query_scalar("SELECT title FROM offers WHERE id = $1")
+        .bind(ids[0])
+        .fetch_one(&pool)
+        .await
+        .expect("title");
+    let (_, offer) = html(c, app.url(&format!("/offers/{}", ids[0])), "en").await;
+    assert_eq!(meta(&offer, "og:title").as_deref(), Some(title.as_str()));
+    assert!(offer.contains("For every member."), "{offer}");
+    let (_, poster) = html(
+        c,
+        app.url(&format!("/print/offer/{}?size=a6", ids[0])),
+        "en",
+    )
+    .await;
+    assert!(
+        poster.contains(&format!(r#"src="/qr/offer/{}.svg""#, ids[0])),
+        "{poster}"
+    );
+    let qr = |id: i64| c.get(app.url(&format!("/qr/offer/{id}.svg"))).send();
+    assert_eq!(qr(ids[0]).await.expect("qr").status(), 200);
+    for hidden in &ids[1..] {
+        assert_eq!(qr(*hidden).await.expect("qr").status(), 404);
+        let (_, page) = html(c, app.url(&format!("/offers/{hidden}")), "en").await;
+        assert!(meta(&page, "og:title").is_none(), "{page}");
+        let (_, sheet) = html(c, app.url(&format!("/print/offer/{hidden}")), "en").await;
+        assert!(!sheet.contains("print-sheet"));
+    }
+    let missing = c
+        .get(app.url("/qr/contest/nope.svg"))
+        .send()
+        .await
+        .expect("qr");
+    assert_eq!(missing.status(), 404);
+}

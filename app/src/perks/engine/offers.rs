@@ -33,6 +33,20 @@ pub async fn offers(conn: &mut SqliteConnection) -> Result<Vec<Offer>, sqlx::Err
     Ok(all)
 }
 
+/// Offer `id` if anyone may see it on `today` (`YYYY-MM-DD`, the shop's calendar): active,
+/// not over, and for every member or for tiers (not for members staff picked).
+pub async fn public_offer(
+    conn: &mut SqliteConnection,
+    id: i64,
+    today: &str,
+) -> Result<Option<Offer>, sqlx::Error> {
+    Ok(offer_by_id(conn, id).await?.filter(|o| {
+        o.active
+            && o.audience != Audience::Picked
+            && o.ends_on.as_deref().is_none_or(|e| today <= e)
+    }))
+}
+
 pub(super) async fn offer_by_id(
     conn: &mut SqliteConnection,
     id: i64,

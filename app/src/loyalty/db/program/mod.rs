@@ -187,6 +187,15 @@ pub async fn location_name(
     crate::db::cached(("location", id), load).await
 }
 
+/// The shop's calendar day at `now`, and its time zone (from the program settings).
+pub async fn shop_today(
+    conn: &mut SqliteConnection,
+    now: crate::db::Stamp,
+) -> Result<(crate::db::Day, jiff::tz::TimeZone), sqlx::Error> {
+    let zone = crate::db::zone(&settings(conn).await?.time_zone);
+    Ok((crate::db::Day::from(now.in_zone(&zone).date()), zone))
+}
+
 /// Everything about the program.
 pub async fn program(conn: &mut SqliteConnection) -> Result<Program, sqlx::Error> {
     Ok(Program {
