@@ -2,7 +2,7 @@
 -- click on the contest's public page), a prize (points or a reward code) for a number of
 -- winners, and a draw anyone can check: the seed is fixed when the contest is made (only
 -- its SHA-256 is shown until the draw), the entrant list is recorded with each entrant's
--- score (SHA-256 of seed ':' member id), and the lowest scores win.
+-- score (SHA-256 of seed ':' member number), and the lowest scores win.
 CREATE TABLE contests (
     id            INTEGER PRIMARY KEY,
     -- The public page: /contests/<slug>.
@@ -22,7 +22,7 @@ CREATE TABLE contests (
     -- 64 hex digits from the OS's random source, secret until the draw.
     seed          TEXT    NOT NULL CHECK (length(seed) = 64),
     drawn_at      TEXT,
-    -- SHA-256 of the entrant list (member ids in order, one per line) and its length.
+    -- SHA-256 of the entrant list (member numbers in rising order, one per line) and its length.
     entrants_hash TEXT,
     entrants      INTEGER,
     created_at    TEXT    NOT NULL,

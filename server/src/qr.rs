@@ -81,29 +81,43 @@ pub(crate) async fn reward_code_qr(
     }
 }
 
+/// The public page `<path>/<slug>` as a QR code, for `file` = `<slug>.svg` when `query` (with
+/// the slug as `$1`) finds it; not found otherwise.
+async fn page_qr(
+    state: &AppState,
+    file: &str,
+    query: &str,
+    path: &str,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let Some(slug) = file.strip_suffix(".svg") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let found: Result<Option<String>, _> = sqlx::query_scalar(query)
+        .bind(slug)
+        .fetch_optional(&state.db.reader)
+        .await;
+    match found {
+        Ok(Some(slug)) => qr_svg(&format!(
+            "{}{path}/{slug}",
+            state.base_url.trim_end_matches('/')
+        )),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, path, "public page look-up");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The public link of an active feedback form as a QR code (`/qr/feedback/<slug>.svg`), to
 /// print on receipts and table cards; unknown or closed forms are not found.
 pub(crate) async fn feedback_qr(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    use axum::http::StatusCode;
-    let Some(slug) = file.strip_suffix(".svg") else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let active: Result<Option<String>, _> =
-        sqlx::query_scalar("SELECT slug FROM feedback_forms WHERE slug = $1 AND active")
-            .bind(slug)
-            .fetch_optional(&state.db.reader)
-            .await;
-    match active {
-        Ok(Some(slug)) => qr_svg(&format!("{}/feedback/{slug}", state.base_url)),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "feedback form look-up");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let query = "SELECT slug FROM feedback_forms WHERE slug = $1 AND active";
+    page_qr(&state, &file, query, "/feedback").await
 }
 
 /// A contest's public page as a QR code (`/qr/contest/<slug>.svg`), for its poster.
@@ -111,26 +125,8 @@ pub(crate) async fn contest_qr(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    use axum::http::StatusCode;
-    let Some(slug) = file.strip_suffix(".svg") else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let found: Result<Option<String>, _> =
-        sqlx::query_scalar("SELECT slug FROM contests WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&state.db.reader)
-            .await;
-    match found {
-        Ok(Some(slug)) => qr_svg(&format!(
-            "{}/contests/{slug}",
-            state.base_url.trim_end_matches('/')
-        )),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "contest look-up");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let query = "SELECT slug FROM contests WHERE slug = $1";
+    page_qr(&state, &file, query, "/contests").await
 }
 
 /// A member offer's public page as a QR code (`/qr/offer/<id>.svg`), for its poster; only

@@ -1,9 +1,12 @@
 //! The draw's arithmetic, the same for the draw and for checking it: a seed, scores, the
-//! entrant list's hash and the winners. Anyone can redo it with `sha256sum`:
-//! `printf '%s:%s' SEED ID | sha256sum` is an entrant's score, and
-//! `printf '%s\n' ID… | sha256sum` (ids in rising order) the list's hash.
+//! entrant list's hash and the winners. Entrants are named by their member number (the one on
+//! their card), so anyone can redo it with `sha256sum`: `printf '%s:%s' SEED NUMBER |
+//! sha256sum` is an entrant's score, and `printf '%s\n' NUMBER… | sha256sum` (in rising
+//! order) the list's hash.
 
 use sha2::{Digest as _, Sha256};
+
+use crate::loyalty::rules::member_number;
 
 /// 32 random bytes from the OS, as 64 hex digits.
 pub fn new_seed() -> String {
@@ -22,17 +25,20 @@ pub fn sha256(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// An entrant's score: SHA-256 of `"<seed>:<member id>"`.
+/// An entrant's score: SHA-256 of `"<seed>:<member number>"`.
 pub fn score(seed: &str, member_id: i64) -> String {
-    sha256(&format!("{seed}:{member_id}"))
+    sha256(&format!("{seed}:{}", member_number(member_id)))
 }
 
-/// The entrant list's hash: SHA-256 of the ids in rising order, each followed by a newline
-/// (the empty list hashes the empty text).
+/// The entrant list's hash: SHA-256 of their member numbers in rising order, each followed
+/// by a newline (the empty list hashes the empty text).
 pub fn list_hash(ids: &[i64]) -> String {
     let mut sorted = ids.to_vec();
     sorted.sort_unstable();
-    let text: String = sorted.iter().map(|id| format!("{id}\n")).collect();
+    let text: String = sorted
+        .iter()
+        .map(|id| format!("{}\n", member_number(*id)))
+        .collect();
     sha256(&text)
 }
 
@@ -79,9 +85,10 @@ mod tests {
     const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     #[test]
-    fn a_score_is_the_sha256_of_seed_colon_id_as_sha256sum_prints_it() {
-        // printf '%s:%s' SEED 7 | sha256sum
-        assert_eq!(score(SEED, 7), sha256(&format!("{SEED}:7")));
+    fn a_score_is_the_sha256_of_seed_colon_member_number_as_sha256sum_prints_it() {
+        // printf '%s:%s' SEED 00000075 | sha256sum (member 7's number: 0000007 and its check digit)
+        assert_eq!(member_number(7), "00000075");
+        assert_eq!(score(SEED, 7), sha256(&format!("{SEED}:00000075")));
         assert_eq!(
             sha256("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -92,7 +99,10 @@ mod tests {
     #[test]
     fn the_list_hash_does_not_depend_on_the_order_given() {
         assert_eq!(list_hash(&[3, 1, 2]), list_hash(&[1, 2, 3]));
-        assert_eq!(list_hash(&[1, 2, 3]), sha256("1\n2\n3\n"));
+        let numbers: String = [1, 2, 3]
+            .map(|i| format!("{}\n", member_number(i)))
+            .concat();
+        assert_eq!(list_hash(&[1, 2, 3]), sha256(&numbers));
         assert_eq!(
             list_hash(&[]),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -104,7 +114,10 @@ mod tests {
         let ids: Vec<i64> = (1..=50).collect();
         let drawn = winners(SEED, &ids, 3);
         assert_eq!(drawn.len(), 3);
-        let mut all: Vec<(String, i64)> = ids.iter().map(|&id| (score(SEED, id), id)).collect();
+        let mut all: Vec<(String, i64)> = ids
+            .iter()
+            .map(|&id| (sha256(&format!("{SEED}:{}", member_number(id))), id))
+            .collect();
         all.sort();
         let lowest: Vec<i64> = all.iter().take(3).map(|(_, id)| *id).collect();
         assert_eq!(drawn.iter().map(|(id, _)| *id).collect::<Vec<_>>(), lowest);

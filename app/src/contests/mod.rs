@@ -3,8 +3,9 @@
 //! number of winners, and a draw anyone can check.
 //!
 //! The draw: when the contest is made, 32 random bytes (the seed) are fixed; until the draw
-//! only their SHA-256 is shown. At the draw the entrants are listed by member id, each scored
-//! `SHA-256("<seed>:<member id>")` (hex), and the lowest scores win, in that order. The list,
+//! only their SHA-256 is shown. At the draw the entrants are listed by member number (the one
+//! on their card), each scored `SHA-256("<seed>:<member number>")` (hex), and the lowest
+//! scores win, in that order. The list,
 //! its SHA-256 and every score are recorded, the seed is published, and [`draw::check`]
 //! re-runs the draw from what was recorded to the same winners.
 
@@ -42,7 +43,7 @@ pub struct Drawn {
     pub seed: String,
     /// How many entered.
     pub entrants: i64,
-    /// SHA-256 of the entrant list: member ids in rising order, each followed by a newline.
+    /// SHA-256 of the entrant list: member numbers in rising order, each followed by a newline.
     pub entrants_hash: String,
 }
 

@@ -5,7 +5,7 @@
 //! reward prize the stock cannot cover leaves nothing drawn.
 
 use super::triggers::{Counter, counter, member};
-use crate::helpers::{bought, error_json, field_error, json_of};
+use crate::helpers::{bought, error_json, field_error, json_of, refunded};
 use app::{contests::draw::sha256, db::Stamp};
 use serde_json::Value;
 
@@ -112,14 +112,7 @@ async fn a_contest_is_entered_drawn_once_paid_mailed_and_checkable() {
     }
     let back = member(&pool, "Back", None, confirmed, true).await;
     let receipt = bought(&staff, back, "20", main, &[]).await;
-    let purchase = receipt["purchase"]["id"].to_string();
-    let refund = [
-        ("purchase_id", purchase.as_str()),
-        ("amount", "20"),
-        ("confirm", "true"),
-        ("idempotency_key", "contest-refund"),
-    ];
-    assert_eq!(staff.call("loyalty/refund", &refund).await.status(), 200);
+    refunded(&staff, &receipt, "20").await;
 
     // Sue joins (Swedish) and enters on the page, twice; a visitor cannot.
     let sue = app.other_client();
@@ -160,7 +153,7 @@ async fn a_contest_is_entered_drawn_once_paid_mailed_and_checkable() {
     let entrants = json_of(&manager, "contests/draw", &[("id", &id.to_string())]).await;
     assert_eq!(entrants, 6, "five buyers and Sue");
 
-    // The winners are the two lowest SHA-256 scores of seed ':' member id.
+    // The winners are the two lowest SHA-256 scores of seed ':' member number.
     let sue_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'sue@example.org'")
         .fetch_one(&pool)
         .await
@@ -176,11 +169,12 @@ async fn a_contest_is_entered_drawn_once_paid_mailed_and_checkable() {
     let mut ids = buyers.clone();
     ids.push(sue_id);
     ids.sort_unstable();
-    let list: String = ids.iter().map(|i| format!("{i}\n")).collect();
+    let number = app::loyalty::rules::member_number;
+    let list: String = ids.iter().map(|i| format!("{}\n", number(*i))).collect();
     assert_eq!(drawn["entrants_hash"], sha256(&list));
     let mut scored: Vec<(String, i64)> = ids
         .iter()
-        .map(|i| (sha256(&format!("{seed}:{i}")), *i))
+        .map(|i| (sha256(&format!("{seed}:{}", number(*i))), *i))
         .collect();
     scored.sort();
     let expected: Vec<i64> = scored.iter().take(2).map(|(_, i)| *i).collect();

@@ -3,7 +3,7 @@
 //! a real SMTP server on loopback and the clock moved by the test.
 
 use super::triggers::{Counter, counter, entries, member, run, switch_on_saying};
-use crate::helpers::{bought, json_of, rollup_drift};
+use crate::helpers::{bought, json_of, refunded, rollup_drift};
 use app::db::Stamp;
 
 /// A Monday (no bonus points: the demo's bonus is on Tuesdays).
@@ -165,14 +165,7 @@ async fn enough_points_for_the_cheapest_reward_is_told_once_while_the_points_are
     bought(&staff, ria, "60", main, &[]).await;
     // Tom reaches 200 but the purchase is refunded before the job looks.
     let p = bought(&staff, tom, "200", main, &[]).await;
-    let purchase_id = p["purchase"]["id"].to_string();
-    let refund = [
-        ("purchase_id", purchase_id.as_str()),
-        ("amount", "200"),
-        ("confirm", "true"),
-        ("idempotency_key", "refund-tom"),
-    ];
-    assert_eq!(staff.call("loyalty/refund", &refund).await.status(), 200);
+    refunded(&staff, &p, "200").await;
     assert_eq!(run(&app, Stamp::utc(2026, 3, 2, 11, 2, 0)).await, 1);
     // (Sent before she earns more: the message says the balance when it is written.)
     let mails = smtp.wait_for(1).await;

@@ -100,6 +100,21 @@ pub async fn bought(
     res.json().await.expect("json")
 }
 
+/// Refunds `euros` of the purchase on `receipt` (as [`bought`] answered it), confirmed, with a
+/// fresh idempotency key; it must succeed.
+pub async fn refunded(staff: &TestApp, receipt: &serde_json::Value, euros: &str) {
+    let purchase = receipt["purchase"]["id"].to_string();
+    let key = format!("refund-key-{}", unique());
+    let form = [
+        ("purchase_id", purchase.as_str()),
+        ("amount", euros),
+        ("confirm", "true"),
+        ("idempotency_key", key.as_str()),
+    ];
+    let res = staff.call("loyalty/refund", &form).await;
+    assert_eq!(res.status(), 200, "refund of {euros}");
+}
+
 /// Adds an active reward to the catalog as `manager` (`stock` empty: unlimited); its id.
 pub async fn saved_reward(manager: &TestApp, name: &str, cost: &str, stock: &str) -> i64 {
     let form = [
