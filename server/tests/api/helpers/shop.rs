@@ -101,8 +101,12 @@ pub async fn bought(
 }
 
 /// Refunds `euros` of the purchase on `receipt` (as [`bought`] answered it), confirmed, with a
-/// fresh idempotency key; it must succeed.
-pub async fn refunded(staff: &TestApp, receipt: &serde_json::Value, euros: &str) {
+/// fresh idempotency key; it must succeed. The refund's receipt.
+pub async fn refunded(
+    staff: &TestApp,
+    receipt: &serde_json::Value,
+    euros: &str,
+) -> serde_json::Value {
     let purchase = receipt["purchase"]["id"].to_string();
     let key = format!("refund-key-{}", unique());
     let form = [
@@ -113,6 +117,7 @@ pub async fn refunded(staff: &TestApp, receipt: &serde_json::Value, euros: &str)
     ];
     let res = staff.call("loyalty/refund", &form).await;
     assert_eq!(res.status(), 200, "refund of {euros}");
+    res.json().await.expect("json")
 }
 
 /// Adds an active reward to the catalog as `manager` (`stock` empty: unlimited); its id.

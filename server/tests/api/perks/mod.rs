@@ -4,7 +4,7 @@
 //! a reward code and starts again) and referrals (paid once on the first qualifying purchase;
 //! self-referral and reuse refused).
 
-use crate::helpers::{TestApp, error_json, field_error as field, json_of, unique};
+use crate::helpers::{TestApp, error_json, field_error as field, json_of};
 use app::db::{Stamp, days};
 use serde_json::{Value, json};
 
@@ -78,15 +78,7 @@ impl Shop {
 
     /// Refunds `euros` of a purchase (confirmed) and returns the receipt.
     async fn refunded(&self, purchase: &Value, euros: &str) -> Value {
-        let purchase = purchase["purchase"]["id"].to_string();
-        let key = format!("refund-key-{}", unique());
-        let form = [
-            ("purchase_id", purchase.as_str()),
-            ("amount", euros),
-            ("confirm", "true"),
-            ("idempotency_key", key.as_str()),
-        ];
-        json_of(&self.staff, "loyalty/refund", &form).await
+        crate::helpers::refunded(&self.staff, purchase, euros).await
     }
 
     /// A member's balance.
