@@ -167,6 +167,7 @@ pub async fn contest_page(slug: String) -> Result<Public, AppError> {
         shop,
         url,
         entered,
+        visitor: caller().is_none(),
         won,
     })
 }

@@ -117,6 +117,8 @@ pub struct Public {
     pub url: String,
     /// Signed in as a member: whether they entered on this page. `None`: not a member.
     pub entered: Option<bool>,
+    /// Whether nobody is signed in (then the page offers to sign in or join).
+    pub visitor: bool,
     /// The signed-in member's place among the winners.
     pub won: Option<i64>,
 }

@@ -75,7 +75,7 @@ fn ContestView(p: Public, enter: ServerAction<EnterContest>) -> impl IntoView {
             }
             .into_any(),
         ),
-        (Stage::Open, None) => Some(
+        (Stage::Open, None) if p.visitor => Some(
             view! {
                 <p>
                     <A href="/sign-in">{t!(i18n, contests.sign_in)}</A> " · "

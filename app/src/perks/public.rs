@@ -43,6 +43,8 @@ pub struct OfferPage {
     pub url: String,
     /// Whether a member is reading.
     pub member: bool,
+    /// Whether nobody is signed in.
+    pub visitor: bool,
 }
 
 /// Offer `id` as anyone may see it: active, not over, for every member or for tiers.
@@ -90,6 +92,7 @@ pub async fn public_offer(id: i64) -> Result<OfferPage, AppError> {
         shop,
         url: format!("{}/offers/{}", st.base_url.trim_end_matches('/'), offer.id),
         member: caller().is_some_and(|u| u.role == crate::accounts::Role::Member),
+        visitor: caller().is_none(),
     })
 }
 
@@ -127,16 +130,19 @@ fn OfferView(o: OfferPage) -> impl IntoView {
     } else {
         t_string!(i18n, perks.public_tiers).replace("{tiers}", &o.tiers.join(", "))
     };
+    // Members go to their offers, visitors may join or sign in; staff need neither.
     let next = if o.member {
-        view! { <p><A href="/">{t!(i18n, perks.public_see_yours)}</A></p> }.into_any()
+        Some(view! { <p><A href="/">{t!(i18n, perks.public_see_yours)}</A></p> }.into_any())
     } else {
-        view! {
-            <p>
-                <A href="/join">{t!(i18n, perks.public_join)}</A> " · "
-                <A href="/sign-in">{t!(i18n, perks.public_sign_in)}</A>
-            </p>
-        }
-        .into_any()
+        o.visitor.then(|| {
+            view! {
+                <p>
+                    <A href="/join">{t!(i18n, perks.public_join)}</A> " · "
+                    <A href="/sign-in">{t!(i18n, perks.public_sign_in)}</A>
+                </p>
+            }
+            .into_any()
+        })
     };
     let (title, share) = (o.title.clone(), o.title.clone());
     view! {
