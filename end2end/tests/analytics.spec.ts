@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page } from "@playwright/test";
-import { expectAccessible, goto, joinByRequest, signIn, test } from "./helpers";
+import { expectAccessible, goto, hydrated, joinByRequest, signIn, test } from "./helpers";
 
 // Retention by join month on the demo shop: its members joined this month (the demo is loaded
 // when the server starts), so the last cohort is this month's. A member who joins now and buys
@@ -134,6 +134,9 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   await newRow.getByRole("button", { name: "Make a segment" }).click();
   await expect(page.getByText("Segment saved.")).toBeVisible();
   await page.getByRole("link", { name: "Open it in the segment editor" }).click();
+  // The editor's buttons act once the page is live (a click before that posts the plain form).
+  await expect(page).toHaveURL(/\/console\/segments\?id=\d+/);
+  await hydrated(page);
   const editor = page.locator("section[aria-labelledby=segment-edit]");
   await expect(editor.getByLabel("RFM group")).toHaveValue("new");
   await editor.getByRole("button", { name: "Count members" }).click();
