@@ -144,9 +144,7 @@ pub(crate) async fn offer_qr(
     };
     let found = async {
         let mut conn = state.db.reader.acquire().await?;
-        let (today, _) =
-            app::loyalty::db::program::shop_today(&mut conn, state.clock.now()).await?;
-        app::perks::engine::public_offer(&mut conn, id, &today.to_string()).await
+        app::perks::engine::public_offer(&mut conn, id, state.clock.now()).await
     };
     match found.await {
         Ok(Some(_)) => qr_svg(&format!(

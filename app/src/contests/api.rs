@@ -82,17 +82,16 @@ pub async fn save_contest(
         prize_reward: &prize_reward,
         winners: &winners,
     };
-    let mut new = imp::parse(&posted, &current_language())?;
+    let new = imp::parse(&posted, &current_language())?;
     write_as(Role::Manager, move |tx, me, now| {
         Box::pin(async move {
-            if let super::Prize::Reward(id, name) = &mut new.prize {
-                let reward = crate::rewards::db::get(tx, *id)
+            if let super::Prize::Reward(id, _) = &new.prize {
+                crate::rewards::db::get(tx, *id)
                     .await?
                     .filter(|(r, _)| r.active)
                     .ok_or_else(|| {
                         AppError::field("prize_reward", crate::error::Msg::RewardUnavailable)
                     })?;
-                name.clone_from(&reward.0.name);
             }
             let id = super::db::create(tx, &new, now).await?;
             crate::audit::db::record(
@@ -143,7 +142,7 @@ pub async fn contest_page(slug: String) -> Result<Public, AppError> {
     let contest = super::db::by_slug(&mut conn, slug.trim(), &language)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (today, _) = super::db::today(&mut conn, st.clock.now()).await?;
+    let (today, _) = crate::loyalty::db::program::shop_today(&mut conn, st.clock.now()).await?;
     let stage = contest.stage(&today.to_string());
     let (entered, won) = match caller().filter(|u| u.role == crate::accounts::Role::Member) {
         Some(me) => {

@@ -9,6 +9,7 @@ use super::{Contest, Drawn, Managed, Prize, Stage, WAYS, Winner, draw};
 use crate::{
     db::{Day, Stamp},
     error::{AppError, Msg},
+    loyalty::db::program::shop_today,
 };
 
 /// A contest to make, as the form gave it.
@@ -116,18 +117,15 @@ impl Row {
     }
 }
 
-pub use crate::loyalty::db::program::shop_today as today;
-
-async fn row(
+/// Contest `id`'s row with its texts in `language` (or its main one).
+async fn row_by_id(
     conn: &mut SqliteConnection,
-    by: &str,
-    value: &str,
+    id: i64,
     language: &str,
 ) -> Result<Option<Row>, sqlx::Error> {
-    let column = if by == "slug" { "c.slug" } else { "c.id" };
-    sqlx::query_as(&format!("{SELECT} WHERE {column} = $2"))
+    sqlx::query_as(&format!("{SELECT} WHERE c.id = $2"))
         .bind(language)
-        .bind(value)
+        .bind(id)
         .fetch_optional(conn)
         .await
 }
@@ -138,7 +136,12 @@ pub async fn by_slug(
     slug: &str,
     language: &str,
 ) -> Result<Option<Contest>, sqlx::Error> {
-    Ok(row(conn, "slug", slug, language).await?.map(Row::contest))
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE c.slug = $2"))
+        .bind(language)
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(Row::contest))
 }
 
 /// Contest `id`, in `language` (or its main one).
@@ -147,9 +150,7 @@ pub async fn by_id(
     id: i64,
     language: &str,
 ) -> Result<Option<Contest>, sqlx::Error> {
-    Ok(row(conn, "id", &id.to_string(), language)
-        .await?
-        .map(Row::contest))
+    Ok(row_by_id(conn, id, language).await?.map(Row::contest))
 }
 
 /// Makes a contest with a fresh seed; a slug already taken gets `-2`, `-3`, … Its id.
@@ -261,7 +262,7 @@ pub async fn list(
     language: &str,
     now: Stamp,
 ) -> Result<Vec<Managed>, sqlx::Error> {
-    let (today, zone) = today(conn, now).await?;
+    let (today, zone) = shop_today(conn, now).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY c.starts_on DESC, c.id DESC"))
         .bind(language)
         .fetch_all(&mut *conn)
@@ -301,7 +302,7 @@ pub async fn enter(
     now: Stamp,
 ) -> Result<(), AppError> {
     let contest = by_slug(tx, slug, "en").await?.ok_or(AppError::NotFound)?;
-    let (today, _) = today(tx, now).await?;
+    let (today, _) = shop_today(tx, now).await?;
     if contest.stage(&today.to_string()) != Stage::Open || !contest.ways.iter().any(|w| w == "page")
     {
         return Err(AppError::field("contest", Msg::ContestClosed));

@@ -54,8 +54,7 @@ pub async fn public_offer(id: i64) -> Result<OfferPage, AppError> {
     let st = state()?;
     let language = current_language();
     let mut conn = st.db.reader.acquire().await?;
-    let (today, _) = crate::loyalty::db::program::shop_today(&mut conn, st.clock.now()).await?;
-    let mut offer = super::engine::public_offer(&mut conn, id, &today.to_string())
+    let mut offer = super::engine::public_offer(&mut conn, id, st.clock.now())
         .await?
         .ok_or(AppError::NotFound)?;
     let texts = crate::texts::db::Localised::load(&mut conn, &language).await?;

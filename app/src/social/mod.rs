@@ -96,9 +96,7 @@ pub async fn public_card(
         }
         "offer" => {
             let id: i64 = slug.trim().parse().map_err(|_| AppError::NotFound)?;
-            let (today, _) =
-                crate::loyalty::db::program::shop_today(&mut conn, st.clock.now()).await?;
-            let mut offer = crate::perks::engine::public_offer(&mut conn, id, &today.to_string())
+            let mut offer = crate::perks::engine::public_offer(&mut conn, id, st.clock.now())
                 .await?
                 .ok_or(AppError::NotFound)?;
             crate::texts::db::Localised::load(&mut conn, &language)

@@ -99,7 +99,7 @@ pub(super) async fn load_contests(
     conn: &mut sqlx::SqliteConnection,
     at: Stamp,
 ) -> Result<(), DemoError> {
-    let (today, _) = app::contests::db::today(conn, at).await?;
+    let (today, _) = app::loyalty::db::program::shop_today(conn, at).await?;
     for (slug, first, last, ways, points, winners, texts) in CONTESTS {
         let new = New {
             slug: slug.to_owned(),

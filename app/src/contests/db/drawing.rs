@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{Row, SELECT, entrants, today};
+use super::{entrants, row_by_id};
 use crate::{
     contests::{Check, Prize, Stage, draw as math},
     db::Stamp,
@@ -12,6 +12,14 @@ use crate::{
         types::MovementKind,
     },
 };
+
+/// What each winner gets.
+enum Gift {
+    /// Points, expiring when the program says.
+    Points(i64, Option<Stamp>),
+    /// A code for this reward.
+    Code(crate::rewards::types::Reward),
+}
 
 /// Entrants recorded per statement.
 const CHUNK: usize = 5_000;
@@ -27,16 +35,11 @@ pub async fn draw(
     staff_id: i64,
     now: Stamp,
 ) -> Result<i64, AppError> {
-    let row: Row = sqlx::query_as(&format!("{SELECT} WHERE c.id = $2"))
-        .bind("en")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = row_by_id(tx, id, "en").await?.ok_or(AppError::NotFound)?;
     if let Some(n) = row.entrants.filter(|_| row.drawn_at.is_some()) {
         return Ok(n);
     }
-    let (day, zone) = today(tx, now).await?;
+    let (day, zone) = crate::loyalty::db::program::shop_today(tx, now).await?;
     let (seed, winners_wanted, slug) = (row.seed.clone(), row.winners, row.slug.clone());
     let listed = entrants(tx, &row, &zone).await?;
     let contest = row.contest();
@@ -66,24 +69,30 @@ pub async fn draw(
         .execute(&mut *tx)
         .await?;
     }
-    let reward = match &contest.prize {
-        Prize::Reward(reward_id, _) => Some(
+    // The prize, worked out once: points with the program's expiry, or the reward itself.
+    let gift = match &contest.prize {
+        Prize::Points(points) => {
+            let program = crate::loyalty::db::program::settings(tx).await?;
+            Gift::Points(
+                *points,
+                crate::loyalty::db::program::expiry_of(&program, now),
+            )
+        }
+        Prize::Reward(reward_id, _) => Gift::Code(
             crate::rewards::db::get(tx, *reward_id)
                 .await?
                 .ok_or_else(|| AppError::field("contest", Msg::RewardUnavailable))?
                 .0,
         ),
-        Prize::Points(_) => None,
     };
     for (member, _) in &won {
         let member = *member;
-        match (&contest.prize, &reward) {
-            (Prize::Points(points), _) => {
-                let program = crate::loyalty::db::program::settings(tx).await?;
+        let (movement, code) = match &gift {
+            Gift::Points(points, expires_at) => {
                 let key = format!("contest:{id}:{member}");
                 let reason = format!("contest #{id}");
                 let new = NewMovement {
-                    expires_at: crate::loyalty::db::program::expiry_of(&program, now),
+                    expires_at: *expires_at,
                     ..NewMovement::plain(
                         member,
                         *points,
@@ -94,32 +103,26 @@ pub async fn draw(
                         now,
                     )
                 };
-                let (movement, _) = ldb::append_only(tx, &new).await?;
-                sqlx::query(
-                    "UPDATE contest_draws SET movement_id = $1 WHERE contest_id = $2 AND user_id = $3",
-                )
-                .bind(movement)
-                .bind(id)
-                .bind(member)
-                .execute(&mut *tx)
-                .await?;
+                (Some(ldb::append_only(tx, &new).await?.0), None)
             }
-            (Prize::Reward(..), Some(reward)) => {
-                crate::rewards::db::take_stock(tx, reward)
-                    .await
-                    .map_err(|_| AppError::field("contest", Msg::RewardOutOfStock))?;
+            Gift::Code(reward) => {
+                if !crate::rewards::db::try_take_stock(tx, reward).await? {
+                    return Err(AppError::field("contest", Msg::RewardOutOfStock));
+                }
                 let code = crate::rewards::db::issue_code(tx, reward, member, 0, None, now).await?;
-                sqlx::query(
-                    "UPDATE contest_draws SET reward_code_id = $1 WHERE contest_id = $2 AND user_id = $3",
-                )
-                .bind(code.id)
-                .bind(id)
-                .bind(member)
-                .execute(&mut *tx)
-                .await?;
+                (None, Some(code.id))
             }
-            (Prize::Reward(..), None) => return Err(AppError::Internal),
-        }
+        };
+        sqlx::query(
+            "UPDATE contest_draws SET movement_id = $1, reward_code_id = $2
+             WHERE contest_id = $3 AND user_id = $4",
+        )
+        .bind(movement)
+        .bind(code)
+        .bind(id)
+        .bind(member)
+        .execute(&mut *tx)
+        .await?;
         let (email, language): (String, String) =
             sqlx::query_as("SELECT email, language FROM users WHERE id = $1")
                 .bind(member)

@@ -33,17 +33,19 @@ pub async fn offers(conn: &mut SqliteConnection) -> Result<Vec<Offer>, sqlx::Err
     Ok(all)
 }
 
-/// Offer `id` if anyone may see it on `today` (`YYYY-MM-DD`, the shop's calendar): active,
-/// not over, and for every member or for tiers (not for members staff picked).
+/// Offer `id` if anyone may see it at `now`: active, not over on the shop's calendar, and for
+/// every member or for tiers (not for members staff picked).
 pub async fn public_offer(
     conn: &mut SqliteConnection,
     id: i64,
-    today: &str,
+    now: Stamp,
 ) -> Result<Option<Offer>, sqlx::Error> {
+    let (today, _) = crate::loyalty::db::program::shop_today(conn, now).await?;
+    let today = today.to_string();
     Ok(offer_by_id(conn, id).await?.filter(|o| {
         o.active
             && o.audience != Audience::Picked
-            && o.ends_on.as_deref().is_none_or(|e| today <= e)
+            && o.ends_on.as_deref().is_none_or(|e| today.as_str() <= e)
     }))
 }
 
