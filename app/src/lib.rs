@@ -184,6 +184,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("segments") view=crate::campaigns::SegmentsPage ssr=SsrMode::Async />
                         <Route path=path!("journeys") view=crate::journeys::JourneysPage ssr=SsrMode::Async />
                         <Route path=path!("journeys/:trigger") view=crate::journeys::JourneyPage ssr=SsrMode::Async />
+                        <Route path=path!("journeys/:trigger/steps/:position") view=crate::journeys::StepPage ssr=SsrMode::Async />
                         <Route path=path!("contests") view=crate::contests::ContestsPage ssr=SsrMode::Async />
                         <Route path=path!("analytics") view=crate::analytics::GlancePage ssr=SsrMode::Async />
                         <Route path=path!("analytics/cohorts") view=crate::analytics::CohortsPage ssr=SsrMode::Async />

@@ -59,6 +59,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/segments",
       "/console/journeys",
       "/console/journeys/win_back",
+      "/console/journeys/win_back/steps/1",
       "/console/contests",
       "/console/analytics",
       "/console/analytics/cohorts",

@@ -93,3 +93,45 @@ test("a manager switches on win-back; Ola, who last bought yesterday, gets it in
   await settings.getByRole("button", { name: "Salvar" }).click();
   await expect(page.locator(".lede .badge")).toHaveText("Desligada");
 });
+
+test("a manager adds a tag step to win-back, opens it, makes it send a message, and removes it", async ({ page }) => {
+  const run = Date.now() % 100000;
+  await signIn(page, "manager@example.com");
+  await expect(page).toHaveURL(/\/console$/);
+  await goto(page, "/console/journeys/win_back");
+  // The demo's two steps: a second message a week later to those who clicked nothing, then a tag.
+  const steps = page.locator("section[aria-labelledby=steps]");
+  const table = steps.getByRole("region", { name: "O que cada etapa fez" });
+  await expect(table.getByRole("row")).toHaveCount(4);
+  await expect(table.getByRole("row", { name: /^Etapa 2 / })).toContainText("Depois de 7 dias, Só membros que não clicaram em nenhum link das mensagens: Enviar a mensagem desta etapa");
+  await expect(table.getByRole("row", { name: /^Etapa 3 / })).toContainText("Adicionar a etiqueta “lapsed”");
+
+  // A tag step needs its tag; with one, it is the fourth.
+  await steps.getByLabel("Dias depois da etapa anterior").fill("5");
+  await steps.getByLabel("Quem segue").selectOption("no_purchase");
+  await steps.getByLabel("Então").selectOption("tag");
+  await steps.getByRole("button", { name: "Adicionar uma etapa" }).click();
+  await expect(steps.getByText("Uma etiqueta tem de 1 a 40 caracteres.")).toBeVisible();
+  await steps.getByLabel("Etiqueta", { exact: true }).fill(`Voltou ${run}`);
+  await steps.getByRole("button", { name: "Adicionar uma etapa" }).click();
+  const fourth = table.getByRole("row", { name: /^Etapa 4 / });
+  await expect(fourth).toContainText(`Depois de 5 dias, Só membros que não compraram desde a entrada: Adicionar a etiqueta “voltou ${run}”`);
+
+  // Its page: it becomes a message step, which waits until its messages are written.
+  await fourth.getByRole("link", { name: "Etapa 4" }).click();
+  await expect(page).toHaveURL(/\/console\/journeys\/win_back\/steps\/3$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reconquista — Etapa 4");
+  const form = page.locator("section[aria-labelledby=step-settings]");
+  await expect(form.getByLabel("Etiqueta", { exact: true })).toHaveValue(`voltou ${run}`);
+  await form.getByLabel("Então").selectOption("send");
+  await form.getByRole("button", { name: "Salvar" }).click();
+  await expect(page.getByText("As mensagens desta etapa não estão prontas")).toBeVisible();
+  await expect(page.locator("details.language-message")).toHaveCount(5);
+  await expectAccessible(page);
+
+  await page.getByRole("link", { name: "← A jornada" }).click();
+  await expect(table.getByRole("row", { name: /^Etapa 4 / })).toContainText("Mensagens não escritas");
+  // Nobody reached it: it can go.
+  await steps.getByRole("button", { name: "Remover a última etapa" }).click();
+  await expect(table.getByRole("row")).toHaveCount(4);
+});

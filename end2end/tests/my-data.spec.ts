@@ -17,6 +17,11 @@ test("a member edits their profile, downloads their data and closes the account"
   await page.getByRole("link", { name: "My data" }).click();
   await expect(page).toHaveURL(/\/me\/data$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("My data");
+  // Her own time zone, for quiet hours: a name the server does not know is the field's error.
+  await page.getByLabel("Time zone", { exact: true }).fill("Lisbon");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.locator(".field-error")).toContainText("Enter a time zone");
+  await page.getByLabel("Time zone", { exact: true }).fill("Europe/Lisbon");
   await page.getByLabel("Birthday", { exact: true }).fill("1990-05-17");
   await page.getByLabel("Preferred name", { exact: true }).fill("Lena K");
   await page.getByRole("button", { name: "Save profile" }).click();
@@ -36,6 +41,7 @@ test("a member edits their profile, downloads their data and closes the account"
   expect(data.account.email).toBe(email);
   expect(data.account.preferred_name).toBe("Lena K");
   expect(data.account.birthday).toBe("1990-05-17");
+  expect(data.account.time_zone).toBe("Europe/Lisbon");
   expect(data.tables.consent_events.map((c: { granted: number; source: string }) => [c.granted, c.source])).toEqual([
     [1, "sign_up"],
     [0, "portal"],

@@ -3,6 +3,7 @@
 
 mod contests;
 mod feedback;
+mod journey_steps;
 mod journeys;
 mod perks;
 
@@ -282,6 +283,7 @@ async fn load_program(
     if parts.perks {
         perks::load_perks(conn, at).await?;
         journeys::load_messages(conn, at).await?;
+        journey_steps::load(conn, at).await?;
         contests::load_contests(conn, at).await?;
     }
     if parts.feedback {

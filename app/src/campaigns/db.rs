@@ -153,7 +153,7 @@ pub async fn default_language(conn: &mut SqliteConnection) -> Result<String, sql
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<CampaignSummary>, sqlx::Error> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, name, channel, status FROM campaigns
-         WHERE id NOT IN (SELECT campaign_id FROM journeys)
+         WHERE id NOT IN (SELECT campaign_id FROM journey_campaigns)
            AND id NOT IN (SELECT ab_variant FROM campaigns WHERE ab_variant IS NOT NULL)
          ORDER BY id DESC",
     )

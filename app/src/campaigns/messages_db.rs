@@ -68,7 +68,7 @@ pub async fn chosen(conn: &mut SqliteConnection, id: i64) -> Result<template::Ch
     // The offer-starting journey's messages name the offer each member entered for.
     let row: Option<(bool, bool)> = sqlx::query_as(
         "SELECT c.offer_id IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM journeys j WHERE j.campaign_id = c.id AND j.trigger = 'offer_starting'),
+                    SELECT 1 FROM journey_campaigns j WHERE j.campaign_id = c.id AND j.trigger = 'offer_starting'),
                 c.reward_id IS NOT NULL
          FROM campaigns c WHERE c.id = $1",
     )

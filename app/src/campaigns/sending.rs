@@ -61,7 +61,7 @@ pub async fn messages_ready(
 /// variant B by the campaign it is tested in.
 async fn not_a_journeys(tx: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
     let journeys: i64 = sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM journeys WHERE campaign_id = $1)
+        "SELECT (SELECT count(*) FROM journey_campaigns WHERE campaign_id = $1)
               + (SELECT count(*) FROM campaigns WHERE ab_variant = $1)",
     )
     .bind(id)

@@ -228,6 +228,10 @@ pub enum Msg {
     EndsBeforeStart,
     /// A contest's prize: points or a reward, one of them.
     PrizeRequired,
+    /// A journey has as many steps as it may.
+    StepsFull,
+    /// Members have reached the step, so it stays (for what it did).
+    StepReached,
 }
 
 /// A whole number in `range` typed into `field` (spaces around it allowed), or that field's

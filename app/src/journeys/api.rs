@@ -87,6 +87,78 @@ pub async fn save_journey(
     .await
 }
 
+/// Saves a step of journey `trigger`: `position` names the step (empty: a new one after the
+/// last), `action` is `send` or `tag` (`tag` then names the tag). Answers the journey.
+#[server(prefix = "/api", endpoint = "journeys/step/save")]
+pub async fn save_step(
+    trigger: String,
+    position: String,
+    wait_days: String,
+    condition: String,
+    action: String,
+    tag: String,
+) -> Result<Journey, AppError> {
+    use crate::{accounts::Role, server::*};
+    let trigger = trigger_of(&trigger)?;
+    let position = match position.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let settings = super::steps::StepSettings::parse(&wait_days, &condition, &action, &tag)?;
+    write_as(Role::Manager, move |tx, me, now| {
+        Box::pin(async move {
+            let at = super::db::save_step(tx, trigger, position, &settings, now).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "journey.step.save",
+                &format!("journey:{}:step:{at}", trigger.as_str()),
+                &format!("{settings:?}"),
+            )
+            .await?;
+            super::db::get(tx, trigger).await
+        })
+    })
+    .await
+}
+
+/// Removes journey `trigger`'s last step, while no member has reached it. Answers the
+/// journey.
+#[server(prefix = "/api", endpoint = "journeys/step/remove")]
+pub async fn remove_step(trigger: String) -> Result<Journey, AppError> {
+    use crate::{accounts::Role, server::*};
+    let trigger = trigger_of(&trigger)?;
+    write_as(Role::Manager, move |tx, me, _| {
+        Box::pin(async move {
+            super::db::remove_step(tx, trigger).await?;
+            crate::audit::db::record(
+                tx,
+                Some(me.id),
+                "journey.step.remove",
+                &format!("journey:{}", trigger.as_str()),
+                "",
+            )
+            .await?;
+            super::db::get(tx, trigger).await
+        })
+    })
+    .await
+}
+
+/// One step of journey `trigger` with its messages (written, previewed and test-sent
+/// through the campaign functions, like the first message's).
+#[server(prefix = "/api", endpoint = "journeys/step/get")]
+pub async fn get_step(
+    trigger: String,
+    position: i64,
+) -> Result<(super::steps::Step, crate::campaigns::Campaign), AppError> {
+    use crate::{accounts::Role, server::*};
+    require(Role::Manager)?;
+    let trigger = trigger_of(&trigger)?;
+    let mut conn = state()?.db.reader.acquire().await?;
+    super::db::step(&mut conn, trigger, position).await
+}
+
 /// The sending rules (quiet hours and frequency caps) of both channels.
 #[server(prefix = "/api", endpoint = "journeys/rules")]
 pub async fn sending_rules() -> Result<super::rules::SendingRules, AppError> {

@@ -3,12 +3,17 @@
 
 use sqlx::SqliteConnection;
 
-use super::{Journey, Results, Settings, Trigger};
+use super::{
+    Journey, Results, Settings, Trigger,
+    steps::{Step, StepSettings},
+};
 use crate::{
     campaigns::{Channel, results_db::touches, sql::reachable},
     db::{Stamp, days},
     error::AppError,
 };
+
+mod steps;
 
 /// A journey's row: id, trigger, its campaign, channel, settings, checked-until.
 struct Row {
@@ -74,6 +79,7 @@ pub async fn get(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Journe
         .await?
         .ok_or(AppError::NotFound)?;
     let results = results(&mut *conn, &row).await?;
+    let steps = steps::list(&mut *conn, &row).await?;
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?
         .currency;
@@ -82,12 +88,50 @@ pub async fn get(conn: &mut SqliteConnection, trigger: Trigger) -> Result<Journe
         settings: row.settings,
         campaign,
         results,
+        steps,
         currency,
     })
 }
 
-/// What the journey whose messages campaign `campaign_id` holds brought (`None`: no
-/// journey's).
+/// Saves step `position` of journey `trigger` (`None`: adds one after the last). Its
+/// position.
+pub async fn save_step(
+    tx: &mut SqliteConnection,
+    trigger: Trigger,
+    position: Option<i64>,
+    settings: &StepSettings,
+    now: Stamp,
+) -> Result<i64, AppError> {
+    let j = row(&mut *tx, trigger).await?;
+    steps::save(tx, &j, position, settings, now).await
+}
+
+/// Removes journey `trigger`'s last step while no member has reached it.
+pub async fn remove_step(tx: &mut SqliteConnection, trigger: Trigger) -> Result<(), AppError> {
+    let j = row(&mut *tx, trigger).await?;
+    steps::remove_last(tx, &j).await
+}
+
+/// Step `position` of journey `trigger` with its messages (the campaign that holds them).
+pub async fn step(
+    conn: &mut SqliteConnection,
+    trigger: Trigger,
+    position: i64,
+) -> Result<(Step, crate::campaigns::Campaign), AppError> {
+    let j = row(&mut *conn, trigger).await?;
+    let step = steps::list(&mut *conn, &j)
+        .await?
+        .into_iter()
+        .find(|s| s.position == position)
+        .ok_or(AppError::NotFound)?;
+    let campaign = crate::campaigns::db::get(&mut *conn, step.campaign_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((step, campaign))
+}
+
+/// What the journey whose messages campaign `campaign_id` holds brought: its first
+/// message's or a step's (`None`: no journey's).
 pub async fn results_of_campaign(
     conn: &mut SqliteConnection,
     campaign_id: i64,
@@ -97,11 +141,23 @@ pub async fn results_of_campaign(
             .bind(campaign_id)
             .fetch_optional(&mut *conn)
             .await?;
-    match trigger.as_deref().and_then(Trigger::parse) {
-        Some(t) => {
-            let j = row(&mut *conn, t).await?;
-            Ok(Some(results(conn, &j).await?))
-        }
+    if let Some(t) = trigger.as_deref().and_then(Trigger::parse) {
+        let j = row(&mut *conn, t).await?;
+        return Ok(Some(results(conn, &j).await?));
+    }
+    // A step's messages.
+    let step: Option<(String, i64)> = sqlx::query_as(
+        "SELECT j.trigger, s.position FROM journey_steps s JOIN journeys j ON j.id = s.journey_id
+         WHERE s.campaign_id = $1",
+    )
+    .bind(campaign_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match step {
+        Some((t, position)) => match Trigger::parse(&t) {
+            Some(t) => Ok(Some(self::step(conn, t, position).await?.0.results)),
+            None => Ok(None),
+        },
         None => Ok(None),
     }
 }
@@ -149,9 +205,10 @@ pub async fn save(
     if !settings.enabled {
         sqlx::query(
             "UPDATE outbox SET status = 'cancelled', lease_until = NULL
-             WHERE campaign_id = $1 AND kind = 'journey' AND status = 'queued'",
+             WHERE kind = 'journey' AND status = 'queued' AND campaign_id IN (
+                 SELECT campaign_id FROM journey_campaigns WHERE journey_id = $1)",
         )
-        .bind(before.campaign_id)
+        .bind(before.id)
         .execute(&mut *tx)
         .await?;
         return Ok(0);
@@ -233,38 +290,48 @@ async fn run(
         .execute(&mut *tx)
         .await?;
     if entered > 0 {
-        queue(tx, j, base_url, now).await?;
+        queue(&mut *tx, j, base_url, now).await?;
     }
+    steps::run(tx, j, base_url, now).await?;
     Ok(entered)
 }
 
-/// Members of journey `j` who bought after entering while their message still waits (held
-/// by quiet hours, or behind a long queue) leave it: the message is dropped.
+/// Members of journey `j` who bought after entering while one of its messages to them still
+/// waits (held by quiet hours, or behind a long queue) leave it: the message is dropped.
 async fn leave_on_purchase(
     tx: &mut SqliteConnection,
     j: &Row,
     now: Stamp,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE journey_entries SET left_at = $2
+    // Each entry's messages: the first, and its steps'.
+    const MESSAGES: &str = "messages(entry_id, outbox_id) AS (
+             SELECT id, outbox_id FROM journey_entries WHERE journey_id = $1 AND outbox_id IS NOT NULL
+             UNION ALL
+             SELECT r.entry_id, r.outbox_id FROM journey_step_runs r
+             JOIN journey_steps s ON s.id = r.step_id
+             WHERE s.journey_id = $1 AND r.outbox_id IS NOT NULL)";
+    sqlx::query(&format!(
+        "WITH {MESSAGES}
+         UPDATE journey_entries SET left_at = $2
          WHERE id IN (
-             SELECT e.id FROM outbox o JOIN journey_entries e ON e.outbox_id = o.id
+             SELECT e.id FROM messages m JOIN outbox o ON o.id = m.outbox_id
+             JOIN journey_entries e ON e.id = m.entry_id
              JOIN member_stats s ON s.member_id = e.user_id
-             WHERE o.campaign_id = $3 AND o.status = 'queued' AND e.journey_id = $1
-               AND e.left_at IS NULL AND s.last_purchase_at > e.entered_at)",
-    )
+             WHERE o.status = 'queued' AND e.left_at IS NULL
+               AND s.last_purchase_at > e.entered_at)"
+    ))
     .bind(j.id)
     .bind(now)
-    .bind(j.campaign_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE outbox SET status = 'cancelled', lease_until = NULL
-         WHERE campaign_id = $2 AND status = 'queued'
-           AND id IN (SELECT outbox_id FROM journey_entries WHERE journey_id = $1 AND left_at = $3)",
-    )
+    sqlx::query(&format!(
+        "WITH {MESSAGES}
+         UPDATE outbox SET status = 'cancelled', lease_until = NULL
+         WHERE status = 'queued' AND id IN (
+             SELECT m.outbox_id FROM messages m JOIN journey_entries e ON e.id = m.entry_id
+             WHERE e.left_at = $2)"
+    ))
     .bind(j.id)
-    .bind(j.campaign_id)
     .bind(now)
     .execute(tx)
     .await?;
@@ -329,14 +396,7 @@ async fn results(conn: &mut SqliteConnection, j: &Row) -> Result<Results, sqlx::
     .bind(j.id)
     .fetch_all(&mut *conn)
     .await?;
-    for (status, left, n) in statuses {
-        match status.as_str() {
-            "queued" | "sending" => r.queued += n,
-            "sent" => r.sent += n,
-            "cancelled" if left => r.left += n,
-            _ => r.not_sent += n,
-        }
-    }
+    tally(&mut r, statuses);
     let window = j.settings.window_days;
     r.held_out_bought = sqlx::query_scalar(
         "SELECT count(*) FROM journey_entries e
@@ -351,4 +411,17 @@ async fn results(conn: &mut SqliteConnection, j: &Row) -> Result<Results, sqlx::
     .await?;
     touches(conn, &mut r, j.campaign_id, "journey", window).await?;
     Ok(r)
+}
+
+/// Adds messages counted by `(status, entry left, count)` to `r`'s figures (a message
+/// dropped because its member left counts as `left`).
+fn tally(r: &mut Results, statuses: Vec<(String, bool, i64)>) {
+    for (status, left, n) in statuses {
+        match status.as_str() {
+            "queued" | "sending" => r.queued += n,
+            "sent" => r.sent += n,
+            "cancelled" if left => r.left += n,
+            _ => r.not_sent += n,
+        }
+    }
 }

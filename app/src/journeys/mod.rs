@@ -22,9 +22,12 @@ mod occasions;
 mod page;
 pub mod rules;
 mod rules_card;
+mod step_page;
+pub mod steps;
 
 pub use api::*;
 pub use page::{JourneyPage, JourneysPage};
+pub use step_page::StepPage;
 
 use crate::{
     campaigns::Campaign,
@@ -202,8 +205,10 @@ pub struct Journey {
     pub settings: Settings,
     /// Its messages (the campaign that holds them).
     pub campaign: Campaign,
-    /// What it brought.
+    /// What it brought (its first message).
     pub results: Results,
+    /// Its steps after the first message.
+    pub steps: Vec<steps::Step>,
     /// The shop's currency.
     pub currency: Currency,
 }

@@ -6,7 +6,7 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{Journey, SaveJourney, Trigger, get_journey, journeys};
+use super::{Journey, RemoveStep, SaveJourney, SaveStep, Trigger, get_journey, journeys};
 use crate::{
     campaigns::{MessagesSection, PreviewSection, ResultsView, SaveMessage},
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
@@ -140,8 +140,17 @@ pub fn JourneyPage() -> impl IntoView {
     let trigger = use_params_map().with_untracked(|p| p.get("trigger").unwrap_or_default());
     let save = ServerAction::<SaveJourney>::new();
     let message = ServerAction::<SaveMessage>::new();
+    let step = ServerAction::<SaveStep>::new();
+    let remove = ServerAction::<RemoveStep>::new();
     let data = Resource::new(
-        move || (save.version().get(), message.version().get()),
+        move || {
+            (
+                save.version().get(),
+                message.version().get(),
+                step.version().get(),
+                remove.version().get(),
+            )
+        },
         move |_| get_journey(trigger.clone()),
     );
     view! {
@@ -150,7 +159,7 @@ pub fn JourneyPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <PageTitle>{t!(i18n, journeys.title)}</PageTitle><p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(j) => view! { <JourneyView j save message /> }.into_any(),
+                    Ok(j) => view! { <JourneyView j save message step remove /> }.into_any(),
                 }
             })}
         </Transition>
@@ -162,6 +171,8 @@ fn JourneyView(
     j: Journey,
     save: ServerAction<SaveJourney>,
     message: ServerAction<SaveMessage>,
+    step: ServerAction<SaveStep>,
+    remove: ServerAction<RemoveStep>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = last_error(save);
@@ -201,5 +212,6 @@ fn JourneyView(
         <MessagesSection c=j.campaign.clone() message editable=true
             names_offer={j.trigger == Trigger::OfferStarting} />
         <PreviewSection id sms />
+        <super::step_page::StepsSection j=j.clone() save=step remove />
     }
 }

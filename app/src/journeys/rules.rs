@@ -97,7 +97,7 @@ impl ChannelRules {
         })
     }
 
-    /// Whether `hour` (0–23 on the shop's clock) is within the quiet hours.
+    /// Whether `hour` (0–23 on the member's clock) is within the quiet hours.
     pub fn is_quiet(&self, hour: i64) -> bool {
         match (self.quiet_from, self.quiet_until) {
             (Some(from), Some(until)) if from < until => (from..until).contains(&hour),
@@ -164,13 +164,14 @@ mod db {
         Ok(())
     }
 
-    /// Whether marketing messages on `channel` wait at `now` (quiet hours on the shop's
-    /// clock).
-    pub async fn quiet_now(
+    /// The time zones in which marketing messages on `channel` wait at `now` (quiet hours
+    /// on each member's own clock): of the shop's zone (members who set none) and the zones
+    /// members set, those whose hour is quiet now. Empty without quiet hours.
+    pub async fn quiet_zones(
         conn: &mut SqliteConnection,
         channel: &str,
         now: Stamp,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<Vec<String>, sqlx::Error> {
         let rules = sending_rules(&mut *conn).await?;
         let r = if channel == "sms" {
             rules.sms
@@ -178,11 +179,15 @@ mod db {
             rules.email
         };
         if r.quiet_from.is_none() {
-            return Ok(false);
+            return Ok(Vec::new());
         }
-        let tz = crate::campaigns::db::shop_tz(conn).await?;
-        let hour = now.in_zone(&crate::db::zone(&tz)).hour();
-        Ok(r.is_quiet(i64::from(hour)))
+        let mut zones: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT time_zone FROM users WHERE time_zone IS NOT NULL")
+                .fetch_all(&mut *conn)
+                .await?;
+        zones.push(crate::campaigns::db::shop_tz(conn).await?);
+        zones.retain(|tz| r.is_quiet(i64::from(now.in_zone(&crate::db::zone(tz)).hour())));
+        Ok(zones)
     }
 }
 

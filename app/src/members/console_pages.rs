@@ -169,6 +169,7 @@ fn ProfileView(
                 <dt>{t!(i18n, members.phone)}</dt><dd>{h.phone.unwrap_or_else(not_given)}</dd>
                 <dt>{t!(i18n, account.language)}</dt><dd>{crate::i18n::language_name(h.language)}</dd>
                 <dt>{t!(i18n, members.birthday)}</dt><dd>{h.birthday.unwrap_or_else(not_given)}</dd>
+                <dt>{t!(i18n, my_data.time_zone)}</dt><dd>{h.time_zone.unwrap_or_else(not_given)}</dd>
                 <dt>{t!(i18n, members.joined)}</dt><dd>{move || format::date(locale(), &joined)}</dd>
                 <dt>{t!(i18n, points.balance)}</dt><dd>{move || format::number(locale(), p.summary.balance)} " " {t!(i18n, points.unit)}</dd>
                 <dt>{t!(i18n, points.tier)}</dt><dd>{tier.unwrap_or_else(not_given)}</dd>

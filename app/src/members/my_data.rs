@@ -17,14 +17,16 @@ pub async fn my_profile() -> Result<ProfileHead, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Saves the caller's name, phone (empty: none), birthday (empty: none) and language. A
-/// phone is needed while text-message offers are on.
+/// Saves the caller's name, phone (empty: none), birthday (empty: none), language and time
+/// zone (an IANA name; empty or left out: the shop's). A phone is needed while text-message
+/// offers are on.
 #[server(prefix = "/api", endpoint = "me/profile_update")]
 pub async fn update_my_profile(
     preferred_name: String,
     phone: String,
     birthday: String,
     language: String,
+    time_zone: Option<String>,
 ) -> Result<(), AppError> {
     use crate::{
         accounts::PreferredName,
@@ -61,7 +63,15 @@ pub async fn update_my_profile(
     let locale = parse_locale(&language)
         .ok_or_else(|| errors.push(("language", Msg::LanguageInvalid)))
         .ok();
-    let (Some(name), Some(phone), Some(birthday), Some(locale)) = (name, phone, birthday, locale)
+    let zone = match time_zone.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => crate::db::time_zone_name(raw)
+            .map(Some)
+            .ok_or_else(|| errors.push(("time_zone", Msg::TimeZoneInvalid)))
+            .ok(),
+    };
+    let (Some(name), Some(phone), Some(birthday), Some(locale), Some(zone)) =
+        (name, phone, birthday, locale, zone)
     else {
         return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
     };
@@ -78,7 +88,7 @@ pub async fn update_my_profile(
                 }
                 let email = sqlx::query_scalar::<_, String>(
                     "UPDATE users SET preferred_name = $2, phone = $3, birthday = $4, language = $5,
-                            updated_at = $6
+                            updated_at = $6, time_zone = $7
                      WHERE id = $1 RETURNING email",
                 )
                 .bind(id)
@@ -87,6 +97,7 @@ pub async fn update_my_profile(
                 .bind(birthday.as_deref())
                 .bind(locale)
                 .bind(now)
+                .bind(zone.as_deref())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match crate::db::is_unique_violation(&e) {

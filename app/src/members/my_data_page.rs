@@ -42,6 +42,7 @@ fn ProfileForm(profile: ProfileHead) -> impl IntoView {
     let action = ServerAction::<UpdateMyProfile>::new();
     let error = last_error(action);
     let phone_hint = ViewFn::from(move || t!(i18n, account.phone_hint));
+    let zone_hint = ViewFn::from(move || t!(i18n, my_data.time_zone_hint));
     let lang = profile.language.as_str();
     view! {
         <section class="card">
@@ -59,6 +60,9 @@ fn ProfileForm(profile: ProfileHead) -> impl IntoView {
                     {t!(i18n, members.birthday)}
                 </Field>
                 <LanguageField selected=lang />
+                <Field name="time_zone" error=error hint=zone_hint value=profile.time_zone.unwrap_or_default()>
+                    {t!(i18n, my_data.time_zone)}
+                </Field>
                 <button type="submit" class="button primary">{t!(i18n, my_data.save)}</button>
                 <SavedNotice action=action>{move || t!(i18n, my_data.saved)}</SavedNotice>
             </ActionForm>

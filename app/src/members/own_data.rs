@@ -180,8 +180,14 @@ pub const TABLES: &[Owned] = &[
             OnClose::Delete,
         )
     },
-    // Their entries in journeys (each names its message), and the clicks on their messages'
-    // links: deleted with the messages.
+    // Their entries in journeys (each names its message) and what the journeys' steps did
+    // for them, and the clicks on their messages' links: deleted with the messages.
+    own(
+        "journey_step_runs",
+        "entry_id",
+        "t.entry_id IN (SELECT id FROM journey_entries WHERE user_id = $1)",
+        OnClose::Delete,
+    ),
     own(
         "journey_entries",
         "user_id",
@@ -302,13 +308,14 @@ pub async fn export(
 }
 
 /// Closes member `id`'s account: the account row keeps only its id, role and dates (email
-/// replaced by a unique placeholder, no name, phone, birthday, password or consent; sessions
+/// replaced by a unique placeholder, no name, phone, birthday, time zone, password or consent; sessions
 /// end); each table of [`TABLES`] is kept, blanked or emptied as it says; the member leaves
 /// the search index. Returns false (and changes nothing) if `id` is not an open member.
 pub async fn close(conn: &mut SqliteConnection, id: i64, now: Stamp) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE users SET email = 'closed-' || id || '@closed.invalid', password_hash = '!',
-                preferred_name = '', phone = NULL, birthday = NULL, email_marketing = 0,
+                preferred_name = '', phone = NULL, birthday = NULL, time_zone = NULL,
+                email_marketing = 0,
                 sms_marketing = 0, referral_code = NULL, counter_location_id = NULL,
                 session_epoch = session_epoch + 1, disabled_at = $2, closed_at = $2,
                 updated_at = $2

@@ -44,6 +44,8 @@ pub struct ProfileHead {
     pub language: Locale,
     /// Birthday (`YYYY-MM-DD`), if given.
     pub birthday: Option<String>,
+    /// Their time zone (an IANA name), if they set one (else the shop's is theirs).
+    pub time_zone: Option<String>,
     /// When they joined (UTC).
     pub joined: String,
     /// Agrees to marketing email now.

@@ -98,7 +98,7 @@ pub async fn link_targets(
     // The offer-starting journey names each member's own offer: every active one.
     let announced: Vec<i64> = sqlx::query_scalar(
         "SELECT f.id FROM offers f
-         JOIN journeys j ON j.campaign_id = $1 AND j.trigger = 'offer_starting'
+         JOIN journey_campaigns j ON j.campaign_id = $1 AND j.trigger = 'offer_starting'
          WHERE f.active = 1",
     )
     .bind(id)

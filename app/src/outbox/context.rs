@@ -62,7 +62,7 @@ pub(super) async fn chosen(
     let row: Option<(Named, Named)> = sqlx::query_as(
         "SELECT o.id, o.title, o.description, r.id, r.name, r.description FROM campaigns c
          LEFT JOIN offers o ON o.id = coalesce(c.offer_id, (
-             SELECT f.id FROM offers f JOIN journeys j
+             SELECT f.id FROM offers f JOIN journey_campaigns j
                ON j.campaign_id = c.id AND j.trigger = 'offer_starting'
              WHERE f.active = 1 ORDER BY coalesce(f.starts_on, f.created_at) DESC, f.id DESC
              LIMIT 1))
@@ -228,9 +228,9 @@ impl Member {
                  FROM json_each($1))
              SELECT r.row_id,
                  -- A journey's messages go while the journey is on.
-                 (SELECT CASE WHEN j.id IS NULL THEN c.status
+                 (SELECT CASE WHEN j.journey_id IS NULL THEN c.status
                               WHEN j.enabled = 1 THEN 'sending' ELSE 'cancelled' END
-                  FROM campaigns c LEFT JOIN journeys j ON j.campaign_id = c.id
+                  FROM campaigns c LEFT JOIN journey_campaigns j ON j.campaign_id = c.id
                   WHERE c.id = r.campaign_id) AS status,
                  (u.closed_at IS NULL AND u.disabled_at IS NULL
                   AND CASE r.channel
@@ -259,11 +259,12 @@ impl Member {
                  d.percent AS discount_percent, d.valid_until AS discount_until,
                  f.id AS offer_id, f.title AS offer_title, f.description AS offer_description
              FROM r JOIN users u ON u.id = r.user_id
-             -- A journey message's entry (its dedupe key names it), when the journey is the
-             -- offer-starting one: the offer is its key.
+             -- A journey message's entry (its dedupe key, `journey:<entry>` or
+             -- `journey:<entry>:<step>`, names it), when the journey is the offer-starting
+             -- one: the offer is its key.
              LEFT JOIN outbox ob ON ob.id = r.row_id AND ob.kind = 'journey'
              LEFT JOIN journey_entries je ON je.id = CAST(substr(ob.dedupe_key, 9) AS INTEGER)
-                 AND je.outbox_id = ob.id
+                 AND je.user_id = ob.user_id
              LEFT JOIN journeys jj ON jj.id = je.journey_id AND jj.trigger = 'offer_starting'
              LEFT JOIN offers f ON jj.id IS NOT NULL AND f.id = CAST(je.entry_key AS INTEGER)
              LEFT JOIN coupons d ON d.id = (

@@ -56,8 +56,8 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 
 /// Claims up to `limit` due rows on `channel` (`email`, `sms`: each transport takes only its
 /// own) for `lease_secs`: queued rows whose time has come and rows whose lease ran out,
-/// skipping campaigns that are not sending (paused, cancelled), and marketing altogether in
-/// the channel's quiet hours (those rows wait).
+/// skipping campaigns that are not sending (paused, cancelled), and marketing to members in
+/// the channel's quiet hours on their own clock (those rows wait).
 pub async fn claim(
     tx: &mut SqliteConnection,
     channel: &str,
@@ -65,7 +65,9 @@ pub async fn claim(
     lease_secs: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    let quiet = crate::journeys::rules::quiet_now(&mut *tx, channel, now).await?;
+    let quiet = crate::journeys::rules::quiet_zones(&mut *tx, channel, now).await?;
+    let quiet = serde_json::to_string(&quiet).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let shop = crate::campaigns::db::shop_tz(&mut *tx).await?;
     sqlx::query_as(
         "UPDATE outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1
          WHERE id IN (
@@ -73,7 +75,9 @@ pub async fn claim(
              WHERE o.status IN ('queued', 'sending') AND o.next_attempt_at <= $2
                AND (o.status = 'queued' OR o.lease_until <= $2)
                AND (o.kind <> 'campaign' OR c.status = 'sending') AND o.channel = $4
-               AND NOT ($5 AND o.kind IN ('campaign', 'journey'))
+               AND NOT (o.kind IN ('campaign', 'journey') AND $5 <> '[]'
+                        AND coalesce((SELECT u.time_zone FROM users u WHERE u.id = o.user_id), $6)
+                            IN (SELECT value FROM json_each($5)))
              ORDER BY o.next_attempt_at, o.id LIMIT $3)
          RETURNING id, kind, campaign_id, user_id, channel, address, language, token, attempts,
              note, message_from",
@@ -83,6 +87,7 @@ pub async fn claim(
     .bind(limit)
     .bind(channel)
     .bind(quiet)
+    .bind(shop)
     .fetch_all(tx)
     .await
 }

@@ -110,6 +110,8 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::WinnersInvalid => t_string!(i18n, errors.winners_invalid),
         Msg::EndsBeforeStart => t_string!(i18n, errors.ends_before_start),
         Msg::PrizeRequired => t_string!(i18n, errors.prize_required),
+        Msg::StepsFull => t_string!(i18n, errors.steps_full),
+        Msg::StepReached => t_string!(i18n, errors.step_reached),
         Msg::TagInvalid => t_string!(i18n, errors.tag_invalid),
         Msg::BirthdayInvalid => t_string!(i18n, errors.birthday_invalid),
         Msg::ColourInvalid => t_string!(i18n, errors.colour_invalid),

@@ -352,16 +352,27 @@ pub(super) async fn load_messages(
                 .bind(trigger)
                 .fetch_one(&mut *conn)
                 .await?;
-        for (language, subject, body) in messages {
-            let message = app::campaigns::Message {
-                language: language.into(),
-                subject: subject.into(),
-                preheader: String::new(),
-                body: body.into(),
-                problems: vec![],
-            };
-            app::campaigns::db::save_message(conn, campaign, &message, at).await?;
-        }
+        save_messages(conn, campaign, &messages, at).await?;
+    }
+    Ok(())
+}
+
+/// Writes campaign `campaign`'s message in each language.
+pub(super) async fn save_messages(
+    conn: &mut sqlx::SqliteConnection,
+    campaign: i64,
+    messages: &[Message],
+    at: Stamp,
+) -> Result<(), DemoError> {
+    for (language, subject, body) in messages {
+        let message = app::campaigns::Message {
+            language: (*language).into(),
+            subject: (*subject).into(),
+            preheader: String::new(),
+            body: (*body).into(),
+            problems: vec![],
+        };
+        app::campaigns::db::save_message(conn, campaign, &message, at).await?;
     }
     Ok(())
 }

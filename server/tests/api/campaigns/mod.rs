@@ -20,6 +20,7 @@ mod sending_rules;
 mod sms;
 mod sms_gateway;
 mod smtp;
+mod steps;
 mod triggers;
 
 use std::time::Duration;

@@ -3,7 +3,8 @@
 //! it; over HTTP with a real SMTP server on loopback and a clock the test moves.
 
 use super::triggers::{
-    Counter, counter, entries, journey, member, run, status_of, switch_on, wait_status,
+    Counter, counter, email_quiet_hours, entries, journey, member, run, status_of, switch_on,
+    switch_on_saying, wait_status,
 };
 use crate::helpers::{error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;
@@ -136,4 +137,57 @@ async fn points_expiring_quiet_hours_the_goal_and_the_frequency_cap() {
         ]
     );
     assert!(rollup_drift(&pool).await.is_empty());
+}
+
+#[tokio::test]
+async fn quiet_hours_keep_to_each_members_own_clock() {
+    let Counter {
+        smtp,
+        app,
+        pool,
+        manager,
+        staff,
+        main,
+    } = counter(Stamp::utc(2026, 3, 1, 12, 0, 0)).await;
+    let confirmed = Some("2026-01-01T00:00:00Z");
+    // Ann keeps the shop's clock (UTC); Kim lives in Tokyo, Lou in New York.
+    for (name, zone) in [
+        ("Ann", None),
+        ("Kim", Some("Asia/Tokyo")),
+        ("Lou", Some("America/New_York")),
+    ] {
+        let id = member(&pool, name, None, confirmed, true).await;
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(zone)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("zone");
+        crate::helpers::bought(&staff, id, "10", main, &[]).await;
+    }
+    email_quiet_hours(&manager, "21", "9").await;
+    // 22:00 UTC on 18 May: 07:00 in Tokyo (quiet), 18:00 in New York. Only Lou's goes.
+    app.config.clock.set(Stamp::utc(2026, 5, 18, 22, 0, 0));
+    let j = switch_on_saying(&manager, "win_back", "30", "", "Come back soon.").await;
+    assert_eq!(j["results"]["entered"], 3);
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, "lou@example.org");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(smtp.mails().len(), 1);
+    assert_eq!(status_of(&pool, "Ann", "win_back").await.0, "queued");
+    assert_eq!(status_of(&pool, "Kim", "win_back").await.0, "queued");
+    // 01:00 UTC: 10:00 in Tokyo; still night on the shop's clock.
+    app.config.clock.set(Stamp::utc(2026, 5, 19, 1, 0, 0));
+    wait_status(&pool, "Kim", "win_back", "sent").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(status_of(&pool, "Ann", "win_back").await.0, "queued");
+    // 09:00 UTC: Ann's morning.
+    app.config.clock.set(Stamp::utc(2026, 5, 19, 9, 0, 0));
+    wait_status(&pool, "Ann", "win_back", "sent").await;
+    let mut to: Vec<String> = smtp.wait_for(3).await.into_iter().map(|m| m.to).collect();
+    to.sort_unstable();
+    assert_eq!(
+        to,
+        ["ann@example.org", "kim@example.org", "lou@example.org"]
+    );
 }

@@ -55,6 +55,25 @@ pub(super) async fn switch_on_saying(
     res.json().await.expect("json")
 }
 
+/// Sets quiet hours for email from `from` to `until` (texts: none; no caps).
+pub(super) async fn email_quiet_hours(manager: &TestApp, from: &str, until: &str) {
+    json_of(
+        manager,
+        "journeys/rules/save",
+        &[
+            ("email_quiet_from", from),
+            ("email_quiet_until", until),
+            ("email_cap", ""),
+            ("email_cap_days", "7"),
+            ("sms_quiet_from", ""),
+            ("sms_quiet_until", ""),
+            ("sms_cap", ""),
+            ("sms_cap_days", "7"),
+        ],
+    )
+    .await;
+}
+
 /// Runs the journey job at `now` (the clock moved there first) as the server's scheduler
 /// does; how many entered.
 pub(super) async fn run(app: &TestApp, now: Stamp) -> u64 {

@@ -96,6 +96,31 @@ async fn members_edit_their_profile_and_channels_and_each_change_of_consent_is_r
         ),
         "trimmed; the national number in the shop's country"
     );
+    // Her own time zone: a name the server knows, stored as it spells it; empty is the shop's.
+    let zoned = |zone: &'static str| {
+        let mut f = form("1990-05-17").to_vec();
+        f.push(("time_zone", zone));
+        f
+    };
+    let res = anna.call("me/profile_update", &zoned("Mars/Olympus")).await;
+    assert_eq!(
+        error_json(res).await,
+        field_error("time_zone", "time_zone_invalid")
+    );
+    for (typed, stored) in [
+        (" Europe/Riga ", Value::from("Europe/Riga")),
+        ("", Value::Null),
+    ] {
+        let res = anna.call("me/profile_update", &zoned(typed)).await;
+        assert_eq!(res.status(), 200);
+        let profile: Value = anna
+            .call("me/profile", &[])
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(profile["time_zone"], stored, "{typed}");
+    }
     assert_eq!(
         anna.me().await["language"],
         "lv",
