@@ -17,6 +17,9 @@ CREATE TABLE journey_steps (
     campaign_id INTEGER NOT NULL UNIQUE REFERENCES campaigns (id),
     -- The tag it puts on the member (when the action is a tag).
     tag         TEXT    CHECK (tag IS NULL OR length(tag) BETWEEN 1 AND 40),
+    -- A step takes entries whose step before went at most its wait before it was made, not
+    -- the journey's whole past.
+    created_at  TEXT    NOT NULL,
     updated_at  TEXT    NOT NULL,
     UNIQUE (journey_id, position),
     CHECK (action <> 'tag' OR tag IS NOT NULL)

@@ -18,8 +18,8 @@ pub async fn my_profile() -> Result<ProfileHead, AppError> {
 }
 
 /// Saves the caller's name, phone (empty: none), birthday (empty: none), language and time
-/// zone (an IANA name; empty or left out: the shop's). A phone is needed while text-message
-/// offers are on.
+/// zone (an IANA name; empty: the shop's — a form's empty field arrives as left out, so
+/// left out is the shop's too). A phone is needed while text-message offers are on.
 #[server(prefix = "/api", endpoint = "me/profile_update")]
 pub async fn update_my_profile(
     preferred_name: String,

@@ -51,15 +51,21 @@ async fn rows(conn: &mut SqliteConnection, journey_id: i64) -> Result<Vec<StepRo
         .collect())
 }
 
+/// Whether campaign `id`'s messages are ready to go on `channel` (one in the shop's
+/// language, no problems).
+async fn ready(conn: &mut SqliteConnection, id: i64, channel: Channel) -> Result<bool, AppError> {
+    match messages_ready(conn, id, channel).await {
+        Ok(()) => Ok(true),
+        Err(AppError::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Journey `j`'s steps with what each did.
 pub(super) async fn list(conn: &mut SqliteConnection, j: &Row) -> Result<Vec<Step>, AppError> {
     let mut out = Vec::new();
     for s in rows(&mut *conn, j.id).await? {
-        let ready = match messages_ready(&mut *conn, s.campaign_id, j.channel).await {
-            Ok(()) => true,
-            Err(AppError::Conflict { .. }) => false,
-            Err(e) => return Err(e),
-        };
+        let ready = ready(&mut *conn, s.campaign_id, j.channel).await?;
         let mut r = Results::default();
         let outcomes: Vec<(String, i64)> = sqlx::query_as(
             "SELECT outcome, count(*) FROM journey_step_runs WHERE step_id = $1 GROUP BY 1",
@@ -162,8 +168,8 @@ pub(super) async fn save(
             .await?;
             sqlx::query(
                 "INSERT INTO journey_steps (journey_id, position, wait_days, condition, action,
-                     tag, campaign_id, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     tag, campaign_id, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             )
             .bind(j.id)
             .bind(p)
@@ -213,8 +219,9 @@ pub(super) async fn remove_last(tx: &mut SqliteConnection, j: &Row) -> Result<()
 
 /// Runs journey `j`'s steps at `now`, in order: each takes the entries whose step before it
 /// went at least its wait ago (the first message once sent; a step's message once sent, its
-/// tag once put on) and records what it did for each — at most once per entry and step, so
-/// a second run at the same `now` changes nothing. A message step whose messages are not
+/// tag once put on) — but not before the step existed less its wait, and only a member's
+/// latest entry — and records what it did for each, at most once per entry and step, so a
+/// second run at the same `now` changes nothing. A message step whose messages are not
 /// ready holds its members (and so every step after it) until they are.
 pub(super) async fn run(
     tx: &mut SqliteConnection,
@@ -236,11 +243,7 @@ pub(super) async fn run(
     let mut previous: Option<i64> = None;
     for s in rows(&mut *tx, j.id).await? {
         let send = s.settings.action == Action::Send;
-        if send
-            && messages_ready(&mut *tx, s.campaign_id, j.channel)
-                .await
-                .is_err()
-        {
+        if send && !ready(&mut *tx, s.campaign_id, j.channel).await? {
             break;
         }
         let goes_on = match s.settings.condition {
@@ -268,7 +271,16 @@ pub(super) async fn run(
                                    WHEN $7 THEN 'sent' ELSE 'tagged' END, $4
              FROM ({before}) b JOIN journey_entries e ON e.id = b.entry_id
              JOIN users u ON u.id = e.user_id
+             JOIN journey_steps st ON st.id = $2
              WHERE b.at <= $5 AND e.left_at IS NULL AND e.journey_id = $1
+               -- Not the journey's past: the step before went at most the wait before this
+               -- step was made.
+               AND b.at >= strftime('%Y-%m-%dT%H:%M:%SZ', st.created_at,
+                                    '-' || st.wait_days || ' days')
+               -- A member's latest entry only (a newer one supersedes it).
+               AND NOT EXISTS (SELECT 1 FROM journey_entries n
+                               WHERE n.journey_id = e.journey_id AND n.user_id = e.user_id
+                                 AND n.id > e.id)
                AND NOT EXISTS (SELECT 1 FROM journey_step_runs r
                                WHERE r.step_id = $2 AND r.entry_id = e.id)"
         ))

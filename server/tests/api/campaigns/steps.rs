@@ -33,6 +33,23 @@ async fn step(
     .await
 }
 
+/// Waits until no message is on the wire (a mail at the SMTP server may not be recorded as
+/// sent yet).
+async fn settled(pool: &sqlx::SqlitePool) {
+    for _ in 0..400 {
+        let sending: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status = 'sending'")
+                .fetch_one(pool)
+                .await
+                .expect("outbox");
+        if sending == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("messages stay on the wire");
+}
+
 async fn steps(c: &TestApp) -> Value {
     json_of(c, "journeys/get", &[("trigger", "win_back")]).await["steps"].clone()
 }
@@ -91,6 +108,7 @@ async fn steps_wait_check_their_condition_send_or_tag_and_count_what_each_did() 
     .await;
     assert_eq!(j["results"]["entered"], 5);
     let firsts = smtp.wait_for(5).await;
+    settled(&pool).await;
     let ann_mail = firsts
         .iter()
         .find(|m| m.to == "ann@example.org")
@@ -209,6 +227,7 @@ async fn steps_wait_check_their_condition_send_or_tag_and_count_what_each_did() 
     // Quiet hours end at 14:00: Cid and Dot get it, in the step's words.
     app.config.clock.set(Stamp::utc(2026, 3, 27, 14, 0, 0));
     let mails = smtp.wait_for(7).await;
+    settled(&pool).await;
     let mut seconds: Vec<&str> = mails
         .iter()
         .filter(|m| m.subject.starts_with("Still there"))
@@ -266,4 +285,49 @@ async fn steps_wait_check_their_condition_send_or_tag_and_count_what_each_did() 
     let list = json_of(&manager, "campaigns/list", &[]).await;
     assert!(!list.to_string().contains("Win-back · "), "{list}");
     assert!(rollup_drift(&pool).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_new_step_takes_entries_from_its_wait_before_it_was_made_not_the_journeys_past() {
+    let Counter {
+        smtp,
+        app,
+        pool,
+        manager,
+        staff,
+        main,
+    } = counter(Stamp::utc(2026, 2, 15, 12, 0, 0)).await;
+    let confirmed = Some("2026-01-01T00:00:00Z");
+    // Ann lapses on 17 March; Bo, who bought on 13 March, on 12 April.
+    let ann = member(&pool, "Ann", None, confirmed, true).await;
+    bought(&staff, ann, "10", main, &[]).await;
+    app.config.clock.set(Stamp::utc(2026, 3, 13, 12, 0, 0));
+    let bo = member(&pool, "Bo", None, confirmed, true).await;
+    bought(&staff, bo, "10", main, &[]).await;
+    app.config.clock.set(Stamp::utc(2026, 3, 20, 12, 0, 0));
+    switch_on_saying(&manager, "win_back", "30", "", "Come back soon.").await;
+    smtp.wait_for(1).await;
+    settled(&pool).await;
+    // A tag step a week after the first message, made on 10 April: Ann's went 21 days
+    // before it was made, so it is not hers.
+    app.config.clock.set(Stamp::utc(2026, 4, 10, 12, 0, 0));
+    assert_eq!(
+        step(&manager, "", "7", "always", "tag", "late")
+            .await
+            .status(),
+        200
+    );
+    run(&app, Stamp::utc(2026, 4, 12, 12, 0, 0)).await;
+    smtp.wait_for(2).await;
+    settled(&pool).await;
+    run(&app, Stamp::utc(2026, 4, 20, 12, 0, 0)).await;
+    let tagged: Vec<String> = sqlx::query_scalar(
+        "SELECT u.preferred_name FROM member_tags t JOIN users u ON u.id = t.member_id
+         WHERE t.tag = 'late'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("tags");
+    assert_eq!(tagged, ["Bo"]);
+    assert_eq!(figures(&manager).await, [[1, 0, 0, 0, 1, 0]]);
 }

@@ -107,11 +107,9 @@ async fn members_edit_their_profile_and_channels_and_each_change_of_consent_is_r
         error_json(res).await,
         field_error("time_zone", "time_zone_invalid")
     );
-    for (typed, stored) in [
-        (" Europe/Riga ", Value::from("Europe/Riga")),
-        ("", Value::Null),
-    ] {
-        let res = anna.call("me/profile_update", &zoned(typed)).await;
+    let riga = Value::from("Europe/Riga");
+    for (fields, stored) in [(zoned(" Europe/Riga "), &riga), (zoned(""), &Value::Null)] {
+        let res = anna.call("me/profile_update", &fields).await;
         assert_eq!(res.status(), 200);
         let profile: Value = anna
             .call("me/profile", &[])
@@ -119,7 +117,7 @@ async fn members_edit_their_profile_and_channels_and_each_change_of_consent_is_r
             .json()
             .await
             .expect("json");
-        assert_eq!(profile["time_zone"], stored, "{typed}");
+        assert_eq!(&profile["time_zone"], stored, "{fields:?}");
     }
     assert_eq!(
         anna.me().await["language"],
