@@ -19,6 +19,10 @@ pub fn ResultsView(
     window: i64,
     journey: bool,
     csv: String,
+    /// A journey step's: it has no control group of its own, so neither its rows nor the
+    /// chart that compares with it.
+    #[prop(optional)]
+    step: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked().as_str();
@@ -72,6 +76,15 @@ pub fn ResultsView(
         ),
         (t_string!(i18n, journeys.lift), lift),
     ]);
+    if step {
+        let control = [
+            t_string!(i18n, journeys.held_out),
+            t_string!(i18n, journeys.held_out_bought),
+            t_string!(i18n, journeys.held_out_rate),
+            t_string!(i18n, journeys.lift),
+        ];
+        rows.retain(|(k, _)| !control.contains(k));
+    }
     let hint = t_string!(i18n, journeys.results_hint).replace("{days}", &window.to_string());
     let bars = vec![
         (
@@ -87,7 +100,7 @@ pub fn ResultsView(
         <section class="card" aria-labelledby="results">
             <h2 id="results">{t!(i18n, journeys.results)}</h2>
             <p class="hint">{hint}</p>
-            <BarChart title=t_string!(i18n, journeys.rates_chart) bars low=0 high=100 />
+            {(!step).then(|| view! { <BarChart title=t_string!(i18n, journeys.rates_chart) bars low=0 high=100 /> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, journeys.figures)>
                 <table>
                     <tbody>

@@ -253,7 +253,7 @@ fn StepView(
     view! {
         <PageTitle>{format!("{} — {}", name(trigger), step_title(step.position))}</PageTitle>
         {settings}
-        <ResultsView r=step.results currency window journey=true
+        <ResultsView r=step.results currency window journey=true step=true
             csv=format!("/console/campaigns/{id}/results.csv") />
         {messages}
     }
