@@ -165,11 +165,12 @@ mod db {
     }
 
     /// The time zones in which marketing messages on `channel` wait at `now` (quiet hours
-    /// on each member's own clock): of the shop's zone (members who set none) and the zones
-    /// members set, those whose hour is quiet now. Empty without quiet hours.
+    /// on each member's own clock): of the shop's zone `shop` (members who set none) and the
+    /// zones members set, those whose hour is quiet now. Empty without quiet hours.
     pub async fn quiet_zones(
         conn: &mut SqliteConnection,
         channel: &str,
+        shop: &str,
         now: Stamp,
     ) -> Result<Vec<String>, sqlx::Error> {
         let rules = sending_rules(&mut *conn).await?;
@@ -185,7 +186,7 @@ mod db {
             sqlx::query_scalar("SELECT DISTINCT time_zone FROM users WHERE time_zone IS NOT NULL")
                 .fetch_all(&mut *conn)
                 .await?;
-        zones.push(crate::campaigns::db::shop_tz(conn).await?);
+        zones.push(shop.to_owned());
         zones.retain(|tz| r.is_quiet(i64::from(now.in_zone(&crate::db::zone(tz)).hour())));
         Ok(zones)
     }

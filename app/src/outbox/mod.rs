@@ -65,9 +65,9 @@ pub async fn claim(
     lease_secs: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    let quiet = crate::journeys::rules::quiet_zones(&mut *tx, channel, now).await?;
-    let quiet = serde_json::to_string(&quiet).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let shop = crate::campaigns::db::shop_tz(&mut *tx).await?;
+    let quiet = crate::journeys::rules::quiet_zones(&mut *tx, channel, &shop, now).await?;
+    let quiet = serde_json::to_string(&quiet).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query_as(
         "UPDATE outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1
          WHERE id IN (
