@@ -44,7 +44,8 @@ pub enum Trigger {
     Welcome,
     /// A number of days before the member's points expire (once per expiry day).
     PointsExpiring,
-    /// On the member's birthday (or a number of days before), on the shop's calendar.
+    /// On the member's birthday (or a number of days before), on their own calendar (their
+    /// time zone, or else the shop's).
     Birthday,
     /// A number of days after the member moved up to a tier above the first.
     TierReached,

@@ -117,18 +117,23 @@ pub fn crossed(trigger: Trigger, channel: Channel) -> &'static str {
                 OR (o.audience = 'picked' AND EXISTS (
                       SELECT 1 FROM offer_members m WHERE m.offer_id = o.id AND m.member_id = u.id))"
         }
-        // The calendar days from $4 to $5; a 29 February birthday falls on the 28th in other
-        // years. The key is the day.
+        // Each zone's calendar days from its first to its last ($4: `[[zone, first, last],
+        // …]`) with the members who live by that zone (their own, else the shop's, $5); a
+        // 29 February birthday falls on the 28th in other years. The key is the day.
         (Trigger::Birthday, _) => {
-            "WITH RECURSIVE days(day) AS (
-                 SELECT $4 WHERE $4 <= $5
-                 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < $5),
-             mds(md, day) AS (
-                 SELECT substr(day, 6), day FROM days
-                 UNION ALL SELECT '02-29', day FROM days WHERE substr(day, 6) = '02-28'
+            "WITH RECURSIVE zones(zone, lo, hi) AS (
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                        json_extract(value, '$[2]') FROM json_each($4)),
+             days(zone, day, hi) AS (
+                 SELECT zone, lo, hi FROM zones WHERE lo <= hi
+                 UNION ALL SELECT zone, date(day, '+1 day'), hi FROM days WHERE day < hi),
+             mds(zone, md, day) AS (
+                 SELECT zone, substr(day, 6), day FROM days
+                 UNION ALL SELECT zone, '02-29', day FROM days WHERE substr(day, 6) = '02-28'
                    AND substr(date(substr(day, 1, 4) || '-03-01', '-1 day'), 9) <> '29')
              SELECT u.id AS user_id, m.day AS entry_key FROM mds m
-             JOIN users u ON u.birthday IS NOT NULL AND substr(u.birthday, 6) = m.md"
+             JOIN users u ON u.birthday IS NOT NULL AND substr(u.birthday, 6) = m.md
+                 AND coalesce(u.time_zone, $5) = m.zone"
         }
     }
 }
@@ -142,7 +147,7 @@ const BIRTHDAY_CATCH_UP_DAYS: i64 = 7;
 /// run (just switched on) of win-back takes everyone who lapsed; welcome, tier reached, a
 /// discount given, a reward in reach and an answered case, only what happens from now on;
 /// points expiring and tier at risk, all whose points expire or tier is reviewed within the
-/// wait; birthday, today's (or the day `wait` ahead). A discount ending and an offer starting
+/// wait; birthday, today's (or the day `wait` ahead) on each member's own calendar. A discount ending and an offer starting
 /// look at every day from today to the day `wait` ahead on each run (an entry per discount
 /// keeps it to one message; an offer is announced by the first run that finds it).
 pub async fn bounds(
@@ -178,13 +183,24 @@ pub async fn bounds(
             let (today, hi) = (local_day(&tz, now).0, local_day(&tz, moment).0);
             (Some(today.to_string()), hi.to_string(), moment)
         }
+        // Per zone members live by, the days after the last run's up to today (or the day
+        // `wait` ahead) there, at most a week back.
         Trigger::Birthday => {
             let moment = now + wait;
-            let tz = crate::campaigns::db::shop_tz(conn).await?;
-            let hi = local_day(&tz, moment).0;
-            let lo = last.map_or(hi, |t| local_day(&tz, t).0.plus_days(1));
-            let lo = lo.max(hi.plus_days(1 - BIRTHDAY_CATCH_UP_DAYS));
-            (Some(lo.to_string()), hi.to_string(), moment)
+            let shop = crate::campaigns::db::shop_tz(conn).await?;
+            let zones = super::rules::member_zones(&mut *conn, &shop).await?;
+            let days: Vec<(String, String, String)> = zones
+                .into_iter()
+                .map(|tz| {
+                    let hi = local_day(&tz, moment).0;
+                    let lo = last.map_or(hi, |t| local_day(&tz, t).0.plus_days(1));
+                    let lo = lo.max(hi.plus_days(1 - BIRTHDAY_CATCH_UP_DAYS));
+                    (tz, lo.to_string(), hi.to_string())
+                })
+                .collect();
+            let days =
+                serde_json::to_string(&days).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            (Some(days), shop, moment)
         }
     })
 }

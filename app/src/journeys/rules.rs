@@ -164,6 +164,22 @@ mod db {
         Ok(())
     }
 
+    /// The time zones members live by: the ones they set (read through a partial index) and
+    /// the shop's, `shop`, for everyone else; each once.
+    pub async fn member_zones(
+        conn: &mut SqliteConnection,
+        shop: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let mut zones: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT time_zone FROM users WHERE time_zone IS NOT NULL AND time_zone <> $1",
+        )
+        .bind(shop)
+        .fetch_all(&mut *conn)
+        .await?;
+        zones.push(shop.to_owned());
+        Ok(zones)
+    }
+
     /// The time zones in which marketing messages on `channel` wait at `now` (quiet hours
     /// on each member's own clock): of the shop's zone `shop` (members who set none) and the
     /// zones members set, those whose hour is quiet now. Empty without quiet hours.
@@ -182,11 +198,7 @@ mod db {
         if r.quiet_from.is_none() {
             return Ok(Vec::new());
         }
-        let mut zones: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT time_zone FROM users WHERE time_zone IS NOT NULL")
-                .fetch_all(&mut *conn)
-                .await?;
-        zones.push(shop.to_owned());
+        let mut zones = member_zones(&mut *conn, shop).await?;
         zones.retain(|tz| r.is_quiet(i64::from(now.in_zone(&crate::db::zone(tz)).hour())));
         Ok(zones)
     }

@@ -198,7 +198,7 @@ pub(super) async fn counter(at: Stamp) -> Counter {
 }
 
 #[tokio::test]
-async fn welcome_and_birthday_fire_once_per_occasion_on_the_shops_calendar() {
+async fn welcome_and_birthday_fire_once_per_occasion_on_the_members_calendar() {
     let (smtp, app) = super::journey_shop().await;
     app.config.clock.set(Stamp::utc(2026, 6, 1, 12, 0, 0));
     let pool = app.db().await;
@@ -274,33 +274,56 @@ async fn welcome_and_birthday_fire_once_per_occasion_on_the_shops_calendar() {
         false,
     )
     .await;
+    // Kim lives in Auckland (UTC+12) and Ned in New York (UTC-4), both born on 15 June;
+    // Rix set Riga, the shop's own zone, and was born on the 16th.
+    for (name, zone, born) in [
+        ("Kim", "Pacific/Auckland", "1991-06-15"),
+        ("Ned", "America/New_York", "1992-06-15"),
+        ("Rix", "Europe/Riga", "1993-06-16"),
+    ] {
+        let id = member(&pool, name, Some(born), Some("2026-01-01T00:00:00Z"), true).await;
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(zone)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("time zone");
+    }
     app.config.clock.set(Stamp::utc(2026, 6, 14, 20, 0, 0));
-    // 23:00 on the 14th in Riga: nobody yet.
+    // 23:00 on the 14th in Riga: nobody on the shop's calendar, but it is 08:00 on the
+    // 15th in Auckland: Kim.
     let r = switch_on(&manager, "birthday", "0", "300").await;
-    assert_eq!(r["results"]["entered"], 0);
-    // 00:30 on the 15th in Riga (21:30 UTC on the 14th): Bea.
+    assert_eq!(r["results"]["entered"], 1);
+    // 00:30 on the 15th in Riga (21:30 UTC on the 14th): Bea; 17:30 on the 14th in New York.
     assert_eq!(run(&app, Stamp::utc(2026, 6, 14, 21, 30, 0)).await, 1);
-    assert_eq!(run(&app, Stamp::utc(2026, 6, 15, 9, 0, 0)).await, 0);
-    // The server was off on the 16th: the run on the 17th catches up with Bo.
-    assert_eq!(run(&app, Stamp::utc(2026, 6, 17, 9, 0, 0)).await, 1);
+    // 05:00 on the 15th in New York: Ned.
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 15, 9, 0, 0)).await, 1);
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 15, 10, 0, 0)).await, 0);
+    // The server was off on the 16th: the run on the 17th catches up with Bo and Rix.
+    assert_eq!(run(&app, Stamp::utc(2026, 6, 17, 9, 0, 0)).await, 2);
     // 2027 is not a leap year: Leap's birthday is on 28 February.
     assert_eq!(run(&app, Stamp::utc(2027, 2, 27, 9, 0, 0)).await, 0);
     assert_eq!(run(&app, Stamp::utc(2027, 2, 28, 9, 0, 0)).await, 1);
-    // A year on, Bea again (more than 300 days after her last entry).
-    assert_eq!(run(&app, Stamp::utc(2027, 6, 15, 9, 0, 0)).await, 1);
+    // A year on, the three born on 15 June again (more than 300 days after their last entry).
+    assert_eq!(run(&app, Stamp::utc(2027, 6, 15, 9, 0, 0)).await, 3);
     let got = entries(&pool, "birthday").await;
     let want = [
+        ("Kim", "2026-06-15"),
         ("Bea", "2026-06-15"),
+        ("Ned", "2026-06-15"),
         ("Bo", "2026-06-16"),
+        ("Rix", "2026-06-16"),
         ("Leap", "2027-02-28"),
         ("Bea", "2027-06-15"),
+        ("Kim", "2027-06-15"),
+        ("Ned", "2027-06-15"),
     ];
     assert_eq!(
         got,
         want.map(|(n, k)| (n.to_owned(), k.to_owned())),
         "{got:?}"
     );
-    smtp.wait_for(5).await;
+    smtp.wait_for(10).await;
     // Bad waits are the wait field's error, with the trigger's own range.
     let form = [
         ("trigger", "birthday"),
