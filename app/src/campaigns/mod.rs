@@ -17,6 +17,8 @@ mod campaign_db;
 mod campaign_page;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod letters;
+mod letters_page;
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
@@ -43,6 +45,7 @@ pub mod template;
 
 pub use api::*;
 pub(crate) use campaign_page::{MessagesSection, PreviewSection};
+pub use letters_page::LettersPage;
 pub use pages::{CampaignPage, CampaignsPage, SegmentsPage};
 pub use prefs_api::*;
 pub use prefs_page::{ConfirmEmailPage, PreferencesPage};

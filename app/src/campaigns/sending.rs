@@ -59,7 +59,7 @@ pub async fn messages_ready(
 
 /// A campaign that holds a journey's messages is sent by its journey only, and a test's
 /// variant B by the campaign it is tested in.
-async fn not_a_journeys(tx: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
+pub(super) async fn not_a_journeys(tx: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
     let journeys: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM journey_campaigns WHERE campaign_id = $1)
               + (SELECT count(*) FROM campaigns WHERE ab_variant = $1)",

@@ -243,10 +243,8 @@ fn line_html(line: &str) -> String {
 
 /// Rendered text as HTML paragraphs (blank lines separate them, single breaks stay).
 pub fn paragraphs_html(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    paragraphs(text)
+        .iter()
         .map(|p| {
             let lines: Vec<String> = p.lines().map(line_html).collect();
             format!(
@@ -254,6 +252,16 @@ pub fn paragraphs_html(text: &str) -> String {
                 lines.join("<br>")
             )
         })
+        .collect()
+}
+
+/// `text`'s paragraphs (parted by a blank line), each trimmed; empty ones dropped.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
         .collect()
 }
 

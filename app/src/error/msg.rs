@@ -84,6 +84,8 @@ pub enum Msg {
     PhoneNeededForSms,
     /// Not a time zone this server knows.
     TimeZoneInvalid,
+    /// A postal address of too few or too many lines, or a line too long.
+    AddressInvalid,
     /// Not a country this app reads phone numbers for.
     CountryInvalid,
     /// The reward is not offered now (switched off, or outside its dates).

@@ -234,6 +234,7 @@ fn ProfileView(
                 }.into_any()
             }}
         </section>
+        <super::profile_parts::Address member_id=id address=h.postal_address.clone() />
         <super::profile_parts::Activity purchases=p.purchases codes=p.codes feedback=p.feedback currency />
         <super::profile_parts::Consents email=h.email_marketing sms=h.sms_marketing consents=p.consents />
     }

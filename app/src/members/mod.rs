@@ -1,6 +1,7 @@
 //! Members: the customer's side of the app (home with balance and activity), the look-up
 //! staff use to find a member at the counter, and the customer profiles of the console.
 
+pub mod address;
 pub mod api;
 pub mod console_pages;
 pub mod countries;

@@ -17,9 +17,10 @@ pub async fn my_profile() -> Result<ProfileHead, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Saves the caller's name, phone (empty: none), birthday (empty: none), language and time
+/// Saves the caller's name, phone (empty: none), birthday (empty: none), language, time
 /// zone (an IANA name; empty: the shop's — a form's empty field arrives as left out, so
-/// left out is the shop's too). A phone is needed while text-message offers are on.
+/// left out is the shop's too) and postal address (empty or left out: none, no letters). A
+/// phone is needed while text-message offers are on.
 #[server(prefix = "/api", endpoint = "me/profile_update")]
 pub async fn update_my_profile(
     preferred_name: String,
@@ -27,6 +28,7 @@ pub async fn update_my_profile(
     birthday: String,
     language: String,
     time_zone: Option<String>,
+    postal_address: Option<String>,
 ) -> Result<(), AppError> {
     use crate::{
         accounts::PreferredName,
@@ -70,8 +72,11 @@ pub async fn update_my_profile(
             .ok_or_else(|| errors.push(("time_zone", Msg::TimeZoneInvalid)))
             .ok(),
     };
-    let (Some(name), Some(phone), Some(birthday), Some(locale), Some(zone)) =
-        (name, phone, birthday, locale, zone)
+    let address = super::address::parse(postal_address.as_deref().unwrap_or_default())
+        .map_err(|e| errors.push(("postal_address", e)))
+        .ok();
+    let (Some(name), Some(phone), Some(birthday), Some(locale), Some(zone), Some(address)) =
+        (name, phone, birthday, locale, zone, address)
     else {
         return Err(AppError::from_fields(errors).unwrap_or(AppError::BadRequest));
     };
@@ -88,7 +93,7 @@ pub async fn update_my_profile(
                 }
                 let email = sqlx::query_scalar::<_, String>(
                     "UPDATE users SET preferred_name = $2, phone = $3, birthday = $4, language = $5,
-                            updated_at = $6, time_zone = $7
+                            updated_at = $6, time_zone = $7, postal_address = $8
                      WHERE id = $1 RETURNING email",
                 )
                 .bind(id)
@@ -98,6 +103,7 @@ pub async fn update_my_profile(
                 .bind(locale)
                 .bind(now)
                 .bind(zone.as_deref())
+                .bind(address.as_deref())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match crate::db::is_unique_violation(&e) {

@@ -10,7 +10,9 @@ use super::{
 use crate::{
     accounts::check_name,
     i18n::{LocaleExt as _, t, use_i18n},
-    ui::{Field, FormError, LanguageField, Loading, PageTitle, SavedNotice, last_error},
+    ui::{
+        Field, FormError, LanguageField, Loading, PageTitle, SavedNotice, TextAreaField, last_error,
+    },
 };
 
 /// `/me/data`.
@@ -43,6 +45,7 @@ fn ProfileForm(profile: ProfileHead) -> impl IntoView {
     let error = last_error(action);
     let phone_hint = ViewFn::from(move || t!(i18n, account.phone_hint));
     let zone_hint = ViewFn::from(move || t!(i18n, my_data.time_zone_hint));
+    let address_hint = ViewFn::from(move || t!(i18n, my_data.postal_address_hint));
     let lang = profile.language.as_str();
     view! {
         <section class="card">
@@ -63,6 +66,10 @@ fn ProfileForm(profile: ProfileHead) -> impl IntoView {
                 <Field name="time_zone" error=error hint=zone_hint value=profile.time_zone.unwrap_or_default()>
                     {t!(i18n, my_data.time_zone)}
                 </Field>
+                <TextAreaField name="postal_address" id="postal-address" rows=4 error=error hint=address_hint
+                    value=profile.postal_address.unwrap_or_default()>
+                    {t!(i18n, my_data.postal_address)}
+                </TextAreaField>
                 <button type="submit" class="button primary">{t!(i18n, my_data.save)}</button>
                 <SavedNotice action=action>{move || t!(i18n, my_data.saved)}</SavedNotice>
             </ActionForm>

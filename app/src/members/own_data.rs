@@ -308,13 +308,14 @@ pub async fn export(
 }
 
 /// Closes member `id`'s account: the account row keeps only its id, role and dates (email
-/// replaced by a unique placeholder, no name, phone, birthday, time zone, password or consent; sessions
-/// end); each table of [`TABLES`] is kept, blanked or emptied as it says; the member leaves
+/// replaced by a unique placeholder, no name, phone, birthday, time zone, postal address,
+/// password or consent; sessions end); each table of [`TABLES`] is kept, blanked or emptied as it says; the member leaves
 /// the search index. Returns false (and changes nothing) if `id` is not an open member.
 pub async fn close(conn: &mut SqliteConnection, id: i64, now: Stamp) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE users SET email = 'closed-' || id || '@closed.invalid', password_hash = '!',
                 preferred_name = '', phone = NULL, birthday = NULL, time_zone = NULL,
+                postal_address = NULL,
                 email_marketing = 0,
                 sms_marketing = 0, referral_code = NULL, counter_location_id = NULL,
                 session_epoch = session_epoch + 1, disabled_at = $2, closed_at = $2,

@@ -46,6 +46,8 @@ pub struct ProfileHead {
     pub birthday: Option<String>,
     /// Their time zone (an IANA name), if they set one (else the shop's is theirs).
     pub time_zone: Option<String>,
+    /// Their postal address (lines joined by `\n`), if they want letters.
+    pub postal_address: Option<String>,
     /// When they joined (UTC).
     pub joined: String,
     /// Agrees to marketing email now.
@@ -220,6 +222,33 @@ pub async fn tag_member(
                 audit::db::record(tx, Some(me.id), action, &subject, &tag).await?;
             }
             Ok(db::tags(tx, member_id).await?)
+        })
+    })
+    .await
+}
+
+/// Records a member's postal address for letters, or removes it when `postal_address` is
+/// empty (staff: a member who asks for letters, or to stop them, at the counter).
+#[server(prefix = "/api", endpoint = "members/address")]
+pub async fn set_member_address(member_id: i64, postal_address: String) -> Result<(), AppError> {
+    use crate::{accounts::Role, audit, members::profile_db as db, server::*};
+    let address =
+        super::address::parse(&postal_address).map_err(|e| AppError::field("postal_address", e))?;
+    write_as(Role::Staff, move |tx, me, now| {
+        Box::pin(async move {
+            if db::head(tx, member_id).await?.is_none() {
+                return Err(AppError::NotFound);
+            }
+            sqlx::query("UPDATE users SET postal_address = $2, updated_at = $3 WHERE id = $1")
+                .bind(member_id)
+                .bind(address.as_deref())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let what = if address.is_some() { "set" } else { "removed" };
+            let subject = format!("user:{member_id}");
+            audit::db::record(tx, Some(me.id), "member.address", &subject, what).await?;
+            Ok(())
         })
     })
     .await

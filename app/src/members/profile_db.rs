@@ -12,7 +12,7 @@ pub async fn head(
 ) -> Result<Option<ProfileHead>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, preferred_name AS name, email, phone, language, birthday, time_zone,
-                created_at AS joined,
+                postal_address, created_at AS joined,
                 email_marketing, sms_marketing
          FROM users WHERE id = $1 AND role = 'member' AND closed_at IS NULL",
     )

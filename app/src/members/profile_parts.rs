@@ -1,16 +1,42 @@
-//! The lower sections of a member's profile: purchases, reward codes, feedback and cases,
-//! messages, and consent with its history.
+//! The lower sections of a member's profile: the postal address, purchases, reward codes,
+//! feedback and cases, messages, and consent with its history.
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_router::components::A;
 
-use super::profile::Consent;
+use super::profile::{Consent, SetMemberAddress};
 use crate::{
     feedback::api::MyFeedback,
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     loyalty::{rules::Currency, types::Purchase},
     rewards::types::{CodeStatus, RewardCode},
+    ui::{FormError, SavedNotice, TextAreaField, last_error},
 };
+
+/// The member's postal address for letters, which staff record or remove when the member
+/// asks.
+#[component]
+pub fn Address(member_id: i64, address: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetMemberAddress>::new();
+    let error = last_error(action);
+    view! {
+        <section class="card" aria-labelledby="address-title">
+            <h2 id="address-title">{t!(i18n, members.address_title)}</h2>
+            <ActionForm action=action attr:novalidate=true>
+                <FormError error=error />
+                <input type="hidden" name="member_id" value=member_id />
+                <TextAreaField name="postal_address" id="postal-address" rows=4 error=error
+                    value=address.unwrap_or_default()
+                    hint=ViewFn::from(move || t!(i18n, members.address_hint))>
+                    {t!(i18n, my_data.postal_address)}
+                </TextAreaField>
+                <button type="submit" class="button">{t!(i18n, members.address_save)}</button>
+                <SavedNotice action=action>{move || t!(i18n, my_data.saved)}</SavedNotice>
+            </ActionForm>
+        </section>
+    }
+}
 
 /// Purchases, reward codes, feedback with its cases, and messages.
 #[component]

@@ -281,6 +281,16 @@ impl Member {
         .await
     }
 
+    /// The number of the row it was read for.
+    pub fn row_id(&self) -> i64 {
+        self.row_id
+    }
+
+    /// The member's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Why a campaign message is not sent now (its campaign paused or stopped, the member no
     /// longer reachable); `None` when it goes.
     pub fn gate(&self) -> Option<Skip> {

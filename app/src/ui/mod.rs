@@ -61,6 +61,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::PhoneUnavailable => t_string!(i18n, errors.phone_unavailable),
         Msg::PhoneNeededForSms => t_string!(i18n, errors.phone_needed_for_sms),
         Msg::TimeZoneInvalid => t_string!(i18n, errors.time_zone_invalid),
+        Msg::AddressInvalid => t_string!(i18n, errors.address_invalid),
         Msg::CountryInvalid => t_string!(i18n, errors.country_invalid),
         Msg::RewardUnavailable => t_string!(i18n, errors.reward_unavailable),
         Msg::RewardTierTooLow => t_string!(i18n, errors.reward_tier_too_low),

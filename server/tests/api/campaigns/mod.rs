@@ -10,6 +10,7 @@ mod dkim;
 mod faults;
 mod flow;
 mod journeys;
+mod letters;
 mod links;
 mod notices;
 mod offer_journey;

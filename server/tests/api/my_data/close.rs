@@ -28,6 +28,11 @@ async fn closing_erases_the_person_keeps_the_sums_and_ends_every_way_in() {
             .status(),
         200
     );
+    let address = [
+        ("member_id", who.as_str()),
+        ("postal_address", "Gate 1\n0150 Oslo"),
+    ];
+    assert_eq!(staff.call("members/address", &address).await.status(), 200);
     let db = app.db().await;
     let sums = |db: sqlx::SqlitePool| async move {
         sqlx::query_as::<_, (i64, i64, i64, i64)>(
@@ -79,6 +84,13 @@ async fn closing_erases_the_person_keeps_the_sums_and_ends_every_way_in() {
         )
     );
     assert!(closed.is_some());
+    let address: Option<String> =
+        sqlx::query_scalar("SELECT postal_address FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .expect("address");
+    assert_eq!(address, None, "the postal address is gone");
     let left: (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM member_tags WHERE member_id = $1),
                 (SELECT count(*) FROM member_notes WHERE member_id = $1),

@@ -97,19 +97,37 @@ async fn members_edit_their_profile_and_channels_and_each_change_of_consent_is_r
         "trimmed; the national number in the shop's country"
     );
     // Her own time zone: a name the server knows, stored as it spells it; empty is the shop's.
-    let zoned = |zone: &'static str| {
+    // A postal address (for letters): lines trimmed, blank ones dropped; one line is not an
+    // address; empty removes it.
+    let with = |field: &'static str, value: &'static str| {
         let mut f = form("1990-05-17").to_vec();
-        f.push(("time_zone", zone));
+        f.push((field, value));
         f
     };
-    let res = anna.call("me/profile_update", &zoned("Mars/Olympus")).await;
-    assert_eq!(
-        error_json(res).await,
-        field_error("time_zone", "time_zone_invalid")
+    let cases = [
+        ("time_zone", "Mars/Olympus", "time_zone_invalid"),
+        ("postal_address", "Brīvības iela 1", "address_invalid"),
+    ];
+    for (field, bad, key) in cases {
+        let res = anna.call("me/profile_update", &with(field, bad)).await;
+        assert_eq!(error_json(res).await, field_error(field, key));
+    }
+    let (riga, kept) = (
+        Value::from("Europe/Riga"),
+        Value::from("Brīvības iela 1\nLV-1010 Rīga"),
     );
-    let riga = Value::from("Europe/Riga");
-    for (fields, stored) in [(zoned(" Europe/Riga "), &riga), (zoned(""), &Value::Null)] {
-        let res = anna.call("me/profile_update", &fields).await;
+    let cases = [
+        ("time_zone", " Europe/Riga ", &riga),
+        ("time_zone", "", &Value::Null),
+        (
+            "postal_address",
+            " Brīvības iela 1\r\n\r\n LV-1010 Rīga ",
+            &kept,
+        ),
+        ("postal_address", "", &Value::Null),
+    ];
+    for (field, value, stored) in cases {
+        let res = anna.call("me/profile_update", &with(field, value)).await;
         assert_eq!(res.status(), 200);
         let profile: Value = anna
             .call("me/profile", &[])
@@ -117,7 +135,7 @@ async fn members_edit_their_profile_and_channels_and_each_change_of_consent_is_r
             .json()
             .await
             .expect("json");
-        assert_eq!(&profile["time_zone"], stored, "{fields:?}");
+        assert_eq!(&profile[field], stored, "{field}: {value:?}");
     }
     assert_eq!(
         anna.me().await["language"],

@@ -1,0 +1,191 @@
+//! Printed letters: a campaign's message for the members of its segment who gave a postal
+//! address and can be reached neither by email nor by text message, each in their language
+//! and written for them; the address staff record for a member.
+
+use sqlx::SqlitePool;
+
+use super::{draft, triggers::member};
+use crate::helpers::{error_json, field_error, json_of, spawn_app};
+
+/// Puts tag `post` on member `id`, with `language`, `address` and a phone if any.
+async fn dress(pool: &SqlitePool, id: i64, language: &str, address: Option<&str>, phone: bool) {
+    sqlx::query(
+        "UPDATE users SET language = $2, postal_address = $3,
+                phone = CASE WHEN $4 THEN '+4670' || id ELSE NULL END, sms_marketing = $4
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(language)
+    .bind(address)
+    .bind(phone)
+    .execute(pool)
+    .await
+    .expect("member");
+    sqlx::query(
+        "INSERT INTO member_tags (member_id, tag, added_by, created_at)
+         VALUES ($1, 'post', NULL, '2026-01-01T00:00:00Z')",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .expect("tag");
+}
+
+#[tokio::test]
+async fn letters_go_to_members_with_an_address_and_no_other_way_to_reach_them() {
+    let app = spawn_app().await.with_demo().await;
+    let pool = app.db().await;
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    let confirmed = Some("2026-01-01T00:00:00Z");
+    // Ada takes no offers and asks for letters at the counter (in Swedish).
+    let ada = member(&pool, "Ada", None, confirmed, false).await;
+    dress(&pool, ada, "sv", None, false).await;
+    let ada_s = ada.to_string();
+    // Staff record her address; one line is not an address.
+    let res = staff
+        .call(
+            "members/address",
+            &[("member_id", &ada_s), ("postal_address", "Storgatan 1")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        error_json(res).await,
+        field_error("postal_address", "address_invalid")
+    );
+    let form = [
+        ("member_id", ada_s.as_str()),
+        (
+            "postal_address",
+            " Storgatan 1 \r\n\r\n111 22 Stockholm\r\n",
+        ),
+    ];
+    assert_eq!(staff.call("members/address", &form).await.status(), 200);
+    // Bob takes offers by email; Dee by text message; Cy gave no address; Eve closed her
+    // account; Fay takes offers by email but her address bounced; Gil is not in the segment.
+    let address = Some("Main Street 2\n1000 Town");
+    let bob = member(&pool, "Bob", None, confirmed, true).await;
+    dress(&pool, bob, "en", address, false).await;
+    let dee = member(&pool, "Dee", None, confirmed, false).await;
+    dress(&pool, dee, "en", address, true).await;
+    let cy = member(&pool, "Cy", None, confirmed, false).await;
+    dress(&pool, cy, "en", None, false).await;
+    let eve = member(&pool, "Eve", None, confirmed, false).await;
+    dress(&pool, eve, "en", address, false).await;
+    sqlx::query("UPDATE users SET closed_at = '2026-02-01T00:00:00Z' WHERE id = $1")
+        .bind(eve)
+        .execute(&pool)
+        .await
+        .expect("closed");
+    let fay = member(&pool, "Fay", None, confirmed, true).await;
+    dress(
+        &pool,
+        fay,
+        "pt",
+        Some("Rua Augusta 3\n1100-053 Lisboa\nPortugal"),
+        false,
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO suppressions (channel, address, reason, created_at)
+         VALUES ('email', 'fay@example.org', 'hard_bounce', '2026-02-01T00:00:00Z')",
+    )
+    .execute(&pool)
+    .await
+    .expect("bounced");
+    member(&pool, "Gil", None, confirmed, false).await;
+
+    // The campaign, in English and Swedish (Fay's Portuguese falls back to English).
+    let id = draft(
+        &manager,
+        "Spring",
+        &[("tag", "post")],
+        "{{ preferred_name }}, spring is here",
+        "Hello {{ preferred_name }}!\nYou have {{ points }} points.\n\nSee {{ preferences_url }}",
+    )
+    .await;
+    let sv = [
+        ("id", id.as_str()),
+        ("language", "sv"),
+        ("subject", "{{ preferred_name }}, våren är här"),
+        ("preheader", ""),
+        (
+            "body",
+            "Hej {{ preferred_name }}!\n\nDu har {{ points }} poäng.",
+        ),
+    ];
+    json_of(&manager, "campaigns/message", &sv).await;
+    let got = letters(&manager, &id).await;
+    assert_eq!(got["campaign"], "Spring");
+    assert_eq!(got["total"], 2, "{got}");
+    let list = got["letters"].as_array().expect("letters");
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "Ada");
+    assert_eq!(list[0]["language"], "sv");
+    assert_eq!(
+        list[0]["address"],
+        serde_json::json!(["Storgatan 1", "111 22 Stockholm"])
+    );
+    assert_eq!(list[0]["subject"], "Ada, våren är här");
+    assert_eq!(
+        list[0]["paragraphs"],
+        serde_json::json!(["Hej Ada!", "Du har 0 poäng."])
+    );
+    assert_eq!(list[1]["name"], "Fay");
+    assert_eq!(list[1]["language"], "en");
+    assert_eq!(list[1]["address"][2], "Portugal");
+    assert_eq!(list[1]["subject"], "Fay, spring is here");
+    // The preferences address of a letter is the member's own data page.
+    let my_data = format!("See {}/me/data", app.config.base_url);
+    assert_eq!(
+        list[1]["paragraphs"],
+        serde_json::json!(["Hello Fay!\nYou have 0 points.", my_data])
+    );
+
+    // The printed page: each letter in its own language, whatever the reader's.
+    let page = crate::helpers::download(&manager, &format!("/print/letters/{id}")).await;
+    assert!(page.contains("111 22 Stockholm"), "{page}");
+    assert!(page.contains("Du får brev från"), "{page}");
+    assert!(page.contains("You get letters from"), "{page}");
+    assert!(!page.contains("Main Street"), "{page}");
+
+    // Ada asks for no more letters: staff empty her address.
+    let form = [("member_id", ada_s.as_str()), ("postal_address", "")];
+    assert_eq!(staff.call("members/address", &form).await.status(), 200);
+    assert_eq!(letters(&manager, &id).await["total"], 1);
+    let audit: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'member.address' AND subject = $1",
+    )
+    .bind(format!("user:{ada}"))
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audit, 2);
+
+    // Counter staff see no letters; an unknown campaign has none; nor does a journey's.
+    assert_eq!(get(&staff, &id).await.status(), 403);
+    assert_eq!(get(&manager, "999999").await.status(), 404);
+    let journey: i64 =
+        sqlx::query_scalar("SELECT campaign_id FROM journeys WHERE trigger = 'win_back'")
+            .fetch_one(&pool)
+            .await
+            .expect("journey");
+    assert_eq!(get(&manager, &journey.to_string()).await.status(), 409);
+}
+
+/// Asks for campaign `id`'s letters as `c`.
+async fn get(c: &crate::helpers::TestApp, id: &str) -> reqwest::Response {
+    c.client
+        .get(c.url(&format!("/api/campaigns/letters?id={id}")))
+        .send()
+        .await
+        .expect("request")
+}
+
+/// Campaign `id`'s letters as `c` gets them.
+async fn letters(c: &crate::helpers::TestApp, id: &str) -> serde_json::Value {
+    let res = get(c, id).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("json")
+}
