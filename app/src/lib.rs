@@ -168,6 +168,7 @@ fn AppRoutes() -> impl IntoView {
                     <Route path=path!("/offers/:id") view=crate::perks::OfferPublicPage ssr=SsrMode::Async />
                     <Route path=path!("/print/offer/:slug") view=crate::social::PrintPage ssr=SsrMode::Async />
                     <Route path=path!("/print/letters/:id") view=crate::campaigns::LettersPage ssr=SsrMode::Async />
+                    <Route path=path!("/print/campaign/:slug") view=crate::social::PrintPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/console") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ConsoleHome ssr=SsrMode::Async />
                         <Route path=path!("counter") view=CounterPage ssr=SsrMode::Async />

@@ -69,7 +69,7 @@ test("a member who takes no offers gives her postal address; the owner prints a 
   await goto(page, "/console/segments");
   const editor = page.locator("section[aria-labelledby=segment-edit]");
   await editor.getByLabel("Segment name").fill(`Post ${run}`);
-  await editor.getByLabel("Tag", { exact: true }).selectOption(tag);
+  await editor.getByLabel("Tag", { exact: true }).fill(tag);
   await editor.getByRole("button", { name: "Save segment" }).click();
   await expect(editor.getByText("Saved.")).toBeVisible();
   await goto(page, "/console/campaigns");
@@ -109,4 +109,10 @@ test("a member who takes no offers gives her postal address; the owner prints a 
   await expect(page.locator(".print-controls").first()).toBeHidden();
   await expect(letter).toBeVisible();
   await page.emulateMedia({ media: "screen" });
+
+  // Its poster cannot show each member's name: the page says why.
+  await page.getByRole("link", { name: "← The campaign" }).click();
+  await page.getByRole("link", { name: "Print a poster or table card" }).click();
+  await expect(page).toHaveURL(/\/print\/campaign\/\d+$/);
+  await expect(page.getByRole("alert")).toContainText("names each member's own values");
 });

@@ -131,10 +131,12 @@ fn CampaignView(
         }.into_any())}
         <MessagesSection c=c.clone() message editable />
         <PreviewSection id sms />
-        <section class="card" aria-labelledby="letters">
-            <h2 id="letters">{t!(i18n, campaigns.letters_title)}</h2>
+        <section class="card" aria-labelledby="print">
+            <h2 id="print">{t!(i18n, campaigns.print_title)}</h2>
             <p>{t!(i18n, campaigns.letters_about)}</p>
             <p><a href=format!("/print/letters/{id}")>{t!(i18n, campaigns.letters_link)}</a></p>
+            <p>{t!(i18n, campaigns.poster_about)}</p>
+            <p><a href=format!("/print/campaign/{id}")>{t!(i18n, campaigns.poster_link)}</a></p>
         </section>
         <section class="card" aria-labelledby="send">
             <h2 id="send">{t!(i18n, campaigns.send_title)}</h2>

@@ -25,6 +25,8 @@ pub mod links;
 mod messages_db;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod poster;
+#[cfg(feature = "ssr")]
 pub mod prefs;
 pub mod prefs_api;
 pub mod results;

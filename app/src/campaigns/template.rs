@@ -165,22 +165,37 @@ pub fn sample() -> Vars {
 
 /// `source` rendered with `vars`.
 pub fn render(source: &str, vars: &Vars) -> Result<String, Problem> {
+    render_with(source, vars, true)
+}
+
+/// `source` rendered for everyone (a poster): with the shop's values and the campaign's offer
+/// and reward only, so that a member's own value (name, points, tier, a discount, the
+/// preferences page) is an error.
+pub fn render_for_everyone(source: &str, vars: &Vars) -> Result<String, Problem> {
+    render_with(source, vars, false)
+}
+
+fn render_with(source: &str, vars: &Vars, member: bool) -> Result<String, Problem> {
     let env = environment();
     let mut pairs = vec![
-        ("preferred_name", Value::from(vars.preferred_name.as_str())),
-        ("points", Value::from(vars.points)),
-        ("tier", Value::from(vars.tier.as_str())),
-        ("expiring_points", Value::from(vars.expiring_points)),
-        ("expiring_on", Value::from(vars.expiring_on.as_str())),
-        ("discount_percent", Value::from(vars.discount_percent)),
-        ("discount_until", Value::from(vars.discount_until.as_str())),
         ("shop", Value::from(vars.shop.as_str())),
         ("portal_url", Value::from(vars.portal_url.as_str())),
-        (
-            "preferences_url",
-            Value::from(vars.preferences_url.as_str()),
-        ),
     ];
+    if member {
+        pairs.extend([
+            ("preferred_name", Value::from(vars.preferred_name.as_str())),
+            ("points", Value::from(vars.points)),
+            ("tier", Value::from(vars.tier.as_str())),
+            ("expiring_points", Value::from(vars.expiring_points)),
+            ("expiring_on", Value::from(vars.expiring_on.as_str())),
+            ("discount_percent", Value::from(vars.discount_percent)),
+            ("discount_until", Value::from(vars.discount_until.as_str())),
+            (
+                "preferences_url",
+                Value::from(vars.preferences_url.as_str()),
+            ),
+        ]);
+    }
     if let Some(offer) = &vars.offer {
         pairs.push(("offer", offer.value()));
     }

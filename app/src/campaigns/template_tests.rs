@@ -124,3 +124,28 @@ fn the_email_has_both_parts_the_preheader_and_the_way_out() {
         "Bara idag\n\nHej Anna\n\n-- \nYou asked for offers.\nUnsubscribe: https://x/u/t\n"
     );
 }
+
+#[test]
+fn a_poster_names_the_shop_and_the_offer_but_no_members_own_values() {
+    let vars = sample();
+    assert_eq!(
+        render_for_everyone("{{ offer.title }} at {{ shop }}", &vars),
+        Ok("20 % off winter coats at Regulars".to_owned())
+    );
+    for personal in [
+        "{{ preferred_name }}",
+        "{{ points }}",
+        "{{ tier }}",
+        "{{ discount_percent }}",
+        "{{ preferences_url }}",
+    ] {
+        assert!(
+            matches!(
+                render_for_everyone(personal, &vars),
+                Err(Problem::Render { .. })
+            ),
+            "{personal}"
+        );
+        assert!(render(personal, &vars).is_ok(), "{personal}");
+    }
+}

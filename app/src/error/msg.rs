@@ -86,6 +86,8 @@ pub enum Msg {
     TimeZoneInvalid,
     /// A postal address of too few or too many lines, or a line too long.
     AddressInvalid,
+    /// A campaign's subject or preheader names a member's own values: no poster.
+    PosterPersonal,
     /// Not a country this app reads phone numbers for.
     CountryInvalid,
     /// The reward is not offered now (switched off, or outside its dates).

@@ -152,6 +152,18 @@ impl Shared {
         }
     }
 
+    /// The values everyone shares (a poster's): the shop's, and the campaign's offer and
+    /// reward; none of a member's own.
+    pub fn vars_for_everyone(&self, base_url: &str) -> Vars {
+        Vars {
+            offer: self.offer.clone(),
+            reward: self.reward.clone(),
+            shop: self.brand.shown_name().to_owned(),
+            portal_url: format!("{base_url}/"),
+            ..Vars::default()
+        }
+    }
+
     /// `text` with the campaign's addresses as short links that count message `outbox_id`'s
     /// clicks (unchanged without one: previews and test sends).
     pub fn shorten(&self, text: String, base_url: &str, outbox_id: Option<i64>) -> String {

@@ -34,7 +34,9 @@ pub struct Card {
 
 /// The card of a public page: `what` is `join`, `feedback`, `contest` or `offer` (then `slug`
 /// names the form, the contest or the offer's id), in
-/// `lang` (empty: the visitor's language). Anyone may read it: the pages are public.
+/// `lang` (empty: the visitor's language). Anyone may read it: the pages are public. A
+/// campaign's (`campaign`, `slug` its id) is for managers only, and leads to its offer's
+/// page or the join page.
 #[server(prefix = "/api", endpoint = "social/card")]
 pub async fn public_card(
     what: String,
@@ -55,6 +57,7 @@ pub async fn public_card(
     let brand = crate::brand::db::brand(&mut conn).await?;
     let base = st.base_url.trim_end_matches('/').to_owned();
     let shop = brand.shown_name().to_owned();
+    let (mut language, mut l) = (language, l);
     let (title, text, path, qr) = match what.as_str() {
         "join" => (
             td_string!(l, social.join_title).replace("{shop}", &shop),
@@ -117,6 +120,19 @@ pub async fn public_card(
                 format!("/offers/{id}"),
                 format!("/qr/offer/{id}.svg"),
             )
+        }
+        "campaign" => {
+            crate::server::require(crate::accounts::Role::Manager)?;
+            let id: i64 = slug.trim().parse().map_err(|_| AppError::NotFound)?;
+            let base = &st.base_url;
+            let now = st.clock.now();
+            let p = crate::campaigns::poster::poster(&mut conn, id, &language, base, now).await?;
+            l = parse_locale(&p.language).unwrap_or(Locale::en);
+            language = p.language;
+            let text = p
+                .text
+                .unwrap_or_else(|| td_string!(l, social.join_text).to_owned());
+            (p.title, text, p.path, p.qr)
         }
         _ => return Err(AppError::NotFound),
     };

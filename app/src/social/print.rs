@@ -1,6 +1,6 @@
-//! `/print/join`, `/print/feedback/:slug`, `/print/contest/:slug` and `/print/offer/:id`: a
-//! poster (A4) or a table card (A6) for the join page, a feedback form, a contest or a member
-//! offer — the shop, a title, a line, the QR code and the address — in any
+//! `/print/join`, `/print/feedback/:slug`, `/print/contest/:slug`, `/print/offer/:id` and
+//! `/print/campaign/:id`: a poster (A4) or a table card (A6) for the join page, a feedback
+//! form, a contest, a member offer or a campaign — the shop, a title, a line, the QR code and the address — in any
 //! of the five languages (`?lang=`), whatever the reader's own. On screen the choices sit
 //! above the sheet; printed, only the sheet is on the page, sized by the print styles.
 
@@ -24,6 +24,8 @@ pub fn PrintPage() -> impl IntoView {
         .get_untracked();
     let what = if path.starts_with("/print/contest/") {
         "contest"
+    } else if path.starts_with("/print/campaign/") {
+        "campaign"
     } else if path.starts_with("/print/offer/") {
         "offer"
     } else if slug.is_some() {

@@ -62,6 +62,7 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::PhoneNeededForSms => t_string!(i18n, errors.phone_needed_for_sms),
         Msg::TimeZoneInvalid => t_string!(i18n, errors.time_zone_invalid),
         Msg::AddressInvalid => t_string!(i18n, errors.address_invalid),
+        Msg::PosterPersonal => t_string!(i18n, errors.poster_personal),
         Msg::CountryInvalid => t_string!(i18n, errors.country_invalid),
         Msg::RewardUnavailable => t_string!(i18n, errors.reward_unavailable),
         Msg::RewardTierTooLow => t_string!(i18n, errors.reward_tier_too_low),

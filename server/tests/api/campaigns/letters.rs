@@ -1,6 +1,6 @@
-//! Printed letters: a campaign's message for the members of its segment who gave a postal
+//! Print: letters — a campaign's message for the members of its segment who gave a postal
 //! address and can be reached neither by email nor by text message, each in their language
-//! and written for them; the address staff record for a member.
+//! and written for them; the address staff record for a member — and a campaign's poster.
 
 use sqlx::SqlitePool;
 
@@ -188,4 +188,94 @@ async fn letters(c: &crate::helpers::TestApp, id: &str) -> serde_json::Value {
     let res = get(c, id).await;
     assert_eq!(res.status(), 200);
     res.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn a_campaign_poster_is_for_everyone_and_leads_to_its_offer() {
+    let app = spawn_app().await.with_demo().await;
+    let pool = app.db().await;
+    let manager = app.signed_in_as("manager@example.com").await;
+    let staff = app.signed_in_as("staff@example.com").await;
+    let id = draft(
+        &manager,
+        "Coats",
+        &[("consent", "email")],
+        "{{ preferred_name }}, coats",
+        "Hi",
+    )
+    .await;
+    let card = |c: &crate::helpers::TestApp, lang: &'static str| {
+        let form = [("what", "campaign"), ("slug", id.as_str()), ("lang", lang)];
+        let c = c.other_client_sharing_session();
+        async move { c.call("social/card", &form).await }
+    };
+    // A subject with the member's name cannot be printed for everyone.
+    let res = card(&manager, "en").await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(
+        error_json(res).await["Conflict"]["message_key"],
+        "poster_personal"
+    );
+    // The shop and the campaign's offer can.
+    let (offer, title): (i64, String) = sqlx::query_as(
+        "SELECT id, title FROM offers WHERE audience = 'all' AND active = 1 ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a public demo offer");
+    let segment: i64 = sqlx::query_scalar("SELECT segment_id FROM campaigns WHERE id = $1")
+        .bind(id.parse::<i64>().expect("id"))
+        .fetch_one(&pool)
+        .await
+        .expect("segment");
+    let (segment, offer_s) = (segment.to_string(), offer.to_string());
+    let update = [
+        ("id", id.as_str()),
+        ("name", "Coats"),
+        ("segment_id", &segment),
+        ("offer_id", &offer_s),
+        ("reward_id", ""),
+    ];
+    json_of(&manager, "campaigns/update", &update).await;
+    let message = [
+        ("id", id.as_str()),
+        ("language", "en"),
+        ("subject", "Coats at {{ shop }}"),
+        ("preheader", "{{ offer.title }}"),
+        ("body", "Hi {{ preferred_name }}"),
+    ];
+    json_of(&manager, "campaigns/message", &message).await;
+    let poster: serde_json::Value = card(&manager, "en").await.json().await.expect("json");
+    let shop = poster["shop"].as_str().expect("shop").to_owned();
+    assert_eq!(poster["title"], format!("Coats at {shop}"));
+    assert_eq!(poster["text"], title);
+    let page = format!("{}/offers/{offer}", app.config.base_url);
+    assert_eq!(poster["url"], page);
+    assert_eq!(poster["qr"], format!("/qr/offer/{offer}.svg"));
+    // Latvian has no message: the poster is in the shop's language, and says so.
+    let poster: serde_json::Value = card(&manager, "lv").await.json().await.expect("json");
+    assert_eq!(poster["language"], "en");
+    // Without an offer it leads to the join page; counter staff get no poster.
+    let update = [
+        ("id", id.as_str()),
+        ("name", "Coats"),
+        ("segment_id", &segment),
+        ("offer_id", ""),
+        ("reward_id", ""),
+    ];
+    json_of(&manager, "campaigns/update", &update).await;
+    let message = [
+        ("id", id.as_str()),
+        ("language", "en"),
+        ("subject", "Coats at {{ shop }}"),
+        ("preheader", ""),
+        ("body", "Hi"),
+    ];
+    json_of(&manager, "campaigns/message", &message).await;
+    let poster: serde_json::Value = card(&manager, "en").await.json().await.expect("json");
+    assert_eq!(poster["url"], format!("{}/join", app.config.base_url));
+    assert_eq!(poster["qr"], "/qr/join.svg");
+    assert_eq!(card(&staff, "en").await.status(), 403);
+    let sheet = crate::helpers::download(&manager, &format!("/print/campaign/{id}?lang=en")).await;
+    assert!(sheet.contains(&format!("Coats at {shop}")), "{sheet}");
 }
