@@ -100,7 +100,7 @@ test("a member who takes no offers gives her postal address; the owner prints a 
   await expect(letter.locator("address")).toHaveText("LeaStorgatan 1111 22 StockholmSweden");
   await expect(letter.getByRole("heading", { level: 2 })).toHaveText("Lea, våren är här");
   await expect(letter).toContainText("Du har 0 poäng.");
-  await expect(letter.locator("footer")).toContainText("Du får brev från");
+  await expect(letter.locator(".letter-foot")).toContainText("Du får brev från");
   await expectAccessible(page);
 
   // Printed: only the letters.
@@ -108,6 +108,7 @@ test("a member who takes no offers gives her postal address; the owner prints a 
   await expect(page.locator(".top-bar")).toBeHidden();
   await expect(page.locator(".print-controls").first()).toBeHidden();
   await expect(letter).toBeVisible();
+  await expect(letter.locator(".letter-foot")).toBeVisible();
   await page.emulateMedia({ media: "screen" });
 
   // Its poster cannot show each member's name: the page says why.

@@ -75,6 +75,44 @@ pub async fn token_language(
     res
 }
 
+/// A transparent 1×1 GIF.
+const PIXEL: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// The image in a campaign or journey email (`/o/p/<token>`): records the message's first
+/// open and answers a transparent 1×1 GIF, whatever the token (an unknown one records
+/// nothing, and says so to no one). Never cached, so a second reading reaches the server
+/// (and changes nothing).
+pub async fn open_pixel(
+    axum::extract::State(state): axum::extract::State<app::server::AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    if token.len() <= 64 && token.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let now = state.clock.now();
+        let recorded = state
+            .db
+            .write(move |tx| {
+                Box::pin(async move { Ok(app::campaigns::links::opened(tx, &token, now).await?) })
+            })
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "recording an open failed");
+        }
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "image/gif"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        PIXEL,
+    )
+        .into_response()
+}
+
 /// A short link in a message (`/o/<code>-<message>`): records the click and redirects (303) to
 /// the address; an unknown code is a 404. Link checkers in mail systems count as clicks too,
 /// as with every click counter.

@@ -98,6 +98,7 @@ pub fn router(
         .route("/console/settings/logo/remove", post(brand::remove_logo))
         .route("/u/{token}", post(message_links::one_click))
         .route("/o/{code}", get(message_links::short_link))
+        .route("/o/p/{token}", get(message_links::open_pixel))
         .route("/me/rewards/{file}", get(qr::reward_code_qr))
         .route("/qr/feedback/{file}", get(qr::feedback_qr))
         .route("/qr/join.svg", get(qr::join_qr))

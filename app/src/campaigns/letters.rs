@@ -51,7 +51,7 @@ pub struct Letters {
 /// The letters of campaign `id` (managers). A journey's campaign or a test variant has
 /// none; a campaign without a segment, or whose messages are not ready, is refused as its
 /// send would be.
-#[server(prefix = "/api", endpoint = "campaigns/letters", input = server_fn::codec::GetUrl)]
+#[server(prefix = "/api", endpoint = "campaigns/letters")]
 pub async fn campaign_letters(id: i64) -> Result<Letters, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;

@@ -121,7 +121,7 @@ fn LetterSheet(
             <address class="letter-to">{lines(address)}</address>
             <h2>{letter.subject}</h2>
             {letter.paragraphs.into_iter().map(|p| view! { <p>{lines(p)}</p> }).collect_view()}
-            <footer class="letter-foot">{why}</footer>
+            <p class="letter-foot">{why}</p>
         </article>
     }
 }

@@ -130,6 +130,25 @@ pub async fn click(
     Ok(Some(url))
 }
 
+/// Records the first open of the campaign or journey message whose preference token is
+/// `token` (its image was loaded). Whether there was such a message.
+pub async fn opened(
+    tx: &mut SqliteConnection,
+    token: &str,
+    now: Stamp,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET opened_at = coalesce(opened_at, $2)
+         WHERE token = $1 AND kind IN ('campaign', 'journey')",
+    )
+    .bind(token)
+    .bind(now)
+    .execute(tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -313,6 +313,8 @@ pub struct Footer<'a> {
     pub unsubscribe: &'a str,
     /// The message's preference page.
     pub preferences_url: &'a str,
+    /// The address of the 1×1 image whose loading records the open (marketing messages).
+    pub pixel_url: Option<&'a str>,
 }
 
 /// A whole email: the brand's header, the preheader (hidden, what phones show after the
@@ -353,7 +355,7 @@ pub fn email(
 <tr><td style=\"background:#ffffff;padding:24px\">{body}</td></tr>\
 <tr><td style=\"padding:16px 24px;font-size:13px;line-height:1.5;color:#555555\">{why}<br>\
 <a href=\"{prefs}\" style=\"color:#555555\">{unsub}</a></td></tr>\
-</table></td></tr></table></body></html>\n",
+</table></td></tr></table>{pixel}</body></html>\n",
         lang = escape(language),
         title = escape(subject),
         pre = escape(preheader),
@@ -361,6 +363,10 @@ pub fn email(
         why = escape(footer.why),
         prefs = escape(preferences_url),
         unsub = escape(footer.unsubscribe),
+        pixel = footer.pixel_url.map_or(String::new(), |url| format!(
+            "<img src=\"{}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;width:1px;height:1px;border:0\">",
+            escape(url)
+        )),
     );
     let mut text = String::new();
     if !preheader.is_empty() {

@@ -107,6 +107,7 @@ fn the_email_has_both_parts_the_preheader_and_the_way_out() {
         why: "You asked for offers.",
         unsubscribe: "Unsubscribe",
         preferences_url: "https://x/u/t",
+        pixel_url: Some("https://x/o/p/t"),
     };
     let content = Content {
         language: "sv",
@@ -119,6 +120,10 @@ fn the_email_has_both_parts_the_preheader_and_the_way_out() {
     assert!(e.html.contains("Kafé Ö"));
     assert!(e.html.contains(">Bara idag</div>"));
     assert!(e.html.contains("href=\"https://x/u/t\""));
+    assert!(
+        e.html
+            .contains("<img src=\"https://x/o/p/t\" width=\"1\" height=\"1\" alt=\"\"")
+    );
     assert_eq!(
         e.text,
         "Bara idag\n\nHej Anna\n\n-- \nYou asked for offers.\nUnsubscribe: https://x/u/t\n"

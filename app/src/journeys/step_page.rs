@@ -24,6 +24,8 @@ fn condition_name(c: Condition) -> &'static str {
         Condition::NoPurchase => t_string!(i18n, journeys.cond_no_purchase),
         Condition::NotClicked => t_string!(i18n, journeys.cond_not_clicked),
         Condition::Clicked => t_string!(i18n, journeys.cond_clicked),
+        Condition::NotOpened => t_string!(i18n, journeys.cond_not_opened),
+        Condition::Opened => t_string!(i18n, journeys.cond_opened),
     }
 }
 

@@ -27,15 +27,22 @@ pub enum Condition {
     NotClicked,
     /// Those who clicked one.
     Clicked,
+    /// Those who opened none of the journey's messages to them so far (an email's image
+    /// never loaded, no link clicked).
+    NotOpened,
+    /// Those who opened one (its image loaded, or a link in it clicked).
+    Opened,
 }
 
 impl Condition {
     /// Every condition, in the order the form lists them.
-    pub const ALL: [Condition; 4] = [
+    pub const ALL: [Condition; 6] = [
         Condition::Always,
         Condition::NoPurchase,
         Condition::NotClicked,
         Condition::Clicked,
+        Condition::NotOpened,
+        Condition::Opened,
     ];
 
     /// As stored and in forms.
@@ -45,6 +52,8 @@ impl Condition {
             Condition::NoPurchase => "no_purchase",
             Condition::NotClicked => "not_clicked",
             Condition::Clicked => "clicked",
+            Condition::NotOpened => "not_opened",
+            Condition::Opened => "opened",
         }
     }
 
@@ -158,7 +167,7 @@ mod tests {
                 ("wait_days", Msg::WaitInvalid),
             ),
             (
-                ["3", "opened", "send", ""],
+                ["3", "replied", "send", ""],
                 ("condition", Msg::ChoiceInvalid),
             ),
             (["3", "always", "call", ""], ("action", Msg::ChoiceInvalid)),
@@ -182,6 +191,7 @@ mod tests {
         for c in Condition::ALL {
             assert_eq!(Condition::parse(c.as_str()), Some(c));
         }
-        assert_eq!(Condition::parse("opened"), None);
+        assert_eq!(Condition::parse("opened"), Some(Condition::Opened));
+        assert_eq!(Condition::parse("replied"), None);
     }
 }

@@ -154,10 +154,13 @@ fn render_with(
     let (subject, preheader, body) = rendered.map_err(|p| Skip::Broken(format!("{p:?}")))?;
     let body = shared.shorten(body, base_url, to.message);
     let l = locale(&message.language);
+    // Only a message on its way has an open to record (not a preview or a test).
+    let pixel = to.message.map(|_| format!("{base_url}/o/p/{}", to.token));
     let footer = Footer {
         why: td_string!(l, campaigns.footer_why),
         unsubscribe: td_string!(l, campaigns.footer_unsubscribe),
         preferences_url: &vars.preferences_url,
+        pixel_url: pixel.as_deref(),
     };
     let brand = &shared.brand;
     let logo = brand.logo_url().map(|path| format!("{base_url}{path}"));
@@ -322,6 +325,7 @@ impl Service {
             why: &self.why,
             unsubscribe: td_string!(l, campaigns.footer_preferences),
             preferences_url: &format!("{base_url}/me/data"),
+            pixel_url: None,
         };
         let content = Content {
             language: &row.language,

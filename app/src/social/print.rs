@@ -42,16 +42,21 @@ pub fn PrintPage() -> impl IntoView {
     };
     let lang = move || query.with(|q| q.get("lang").unwrap_or_default());
     let slug = slug.unwrap_or_default();
+    // A campaign's poster may be refused: the way back to it.
+    let back = (what == "campaign").then(|| format!("/console/campaigns/{slug}"));
     let card = Resource::new(
         move || (lang(), i18n.get_locale()),
         move |(lang, _)| public_card(what.to_owned(), slug.clone(), lang),
     );
     view! {
         <Transition fallback=Loading>
-            {move || Suspend::new(async move {
+            {move || { let back = back.clone(); Suspend::new(async move {
                 let c = match card.await {
                     Ok(c) => c,
-                    Err(e) => return view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
+                    Err(e) => return view! {
+                        {back.map(|href| view! { <p><a href=href>{t!(i18n, campaigns.back_to_campaign)}</a></p> })}
+                        <p class="form-error" role="alert">{error_view(&e, true)}</p>
+                    }.into_any(),
                 };
                 let (size, chosen) = (size(), c.language.clone());
                 let here = |size: &str, lang: &str| format!("?size={size}&lang={lang}");
@@ -90,7 +95,7 @@ pub fn PrintPage() -> impl IntoView {
                     </article>
                 }
                 .into_any()
-            })}
+            })}}
         </Transition>
     }
 }

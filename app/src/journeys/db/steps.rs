@@ -235,11 +235,17 @@ pub(super) async fn run(
     };
     let bought = "EXISTS (SELECT 1 FROM member_stats s
                           WHERE s.member_id = e.user_id AND s.last_purchase_at > e.entered_at)";
-    // Clicks on any of the journey's messages to this entry so far.
-    let clicked = "EXISTS (SELECT 1 FROM link_clicks c WHERE c.outbox_id IN (
-                       SELECT e.outbox_id UNION ALL
-                       SELECT x.outbox_id FROM journey_step_runs x
-                       WHERE x.entry_id = e.id AND x.outbox_id IS NOT NULL))";
+    // The journey's messages to this entry so far …
+    let messages = "SELECT e.outbox_id UNION ALL
+                    SELECT x.outbox_id FROM journey_step_runs x
+                    WHERE x.entry_id = e.id AND x.outbox_id IS NOT NULL";
+    // … a click on any of them …
+    let clicked = format!("EXISTS (SELECT 1 FROM link_clicks c WHERE c.outbox_id IN ({messages}))");
+    // … and an open (its image loaded, or a click).
+    let opened = format!(
+        "(EXISTS (SELECT 1 FROM outbox m WHERE m.id IN ({messages}) AND m.opened_at IS NOT NULL)
+          OR {clicked})"
+    );
     let mut previous: Option<i64> = None;
     for s in rows(&mut *tx, j.id).await? {
         let send = s.settings.action == Action::Send;
@@ -250,7 +256,9 @@ pub(super) async fn run(
             Condition::Always => "1".to_owned(),
             Condition::NoPurchase => format!("NOT {bought}"),
             Condition::NotClicked => format!("NOT {clicked}"),
-            Condition::Clicked => clicked.to_owned(),
+            Condition::Clicked => clicked.clone(),
+            Condition::NotOpened => format!("NOT {opened}"),
+            Condition::Opened => opened.clone(),
         };
         // When the step before went, per entry.
         let before = if previous.is_none() {

@@ -176,11 +176,7 @@ async fn letters_go_to_members_with_an_address_and_no_other_way_to_reach_them() 
 
 /// Asks for campaign `id`'s letters as `c`.
 async fn get(c: &crate::helpers::TestApp, id: &str) -> reqwest::Response {
-    c.client
-        .get(c.url(&format!("/api/campaigns/letters?id={id}")))
-        .send()
-        .await
-        .expect("request")
+    c.call("campaigns/letters", &[("id", id)]).await
 }
 
 /// Campaign `id`'s letters as `c` gets them.
@@ -229,22 +225,7 @@ async fn a_campaign_poster_is_for_everyone_and_leads_to_its_offer() {
         .await
         .expect("segment");
     let (segment, offer_s) = (segment.to_string(), offer.to_string());
-    let update = [
-        ("id", id.as_str()),
-        ("name", "Coats"),
-        ("segment_id", &segment),
-        ("offer_id", &offer_s),
-        ("reward_id", ""),
-    ];
-    json_of(&manager, "campaigns/update", &update).await;
-    let message = [
-        ("id", id.as_str()),
-        ("language", "en"),
-        ("subject", "Coats at {{ shop }}"),
-        ("preheader", "{{ offer.title }}"),
-        ("body", "Hi {{ preferred_name }}"),
-    ];
-    json_of(&manager, "campaigns/message", &message).await;
+    set(&manager, &id, &segment, &offer_s, "{{ offer.title }}").await;
     let poster: serde_json::Value = card(&manager, "en").await.json().await.expect("json");
     let shop = poster["shop"].as_str().expect("shop").to_owned();
     assert_eq!(poster["title"], format!("Coats at {shop}"));
@@ -255,27 +236,37 @@ async fn a_campaign_poster_is_for_everyone_and_leads_to_its_offer() {
     // Latvian has no message: the poster is in the shop's language, and says so.
     let poster: serde_json::Value = card(&manager, "lv").await.json().await.expect("json");
     assert_eq!(poster["language"], "en");
-    // Without an offer it leads to the join page; counter staff get no poster.
-    let update = [
-        ("id", id.as_str()),
-        ("name", "Coats"),
-        ("segment_id", &segment),
-        ("offer_id", ""),
-        ("reward_id", ""),
-    ];
-    json_of(&manager, "campaigns/update", &update).await;
-    let message = [
-        ("id", id.as_str()),
-        ("language", "en"),
-        ("subject", "Coats at {{ shop }}"),
-        ("preheader", ""),
-        ("body", "Hi"),
-    ];
-    json_of(&manager, "campaigns/message", &message).await;
+    // Without an offer it leads to the join page, and without a preheader it says what
+    // joining gives; counter staff get no poster.
+    set(&manager, &id, &segment, "", "").await;
     let poster: serde_json::Value = card(&manager, "en").await.json().await.expect("json");
     assert_eq!(poster["url"], format!("{}/join", app.config.base_url));
     assert_eq!(poster["qr"], "/qr/join.svg");
+    assert_eq!(
+        poster["text"],
+        "Collect points on every purchase, get member offers and rewards. It takes a minute."
+    );
     assert_eq!(card(&staff, "en").await.status(), 403);
     let sheet = crate::helpers::download(&manager, &format!("/print/campaign/{id}?lang=en")).await;
     assert!(sheet.contains(&format!("Coats at {shop}")), "{sheet}");
+}
+
+/// Gives campaign "Coats" offer `offer` (empty: none) and an English message with `preheader`.
+async fn set(c: &crate::helpers::TestApp, id: &str, segment: &str, offer: &str, preheader: &str) {
+    let update = [
+        ("id", id),
+        ("name", "Coats"),
+        ("segment_id", segment),
+        ("offer_id", offer),
+        ("reward_id", ""),
+    ];
+    json_of(c, "campaigns/update", &update).await;
+    let message = [
+        ("id", id),
+        ("language", "en"),
+        ("subject", "Coats at {{ shop }}"),
+        ("preheader", preheader),
+        ("body", "Hi {{ preferred_name }}"),
+    ];
+    json_of(c, "campaigns/message", &message).await;
 }
