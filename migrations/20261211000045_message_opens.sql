@@ -36,7 +36,8 @@ CREATE TABLE journey_steps (
     CHECK (action <> 'tag' OR tag IS NOT NULL)
 );
 
-INSERT INTO journey_steps SELECT * FROM journey_steps_copy;
+INSERT INTO journey_steps (id, journey_id, position, wait_days, condition, action, campaign_id, tag, created_at, updated_at)
+SELECT id, journey_id, position, wait_days, condition, action, campaign_id, tag, created_at, updated_at FROM journey_steps_copy;
 DROP TABLE journey_steps_copy;
 
 -- Every campaign that holds a journey's messages: its first message's and its steps'.

@@ -42,9 +42,16 @@ pub async fn request_log(req: Request, next: Next) -> Response {
 }
 
 /// The path as the log shows it: a bearer secret in it (the reward code in
-/// `/me/rewards/<code>.svg`) is replaced by `[code]`. Query strings and bodies (passwords,
+/// `/me/rewards/<code>.svg`, a message's token in `/u/<token>` and `/o/p/<token>`) is
+/// replaced by `[code]` or `[token]`. Query strings and bodies (passwords,
 /// emails, tokens) are never logged.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    // A message's token opens its member's preferences: never in the log.
+    for prefix in ["/u/", "/o/p/"] {
+        if path.strip_prefix(prefix).is_some_and(|t| !t.is_empty()) {
+            return format!("{prefix}[token]").into();
+        }
+    }
     match path.strip_prefix("/me/rewards/") {
         Some(file) if !file.is_empty() => {
             let ext = file

@@ -115,16 +115,25 @@ mod db {
         q.push(" ORDER BY u.id LIMIT ").push_bind(MAX_LETTERS);
         let rows: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
         let shared = Shared::load(&mut *conn, id, base_url).await?;
-        // Each member's place in the list is their row's number.
-        let to: Vec<_> = (0_i64..)
+        // Each member is read under their place in the list, as a negative number: no message
+        // has it (a message's id would bring that message's journey offer along).
+        let to: Vec<_> = (1_i64..)
             .zip(&rows)
-            .map(|(i, (user, _, _))| (i, id, *user, "", ""))
+            .map(|(i, (user, _, _))| (-i, id, *user, "", ""))
             .collect();
-        let mut members = Member::load_many(&mut *conn, &to, now).await?;
-        members.sort_by_key(Member::row_id);
+        let members: std::collections::HashMap<i64, Member> =
+            Member::load_many(&mut *conn, &to, now)
+                .await?
+                .into_iter()
+                .map(|m| (-m.row_id(), m))
+                .collect();
         let my_data_url = format!("{base_url}/me/data");
         let mut letters = Vec::with_capacity(rows.len());
-        for (member, (_, language, address)) in members.iter().zip(&rows) {
+        for (place, (_, language, address)) in (1_i64..).zip(&rows) {
+            // An account gone since the list was read gets no letter.
+            let Some(member) = members.get(&place) else {
+                continue;
+            };
             let message = shared.message(language).ok_or(AppError::Conflict {
                 message_key: Msg::MessageMissing,
             })?;

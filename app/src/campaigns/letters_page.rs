@@ -119,7 +119,7 @@ fn LetterSheet(
                 <p class="letter-date">{format::date(own.as_str(), &today)}</p>
             </header>
             <address class="letter-to">{lines(address)}</address>
-            <h2>{letter.subject}</h2>
+            {(!letter.subject.is_empty()).then(|| view! { <h2>{letter.subject.clone()}</h2> })}
             {letter.paragraphs.into_iter().map(|p| view! { <p>{lines(p)}</p> }).collect_view()}
             <p class="letter-foot">{why}</p>
         </article>

@@ -131,15 +131,15 @@ pub async fn click(
 }
 
 /// Records the first open of the campaign or journey message whose preference token is
-/// `token` (its image was loaded). Whether there was such a message.
+/// `token` (its image was loaded). Whether this was its first.
 pub async fn opened(
     tx: &mut SqliteConnection,
     token: &str,
     now: Stamp,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE outbox SET opened_at = coalesce(opened_at, $2)
-         WHERE token = $1 AND kind IN ('campaign', 'journey')",
+        "UPDATE outbox SET opened_at = $2
+         WHERE token = $1 AND kind IN ('campaign', 'journey') AND opened_at IS NULL",
     )
     .bind(token)
     .bind(now)

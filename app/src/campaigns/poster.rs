@@ -46,9 +46,14 @@ pub async fn poster(
         message_key: Msg::MessageMissing,
     })?;
     let vars = shared.vars_for_everyone(base_url);
+    // Refused for a member's own value only when it renders for a member (else the
+    // message has problems of its own, which its page names).
     let render = |text: &str| {
         template::render_for_everyone(text, &vars).map_err(|_| AppError::Conflict {
-            message_key: Msg::PosterPersonal,
+            message_key: match template::render(text, &template::sample()) {
+                Ok(_) => Msg::PosterPersonal,
+                Err(_) => Msg::CampaignProblems,
+            },
         })
     };
     let (title, text) = (render(&message.subject)?, render(&message.preheader)?);

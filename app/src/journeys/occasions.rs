@@ -183,7 +183,7 @@ pub async fn bounds(
             let (today, hi) = (local_day(&tz, now).0, local_day(&tz, moment).0);
             (Some(today.to_string()), hi.to_string(), moment)
         }
-        // Per zone members live by, the days after the last run's up to today (or the day
+        // Per zone members live by, the days from the last run's up to today (or the day
         // `wait` ahead) there, at most a week back.
         Trigger::Birthday => {
             let moment = now + wait;
@@ -193,7 +193,11 @@ pub async fn bounds(
                 .into_iter()
                 .map(|tz| {
                     let hi = local_day(&tz, moment).0;
-                    let lo = last.map_or(hi, |t| local_day(&tz, t).0.plus_days(1));
+                    // From the last run's day itself: a member whose zone changed since (or
+                    // whose zone runs ahead of the one the last run went by) is not skipped;
+                    // an entry per member and day keeps the overlap from entering anyone
+                    // twice.
+                    let lo = last.map_or(hi, |t| local_day(&tz, t).0);
                     let lo = lo.max(hi.plus_days(1 - BIRTHDAY_CATCH_UP_DAYS));
                     (tz, lo.to_string(), hi.to_string())
                 })

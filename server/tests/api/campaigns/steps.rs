@@ -360,12 +360,13 @@ async fn a_step_for_members_who_opened_takes_a_loaded_image_or_a_click_as_an_ope
             .find(|m| m.subject == format!("win_back for {name}"))
             .unwrap_or_else(|| panic!("{name}'s mail"))
     };
-    // Ann's mail app loads the image (twice); Bo's blocks images but he clicks; Cy does
-    // neither.
+    // Ann's mail app loads the image, and again an hour later (the first open is kept); Bo's
+    // blocks images but he clicks; Cy does neither.
     let html = &mail("Ann").html;
     let at = html.find("/o/p/").expect("an image that records the open");
     let path = &html[at..at + html[at..].find('"').expect("its end")];
-    for _ in 0..2 {
+    for hour in [12, 13] {
+        app.config.clock.set(Stamp::utc(2026, 3, 20, hour, 0, 0));
         let res = app.client.get(app.url(path)).send().await.expect("image");
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "image/gif");
