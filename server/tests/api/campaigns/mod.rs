@@ -21,6 +21,7 @@ mod sending_rules;
 mod sms;
 mod sms_gateway;
 mod smtp;
+mod step_reach;
 mod steps;
 mod triggers;
 
