@@ -33,6 +33,20 @@ async function currentCohort(page: Page) {
   return { month: await row.locator("th").innerText(), joined: Number(cells[0].replace(/,/g, "")), buying: Number(cells[1].replace(/,/g, "")) };
 }
 
+/** This month's cohort at one location (chosen in the page's form): its members who have
+ * bought there and those who bought there this month (zeros when it has no row). */
+async function cohortAt(page: Page, place: string, month: string) {
+  await goto(page, "/console/analytics/cohorts");
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: place });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/location=\d+/);
+  await expect(page.getByText(`At ${place} only: each month's new members who have bought there`)).toBeVisible();
+  const counts = page.locator("section", { has: page.getByRole("heading", { name: "Members buying", exact: true }) });
+  const row = counts.locator("tbody tr", { has: page.locator("th", { hasText: month }) });
+  if ((await row.count()) === 0) return { joined: 0, buying: 0 };
+  const cells = await row.locator("td").allInnerTexts();
+  return { joined: num(cells[0]), buying: num(cells[1]) };
+}
 
 /** A new member joins (by request) and buys for `amount` euros (€12.50) at the counter at Main Street. */
 async function joinAndBuy(page: Page, browser: Browser, email: string, name: string, amount = "12.50") {
@@ -65,6 +79,9 @@ test("at a glance, per location and by join month: a new member's purchase count
   // The demo's five members at least (sign-ups in other tests join this month too).
   expect(before.joined).toBeGreaterThanOrEqual(5);
 
+  const mainCohort = await cohortAt(page, "Main Street", thisMonth);
+  const harbourCohort = await cohortAt(page, "Harbour", thisMonth);
+
   // Someone joins, and buys at the counter.
   await joinAndBuy(page, browser, `cohort-${Date.now()}@example.com`, "Cora");
 
@@ -74,6 +91,10 @@ test("at a glance, per location and by join month: a new member's purchase count
   // Per location: the purchase was at Main Street, the Harbour's figures stay.
   expect(await glance(page, "Main Street")).toEqual({ active30: mainBefore.active30 + 1, buying: mainBefore.buying + 1, purchases: mainBefore.purchases + 1 });
   expect(await glance(page, "Harbour")).toEqual(harbourBefore);
+
+  // By join month at a location: she bought at Main Street, not at the Harbour.
+  expect(await cohortAt(page, "Main Street", thisMonth)).toEqual({ joined: mainCohort.joined + 1, buying: mainCohort.buying + 1 });
+  expect(await cohortAt(page, "Harbour", thisMonth)).toEqual(harbourCohort);
 
   await goto(page, "/console/analytics/cohorts");
   const after = await currentCohort(page);
@@ -94,10 +115,24 @@ test("at a glance, per location and by join month: a new member's purchase count
   expect(last[0]).toBe(last[2]);
 });
 
-/** The RFM page's buyers and each group's members, as the groups table shows them. */
-async function rfm(page: Page) {
+/** Chooses `place` in the page's location form and shows it. */
+async function atPlace(page: Page, place: string) {
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: place });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/location=\d+/);
+}
+
+/** The RFM page's buyers and each group's members, as the groups table shows them (at one
+ * location when `place` names it). */
+async function rfm(page: Page, place?: string) {
   await goto(page, "/console/analytics/rfm");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("RFM and churn risk");
+  if (place) {
+    await atPlace(page, place);
+    await expect(page.getByText(`At ${place} only: each member's last purchase`)).toBeVisible();
+    // Segments are made from the whole shop's groups.
+    await expect(page.getByRole("button", { name: /^Make a segment/ })).toHaveCount(0);
+  }
   const hint = await page.getByText(/^Each of the [\d,]+ members who have bought/).innerText();
   const buyers = num(hint.match(/Each of the ([\d,]+) members/)?.[1] ?? "");
   const groups: Record<string, number> = {};
@@ -111,6 +146,8 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   await signIn(page, "owner@example.com");
   await expect(page).toHaveURL(/\/console$/);
   const before = await rfm(page);
+  const [mainBefore, harbourBefore] = [await rfm(page, "Main Street"), await rfm(page, "Harbour")];
+  await expectAccessible(page);
   // Every buyer is in exactly one group.
   expect(Object.values(before.groups).reduce((a, b) => a + b, 0)).toBe(before.buyers);
   expect(Object.keys(before.groups)).toEqual(["Champions", "Loyal", "New", "At risk", "Can't lose", "Hibernating", "Others"]);
@@ -119,6 +156,9 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   const name = `Rita ${Date.now()}`;
   const email = `rfm-${Date.now()}@example.com`;
   await joinAndBuy(page, browser, email, name);
+  // She bought at Main Street: a buyer there, not at the Harbour.
+  expect((await rfm(page, "Main Street")).buyers).toBe(mainBefore.buyers + 1);
+  expect(await rfm(page, "Harbour")).toEqual(harbourBefore);
   const after = await rfm(page);
   expect(after.buyers).toBe(before.buyers + 1);
   // One purchase, today: the newest recency, the lowest frequency.
@@ -153,9 +193,14 @@ async function points(page: Page) {
   return { held: num(await stat.locator("dd").first().innerText()), issued: num(await month.locator("td").first().innerText()) };
 }
 
-/** The console home's purchases and points issued today. */
-async function today(page: Page) {
+/** The console home's purchases and points issued today (purchases at one location when
+ * `place` names it). */
+async function today(page: Page, place?: string) {
   await goto(page, "/console");
+  if (place) {
+    await atPlace(page, place);
+    await expect(page.getByText(`At ${place}: purchases, sales and cases there.`)).toBeVisible();
+  }
   const day = page.getByRole("region", { name: /^Today, / });
   const stat = (label: string) => day.locator(".stats > div", { has: page.getByRole("link", { name: label, exact: true }) }).locator("dd");
   return { purchases: num(await stat("Purchases").innerText()), issued: num(await stat("Points issued").innerText()) };
@@ -167,6 +212,8 @@ test("points economy and the console home: a purchase's points are issued today 
   await expect(page.getByRole("heading", { name: "Needs attention first" })).toBeVisible();
   await expectAccessible(page);
   const home = await today(page);
+  const [mainHome, harbourHome] = [await today(page, "Main Street"), await today(page, "Harbour")];
+  await expectAccessible(page);
   const before = await points(page);
   // The demo members hold points from yesterday's purchases.
   expect(before.held).toBeGreaterThan(0);
@@ -178,6 +225,9 @@ test("points economy and the console home: a purchase's points are issued today 
   expect([12, 24]).toContain(earned);
   expect(after.held).toBe(before.held + earned);
   expect(await today(page)).toEqual({ purchases: home.purchases + 1, issued: home.issued + earned });
+  // At a location: the purchase was at Main Street; points belong to the whole shop.
+  expect(await today(page, "Main Street")).toEqual({ purchases: mainHome.purchases + 1, issued: mainHome.issued + earned });
+  expect(await today(page, "Harbour")).toEqual({ purchases: harbourHome.purchases, issued: harbourHome.issued + earned });
   await goto(page, "/console/analytics/points");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download as CSV" }).click();
@@ -235,6 +285,16 @@ test("program effect and service quality: a €25 purchase gives a next-visit di
     "group,answers,came_back,return_rate_percent,resolved_case_answers,resolved_case_came_back,unresolved_case_answers,unresolved_case_came_back",
   );
   expect(lines[1].split(",").slice(0, 2)).toEqual(["promoters", String(num(cells[0]))]);
+  // Per location: the demo's answers were each given at one of the two, so they add up.
+  const promotersAt = async (place: string) => {
+    await atPlace(page, place);
+    await expect(page.getByText(`At ${place} only: the answers given there.`)).toBeVisible();
+    const at = page.getByRole("region", { name: "Coming back by recommendation score" }).getByRole("row", { name: /^Promoters/ });
+    return num((await at.locator("td").allInnerTexts())[0]);
+  };
+  const main = await promotersAt("Main Street");
+  await expectAccessible(page);
+  expect(main + (await promotersAt("Harbour"))).toBe(num(cells[0]));
 });
 
 test("the shop's churn window and point value, set in Settings, are the analytics pages' defaults", async ({ page }) => {

@@ -263,7 +263,7 @@ async fn main() {
     let saved: Vec<String> = sqlx::query_scalar(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each($1))",
     )
-    .bind(serde_json::to_string(&app::analytics::rollups::TRIGGERS).expect("names"))
+    .bind(serde_json::to_string(&app::analytics::rollups::TRIGGERS[..]).expect("names"))
     .fetch_all(&db.reader)
     .await
     .expect("roll-up triggers");

@@ -110,7 +110,7 @@ pub struct Parts {
     pub perks: bool,
     /// The feedback form and its answered history.
     pub feedback: bool,
-    /// Yesterday's purchases (balances, lots, tiers).
+    /// Yesterday's purchases (balances, lots, tiers) and sales without a member.
     pub purchases: bool,
 }
 
@@ -219,6 +219,9 @@ const DEMO_PURCHASES: [(&str, i64, usize); 5] = [
     ("joao@example.com", 7_800, 0),
 ];
 
+/// Sales without a member (cents, location): €180.00 against members' €689.40.
+const DEMO_GUEST_SALES: [(i64, usize); 4] = [(1_950, 0), (3_200, 0), (850, 0), (12_000, 1)];
+
 /// Two locations, three tiers, a bonus rule and, as `parts` says, perks, feedback and a few
 /// purchases (through the same code the counter uses, so balances, lots and tiers are real).
 async fn load_program(
@@ -314,6 +317,17 @@ async fn load_program(
             items: 0,
         };
         checkout::purchase(conn, &input, yesterday).await?;
+    }
+    // And yesterday's sales to customers who are not members (members' share of sales).
+    for (cents, location) in DEMO_GUEST_SALES {
+        let sale = app::loyalty::api::NewGuestSale {
+            amount_minor: cents,
+            currency: app::loyalty::rules::Currency::Eur,
+            receipt: None,
+            location_id: locations[location],
+            staff_id: staff,
+        };
+        app::loyalty::api::insert_guest_sale(conn, &sale, yesterday).await?;
     }
     Ok(())
 }

@@ -127,11 +127,11 @@ pub(crate) struct MonthRange {
 }
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
-/// join cohort and month since joining), `months.csv` (retention at a glance, a line a month, for the shop or a location)
+/// join cohort and month since joining, for the shop or a location), `months.csv` (retention at a glance, a line a month, for the shop or a location)
 /// `points.csv` (points issued, redeemed and expired, a line a month), `program.csv` (tier moves
 /// and next-visit discounts, a line a month), `perks.csv` (return within 30 days with and
 /// without each perk, a line per perk), `service.csv` (return after feedback, a line per
-/// recommendation-score group) or `rfm.csv` (a line per RFM group).
+/// recommendation-score group, for the shop or a location) or `rfm.csv` (a line per RFM group, for the shop or a location).
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
@@ -147,7 +147,7 @@ pub(crate) async fn analytics_csv(
         let (now, from, to) = (state.clock.now(), q.from.as_deref(), q.to.as_deref());
         Ok::<_, app::error::AppError>(match file.as_str() {
             "cohorts.csv" => Some(cohorts::csv(
-                &cohorts::db::cohorts(&mut conn, now, from, to).await?,
+                &cohorts::db::cohorts(&mut conn, now, from, to, q.location.as_deref()).await?,
             )),
             "months.csv" => Some(glance::csv(
                 &glance::db::glance(
@@ -179,10 +179,16 @@ pub(crate) async fn analytics_csv(
                     .returns,
             )),
             "service.csv" => Some(service::csv(
-                &service::db::service(&mut conn, now, from, to).await?,
+                &service::db::service(&mut conn, now, from, to, q.location.as_deref()).await?,
             )),
             "rfm.csv" => Some(rfm::csv(
-                &app::analytics::rfm_db::report(&mut conn, now, rfm::Group::AtRisk).await?,
+                &app::analytics::rfm_db::report(
+                    &mut conn,
+                    now,
+                    rfm::Group::AtRisk,
+                    q.location.as_deref(),
+                )
+                .await?,
             )),
             _ => None,
         })

@@ -1,6 +1,8 @@
 //! Cohorts: members by the month they joined (in the shop's time), and how many of each
 //! cohort bought in each month since — from the `cohorts` and `cohort_months` roll-ups, so a
-//! page reads a few hundred rows whatever the size of the ledger.
+//! page reads a few hundred rows whatever the size of the ledger. At one location a cohort is
+//! its members who have bought there, and a month counts those who bought there
+//! (`location_cohorts`, `location_cohort_months`).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,9 @@ pub struct Cohorts {
     /// The shop's current month.
     pub current: String,
     pub rows: Vec<CohortRow>,
+    /// The location the figures are for (`None`: the whole shop), and the shop's locations.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl CohortRow {
@@ -82,17 +87,26 @@ pub fn csv(c: &Cohorts) -> String {
 }
 
 /// The cohorts table (managers and owners): `from` and `to` are months (`YYYY-MM`); by
-/// default the twelve months up to the current one.
+/// default the twelve months up to the current one; `location` blank for the whole shop.
 #[server(prefix = "/api", endpoint = "analytics/cohorts")]
 pub async fn analytics_cohorts(
     from: Option<String>,
     to: Option<String>,
+    location: Option<String>,
 ) -> Result<Cohorts, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    db::cohorts(&mut conn, st.clock.now(), from.as_deref(), to.as_deref()).await
+    let now = st.clock.now();
+    db::cohorts(
+        &mut conn,
+        now,
+        from.as_deref(),
+        to.as_deref(),
+        location.as_deref(),
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -139,19 +153,34 @@ pub mod db {
         now: Stamp,
         from: Option<&str>,
         to: Option<&str>,
+        location: Option<&str>,
     ) -> Result<Cohorts, AppError> {
+        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+        let location = crate::analytics::glance::db::location_field(location, &locations)?;
         let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
-        let joined: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT cohort, joined FROM cohorts WHERE cohort BETWEEN $1 AND $2 ORDER BY cohort",
-        )
+        // The whole shop's roll-ups, or one location's (bound as `$1`; the shop's ignore it).
+        let (cohorts, months) = match location {
+            None => (
+                "SELECT cohort, joined FROM cohorts WHERE $1 IS NULL",
+                "SELECT cohort, month, members FROM cohort_months WHERE $1 IS NULL",
+            ),
+            Some(_) => (
+                "SELECT cohort, members FROM location_cohorts WHERE location_id = $1",
+                "SELECT cohort, month, members FROM location_cohort_months WHERE location_id = $1",
+            ),
+        };
+        let joined: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "{cohorts} AND cohort BETWEEN $2 AND $3 ORDER BY cohort"
+        ))
+        .bind(location)
         .bind(&from)
         .bind(&to)
         .fetch_all(&mut *conn)
         .await?;
-        let buying: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT cohort, month, members FROM cohort_months
-             WHERE cohort BETWEEN $1 AND $2 AND month <= $3",
-        )
+        let buying: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+            "{months} AND cohort BETWEEN $2 AND $3 AND month <= $4"
+        ))
+        .bind(location)
         .bind(&from)
         .bind(&to)
         .bind(&current)
@@ -188,6 +217,8 @@ pub mod db {
             to,
             current,
             rows,
+            location,
+            locations,
         })
     }
 }
@@ -233,6 +264,8 @@ mod tests {
             to: "2025-12".into(),
             current: "2026-01".into(),
             rows: vec![row, empty],
+            location: None,
+            locations: Vec::new(),
         };
         assert_eq!(
             csv(&c),

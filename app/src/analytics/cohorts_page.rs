@@ -1,8 +1,9 @@
 //! `/console/analytics/cohorts` (managers and owners): retention by join month. Each row is the
 //! members who joined in a month; each column a month since then; each cell the share of the
 //! cohort who bought in that month, shaded by size (a heat map that is also the table of
-//! numbers), then the same as member counts, a range of join months (a plain GET form, so a
-//! chosen range is a link) and the CSV download.
+//! numbers), then the same as member counts, a range of join months and a location (a plain
+//! GET form, so a chosen view is a link) and the CSV download. At one location a cohort is its
+//! members who have bought there, and a cell those of them who bought there that month.
 
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -18,8 +19,10 @@ pub fn CohortsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
-    let range = move || (get("from"), get("to"));
-    let cohorts = Resource::new(range, |(from, to)| analytics_cohorts(from, to));
+    let range = move || (get("from"), get("to"), get("location"));
+    let cohorts = Resource::new(range, |(from, to, location)| {
+        analytics_cohorts(from, to, location)
+    });
     view! {
         <PageTitle>{t!(i18n, analytics.cohorts_title)}</PageTitle>
         <super::glance_page::AnalyticsNav />
@@ -38,7 +41,12 @@ pub fn CohortsPage() -> impl IntoView {
 fn CohortsView(c: Cohorts) -> impl IntoView {
     let i18n = use_i18n();
     let no_error = Signal::derive(|| None);
-    let csv = format!("/console/analytics/cohorts.csv?from={}&to={}", c.from, c.to);
+    let here = c.location.map(|id| id.to_string()).unwrap_or_default();
+    let csv = format!(
+        "/console/analytics/cohorts.csv?from={}&to={}&location={here}",
+        c.from, c.to
+    );
+    let place = super::glance_page::location_name(&c.locations, c.location);
     let months = c.rows.iter().map(|r| r.buying.len()).max().unwrap_or(0);
     let tables = if c.rows.is_empty() {
         view! { <section class="card"><p class="hint">{t!(i18n, analytics.no_cohorts)}</p></section> }
@@ -53,6 +61,9 @@ fn CohortsView(c: Cohorts) -> impl IntoView {
     view! {
         <section class="card">
             <p class="hint">{t!(i18n, analytics.cohorts_hint)}</p>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, analytics.cohorts_at_location).replace("{location}", &name)}</p>
+            })}
             <Form method="GET" action="/console/analytics/cohorts" attr:class="inbox-filter" attr:aria-label=move || t_string!(i18n, analytics.range_label)>
                 <Field name="from" id="cohorts-from" kind="month" value=c.from.clone() error=no_error>
                     {t!(i18n, analytics.from)}
@@ -60,6 +71,7 @@ fn CohortsView(c: Cohorts) -> impl IntoView {
                 <Field name="to" id="cohorts-to" kind="month" value=c.to.clone() error=no_error>
                     {t!(i18n, analytics.to)}
                 </Field>
+                <super::glance_page::LocationSelect id="cohorts-location" locations=c.locations.clone() chosen=c.location />
                 <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
             </Form>
             <p><a href=csv download="cohorts.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>

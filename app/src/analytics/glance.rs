@@ -1,9 +1,11 @@
 //! Retention at a glance: how many members are buying (in the last 30 and 90 days), how many
 //! have stopped (no purchase for the shop's churn window), and month by month how many bought,
 //! how many of them came back within the month (the repeat purchase rate), how often, and what
-//! a visit is worth. From roll-ups only: the months from `month_totals` (a row a month), the
-//! counts from the index on each member's last purchase (`member_stats`), so the page reads a
-//! few dozen rows and two index ranges whatever the size of the ledger.
+//! a visit is worth, and what share of the shop's sales members bring where the counter records
+//! sales to customers who are not members. From roll-ups only: the months from `month_totals`
+//! (a row a month) and `guest_months` (a row a location and month), the counts from the index
+//! on each member's last purchase (`member_stats`), so the page reads a few dozen rows and two
+//! index ranges whatever the size of the ledger.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +26,23 @@ pub struct MonthTotals {
     pub purchases: i64,
     pub spend_minor: i64,
     pub refunded_minor: i64,
+    /// Sales to customers who are not members, what they came to and their refunds.
+    pub guest_sales: i64,
+    pub guest_spend_minor: i64,
+    pub guest_refunded_minor: i64,
 }
 
 impl MonthTotals {
+    /// What sales to customers who are not members came to after refunds.
+    pub fn guest_net_minor(&self) -> i64 {
+        self.guest_spend_minor - self.guest_refunded_minor
+    }
+
+    /// Members' share of the month's sales after refunds, in whole percent (rounded half up).
+    pub fn member_share(&self) -> Option<i64> {
+        percent(self.net_minor(), self.net_minor() + self.guest_net_minor())
+    }
+
     /// What the month's purchases came to after refunds.
     pub fn net_minor(&self) -> i64 {
         self.spend_minor - self.refunded_minor
@@ -71,6 +87,9 @@ pub struct Glance {
     /// members who bought there and what they bought there), and the shop's locations.
     pub location: Option<i64>,
     pub locations: Vec<crate::loyalty::rules::Location>,
+    /// Whether the counter has recorded any sale to a customer who is not a member (there, for
+    /// a location): without one, members' share of sales is not shown.
+    pub records_guests: bool,
 }
 
 impl Glance {
@@ -87,11 +106,13 @@ impl Glance {
 }
 
 /// The months as CSV, one line each (`month,members_buying,repeat_members,repeat_rate_percent,
-/// purchases,purchases_per_member,spend_minor,refunded_minor,net_minor,average_spend_minor`).
+/// purchases,purchases_per_member,spend_minor,refunded_minor,net_minor,average_spend_minor,
+/// non_member_sales,non_member_net_minor,member_share_percent`).
 pub fn csv(g: &Glance) -> String {
     let mut out = String::from(
         "month,members_buying,repeat_members,repeat_rate_percent,purchases,purchases_per_member,\
-         spend_minor,refunded_minor,net_minor,average_spend_minor\n",
+         spend_minor,refunded_minor,net_minor,average_spend_minor,non_member_sales,\
+         non_member_net_minor,member_share_percent\n",
     );
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     for m in &g.months {
@@ -100,7 +121,7 @@ pub fn csv(g: &Glance) -> String {
             .map(|f| format!("{}.{:02}", f / 100, f % 100))
             .unwrap_or_default();
         out.push_str(&format!(
-            "{},{},{},{},{},{per},{},{},{},{}\n",
+            "{},{},{},{},{},{per},{},{},{},{},{},{},{}\n",
             m.month,
             m.members,
             m.repeat_members,
@@ -110,6 +131,9 @@ pub fn csv(g: &Glance) -> String {
             m.refunded_minor,
             m.net_minor(),
             opt(m.average_spend()),
+            m.guest_sales,
+            m.guest_net_minor(),
+            opt(m.member_share().filter(|_| g.records_guests)),
         ));
     }
     out
@@ -141,141 +165,8 @@ pub async fn analytics_glance(
 }
 
 #[cfg(feature = "ssr")]
-pub mod db {
-    use sqlx::SqliteConnection;
-
-    use super::{Glance, MonthTotals};
-    use crate::{
-        analytics::cohorts::{db::month_range, month_index, month_of},
-        db::{Stamp, days},
-        error::{AppError, Msg},
-        loyalty::rules::Location,
-    };
-
-    /// Where the figures come from: the whole shop's roll-ups, or one location's (each query
-    /// binds the location as `$1`; the shop's ignore it).
-    struct Scope {
-        members: &'static str,
-        months: &'static str,
-    }
-
-    const SHOP: Scope = Scope {
-        members: "member_stats WHERE $1 IS NULL",
-        months: "month_totals WHERE $1 IS NULL",
-    };
-    const LOCATION: Scope = Scope {
-        members: "member_locations WHERE location_id = $1",
-        months: "location_months WHERE location_id = $1",
-    };
-
-    /// Members whose last purchase (there) is at or after `since` (an index range).
-    async fn active_since(
-        conn: &mut SqliteConnection,
-        scope: &Scope,
-        location: Option<i64>,
-        since: Stamp,
-    ) -> Result<i64, AppError> {
-        let sql = format!(
-            "SELECT count(*) FROM {} AND last_purchase_at >= $2",
-            scope.members
-        );
-        Ok(sqlx::query_scalar(&sql)
-            .bind(location)
-            .bind(since)
-            .fetch_one(&mut *conn)
-            .await?)
-    }
-
-    /// The `location` field: blank for the whole shop, else one of `locations`.
-    pub fn location_field(
-        raw: Option<&str>,
-        locations: &[Location],
-    ) -> Result<Option<i64>, AppError> {
-        let raw = raw.map(str::trim).unwrap_or_default();
-        if raw.is_empty() {
-            return Ok(None);
-        }
-        raw.parse::<i64>()
-            .ok()
-            .filter(|id| locations.iter().any(|l| l.id == *id))
-            .map(Some)
-            .ok_or_else(|| AppError::field("location", Msg::LocationRequired))
-    }
-
-    pub async fn glance(
-        conn: &mut SqliteConnection,
-        now: Stamp,
-        from: Option<&str>,
-        to: Option<&str>,
-        churn_days: Option<&str>,
-        location: Option<&str>,
-    ) -> Result<Glance, AppError> {
-        let (saved, _) = crate::analytics::settings::db::saved(&mut *conn).await?;
-        let churn_days = crate::analytics::settings::db::churn_field(churn_days, saved)?;
-        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-        let location = location_field(location, &locations)?;
-        let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
-        let currency = crate::loyalty::db::program::settings(&mut *conn)
-            .await?
-            .currency;
-        let scope = if location.is_some() { &LOCATION } else { &SHOP };
-        let buyers: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", scope.members))
-            .bind(location)
-            .fetch_one(&mut *conn)
-            .await?;
-        let active_30 = active_since(&mut *conn, scope, location, now - days(30)).await?;
-        let active_90 = active_since(&mut *conn, scope, location, now - days(90)).await?;
-        let churned =
-            buyers - active_since(&mut *conn, scope, location, now - days(churn_days)).await?;
-        let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT month, members, repeat_members, purchases, spend_minor, refunded_minor
-             FROM {} AND month BETWEEN $2 AND $3 ORDER BY month",
-            scope.months
-        ))
-        .bind(location)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&mut *conn)
-        .await?;
-        let (first, last) = (
-            month_index(&from).unwrap_or_default(),
-            month_index(&to).unwrap_or_default(),
-        );
-        let months = (first..=last)
-            .map(|i| {
-                let month = month_of(i);
-                rows.iter()
-                    .find(|r| r.0 == month)
-                    .map(|r| MonthTotals {
-                        month: month.clone(),
-                        members: r.1,
-                        repeat_members: r.2,
-                        purchases: r.3,
-                        spend_minor: r.4,
-                        refunded_minor: r.5,
-                    })
-                    .unwrap_or(MonthTotals {
-                        month,
-                        ..MonthTotals::default()
-                    })
-            })
-            .collect();
-        Ok(Glance {
-            currency,
-            active_30,
-            active_90,
-            buyers,
-            churned,
-            churn_days,
-            from,
-            to,
-            current,
-            months,
-            location,
-            locations,
-        })
-    }
-}
+#[path = "glance_db.rs"]
+pub mod db;
 
 #[cfg(test)]
 mod tests {
@@ -296,7 +187,33 @@ mod tests {
             purchases,
             spend_minor: spend,
             refunded_minor: refunded,
+            ..MonthTotals::default()
         }
+    }
+
+    #[test]
+    fn members_share_is_of_sales_after_refunds_on_both_sides() {
+        // Members €97.50 after refunds; non-members €40.00 less €7.50 = €32.50: 97.5 / 130
+        // = 75 %. €1 of members' sales against €2 of others: 33.3 % → 33 %; 2 of 3 → 67 %.
+        let mut m = month("2026-11", 8, 3, 13, 10_000, 250);
+        (m.guest_sales, m.guest_spend_minor, m.guest_refunded_minor) = (4, 4_000, 750);
+        assert_eq!(m.guest_net_minor(), 3_250);
+        assert_eq!(m.member_share(), Some(75));
+        let mut third = month("x", 1, 0, 1, 100, 0);
+        (third.guest_sales, third.guest_spend_minor) = (1, 200);
+        assert_eq!(third.member_share(), Some(33));
+        (third.spend_minor, third.guest_spend_minor) = (200, 100);
+        assert_eq!(third.member_share(), Some(67));
+        // Nothing sold, or everything refunded: no share. Members only: all of it.
+        assert_eq!(month("x", 0, 0, 0, 0, 0).member_share(), None);
+        let mut gone = month("x", 1, 0, 1, 500, 500);
+        (
+            gone.guest_sales,
+            gone.guest_spend_minor,
+            gone.guest_refunded_minor,
+        ) = (1, 300, 300);
+        assert_eq!(gone.member_share(), None);
+        assert_eq!(month("x", 1, 0, 1, 500, 0).member_share(), Some(100));
     }
 
     #[test]
@@ -340,18 +257,39 @@ mod tests {
             ],
             location: None,
             locations: Vec::new(),
+            records_guests: false,
         };
         // 2 of 7: 28.57 % → 29 %.
         assert_eq!(g.churn_rate(), Some(29));
         let (last, before) = g.last_two();
         assert_eq!(last.map(|m| m.month.as_str()), Some("2026-12"));
         assert_eq!(before.map(|m| m.month.as_str()), Some("2026-11"));
+        let header = "month,members_buying,repeat_members,repeat_rate_percent,purchases,\
+                      purchases_per_member,spend_minor,refunded_minor,net_minor,\
+                      average_spend_minor,non_member_sales,non_member_net_minor,\
+                      member_share_percent\n";
+        // A shop that records no sales without a member has no share to give.
         assert_eq!(
             csv(&g),
-            "month,members_buying,repeat_members,repeat_rate_percent,purchases,purchases_per_member,\
-             spend_minor,refunded_minor,net_minor,average_spend_minor\n\
-             2026-11,8,3,38,13,1.63,10000,250,9750,750\n\
-             2026-12,0,0,,0,,0,0,0,\n"
+            format!(
+                "{header}2026-11,8,3,38,13,1.63,10000,250,9750,750,0,0,\n\
+                 2026-12,0,0,,0,,0,0,0,,0,0,\n"
+            )
+        );
+        let mut with_guests = Glance {
+            records_guests: true,
+            ..g
+        };
+        (
+            with_guests.months[1].guest_sales,
+            with_guests.months[1].guest_spend_minor,
+        ) = (2, 1_200);
+        assert_eq!(
+            csv(&with_guests),
+            format!(
+                "{header}2026-11,8,3,38,13,1.63,10000,250,9750,750,0,0,100\n\
+                 2026-12,0,0,,0,,0,0,0,,2,1200,0\n"
+            )
         );
     }
 

@@ -1,6 +1,7 @@
 //! `/console/analytics` (managers and owners): retention at a glance. The headline counts
 //! (members buying in the last 30 and 90 days, members who have stopped), the last month shown
-//! against the one before, then month by month as two charts and the table of their numbers,
+//! against the one before (with members' share of sales where the counter records sales without
+//! a member), then month by month as two charts and the table of their numbers,
 //! with a range of months, the churn window and a location (a plain GET form, so a view is a
 //! link) and the CSV download.
 
@@ -84,6 +85,39 @@ pub fn GlancePage() -> impl IntoView {
     }
 }
 
+/// The name of the location an analytics page shows (`None`: the whole shop).
+pub fn location_name(
+    locations: &[crate::loyalty::rules::Location],
+    chosen: Option<i64>,
+) -> Option<String> {
+    locations
+        .iter()
+        .find(|x| Some(x.id) == chosen)
+        .map(|x| x.name.clone())
+}
+
+/// An analytics page's location field for its GET form: the whole shop first, then each
+/// location; `chosen` selected.
+#[component]
+pub fn LocationSelect(
+    id: &'static str,
+    locations: Vec<crate::loyalty::rules::Location>,
+    chosen: Option<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let mut options = vec![(
+        String::new(),
+        t_string!(i18n, analytics.all_locations).to_owned(),
+    )];
+    options.extend(locations.iter().map(|x| (x.id.to_string(), x.name.clone())));
+    let selected = chosen.map(|id| id.to_string()).unwrap_or_default();
+    view! {
+        <SelectField name="location" id options selected error=Signal::derive(|| None)>
+            {t!(i18n, analytics.location)}
+        </SelectField>
+    }
+}
+
 /// `v` as the locale writes it, or `—` when there is none.
 fn or_dash(v: Option<i64>, show: impl Fn(i64) -> String) -> String {
     v.map_or_else(|| "—".to_owned(), show)
@@ -100,20 +134,7 @@ fn GlanceView(g: Glance) -> impl IntoView {
         "/console/analytics/months.csv?from={}&to={}&churn_days={}&location={here}",
         g.from, g.to, g.churn_days
     );
-    let place = g
-        .locations
-        .iter()
-        .find(|x| Some(x.id) == g.location)
-        .map(|x| x.name.clone());
-    let mut places = vec![(
-        String::new(),
-        t_string!(i18n, analytics.all_locations).to_owned(),
-    )];
-    places.extend(
-        g.locations
-            .iter()
-            .map(|x| (x.id.to_string(), x.name.clone())),
-    );
+    let place = location_name(&g.locations, g.location);
     let (last, before) = g.last_two();
     let (last, before) = (last.cloned().unwrap_or_default(), before.cloned());
     // One figure of the last month, with the month before it beneath (the trend).
@@ -154,7 +175,9 @@ fn GlanceView(g: Glance) -> impl IntoView {
         {monthly(t_string!(i18n, analytics.repeat_rate), MonthTotals::repeat_rate, |l, v, _| format::percent(l, v))}
         {monthly(t_string!(i18n, analytics.per_member), MonthTotals::frequency, |l, v, _| format::decimal(l, v))}
         {monthly(t_string!(i18n, analytics.average), MonthTotals::average_spend, format::money)}
-    };
+        {g.records_guests.then(|| monthly(t_string!(i18n, analytics.member_share), MonthTotals::member_share, |l, v, _| format::percent(l, v)))}
+    }
+    .into_any();
     let label = |m: &MonthTotals| format::month(l, &m.month);
     let buying = g
         .months
@@ -175,15 +198,14 @@ fn GlanceView(g: Glance) -> impl IntoView {
                 <p class="hint">{t_string!(i18n, analytics.at_location).replace("{location}", &name)}</p>
             })}
             <dl class="stats">{stats}</dl>
+            {(!g.records_guests).then(|| view! { <p class="hint">{t!(i18n, analytics.member_share_none)}</p> })}
         </section>
         <section class="card">
             <MonthsForm action="/console/analytics" from=g.from.clone() to=g.to.clone() csv file="months.csv">
                 <Field name="churn_days" id="glance-churn" kind="number" value=g.churn_days.to_string() error=no_error>
                     {t!(i18n, analytics.churn_days)}
                 </Field>
-                <SelectField name="location" id="glance-location" options=places selected=here error=no_error>
-                    {t!(i18n, analytics.location)}
-                </SelectField>
+                <LocationSelect id="glance-location" locations=g.locations.clone() chosen=g.location />
             </MonthsForm>
         </section>
         // The table's scrolling region is the landmark (named by the heading), not the card.
@@ -193,7 +215,7 @@ fn GlanceView(g: Glance) -> impl IntoView {
                 <BarChart title=t_string!(i18n, analytics.counts_title) bars=buying low=0 high=most />
                 <BarChart title=t_string!(i18n, analytics.col_repeat_rate) bars=repeat low=0 high=100 />
             </div>
-            <MonthsTable months=g.months currency />
+            <MonthsTable months=g.months currency guests=g.records_guests />
         </section>
     }
     .into_any()
@@ -204,6 +226,8 @@ fn GlanceView(g: Glance) -> impl IntoView {
 fn MonthsTable(
     months: Vec<MonthTotals>,
     currency: crate::loyalty::rules::Currency,
+    /// Show sales without a member and members' share of sales.
+    guests: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked().as_str();
@@ -211,7 +235,7 @@ fn MonthsTable(
         .into_iter()
         .rev()
         .map(|m| {
-            let cells = [
+            let mut cells = vec![
                 format::number(l, m.members),
                 format::number(l, m.repeat_members),
                 or_dash(m.repeat_rate(), |v| format::percent(l, v)),
@@ -220,6 +244,10 @@ fn MonthsTable(
                 format::money(l, m.net_minor(), currency),
                 or_dash(m.average_spend(), |v| format::money(l, v, currency)),
             ];
+            if guests {
+                cells.push(format::money(l, m.guest_net_minor(), currency));
+                cells.push(or_dash(m.member_share(), |v| format::percent(l, v)));
+            }
             view! {
                 <tr>
                     <th scope="row">{format::month(l, &m.month)}</th>
@@ -240,9 +268,14 @@ fn MonthsTable(
                     <th scope="col">{t!(i18n, analytics.col_per_member)}</th>
                     <th scope="col">{t!(i18n, analytics.col_net)}</th>
                     <th scope="col">{t!(i18n, analytics.col_average)}</th>
+                    {guests.then(|| view! {
+                        <th scope="col">{t!(i18n, analytics.col_guest_net)}</th>
+                        <th scope="col">{t!(i18n, analytics.col_member_share)}</th>
+                    })}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
     }
+    .into_any()
 }

@@ -6,7 +6,7 @@
 pub mod cohorts;
 mod cohorts_page;
 pub mod glance;
-mod glance_page;
+pub mod glance_page;
 pub mod perk_returns;
 pub mod points;
 #[cfg(feature = "ssr")]

@@ -205,6 +205,10 @@ pub struct Rfm {
     /// The group listed and its members with the most spend first (at most [`LISTED`]).
     pub listed: Group,
     pub members: Vec<Scored>,
+    /// The location the scores are for (`None`: the whole shop; then recency, frequency and
+    /// spend are the member's there), and the shop's locations.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 /// How many members of a group the page lists.
@@ -230,7 +234,10 @@ pub fn csv(r: &Rfm) -> String {
 /// RFM groups, the grid and a group's members (managers and owners); `group` as in
 /// [`Group::as_str`], by default the members at risk.
 #[server(prefix = "/api", endpoint = "analytics/rfm")]
-pub async fn analytics_rfm(group: Option<String>) -> Result<Rfm, AppError> {
+pub async fn analytics_rfm(
+    group: Option<String>,
+    location: Option<String>,
+) -> Result<Rfm, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let listed = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
@@ -239,7 +246,8 @@ pub async fn analytics_rfm(group: Option<String>) -> Result<Rfm, AppError> {
     };
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    super::rfm_db::report(&mut conn, st.clock.now(), listed).await
+    let now = st.clock.now();
+    super::rfm_db::report(&mut conn, now, listed, location.as_deref()).await
 }
 
 #[cfg(test)]
@@ -359,6 +367,8 @@ mod tests {
             grid,
             listed: Group::AtRisk,
             members: Vec::new(),
+            location: None,
+            locations: Vec::new(),
         };
         assert_eq!(
             csv(&report),

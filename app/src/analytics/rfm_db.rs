@@ -1,6 +1,8 @@
 //! RFM from the roll-ups: the (last purchase day, purchases) cells, four monetary edges by
 //! rank in the index on spend after refunds, and a group as bound SQL conditions on a
-//! member's `member_stats` row (the page's list and segment rules share it).
+//! member's `member_stats` row (the page's list and segment rules share it). At one location
+//! the same from `location_recency_frequency` and the member's `member_locations` row there
+//! (the same columns): recency, frequency and spend there.
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::BTreeMap;
@@ -8,11 +10,43 @@ use std::collections::BTreeMap;
 use super::rfm::{Cell, Edges, Group, LISTED, Rfm, Scored, edges, score, tally};
 use crate::{db::Stamp, error::AppError};
 
-/// Every cell of the roll-up, by day then purchases.
-pub async fn cells(conn: &mut SqliteConnection) -> Result<Vec<Cell>, sqlx::Error> {
-    sqlx::query_as("SELECT day, purchases, members, net_minor FROM recency_frequency")
-        .fetch_all(conn)
-        .await
+/// Where the scores come from: the whole shop's roll-ups, or one location's (its queries bind
+/// the location as `$1`).
+struct Scope {
+    cells: &'static str,
+    /// Members' rows (`s`) with `purchases`, `last_purchase_at`, `spend_minor` and
+    /// `refunded_minor`, and the condition that binds `$1`.
+    table: &'static str,
+    members: &'static str,
+}
+
+const SHOP: Scope = Scope {
+    cells: "recency_frequency WHERE $1 IS NULL",
+    table: "member_stats s",
+    members: "member_stats s WHERE $1 IS NULL",
+};
+const LOCATION: Scope = Scope {
+    cells: "location_recency_frequency WHERE location_id = $1",
+    table: "member_locations s",
+    members: "member_locations s WHERE s.location_id = $1",
+};
+
+fn scope(location: Option<i64>) -> &'static Scope {
+    if location.is_some() { &LOCATION } else { &SHOP }
+}
+
+/// Every cell of the roll-up (the shop's, or `location`'s), by day then purchases.
+pub async fn cells(
+    conn: &mut SqliteConnection,
+    location: Option<i64>,
+) -> Result<Vec<Cell>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT day, purchases, members, net_minor FROM {} ORDER BY day, purchases",
+        scope(location).cells
+    ))
+    .bind(location)
+    .fetch_all(conn)
+    .await
 }
 
 /// The quintile edges now, from the cells and the monetary index; `None` before anyone
@@ -20,6 +54,7 @@ pub async fn cells(conn: &mut SqliteConnection) -> Result<Vec<Cell>, sqlx::Error
 pub async fn quintiles(
     conn: &mut SqliteConnection,
     cells: &[Cell],
+    location: Option<i64>,
 ) -> Result<Option<Edges>, sqlx::Error> {
     let mut days: Vec<(String, i64)> = Vec::new();
     let mut purchases: BTreeMap<i64, i64> = BTreeMap::new();
@@ -41,10 +76,12 @@ pub async fn quintiles(
     let n: i64 = days.iter().map(|d| d.1).sum();
     let mut monetary = [0; 4];
     for (k, edge) in (1..=4).zip(monetary.iter_mut()) {
-        *edge = sqlx::query_scalar(
-            "SELECT spend_minor - refunded_minor FROM member_stats
-             ORDER BY spend_minor - refunded_minor LIMIT 1 OFFSET $1",
-        )
+        *edge = sqlx::query_scalar(&format!(
+            "SELECT spend_minor - refunded_minor FROM {}
+             ORDER BY spend_minor - refunded_minor LIMIT 1 OFFSET $2",
+            scope(location).members
+        ))
+        .bind(location)
         .bind((k * n + 4) / 5 - 1)
         .fetch_optional(&mut *conn)
         .await?
@@ -92,13 +129,18 @@ async fn listed(
     conn: &mut SqliteConnection,
     group: Group,
     edges: &Edges,
+    location: Option<i64>,
 ) -> Result<Vec<Scored>, sqlx::Error> {
-    let mut q = QueryBuilder::new(
+    let mut q = QueryBuilder::new(format!(
         "SELECT s.member_id, u.preferred_name, substr(s.last_purchase_at, 1, 10), s.purchases,
                 s.spend_minor - s.refunded_minor
-         FROM member_stats s JOIN users u ON u.id = s.member_id
+         FROM {} JOIN users u ON u.id = s.member_id
          WHERE u.closed_at IS NULL AND ",
-    );
+        scope(location).table
+    ));
+    if let Some(location) = location {
+        q.push("s.location_id = ").push_bind(location).push(" AND ");
+    }
     push_group(&mut q, group, edges);
     q.push(" ORDER BY s.spend_minor - s.refunded_minor DESC, s.member_id LIMIT ")
         .push_bind(LISTED);
@@ -124,17 +166,20 @@ pub async fn report(
     conn: &mut SqliteConnection,
     now: Stamp,
     group: Group,
+    location: Option<&str>,
 ) -> Result<Rfm, AppError> {
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?
         .currency;
-    let cells = cells(&mut *conn).await?;
-    let edges = quintiles(&mut *conn, &cells).await?;
+    let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+    let location = super::glance::db::location_field(location, &locations)?;
+    let cells = cells(&mut *conn, location).await?;
+    let edges = quintiles(&mut *conn, &cells, location).await?;
     let buyers = cells.iter().map(|c| c.members).sum();
     let (groups, grid, members) = match &edges {
         Some(e) => {
             let (groups, grid) = tally(&cells, e);
-            (groups, grid, listed(&mut *conn, group, e).await?)
+            (groups, grid, listed(&mut *conn, group, e, location).await?)
         }
         None => (Vec::new(), [[0; 5]; 5], Vec::new()),
     };
@@ -156,5 +201,7 @@ pub async fn report(
         grid,
         listed: group,
         members,
+        location,
+        locations,
     })
 }

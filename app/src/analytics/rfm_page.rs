@@ -2,7 +2,8 @@
 //! the named groups (size, share, spend, a button that saves the group as a segment for a
 //! campaign), the 5 × 5 grid of recency by frequency (a heat map that is its own table), and a
 //! group's biggest spenders (at risk by default; the group is a link, `?group=…`), with the
-//! CSV download.
+//! CSV download; for the whole shop or one location (`?location=…`: recency, frequency and
+//! spend there, and no segment button, since segments use the whole shop's groups).
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -46,8 +47,9 @@ fn group_rule(i18n: I18nContext<Locale>, g: Group) -> &'static str {
 pub fn RfmPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let group = move || query.with(|q| q.get("group").filter(|v| !v.is_empty()));
-    let rfm = Resource::new(group, analytics_rfm);
+    let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
+    let asked = move || (get("group"), get("location"));
+    let rfm = Resource::new(asked, |(group, location)| analytics_rfm(group, location));
     view! {
         <PageTitle>{t!(i18n, analytics.rfm_title)}</PageTitle>
         <super::glance_page::AnalyticsNav />
@@ -55,14 +57,40 @@ pub fn RfmPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match rfm.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(r) if r.edges.is_none() => view! {
-                        <section class="card"><p class="hint">{t!(i18n, analytics.no_buyers)}</p></section>
-                    }.into_any(),
-                    Ok(r) => view! { <RfmView r /> }.into_any(),
+                    Ok(r) => view! { <PlaceForm r=r.clone() /> <RfmView r /> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// The page's location (a GET form keeping the group listed, so a view is a link), and what
+/// the scores mean there.
+#[component]
+fn PlaceForm(r: Rfm) -> impl IntoView {
+    let i18n = use_i18n();
+    let place = super::glance_page::location_name(&r.locations, r.location);
+    view! {
+        <section class="card" aria-labelledby="rfm-place">
+            <h2 id="rfm-place" class="visually-hidden">{t!(i18n, analytics.location)}</h2>
+            <leptos_router::components::Form method="GET" action="/console/analytics/rfm" attr:class="inbox-filter">
+                <input type="hidden" name="group" value=r.listed.as_str() />
+                <super::glance_page::LocationSelect id="rfm-location" locations=r.locations.clone() chosen=r.location />
+                <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
+            </leptos_router::components::Form>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, analytics.rfm_at_location).replace("{location}", &name)}</p>
+            })}
+        </section>
+    }
+}
+
+/// `?group=…` (and the location shown, if any) for a link within the page.
+fn rfm_link(group: Group, location: Option<i64>) -> String {
+    let place = location
+        .map(|l| format!("&location={l}"))
+        .unwrap_or_default();
+    format!("/console/analytics/rfm?group={}{place}", group.as_str())
 }
 
 #[component]
@@ -70,8 +98,15 @@ fn RfmView(r: Rfm) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked().as_str();
     let Some(edges) = r.edges.clone() else {
-        return ().into_any();
+        return view! {
+            <section class="card"><p class="hint">{t!(i18n, analytics.no_buyers)}</p></section>
+        }
+        .into_any();
     };
+    let csv = format!(
+        "/console/analytics/rfm.csv?location={}",
+        r.location.map(|id| id.to_string()).unwrap_or_default()
+    );
     let fifths = [20, 40, 60, 80];
     let edge_rows = [
         (
@@ -108,11 +143,11 @@ fn RfmView(r: Rfm) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p><a href="/console/analytics/rfm.csv" download="rfm.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>
+            <p><a href=csv download="rfm.csv" rel="external">{t!(i18n, analytics.csv)}</a></p>
         </section>
-        <GroupsTable groups=r.groups.clone() buyers=r.buyers currency=r.currency today=r.today.clone() />
+        <GroupsTable groups=r.groups.clone() buyers=r.buyers currency=r.currency today=r.today.clone() location=r.location />
         <Grid grid=r.grid />
-        <Members listed=r.listed members=r.members currency=r.currency />
+        <Members listed=r.listed members=r.members currency=r.currency location=r.location />
     }
     .into_any()
 }
@@ -123,6 +158,8 @@ fn GroupsTable(
     buyers: i64,
     currency: Currency,
     today: String,
+    /// At a location the groups are that location's; segments use the whole shop's.
+    location: Option<i64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked().as_str();
@@ -154,7 +191,7 @@ fn GroupsTable(
             view! {
                 <tr>
                     <th scope="row">
-                        <a href=format!("/console/analytics/rfm?group={}", g.group.as_str())>{name}</a>
+                        <a href=rfm_link(g.group, location)>{name}</a>
                         <br />
                         <small class="hint">{group_rule(i18n, g.group)}</small>
                     </th>
@@ -162,7 +199,7 @@ fn GroupsTable(
                     <td>{share.map_or_else(|| "—".to_owned(), |p| format::percent(l, p))}</td>
                     <td>{format::money(l, g.net_minor, currency)}</td>
                     <td>{per.map_or_else(|| "—".to_owned(), |v| format::money(l, v, currency))}</td>
-                    <td>
+                    <td>{location.is_none().then(|| view! {
                         <ActionForm action=save>
                             <input type="hidden" name="intent" value="save" />
                             <input type="hidden" name="name" value=segment />
@@ -172,7 +209,7 @@ fn GroupsTable(
                                 {t!(i18n, analytics.make_segment)}
                             </button>
                         </ActionForm>
-                    </td>
+                    })}</td>
                 </tr>
             }
         })
@@ -180,6 +217,7 @@ fn GroupsTable(
     view! {
         <section class="card">
             <h2 id="rfm-groups">{t!(i18n, analytics.groups_title)}</h2>
+            {location.is_some().then(|| view! { <p class="hint">{t!(i18n, analytics.rfm_segment_shop)}</p> })}
             {saved}
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="rfm-groups">
                 <table>
@@ -234,7 +272,12 @@ fn Grid(grid: [[i64; 5]; 5]) -> impl IntoView {
 }
 
 #[component]
-fn Members(listed: Group, members: Vec<Scored>, currency: Currency) -> impl IntoView {
+fn Members(
+    listed: Group,
+    members: Vec<Scored>,
+    currency: Currency,
+    location: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked().as_str();
     let title = t_string!(i18n, analytics.list_title).replace("{group}", group_name(i18n, listed));
@@ -257,7 +300,7 @@ fn Members(listed: Group, members: Vec<Scored>, currency: Currency) -> impl Into
             <h2 id="rfm-members">{title}</h2>
             <nav class="filters" aria-label=move || t_string!(i18n, analytics.list_label)>
                 {Group::ALL.map(|g| view! {
-                    <a href=format!("/console/analytics/rfm?group={}", g.as_str())
+                    <a href=rfm_link(g, location)
                         aria-current=(g == listed).then_some("page")>{group_name(i18n, g)}</a>
                 }).collect_view()}
             </nav>

@@ -8,6 +8,8 @@
 //!   purchase (segments: "bought at this location"; per-location figures).
 //! - `recency_frequency`: members by the day of their last purchase and their purchases, with
 //!   their spend after refunds (RFM quintiles and groups); recomputed from `member_stats`.
+//! - `location_recency_frequency`: the same per location, from `member_locations` (RFM at
+//!   one location: recency, frequency and spend there).
 //! - `users.last_purchase_at`: the last purchase on the member row (segments by inactivity).
 //!
 //! In the shop's time (local months and days, see `shop_time`):
@@ -21,6 +23,9 @@
 //! - `member_location_months`: per location, member and month, the member's purchases there.
 //! - `location_months`: per location and month, what `month_totals` is for the whole shop
 //!   (retention at a glance for one location).
+//! - `location_cohorts`: per location and join cohort, the cohort's members who have bought
+//!   there; `location_cohort_months`: per location, cohort and month, how many of them bought
+//!   there (retention by join month at one location).
 //! - `point_months`: per month and kind of movement, points credited and debited (points
 //!   economy: issued, redeemed, expired; their sum is what members hold).
 //! - `reward_months`: per month and reward, codes issued, their points and how many were used.
@@ -32,6 +37,8 @@
 //! - `perk_returns`: per day and combination of perks the member held as they left a
 //!   purchase (`purchases.perks_held`), purchases and how many were followed by another of
 //!   the same member within 30 days.
+//! - `guest_months`: per location and month, sales to customers who are not members (the
+//!   counter's `guest_sales`), what they came to and their refunds (members' share of revenue).
 //! - `service_days`: per day, recommendation-score group and case state, members' feedback
 //!   and how much of it was followed by a purchase within 30 days (read from
 //!   `feedback_returns`, which is rebuilt first).
@@ -43,7 +50,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 32] = [
+pub const TRIGGERS: [&str; 37] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -55,6 +62,9 @@ pub const TRIGGERS: [&str; 32] = [
     "member_stats_rf_insert",
     "member_stats_rf_update",
     "member_stats_rf_delete",
+    "member_locations_rf_insert",
+    "member_locations_rf_update",
+    "member_locations_rf_delete",
     "point_movements_months",
     "point_lots_expiry_insert",
     "point_lots_expiry_update",
@@ -76,6 +86,8 @@ pub const TRIGGERS: [&str; 32] = [
     "purchases_perk_returns_held",
     "purchases_location_months",
     "purchases_location_months_refund",
+    "guest_sales_months",
+    "guest_sales_months_refund",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -104,11 +116,17 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
     }
 }
 
-/// In rebuild order: `recency_frequency` is read from `member_stats`.
-pub const TABLES: [Table; 19] = [
+/// In rebuild order: `recency_frequency` is read from `member_stats`,
+/// `location_recency_frequency` from `member_locations`.
+pub const TABLES: [Table; 23] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
+    table(
+        "location_recency_frequency",
+        "location_id || ' ' || day || ' ' || purchases",
+        false,
+    ),
     table("member_months", "member_id || ' ' || month", true),
     table("cohort_months", "cohort || ' ' || month", true),
     table("cohorts", "cohort", true),
@@ -120,6 +138,13 @@ pub const TABLES: [Table; 19] = [
         true,
     ),
     table("location_months", "location_id || ' ' || month", true),
+    table("location_cohorts", "location_id || ' ' || cohort", true),
+    table(
+        "location_cohort_months",
+        "location_id || ' ' || cohort || ' ' || month",
+        true,
+    ),
+    table("guest_months", "location_id || ' ' || month", true),
     table("point_months", "month || ' ' || kind", true),
     table("lot_expiry_days", "day", false),
     table("reward_months", "month || ' ' || reward_id", true),

@@ -2,7 +2,8 @@
 //! followed by a purchase within 30 days, by recommendation score (promoters, passives,
 //! detractors, no score) and by whether the case the answer opened was resolved. Answers whose
 //! 30 days have not passed (given after the shop day 30 days ago) are left out: they could still
-//! come back. From the `service_days` roll-up: a few rows a day.
+//! come back. From the `service_days` roll-up: a few rows a day and location (at one location,
+//! the answers given there; coming back counts anywhere).
 
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +97,10 @@ pub struct Service {
     pub groups: Vec<GroupReturns>,
     /// Answers of the months shown too recent to tell.
     pub recent: i64,
+    /// The location the answers were given at (`None`: the whole shop, answers given at no
+    /// location included), and the shop's locations.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl Service {
@@ -126,6 +131,8 @@ impl Service {
             to,
             groups,
             recent: 0,
+            location: None,
+            locations: Vec::new(),
         }
     }
 
@@ -170,17 +177,26 @@ pub fn csv(s: &Service) -> String {
 }
 
 /// The service-quality link (managers and owners): answers given in months `from` to `to`
-/// (`YYYY-MM`; by default the twelve up to the current one).
+/// (`YYYY-MM`; by default the twelve up to the current one), at `location` (blank: anywhere).
 #[server(prefix = "/api", endpoint = "analytics/service")]
 pub async fn analytics_service(
     from: Option<String>,
     to: Option<String>,
+    location: Option<String>,
 ) -> Result<Service, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    db::service(&mut conn, st.clock.now(), from.as_deref(), to.as_deref()).await
+    let now = st.clock.now();
+    db::service(
+        &mut conn,
+        now,
+        from.as_deref(),
+        to.as_deref(),
+        location.as_deref(),
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -200,7 +216,10 @@ pub mod db {
         now: Stamp,
         from: Option<&str>,
         to: Option<&str>,
+        location: Option<&str>,
     ) -> Result<Service, AppError> {
+        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+        let location = crate::analytics::glance::db::location_field(location, &locations)?;
         let (from, to, _) =
             super::super::cohorts::db::month_range(&mut *conn, now, from, to).await?;
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
@@ -208,11 +227,13 @@ pub mod db {
         let (first, last) = (format!("{from}-01"), format!("{to}-31"));
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT grp, state, sum(answers), sum(returned) FROM service_days
-             WHERE day BETWEEN $1 AND $2 AND day <= $3 GROUP BY 1, 2",
+             WHERE day BETWEEN $1 AND $2 AND day <= $3 AND ($4 IS NULL OR location_id = $4)
+             GROUP BY 1, 2",
         )
         .bind(&first)
         .bind(&last)
         .bind(&cutoff)
+        .bind(location)
         .fetch_all(&mut *conn)
         .await?;
         let rows: Vec<_> = rows
@@ -233,13 +254,16 @@ pub mod db {
         let mut s = Service::fold(from, to, &rows);
         s.recent = sqlx::query_scalar(
             "SELECT coalesce(sum(answers), 0) FROM service_days
-             WHERE day BETWEEN $1 AND $2 AND day > $3",
+             WHERE day BETWEEN $1 AND $2 AND day > $3 AND ($4 IS NULL OR location_id = $4)",
         )
         .bind(&first)
         .bind(&last)
         .bind(&cutoff)
+        .bind(location)
         .fetch_one(&mut *conn)
         .await?;
+        s.location = location;
+        s.locations = locations;
         Ok(s)
     }
 }

@@ -1,7 +1,7 @@
 //! `/console/analytics/service` (managers and owners): the service-quality link. The return
 //! rate after a resolved case against one still open, then by recommendation-score group: all
 //! answers, after a resolved case, after one not resolved (a chart and the table of its
-//! numbers), a GET form (months) and the CSV.
+//! numbers), a GET form (months and a location: the answers given there) and the CSV.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -17,8 +17,10 @@ pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
-    let asked = move || (get("from"), get("to"));
-    let service = Resource::new(asked, |(from, to)| analytics_service(from, to));
+    let asked = move || (get("from"), get("to"), get("location"));
+    let service = Resource::new(asked, |(from, to, location)| {
+        analytics_service(from, to, location)
+    });
     view! {
         <PageTitle>{t!(i18n, analytics.service_title)}</PageTitle>
         <super::glance_page::AnalyticsNav />
@@ -77,6 +79,8 @@ fn ServiceView(s: Service) -> impl IntoView {
         .map(|g| row(name(g.group).to_owned(), *g, false))
         .collect_view();
     let hint = t_string!(i18n, analytics.service_hint).replace("{days}", &days);
+    let place = super::glance_page::location_name(&s.locations, s.location);
+    let here = s.location.map(|id| id.to_string()).unwrap_or_default();
     let recent = t_string!(i18n, analytics.service_recent)
         .replace("{days}", &days)
         .replace("{n}", &format::number(l, s.recent));
@@ -101,14 +105,19 @@ fn ServiceView(s: Service) -> impl IntoView {
                     <dd class="trend">{of(total.all.answers)}</dd>
                 </div>
             </dl>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, analytics.service_at_location).replace("{location}", &name)}</p>
+            })}
             <p class="hint">{recent}</p>
             <super::glance_page::MonthsForm
                 action="/console/analytics/service"
                 from=s.from.clone()
                 to=s.to.clone()
-                csv=format!("/console/analytics/service.csv?from={}&to={}", s.from, s.to)
+                csv=format!("/console/analytics/service.csv?from={}&to={}&location={here}", s.from, s.to)
                 file="service.csv"
-            />
+            >
+                <super::glance_page::LocationSelect id="service-location" locations=s.locations.clone() chosen=s.location />
+            </super::glance_page::MonthsForm>
         </section>
         <section class="card">
             <h2 id="service-groups">{t!(i18n, analytics.service_groups)}</h2>

@@ -25,8 +25,8 @@ pub async fn when(
     rules: &[Rule],
 ) -> Result<sql::When, sqlx::Error> {
     let rfm = if rules.iter().any(|r| matches!(r, Rule::RfmGroup { .. })) {
-        let cells = crate::analytics::rfm_db::cells(&mut *conn).await?;
-        crate::analytics::rfm_db::quintiles(&mut *conn, &cells).await?
+        let cells = crate::analytics::rfm_db::cells(&mut *conn, None).await?;
+        crate::analytics::rfm_db::quintiles(&mut *conn, &cells, None).await?
     } else {
         None
     };

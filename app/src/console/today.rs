@@ -2,7 +2,9 @@
 //! shop's time) — purchases and sales, members joined, points issued and redeemed — and now:
 //! open and overdue cases, campaigns sending or scheduled, points expiring in 30 days; then
 //! what needs attention first. From roll-ups and small indexes only (`location_days`,
-//! `day_totals`, `lot_expiry_days`, the open-cases index).
+//! `day_totals`, `lot_expiry_days`, the open-cases index). At one location, purchases, sales
+//! and cases are that location's; members joined, points and campaigns are the shop's (they
+//! belong to no location).
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +47,10 @@ pub struct Today {
     pub new_cases: i64,
     pub campaigns: i64,
     pub expiring_30: i64,
+    /// The location purchases, sales and cases are counted at (`None`: the whole shop), and
+    /// the shop's locations.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl Today {
@@ -68,14 +74,14 @@ impl Today {
     }
 }
 
-/// Today and this week (managers and owners).
+/// Today and this week (managers and owners), for the whole shop or at `location`.
 #[server(prefix = "/api", endpoint = "console/today")]
-pub async fn console_today() -> Result<Today, AppError> {
+pub async fn console_today(location: Option<String>) -> Result<Today, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    Ok(db::today(&mut conn, st.clock.now()).await?)
+    db::today(&mut conn, st.clock.now(), location.as_deref()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -83,15 +89,24 @@ mod db {
     use sqlx::SqliteConnection;
 
     use super::{Span, Today};
-    use crate::db::{Stamp, local_day};
+    use crate::{
+        db::{Stamp, local_day},
+        error::AppError,
+    };
 
-    async fn span(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<Span, sqlx::Error> {
+    async fn span(
+        conn: &mut SqliteConnection,
+        from: &str,
+        to: &str,
+        location: Option<i64>,
+    ) -> Result<Span, sqlx::Error> {
         let (purchases, net_minor): (i64, i64) = sqlx::query_as(
             "SELECT coalesce(sum(purchases), 0), coalesce(sum(spend_minor - refunded_minor), 0)
-             FROM location_days WHERE day BETWEEN $1 AND $2",
+             FROM location_days WHERE day BETWEEN $1 AND $2 AND ($3 IS NULL OR location_id = $3)",
         )
         .bind(from)
         .bind(to)
+        .bind(location)
         .fetch_one(&mut *conn)
         .await?;
         let (joined, issued, redeemed): (i64, i64, i64) = sqlx::query_as(
@@ -111,7 +126,13 @@ mod db {
         })
     }
 
-    pub async fn today(conn: &mut SqliteConnection, now: Stamp) -> Result<Today, sqlx::Error> {
+    pub async fn today(
+        conn: &mut SqliteConnection,
+        now: Stamp,
+        location: Option<&str>,
+    ) -> Result<Today, AppError> {
+        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+        let location = crate::analytics::glance::db::location_field(location, &locations)?;
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
         let (day, _) = local_day(&zone, now);
         let (today, monday) = (day.to_string(), day.monday().to_string());
@@ -120,9 +141,11 @@ mod db {
             .currency;
         let (open_cases, overdue_cases, new_cases): (i64, i64, i64) = sqlx::query_as(
             "SELECT count(*), coalesce(sum(due_at < $1), 0), coalesce(sum(status = 'new'), 0)
-             FROM cases WHERE status IN ('new', 'in_progress', 'waiting')",
+             FROM cases WHERE status IN ('new', 'in_progress', 'waiting')
+               AND ($2 IS NULL OR location_id = $2)",
         )
         .bind(now)
+        .bind(location)
         .fetch_one(&mut *conn)
         .await?;
         let campaigns: i64 = sqlx::query_scalar(
@@ -133,8 +156,8 @@ mod db {
         let expiring_30 = crate::analytics::points_db::expiring_within(&mut *conn, now, 30).await?;
         Ok(Today {
             currency,
-            day: span(&mut *conn, &today, &today).await?,
-            week: span(&mut *conn, &monday, &today).await?,
+            day: span(&mut *conn, &today, &today, location).await?,
+            week: span(&mut *conn, &monday, &today, location).await?,
             today,
             monday,
             open_cases,
@@ -142,6 +165,8 @@ mod db {
             new_cases,
             campaigns,
             expiring_30,
+            location,
+            locations,
         })
     }
 }
@@ -163,6 +188,8 @@ mod tests {
             new_cases: 2,
             campaigns: 0,
             expiring_30: 150,
+            location: None,
+            locations: Vec::new(),
         };
         assert_eq!(
             t.attention(),

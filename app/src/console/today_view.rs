@@ -1,17 +1,22 @@
 //! The console home's today and this week (managers and owners): what needs attention first,
-//! then each figure as a link to its page.
+//! then each figure as a link to its page, for the whole shop or one location (a GET form, so
+//! a view is a link).
 
 use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::today::{Attention, Span, Today, console_today};
 use crate::{
+    analytics::glance_page::{LocationSelect, location_name},
     i18n::{LocaleExt as _, format, t, t_string, use_i18n},
     ui::{Loading, error_view},
 };
 
 #[component]
 pub fn TodayCard() -> impl IntoView {
-    let today = Resource::new(|| (), |()| console_today());
+    let query = use_query_map();
+    let location = move || query.with(|q| q.get("location").filter(|v| !v.is_empty()));
+    let today = Resource::new(location, console_today);
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -50,32 +55,39 @@ fn TodayView(t: Today) -> impl IntoView {
             view! { <li><a href=href>{text}</a></li> }
         })
         .collect_view();
+    // Purchases and sales lead to the glance page at the same location.
+    let here = t.location.map(|id| id.to_string()).unwrap_or_default();
+    let glance = if here.is_empty() {
+        "/console/analytics".to_owned()
+    } else {
+        format!("/console/analytics?location={here}")
+    };
     let span = |s: Span, id: &'static str, title: String| {
         let stats = [
             (
                 t_string!(i18n, console.stat_purchases),
                 n(s.purchases),
-                "/console/analytics",
+                glance.clone(),
             ),
             (
                 t_string!(i18n, console.stat_sales),
                 format::money(l, s.net_minor, t.currency),
-                "/console/analytics",
+                glance.clone(),
             ),
             (
                 t_string!(i18n, console.stat_joined),
                 n(s.joined),
-                "/console/analytics/cohorts",
+                "/console/analytics/cohorts".to_owned(),
             ),
             (
                 t_string!(i18n, console.stat_issued),
                 n(s.issued),
-                "/console/analytics/points",
+                "/console/analytics/points".to_owned(),
             ),
             (
                 t_string!(i18n, console.stat_redeemed),
                 n(s.redeemed),
-                "/console/analytics/points",
+                "/console/analytics/points".to_owned(),
             ),
         ];
         view! {
@@ -116,7 +128,22 @@ fn TodayView(t: Today) -> impl IntoView {
     ];
     let week_title =
         t_string!(i18n, console.this_week).replace("{day}", &format::date(l, &t.monday));
+    let place = location_name(&t.locations, t.location);
+    let (locations, chosen) = (t.locations.clone(), t.location);
+    let place_form = view! {
+        <section class="card" aria-labelledby="home-place">
+            <h2 id="home-place" class="visually-hidden">{t!(i18n, analytics.location)}</h2>
+            <Form method="GET" action="/console" attr:class="inbox-filter">
+                <LocationSelect id="home-location" locations chosen />
+                <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
+            </Form>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, console.at_location).replace("{location}", &name)}</p>
+            })}
+        </section>
+    };
     view! {
+        {place_form}
         <section class="card" aria-labelledby="home-attention">
             <h2 id="home-attention">{t!(i18n, console.attention_title)}</h2>
             {if t.attention().is_empty() {

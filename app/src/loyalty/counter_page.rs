@@ -101,6 +101,7 @@ pub fn CounterPage() -> impl IntoView {
         // Camera scanning (member cards and reward codes); buttons show where it can work.
         <script type="module" src="/scan.js"></script>
         <UseCodeForm />
+        {move || empty().then(|| view! { <super::guest_parts::GuestCard /> })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match found.await {

@@ -10,6 +10,7 @@ mod counter_parts;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod engine;
+mod guest_parts;
 pub mod pages;
 pub mod program_api;
 pub mod program_page;

@@ -230,6 +230,7 @@ pub const OTHER_PEOPLE: &[(&str, &str)] = &[
     ("audit_log", "actor_user_id"),
     ("purchases", "staff_id"),
     ("refunds", "staff_id"),
+    ("guest_sales", "staff_id"),
     ("reward_codes", "used_by"),
     ("feedback_settings", "assign_to"),
     ("cases", "assignee_id"),

@@ -116,17 +116,24 @@ pub async fn run(dir: &Path) -> Vec<String> {
     // state (its rows: the four score groups); the console home a week of day rows and the
     // open cases.
     // The glance page for one location reads that location's month rows and two ranges of
-    // the index on each member's last purchase there.
+    // the index on each member's last purchase there; the cohort page for one location its
+    // cohort tables; the RFM page for one location its cells of `location_recency_frequency`,
+    // four look-ups by rank in its range of the spend index and its group's biggest spenders;
+    // the service page and the console home their rows for that location.
     let at_first = [("location", location.as_str())];
     for (page, endpoint, rows_of, form) in [
         ("cohorts", "analytics/cohorts", "rows", &[][..]),
+        ("cohorts_location", "analytics/cohorts", "rows", &at_first),
         ("glance", "analytics/glance", "months", &[]),
         ("glance_location", "analytics/glance", "months", &at_first),
         ("rfm", "analytics/rfm", "groups", &[]),
+        ("rfm_location", "analytics/rfm", "groups", &at_first),
         ("points", "analytics/points", "months", &[]),
         ("program", "analytics/program", "months", &[]),
         ("service", "analytics/service", "groups", &[]),
+        ("service_location", "analytics/service", "groups", &at_first),
         ("console_home", "console/today", "day", &[]),
+        ("console_home_location", "console/today", "day", &at_first),
     ] {
         let mut times = Vec::new();
         let mut rows = 0;

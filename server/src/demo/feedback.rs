@@ -154,32 +154,26 @@ pub(super) async fn load_history(
             body: body.into(),
             ..Answers::default()
         };
-        let (feedback, case) = engine::submit(conn, &form, &who, &answers, at).await?;
-        // As if rated at that shop's counter.
-        sqlx::query("UPDATE feedback SET location_id = $1 WHERE id = $2")
-            .bind(locations[location])
-            .bind(feedback)
-            .execute(&mut *conn)
-            .await?;
-        if let Some(case) = case {
-            sqlx::query("UPDATE cases SET location_id = $1 WHERE id = $2")
-                .bind(locations[location])
-                .bind(case)
-                .execute(&mut *conn)
-                .await?;
-            if days > 7 {
-                resolved += 1;
-                let reply = "Thank you for telling us. We are on it.";
-                let later = at + app::db::hours(3 * resolved);
-                engine::act(conn, case, staff, Act::Reply(reply.into()), later).await?;
-                let resolve = Act::Resolve {
-                    resolution: "Talked it through with the team; fixed.".into(),
-                    goodwill: 0,
-                    reward_id: None,
-                    above_cap: true,
-                };
-                engine::act(conn, case, staff, resolve, later + app::db::hours(20)).await?;
-            }
+        // As if rated at that shop's counter: the form at that location.
+        let here = app::feedback::api::FormView {
+            location_id: Some(locations[location]),
+            ..form.clone()
+        };
+        let (_, case) = engine::submit(conn, &here, &who, &answers, at).await?;
+        if let Some(case) = case
+            && days > 7
+        {
+            resolved += 1;
+            let reply = "Thank you for telling us. We are on it.";
+            let later = at + app::db::hours(3 * resolved);
+            engine::act(conn, case, staff, Act::Reply(reply.into()), later).await?;
+            let resolve = Act::Resolve {
+                resolution: "Talked it through with the team; fixed.".into(),
+                goodwill: 0,
+                reward_id: None,
+                above_cap: true,
+            };
+            engine::act(conn, case, staff, resolve, later + app::db::hours(20)).await?;
         }
     }
     Ok(())

@@ -27,19 +27,9 @@ pub async fn record_purchase(
     let me = require(Role::Staff)?;
     let amount_minor = rules::parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
     let st = state()?;
-    let location_id = match location_id {
-        Some(id) => id,
-        None => super::counter::remembered_location(&st, me.id)
-            .await?
-            .ok_or_else(|| AppError::field("location_id", Msg::LocationRequired))?,
-    };
+    let location_id = super::counter::counter_location(&st, me.id, location_id).await?;
     let confirmed = is_confirmed(confirm.as_deref());
-    let receipt = receipt
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
-        return Err(AppError::field("receipt", Msg::ReceiptTooLong));
-    }
+    let receipt = receipt_field(receipt)?;
     let full_price = full_price.is_some_and(|v| v == "true" || v == "on");
     let apply = crate::perks::engine::Apply::parse(apply.as_deref())?;
     let items = match items.as_deref().map(str::trim).unwrap_or_default() {
@@ -93,6 +83,21 @@ pub async fn record_purchase(
             "/console/counter?q={}&done={}",
             crate::loyalty::rules::member_number(member_id),
             receipt.purchase.id
+        ));
+    }
+    Ok(receipt)
+}
+
+/// A receipt number as typed: trimmed, `None` when blank, at most 60 characters.
+#[cfg(feature = "ssr")]
+pub(super) fn receipt_field(receipt: Option<String>) -> Result<Option<String>, AppError> {
+    let receipt = receipt
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if receipt.as_ref().is_some_and(|r| r.chars().count() > 60) {
+        return Err(AppError::field(
+            "receipt",
+            crate::error::Msg::ReceiptTooLong,
         ));
     }
     Ok(receipt)

@@ -113,6 +113,22 @@ pub async fn set_counter_place(location_id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// Where a sale is recorded: `location_id` when given, else the staff member's counter
+/// location (the field's error when the shop has none).
+#[cfg(feature = "ssr")]
+pub async fn counter_location(
+    st: &crate::server::AppState,
+    staff_id: i64,
+    location_id: Option<i64>,
+) -> Result<i64, AppError> {
+    match location_id {
+        Some(id) => Ok(id),
+        None => remembered_location(st, staff_id)
+            .await?
+            .ok_or_else(|| AppError::field("location_id", crate::error::Msg::LocationRequired)),
+    }
+}
+
 /// The location staff member `staff_id` uses at the counter: the one they chose, else the
 /// first by name (none only when the shop has no locations).
 #[cfg(feature = "ssr")]

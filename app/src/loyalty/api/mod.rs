@@ -176,6 +176,8 @@ pub async fn member_purchases(member_id: i64) -> Result<Vec<Purchase>, AppError>
 
 mod changes;
 mod counter;
+mod guests;
 
 pub use changes::*;
 pub use counter::*;
+pub use guests::*;

@@ -8,7 +8,9 @@ use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;
 use serde_json::Value;
 
-async fn glance(c: &crate::helpers::TestApp, location: Option<i64>) -> Value {
+/// Retention at a glance for March and April 2026 (churn after 100 days), for the shop or a
+/// location.
+pub(super) async fn glance(c: &crate::helpers::TestApp, location: Option<i64>) -> Value {
     let location = location.map(|l| l.to_string()).unwrap_or_default();
     json_of(
         c,
@@ -109,6 +111,72 @@ async fn each_location_counts_the_members_who_bought_there_and_what_they_bought_
     let res = s
         .manager
         .call("analytics/glance", &[("location", "999999")])
+        .await;
+    assert_eq!(
+        error_json(res).await,
+        field_error("location", "location_required")
+    );
+}
+
+/// The join cohorts of November 2025 (Ada, Bo and Cy joined then), for the shop or a location.
+async fn november(c: &crate::helpers::TestApp, location: Option<i64>) -> Value {
+    let location = location.map(|l| l.to_string()).unwrap_or_default();
+    let page = json_of(
+        c,
+        "analytics/cohorts",
+        &[
+            ("from", "2025-11"),
+            ("to", "2025-11"),
+            ("location", location.as_str()),
+        ],
+    )
+    .await;
+    page["rows"].clone()
+}
+
+#[tokio::test]
+async fn at_a_location_a_join_cohort_is_its_members_who_bought_there() {
+    let s = demo_shop(Stamp::utc(2026, 4, 10, 12, 0, 0)).await;
+    let pool = s.app.db().await;
+    super::glance::ada_bo_cy(&s, &pool).await;
+    assert!(rollup_drift(&pool).await.is_empty());
+    // November to April. The shop: Cy in December, Bo in March, Ada and Bo in April.
+    let row = |joined: i64, buying: [i64; 6]| serde_json::json!([{"cohort": "2025-11", "joined": joined, "buying": buying}]);
+    assert_eq!(november(&s.manager, None).await, row(3, [0, 1, 0, 0, 1, 2]));
+    // Main Street: Ada and Bo bought there (Bo in March, both in April).
+    assert_eq!(
+        november(&s.manager, Some(s.main_street)).await,
+        row(2, [0, 0, 0, 0, 1, 2])
+    );
+    // The Harbour: Cy in December, Ada in April.
+    assert_eq!(
+        november(&s.manager, Some(s.harbour)).await,
+        row(2, [0, 1, 0, 0, 0, 1])
+    );
+    let csv = s
+        .manager
+        .client
+        .get(s.app.url(&format!(
+            "/console/analytics/cohorts.csv?from=2025-11&to=2025-11&location={}",
+            s.harbour
+        )))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        csv.text().await.expect("body"),
+        "cohort,joined,month,months_since_joining,members_buying,share_percent\n\
+         2025-11,2,2025-11,0,0,0\n\
+         2025-11,2,2025-12,1,1,50\n\
+         2025-11,2,2026-01,2,0,0\n\
+         2025-11,2,2026-02,3,0,0\n\
+         2025-11,2,2026-03,4,0,0\n\
+         2025-11,2,2026-04,5,1,50\n"
+    );
+    let res = s
+        .manager
+        .call("analytics/cohorts", &[("location", "999999")])
         .await;
     assert_eq!(
         error_json(res).await,

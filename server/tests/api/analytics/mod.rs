@@ -4,7 +4,9 @@
 //! full recomputation on random data, and a time-zone change that moves every month and day.
 
 mod glance;
+mod guests;
 mod locations;
+mod rfm;
 mod seed;
 
 use crate::helpers::{demo_shop, error_json, field_error, json_of, rollup_drift};
@@ -114,12 +116,16 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
 
     // The cohort page and its download: Vera's cohort bought in its second and third month
     // (the current month is April).
-    let page = json_of(
+    let mut page = json_of(
         &s.manager,
         "analytics/cohorts",
         &[("from", "2026-02"), ("to", "2026-02")],
     )
     .await;
+    // For the whole shop (its locations are the page's choices).
+    let place = page.as_object_mut().and_then(|p| p.remove("location"));
+    assert_eq!(place, Some(serde_json::Value::Null));
+    page.as_object_mut().and_then(|p| p.remove("locations"));
     assert_eq!(
         page,
         json!({"from": "2026-02", "to": "2026-02", "current": "2026-04",
@@ -197,6 +203,23 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
     .execute(&pool)
     .await
     .expect("refunds");
+    // Sales to customers who are not members, at both places, some refunded afterwards.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+         INSERT INTO guest_sales (amount_minor, currency, location_id, created_at)
+         SELECT 50 + (i * 53) % 3000, 'EUR', CASE WHEN i % 4 = 0 THEN $1 ELSE $2 END,
+                strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 104723) % 36288000, 'unixepoch')
+         FROM n",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(&pool)
+    .await
+    .expect("guest sales");
+    sqlx::query("UPDATE guest_sales SET refunded_minor = amount_minor / 2 WHERE id % 6 = 0")
+        .execute(&pool)
+        .await
+        .expect("guest refunds");
     // What members held, written after the purchase as the counter does.
     sqlx::query("UPDATE purchases SET perks_held = (perks_held + 3) % 8 WHERE id % 5 = 0")
         .execute(&pool)
@@ -215,6 +238,11 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
         .await
         .expect("cohorts");
     assert!(months >= 12, "{months} cohorts");
+    let (rows, sales): (i64, i64) = sqlx::query_as("SELECT count(*), sum(sales) FROM guest_months")
+        .fetch_one(&pool)
+        .await
+        .expect("guest months");
+    assert!(rows >= 24 && sales == 500, "{rows} rows, {sales} sales");
 
     // In New York the same instants fall in other months and days; everything follows.
     set_zone("America/New_York").await;

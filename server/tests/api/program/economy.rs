@@ -140,8 +140,15 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
 #[tokio::test]
 async fn the_console_home_counts_today_and_this_week_from_monday() {
     let s = super::demo().await;
-    let home = || json_of(&s.manager, "console/today", &[]);
+    let home_at = |location: String| {
+        let s = &s;
+        async move { json_of(&s.manager, "console/today", &[("location", &location)]).await }
+    };
+    let home = || home_at(String::new());
     let before = home().await;
+    let (main, harbour) = (s.main_street.to_string(), s.harbour.to_string());
+    let (main_before, harbour_before) =
+        (home_at(main.clone()).await, home_at(harbour.clone()).await);
     assert_eq!(
         (before["today"].as_str(), before["monday"].as_str()),
         (Some("2027-01-06"), Some("2027-01-04"))
@@ -161,9 +168,10 @@ async fn the_console_home_counts_today_and_this_week_from_monday() {
         200
     );
     let after = home().await;
-    let grew = |span: &str, key: &str| {
+    let grew_at = |after: &Value, before: &Value, span: &str, key: &str| {
         after[span][key].as_i64().expect(key) - before[span][key].as_i64().expect(key)
     };
+    let grew = |span: &str, key: &str| grew_at(&after, &before, span, key);
     let keys = ["purchases", "net_minor", "joined", "issued", "redeemed"];
     assert_eq!(keys.map(|k| grew("day", k)), [1, 2_000, 1, 20, 5], "today");
     assert_eq!(
@@ -171,6 +179,22 @@ async fn the_console_home_counts_today_and_this_week_from_monday() {
         [2, 3_000, 1, 30, 5],
         "this week"
     );
+    // Both purchases were at Main Street; joining and points belong to no location.
+    let (at_main, at_harbour) = (home_at(main).await, home_at(harbour).await);
+    assert_eq!(at_main["location"], s.main_street);
+    assert_eq!(
+        keys.map(|k| grew_at(&at_main, &main_before, "week", k)),
+        [2, 3_000, 1, 30, 5]
+    );
+    assert_eq!(
+        keys.map(|k| grew_at(&at_harbour, &harbour_before, "week", k)),
+        [0, 0, 1, 30, 5]
+    );
+    let res = s
+        .manager
+        .call("console/today", &[("location", "999999")])
+        .await;
+    assert_eq!(res.status(), 422);
     assert!(rollup_drift(&s.app.db().await).await.is_empty());
     // Counter staff have the tiles, not the figures.
     assert_eq!(s.staff.call("console/today", &[]).await.status(), 403);
