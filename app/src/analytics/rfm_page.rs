@@ -71,8 +71,7 @@ fn PlaceForm(r: Rfm) -> impl IntoView {
     let i18n = use_i18n();
     let place = super::glance_page::location_name(&r.locations, r.location);
     view! {
-        <section class="card" aria-labelledby="rfm-place">
-            <h2 id="rfm-place" class="visually-hidden">{t!(i18n, analytics.location)}</h2>
+        <section class="card">
             <leptos_router::components::Form method="GET" action="/console/analytics/rfm" attr:class="inbox-filter">
                 <input type="hidden" name="group" value=r.listed.as_str() />
                 <super::glance_page::LocationSelect id="rfm-location" locations=r.locations.clone() chosen=r.location />

@@ -131,8 +131,7 @@ fn TodayView(t: Today) -> impl IntoView {
     let place = location_name(&t.locations, t.location);
     let (locations, chosen) = (t.locations.clone(), t.location);
     let place_form = view! {
-        <section class="card" aria-labelledby="home-place">
-            <h2 id="home-place" class="visually-hidden">{t!(i18n, analytics.location)}</h2>
+        <section class="card">
             <Form method="GET" action="/console" attr:class="inbox-filter">
                 <LocationSelect id="home-location" locations chosen />
                 <button type="submit" class="button">{t!(i18n, analytics.show)}</button>
