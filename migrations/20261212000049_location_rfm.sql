@@ -55,4 +55,8 @@ CREATE TRIGGER member_locations_rf_delete AFTER DELETE ON member_locations BEGIN
       AND purchases = OLD.purchases AND members = 0;
 END;
 
-CREATE INDEX member_locations_net ON member_locations (location_id, spend_minor - refunded_minor);
+-- It carries spend and refunds too, so a value at a rank is read from the index alone: without
+-- them SQLite read each member's row to compute the expression (1.0 s for the fourth fifth's
+-- edge among 782,780 members at a location, 0.02 s covered).
+CREATE INDEX member_locations_net ON member_locations (location_id, spend_minor - refunded_minor,
+                                                       spend_minor, refunded_minor);
