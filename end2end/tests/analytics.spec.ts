@@ -184,10 +184,15 @@ test("RFM: a first purchase today makes a new member, and a group becomes a segm
   await expect(editor.locator("table")).toContainText(email);
 });
 
-/** Points held by members, and this month's points issued, as the points page shows them. */
-async function points(page: Page) {
+/** Points held by members, and this month's points issued, as the points page shows them
+ * (issued at one location when `place` names it). */
+async function points(page: Page, place?: string) {
   await goto(page, "/console/analytics/points");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Points economy");
+  if (place) {
+    await atPlace(page, place);
+    await expect(page.getByText(`At ${place} only: issued are the points its purchases earned`)).toBeVisible();
+  }
   const stat = page.locator(".stats > div", { has: page.getByText("Points held by members", { exact: true }) });
   const month = page.getByRole("region", { name: "Points month by month" }).locator("tbody tr").first();
   return { held: num(await stat.locator("dd").first().innerText()), issued: num(await month.locator("td").first().innerText()) };
@@ -218,6 +223,8 @@ test("points economy and the console home: a purchase's points are issued today 
   // The demo members hold points from yesterday's purchases.
   expect(before.held).toBeGreaterThan(0);
   await expectAccessible(page);
+  const [mainPoints, harbourPoints] = [await points(page, "Main Street"), await points(page, "Harbour")];
+  await expectAccessible(page);
   await joinAndBuy(page, browser, `points-${Date.now()}@example.com`, "Pia");
   const after = await points(page);
   const earned = after.issued - before.issued;
@@ -228,6 +235,9 @@ test("points economy and the console home: a purchase's points are issued today 
   // At a location: the purchase was at Main Street; points belong to the whole shop.
   expect(await today(page, "Main Street")).toEqual({ purchases: mainHome.purchases + 1, issued: mainHome.issued + earned });
   expect(await today(page, "Harbour")).toEqual({ purchases: harbourHome.purchases, issued: harbourHome.issued + earned });
+  // The points page at a location: issued where the purchase was; held is the whole shop's.
+  expect(await points(page, "Main Street")).toEqual({ held: after.held, issued: mainPoints.issued + earned });
+  expect(await points(page, "Harbour")).toEqual({ held: after.held, issued: harbourPoints.issued });
   await goto(page, "/console/analytics/points");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download as CSV" }).click();
@@ -242,9 +252,13 @@ const perkReturns = (page: Page) =>
 
 /** Members by tier now, all together, this month's next-visit discounts issued, and purchases
  * too recent to tell whether they came back. */
-async function programEffect(page: Page) {
+async function programEffect(page: Page, place?: string) {
   await goto(page, "/console/analytics/program");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Program effect");
+  if (place) {
+    await atPlace(page, place);
+    await expect(page.getByText(`At ${place} only: the tiers of the members who have bought there`)).toBeVisible();
+  }
   const tiers = await page.getByRole("region", { name: "Members by tier now" }).locator("tbody tr td:nth-child(2)").allInnerTexts();
   const month = await page.getByRole("region", { name: "Next-visit discounts" }).locator("tbody tr").first().locator("td").allInnerTexts();
   const recent = await perkReturns(page).getByText(/^Left out until/).innerText();
@@ -256,10 +270,16 @@ test("program effect and service quality: a €25 purchase gives a next-visit di
   await expect(page).toHaveURL(/\/console$/);
   const before = await programEffect(page);
   await expectAccessible(page);
+  const [mainBefore, harbourBefore] = [await programEffect(page, "Main Street"), await programEffect(page, "Harbour")];
+  await expectAccessible(page);
   // The demo's discount: 15 % off the next visit for a purchase of €20 or more.
   await joinAndBuy(page, browser, `effect-${Date.now()}@example.com`, "Dag", "25");
   const after = await programEffect(page);
   expect(after).toEqual({ members: before.members + 1, issued: before.issued + 1, recent: before.recent + 1 });
+  // At a location: the new member bought at Main Street, not at the Harbour.
+  expect(await programEffect(page, "Main Street")).toEqual({ members: mainBefore.members + 1, issued: mainBefore.issued + 1, recent: mainBefore.recent + 1 });
+  expect(await programEffect(page, "Harbour")).toEqual(harbourBefore);
+  await goto(page, "/console/analytics/program");
   // Coming back with and without a perk: a row per perk, and the same as CSV.
   const perks = perkReturns(page);
   await expect(perks.getByRole("region").locator("tbody tr th")).toHaveText(["Next-visit discount", "Punch card started", "Member offer", "Any of them"]);

@@ -127,11 +127,12 @@ pub(crate) struct MonthRange {
 }
 
 /// `/console/analytics/{file}`: an analytics page's table as CSV — `cohorts.csv` (one line per
-/// join cohort and month since joining, for the shop or a location), `months.csv` (retention at a glance, a line a month, for the shop or a location)
+/// join cohort and month since joining), `months.csv` (retention at a glance, a line a month),
 /// `points.csv` (points issued, redeemed and expired, a line a month), `program.csv` (tier moves
 /// and next-visit discounts, a line a month), `perks.csv` (return within 30 days with and
 /// without each perk, a line per perk), `service.csv` (return after feedback, a line per
-/// recommendation-score group, for the shop or a location) or `rfm.csv` (a line per RFM group, for the shop or a location).
+/// recommendation-score group) or `rfm.csv` (a line per RFM group); each for the shop or, with
+/// `location`, one location.
 pub(crate) async fn analytics_csv(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
@@ -167,16 +168,30 @@ pub(crate) async fn analytics_csv(
                     from,
                     to,
                     q.value_of_100.as_deref(),
+                    q.location.as_deref(),
                 )
                 .await?,
             )),
             "program.csv" => Some(program::csv(
-                &app::analytics::program_db::program(&mut conn, now, from, to).await?,
+                &app::analytics::program_db::program(
+                    &mut conn,
+                    now,
+                    from,
+                    to,
+                    q.location.as_deref(),
+                )
+                .await?,
             )),
             "perks.csv" => Some(app::analytics::perk_returns::csv(
-                &app::analytics::program_db::program(&mut conn, now, from, to)
-                    .await?
-                    .returns,
+                &app::analytics::program_db::program(
+                    &mut conn,
+                    now,
+                    from,
+                    to,
+                    q.location.as_deref(),
+                )
+                .await?
+                .returns,
             )),
             "service.csv" => Some(service::csv(
                 &service::db::service(&mut conn, now, from, to, q.location.as_deref()).await?,

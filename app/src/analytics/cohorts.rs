@@ -155,8 +155,8 @@ pub mod db {
         to: Option<&str>,
         location: Option<&str>,
     ) -> Result<Cohorts, AppError> {
-        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-        let location = crate::analytics::glance::db::location_field(location, &locations)?;
+        let (locations, location) =
+            crate::analytics::glance::db::chosen_location(&mut *conn, location).await?;
         let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
         // The whole shop's roll-ups, or one location's (bound as `$1`; the shop's ignore it).
         let (cohorts, months) = match location {

@@ -57,6 +57,16 @@ pub fn location_field(raw: Option<&str>, locations: &[Location]) -> Result<Optio
         .ok_or_else(|| AppError::field("location", Msg::LocationRequired))
 }
 
+/// The shop's locations and the `location` field read against them.
+pub async fn chosen_location(
+    conn: &mut SqliteConnection,
+    raw: Option<&str>,
+) -> Result<(Vec<Location>, Option<i64>), AppError> {
+    let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
+    let location = location_field(raw, &locations)?;
+    Ok((locations, location))
+}
+
 pub async fn glance(
     conn: &mut SqliteConnection,
     now: Stamp,
@@ -67,8 +77,7 @@ pub async fn glance(
 ) -> Result<Glance, AppError> {
     let (saved, _) = crate::analytics::settings::db::saved(&mut *conn).await?;
     let churn_days = crate::analytics::settings::db::churn_field(churn_days, saved)?;
-    let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-    let location = location_field(location, &locations)?;
+    let (locations, location) = chosen_location(&mut *conn, location).await?;
     let (from, to, current) = month_range(&mut *conn, now, from, to).await?;
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?

@@ -52,11 +52,12 @@ pub struct ExpiryMonth {
     pub points: i64,
 }
 
-/// A reward's codes in the months shown.
+/// A reward's codes in the months shown (at a location: those used there in those months).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RewardUse {
     pub name: String,
-    pub codes: i64,
+    /// Codes issued (none at a location: codes are issued to members, not at a place).
+    pub codes: Option<i64>,
     pub points: i64,
     pub used: i64,
 }
@@ -79,6 +80,11 @@ pub struct Economy {
     pub expiring: Vec<ExpiryMonth>,
     /// Most taken first.
     pub rewards: Vec<RewardUse>,
+    /// The location shown (`None`: the whole shop). At a location the months hold the points
+    /// its purchases earned, its refunds took back and its used codes cost; what members
+    /// hold and what expires stay the whole shop's.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl Economy {
@@ -100,7 +106,8 @@ impl Economy {
     }
 }
 
-/// The months as CSV: `month,issued,redeemed,expired,other_taken,net,redemption_rate_percent`.
+/// The months as CSV: `month,issued,redeemed,expired,other_taken,net,redemption_rate_percent`
+/// (at a location `expired` is empty: points expire from what members hold shop-wide).
 pub fn csv(e: &Economy) -> String {
     let mut out =
         String::from("month,issued,redeemed,expired,other_taken,net,redemption_rate_percent\n");
@@ -110,7 +117,11 @@ pub fn csv(e: &Economy) -> String {
             m.month,
             m.issued,
             m.redeemed,
-            m.expired,
+            if e.location.is_some() {
+                String::new()
+            } else {
+                m.expired.to_string()
+            },
             m.other,
             m.net(),
             m.redemption_rate()
@@ -122,12 +133,14 @@ pub fn csv(e: &Economy) -> String {
 }
 
 /// The points economy (managers and owners): months `from` to `to` (`YYYY-MM`; by default the
-/// twelve up to the current one) and what 100 points are worth (the shop's setting unless given).
+/// twelve up to the current one), what 100 points are worth (the shop's setting unless given)
+/// and a location (empty: the whole shop).
 #[server(prefix = "/api", endpoint = "analytics/points")]
 pub async fn analytics_points(
     from: Option<String>,
     to: Option<String>,
     value_of_100: Option<String>,
+    location: Option<String>,
 ) -> Result<Economy, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
@@ -139,6 +152,7 @@ pub async fn analytics_points(
         from.as_deref(),
         to.as_deref(),
         value_of_100.as_deref(),
+        location.as_deref(),
     )
     .await
 }
@@ -180,6 +194,8 @@ mod tests {
             months: Vec::new(),
             expiring: Vec::new(),
             rewards: Vec::new(),
+            location: None,
+            locations: Vec::new(),
         };
         // 12,345 points at €1.00 per 100: €123.45.
         assert_eq!(e.liability_minor(), 12_345);

@@ -33,7 +33,9 @@ pub async fn economy(
     from: Option<&str>,
     to: Option<&str>,
     value_of_100: Option<&str>,
+    location: Option<&str>,
 ) -> Result<Economy, AppError> {
+    let (locations, location) = super::glance::db::chosen_location(&mut *conn, location).await?;
     let (_, saved) = super::settings::db::saved(&mut *conn).await?;
     let value_of_100 = super::settings::db::value_field(value_of_100, saved)?;
     let (from, to, _) = month_range(&mut *conn, now, from, to).await?;
@@ -46,11 +48,24 @@ pub async fn economy(
             .await?;
     let expiring_30 = expiring_within(&mut *conn, now, 30).await?;
     let expiring_90 = expiring_within(&mut *conn, now, 90).await?;
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT month, kind, credit, debit FROM point_months WHERE month BETWEEN $1 AND $2",
-    )
+    // The whole shop's roll-up, or a location's movements and the points of the codes used
+    // there as its redemptions (`$3`: the location; the shop's query ignores it).
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(match location {
+        None => {
+            "SELECT month, kind, credit, debit FROM point_months
+                 WHERE month BETWEEN $1 AND $2 AND $3 IS NULL"
+        }
+        Some(_) => {
+            "SELECT month, kind, credit, debit FROM point_location_months
+             WHERE location_id = $3 AND month BETWEEN $1 AND $2
+             UNION ALL
+             SELECT month, 'redeem', 0, sum(points) FROM reward_location_months
+             WHERE location_id = $3 AND month BETWEEN $1 AND $2 GROUP BY month"
+        }
+    })
     .bind(&from)
     .bind(&to)
+    .bind(location)
     .fetch_all(&mut *conn)
     .await?;
     let first = month_index(&from).unwrap_or_default();
@@ -73,14 +88,23 @@ pub async fn economy(
     .bind(now.utc_day())
     .fetch_all(&mut *conn)
     .await?;
-    let rewards: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT r.name, sum(m.codes), sum(m.points), sum(m.used)
-         FROM reward_months m JOIN rewards r ON r.id = m.reward_id
-         WHERE m.month BETWEEN $1 AND $2
-         GROUP BY r.id ORDER BY 2 DESC, r.name",
-    )
+    let rewards: Vec<(String, Option<i64>, i64, i64)> = sqlx::query_as(match location {
+        None => {
+            "SELECT r.name, sum(m.codes), sum(m.points), sum(m.used)
+             FROM reward_months m JOIN rewards r ON r.id = m.reward_id
+             WHERE m.month BETWEEN $1 AND $2 AND $3 IS NULL
+             GROUP BY r.id ORDER BY 2 DESC, r.name"
+        }
+        Some(_) => {
+            "SELECT r.name, NULL, sum(m.points), sum(m.used)
+             FROM reward_location_months m JOIN rewards r ON r.id = m.reward_id
+             WHERE m.location_id = $3 AND m.month BETWEEN $1 AND $2
+             GROUP BY r.id ORDER BY 4 DESC, r.name"
+        }
+    })
     .bind(&from)
     .bind(&to)
+    .bind(location)
     .fetch_all(&mut *conn)
     .await?;
     Ok(Economy {
@@ -105,5 +129,7 @@ pub async fn economy(
                 used,
             })
             .collect(),
+        location,
+        locations,
     })
 }

@@ -17,8 +17,10 @@ pub fn PointsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
-    let asked = move || (get("from"), get("to"), get("value_of_100"));
-    let economy = Resource::new(asked, |(from, to, value)| analytics_points(from, to, value));
+    let asked = move || (get("from"), get("to"), get("value_of_100"), get("location"));
+    let economy = Resource::new(asked, |(from, to, value, location)| {
+        analytics_points(from, to, value, location)
+    });
     view! {
         <PageTitle>{t!(i18n, analytics.points_title)}</PageTitle>
         <super::glance_page::AnalyticsNav />
@@ -42,11 +44,23 @@ fn EconomyView(e: Economy) -> impl IntoView {
     let total = e.total();
     let dash = |v: Option<i64>| v.map_or_else(|| "—".to_owned(), |p| format::percent(l, p));
     let csv = format!(
-        "/console/analytics/points.csv?from={}&to={}&value_of_100={}",
+        "/console/analytics/points.csv?from={}&to={}&value_of_100={}&location={}",
         e.from,
         e.to,
-        format::amount_input(l, e.value_of_100)
+        format::amount_input(l, e.value_of_100),
+        e.location.map(|id| id.to_string()).unwrap_or_default()
     );
+    let place = super::glance_page::location_name(&e.locations, e.location);
+    let (locations, chosen) = (e.locations.clone(), e.location);
+    // At a location nothing expires there: expiry takes from what a member holds shop-wide.
+    let here = e.location.is_some();
+    let expired = move |v: i64| {
+        if here {
+            "—".to_owned()
+        } else {
+            format::number(l, v)
+        }
+    };
     let label = |m: &str| format::month(l, m);
     let issued = e
         .months
@@ -73,7 +87,7 @@ fn EconomyView(e: Economy) -> impl IntoView {
             let cells = [
                 format::number(l, m.issued),
                 format::number(l, m.redeemed),
-                format::number(l, m.expired),
+                expired(m.expired),
                 format::number(l, m.other),
                 format::number(l, m.net()),
                 dash(m.redemption_rate()),
@@ -98,7 +112,7 @@ fn EconomyView(e: Economy) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{r.name.clone()}</th>
-                    <td>{format::number(l, r.codes)}</td>
+                    <td>{r.codes.map_or_else(|| "—".to_owned(), |c| format::number(l, c))}</td>
                     <td>{format::number(l, r.used)}</td>
                     <td>{format::number(l, r.points)}</td>
                 </tr>
@@ -112,6 +126,9 @@ fn EconomyView(e: Economy) -> impl IntoView {
         <section class="card" aria-labelledby="points-summary">
             <h2 id="points-summary" class="visually-hidden">{t!(i18n, analytics.points_title)}</h2>
             <p class="hint">{t!(i18n, analytics.points_hint)}</p>
+            {place.map(|name| view! {
+                <p class="hint">{t_string!(i18n, analytics.points_at_location).replace("{location}", &name)}</p>
+            })}
             <dl class="stats">
                 <div>
                     <dt>{t!(i18n, analytics.points_outstanding)}</dt>
@@ -137,6 +154,7 @@ fn EconomyView(e: Economy) -> impl IntoView {
                 <Field name="value_of_100" id="points-value" value=format::amount_input(l, e.value_of_100) error=no_error>
                     {t!(i18n, analytics.value_of_100)}
                 </Field>
+                <super::glance_page::LocationSelect id="points-location" locations=locations.clone() chosen />
             </super::glance_page::MonthsForm>
         </section>
         <section class="card">

@@ -92,6 +92,11 @@ pub struct Program {
     pub returns: Vec<super::perk_returns::PerkReturn>,
     /// Purchases of the months shown too recent to tell.
     pub returns_recent: i64,
+    /// The location shown (`None`: the whole shop). At a location the tiers are those of the
+    /// members who bought there, the discounts those its purchases gave and the returns those
+    /// of its purchases (coming back anywhere); moves between tiers stay the whole shop's.
+    pub location: Option<i64>,
+    pub locations: Vec<crate::loyalty::rules::Location>,
 }
 
 impl Program {
@@ -176,17 +181,25 @@ pub fn csv(p: &Program) -> String {
 }
 
 /// Program effect (managers and owners): months `from` to `to` (`YYYY-MM`; by default the
-/// twelve up to the current one).
+/// twelve up to the current one) and a location (empty: the whole shop).
 #[server(prefix = "/api", endpoint = "analytics/program")]
 pub async fn analytics_program(
     from: Option<String>,
     to: Option<String>,
+    location: Option<String>,
 ) -> Result<Program, AppError> {
     use crate::{accounts::Role, server::*};
     require(Role::Manager)?;
     let st = state()?;
     let mut conn = st.db.reader.acquire().await?;
-    super::program_db::program(&mut conn, st.clock.now(), from.as_deref(), to.as_deref()).await
+    super::program_db::program(
+        &mut conn,
+        st.clock.now(),
+        from.as_deref(),
+        to.as_deref(),
+        location.as_deref(),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -269,6 +282,8 @@ mod tests {
             discount_on: true,
             returns: Vec::new(),
             returns_recent: 0,
+            location: None,
+            locations: Vec::new(),
         };
         assert_eq!(p.tier_name(0), None);
         assert_eq!(p.members(), 9);

@@ -22,8 +22,10 @@ pub fn ProgramEffectPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
-    let asked = move || (get("from"), get("to"));
-    let program = Resource::new(asked, |(from, to)| analytics_program(from, to));
+    let asked = move || (get("from"), get("to"), get("location"));
+    let program = Resource::new(asked, |(from, to, location)| {
+        analytics_program(from, to, location)
+    });
     view! {
         <PageTitle>{t!(i18n, analytics.program_title)}</PageTitle>
         <super::glance_page::AnalyticsNav />
@@ -31,25 +33,40 @@ pub fn ProgramEffectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match program.await {
                     Err(e) => view! { <p class="form-error" role="alert">{error_view(&e, true)}</p> }.into_any(),
-                    Ok(p) => view! {
+                    Ok(p) => {
+                        let (locations, chosen) = (p.locations.clone(), p.location);
+                        let csv = format!("/console/analytics/program.csv?from={}&to={}&location={}", p.from, p.to, place(&p));
+                        let here = super::glance_page::location_name(&p.locations, p.location);
+                        view! {
                         <section class="card">
                             <p class="hint">{t!(i18n, analytics.program_hint)}</p>
+                            {here.map(|name| view! {
+                                <p class="hint">{t_string!(i18n, analytics.program_at_location).replace("{location}", &name)}</p>
+                            })}
                             <super::glance_page::MonthsForm
                                 action="/console/analytics/program"
                                 from=p.from.clone()
                                 to=p.to.clone()
-                                csv=format!("/console/analytics/program.csv?from={}&to={}", p.from, p.to)
+                                csv
                                 file="program.csv"
-                            />
+                            >
+                                <super::glance_page::LocationSelect id="program-location" locations=locations.clone() chosen />
+                            </super::glance_page::MonthsForm>
                         </section>
                         <TiersView p=p.clone() />
                         <DiscountsView p=p.clone() />
                         <PerksView p />
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Transition>
     }
+}
+
+/// The page's location as its CSV links' `location` (empty: the whole shop).
+fn place(p: &Program) -> String {
+    p.location.map(|id| id.to_string()).unwrap_or_default()
 }
 
 #[component]
@@ -286,7 +303,12 @@ fn PerksView(p: Program) -> impl IntoView {
     let recent = t_string!(i18n, analytics.perks_recent)
         .replace("{days}", &days)
         .replace("{n}", &format::number(l, p.returns_recent));
-    let csv = format!("/console/analytics/perks.csv?from={}&to={}", p.from, p.to);
+    let csv = format!(
+        "/console/analytics/perks.csv?from={}&to={}&location={}",
+        p.from,
+        p.to,
+        place(&p)
+    );
     view! {
         <section class="card">
             <h2 id="perk-returns">{t!(i18n, analytics.perks_title)}</h2>

@@ -171,8 +171,7 @@ pub async fn report(
     let currency = crate::loyalty::db::program::settings(&mut *conn)
         .await?
         .currency;
-    let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-    let location = super::glance::db::location_field(location, &locations)?;
+    let (locations, location) = super::glance::db::chosen_location(&mut *conn, location).await?;
     let cells = cells(&mut *conn, location).await?;
     let edges = quintiles(&mut *conn, &cells, location).await?;
     let buyers = cells.iter().map(|c| c.members).sum();

@@ -10,6 +10,8 @@
 //!   their spend after refunds (RFM quintiles and groups); recomputed from `member_stats`.
 //! - `location_recency_frequency`: the same per location, from `member_locations` (RFM at
 //!   one location: recency, frequency and spend there).
+//! - `location_tiers`: per location and tier, the members who bought there holding it now
+//!   (program effect at one location); from `member_locations` and `member_tiers`.
 //! - `users.last_purchase_at`: the last purchase on the member row (segments by inactivity).
 //!
 //! In the shop's time (local months and days, see `shop_time`):
@@ -29,14 +31,19 @@
 //! - `point_months`: per month and kind of movement, points credited and debited (points
 //!   economy: issued, redeemed, expired; their sum is what members hold).
 //! - `reward_months`: per month and reward, codes issued, their points and how many were used.
+//! - `point_location_months`: per location, month and kind, the points of movements made at
+//!   the location (a purchase's points and its refunds'); `reward_location_months`: per
+//!   location, month of use and reward, codes used there and their points (the points economy
+//!   at one location).
 //! - `day_totals`: per day, members who joined and points issued and redeemed (the console
 //!   home's today and this week).
 //! - `tier_months`: per month and move between tiers, how many members moved.
-//! - `coupon_months`: per month next-visit discounts were issued, how many were issued, voided
-//!   and used, and what the visits that used them paid and had refunded.
-//! - `perk_returns`: per day and combination of perks the member held as they left a
-//!   purchase (`purchases.perks_held`), purchases and how many were followed by another of
-//!   the same member within 30 days.
+//! - `coupon_months`: per month next-visit discounts were issued and location of the purchase
+//!   that gave them, how many were issued, voided and used, and what the visits that used them
+//!   paid and had refunded.
+//! - `perk_returns`: per day, location and combination of perks the member held as they left
+//!   a purchase (`purchases.perks_held`), purchases and how many were followed by another of
+//!   the same member within 30 days (at any location).
 //! - `guest_months`: per location and month, sales to customers who are not members (the
 //!   counter's `guest_sales`), what they came to and their refunds (members' share of revenue).
 //! - `service_days`: per day, recommendation-score group and case state, members' feedback
@@ -50,7 +57,7 @@
 use sqlx::SqliteConnection;
 
 /// The triggers that keep the roll-ups (the ledger benchmark measures writes without them).
-pub const TRIGGERS: [&str; 37] = [
+pub const TRIGGERS: [&str; 45] = [
     "purchases_last_purchase",
     "purchases_member_stats",
     "purchases_member_stats_refund",
@@ -88,6 +95,14 @@ pub const TRIGGERS: [&str; 37] = [
     "purchases_location_months_refund",
     "guest_sales_months",
     "guest_sales_months_refund",
+    "point_movements_location_months",
+    "reward_codes_location_used",
+    "reward_codes_location_inserted",
+    "member_locations_tiers_insert",
+    "member_locations_tiers_delete",
+    "member_tiers_locations_insert",
+    "member_tiers_locations_update",
+    "member_tiers_locations_delete",
 ];
 
 /// A roll-up row that differs from the ledger's answer.
@@ -117,8 +132,8 @@ const fn table(name: &'static str, key: &'static str, shop_time: bool) -> Table 
 }
 
 /// In rebuild order: `recency_frequency` is read from `member_stats`,
-/// `location_recency_frequency` from `member_locations`.
-pub const TABLES: [Table; 23] = [
+/// `location_recency_frequency` and `location_tiers` from `member_locations`.
+pub const TABLES: [Table; 26] = [
     table("member_stats", "member_id", false),
     table("recency_frequency", "day || ' ' || purchases", false),
     table("member_locations", "member_id", false),
@@ -127,6 +142,7 @@ pub const TABLES: [Table; 23] = [
         "location_id || ' ' || day || ' ' || purchases",
         false,
     ),
+    table("location_tiers", "location_id || ' ' || tier_id", false),
     table("member_months", "member_id || ' ' || month", true),
     table("cohort_months", "cohort || ' ' || month", true),
     table("cohorts", "cohort", true),
@@ -148,14 +164,28 @@ pub const TABLES: [Table; 23] = [
     table("point_months", "month || ' ' || kind", true),
     table("lot_expiry_days", "day", false),
     table("reward_months", "month || ' ' || reward_id", true),
+    table(
+        "point_location_months",
+        "location_id || ' ' || month || ' ' || kind",
+        true,
+    ),
+    table(
+        "reward_location_months",
+        "location_id || ' ' || month || ' ' || reward_id",
+        true,
+    ),
     table("day_totals", "day", true),
     table(
         "tier_months",
         "month || ' ' || from_tier || ' ' || to_tier",
         true,
     ),
-    table("coupon_months", "month", true),
-    table("perk_returns", "day || ' ' || perks", true),
+    table("coupon_months", "month || ' ' || location_id", true),
+    table(
+        "perk_returns",
+        "day || ' ' || location_id || ' ' || perks",
+        true,
+    ),
     table("feedback_returns", "feedback_id", false),
     table("service_days", "day || ' ' || grp || ' ' || state", true),
 ];

@@ -218,8 +218,8 @@ pub mod db {
         to: Option<&str>,
         location: Option<&str>,
     ) -> Result<Service, AppError> {
-        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-        let location = crate::analytics::glance::db::location_field(location, &locations)?;
+        let (locations, location) =
+            crate::analytics::glance::db::chosen_location(&mut *conn, location).await?;
         let (from, to, _) =
             super::super::cohorts::db::month_range(&mut *conn, now, from, to).await?;
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;

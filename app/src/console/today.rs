@@ -131,8 +131,8 @@ mod db {
         now: Stamp,
         location: Option<&str>,
     ) -> Result<Today, AppError> {
-        let locations = crate::loyalty::db::program::locations(&mut *conn).await?;
-        let location = crate::analytics::glance::db::location_field(location, &locations)?;
+        let (locations, location) =
+            crate::analytics::glance::db::chosen_location(&mut *conn, location).await?;
         let zone = crate::campaigns::db::shop_tz(&mut *conn).await?;
         let (day, _) = local_day(&zone, now);
         let (today, monday) = (day.to_string(), day.monday().to_string());

@@ -119,7 +119,9 @@ pub async fn run(dir: &Path) -> Vec<String> {
     // the index on each member's last purchase there; the cohort page for one location its
     // cohort tables; the RFM page for one location its cells of `location_recency_frequency`,
     // four look-ups by rank in its range of the spend index and its group's biggest spenders;
-    // the service page and the console home their rows for that location.
+    // the points page that location's month rows and the codes used there; the program page
+    // its discount months and perk-return days (tiers are the whole shop's); the service page
+    // and the console home their rows for that location.
     let at_first = [("location", location.as_str())];
     for (page, endpoint, rows_of, form) in [
         ("cohorts", "analytics/cohorts", "rows", &[][..]),
@@ -129,7 +131,9 @@ pub async fn run(dir: &Path) -> Vec<String> {
         ("rfm", "analytics/rfm", "groups", &[]),
         ("rfm_location", "analytics/rfm", "groups", &at_first),
         ("points", "analytics/points", "months", &[]),
+        ("points_location", "analytics/points", "months", &at_first),
         ("program", "analytics/program", "months", &[]),
+        ("program_location", "analytics/program", "months", &at_first),
         ("service", "analytics/service", "groups", &[]),
         ("service_location", "analytics/service", "groups", &at_first),
         ("console_home", "console/today", "day", &[]),

@@ -220,6 +220,80 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
         .execute(&pool)
         .await
         .expect("guest refunds");
+    // Points earned and taken back at both places and at none, and reward codes used at
+    // both: some written used, some used afterwards as the counter does.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+         INSERT INTO point_movements (member_id, amount, kind, reason, actor_kind, balance_after,
+                                      idempotency_key, created_at, location_id)
+         SELECT u.id, CASE WHEN i % 5 = 0 THEN -1 - i % 40 ELSE 1 + (i * 17) % 300 END,
+                CASE WHEN i % 5 = 0 THEN 'refund_reversal' ELSE 'earn' END, 'random', 'system', 0,
+                'random-points-' || i,
+                strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 7727 * 613) % 36288000, 'unixepoch'),
+                CASE i % 3 WHEN 0 THEN $1 WHEN 1 THEN $2 END
+         FROM n JOIN users u ON u.email = 'r' || (1 + (i * 31) % 300) || '@example.com'",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(&pool)
+    .await
+    .expect("point movements");
+    let reward: i64 = sqlx::query_scalar(
+        "INSERT INTO rewards (name, cost, created_at, updated_at)
+         VALUES ('Random reward', 50, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a reward");
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+         INSERT INTO reward_codes (code, reward_id, member_id, points, issued_at, expires_at,
+                                   used_at, used_location_id)
+         SELECT 'RANDOM' || i, $3, u.id, 10 + i % 90,
+                strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 104723) % 36288000, 'unixepoch'),
+                '2030-01-01T00:00:00Z',
+                CASE WHEN i % 4 = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 1740787200 + (i * 104723) % 36288000 + 86400 * (i % 40), 'unixepoch') END,
+                CASE WHEN i % 4 = 0 THEN CASE WHEN i % 8 = 0 THEN $1 ELSE $2 END END
+         FROM n JOIN users u ON u.email = 'r' || (1 + (i * 31) % 300) || '@example.com'",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .bind(reward)
+    .execute(&pool)
+    .await
+    .expect("reward codes");
+    sqlx::query(
+        "UPDATE reward_codes SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', issued_at, '+3 days'),
+                                 used_location_id = CASE WHEN id % 2 = 0 THEN $1 ELSE $2 END
+         WHERE code LIKE 'RANDOM%' AND used_at IS NULL AND id % 3 = 0",
+    )
+    .bind(s.main_street)
+    .bind(s.harbour)
+    .execute(&pool)
+    .await
+    .expect("codes used");
+    // Tiers given to members who bought at both places, some changed, some taken away.
+    for (step, sql) in [
+        (
+            "tiers given",
+            "INSERT INTO member_tiers (member_id, tier_id, review_at, updated_at)
+             SELECT id, CASE WHEN id % 3 = 0 THEN NULL ELSE (SELECT min(id) FROM tiers) END,
+                    '2027-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+             FROM users WHERE email GLOB 'r[0-9]*@example.com'",
+        ),
+        (
+            "tiers changed",
+            "UPDATE member_tiers SET tier_id = (SELECT max(id) FROM tiers)
+             WHERE member_id % 4 = 0 AND member_id IN (SELECT id FROM users WHERE email GLOB 'r[0-9]*@example.com')",
+        ),
+        (
+            "tiers taken",
+            "DELETE FROM member_tiers
+             WHERE member_id % 5 = 0 AND member_id IN (SELECT id FROM users WHERE email GLOB 'r[0-9]*@example.com')",
+        ),
+    ] {
+        sqlx::query(sql).execute(&pool).await.expect(step);
+    }
     // What members held, written after the purchase as the counter does.
     sqlx::query("UPDATE purchases SET perks_held = (perks_held + 3) % 8 WHERE id % 5 = 0")
         .execute(&pool)
@@ -243,6 +317,18 @@ async fn shop_time_rollups_follow_the_ledger_and_the_time_zone() {
         .await
         .expect("guest months");
     assert!(rows >= 24 && sales == 500, "{rows} rows, {sales} sales");
+    let (used, places): (i64, i64) =
+        sqlx::query_as("SELECT sum(used), count(DISTINCT location_id) FROM reward_location_months")
+            .fetch_one(&pool)
+            .await
+            .expect("codes used at locations");
+    assert!(used >= 80 && places == 2, "{used} codes at {places} places");
+    let tiered: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT tier_id) FROM location_tiers WHERE tier_id <> 0")
+            .fetch_one(&pool)
+            .await
+            .expect("tiers at locations");
+    assert!(tiered >= 2, "{tiered} tiers held at the locations");
 
     // In New York the same instants fall in other months and days; everything follows.
     set_zone("America/New_York").await;

@@ -2,17 +2,27 @@
 //! from €20, a coffee card stamped per item, a coffee-bean offer every member can use once). On 6 January Ana and Cai spend €25 (a discount each, the offer
 //! unused), Ben €5 with two coffees (stamps, the offer); on 16 January Ana spends €8 (her
 //! discount still to use) and Ben uses the offer. Ana's and Ben's first purchases came back
-//! within 30 days; the others did not.
+//! within 30 days; the others did not. Cai bought at the Harbour, the others at Main Street:
+//! each location counts its own purchases.
 
 use super::*;
 use crate::helpers::{download, rollup_drift};
 
 async fn program(s: &Shop, at: Stamp) -> Value {
+    program_at(s, at, None).await
+}
+
+async fn program_at(s: &Shop, at: Stamp, location: Option<i64>) -> Value {
     s.app.config.clock.set(at);
+    let location = location.map(|l| l.to_string()).unwrap_or_default();
     json_of(
         &s.manager,
         "analytics/program",
-        &[("from", "2027-01"), ("to", "2027-01")],
+        &[
+            ("from", "2027-01"),
+            ("to", "2027-01"),
+            ("location", location.as_str()),
+        ],
     )
     .await
 }
@@ -45,6 +55,11 @@ async fn purchases_are_split_by_what_the_member_held_and_count_as_returned_withi
     let march = Stamp::utc(2027, 3, 10, 11, 0, 0);
     let recent_before = program(&s, later).await;
     let before = program(&s, march).await;
+    let (main, harbour) = (Some(s.main_street), Some(s.harbour));
+    let before_at = [
+        program_at(&s, march, main).await,
+        program_at(&s, march, harbour).await,
+    ];
     let db = s.app.db().await;
     let beans = s
         .offer("10 % off coffee beans", &[("per_member_limit", "1")])
@@ -66,7 +81,13 @@ async fn purchases_are_split_by_what_the_member_held_and_count_as_returned_withi
     let mut bought = vec![
         s.bought(ana, "25", &[("full_price", "true")]).await,
         s.bought(ben, "5", &[("items", "2")]).await,
-        s.bought(cai, "25", &[("full_price", "true")]).await,
+        {
+            let res =
+                crate::helpers::purchase(&s.staff, cai, "25", s.harbour, &[("full_price", "true")])
+                    .await;
+            assert_eq!(res.status(), 200);
+            res.json().await.expect("json")
+        },
     ];
     s.app.config.clock.set(later);
     let apply = format!("offer:{beans}");
@@ -102,6 +123,17 @@ async fn purchases_are_split_by_what_the_member_held_and_count_as_returned_withi
     assert_eq!(grew(&before, &after, "Offer"), [4, 2, 1, 0]);
     assert_eq!(grew(&before, &after, "Any"), [5, 2, 0, 0]);
     assert!(rollup_drift(&db).await.is_empty());
+    // At a location: Cai's purchase at the Harbour (a discount and the offer held, not
+    // followed), the other four at Main Street.
+    let after_at = [
+        program_at(&s, march, main).await,
+        program_at(&s, march, harbour).await,
+    ];
+    assert_eq!(grew(&before_at[0], &after_at[0], "Discount"), [2, 1, 2, 1]);
+    assert_eq!(grew(&before_at[0], &after_at[0], "Any"), [4, 2, 0, 0]);
+    assert_eq!(grew(&before_at[1], &after_at[1], "Discount"), [1, 0, 0, 0]);
+    assert_eq!(grew(&before_at[1], &after_at[1], "Card"), [0, 0, 1, 0]);
+    assert_eq!(grew(&before_at[1], &after_at[1], "Any"), [1, 0, 0, 0]);
 
     let csv = download(
         &s.manager,

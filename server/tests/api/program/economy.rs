@@ -1,18 +1,29 @@
 //! The points economy page on hand-computed points: a member buys for €100 (100 points),
 //! takes a 40-point reward, staff redeem 10 points at the counter, €50 is refunded (50 points
 //! back), and a year later the rest expires. Every figure moves by exactly that, whatever the
-//! shop had before; the roll-ups agree with the ledger throughout.
+//! shop had before; the roll-ups agree with the ledger throughout. At a location: Main Street
+//! issued the purchase's points and took back the refund's; the Harbour, where the reward's
+//! code was used, redeemed its points.
 
 use super::Shop;
-use crate::helpers::{download, json_of, rollup_drift};
+use crate::helpers::{download, error_json, field_error, json_of, rollup_drift};
 use app::db::Stamp;
 use serde_json::Value;
 
 async fn economy(s: &Shop, from: &str, to: &str, value: &str) -> Value {
+    economy_at(s, from, to, value, "").await
+}
+
+async fn economy_at(s: &Shop, from: &str, to: &str, value: &str, location: &str) -> Value {
     json_of(
         &s.manager,
         "analytics/points",
-        &[("from", from), ("to", to), ("value_of_100", value)],
+        &[
+            ("from", from),
+            ("to", to),
+            ("value_of_100", value),
+            ("location", location),
+        ],
     )
     .await
 }
@@ -30,6 +41,13 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
     let before = economy(&s, "2026-12", "2027-01", "0,50").await;
     assert_eq!(before["months"][1]["month"], "2027-01");
     assert_eq!(before["value_of_100"], 50);
+    let (main, harbour) = (s.main_street.to_string(), s.harbour.to_string());
+    let at = |place: &'static str| {
+        let place = if place == "main" { &main } else { &harbour };
+        economy_at(&s, "2026-12", "2027-01", "0,50", place)
+    };
+    let before_at = [at("main").await, at("harbour").await];
+    assert_eq!(before_at[1]["location"], s.harbour);
 
     let bought = s.buy("100", "econ-1").await;
     assert_eq!(bought["purchase"]["points"], 100);
@@ -59,6 +77,10 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
         )
         .await;
     assert_eq!(res.status(), 200);
+    let code = res.json::<Value>().await.expect("json")["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
     s.redeem("10", "econ-counter").await;
     let purchase = bought["purchase"]["id"].as_i64().expect("id");
     assert_eq!(s.refund(purchase, "50", "econ-half").await.status(), 200);
@@ -92,6 +114,90 @@ async fn points_issued_redeemed_taken_back_and_expired_are_counted_once_each() {
         (Some(1), Some(40), Some(0))
     );
     assert!(rollup_drift(&s.app.db().await).await.is_empty());
+
+    // The code is used at the Harbour: the reward's 40 points are the Harbour's redemptions.
+    let res = s
+        .staff
+        .call(
+            "rewards/use",
+            &[
+                ("code", code.as_str()),
+                ("location_id", harbour.as_str()),
+                ("idempotency_key", "econ-use-bun"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let after_at = [at("main").await, at("harbour").await];
+    let moved = |i: usize, key: &str| grew(&before_at[i], &after_at[i], jan, key);
+    assert_eq!(
+        ["issued", "redeemed", "other", "expired"].map(|k| moved(0, k)),
+        [100, 0, 50, 0],
+        "Main Street: the purchase's points and the refund's"
+    );
+    assert_eq!(
+        ["issued", "redeemed", "other", "expired"].map(|k| moved(1, k)),
+        [0, 40, 0, 0],
+        "the Harbour: the code used there (the counter's 10 points have no location)"
+    );
+    // What members hold is the whole shop's wherever the page stands.
+    let shop_now = economy(&s, "2026-12", "2027-01", "0,50").await;
+    assert_eq!(after_at[1]["outstanding"], shop_now["outstanding"]);
+    let bun_at = after_at[1]["rewards"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["name"] == "Cinnamon bun"))
+        .expect("the reward is listed at the Harbour");
+    assert_eq!(
+        (
+            bun_at["codes"].clone(),
+            bun_at["points"].as_i64(),
+            bun_at["used"].as_i64()
+        ),
+        (Value::Null, Some(40), Some(1))
+    );
+    assert!(
+        !after_at[0]["rewards"]
+            .as_array()
+            .expect("rewards")
+            .iter()
+            .any(|r| r["name"] == "Cinnamon bun"),
+        "not used at Main Street"
+    );
+    assert!(rollup_drift(&s.app.db().await).await.is_empty());
+    let csv = download(
+        &s.manager,
+        &format!("/console/analytics/points.csv?from=2027-01&to=2027-01&location={harbour}"),
+    )
+    .await;
+    let jan_at = &after_at[1]["months"][1];
+    let figure = |k: &str| jan_at[k].as_i64().expect(k);
+    let line: Vec<String> = csv
+        .lines()
+        .nth(1)
+        .expect("January")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        line[..6],
+        [
+            "2027-01".to_owned(),
+            figure("issued").to_string(),
+            figure("redeemed").to_string(),
+            String::new(),
+            figure("other").to_string(),
+            (figure("issued") - figure("redeemed") - figure("other")).to_string(),
+        ],
+        "expired is empty at a location: {csv}"
+    );
+    let res = s
+        .manager
+        .call("analytics/points", &[("location", "999999")])
+        .await;
+    assert_eq!(
+        error_json(res).await,
+        field_error("location", "location_required")
+    );
 
     // Another 80 points: they are held, worth €0.40 at €0.50 per 100, and expire on 6 January
     // 2028 — within 30 days on 20 December 2027.
