@@ -273,6 +273,32 @@ async fn the_console_home_counts_today_and_this_week_from_monday() {
             .status(),
         200
     );
+    // A detractor's answer on the Harbour's own form opens a case there.
+    let res = s
+        .manager
+        .call(
+            "feedback/save_form",
+            &[
+                ("name", "At the Harbour"),
+                ("ask_nps", "on"),
+                ("ask_csat", "on"),
+                ("title_en", "How was the Harbour?"),
+                ("location_id", harbour.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "the Harbour's form");
+    let form = res.json::<Value>().await.expect("json")["id"].to_string();
+    let res = s
+        .member
+        .call(
+            "feedback/submit",
+            &[("form_id", form.as_str()), ("nps", "2"), ("csat", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let answer: Value = res.json().await.expect("json");
+    assert!(answer["case_id"].as_i64().is_some(), "{answer}");
     let after = home().await;
     let grew_at = |after: &Value, before: &Value, span: &str, key: &str| {
         after[span][key].as_i64().expect(key) - before[span][key].as_i64().expect(key)
@@ -296,6 +322,13 @@ async fn the_console_home_counts_today_and_this_week_from_monday() {
         keys.map(|k| grew_at(&at_harbour, &harbour_before, "week", k)),
         [0, 0, 1, 30, 5]
     );
+    // The case is open at the Harbour and in the shop, not at Main Street.
+    let cases = |now: &Value, then: &Value| {
+        ["open_cases", "new_cases"].map(|k| now[k].as_i64().expect(k) - then[k].as_i64().expect(k))
+    };
+    assert_eq!(cases(&after, &before), [1, 1]);
+    assert_eq!(cases(&at_harbour, &harbour_before), [1, 1]);
+    assert_eq!(cases(&at_main, &main_before), [0, 0]);
     let res = s
         .manager
         .call("console/today", &[("location", "999999")])
