@@ -155,7 +155,9 @@ END;
 -- Members by tier at a location: of the members who have bought there, how many hold each
 -- tier now (0: none). Kept by triggers on `member_locations` (a member's first purchase at a
 -- location) and on `member_tiers` (a tier given, changed or taken: a move at each location
--- the member bought at, found by the key of `member_locations` per location).
+-- the member bought at, found by the key of `member_locations` per location: CROSS JOIN keeps
+-- `locations` the outer loop, so each is one look-up of (location, member), not a scan of
+-- every member's row).
 CREATE TABLE location_tiers (
     location_id INTEGER NOT NULL,
     tier_id     INTEGER NOT NULL,
@@ -188,13 +190,13 @@ CREATE TRIGGER member_tiers_locations_insert AFTER INSERT ON member_tiers
 WHEN NEW.tier_id IS NOT NULL BEGIN
     INSERT INTO location_tiers (location_id, tier_id, members)
     SELECT m.location_id, NEW.tier_id, 1
-    FROM locations l JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id
+    FROM locations l CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id
     WHERE true
     ON CONFLICT (location_id, tier_id) DO UPDATE SET members = members + 1;
     UPDATE location_tiers SET members = members - 1
     WHERE tier_id = 0 AND location_id IN (
         SELECT m.location_id FROM locations l
-        JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id);
+        CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id);
     DELETE FROM location_tiers WHERE tier_id = 0 AND members = 0;
 END;
 
@@ -202,13 +204,13 @@ CREATE TRIGGER member_tiers_locations_update AFTER UPDATE OF tier_id ON member_t
 WHEN coalesce(OLD.tier_id, 0) <> coalesce(NEW.tier_id, 0) BEGIN
     INSERT INTO location_tiers (location_id, tier_id, members)
     SELECT m.location_id, coalesce(NEW.tier_id, 0), 1
-    FROM locations l JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id
+    FROM locations l CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id
     WHERE true
     ON CONFLICT (location_id, tier_id) DO UPDATE SET members = members + 1;
     UPDATE location_tiers SET members = members - 1
     WHERE tier_id = coalesce(OLD.tier_id, 0) AND location_id IN (
         SELECT m.location_id FROM locations l
-        JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id);
+        CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = NEW.member_id);
     DELETE FROM location_tiers WHERE tier_id = coalesce(OLD.tier_id, 0) AND members = 0;
 END;
 
@@ -216,12 +218,12 @@ CREATE TRIGGER member_tiers_locations_delete AFTER DELETE ON member_tiers
 WHEN OLD.tier_id IS NOT NULL BEGIN
     INSERT INTO location_tiers (location_id, tier_id, members)
     SELECT m.location_id, 0, 1
-    FROM locations l JOIN member_locations m ON m.location_id = l.id AND m.member_id = OLD.member_id
+    FROM locations l CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = OLD.member_id
     WHERE true
     ON CONFLICT (location_id, tier_id) DO UPDATE SET members = members + 1;
     UPDATE location_tiers SET members = members - 1
     WHERE tier_id = OLD.tier_id AND location_id IN (
         SELECT m.location_id FROM locations l
-        JOIN member_locations m ON m.location_id = l.id AND m.member_id = OLD.member_id);
+        CROSS JOIN member_locations m ON m.location_id = l.id AND m.member_id = OLD.member_id);
     DELETE FROM location_tiers WHERE tier_id = OLD.tier_id AND members = 0;
 END;
