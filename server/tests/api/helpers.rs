@@ -9,7 +9,9 @@ mod shop;
 
 pub use crate::temp_dir::TempDir;
 pub(crate) use shop::local_demo_shop;
-pub use shop::{DemoShop, bought, demo_shop, purchase, refunded, saved_reward, set_program_zone};
+pub use shop::{
+    DemoShop, bought, demo_shop, harbour_form, purchase, refunded, saved_reward, set_program_zone,
+};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running test server.

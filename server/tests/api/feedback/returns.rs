@@ -89,23 +89,7 @@ async fn coming_back_after_feedback_is_counted_by_score_group_and_case() {
     assert_eq!(res.status(), 200);
     // Olle answers on the Harbour's own form.
     let harbour = s.harbour.to_string();
-    let res = s
-        .manager
-        .call(
-            "feedback/save_form",
-            &[
-                ("name", "At the Harbour"),
-                ("ask_nps", "on"),
-                ("ask_csat", "on"),
-                ("title_en", "How was the Harbour?"),
-                ("location_id", harbour.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "harbour form");
-    let harbour_form = res.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("form id");
+    let harbour_form = crate::helpers::harbour_form(&s.manager, s.harbour).await;
     let olle = another_member(&s, "olle2@example.com").await;
     let fan = submitted(&olle, harbour_form, &[("nps", "10"), ("csat", "5")]).await;
     assert!(fan["case_id"].is_null());

@@ -155,3 +155,24 @@ pub async fn set_program_zone(manager: &TestApp, zone: &str) {
     let res = manager.call("program/settings", &form).await;
     assert_eq!(res.status(), 200, "{zone}");
 }
+
+/// A feedback form tied to `location` (asking for a recommendation score and satisfaction),
+/// saved by `manager`; returns its id.
+pub async fn harbour_form(manager: &TestApp, location: i64) -> i64 {
+    let location = location.to_string();
+    let res = manager
+        .call(
+            "feedback/save_form",
+            &[
+                ("name", "At the Harbour"),
+                ("ask_nps", "on"),
+                ("ask_csat", "on"),
+                ("title_en", "How was the Harbour?"),
+                ("location_id", location.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "the Harbour's form");
+    let form: serde_json::Value = res.json().await.expect("json");
+    form["id"].as_i64().expect("form id")
+}

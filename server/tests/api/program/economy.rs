@@ -274,21 +274,9 @@ async fn the_console_home_counts_today_and_this_week_from_monday() {
         200
     );
     // A detractor's answer on the Harbour's own form opens a case there.
-    let res = s
-        .manager
-        .call(
-            "feedback/save_form",
-            &[
-                ("name", "At the Harbour"),
-                ("ask_nps", "on"),
-                ("ask_csat", "on"),
-                ("title_en", "How was the Harbour?"),
-                ("location_id", harbour.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "the Harbour's form");
-    let form = res.json::<Value>().await.expect("json")["id"].to_string();
+    let form = crate::helpers::harbour_form(&s.manager, s.harbour)
+        .await
+        .to_string();
     let res = s
         .member
         .call(
