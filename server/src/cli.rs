@@ -1,7 +1,7 @@
 //! Command line: `server [serve] [--demo]`, `server migrate`,
 //! `server create-owner --email E --name N [--language L] --password-stdin`,
 //! `server seed --members N [--seed S]`, `server rollups check|rebuild`,
-//! `server unsubscribe-mail < message`.
+//! `server unsubscribe-mail < message`, `server backup FILE`, `server restore FILE [--replace]`.
 
 use app::{
     accounts::{
@@ -54,6 +54,18 @@ pub enum Command {
         /// Rebuild instead of checking.
         rebuild: bool,
     },
+    /// Copy the database into a new file while the server runs, and check the copy.
+    Backup {
+        /// The new file.
+        file: std::path::PathBuf,
+    },
+    /// Check a backup and put it in place of the database.
+    Restore {
+        /// The backup.
+        file: std::path::PathBuf,
+        /// Overwrite an existing database (the server must be stopped).
+        replace: bool,
+    },
     /// Print usage.
     Help,
 }
@@ -71,6 +83,12 @@ pub const USAGE: &str = "usage:
                                leaving in time; the same S gives the same shop (benchmarks)
   server rollups check|rebuild compare the analytics roll-ups with the ledger (exit 1 on any
                                difference), or recompute them from it
+  server backup FILE           copy the database into FILE (a new file) while the server runs,
+                               check the copy and print what it holds
+  server restore FILE [--replace]
+                               check the backup FILE and make it the database; refuses a
+                               broken file, and an existing database without --replace (stop
+                               the server first)
   server unsubscribe-mail      read a mail sent to the List-Unsubscribe mailto address on
                                stdin (pipe it from the mail server) and unsubscribe its sender";
 
@@ -141,6 +159,26 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 purchases,
                 months,
                 seed,
+            })
+        }
+        Some("backup") => match (it.next(), it.next()) {
+            (Some(file), None) if !file.starts_with('-') => {
+                Ok(Command::Backup { file: file.into() })
+            }
+            _ => Err("backup needs one FILE".into()),
+        },
+        Some("restore") => {
+            let (mut file, mut replace) = (None, false);
+            for a in it {
+                match a {
+                    "--replace" => replace = true,
+                    other if !other.starts_with('-') && file.is_none() => file = Some(other.into()),
+                    other => return Err(format!("unknown option {other}")),
+                }
+            }
+            Ok(Command::Restore {
+                file: file.ok_or("restore needs a FILE")?,
+                replace,
             })
         }
         Some("unsubscribe-mail") => match it.next() {
@@ -271,94 +309,4 @@ pub async fn create_owner(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn no_arguments_serves_without_demo_data() {
-        assert_eq!(parse(&[]), Ok(Command::Serve { demo: false }));
-        assert_eq!(
-            parse(&args("serve --demo")),
-            Ok(Command::Serve { demo: true })
-        );
-        assert_eq!(parse(&args("--demo")), Ok(Command::Serve { demo: true }));
-    }
-
-    #[test]
-    fn rollups_check_or_rebuild() {
-        assert_eq!(
-            parse(&args("rollups check")),
-            Ok(Command::Rollups { rebuild: false })
-        );
-        assert_eq!(
-            parse(&args("rollups rebuild")),
-            Ok(Command::Rollups { rebuild: true })
-        );
-        assert!(parse(&args("rollups")).is_err());
-        assert!(parse(&args("rollups check now")).is_err());
-    }
-
-    #[test]
-    fn create_owner_needs_email_name_and_password_on_stdin() {
-        assert_eq!(
-            parse(&args(
-                "create-owner --email a@b.se --name A --password-stdin"
-            )),
-            Ok(Command::CreateOwner {
-                email: "a@b.se".into(),
-                name: "A".into(),
-                language: "en".into()
-            })
-        );
-        assert!(parse(&args("create-owner --email a@b.se --name A")).is_err());
-        assert!(parse(&args("create-owner --name A --password-stdin")).is_err());
-        assert!(parse(&args("frobnicate")).is_err());
-    }
-
-    #[test]
-    fn seed_needs_a_number_of_members() {
-        assert_eq!(
-            parse(&args("seed --members 1_000_000")),
-            Ok(Command::Seed {
-                members: 1_000_000,
-                purchases: 0,
-                months: 36,
-                seed: 1
-            })
-        );
-        assert_eq!(
-            parse(&args(
-                "seed --seed 7 --members 10 --purchases 2_000 --months 36"
-            )),
-            Ok(Command::Seed {
-                members: 10,
-                purchases: 2_000,
-                months: 36,
-                seed: 7
-            })
-        );
-        assert!(parse(&args("seed")).is_err());
-        assert!(parse(&args("seed --members many")).is_err());
-    }
-
-    #[test]
-    fn unsubscribe_mail_reads_the_token_from_the_subject_only() {
-        assert_eq!(
-            parse(&args("unsubscribe-mail")),
-            Ok(Command::UnsubscribeMail)
-        );
-        assert!(parse(&args("unsubscribe-mail --now")).is_err());
-        let mail = "From: anna@example.com\r\nSubject: unsubscribe\r\n AbC-12_x\r\n\r\nunsubscribe other\r\n";
-        assert_eq!(unsubscribe_token(mail).as_deref(), Some("AbC-12_x"));
-        let mail = "subject: Re: UNSUBSCRIBE t0k\n\nbody";
-        assert_eq!(unsubscribe_token(mail).as_deref(), Some("t0k"));
-        // Only the headers count, and only a token-shaped word.
-        assert_eq!(unsubscribe_token("Subject: hi\n\nunsubscribe abc"), None);
-        assert_eq!(unsubscribe_token("Subject: unsubscribe a'b\n\n"), None);
-        assert_eq!(unsubscribe_token("Subject: unsubscribe\n\n"), None);
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 //! opens the database, and runs until told to stop.
 
 mod background;
+pub mod backup;
 mod brand;
 pub mod cli;
 pub mod config;

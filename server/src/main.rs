@@ -124,6 +124,20 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::Backup { file } => {
+            let summary = server::backup::backup(&config.database_url, &file).await?;
+            println!("backed up to {}: {summary}", file.display());
+        }
+        Command::Restore { file, replace } => {
+            let summary = server::backup::restore(&file, &config.database_url, replace).await?;
+            println!("restored {}: {summary}", file.display());
+            // Brought up to this build's migrations now rather than on the next start.
+            server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?
+                .close()
+                .await;
+        }
         Command::UnsubscribeMail => {
             // Unknown or missing tokens are not errors: the mail server would bounce them
             // back to whoever sent them.

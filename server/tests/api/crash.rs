@@ -15,11 +15,11 @@ use std::{
     time::Duration,
 };
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
-fn start(db_url: &str, port: u16) -> Server {
+pub(crate) fn start(db_url: &str, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["serve", "--demo"])
         .env("REGULARS_DATABASE_URL", db_url)
@@ -61,28 +61,32 @@ pub(crate) async fn healthy(c: &reqwest::Client, base: &str) {
     panic!("server did not come up");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn acknowledged_movements_survive_sigkill_restarts() {
-    let dir = TempDir::new();
-    let db_url = format!("sqlite://{}/crash.db", dir.path().display());
+/// The real server on a free port with the demo shop in `db_url`: the server, its port and
+/// address, a client signed in as the owner, and the demo members' ids.
+pub(crate) async fn demo_server(db_url: &str) -> (Server, u16, String, reqwest::Client, Vec<i64>) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("port");
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = start(&db_url, port);
+    let server = start(db_url, port);
     let (c, _jar) = client();
     healthy(&c, &base).await;
     sign_in_owner(&c, &base).await;
-    let members: Vec<i64> = {
-        let pool = sqlx::SqlitePool::connect(&db_url).await.expect("db");
-        let ids = sqlx::query_scalar("SELECT id FROM users WHERE role = 'member'")
-            .fetch_all(&pool)
-            .await
-            .expect("members");
-        pool.close().await;
-        ids
-    };
+    let pool = sqlx::SqlitePool::connect(db_url).await.expect("db");
+    let members = sqlx::query_scalar("SELECT id FROM users WHERE role = 'member'")
+        .fetch_all(&pool)
+        .await
+        .expect("members");
+    pool.close().await;
+    (server, port, base, c, members)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_movements_survive_sigkill_restarts() {
+    let dir = TempDir::new();
+    let db_url = format!("sqlite://{}/crash.db", dir.path().display());
+    let (mut server, port, base, c, members) = demo_server(&db_url).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();

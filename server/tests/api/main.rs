@@ -4,6 +4,7 @@
 mod accounts;
 mod analytics;
 mod audit;
+mod backup;
 mod bad_input;
 mod brand;
 mod campaigns;
