@@ -11,6 +11,8 @@ BINARYEN_VERSION := 132.0.0
 # The QR decoder the counter's camera scanning falls back to where the browser has no
 # BarcodeDetector (served as public/vendor/jsQR.js; not committed).
 JSQR_VERSION := 1.4.0
+# Fuzzes /api/v1 from its OpenAPI description (PyPI, into .tools/venv).
+SCHEMATHESIS_VERSION := 4.32.5
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -32,11 +34,11 @@ export LEPTOS_JS_MINIFY := true
 export LEPTOS_HASH_FILES := true
 export LEPTOS_HASH_FILE_NAME := hash.txt
 
-.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server ssl-dev bench size clean
+.PHONY: help tools build run test fmt fmt-check lint rust-test e2e e2e-deps chromium smtp-server ssl-dev schemathesis api-fuzz bench size clean
 
 help:
 	@echo "make run    build in release mode and serve http://127.0.0.1:3000 with demo data"
-	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium"
+	@echo "make test   fmt, clippy (server + wasm), Rust tests, end-to-end tests in Chromium, API fuzzing"
 	@echo "make bench  benchmarks: ledger, campaigns (BENCH_*), time to interactive on a phone"
 	@echo "make size   the bytes a first load of the member home and the counter downloads"
 
@@ -105,7 +107,33 @@ e2e-deps: chromium
 e2e: build e2e-deps
 	cd end2end && npx playwright test
 
-test: tools fmt-check lint build rust-test e2e
+# Python's venv module (Debian packages it apart) and schemathesis in it.
+schemathesis:
+	@$(TOOLS)/venv/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" || { \
+	  python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || { \
+	    echo "installing python3-venv from apt"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null; }; \
+	  echo "installing schemathesis $(SCHEMATHESIS_VERSION) (PyPI) into .tools/venv"; \
+	  rm -rf $(TOOLS)/venv && python3 -m venv $(TOOLS)/venv && \
+	  $(TOOLS)/venv/bin/pip install -q --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
+
+# schemathesis against the release build's /api/v1 with a key that may do everything: requests
+# generated from the OpenAPI description (valid and invalid), failing on any 5xx and any
+# answer the description does not allow.
+api-fuzz: build schemathesis
+	@dir=$$(mktemp -d); port=3058; base=http://127.0.0.1:$$port; \
+	export REGULARS_DATABASE_URL=sqlite://$$dir/shop.db REGULARS_ADDR=127.0.0.1:$$port REGULARS_BASE_URL=$$base; \
+	./target/release/server migrate >/dev/null; \
+	./target/release/server serve --demo >$$dir/server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
+	for i in $$(seq 150); do curl -sf $$base/health >/dev/null && break; sleep 0.2; done; \
+	key=$$(./target/release/server create-api-key --name fuzz --scopes members:read,purchases:write,codes:redeem --rate 100000 2>/dev/null); \
+	$(TOOLS)/venv/bin/schemathesis run $$base/api/v1/openapi.json --url $$base/api/v1 \
+	  -H "Authorization: Bearer $$key" --checks all --max-examples 60 --workers 2 \
+	  || { echo "--- server log"; tail -50 $$dir/server.log; exit 1; }
+
+test: tools fmt-check lint build rust-test e2e api-fuzz
 
 # A demo shop from the release build on a spare port for a script in end2end/ (its base URL is
 # the script's first argument); stopped and removed afterwards.

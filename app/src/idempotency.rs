@@ -38,7 +38,20 @@ where
 {
     let client = crate::loyalty::types::IdempotencyKey::parse(&client_key)
         .map_err(|m| AppError::field("idempotency_key", m))?;
-    let key = scoped(user_id, client.as_str());
+    once(db, scoped(user_id, client.as_str()), request, change).await
+}
+
+/// [`once_on_writer`] for a key already scoped to its caller (an API key's call uses the
+/// till's receipt number: `api_key:3:purchase:R-1001`).
+pub async fn once<T>(
+    db: &crate::db::Db,
+    key: String,
+    request: String,
+    change: Change<T>,
+) -> Result<T, AppError>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
     db.write(move |tx| {
         Box::pin(async move {
             if let Some(first) = claim::<T>(tx, &key, &request).await? {

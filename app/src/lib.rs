@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
+pub mod integrations;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod journeys;
@@ -195,6 +196,7 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("analytics/program") view=crate::analytics::ProgramEffectPage ssr=SsrMode::Async />
                         <Route path=path!("analytics/service") view=crate::analytics::ServicePage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("integrations") view=crate::integrations::ApiKeysPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -105,3 +105,25 @@ pub fn campaign_scheduler(
         }
     })
 }
+
+/// Scheduled backups (see [`crate::backup::Schedule`]): checked at start and every minute;
+/// a period's copy is made once.
+pub fn backup_scheduler(
+    database_url: String,
+    schedule: crate::backup::Schedule,
+    clock: Clock,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match crate::backup::run_scheduled(&database_url, &schedule, clock.now()).await {
+                Ok(Some((file, summary))) => {
+                    tracing::info!(file = %file.display(), %summary, "scheduled backup made");
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            }
+        }
+    })
+}

@@ -1,5 +1,10 @@
 //! `server backup FILE` and `server restore FILE`: a consistent copy of the live database made
-//! while the server goes on writing, checked before it is kept, and put back only when whole.
+//! while the server goes on writing, checked before it is kept, and put back only when whole;
+//! and the same copy made on a schedule by the running server (see [`Schedule`]).
+
+mod schedule;
+
+pub use schedule::{Schedule, file_for, run as run_scheduled};
 
 use sqlx::{
     Connection as _, SqliteConnection,

@@ -1,7 +1,8 @@
-//! Command line: `server [serve] [--demo]`, `server migrate`,
-//! `server create-owner --email E --name N [--language L] --password-stdin`,
-//! `server seed --members N [--seed S]`, `server rollups check|rebuild`,
-//! `server unsubscribe-mail < message`, `server backup FILE`, `server restore FILE [--replace]`.
+//! The command line, parsed by clap: `server [serve] [--demo]`, `server migrate`,
+//! `server create-owner`, `server create-api-key`, `server seed`, `server rollups`,
+//! `server backup`, `server restore`, `server unsubscribe-mail`. Every command has `--help`;
+//! the settings most often given per run are flags with an environment variable behind them
+//! (shown in `--help`), the rest are environment variables only.
 
 use app::{
     accounts::{
@@ -11,182 +12,215 @@ use app::{
     audit,
     i18n::parse_locale,
 };
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, Read as _};
 
-use crate::{Config, open_database};
+use crate::{Config, config::ConfigError, open_database};
 
-/// What to do.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Command {
-    /// Serve HTTP; with `demo`, load demo data into an empty database first.
-    Serve {
-        /// Load demo data when the database is empty.
-        demo: bool,
-    },
-    /// Apply migrations and exit.
-    Migrate,
-    /// Create an owner account (password read from standard input).
-    CreateOwner {
-        /// Email.
-        email: String,
-        /// Preferred name.
-        name: String,
-        /// Language code.
-        language: String,
-    },
-    /// Add made-up members (for measuring at a chain's size).
-    Seed {
-        /// How many.
-        members: u64,
-        /// Purchases spread over the made-up members (0: none).
-        purchases: u64,
-        /// Over how many months back.
-        months: u64,
-        /// Which ones (the same seed makes the same members).
-        seed: u64,
-    },
-    /// Read an email sent to the `List-Unsubscribe` mailto address on standard input and
-    /// withdraw the email consent its subject names.
-    UnsubscribeMail,
-    /// Compare the analytics roll-ups with a recomputation from the ledger (`rebuild`:
-    /// replace them with it).
-    Rollups {
-        /// Rebuild instead of checking.
-        rebuild: bool,
-    },
-    /// Copy the database into a new file while the server runs, and check the copy.
-    Backup {
-        /// The new file.
-        file: std::path::PathBuf,
-    },
-    /// Check a backup and put it in place of the database.
-    Restore {
-        /// The backup.
-        file: std::path::PathBuf,
-        /// Overwrite an existing database (the server must be stopped).
-        replace: bool,
-    },
-    /// Print usage.
-    Help,
+/// Regulars: a customer retention system for shops and small chains (points, tiers, offers,
+/// feedback, messages, analytics), served from one binary over one SQLite file.
+#[derive(Debug, Parser, PartialEq, Eq)]
+#[command(
+    name = "server",
+    version,
+    after_help = "Other settings (mail, SMS, sessions, limits) are environment variables; the README lists them."
+)]
+pub struct Cli {
+    /// Settings every command reads.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Serve with demo data (the same as `serve --demo`).
+    #[arg(long, hide = true)]
+    pub demo: bool,
 }
 
-/// Usage text.
-pub const USAGE: &str = "usage:
-  server [serve] [--demo]      serve HTTP (--demo: load demo data into an empty database)
-  server migrate               apply database migrations and exit
-  server create-owner --email EMAIL --name NAME [--language en|sv|nb|lv|pt] --password-stdin
-                               create an owner account; the password is read from stdin
-  server seed --members N [--purchases P] [--months M] [--seed S]
-                               add N made-up members who cannot sign in, joined over the last
-                               M months (default 36), and P purchases of theirs with points,
-                               rewards, tiers and feedback, busier in December, most members
-                               leaving in time; the same S gives the same shop (benchmarks)
-  server rollups check|rebuild compare the analytics roll-ups with the ledger (exit 1 on any
-                               difference), or recompute them from it
-  server backup FILE           copy the database into FILE (a new file) while the server runs,
-                               check the copy and print what it holds
-  server restore FILE [--replace]
-                               check the backup FILE and make it the database; refuses a
-                               broken file, and an existing database without --replace (stop
-                               the server first)
-  server unsubscribe-mail      read a mail sent to the List-Unsubscribe mailto address on
-                               stdin (pipe it from the mail server) and unsubscribe its sender";
+/// Settings given as flags or, failing that, environment variables.
+#[derive(Debug, Args, PartialEq, Eq, Default)]
+pub struct Settings {
+    /// The SQLite database [default: sqlite://data/regulars.db]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
+    /// Where to listen [default: 127.0.0.1:3000]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_ADDR",
+        hide_env_values = true,
+        value_name = "HOST:PORT"
+    )]
+    pub addr: Option<String>,
+    /// The address users reach the shop at [default: http://HOST:PORT]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub base_url: Option<String>,
+    /// Make a backup here on a schedule (serve) [default: none]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_BACKUP_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub backup_dir: Option<String>,
+    /// One scheduled backup per this many hours [default: 24]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_BACKUP_HOURS",
+        hide_env_values = true,
+        value_name = "HOURS"
+    )]
+    pub backup_hours: Option<String>,
+    /// How many scheduled backups to keep [default: 7]
+    #[arg(
+        long,
+        global = true,
+        env = "REGULARS_BACKUP_KEEP",
+        hide_env_values = true,
+        value_name = "N"
+    )]
+    pub backup_keep: Option<String>,
+}
 
-/// Parses the arguments after the program name.
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let mut it = args.iter().map(String::as_str);
-    let first = it.next();
-    match first {
-        None => Ok(Command::Serve { demo: false }),
-        Some("--help" | "-h" | "help") => Ok(Command::Help),
-        Some("migrate") => Ok(Command::Migrate),
-        Some("rollups") => match (it.next(), it.next()) {
-            (Some("check"), None) => Ok(Command::Rollups { rebuild: false }),
-            (Some("rebuild"), None) => Ok(Command::Rollups { rebuild: true }),
-            _ => Err("rollups needs check or rebuild".into()),
-        },
-        Some("serve" | "--demo") => {
-            let mut demo = first == Some("--demo");
-            for a in it {
-                match a {
-                    "--demo" => demo = true,
-                    other => return Err(format!("unknown option {other}")),
-                }
-            }
-            Ok(Command::Serve { demo })
-        }
-        Some("create-owner") => {
-            let (mut email, mut name, mut language, mut stdin) =
-                (None, None, "en".to_owned(), false);
-            while let Some(a) = it.next() {
-                match a {
-                    "--email" => email = it.next().map(str::to_owned),
-                    "--name" => name = it.next().map(str::to_owned),
-                    "--language" => language = it.next().unwrap_or_default().to_owned(),
-                    "--password-stdin" => stdin = true,
-                    other => return Err(format!("unknown option {other}")),
-                }
-            }
-            if !stdin {
-                return Err(
-                    "--password-stdin is required (passwords never go on the command line)".into(),
-                );
-            }
-            Ok(Command::CreateOwner {
-                email: email.ok_or("--email is required")?,
-                name: name.ok_or("--name is required")?,
-                language,
-            })
-        }
-        Some("seed") => {
-            let (mut members, mut purchases, mut months, mut seed) = (None, 0, 36, 1);
-            while let Some(a) = it.next() {
-                let mut number = |what: &str| {
-                    it.next()
-                        .and_then(|v| v.replace('_', "").parse::<u64>().ok())
-                        .ok_or_else(|| format!("{what} needs a whole number"))
-                };
-                match a {
-                    "--members" => members = Some(number("--members")?),
-                    "--seed" => seed = number("--seed")?,
-                    "--purchases" => purchases = number("--purchases")?,
-                    "--months" => months = number("--months")?,
-                    other => return Err(format!("unknown option {other}")),
-                }
-            }
-            Ok(Command::Seed {
-                members: members.ok_or("--members is required")?,
-                purchases,
-                months,
-                seed,
-            })
-        }
-        Some("backup") => match (it.next(), it.next()) {
-            (Some(file), None) if !file.starts_with('-') => {
-                Ok(Command::Backup { file: file.into() })
-            }
-            _ => Err("backup needs one FILE".into()),
-        },
-        Some("restore") => {
-            let (mut file, mut replace) = (None, false);
-            for a in it {
-                match a {
-                    "--replace" => replace = true,
-                    other if !other.starts_with('-') && file.is_none() => file = Some(other.into()),
-                    other => return Err(format!("unknown option {other}")),
-                }
-            }
-            Ok(Command::Restore {
-                file: file.ok_or("restore needs a FILE")?,
-                replace,
-            })
-        }
-        Some("unsubscribe-mail") => match it.next() {
-            None => Ok(Command::UnsubscribeMail),
-            Some(other) => Err(format!("unknown option {other}")),
-        },
-        Some(other) => Err(format!("unknown command {other}")),
+impl Settings {
+    /// The configuration: these settings over the rest of the environment (`env` reads one
+    /// variable), each value checked by [`Config::from_vars`].
+    pub fn config(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let given = [
+            ("REGULARS_DATABASE_URL", &self.database_url),
+            ("REGULARS_ADDR", &self.addr),
+            ("REGULARS_BASE_URL", &self.base_url),
+            ("REGULARS_BACKUP_DIR", &self.backup_dir),
+            ("REGULARS_BACKUP_HOURS", &self.backup_hours),
+            ("REGULARS_BACKUP_KEEP", &self.backup_keep),
+        ];
+        Config::from_vars(&|name| {
+            given
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, value)| (*value).clone())
+                .or_else(|| env(name))
+        })
     }
+}
+
+/// What to do.
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+pub enum Command {
+    /// Serve HTTP (the default command)
+    Serve {
+        /// Load demo data into an empty database first, and print the demo logins
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit
+    Migrate,
+    /// Create an owner account; the password is read from standard input
+    CreateOwner {
+        /// The owner's email address
+        #[arg(long)]
+        email: String,
+        /// The name they go by
+        #[arg(long)]
+        name: String,
+        /// Their language
+        #[arg(long, default_value = "en", value_parser = ["en", "sv", "nb", "lv", "pt"])]
+        language: String,
+        /// Read the password from standard input (required: passwords never go on the command line)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create an API key for a till or web shop and print its secret (shown this once)
+    CreateApiKey {
+        /// What to call it ("Till 1")
+        #[arg(long)]
+        name: String,
+        /// What it may do, comma-separated
+        #[arg(long, required = true, value_delimiter = ',', value_parser = ["members:read", "purchases:write", "codes:redeem"])]
+        scopes: Vec<String>,
+        /// Record its sales at this location id [default: each request names one]
+        #[arg(long, value_name = "ID")]
+        location: Option<i64>,
+        /// Requests per minute it may make
+        #[arg(long, default_value_t = app::integrations::types::DEFAULT_RATE, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        rate: i64,
+    },
+    /// Add made-up members (and their purchases) for measuring at a chain's size
+    Seed {
+        /// How many members (underscores allowed: 1_000_000)
+        #[arg(long, value_parser = whole_number)]
+        members: u64,
+        /// Purchases spread over them, with points, rewards, tiers and feedback
+        #[arg(long, default_value = "0", value_parser = whole_number)]
+        purchases: u64,
+        /// Over how many months back
+        #[arg(long, default_value = "36", value_parser = whole_number)]
+        months: u64,
+        /// Which shop: the same seed makes the same members
+        #[arg(long, default_value = "1", value_parser = whole_number)]
+        seed: u64,
+    },
+    /// Compare the analytics roll-ups with the ledger (exit 1 on a difference), or rebuild them
+    Rollups {
+        /// check or rebuild
+        #[arg(value_enum)]
+        action: RollupAction,
+    },
+    /// Copy the database into a new FILE while the server runs, check it, print what it holds
+    Backup {
+        /// The new file
+        file: std::path::PathBuf,
+    },
+    /// Check a backup and make it the database (stop the server first)
+    Restore {
+        /// The backup
+        file: std::path::PathBuf,
+        /// Replace an existing database
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Read a mail sent to the List-Unsubscribe address on standard input and unsubscribe its sender
+    UnsubscribeMail,
+}
+
+/// What `server rollups` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RollupAction {
+    /// Compare with a recomputation from the ledger
+    Check,
+    /// Replace them with the recomputation
+    Rebuild,
+}
+
+/// A whole number, underscores allowed (`1_000_000`).
+fn whole_number(s: &str) -> Result<u64, String> {
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))
+}
+
+/// Parses the arguments after the program name: the command (serve when none is named) and
+/// the settings; `Err` carries clap's message (help and version included, which it prints
+/// and exits 0 for).
+pub fn parse(args: &[String]) -> Result<(Command, Settings), clap::Error> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("server".to_owned()).chain(args.iter().cloned()))?;
+    let command = cli.command.unwrap_or(Command::Serve { demo: cli.demo });
+    Ok((command, cli.settings))
 }
 
 /// The token in an unsubscribe mail's `Subject: unsubscribe <token>` (the `mailto:` of every
@@ -252,6 +286,63 @@ pub async fn unsubscribe_mail(
         .map_err(|e| e.to_string())?;
     db.close().await;
     Ok(done.is_some())
+}
+
+/// Creates an API key (from the command line, so no owner is named) and returns its id and
+/// secret.
+pub async fn create_api_key(
+    config: &Config,
+    name: &str,
+    scopes: &[String],
+    location: Option<i64>,
+    rate: i64,
+) -> Result<(i64, String), String> {
+    use app::integrations::{db as keys, types};
+    let name = types::key_name(name).map_err(|_| "name: 1 to 80 characters".to_owned())?;
+    let scopes = types::Scope::parse_list(&scopes.join(" "))
+        .map_err(|_| "scopes: members:read, purchases:write or codes:redeem".to_owned())?;
+    let db = open_database(config).await.map_err(|e| e.to_string())?;
+    let now = config.clock.now();
+    let made = db
+        .write(move |tx| {
+            Box::pin(async move {
+                if let Some(id) = location
+                    && app::loyalty::db::program::location_name(tx, id)
+                        .await?
+                        .is_none()
+                {
+                    return Err(app::error::AppError::NotFound);
+                }
+                let secret = keys::new_secret();
+                let key = keys::NewKey {
+                    name: &name,
+                    scopes: &scopes,
+                    location_id: location,
+                    rate_per_minute: rate,
+                    created_by: None,
+                };
+                let id = keys::insert(tx, &key, &secret, now).await?;
+                let detail = format!("{name}: {} (via command line)", types::Scope::join(&scopes));
+                audit::db::record(
+                    tx,
+                    None,
+                    "api_key.create",
+                    &format!("api_key:{id}"),
+                    &detail,
+                )
+                .await?;
+                Ok((id, secret))
+            })
+        })
+        .await
+        .map_err(|e| match e {
+            app::error::AppError::NotFound => {
+                format!("no location has id {}", location.unwrap_or(0))
+            }
+            other => other.to_string(),
+        });
+    db.close().await;
+    made
 }
 
 /// Creates an owner account, reading the password's first line from `input`.

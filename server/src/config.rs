@@ -47,6 +47,9 @@ pub struct Config {
     /// `REGULARS_SMS_GATEWAY_URL` with `REGULARS_SMS_FROM`, `REGULARS_SMS_TOKEN` and the other
     /// `REGULARS_SMS_*` variables: where texts go. Unset: they wait in the outbox.
     pub sms: Option<crate::sms::SmsConfig>,
+    /// `REGULARS_BACKUP_DIR` with `REGULARS_BACKUP_HOURS` (default 24) and
+    /// `REGULARS_BACKUP_KEEP` (default 7): scheduled backups. Unset: none.
+    pub backup: Option<crate::backup::Schedule>,
 }
 
 /// A variable that is set but unusable.
@@ -219,6 +222,24 @@ impl Config {
             clock: app::db::Clock::default(),
             mail: crate::mail::SmtpConfig::from_vars(&v)?,
             sms: crate::sms::SmsConfig::from_vars(&v)?,
+            backup: match v.var("REGULARS_BACKUP_DIR") {
+                None => None,
+                Some(dir) => Some(crate::backup::Schedule {
+                    dir: dir.into(),
+                    every_hours: v.number(
+                        "REGULARS_BACKUP_HOURS",
+                        24,
+                        1..=8_760,
+                        "expected hours, 1 to 8760 (a year)",
+                    )?,
+                    keep: v.number(
+                        "REGULARS_BACKUP_KEEP",
+                        7,
+                        1..=10_000,
+                        "expected a number of copies, 1 to 10000",
+                    )?,
+                }),
+            },
         })
     }
 
@@ -244,17 +265,14 @@ impl Config {
             clock: app::db::Clock::default(),
             mail: None,
             sms: None,
+            backup: None,
         }
     }
 
     /// The database file's directory, when the URL names a file.
     pub fn database_dir(&self) -> Option<PathBuf> {
-        let path = self
-            .database_url
-            .strip_prefix("sqlite://")
-            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
-        let path = path.split('?').next()?;
-        PathBuf::from(path)
+        crate::backup::database_path(&self.database_url)
+            .ok()?
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map(PathBuf::from)

@@ -310,7 +310,7 @@ async fn load_program(
                 receipt: None,
                 location_id: locations[location],
                 full_price: true,
-                staff_id: staff,
+                by: app::loyalty::db::Actor::Staff(staff),
                 key: &key,
             },
             apply: app::perks::engine::Apply::Nothing,

@@ -1,6 +1,7 @@
 //! The Regulars server: builds the router (pages, server functions, static files, middleware),
 //! opens the database, and runs until told to stop.
 
+pub mod api_v1;
 mod background;
 pub mod backup;
 mod brand;
@@ -106,7 +107,7 @@ pub struct Application {
     sweeper: tokio::task::JoinHandle<()>,
     points_sweeper: tokio::task::JoinHandle<()>,
     checkpointer: tokio::task::JoinHandle<()>,
-    /// Outbox workers and the campaign scheduler.
+    /// Outbox workers, the campaign scheduler and scheduled backups.
     senders: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -131,6 +132,14 @@ impl Application {
             background::points_sweeper(db.clone(), config.clock.clone(), config.sweep_interval);
         // WAL checkpoints off the write path (the writer connection does not run them).
         let checkpointer = background::checkpointer(sessions_pool.clone(), "PASSIVE");
+        let mut jobs = Vec::new();
+        if let Some(schedule) = &config.backup {
+            jobs.push(background::backup_scheduler(
+                config.database_url.clone(),
+                schedule.clone(),
+                config.clock.clone(),
+            ));
+        }
         let idle = tower_sessions::cookie::time::Duration::seconds(
             i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX),
         );
@@ -193,6 +202,7 @@ impl Application {
             state.base_url.clone(),
             config.journey_interval,
         ));
+        senders.append(&mut jobs);
         let sms_hooks = match config.sms.clone() {
             Some(sms) => {
                 let hooks = sms::hooks::routes(

@@ -18,14 +18,12 @@ async fn main() -> ExitCode {
         .init();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match cli::parse(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}\n{}", cli::USAGE);
-            return ExitCode::from(2);
-        }
+    let (command, settings) = match cli::parse(&args) {
+        Ok(parsed) => parsed,
+        // Help and version print and exit 0; a mistake prints what is wrong and exits 2.
+        Err(e) => e.exit(),
     };
-    let config = match Config::from_env() {
+    let config = match settings.config(&|name| std::env::var(name).ok()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("configuration: {e}");
@@ -63,7 +61,6 @@ async fn check_rollups(db: &app::db::Db) -> Result<String, String> {
 
 async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
-        Command::Help => println!("{}", cli::USAGE),
         Command::Migrate => {
             server::open_database(&config)
                 .await
@@ -72,7 +69,8 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await;
             println!("database migrated");
         }
-        Command::Rollups { rebuild } => {
+        Command::Rollups { action } => {
+            let rebuild = action == cli::RollupAction::Rebuild;
             let db = server::open_database(&config)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -147,10 +145,21 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 println!("no unsubscribe token in the message");
             }
         }
+        Command::CreateApiKey {
+            name,
+            scopes,
+            location,
+            rate,
+        } => {
+            let (id, secret) = cli::create_api_key(&config, &name, &scopes, location, rate).await?;
+            eprintln!("API key {id} created; its secret, shown only now:");
+            println!("{secret}");
+        }
         Command::CreateOwner {
             email,
             name,
             language,
+            password_stdin: _,
         } => {
             let id = cli::create_owner(&config, &email, &name, &language, std::io::stdin().lock())
                 .await?;

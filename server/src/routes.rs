@@ -74,6 +74,11 @@ pub fn router(
         .fallback(not_found.into_service());
     let base: Arc<str> = base_url.into();
     let context_state = state.clone();
+    // The JSON API stands outside sessions and the cross-site check: a key, not a cookie,
+    // says who calls.
+    let api = crate::api_v1::router(state.clone())
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::request_log));
     let mut routes_in = Router::new();
     if let Some(hooks) = sms_hooks {
         routes_in = routes_in.nest_service("/sms", hooks);
@@ -139,4 +144,5 @@ pub fn router(
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::request_log))
         .with_state(state)
+        .nest_service("/api/v1", api)
 }

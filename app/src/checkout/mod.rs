@@ -128,19 +128,23 @@ pub async fn refund(
             purchase_id: r.purchase_id,
             member_id: p.member_id,
             net_minor: p.amount_minor - p.refunded_minor - r.amount_minor,
-            staff_id: r.staff_id,
+            by: r.by,
             key: r.key,
         },
         now,
     )
     .await?;
-    let detail = format!(
+    let mut detail = format!(
         "{} {} (minor units) of user:{}'s purchase, {} of {} points back",
         r.amount_minor, p.currency, p.member_id, taken.reversed, taken.due
     );
+    // Staff are the log's actor; a till's key is named in the text.
+    if r.by.staff().is_none() {
+        detail = format!("{detail}, by {}", r.by.describe());
+    }
     crate::audit::db::record(
         conn,
-        Some(r.staff_id),
+        r.by.staff(),
         "purchase.refund",
         &format!("purchase:{}", r.purchase_id),
         &detail,

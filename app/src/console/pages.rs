@@ -37,6 +37,8 @@ pub enum Section {
     Analytics,
     /// Staff accounts (owners).
     Staff,
+    /// API keys for the shop's other systems (owners).
+    Integrations,
     /// Who changed what (owners and managers).
     Audit,
     /// The shop's name, logo and colour (owners and managers).
@@ -44,7 +46,7 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 12] = [
+    const ALL: [Section; 13] = [
         Section::Counter,
         Section::Members,
         Section::Programs,
@@ -55,6 +57,7 @@ impl Section {
         Section::Contests,
         Section::Analytics,
         Section::Staff,
+        Section::Integrations,
         Section::Audit,
         Section::Settings,
     ];
@@ -71,6 +74,7 @@ impl Section {
             Section::Contests => "/console/contests",
             Section::Analytics => "/console/analytics",
             Section::Staff => "/console/staff",
+            Section::Integrations => "/console/integrations",
             Section::Audit => "/console/audit",
             Section::Settings => "/console/settings",
         }
@@ -78,7 +82,7 @@ impl Section {
 
     fn visible_to(self, role: Role) -> bool {
         match self {
-            Section::Staff => role == Role::Owner,
+            Section::Staff | Section::Integrations => role == Role::Owner,
             Section::Programs
             | Section::Offers
             | Section::Campaigns
@@ -104,6 +108,7 @@ impl Section {
             Section::Contests => t_string!(i18n, console.nav_contests),
             Section::Analytics => t_string!(i18n, console.nav_analytics),
             Section::Staff => t_string!(i18n, console.nav_staff),
+            Section::Integrations => t_string!(i18n, console.nav_integrations),
             Section::Audit => t_string!(i18n, console.nav_audit),
             Section::Settings => t_string!(i18n, console.nav_settings),
         }

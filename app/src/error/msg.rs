@@ -146,6 +146,12 @@ pub enum Msg {
     StampsInvalid,
     /// Not a number of items in the allowed range.
     ItemsInvalid,
+    /// An API key's name is empty or too long.
+    ApiKeyName,
+    /// An API key needs at least one known scope.
+    ApiKeyScopes,
+    /// Not a number of requests per minute in the allowed range.
+    ApiKeyRate,
     /// No member has this referral code.
     ReferralUnknown,
     /// A member cannot refer themselves.

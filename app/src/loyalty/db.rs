@@ -24,6 +24,35 @@ pub enum Actor {
     Member(i64),
     /// A background job.
     System,
+    /// Another system of the shop's (a till, a web shop) calling with an API key.
+    ApiKey(i64),
+}
+
+impl Actor {
+    /// The staff account that acted, if a person at the counter did.
+    pub fn staff(self) -> Option<i64> {
+        match self {
+            Self::Staff(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The API key that acted, if another system did.
+    pub fn api_key(self) -> Option<i64> {
+        match self {
+            Self::ApiKey(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Who, in words for the audit log: `api key 3`, `user 7`, `system`.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Staff(id) | Self::Member(id) => format!("user {id}"),
+            Self::ApiKey(id) => format!("api key {id}"),
+            Self::System => "system".to_owned(),
+        }
+    }
 }
 
 /// A movement to append.
@@ -188,6 +217,7 @@ pub async fn append_only(
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::Member(id) => ("member", Some(id)),
         Actor::System => ("system", None),
+        Actor::ApiKey(id) => ("api_key", Some(id)),
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO point_movements

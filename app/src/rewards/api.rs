@@ -97,7 +97,16 @@ pub async fn use_code(
     let now = st.clock.now();
     let request = serde_json::json!({ "use": code, "location": location_id }).to_string();
     let change: idempotency::Change<RewardCode> = Box::new(move |conn, _key| {
-        Box::pin(async move { super::engine::consume(conn, &code, location_id, me.id, now).await })
+        Box::pin(async move {
+            super::engine::consume(
+                conn,
+                &code,
+                location_id,
+                crate::loyalty::db::Actor::Staff(me.id),
+                now,
+            )
+            .await
+        })
     });
     idempotency::once_on_writer(&st.db, me.id, idempotency_key, request, change).await
 }

@@ -1,7 +1,7 @@
 //! `server backup` and `server restore` as real processes: two backups of the real server's
 //! database while six clients move points, each a consistent ledger; one restored into a fresh
 //! directory with the same sums; broken files, an existing database and an existing backup
-//! file refused, leaving nothing behind.
+//! file refused, leaving nothing behind; scheduled copies once per period, the newest kept.
 
 use crate::{crash::demo_server, helpers::TempDir};
 use std::{
@@ -194,4 +194,80 @@ async fn backups_under_load_restore_to_the_same_ledger_and_broken_files_are_refu
         assert!(!out.status.success(), "{name} was restored: {}", text(&out));
         assert!(!target.exists(), "{name} left a database behind");
     }
+}
+
+#[tokio::test]
+async fn scheduled_backups_come_once_per_period_and_only_the_newest_are_kept() {
+    use app::db::Stamp;
+    use server::backup::{Schedule, run_scheduled};
+    let t0 = Stamp::utc(2027, 1, 6, 5, 0, 0);
+    let outside = TempDir::new();
+    let schedule = Schedule {
+        dir: outside.path().join("copies"),
+        every_hours: 6,
+        keep: 2,
+    };
+    let tweak = schedule.clone();
+    let app = crate::helpers::spawn_with(move |c| {
+        c.clock.set(t0);
+        c.backup = Some(tweak);
+    })
+    .await;
+    // The running server makes this period's copy as it starts.
+    let first = schedule.dir.join("regulars-20270106T000000Z.db");
+    for _ in 0..200 {
+        if first.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(first.exists(), "the server made no scheduled copy");
+    let db_url = app.config.database_url.clone();
+    // Files that are not scheduled copies are never touched.
+    for other in ["notes.txt", "regulars-manual.db"] {
+        std::fs::write(schedule.dir.join(other), "mine").expect("write");
+    }
+    // Again in the same period (a second run, a restart): nothing.
+    let later = t0 + app::db::minutes(50);
+    assert_eq!(run_scheduled(&db_url, &schedule, later).await, Ok(None));
+    // The next two periods: a copy each, checked, and the oldest deleted.
+    for (at, name) in [
+        (6, "regulars-20270106T060000Z.db"),
+        (12, "regulars-20270106T120000Z.db"),
+    ] {
+        let made = run_scheduled(&db_url, &schedule, t0 + app::db::hours(at))
+            .await
+            .expect("backup")
+            .expect("a copy this period");
+        assert_eq!(made.0, schedule.dir.join(name));
+        assert_eq!(made.1.version, ledger_version(&made.0).await);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&schedule.dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "notes.txt",
+            "regulars-20270106T060000Z.db",
+            "regulars-20270106T120000Z.db",
+            "regulars-manual.db"
+        ]
+    );
+    ledger(&schedule.dir.join("regulars-20270106T120000Z.db")).await;
+}
+
+/// The newest migration recorded in a copy.
+async fn ledger_version(file: &Path) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .expect("open");
+    let v = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .expect("version");
+    pool.close().await;
+    v
 }

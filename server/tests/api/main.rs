@@ -11,6 +11,7 @@ mod campaigns;
 mod crash;
 mod feedback;
 mod helpers;
+mod integrations;
 mod ledger;
 mod members;
 mod my_data;

@@ -66,7 +66,7 @@ pub async fn record_purchase(
                     receipt: receipt.as_deref(),
                     location_id,
                     full_price,
-                    staff_id: me.id,
+                    by: crate::loyalty::db::Actor::Staff(me.id),
                     key,
                 },
                 apply,
@@ -171,7 +171,7 @@ pub async fn refund_purchase(
             let input = crate::loyalty::engine::RefundInput {
                 purchase_id,
                 amount_minor,
-                staff_id: me.id,
+                by: crate::loyalty::db::Actor::Staff(me.id),
                 location_id,
                 confirmed,
                 key,

@@ -87,8 +87,8 @@ pub struct Sale<'a> {
     pub location_id: i64,
     /// Full price (not discounted).
     pub full_price: bool,
-    /// Staff member recording it.
-    pub staff_id: i64,
+    /// Who records it: staff at the counter, or a till with an API key.
+    pub by: Actor,
     /// The movement's unique key.
     pub key: &'a str,
 }
@@ -214,7 +214,7 @@ pub async fn record(
             location_id: sale.location_id,
             full_price: sale.full_price,
             points: earning.total,
-            staff_id: sale.staff_id,
+            by: sale.by,
             at,
         },
     )
@@ -230,7 +230,7 @@ pub async fn record(
                 earning.total,
                 MovementKind::Earn,
                 sale.receipt.unwrap_or(""),
-                Actor::Staff(sale.staff_id),
+                sale.by,
                 sale.key,
                 at,
             )

@@ -41,7 +41,7 @@ pub async fn take_back(
     let RefundInput {
         purchase_id,
         amount_minor,
-        staff_id,
+        by,
         location_id,
         confirmed,
         key,
@@ -85,7 +85,7 @@ pub async fn take_back(
                 -reversed,
                 MovementKind::RefundReversal,
                 p.receipt.as_deref().unwrap_or(""),
-                Actor::Staff(staff_id),
+                by,
                 key,
                 at,
             )
@@ -99,7 +99,7 @@ pub async fn take_back(
             amount_minor,
             points_due: due,
             points_reversed: reversed,
-            staff_id,
+            by,
             location_id,
             at,
         },
@@ -120,8 +120,8 @@ pub struct RefundInput<'a> {
     pub purchase_id: i64,
     /// How much of it, in minor units.
     pub amount_minor: i64,
-    /// Who refunds.
-    pub staff_id: i64,
+    /// Who refunds: staff at the counter, or a till with an API key.
+    pub by: Actor,
     /// Where.
     pub location_id: Option<i64>,
     /// Whether staff saw what the refund takes back; without it nothing changes and the

@@ -25,8 +25,8 @@ pub struct Refunded<'a> {
     pub member_id: i64,
     /// What is left paid after this refund, minor units.
     pub net_minor: i64,
-    /// Who refunds.
-    pub staff_id: i64,
+    /// Who refunds: staff at the counter, or a till with an API key.
+    pub by: Actor,
     /// The refund's scoped idempotency key (movement keys derive from it).
     pub key: &'a str,
 }
@@ -123,15 +123,7 @@ async fn undo_referral(
             let new = NewMovement {
                 purchase_id: Some(r.purchase_id),
                 first_from: Some(lot),
-                ..NewMovement::plain(
-                    who,
-                    -back,
-                    MovementKind::RefundReversal,
-                    "",
-                    Actor::Staff(r.staff_id),
-                    &key,
-                    at,
-                )
+                ..NewMovement::plain(who, -back, MovementKind::RefundReversal, "", r.by, &key, at)
             };
             ldb::append_only(conn, &new).await?;
         }

@@ -9,7 +9,7 @@ pub async fn consume(
     conn: &mut SqliteConnection,
     code: &str,
     location_id: i64,
-    staff_id: i64,
+    by: crate::loyalty::db::Actor,
     now: Stamp,
 ) -> Result<RewardCode, AppError> {
     let at = now;
@@ -30,13 +30,15 @@ pub async fn consume(
         return Err(AppError::field("location_id", Msg::LocationRequired));
     }
     let used = sqlx::query(
-        "UPDATE reward_codes SET used_at = $1, used_location_id = $2, used_by = $3
+        "UPDATE reward_codes SET used_at = $1, used_location_id = $2, used_by = $3,
+           used_api_key_id = $5
          WHERE id = $4 AND used_at IS NULL AND expired_at IS NULL",
     )
     .bind(at)
     .bind(location_id)
-    .bind(staff_id)
+    .bind(by.staff())
     .bind(found.id)
+    .bind(by.api_key())
     .execute(&mut *conn)
     .await?;
     if used.rows_affected() != 1 {

@@ -25,8 +25,8 @@ pub struct NewPurchase<'a> {
     pub full_price: bool,
     /// Points earned.
     pub points: i64,
-    /// Staff member.
-    pub staff_id: i64,
+    /// Who recorded it (staff at the counter or an API key).
+    pub by: crate::loyalty::db::Actor,
     /// When.
     pub at: Stamp,
 }
@@ -39,8 +39,8 @@ pub async fn insert_purchase(
     sqlx::query_scalar(
         "INSERT INTO purchases
            (member_id, amount_minor, currency, receipt, location_id, full_price, points, staff_id,
-            created_at, discount_minor, offer_id, coupon_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            created_at, discount_minor, offer_id, coupon_id, api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(p.member_id)
     .bind(p.amount_minor)
@@ -49,11 +49,12 @@ pub async fn insert_purchase(
     .bind(p.location_id)
     .bind(p.full_price)
     .bind(p.points)
-    .bind(p.staff_id)
+    .bind(p.by.staff())
     .bind(p.at)
     .bind(p.discount_minor)
     .bind(p.offer_id)
     .bind(p.coupon_id)
+    .bind(p.by.api_key())
     .fetch_one(conn)
     .await
 }
@@ -124,8 +125,8 @@ pub struct NewRefund {
     pub points_due: i64,
     /// Points taken back.
     pub points_reversed: i64,
-    /// Staff member.
-    pub staff_id: i64,
+    /// Who refunded (staff at the counter or an API key).
+    pub by: crate::loyalty::db::Actor,
     /// Where the refund was given, if known.
     pub location_id: Option<i64>,
     /// When.
@@ -137,17 +138,18 @@ pub async fn insert_refund(conn: &mut SqliteConnection, r: &NewRefund) -> Result
     let id = sqlx::query_scalar(
         "INSERT INTO refunds
            (purchase_id, amount_minor, points_due, points_reversed, shortfall, staff_id, created_at,
-            location_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            location_id, api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(r.purchase_id)
     .bind(r.amount_minor)
     .bind(r.points_due)
     .bind(r.points_reversed)
     .bind(r.points_due - r.points_reversed)
-    .bind(r.staff_id)
+    .bind(r.by.staff())
     .bind(r.at)
     .bind(r.location_id)
+    .bind(r.by.api_key())
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
@@ -227,5 +229,20 @@ pub async fn earned_between(
     .bind(from)
     .bind(to)
     .fetch_one(conn)
+    .await
+}
+
+/// The newest purchase API key `api_key_id` recorded under receipt number `receipt`.
+pub async fn purchase_by_receipt(
+    conn: &mut SqliteConnection,
+    api_key_id: i64,
+    receipt: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM purchases WHERE api_key_id = $1 AND receipt = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(api_key_id)
+    .bind(receipt)
+    .fetch_optional(conn)
     .await
 }
