@@ -120,7 +120,9 @@ schemathesis:
 
 # schemathesis against the release build's /api/v1 with a key that may do everything: requests
 # generated from the OpenAPI description (valid and invalid), failing on any 5xx and any
-# answer the description does not allow.
+# answer the description does not allow. Every check but one: "schema-valid data is accepted"
+# cannot hold for made-up references (a card number, offer or purchase that does not exist,
+# another shop's currency), which are refused with a documented 404 or 422.
 api-fuzz: build schemathesis
 	@dir=$$(mktemp -d); port=3058; base=http://127.0.0.1:$$port; \
 	export REGULARS_DATABASE_URL=sqlite://$$dir/shop.db REGULARS_ADDR=127.0.0.1:$$port REGULARS_BASE_URL=$$base; \
@@ -130,7 +132,8 @@ api-fuzz: build schemathesis
 	for i in $$(seq 150); do curl -sf $$base/health >/dev/null && break; sleep 0.2; done; \
 	key=$$(./target/release/server create-api-key --name fuzz --scopes members:read,purchases:write,codes:redeem --rate 100000 2>/dev/null); \
 	$(TOOLS)/venv/bin/schemathesis run $$base/api/v1/openapi.json --url $$base/api/v1 \
-	  -H "Authorization: Bearer $$key" --checks all --max-examples 60 --workers 2 \
+	  -H "Authorization: Bearer $$key" --checks all \
+	  --exclude-checks positive_data_acceptance --max-examples 200 --workers 2 \
 	  || { echo "--- server log"; tail -50 $$dir/server.log; exit 1; }
 
 test: tools fmt-check lint build rust-test e2e api-fuzz

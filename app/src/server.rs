@@ -38,6 +38,9 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// Reverse proxies whose word on the client's address is taken.
     pub proxies: Arc<crate::proxies::Proxies>,
+    /// Whether webhooks may point at loopback, private and link-local addresses (and use
+    /// plain http): tests and local receivers only.
+    pub webhooks_allow_private: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -68,6 +68,7 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics/program",
       "/console/analytics/service",
       "/console/staff",
+      "/console/integrations",
       "/console/audit",
       "/console/settings",
       "/account/two-factor",

@@ -50,6 +50,9 @@ pub struct Config {
     /// `REGULARS_BACKUP_DIR` with `REGULARS_BACKUP_HOURS` (default 24) and
     /// `REGULARS_BACKUP_KEEP` (default 7): scheduled backups. Unset: none.
     pub backup: Option<crate::backup::Schedule>,
+    /// `REGULARS_WEBHOOKS_ALLOW_PRIVATE`, default false: let webhooks go to loopback, private
+    /// and link-local addresses, and over plain http (local receivers, tests).
+    pub webhooks_allow_private: bool,
 }
 
 /// A variable that is set but unusable.
@@ -222,6 +225,11 @@ impl Config {
             clock: app::db::Clock::default(),
             mail: crate::mail::SmtpConfig::from_vars(&v)?,
             sms: crate::sms::SmsConfig::from_vars(&v)?,
+            webhooks_allow_private: v.parse(
+                "REGULARS_WEBHOOKS_ALLOW_PRIVATE",
+                false,
+                "expected true or false",
+            )?,
             backup: match v.var("REGULARS_BACKUP_DIR") {
                 None => None,
                 Some(dir) => Some(crate::backup::Schedule {
@@ -266,6 +274,7 @@ impl Config {
             mail: None,
             sms: None,
             backup: None,
+            webhooks_allow_private: false,
         }
     }
 

@@ -19,6 +19,7 @@ mod routes;
 pub mod seed;
 pub mod sender;
 pub mod sms;
+pub mod webhooks;
 
 use app::{
     accounts::{Hasher, Limits},
@@ -174,6 +175,7 @@ impl Application {
             },
             clock: config.clock.clone(),
             proxies: Arc::new(config.trusted_proxies.clone()),
+            webhooks_allow_private: config.webhooks_allow_private,
         };
         // One server per database: no worker holds a lease yet, so rows a killed process had
         // claimed go back to the queue now rather than when their lease runs out.
@@ -203,6 +205,11 @@ impl Application {
             config.journey_interval,
         ));
         senders.append(&mut jobs);
+        senders.push(webhooks::worker(
+            db.clone(),
+            config.clock.clone(),
+            config.webhooks_allow_private,
+        ));
         let sms_hooks = match config.sms.clone() {
             Some(sms) => {
                 let hooks = sms::hooks::routes(

@@ -152,6 +152,12 @@ pub enum Msg {
     ApiKeyScopes,
     /// Not a number of requests per minute in the allowed range.
     ApiKeyRate,
+    /// Not an https URL a webhook can be sent to.
+    WebhookUrl,
+    /// A webhook URL that points at this machine or a private network.
+    WebhookPrivate,
+    /// A webhook needs at least one event.
+    WebhookEvents,
     /// No member has this referral code.
     ReferralUnknown,
     /// A member cannot refer themselves.

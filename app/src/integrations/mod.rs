@@ -8,6 +8,7 @@ pub mod api;
 pub mod db;
 pub mod pages;
 pub mod types;
+pub mod webhooks;
 
 pub use pages::ApiKeysPage;
 pub use types::{ApiKeyInfo, Scope};

@@ -1,5 +1,5 @@
 //! `/console/integrations`: owners make API keys for the shop's till or web shop (the secret
-//! shown once), see when each was last used and revoke them.
+//! shown once), see when each was last used and revoke them; below, the webhooks.
 
 use leptos::{form::ActionForm, prelude::*};
 
@@ -54,6 +54,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::webhooks::pages::WebhooksCard />
     }
 }
 
@@ -86,10 +87,10 @@ fn Keys(
                     <p>{t!(i18n, integrations.secret_once)}</p>
                 </div>
             </Show>
-            <ActionForm action=create attr:novalidate=true attr:class="grid-form">
+            <ActionForm action=create attr:novalidate=true attr:class="stack integration-form">
                 <FormError error=create_error />
                 <Field name="name" error=create_error>{t!(i18n, integrations.name)}</Field>
-                <fieldset class="field">
+                <fieldset>
                     <legend>{t!(i18n, integrations.scopes)}</legend>
                     {Scope::ALL
                         .into_iter()

@@ -232,6 +232,7 @@ pub const OTHER_PEOPLE: &[(&str, &str)] = &[
     ("refunds", "staff_id"),
     ("guest_sales", "staff_id"),
     ("api_keys", "created_by"),
+    ("webhooks", "created_by"),
     ("reward_codes", "used_by"),
     ("feedback_settings", "assign_to"),
     ("cases", "assignee_id"),

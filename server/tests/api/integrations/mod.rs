@@ -6,6 +6,7 @@
 mod keys;
 mod openapi;
 mod sales;
+mod webhooks;
 
 use crate::helpers::{DemoShop, TestApp, purchase};
 use app::db::Stamp;
