@@ -27,7 +27,7 @@ use crate::{Config, config::ConfigError, open_database};
 )]
 pub struct Cli {
     /// Settings every command reads.
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Settings (flag or environment variable)")]
     pub settings: Settings,
     /// What to do (default: serve).
     #[command(subcommand)]

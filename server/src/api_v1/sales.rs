@@ -193,7 +193,24 @@ pub async fn record_purchase(
             checkout::purchase(conn, &input, now).await
         })
     });
-    let done = app::idempotency::once(&st.app.db, scoped, request, change).await?;
+    let done = app::idempotency::once(&st.app.db, scoped, request, change)
+        .await
+        .map_err(|e| match e {
+            // The counter's form calls its offer or discount field `apply`; here it is the
+            // one the request named.
+            AppError::Validation { field, message_key } if field == "apply" => {
+                let named = if p.coupon_id.is_some() {
+                    "coupon_id"
+                } else {
+                    "offer_id"
+                };
+                AppError::Validation {
+                    field: named.to_owned(),
+                    message_key,
+                }
+            }
+            other => other,
+        })?;
     Ok((StatusCode::CREATED, Json(done.into())))
 }
 

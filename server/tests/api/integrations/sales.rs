@@ -304,3 +304,73 @@ async fn a_till_uses_a_reward_code_once_and_a_retry_gets_the_same_answer() {
         .await;
     assert_eq!(problem(res).await.0, 422);
 }
+
+#[tokio::test]
+async fn a_till_applies_a_next_visit_discount_once_and_names_the_field_it_refuses() {
+    let shop = demo().await;
+    let settings = [
+        ("return_percent", "15"),
+        ("return_min_purchase", "20"),
+        ("return_days", "14"),
+        ("return_min_next", "10"),
+        ("referral_points", "0"),
+        ("referral_min_purchase", ""),
+    ];
+    let res = shop.manager.call("perks/save_settings", &settings).await;
+    assert_eq!(res.status(), 200);
+    let till = shop
+        .key(
+            &["members_read", "purchases_write"],
+            Some(shop.main_street),
+            "",
+        )
+        .await;
+    let card = shop.card();
+    // €25 earns 15 % off the next visit, from tomorrow.
+    assert_eq!(till.buy(&card, 2500, "R-1").await.status(), 201);
+    let offers = |till: &Till| {
+        let path = format!("/members/{card}/offers");
+        let till = till.clone();
+        async move { till.get(&path).await.json::<Value>().await.expect("json") }
+    };
+    let coupon = offers(&till).await["coupons"][0].clone();
+    assert_eq!(
+        (coupon["percent"].as_i64(), coupon["status"].as_str()),
+        (Some(15), Some("upcoming"))
+    );
+    let with_coupon = |receipt: &str| {
+        json!({ "card_number": card, "amount_minor": 4000, "currency": "EUR",
+                "receipt": receipt, "coupon_id": coupon["id"] })
+    };
+    let res = till.post("/purchases", &with_coupon("R-2")).await;
+    assert_eq!(problem(res).await, (422, "coupon_not_yet".into()));
+    shop.app.config.clock.set(WED + app::db::days(1));
+    assert_eq!(offers(&till).await["coupons"][0]["status"], "usable");
+    let res = till.post("/purchases", &with_coupon("R-3")).await;
+    assert_eq!(res.status(), 201);
+    let used: Value = res.json().await.expect("json");
+    assert_eq!(
+        (
+            used["discount_minor"].as_i64(),
+            used["amount_minor"].as_i64()
+        ),
+        (Some(600), Some(3400))
+    );
+    // A retry of that receipt answers the same; another receipt may not use it again.
+    let again: Value = till
+        .post("/purchases", &with_coupon("R-3"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(again, used);
+    let res = till.post("/purchases", &with_coupon("R-4")).await;
+    let status = res.status().as_u16();
+    let v: Value = res.json().await.expect("json");
+    assert_eq!(
+        (status, v["field"].as_str(), v["code"].as_str()),
+        (422, Some("coupon_id"), Some("coupon_used"))
+    );
+    // The offers list only discounts still to use.
+    assert_eq!(offers(&till).await["coupons"], json!([]));
+}
