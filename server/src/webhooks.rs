@@ -31,29 +31,18 @@ pub fn signature(secret: &str, t: i64, body: &str) -> String {
     format!("t={t},v1={hex}")
 }
 
-/// The receiver's host, port and whether it is https, from a checked URL.
+/// The receiver's host and port, from a checked http(s) URL.
 fn target(url: &str) -> Option<(String, u16)> {
-    let (rest, default_port) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-        (Some(rest), _) => (rest, 443),
-        (None, Some(rest)) => (rest, 80),
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(v6) => {
-            let (host, after) = v6.split_once(']')?;
-            (host, after.strip_prefix(':'))
-        }
-        None => match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        },
-    };
-    let port = match port {
-        Some(p) => p.parse().ok()?,
-        None => default_port,
-    };
-    Some((host.to_owned(), port))
+    let url = reqwest::Url::parse(url).ok()?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return None;
+    }
+    // An IPv6 literal comes bracketed, as written in URLs; the resolver wants it bare.
+    let host = url
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    Some((host.to_owned(), url.port_or_known_default()?))
 }
 
 /// Resolves the receiver and picks the address to connect to; refuses private, loopback and

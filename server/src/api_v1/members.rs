@@ -146,15 +146,16 @@ async fn standing(
 }
 
 /// The member with card number `card`, or 404.
-async fn by_card(conn: &mut sqlx::SqliteConnection, card: &str) -> Result<i64, Problem> {
+async fn by_card(
+    conn: &mut sqlx::SqliteConnection,
+    card: &str,
+) -> Result<app::members::MemberCard, Problem> {
     let id = parse_member_number(card).ok_or(app::error::AppError::NotFound)?;
-    match app::members::db::exact(conn, None, Some(id), None)
+    app::members::db::exact(conn, None, Some(id), None)
         .await?
-        .first()
-    {
-        Some(m) => Ok(m.id),
-        None => Err(app::error::AppError::NotFound.into()),
-    }
+        .into_iter()
+        .next()
+        .ok_or_else(|| app::error::AppError::NotFound.into())
 }
 
 /// A member's points, tier and next expiry.
@@ -176,15 +177,9 @@ pub async fn member(
 ) -> ApiResult<Json<Member>> {
     key.require(Scope::MembersRead)?;
     let mut conn = st.app.db.reader.acquire().await?;
-    let id = by_card(&mut conn, &card).await?;
-    let name = app::members::db::exact(&mut conn, None, Some(id), None)
-        .await?
-        .into_iter()
-        .next()
-        .map(|m| m.name)
-        .unwrap_or_default();
+    let found = by_card(&mut conn, &card).await?;
     Ok(Json(
-        standing(&mut conn, id, name, st.app.clock.now()).await?,
+        standing(&mut conn, found.id, found.name, st.app.clock.now()).await?,
     ))
 }
 
@@ -258,7 +253,7 @@ pub async fn member_offers(
 ) -> ApiResult<Json<Offers>> {
     key.require(Scope::MembersRead)?;
     let mut conn = st.app.db.reader.acquire().await?;
-    let id = by_card(&mut conn, &card).await?;
+    let id = by_card(&mut conn, &card).await?.id;
     let perks = app::perks::engine::counter_perks(&mut conn, id, st.app.clock.now()).await?;
     Ok(Json(Offers {
         offers: perks
