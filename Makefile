@@ -160,6 +160,7 @@ bench: smtp-server ssl-dev build e2e-deps
 	cargo bench -p server --bench ledger
 	cargo bench -p server --bench campaigns
 	$(call with_demo_shop,tti.mjs)
+	$(call with_demo_shop,import-bench.mjs)
 
 clean:
 	cargo clean

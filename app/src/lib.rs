@@ -197,6 +197,9 @@ fn AppRoutes() -> impl IntoView {
                         <Route path=path!("analytics/service") view=crate::analytics::ServicePage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("integrations") view=crate::integrations::ApiKeysPage ssr=SsrMode::Async />
+                        <Route path=path!("integrations/import") view=crate::integrations::import::ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("integrations/import/:id") view=crate::integrations::import::ImportRunPage ssr=SsrMode::Async />
+                        <Route path=path!("integrations/partners") view=crate::integrations::partners::PartnersPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=crate::brand::SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=crate::audit::AuditLogPage ssr=SsrMode::Async />
                     </ParentRoute>

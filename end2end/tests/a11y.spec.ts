@@ -69,6 +69,8 @@ const accounts: { who: string | null; paths: (page: Page) => Promise<string[]> }
       "/console/analytics/service",
       "/console/staff",
       "/console/integrations",
+      "/console/integrations/partners",
+      "/console/integrations/import",
       "/console/audit",
       "/console/settings",
       "/account/two-factor",
@@ -81,6 +83,8 @@ for (const [device, viewport] of Object.entries(viewports)) {
     test.use({ viewport });
     for (const { who, paths } of accounts) {
       test(`every page ${who ? `${who} opens` : "a visitor opens"} passes axe`, async ({ page }) => {
+        // The owner's list is long (some forty pages, each checked whole).
+        test.setTimeout(120_000);
         if (who) {
           await signIn(page, who);
           await expect(page).not.toHaveURL(/\/sign-in/);

@@ -288,6 +288,13 @@ async fn load_program(
         journeys::load_messages(conn, at).await?;
         journey_steps::load(conn, at).await?;
         contests::load_contests(conn, at).await?;
+        // A partner retailer next door: members earn there and pay with points.
+        let rates = app::integrations::partners::Rates {
+            points_per_unit: 1,
+            value_of_100: 100,
+            redeem: true,
+        };
+        app::integrations::partners::db::insert(conn, "Harbour Books", rates, None, at).await?;
     }
     if parts.feedback {
         feedback::load_form(conn, at).await?;

@@ -1,6 +1,11 @@
 //! Downloads (owners and managers): the audit log as CSV (`/console/audit.csv`), with the same
 //! filters as its page, the cohort table (`/console/analytics/cohorts.csv`) and retention month
-//! by month (`/console/analytics/months.csv`).
+//! by month (`/console/analytics/months.csv`); and, for owners, the shop's data and the partner
+//! settlement (see [`data`]).
+
+mod data;
+
+pub(crate) use data::{data_csv, settlement_csv};
 
 use app::{
     accounts::{CurrentUser, Role},

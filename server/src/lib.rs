@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 mod exports;
 mod form_posts;
+mod imports;
 pub mod mail;
 mod message_links;
 mod middleware;

@@ -17,7 +17,7 @@ use tower_http::{compression::CompressionLayer, services::ServeDir};
 use tower_sessions::SessionManagerLayer;
 use tower_sessions_sqlx_store::SqliteStore;
 
-use crate::{brand, exports, form_posts, message_links, middleware, qr};
+use crate::{brand, exports, form_posts, imports, message_links, middleware, qr};
 
 /// The largest request body a server function reads (axum's default, which Leptos applied
 /// implicitly before, answering 500 when it was exceeded; now 413).
@@ -92,6 +92,11 @@ pub fn router(
         .route("/me/card.svg", get(qr::member_card))
         .route("/account/two-factor.svg", get(qr::two_factor_qr))
         .route("/console/audit.csv", get(exports::audit_csv))
+        .route("/console/export/{file}", get(exports::data_csv))
+        .route(
+            "/console/integrations/partners/settlement.csv",
+            get(exports::settlement_csv),
+        )
         .route("/console/analytics/{file}", get(exports::analytics_csv))
         .route(
             "/console/campaigns/{id}/results.csv",
@@ -100,6 +105,11 @@ pub fn router(
         .route("/brand/logo", get(brand::logo))
         .route("/brand.css", get(brand::stylesheet))
         .route("/console/settings/logo", post(brand::upload_logo))
+        .route(
+            "/console/integrations/import",
+            post(imports::upload)
+                .layer(DefaultBodyLimit::max(app::integrations::import::MAX_BYTES)),
+        )
         .route("/console/settings/logo/remove", post(brand::remove_logo))
         .route("/u/{token}", post(message_links::one_click))
         .route("/o/{code}", get(message_links::short_link))

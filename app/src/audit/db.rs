@@ -155,21 +155,23 @@ pub async fn choices(
     Ok((people, kinds))
 }
 
-/// The entries as CSV (RFC 4180, a header row). Cells a spreadsheet would read as a formula
-/// start with `'`.
-pub fn csv(entries: &[AuditEntry]) -> String {
-    let cell = |s: &str| {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
+/// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; text a
+/// spreadsheet would read as a formula starts with `'`.
+pub fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
     };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The entries as CSV (RFC 4180, a header row).
+pub fn csv(entries: &[AuditEntry]) -> String {
     let mut out = String::from("id,at_utc,who,email,action,subject,detail\r\n");
     for e in entries {
         let row = [

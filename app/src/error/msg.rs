@@ -158,6 +158,26 @@ pub enum Msg {
     WebhookPrivate,
     /// A webhook needs at least one event.
     WebhookEvents,
+    /// A partner's name must be 1 to 80 characters.
+    PartnerName,
+    /// A live partner already has this name.
+    PartnerTaken,
+    /// Not a number of points per unit from 0 to 1,000.
+    PartnerPoints,
+    /// Not a worth of 100 points from 0.01 to 1,000.
+    PartnerValue,
+    /// A partner must give points, take them, or both.
+    PartnerNothing,
+    /// Not a month (`YYYY-MM`).
+    MonthInvalid,
+    /// Not yes or no.
+    YesNoInvalid,
+    /// A field an import needs has no column, or names one the file lacks.
+    ImportColumn,
+    /// All or nothing, and some rows break a rule.
+    ImportHasErrors,
+    /// The file is being imported already.
+    ImportRunning,
     /// No member has this referral code.
     ReferralUnknown,
     /// A member cannot refer themselves.

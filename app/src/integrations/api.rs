@@ -85,6 +85,7 @@ pub async fn create_api_key(
                 location_id,
                 rate_per_minute: rate,
                 created_by: Some(me.id),
+                partner_id: None,
             };
             let id = super::db::insert(tx, &key, &secret, now).await?;
             let detail = format!("{name}: {}", Scope::join(&scopes));

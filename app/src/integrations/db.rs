@@ -39,6 +39,8 @@ pub struct NewKey<'a> {
     pub rate_per_minute: i64,
     /// The owner making it (`None`: the command line).
     pub created_by: Option<i64>,
+    /// The partner retailer it is for (its scopes are then `[Scope::Partner]`).
+    pub partner_id: Option<i64>,
 }
 
 /// Stores a key for `secret`. Returns its id.
@@ -50,8 +52,9 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO api_keys
-           (name, prefix, secret_hash, scopes, location_id, rate_per_minute, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+           (name, prefix, secret_hash, scopes, location_id, rate_per_minute, created_by, created_at,
+            partner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(key.name)
     .bind(&secret[..SHOWN.min(secret.len())])
@@ -61,6 +64,7 @@ pub async fn insert(
     .bind(key.rate_per_minute)
     .bind(key.created_by)
     .bind(now)
+    .bind(key.partner_id)
     .fetch_one(conn)
     .await
 }
@@ -75,14 +79,16 @@ type Row = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// Every key, newest first, revoked ones last.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<ApiKeyInfo>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT k.id, k.name, k.prefix, k.scopes, l.name, k.rate_per_minute, k.created_at,
-                k.last_used_at, k.revoked_at
+                k.last_used_at, k.revoked_at, p.name
          FROM api_keys k LEFT JOIN locations l ON l.id = k.location_id
+         LEFT JOIN partners p ON p.id = k.partner_id
          ORDER BY k.revoked_at IS NOT NULL, k.id DESC",
     )
     .fetch_all(conn)
@@ -90,16 +96,19 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<ApiKeyInfo>, sqlx::
     Ok(rows
         .into_iter()
         .map(
-            |(id, name, prefix, scopes, location, rate, created, used, revoked)| ApiKeyInfo {
-                id,
-                name,
-                prefix,
-                scopes: Scope::parse_list(&scopes).unwrap_or_default(),
-                location,
-                rate_per_minute: rate,
-                created_at: created,
-                last_used_at: used,
-                revoked_at: revoked,
+            |(id, name, prefix, scopes, location, rate, created, used, revoked, partner)| {
+                ApiKeyInfo {
+                    id,
+                    name,
+                    prefix,
+                    scopes: Scope::parse_stored(&scopes),
+                    location,
+                    rate_per_minute: rate,
+                    created_at: created,
+                    last_used_at: used,
+                    revoked_at: revoked,
+                    partner,
+                }
             },
         )
         .collect())
@@ -132,6 +141,8 @@ pub struct Caller {
     pub rate_per_minute: i64,
     /// When it was last marked used.
     pub last_used_at: Option<String>,
+    /// The partner retailer it belongs to, for a partner's key.
+    pub partner_id: Option<i64>,
 }
 
 /// The live (not revoked) key whose secret is `secret`, if any.
@@ -150,9 +161,11 @@ pub async fn caller(
         location_id: Option<i64>,
         rate_per_minute: i64,
         last_used_at: Option<String>,
+        partner_id: Option<i64>,
     }
     let found: Option<Found> = sqlx::query_as(
-        "SELECT id, name, scopes, location_id, rate_per_minute, last_used_at FROM api_keys
+        "SELECT id, name, scopes, location_id, rate_per_minute, last_used_at, partner_id
+         FROM api_keys
          WHERE secret_hash = $1 AND revoked_at IS NULL",
     )
     .bind(hash(secret))
@@ -161,10 +174,11 @@ pub async fn caller(
     Ok(found.map(|f| Caller {
         id: f.id,
         name: f.name,
-        scopes: Scope::parse_list(&f.scopes).unwrap_or_default(),
+        scopes: Scope::parse_stored(&f.scopes),
         location_id: f.location_id,
         rate_per_minute: f.rate_per_minute,
         last_used_at: f.last_used_at,
+        partner_id: f.partner_id,
     }))
 }
 

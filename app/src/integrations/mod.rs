@@ -6,7 +6,11 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod exports;
+pub mod import;
 pub mod pages;
+pub mod partners;
 pub mod types;
 pub mod webhooks;
 

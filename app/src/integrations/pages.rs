@@ -10,7 +10,10 @@ use super::{
 use crate::{
     i18n::LocaleExt as _,
     i18n::{format, t, t_string, use_i18n},
-    ui::{Field, FormError, Loading, PageTitle, SelectField, error_text, error_view, last_error},
+    ui::{
+        Field, FormError, Loading, PageTitle, SelectField, ShownOnce, error_text, error_view,
+        last_error,
+    },
 };
 
 fn scope_label(scope: Scope) -> &'static str {
@@ -19,6 +22,7 @@ fn scope_label(scope: Scope) -> &'static str {
         Scope::MembersRead => t_string!(i18n, integrations.scope_members_read),
         Scope::PurchasesWrite => t_string!(i18n, integrations.scope_purchases_write),
         Scope::CodesRedeem => t_string!(i18n, integrations.scope_codes_redeem),
+        Scope::Partner => t_string!(i18n, integrations.scope_partner),
     }
 }
 
@@ -28,6 +32,7 @@ fn scope_field(scope: Scope) -> &'static str {
         Scope::MembersRead => "members_read",
         Scope::PurchasesWrite => "purchases_write",
         Scope::CodesRedeem => "codes_redeem",
+        Scope::Partner => "partner",
     }
 }
 
@@ -46,6 +51,11 @@ pub fn ApiKeysPage() -> impl IntoView {
     view! {
         <PageTitle>{t!(i18n, integrations.title)}</PageTitle>
         <p class="lead">{t!(i18n, integrations.intro)}</p>
+        <p>
+            <a href="/console/integrations/partners">{t!(i18n, integrations.partners_link)}</a>
+            " · "
+            <a href="/console/integrations/import">{t!(i18n, integrations.import_link)}</a>
+        </p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match keys.await {
@@ -55,6 +65,37 @@ pub fn ApiKeysPage() -> impl IntoView {
             })}
         </Transition>
         <super::webhooks::pages::WebhooksCard />
+        <ExportsCard />
+    }
+}
+
+/// What the shop's data downloads are, in the order the card lists them.
+const EXPORTS: [&str; 5] = ["members", "purchases", "ledger", "feedback", "cases"];
+
+/// Downloads of the shop's data as CSV, each streamed by the server.
+#[component]
+fn ExportsCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |what: &str| match what {
+        "members" => t_string!(i18n, integrations.export_members),
+        "purchases" => t_string!(i18n, integrations.export_purchases),
+        "ledger" => t_string!(i18n, integrations.export_ledger),
+        "feedback" => t_string!(i18n, integrations.export_feedback),
+        _ => t_string!(i18n, integrations.export_cases),
+    };
+    view! {
+        <section class="card" aria-labelledby="exports">
+            <h2 id="exports">{t!(i18n, integrations.exports_title)}</h2>
+            <p class="hint">{t!(i18n, integrations.exports_intro)}</p>
+            <ul class="export-list">
+                {EXPORTS
+                    .into_iter()
+                    .map(|what| view! {
+                        <li><a href=format!("/console/export/{what}.csv") download>{move || label(what)}</a></li>
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -80,13 +121,9 @@ fn Keys(
     view! {
         <section class="card">
             <h2>{t!(i18n, integrations.new_title)}</h2>
-            <Show when=move || secret().is_some()>
-                <div class="notice" role="status">
-                    <p>{t!(i18n, integrations.created)}</p>
-                    <p><code class="secret">{secret}</code></p>
-                    <p>{t!(i18n, integrations.secret_once)}</p>
-                </div>
-            </Show>
+            <ShownOnce secret=Signal::derive(secret)
+                made=Signal::derive(move || t_string!(i18n, integrations.created))
+                once=Signal::derive(move || t_string!(i18n, integrations.secret_once)) />
             <ActionForm action=create attr:novalidate=true attr:class="stack integration-form">
                 <FormError error=create_error />
                 <Field name="name" error=create_error>{t!(i18n, integrations.name)}</Field>
@@ -158,12 +195,18 @@ fn KeyTable(rows: Vec<ApiKeyInfo>, revoke: ServerAction<RevokeApiKey>) -> impl I
                             let used = k.last_used_at.clone();
                             let name = k.name.clone();
                             let location = k.location.clone();
+                            // A partner's key records at the partner, not at a location.
+                            let partner = k.partner.is_some();
                             view! {
                                 <tr>
                                     <td>{k.name}</td>
                                     <td><code>{format!("{}…", k.prefix)}</code></td>
                                     <td>{move || scopes.iter().map(|s| scope_label(*s)).collect::<Vec<_>>().join(", ")}</td>
-                                    <td>{move || location.clone().unwrap_or_else(|| t_string!(i18n, integrations.location_any).to_owned())}</td>
+                                    <td>{move || match (&location, partner) {
+                                        (_, true) => "—".to_owned(),
+                                        (Some(l), false) => l.clone(),
+                                        (None, false) => t_string!(i18n, integrations.location_any).to_owned(),
+                                    }}</td>
                                     <td>{move || when(used.clone())}</td>
                                     <td>
                                         {match k.revoked_at {

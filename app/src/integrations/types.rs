@@ -13,10 +13,13 @@ pub enum Scope {
     PurchasesWrite,
     /// Use members' reward codes.
     CodesRedeem,
+    /// A partner retailer's key: earn and pay with points there, at the partner's rates. Only
+    /// a partner's own key holds it, and it holds nothing else.
+    Partner,
 }
 
 impl Scope {
-    /// Every scope, in the order the console lists them.
+    /// Every scope a key of the shop's own may hold, in the order the console lists them.
     pub const ALL: [Scope; 3] = [
         Scope::MembersRead,
         Scope::PurchasesWrite,
@@ -29,12 +32,21 @@ impl Scope {
             Self::MembersRead => "members:read",
             Self::PurchasesWrite => "purchases:write",
             Self::CodesRedeem => "codes:redeem",
+            Self::Partner => "partner",
         }
     }
 
-    /// The scope called `name`.
+    /// The shop's scope called `name` (not `partner`: a partner's key is made for a partner).
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Scopes as stored: the shop's, or a partner key's `partner`.
+    pub fn parse_stored(list: &str) -> Vec<Self> {
+        if list == Self::Partner.as_str() {
+            return vec![Self::Partner];
+        }
+        Self::parse_list(list).unwrap_or_default()
     }
 
     /// Scopes from a space-separated list (unknown names are an error).
@@ -107,6 +119,8 @@ pub struct ApiKeyInfo {
     pub last_used_at: Option<String>,
     /// When it was revoked (UTC); a revoked key is refused.
     pub revoked_at: Option<String>,
+    /// The partner retailer it belongs to, for a partner's key.
+    pub partner: Option<String>,
 }
 
 /// A key just made: the only time its secret is shown.
@@ -130,6 +144,12 @@ mod tests {
         );
         assert_eq!(Scope::parse_list("members:write"), Err(Msg::ApiKeyScopes));
         assert_eq!(Scope::parse_list("  "), Err(Msg::ApiKeyScopes));
+        assert_eq!(Scope::parse_list("partner"), Err(Msg::ApiKeyScopes));
+        assert_eq!(Scope::parse_stored("partner"), vec![Scope::Partner]);
+        assert_eq!(
+            Scope::parse_stored("members:read partner"),
+            Vec::<Scope>::new()
+        );
         assert_eq!(
             Scope::join(&[Scope::CodesRedeem, Scope::MembersRead]),
             "codes:redeem members:read"

@@ -74,6 +74,8 @@ pub struct NewMovement<'a> {
     pub location_id: Option<i64>,
     /// The purchase it belongs to (earning, refund reversal).
     pub purchase_id: Option<i64>,
+    /// The partner retailer it happened at, if at one.
+    pub partner_id: Option<i64>,
     /// When (database timestamp).
     pub at: Stamp,
     /// For a credit: when its points expire (`None`: never).
@@ -102,6 +104,7 @@ impl<'a> NewMovement<'a> {
             key,
             location_id: None,
             purchase_id: None,
+            partner_id: None,
             at,
             expires_at: None,
             first_from: None,
@@ -136,9 +139,10 @@ impl From<AppendError> for crate::error::AppError {
 }
 
 const MOVEMENT_COLUMNS: &str =
-    "SELECT m.id, m.member_id, m.amount, m.kind, m.reason, l.name AS location,
+    "SELECT m.id, m.member_id, m.amount, m.kind, m.reason, coalesce(l.name, p.name) AS location,
         m.purchase_id, m.balance_after, m.created_at
- FROM point_movements m LEFT JOIN locations l ON l.id = m.location_id";
+ FROM point_movements m LEFT JOIN locations l ON l.id = m.location_id
+ LEFT JOIN partners p ON p.id = m.partner_id";
 
 /// The member's cached balance (0 before their first movement).
 pub async fn balance(conn: &mut SqliteConnection, member_id: i64) -> Result<i64, sqlx::Error> {
@@ -222,8 +226,8 @@ pub async fn append_only(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO point_movements
            (member_id, amount, kind, reason, actor_kind, actor_id, balance_after, idempotency_key,
-            created_at, location_id, purchase_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            created_at, location_id, purchase_id, partner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          RETURNING id",
     )
     .bind(m.member_id)
@@ -237,6 +241,7 @@ pub async fn append_only(
     .bind(m.at)
     .bind(m.location_id)
     .bind(m.purchase_id)
+    .bind(m.partner_id)
     .fetch_one(&mut *conn)
     .await?;
     if m.amount > 0 {

@@ -233,6 +233,8 @@ pub const OTHER_PEOPLE: &[(&str, &str)] = &[
     ("guest_sales", "staff_id"),
     ("api_keys", "created_by"),
     ("webhooks", "created_by"),
+    ("partners", "created_by"),
+    ("imports", "created_by"),
     ("reward_codes", "used_by"),
     ("feedback_settings", "assign_to"),
     ("cases", "assignee_id"),

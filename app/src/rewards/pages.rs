@@ -65,6 +65,7 @@ pub fn RewardsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::integrations::partners::pages::MemberPartners />
         </section>
     }
 }

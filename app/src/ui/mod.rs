@@ -11,7 +11,7 @@ pub use chart::BarChart;
 pub use errors::{last_error, last_result};
 pub use fields::{Field, SelectField, TextAreaField};
 pub use lang::{LanguageField, LanguageSwitcher};
-pub use notice::SavedNotice;
+pub use notice::{SavedNotice, ShownOnce};
 
 use leptos::prelude::*;
 
@@ -98,6 +98,16 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::WebhookUrl => t_string!(i18n, errors.webhook_url),
         Msg::WebhookPrivate => t_string!(i18n, errors.webhook_private),
         Msg::WebhookEvents => t_string!(i18n, errors.webhook_events),
+        Msg::PartnerName => t_string!(i18n, errors.partner_name),
+        Msg::PartnerTaken => t_string!(i18n, errors.partner_taken),
+        Msg::PartnerPoints => t_string!(i18n, errors.partner_points),
+        Msg::PartnerValue => t_string!(i18n, errors.partner_value),
+        Msg::PartnerNothing => t_string!(i18n, errors.partner_nothing),
+        Msg::MonthInvalid => t_string!(i18n, errors.month_invalid),
+        Msg::YesNoInvalid => t_string!(i18n, errors.yes_no_invalid),
+        Msg::ImportColumn => t_string!(i18n, errors.import_column),
+        Msg::ImportHasErrors => t_string!(i18n, errors.import_has_errors),
+        Msg::ImportRunning => t_string!(i18n, errors.import_running),
         Msg::ReferralUnknown => t_string!(i18n, errors.referral_unknown),
         Msg::ReferralSelf => t_string!(i18n, errors.referral_self),
         Msg::ReferralTaken => t_string!(i18n, errors.referral_taken),

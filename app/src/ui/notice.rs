@@ -34,3 +34,25 @@ where
         </div>
     }
 }
+
+/// A secret shown the one time it exists (an API key, a webhook's signing secret): what it is,
+/// the secret to copy, and that it is not shown again. Nothing while `secret` is `None`.
+#[component]
+pub fn ShownOnce(
+    /// The secret, once made.
+    secret: Signal<Option<String>>,
+    /// What was made and where the secret goes.
+    made: Signal<&'static str>,
+    /// That it is not shown again, and what to do if it is lost.
+    once: Signal<&'static str>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || secret.with(Option::is_some)>
+            <div class="notice" role="status">
+                <p>{made}</p>
+                <p><code class="secret">{move || secret.get()}</code></p>
+                <p>{once}</p>
+            </div>
+        </Show>
+    }
+}

@@ -8,6 +8,7 @@
 mod auth;
 mod codes;
 mod members;
+mod partners;
 mod problem;
 mod sales;
 
@@ -35,7 +36,8 @@ pub struct ApiState {
         title = "Regulars API",
         version = "1",
         description = "Find members, record purchases and refunds, and use reward codes from a \
-                       till or web shop. Authenticate with `Authorization: Bearer <API key>`; \
+                       till or web shop; partner retailers let members earn and pay with points \
+                       (`/partner/…`, with a partner's key). Authenticate with `Authorization: Bearer <API key>`; \
                        keys are made by the shop's owner under Console → Integrations. Errors \
                        are RFC 9457 problem documents (`application/problem+json`)."
     ),
@@ -72,6 +74,9 @@ pub fn routes_and_doc() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sales::record_purchase))
         .routes(routes!(sales::record_refund))
         .routes(routes!(codes::use_code))
+        .routes(routes!(partners::partner_member))
+        .routes(routes!(partners::partner_earn))
+        .routes(routes!(partners::partner_redeem))
         .split_for_parts()
 }
 

@@ -114,7 +114,7 @@ pub(super) fn location(
 }
 
 /// A receipt number: trimmed, 1 to 60 characters.
-fn receipt(raw: &str, field: &str) -> Result<String, Problem> {
+pub(super) fn receipt(raw: &str, field: &str) -> Result<String, Problem> {
     let r = raw.trim();
     if r.is_empty() || r.chars().count() > 60 {
         return Err(Problem::field(field, "receipt_invalid"));

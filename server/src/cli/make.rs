@@ -45,6 +45,7 @@ pub async fn create_api_key(
                     location_id: location,
                     rate_per_minute: rate,
                     created_by: None,
+                    partner_id: None,
                 };
                 let id = keys::insert(tx, &key, &secret, now).await?;
                 let detail = format!("{name}: {} (via command line)", types::Scope::join(&scopes));

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::LocaleExt as _,
     i18n::{format, t, t_string, use_i18n},
-    ui::{Field, FormError, Loading, error_text, error_view, last_error},
+    ui::{Field, FormError, Loading, ShownOnce, error_text, error_view, last_error},
 };
 
 fn event_label(e: Event) -> &'static str {
@@ -50,13 +50,9 @@ pub fn WebhooksCard() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, webhooks.title)}</h2>
             <p class="hint">{t!(i18n, webhooks.intro)}</p>
-            <Show when=move || secret().is_some()>
-                <div class="notice" role="status">
-                    <p>{t!(i18n, webhooks.created)}</p>
-                    <p><code class="secret">{secret}</code></p>
-                    <p>{t!(i18n, webhooks.secret_once)}</p>
-                </div>
-            </Show>
+            <ShownOnce secret=Signal::derive(secret)
+                made=Signal::derive(move || t_string!(i18n, webhooks.created))
+                once=Signal::derive(move || t_string!(i18n, webhooks.secret_once)) />
             <ActionForm action=create attr:novalidate=true attr:class="stack integration-form">
                 <FormError error=create_error />
                 <Field name="url" id="webhook-url" kind="url" error=create_error>{t!(i18n, webhooks.url)}</Field>

@@ -3,8 +3,11 @@
 //! once; problem documents for every error; a request budget per key; and an OpenAPI
 //! description that lists every route the router has.
 
+mod exports;
+mod import;
 mod keys;
 mod openapi;
+mod partners;
 mod sales;
 mod webhooks;
 

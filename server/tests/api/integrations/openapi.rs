@@ -4,13 +4,16 @@
 use super::*;
 
 /// Every route of the API, by method and path as the description writes them.
-const ROUTES: [(&str, &str); 6] = [
+const ROUTES: [(&str, &str); 9] = [
     ("get", "/members"),
     ("get", "/members/{card}"),
     ("get", "/members/{card}/offers"),
     ("post", "/purchases"),
     ("post", "/refunds"),
     ("post", "/codes/use"),
+    ("get", "/partner/members/{card}"),
+    ("post", "/partner/earn"),
+    ("post", "/partner/redeem"),
 ];
 
 #[tokio::test]
