@@ -55,8 +55,8 @@ pub(crate) async fn upload(
     if bytes.is_empty() {
         return back("no_file");
     }
-    let rows = match import::csv::parse(&bytes, import::MAX_ROWS) {
-        Ok(table) => table.rows.len(),
+    let table = match import::csv::parse(&bytes, import::MAX_ROWS) {
+        Ok(table) => table,
         Err(CsvError::NotUtf8) => return back("not_utf8"),
         Err(CsvError::Empty) => return back("empty"),
         Err(CsvError::UnclosedQuote { .. }) => return back("quote"),
@@ -68,8 +68,8 @@ pub(crate) async fn upload(
         .db
         .write(move |tx| {
             Box::pin(async move {
-                let id = import::db::insert(tx, kind, &name, &bytes, rows, me.id, now).await?;
-                let detail = format!("{name}: {rows} rows of {}", kind.as_str());
+                let id = import::db::insert(tx, kind, &name, &bytes, &table, me.id, now).await?;
+                let detail = format!("{name}: {} rows of {}", table.rows.len(), kind.as_str());
                 app::audit::db::record(
                     tx,
                     Some(me.id),

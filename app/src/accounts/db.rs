@@ -3,6 +3,9 @@
 
 use sqlx::SqliteConnection;
 
+mod bulk;
+pub use bulk::{NewMember, insert_members};
+
 use super::types::{CurrentUser, Email, PreferredName, Role};
 use crate::db::{Stamp, is_unique_violation};
 
@@ -133,15 +136,7 @@ pub async fn insert_user(
         }
     };
     if user.role == Role::Member {
-        sqlx::query(
-            "INSERT INTO member_balances (member_id, balance, updated_at) VALUES ($1, 0, $2)",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        crate::members::search::index(conn, id, Some((user.name.as_str(), user.email.as_str())))
-            .await?;
+        member_rows(conn, &[id]).await?;
     }
     for (channel, granted) in [("email", user.email_marketing), ("sms", user.sms_marketing)] {
         if granted {
@@ -159,6 +154,23 @@ pub async fn insert_user(
         }
     }
     Ok(id)
+}
+
+/// What new members `ids` have besides their accounts: a zero balance row (joined at the
+/// account's time) that every later point movement updates, and their search entries.
+async fn member_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(ids).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO member_balances (member_id, balance, updated_at)
+         SELECT id, 0, created_at FROM users WHERE id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(&list)
+    .execute(&mut *conn)
+    .await?;
+    crate::members::search::index_new(conn, &list).await
 }
 
 /// What proves a consent event: the words shown (version, SHA-256) and where the request came

@@ -33,6 +33,22 @@ pub async fn index(
     Ok(())
 }
 
+/// Indexes new members from their accounts: `ids`, a JSON array (a bulk sign-up's).
+pub async fn index_new(conn: &mut SqliteConnection, ids: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM member_search WHERE rowid IN (SELECT value FROM json_each($1))")
+        .bind(ids)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO member_search (rowid, name, email)
+         SELECT id, preferred_name, email FROM users WHERE id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(ids)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// What to list: text typed (any part of a name or an email), a tag, or both.
 #[derive(Debug, Clone, Default)]
 pub struct Search {

@@ -83,7 +83,6 @@ pub async fn import_view(id: i64) -> Result<ImportFile, AppError> {
     let up = super::db::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let table = super::csv::parse(&up.body, super::MAX_ROWS).map_err(|_| AppError::Internal)?;
     let locations = crate::loyalty::db::program::locations(&mut conn)
         .await?
         .into_iter()
@@ -93,9 +92,9 @@ pub async fn import_view(id: i64) -> Result<ImportFile, AppError> {
         id,
         kind: up.kind,
         file_name: up.file_name,
-        guessed: super::types::guess(up.kind, &table.header),
-        header: table.header,
-        rows: table.rows.len(),
+        guessed: super::types::guess(up.kind, &up.header),
+        header: up.header,
+        rows: up.rows,
         locations,
         status: up.status,
         outcome: up.outcome,

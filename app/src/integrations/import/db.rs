@@ -1,9 +1,9 @@
-//! Import queries and the run itself. A check and a run read the file the same way
-//! ([`plan`]); the run writes members through the same insert as sign-up (balance row,
-//! search index, consent events with the file's source) and past purchases as history rows
-//! (no points), so every roll-up trigger sees them as it sees the counter's. All-or-nothing
-//! runs in one transaction; skip-bad-rows commits every [`BATCH`] rows, so the counter is
-//! never kept waiting long. Progress is kept in memory for the page to poll.
+//! Import queries. A check and a run read the file the same way ([`plan`]); the run writes
+//! members through the sign-up insert in bulk (balance row, search index, consent events with
+//! the file's source) and past purchases as history rows (no points), so every roll-up
+//! trigger sees them as it sees the counter's ([`super::write`]). All-or-nothing runs in one
+//! transaction; skip-bad-rows commits every [`BATCH`] rows, so the counter is never kept
+//! waiting long. Progress is kept in memory for the page to poll.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -31,60 +31,80 @@ pub struct Upload {
     pub kind: Kind,
     /// The file's name.
     pub file_name: String,
-    /// The file.
-    pub body: Vec<u8>,
+    /// Rows after the header.
+    pub rows: usize,
+    /// The header's cells.
+    pub header: Vec<String>,
     /// `uploaded`, `running`, `done` or `failed`.
     pub status: String,
     /// The last run's outcome.
     pub outcome: Option<Outcome>,
 }
 
-/// Stores an upload; its id.
+/// Stores an upload (read already: its header and row count); its id.
 pub async fn insert(
     conn: &mut SqliteConnection,
     kind: Kind,
     file_name: &str,
     body: &[u8],
-    rows: usize,
+    table: &Table,
     created_by: i64,
     now: Stamp,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO imports (kind, file_name, body, rows, status, created_by, created_at)
-         VALUES ($1, $2, $3, $4, 'uploaded', $5, $6) RETURNING id",
+        "INSERT INTO imports (kind, file_name, body, rows, header, status, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'uploaded', $6, $7) RETURNING id",
     )
     .bind(kind.as_str())
     .bind(file_name)
     .bind(body)
-    .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+    .bind(i64::try_from(table.rows.len()).unwrap_or(i64::MAX))
+    .bind(serde_json::to_string(&table.header).unwrap_or_default())
     .bind(created_by)
     .bind(now)
     .fetch_one(conn)
     .await
 }
 
-type UploadRow = (i64, String, String, Vec<u8>, String, Option<String>);
+type UploadRow = (String, String, i64, Option<String>, String, Option<String>);
 
-/// Upload `id`.
+/// Upload `id`, without its file. The header of an upload stored before headers were kept
+/// is read from its file.
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Upload>, sqlx::Error> {
     let row: Option<UploadRow> = sqlx::query_as(
-        "SELECT id, kind, file_name, body, status, outcome FROM imports WHERE id = $1",
+        "SELECT kind, file_name, rows, header, status, outcome FROM imports WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(
-        row.and_then(|(id, kind, file_name, body, status, outcome)| {
-            Some(Upload {
-                id,
-                kind: Kind::parse(&kind)?,
-                file_name,
-                body,
-                status,
-                outcome: outcome.and_then(|o| serde_json::from_str(&o).ok()),
-            })
-        }),
-    )
+    let Some((kind, file_name, rows, header, status, outcome)) = row else {
+        return Ok(None);
+    };
+    let header = match header.and_then(|h| serde_json::from_str(&h).ok()) {
+        Some(header) => header,
+        None => body(conn, id)
+            .await?
+            .and_then(|b| super::csv::parse(&b, super::MAX_ROWS).ok())
+            .map(|t| t.header)
+            .unwrap_or_default(),
+    };
+    Ok(Kind::parse(&kind).map(|kind| Upload {
+        id,
+        kind,
+        file_name,
+        rows: usize::try_from(rows).unwrap_or(0),
+        header,
+        status,
+        outcome: outcome.and_then(|o| serde_json::from_str(&o).ok()),
+    }))
+}
+
+/// Upload `id`'s file.
+pub async fn body(conn: &mut SqliteConnection, id: i64) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT body FROM imports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Upload `id`'s status and last outcome (without the file).
@@ -140,10 +160,11 @@ pub async fn known(
     conn: &mut SqliteConnection,
     default_location: Option<i64>,
 ) -> Result<(Known, HashSet<String>), sqlx::Error> {
-    let members: Vec<(i64, String, Option<String>)> =
-        sqlx::query_as("SELECT id, email, phone FROM users WHERE role = 'member'")
+    let users: Vec<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, email, role = 'member' FROM users")
             .fetch_all(&mut *conn)
             .await?;
+    let (members, staff): (Vec<_>, Vec<_>) = users.into_iter().partition(|(_, _, m)| *m);
     let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM users WHERE phone IS NOT NULL")
         .fetch_all(&mut *conn)
         .await?;
@@ -158,6 +179,7 @@ pub async fn known(
     let known = Known {
         emails: members.iter().map(|(id, e, _)| (e.clone(), *id)).collect(),
         ids: members.iter().map(|(id, _, _)| *id).collect(),
+        staff: staff.into_iter().map(|(_, email, _)| email).collect(),
         locations: locations
             .into_iter()
             .map(|(id, name)| (name.to_lowercase(), id))
@@ -207,23 +229,22 @@ pub fn plan(
                 Err(errors) => bad(&mut outcome, errors),
                 Ok(m) => {
                     let email = m.email.as_str().to_owned();
-                    if known.emails.contains_key(&email) || !seen_emails.insert(email) {
+                    let taken = if known.staff.contains(&email) {
+                        Some((Field::Email, Msg::EmailUnavailable))
+                    } else if known.emails.contains_key(&email) || !seen_emails.insert(email) {
                         outcome.already += 1;
                         continue;
-                    }
-                    if let Some(phone) = &m.phone
-                        && (phones.contains(phone)
-                            || seen_phones.insert(phone.clone(), line).is_some())
-                    {
-                        let msg = Msg::PhoneUnavailable;
-                        bad(
-                            &mut outcome,
-                            vec![RowError {
-                                line,
-                                field: Field::Phone,
-                                msg,
-                            }],
-                        );
+                    } else {
+                        m.phone
+                            .as_ref()
+                            .filter(|phone| {
+                                phones.contains(*phone)
+                                    || seen_phones.insert((*phone).clone(), line).is_some()
+                            })
+                            .map(|_| (Field::Phone, Msg::PhoneUnavailable))
+                    };
+                    if let Some((field, msg)) = taken {
+                        bad(&mut outcome, vec![RowError { line, field, msg }]);
                         continue;
                     }
                     outcome.new += 1;
@@ -263,78 +284,6 @@ pub async fn imported_before(
         found += usize::try_from(q.fetch_one(&mut *conn).await?).unwrap_or(0);
     }
     Ok(found)
-}
-
-/// Writes `rows` (from [`plan`]); returns how many were new, and the rows the database
-/// refused (a phone taken meanwhile) as problems. Run inside a write transaction.
-pub async fn write(
-    conn: &mut SqliteConnection,
-    rows: &[(usize, Planned)],
-    currency: crate::loyalty::rules::Currency,
-) -> Result<(usize, usize, Vec<RowError>), sqlx::Error> {
-    use crate::accounts::db::{InsertUserError, NewUser, insert_user};
-    let (mut new, mut already, mut refused) = (0, 0, Vec::new());
-    for (line, row) in rows {
-        match row {
-            Planned::Member(m) => {
-                let user = NewUser {
-                    email_marketing: m.email_consent,
-                    sms_marketing: m.sms_consent,
-                    phone: m.phone.as_deref(),
-                    ..NewUser::new(
-                        &m.email,
-                        "!import",
-                        crate::accounts::Role::Member,
-                        &m.name,
-                        m.language,
-                    )
-                };
-                match insert_user(conn, &user, &m.source, &Default::default(), m.joined).await {
-                    Ok(id) => {
-                        if let Some(birthday) = &m.birthday {
-                            sqlx::query("UPDATE users SET birthday = $1 WHERE id = $2")
-                                .bind(birthday)
-                                .bind(id)
-                                .execute(&mut *conn)
-                                .await?;
-                        }
-                        new += 1;
-                    }
-                    Err(InsertUserError::EmailTaken) => already += 1,
-                    Err(InsertUserError::PhoneTaken) => refused.push(RowError {
-                        line: *line,
-                        field: Field::Phone,
-                        msg: Msg::PhoneUnavailable,
-                    }),
-                    Err(InsertUserError::Db(e)) => return Err(e),
-                }
-            }
-            Planned::Purchase(p) => {
-                let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO purchases (member_id, amount_minor, currency, receipt, location_id,
-                                            full_price, points, created_at, import_key)
-                     VALUES ($1, $2, $3, $4, $5, 1, 0, $6, $7)
-                     ON CONFLICT (import_key) WHERE import_key IS NOT NULL DO NOTHING
-                     RETURNING id",
-                )
-                .bind(p.member_id)
-                .bind(p.amount_minor)
-                .bind(currency)
-                .bind(&p.receipt)
-                .bind(p.location_id)
-                .bind(p.at)
-                .bind(format!("import:{}", p.key()))
-                .fetch_optional(&mut *conn)
-                .await?;
-                if id.is_some() {
-                    new += 1;
-                } else {
-                    already += 1;
-                }
-            }
-        }
-    }
-    Ok((new, already, refused))
 }
 
 /// A run's progress: rows done of rows to write.

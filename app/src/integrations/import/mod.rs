@@ -14,6 +14,8 @@ pub mod rows;
 #[cfg(feature = "ssr")]
 pub mod run;
 pub mod types;
+#[cfg(feature = "ssr")]
+pub mod write;
 
 pub use pages::{ImportPage, ImportRunPage};
 

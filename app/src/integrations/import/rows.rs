@@ -199,6 +199,8 @@ pub struct Known {
     pub emails: HashMap<String, i64>,
     /// Every member id.
     pub ids: std::collections::HashSet<i64>,
+    /// Staff accounts' emails: one account per email, so no member can have them.
+    pub staff: std::collections::HashSet<String>,
     /// Location ids by lower-case name.
     pub locations: HashMap<String, i64>,
     /// The location of rows that name none.

@@ -36,7 +36,8 @@ pub async fn prepare(
     now: Stamp,
 ) -> Result<Prepared, AppError> {
     let up = db::get(conn, id).await?.ok_or(AppError::NotFound)?;
-    let table = super::csv::parse(&up.body, super::MAX_ROWS).map_err(|_| AppError::Internal)?;
+    let body = db::body(conn, id).await?.ok_or(AppError::NotFound)?;
+    let table = super::csv::parse(&body, super::MAX_ROWS).map_err(|_| AppError::Internal)?;
     let mut cols = Columns::default();
     for &field in up.kind.fields() {
         let raw = setup.columns.get(field.key()).map_or("", |c| c.trim());
@@ -178,7 +179,7 @@ async fn all_or_nothing(
             Box::pin(async move {
                 let (mut new, mut already) = (0, 0);
                 for (n, chunk) in rows.chunks(db::BATCH).enumerate() {
-                    let (a, b, r) = db::write(tx, chunk, currency).await?;
+                    let (a, b, r) = super::write::write(tx, chunk, currency).await?;
                     if !r.is_empty() {
                         *seen.lock().unwrap_or_else(|e| e.into_inner()) = r;
                         return Err(AppError::field("mode", Msg::ImportHasErrors));
@@ -214,7 +215,9 @@ async fn skip_bad(
         done += chunk.len();
         let (a, b, r) = st
             .db
-            .write(move |tx| Box::pin(async move { Ok(db::write(tx, &chunk, currency).await?) }))
+            .write(move |tx| {
+                Box::pin(async move { Ok(super::write::write(tx, &chunk, currency).await?) })
+            })
             .await
             .map_err(|e| (e, Vec::new()))?;
         new += a;

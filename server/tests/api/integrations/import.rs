@@ -97,7 +97,8 @@ ada@example.com;Ada;+46 70 111 22 33;1990-05-17;2024-03-01;ja;Pappersformulär 2
 not-an-email;Bea;;;;ja;\n\
 cy@example.com;Cy;;2199-01-01;;kanske;\n\
 dag@example.com;\"Dag; the second\";;;2025-06-30 18:30;nej;\n\
-ADA@example.com;Ada again;;;;;\n";
+ADA@example.com;Ada again;;;;;\n\
+owner@example.com;The owner;;;;;\n";
 
 #[tokio::test]
 async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
@@ -105,8 +106,16 @@ async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
     let owner = shop.owner().await;
     let id = uploaded(&owner, "members", MEMBERS.as_bytes()).await;
     let view = json_of(&owner, "import/get", &[("id", &id.to_string())]).await;
-    assert_eq!(view["rows"], 5);
+    assert_eq!(view["rows"], 6);
     assert_eq!(view["header"][0], "E-post");
+    // An upload stored before headers were kept has its header read from the file.
+    sqlx::query("UPDATE imports SET header = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&shop.app.db().await)
+        .await
+        .expect("old upload");
+    let old = json_of(&owner, "import/get", &[("id", &id.to_string())]).await;
+    assert_eq!(old["header"], view["header"]);
     let form = setup(
         &owner,
         id,
@@ -129,14 +138,16 @@ async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
     let o = &checked["Checked"];
     assert_eq!(
         (&o["rows"], &o["new"], &o["already"], &o["bad"]),
-        (&json!(5), &json!(2), &json!(1), &json!(2))
+        (&json!(6), &json!(2), &json!(1), &json!(3))
     );
+    // A staff account's email cannot be a member's (one account per email).
     assert_eq!(
         o["errors"],
         json!([
             {"line": 3, "field": "Email", "msg": "email_invalid"},
             {"line": 4, "field": "Birthday", "msg": "birthday_invalid"},
-            {"line": 4, "field": "EmailConsent", "msg": "yes_no_invalid"}
+            {"line": 4, "field": "EmailConsent", "msg": "yes_no_invalid"},
+            {"line": 7, "field": "Email", "msg": "email_unavailable"}
         ])
     );
     let db = shop.app.db().await;
@@ -172,9 +183,10 @@ async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
     assert_eq!(state["status"], "done");
     assert_eq!(
         (&state["outcome"]["new"], &state["outcome"]["bad"]),
-        (&json!(2), &json!(2))
+        (&json!(2), &json!(3))
     );
     assert_eq!(count().await, before + 2);
+    assert!(crate::helpers::rollup_drift(&db).await.is_empty());
     let ada: (String, Option<String>, Option<String>, String, bool) = sqlx::query_as(
         "SELECT preferred_name, phone, birthday, created_at, email_marketing FROM users WHERE email = 'ada@example.com'",
     )
@@ -191,14 +203,24 @@ async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
             true
         )
     );
-    let consent: (String, bool) = sqlx::query_as(
-        "SELECT c.source, c.granted FROM consent_events c JOIN users u ON u.id = c.user_id
+    // The consent as given on paper: its source and time, not the words of our own form.
+    let consent: (String, bool, String, Option<String>) = sqlx::query_as(
+        "SELECT c.source, c.granted, c.created_at, c.text_hash
+         FROM consent_events c JOIN users u ON u.id = c.user_id
          WHERE u.email = 'ada@example.com' AND c.channel = 'email'",
     )
     .fetch_one(&db)
     .await
     .expect("consent");
-    assert_eq!(consent, ("Pappersformulär 2024".into(), true));
+    assert_eq!(
+        consent,
+        (
+            "Pappersformulär 2024".into(),
+            true,
+            "2024-02-29T23:00:00Z".into(),
+            None
+        )
+    );
     let dag: (String, String, bool) = sqlx::query_as(
         "SELECT preferred_name, created_at, email_marketing FROM users WHERE email = 'dag@example.com'",
     )

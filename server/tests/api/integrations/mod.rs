@@ -5,6 +5,7 @@
 
 mod exports;
 mod import;
+mod import_taken;
 mod keys;
 mod openapi;
 mod partners;

@@ -109,6 +109,7 @@ fn a_purchase_row_finds_its_member_and_location_and_knows_its_key() {
         ids: [4, 9].into(),
         locations: [("harbour".to_owned(), 2)].into(),
         default_location: Some(1),
+        ..Known::default()
     };
     let c = cols(&[Member, Date, Amount, Receipt, Location]);
     let p = purchase(
