@@ -178,6 +178,10 @@ pub enum Msg {
     ImportHasErrors,
     /// The file is being imported already.
     ImportRunning,
+    /// An imported member's email belongs to a staff account.
+    ImportEmailStaff,
+    /// An imported member's phone number is another member's (in the program or the file).
+    ImportPhoneTaken,
     /// No member has this referral code.
     ReferralUnknown,
     /// A member cannot refer themselves.

@@ -108,6 +108,8 @@ pub fn error_text(msg: Msg) -> &'static str {
         Msg::ImportColumn => t_string!(i18n, errors.import_column),
         Msg::ImportHasErrors => t_string!(i18n, errors.import_has_errors),
         Msg::ImportRunning => t_string!(i18n, errors.import_running),
+        Msg::ImportEmailStaff => t_string!(i18n, errors.import_email_staff),
+        Msg::ImportPhoneTaken => t_string!(i18n, errors.import_phone_taken),
         Msg::ReferralUnknown => t_string!(i18n, errors.referral_unknown),
         Msg::ReferralSelf => t_string!(i18n, errors.referral_self),
         Msg::ReferralTaken => t_string!(i18n, errors.referral_taken),

@@ -230,7 +230,7 @@ pub fn plan(
                 Ok(m) => {
                     let email = m.email.as_str().to_owned();
                     let taken = if known.staff.contains(&email) {
-                        Some((Field::Email, Msg::EmailUnavailable))
+                        Some((Field::Email, Msg::ImportEmailStaff))
                     } else if known.emails.contains_key(&email) || !seen_emails.insert(email) {
                         outcome.already += 1;
                         continue;
@@ -241,7 +241,7 @@ pub fn plan(
                                 phones.contains(*phone)
                                     || seen_phones.insert((*phone).clone(), line).is_some()
                             })
-                            .map(|_| (Field::Phone, Msg::PhoneUnavailable))
+                            .map(|_| (Field::Phone, Msg::ImportPhoneTaken))
                     };
                     if let Some((field, msg)) = taken {
                         bad(&mut outcome, vec![RowError { line, field, msg }]);

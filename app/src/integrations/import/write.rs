@@ -90,7 +90,7 @@ async fn write_members(
             Err(InsertUserError::PhoneTaken) => refused.push(RowError {
                 line: *line,
                 field: Field::Phone,
-                msg: Msg::PhoneUnavailable,
+                msg: Msg::ImportPhoneTaken,
             }),
             Err(InsertUserError::Db(e)) => return Err(e),
         }

@@ -147,7 +147,7 @@ async fn members_import_with_their_consents_once_and_bad_rows_are_named() {
             {"line": 3, "field": "Email", "msg": "email_invalid"},
             {"line": 4, "field": "Birthday", "msg": "birthday_invalid"},
             {"line": 4, "field": "EmailConsent", "msg": "yes_no_invalid"},
-            {"line": 7, "field": "Email", "msg": "email_unavailable"}
+            {"line": 7, "field": "Email", "msg": "import_email_staff"}
         ])
     );
     let db = shop.app.db().await;

@@ -55,7 +55,7 @@ async fn rows_taken_after_the_check_are_named_and_the_rest_are_whole_members() {
     let refused = RowError {
         line: 4,
         field: Field::Phone,
-        msg: app::error::Msg::PhoneUnavailable,
+        msg: app::error::Msg::ImportPhoneTaken,
     };
     assert_eq!(written, (2, 1, vec![refused]));
     let eve: (Option<String>, i64, i64, String) = sqlx::query_as(
