@@ -55,18 +55,15 @@ pub async fn insert_members(
                 .push_bind(m.joined);
         });
         q.push(" ON CONFLICT DO NOTHING RETURNING id, email");
-        let made: HashMap<String, i64> = q
+        let mut made: HashMap<String, i64> = q
             .build_query_as::<(i64, String)>()
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(|(id, email)| (email, id))
             .collect();
-        ids.extend(
-            chunk
-                .iter()
-                .map(|m| made.get(m.user.email.as_str()).copied()),
-        );
+        // An email twice in `members`: the first is the account, the second was kept out.
+        ids.extend(chunk.iter().map(|m| made.remove(m.user.email.as_str())));
     }
     let made: Vec<i64> = ids.iter().flatten().copied().collect();
     member_rows(conn, &made).await?;

@@ -44,6 +44,7 @@ async fn rows_taken_after_the_check_are_named_and_the_rest_are_whole_members() {
         row(3, "new@example.com", "Nora again", None),
         row(4, "fay@example.com", "Fay", Some("+46700000001")),
         row(5, "gus@example.com", "Gustavo", None),
+        row(6, "gus@example.com", "Gustavo twice", None),
     ];
     let mut tx = db.begin().await.expect("tx");
     let currency = app::loyalty::db::program::settings(&mut tx)
@@ -57,7 +58,7 @@ async fn rows_taken_after_the_check_are_named_and_the_rest_are_whole_members() {
         field: Field::Phone,
         msg: app::error::Msg::ImportPhoneTaken,
     };
-    assert_eq!(written, (2, 1, vec![refused]));
+    assert_eq!(written, (2, 2, vec![refused]));
     let eve: (Option<String>, i64, i64, String) = sqlx::query_as(
         "SELECT u.birthday, b.balance,
                 (SELECT count(*) FROM consent_events c WHERE c.user_id = u.id AND c.source = 'Paper'),
